@@ -1,0 +1,192 @@
+"""adapt(): one instrument, worded for one sector and perspective, in one locale."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from relscale.errors import RelscaleError
+from relscale.i18n import (
+    CORE_DOMAIN,
+    CORE_LOCALE_DIR,
+    SOURCE_LOCALE,
+    Translator,
+    ctx_field,
+    ctx_item,
+    resolve_locale,
+)
+from relscale.models import (
+    AdaptedDimension,
+    AdaptedInstrument,
+    AdaptedItem,
+    NormTable,
+    Perspective,
+    ResponseScale,
+    ScalePoint,
+)
+
+if TYPE_CHECKING:
+    from relscale.registry import Registry
+
+NOTICE_NOT_VALIDATED = (
+    "relscale item bank: written for this project, not yet validated. "
+    "Do not use scores for decisions about individuals."
+)
+NOTICE_VALIDATED = "Validated instrument."
+
+
+def default_perspective(registry: Registry, instrument_id: str) -> Perspective:
+    """The instrument's only perspective; an error naming the choices when it has several."""
+    instrument = registry.instrument(instrument_id)
+    if len(instrument.perspectives) == 1:
+        return instrument.perspectives[0]
+    raise RelscaleError(
+        f"instrument {instrument_id!r} has several perspectives "
+        f"({', '.join(instrument.perspectives)}): choose one with --perspective"
+    )
+
+
+def adapt(
+    instrument: str,
+    sector: str,
+    perspective: Perspective | None = None,
+    locale: str = SOURCE_LOCALE,
+    *,
+    registry: Registry | None = None,
+    norms: Iterable[NormTable] = (),
+) -> AdaptedInstrument:
+    """Adapt a registered instrument to a sector, perspective and locale.
+
+    :param instrument: instrument id, e.g. ``relationship_quality``.
+    :param sector: sector id, e.g. ``foster_homes``.
+    :param perspective: ``professional`` or ``client``; default the instrument's only one.
+    :param locale: requested locale; negotiated ``nl_BE`` -> ``nl`` -> ``en``.
+    :param norms: extra norm tables (e.g. from ``--norms FILE``) for this combination,
+        used before the registered ones.
+    :raises RelscaleError: unknown ids, a perspective the sector does not offer (with the
+        sector's reason), or an unknown locale.
+    """
+    if registry is None:
+        from relscale.registry import get_registry
+
+        registry = get_registry()
+    inst = registry.instrument(instrument)
+    sec = registry.sector(sector)
+    if perspective is None:
+        perspective = default_perspective(registry, instrument)
+    if perspective not in inst.perspectives:
+        raise RelscaleError(
+            f"instrument {instrument!r} has no {perspective!r} perspective "
+            f"(it has: {', '.join(inst.perspectives)})"
+        )
+    offering = sec.offering(instrument, perspective)
+    if offering is None:
+        raise RelscaleError(
+            f"sector {sector!r} does not offer {instrument!r} from the {perspective} perspective"
+        )
+    if offering.declined:
+        raise RelscaleError(
+            f"sector {sector!r} declines {instrument!r} from the {perspective} perspective: "
+            f"{offering.declined}"
+        )
+
+    used_locale, notes = resolve_locale(locale)
+    tr = Translator(used_locale)
+
+    instrument_locale_dir = inst.locale_dir or CORE_LOCALE_DIR
+
+    def core(owner: str, name: str, source: str) -> str:
+        return tr.lookup(
+            source,
+            context=ctx_field(owner, name),
+            domain=inst.domain,
+            locale_dir=instrument_locale_dir,
+        )
+
+    def sect(context: str, source: str) -> str:
+        return tr.lookup(source, context=context, domain=sec.domain, locale_dir=sec.locale_dir)
+
+    slots = {s.id: s for s in inst.slots(perspective)}
+    items: list[AdaptedItem] = []
+    dropped: list[AdaptedItem] = []
+    for wording in offering.items:
+        slot = slots.get(wording.item)
+        dimension = slot.dimension if slot else wording.dimension
+        keying = slot.keying if slot else wording.keying
+        if slot:
+            intent = core(slot.id, "intent", slot.intent)
+        else:
+            intent = sect(ctx_field(wording.item, "intent"), wording.intent or "")
+        rationale = sect(ctx_field(wording.item, "rationale"), wording.rationale)
+        text = sect(ctx_item(wording.item), wording.text) if wording.text else intent
+        target = dropped if wording.provenance == "dropped" else items
+        target.append(
+            AdaptedItem(
+                id=wording.item,
+                position=len(target) + 1,
+                dimension=dimension or "",
+                keying=keying or "+",
+                text=text,
+                intent=intent,
+                provenance=wording.provenance,
+                rationale=rationale,
+            )
+        )
+
+    used_dims = {i.dimension for i in items}
+    dimensions = tuple(
+        AdaptedDimension(
+            id=d.id,
+            label=core(f"{inst.id}.{d.id}", "label", d.label),
+            description=core(f"{inst.id}.{d.id}", "description", d.description),
+            framework=d.framework,
+            favourable=d.favourable,
+        )
+        for d in inst.dimensions
+        if d.id in used_dims
+    )
+    scale = ResponseScale(
+        id=inst.scale.id,
+        points=tuple(
+            ScalePoint(value=p.value, label=core(f"{inst.id}.scale", str(p.value), p.label))
+            for p in inst.scale.points
+        ),
+    )
+    respondent_role = sec.role(perspective)
+    subject_role = sec.role("client" if perspective == "professional" else "professional")
+
+    def role_label(role_id: str, label: str) -> str:
+        return sect(ctx_field(f"role.{role_id}", "label"), label)
+
+    owner = f"{instrument}.{perspective}"
+    notice_source = NOTICE_VALIDATED if inst.validated else NOTICE_NOT_VALIDATED
+    adapted_norms = tuple(norms) + registry.norms_for(instrument, sector, perspective)
+    result = AdaptedInstrument(
+        instrument=inst.id,
+        version=inst.version,
+        framework=inst.framework,
+        title=core(inst.id, "title", inst.title),
+        sector=sec.id,
+        sector_label=sect(ctx_field("sector", "label"), sec.label),
+        perspective=perspective,
+        locale=used_locale,
+        requested_locale=locale,
+        respondent=role_label(respondent_role.id, respondent_role.label),
+        subject=role_label(subject_role.id, subject_role.label),
+        instructions=sect(ctx_field(owner, "instructions"), offering.instructions or ""),
+        administration=(
+            sect(ctx_field(owner, "administration"), offering.administration)
+            if offering.administration
+            else None
+        ),
+        scale=scale,
+        scoring=inst.scoring,
+        dimensions=dimensions,
+        items=tuple(items),
+        dropped=tuple(dropped),
+        validated=inst.validated,
+        notice=tr.lookup(notice_source, domain=CORE_DOMAIN, locale_dir=CORE_LOCALE_DIR),
+        norms=adapted_norms,
+    )
+    fallbacks = tuple(notes + tr.notes)
+    return result.model_copy(update={"fallbacks": fallbacks}) if fallbacks else result

@@ -1,0 +1,74 @@
+"""Loading content files: instruments, sectors and norm tables as TOML.
+
+The same formats serve built-in plugins and users: a researcher with licensed wording
+can put it in a sector file and pass it with ``--content FILE`` (see docs/content.md).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from relscale.errors import ContentError, pydantic_summary
+from relscale.models import Instrument, NormTable, Sector
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """Parse a TOML file; errors name the file and line."""
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ContentError(f"{path}: no such file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _load(model: type[M], path: str | Path, extra: dict[str, Any] | None = None) -> M:
+    data = read_toml(path)
+    data.update(extra or {})
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ContentError(f"{path}: {pydantic_summary(exc)}") from None
+
+
+def load_instrument(path: str | Path) -> Instrument:
+    """Load an :class:`Instrument` from a TOML file."""
+    return _load(Instrument, path)
+
+
+def load_sector(
+    path: str | Path, *, domain: str | None = None, locale_dir: str | Path | None = None
+) -> Sector:
+    """Load a :class:`Sector` from a TOML file.
+
+    :param domain: gettext domain of the sector's catalog; default ``relscale_<id>``.
+    :param locale_dir: folder with ``<lang>/LC_MESSAGES/<domain>.po``; default the
+        ``locale`` folder beside the TOML file.
+    """
+    path = Path(path)
+    data = read_toml(path)
+    sector_id = data.get("id", "")
+    data.setdefault("domain", domain or f"relscale_{sector_id}")
+    data.setdefault("locale_dir", str(locale_dir or path.parent / "locale"))
+    try:
+        return Sector.model_validate(data)
+    except ValidationError as exc:
+        raise ContentError(f"{path}: {pydantic_summary(exc)}") from None
+
+
+def load_norm_table(path: str | Path) -> NormTable:
+    """Load a :class:`NormTable` from a TOML file."""
+    return _load(NormTable, path)
+
+
+def load_norm_tables(folder: str | Path) -> list[NormTable]:
+    """Load every ``*.toml`` norm table in a folder (none if the folder does not exist)."""
+    return [load_norm_table(p) for p in sorted(Path(folder).glob("*.toml"))]

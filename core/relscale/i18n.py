@@ -1,0 +1,261 @@
+"""Locales and gettext catalogs.
+
+English is the source language. Every package has its own gettext domain (``relscale``
+for core, ``relscale_<sector>`` for a sector) with PO files under
+``locale/<lang>/LC_MESSAGES/<domain>.po``. PO files are read directly at run time (with
+babel, cached): no compile step, nothing binary in the repository, and a translator's
+edited PO file takes effect at once. Fuzzy and empty entries are not used.
+
+Negotiation falls back region -> language -> English (``nl_BE`` -> ``nl`` -> ``en``),
+and a :class:`Translator` records a note for everything that fell back.
+
+Content strings use message contexts built by the ``ctx_*`` functions below, the same
+for extraction (``relscale i18n extract``) and look-up (:func:`relscale.adapt`). Item
+wording uses the item id as context, so a reworded English source keeps its
+translation, marked fuzzy for review, instead of losing it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from relscale.errors import LocaleError
+
+if TYPE_CHECKING:
+    from relscale.models import Instrument, Sector
+
+SOURCE_LOCALE = "en"
+CORE_DOMAIN = "relscale"
+CORE_LOCALE_DIR = Path(__file__).parent / "locale"
+
+
+# --- message contexts ------------------------------------------------------------------
+
+
+def ctx_item(item_id: str) -> str:
+    return item_id
+
+
+def ctx_field(owner: str, name: str) -> str:
+    """Context for a named field of an owner, e.g. ``closeness|label``."""
+    return f"{owner}|{name}"
+
+
+def instrument_messages(instrument: Instrument) -> Iterator[tuple[str, str]]:
+    """(context, English source) for every translatable string of a core instrument."""
+    i = instrument.id
+    yield ctx_field(i, "title"), instrument.title
+    yield ctx_field(i, "description"), instrument.description
+    for d in instrument.dimensions:
+        yield ctx_field(f"{i}.{d.id}", "label"), d.label
+        yield ctx_field(f"{i}.{d.id}", "description"), d.description
+    for p in instrument.scale.points:
+        yield ctx_field(f"{i}.scale", str(p.value)), p.label
+    for slot in instrument.items:
+        yield ctx_field(slot.id, "intent"), slot.intent
+
+
+def sector_messages(sector: Sector) -> Iterator[tuple[str, str]]:
+    """(context, English source) for every translatable string of a sector."""
+    yield ctx_field("sector", "label"), sector.label
+    yield ctx_field("sector", "description"), sector.description
+    for role in (sector.professional, sector.client):
+        yield ctx_field(f"role.{role.id}", "label"), role.label
+        yield ctx_field(f"role.{role.id}", "plural"), role.plural
+    for o in sector.offerings:
+        owner = f"{o.instrument}.{o.perspective}"
+        for name in ("declined", "instructions", "administration"):
+            value = getattr(o, name)
+            if value:
+                yield ctx_field(owner, name), value
+        for w in o.items:
+            if w.text:
+                yield ctx_item(w.item), w.text
+            yield ctx_field(w.item, "rationale"), w.rationale
+            if w.intent:
+                yield ctx_field(w.item, "intent"), w.intent
+
+
+# --- locales ---------------------------------------------------------------------------
+
+
+def normalize_locale(value: str) -> str:
+    """``nl-be`` / ``nl_BE`` -> ``nl_BE``; a clear error if babel does not know it."""
+    from babel import Locale, UnknownLocaleError
+
+    text = value.strip().replace("-", "_")
+    try:
+        return str(Locale.parse(text))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise LocaleError(
+            f"unknown locale {value!r} (available: {', '.join(available_locales())})"
+        ) from None
+
+
+def catalog_languages(locale_dir: Path | str, domain: str) -> list[str]:
+    """Locales that have a PO file for ``domain`` under ``locale_dir``."""
+    root = Path(locale_dir)
+    if not root.is_dir():
+        return []
+    return sorted(
+        p.name for p in root.iterdir() if (p / "LC_MESSAGES" / f"{domain}.po").is_file()
+    )
+
+
+def available_locales() -> list[str]:
+    """English plus every locale with a core catalog."""
+    return [SOURCE_LOCALE, *(x for x in catalog_languages(CORE_LOCALE_DIR, CORE_DOMAIN)
+                              if x != SOURCE_LOCALE)]
+
+
+def fallback_chain(locale: str) -> list[str]:
+    """``nl_BE`` -> ``['nl_BE', 'nl']``; English is implied at the end."""
+    chain = [locale]
+    if "_" in locale:
+        chain.append(locale.split("_", 1)[0])
+    return [c for c in chain if c != SOURCE_LOCALE]
+
+
+def resolve_locale(value: str) -> tuple[str, list[str]]:
+    """Validate a requested locale and pick the core catalog that serves it.
+
+    Returns the locale used and notes on what fell back. A locale babel knows but for
+    which no catalog exists at any level is an error listing what is available.
+    """
+    locale = normalize_locale(value)
+    if locale == SOURCE_LOCALE or locale.split("_")[0] == SOURCE_LOCALE:
+        return SOURCE_LOCALE, []
+    have = set(catalog_languages(CORE_LOCALE_DIR, CORE_DOMAIN))
+    for candidate in fallback_chain(locale):
+        if candidate in have:
+            notes = [] if candidate == locale else [f"{locale}: no catalog, using {candidate}"]
+            return candidate, notes
+    raise LocaleError(
+        f"no catalog for locale {value!r} (available: {', '.join(available_locales())}); "
+        "see docs/translating.md to add one"
+    )
+
+
+def display_name(locale: str, in_locale: str = SOURCE_LOCALE) -> str:
+    """The locale's name in another locale, e.g. ``nl`` -> ``Nederlands`` / ``Dutch``."""
+    from babel import Locale
+
+    return Locale.parse(locale).get_display_name(Locale.parse(in_locale)) or locale
+
+
+# --- catalogs --------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=64)
+def _read_catalog(path: str, mtime: float) -> dict[tuple[str | None, str], str]:
+    from babel.messages.pofile import read_po
+
+    with open(path, "rb") as fh:
+        catalog = read_po(fh)
+    table: dict[tuple[str | None, str], str] = {}
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        msgid = message.id if isinstance(message.id, str) else message.id[0]
+        msgstr = message.string if isinstance(message.string, str) else message.string[0]
+        if msgstr:
+            table[(message.context, msgid)] = msgstr
+    return table
+
+
+def load_catalog(locale_dir: Path | str, domain: str, locale: str) -> dict | None:
+    """Translations of one PO file as ``{(context, msgid): msgstr}``, or None if absent."""
+    path = Path(locale_dir) / locale / "LC_MESSAGES" / f"{domain}.po"
+    if not path.is_file():
+        return None
+    return _read_catalog(str(path), path.stat().st_mtime)
+
+
+class Translator:
+    """Looks up translations in one locale, falling back and noting what fell back."""
+
+    def __init__(self, locale: str = SOURCE_LOCALE) -> None:
+        self.locale = locale
+        self.chain = fallback_chain(locale)
+        self._missing: dict[str, int] = {}
+        self._no_catalog: set[str] = set()
+
+    def lookup(
+        self,
+        msgid: str,
+        *,
+        context: str | None = None,
+        domain: str = CORE_DOMAIN,
+        locale_dir: Path | str | None = CORE_LOCALE_DIR,
+    ) -> str:
+        if not self.chain or locale_dir is None:
+            if self.chain:
+                self._no_catalog.add(domain)
+            return msgid
+        found_catalog = False
+        for loc in self.chain:
+            table = load_catalog(locale_dir, domain, loc)
+            if table is None:
+                continue
+            found_catalog = True
+            text = table.get((context, msgid))
+            if text is not None:
+                return text
+        if found_catalog:
+            self._missing[domain] = self._missing.get(domain, 0) + 1
+        else:
+            self._no_catalog.add(domain)
+        return msgid
+
+    @property
+    def notes(self) -> list[str]:
+        lang = self.locale
+        notes = [f"{d}: no {lang} catalog, shown in English" for d in sorted(self._no_catalog)]
+        notes += [
+            f"{d}: {n} string(s) not translated into {lang}, shown in English"
+            for d, n in sorted(self._missing.items())
+        ]
+        return notes
+
+
+# --- UI strings ------------------------------------------------------------------------
+
+_current = Translator()
+
+
+def set_locale(locale: str) -> Translator:
+    """Make ``locale`` (already resolved) the locale of UI strings; returns its translator."""
+    global _current
+    _current = Translator(locale)
+    return _current
+
+
+def current_locale() -> str:
+    return _current.locale
+
+
+def _(msgid: str) -> str:
+    """Translate a core UI string into the current locale."""
+    return _current.lookup(msgid)
+
+
+def N_(msgid: str) -> str:
+    """Mark a string for extraction without translating it now."""
+    return msgid
+
+
+def format_number(value: float, locale: str | None = None, digits: int = 2) -> str:
+    """A number formatted for the locale (decimal comma in Dutch)."""
+    from babel.numbers import format_decimal
+
+    pattern = "0." + "0" * digits if digits else "0"
+    return format_decimal(value, format=pattern, locale=locale or current_locale())
+
+
+def format_date(value: object, locale: str | None = None) -> str:
+    from babel.dates import format_date as _format_date
+
+    return _format_date(value, format="medium", locale=locale or current_locale())  # type: ignore[arg-type]

@@ -1,0 +1,407 @@
+"""The domain model: frozen pydantic models for instruments, sectors, norms and adaptations.
+
+Everything a plugin registers is one of these models, validated on construction. The
+English text in them is the gettext *source*; localized text is produced by
+:func:`relscale.adapt` and never stored back here.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Perspective = Literal["professional", "client"]
+"""Who answers: the professional about one client, or the client about the professional."""
+
+PERSPECTIVES: tuple[Perspective, ...] = ("professional", "client")
+
+Keying = Literal["+", "-"]
+Framework = Literal["relationship_quality", "working_alliance"]
+Provenance = Literal["verbatim", "terms_substituted", "reworded", "dropped", "added"]
+NormStatus = Literal["published", "local", "illustrative"]
+
+IDENTIFIER = r"^[a-z][a-z0-9_]*$"
+"""Ids are lower-case identifiers: they become variable names in data files."""
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+# --- instruments ------------------------------------------------------------------------
+
+
+class ScalePoint(Model):
+    value: int
+    label: str = Field(min_length=1)
+
+
+class ResponseScale(Model):
+    """An ordered set of integer response points, each with an anchor label."""
+
+    id: str = Field(pattern=IDENTIFIER)
+    points: tuple[ScalePoint, ...] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _consecutive(self) -> ResponseScale:
+        values = [p.value for p in self.points]
+        if values != list(range(values[0], values[0] + len(values))):
+            raise ValueError(f"scale points must be consecutive integers in order, got {values}")
+        return self
+
+    @property
+    def min(self) -> int:
+        return self.points[0].value
+
+    @property
+    def max(self) -> int:
+        return self.points[-1].value
+
+    @property
+    def values(self) -> tuple[int, ...]:
+        return tuple(p.value for p in self.points)
+
+
+class Dimension(Model):
+    """A construct measured by a scale, e.g. closeness or bond."""
+
+    id: str = Field(pattern=IDENTIFIER)
+    label: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    framework: Framework
+    favourable: Literal["high", "low"] = Field(
+        description="Which end of the scale is the favourable one for the relationship."
+    )
+
+
+class ItemSlot(Model):
+    """An abstract item: what it measures and how it is keyed, but no wording."""
+
+    id: str = Field(pattern=IDENTIFIER)
+    perspective: Perspective
+    dimension: str = Field(pattern=IDENTIFIER)
+    keying: Keying
+    intent: str = Field(min_length=1, description="What the item taps, in one sentence.")
+
+
+class ScoringRule(Model):
+    """How raw scale scores are computed from keyed item values."""
+
+    method: Literal["mean", "sum"] = "mean"
+    min_answered: float = Field(
+        default=0.8,
+        gt=0,
+        le=1,
+        description="Minimum share of a scale's items that must be answered; "
+        "below it the scale score is missing.",
+    )
+
+
+class Instrument(Model):
+    """An abstract instrument defined in core: dimensions, item slots, scale, scoring."""
+
+    id: str = Field(pattern=IDENTIFIER)
+    version: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    framework: Framework
+    perspectives: tuple[Perspective, ...] = Field(min_length=1)
+    dimensions: tuple[Dimension, ...] = Field(min_length=1)
+    items: tuple[ItemSlot, ...] = Field(min_length=1)
+    scale: ResponseScale
+    scoring: ScoringRule = ScoringRule()
+    validated: bool = Field(
+        default=False, description="False for relscale's own item bank until validation data exist."
+    )
+    domain: str = Field(
+        default="relscale_instruments",
+        pattern=IDENTIFIER,
+        description="gettext domain of the instrument's catalog.",
+    )
+    locale_dir: str | None = Field(
+        default=None,
+        description="Folder holding <lang>/LC_MESSAGES/<domain>.po; None for core's own.",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Instrument:
+        dims = [d.id for d in self.dimensions]
+        _no_duplicates("dimension", dims)
+        _no_duplicates("item", [i.id for i in self.items])
+        _no_duplicates("perspective", list(self.perspectives))
+        for item in self.items:
+            if item.dimension not in dims:
+                raise ValueError(f"item {item.id!r}: unknown dimension {item.dimension!r}")
+            if item.perspective not in self.perspectives:
+                raise ValueError(
+                    f"item {item.id!r}: perspective {item.perspective!r} is not one of "
+                    f"{list(self.perspectives)}"
+                )
+        for perspective in self.perspectives:
+            if not self.slots(perspective):
+                raise ValueError(f"perspective {perspective!r} has no items")
+        return self
+
+    def slots(self, perspective: Perspective) -> tuple[ItemSlot, ...]:
+        return tuple(i for i in self.items if i.perspective == perspective)
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        for d in self.dimensions:
+            if d.id == dimension_id:
+                return d
+        raise KeyError(dimension_id)
+
+
+# --- sectors ---------------------------------------------------------------------------
+
+
+class Role(Model):
+    """Who answers, or who the answers are about, in one sector (English source terms)."""
+
+    id: str = Field(pattern=IDENTIFIER)
+    label: str = Field(min_length=1, description="Singular noun, e.g. 'foster-home parent'.")
+    plural: str = Field(min_length=1)
+
+
+class ItemWording(Model):
+    """A sector's wording of one item, with its provenance relative to education."""
+
+    item: str = Field(pattern=IDENTIFIER)
+    text: str | None = Field(default=None, description="English wording; absent when dropped.")
+    provenance: Provenance
+    rationale: str = Field(min_length=1)
+    # Only for items the sector adds beyond the instrument's slots:
+    dimension: str | None = Field(default=None, pattern=IDENTIFIER)
+    keying: Keying | None = None
+    intent: str | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> ItemWording:
+        if self.provenance == "dropped":
+            if self.text:
+                raise ValueError(f"item {self.item!r} is dropped but has text")
+        elif not self.text:
+            raise ValueError(f"item {self.item!r} ({self.provenance}) needs text")
+        added_fields = (self.dimension, self.keying, self.intent)
+        if self.provenance == "added" and None in added_fields:
+            raise ValueError(f"added item {self.item!r} needs dimension, keying and intent")
+        if self.provenance != "added" and any(f is not None for f in added_fields):
+            raise ValueError(
+                f"item {self.item!r}: dimension/keying/intent belong to added items only "
+                "(slots take them from the instrument)"
+            )
+        return self
+
+
+class Offering(Model):
+    """What a sector offers for one instrument and perspective: wording, or a reason not to."""
+
+    instrument: str = Field(pattern=IDENTIFIER)
+    perspective: Perspective
+    declined: str | None = Field(
+        default=None, description="Why the sector does not offer this perspective."
+    )
+    instructions: str | None = None
+    administration: str | None = Field(
+        default=None, description="How the form is administered when not self-completed."
+    )
+    items: tuple[ItemWording, ...] = ()
+
+    @model_validator(mode="after")
+    def _shape(self) -> Offering:
+        if self.declined:
+            if self.items:
+                raise ValueError(
+                    f"{self.instrument}/{self.perspective} is declined but lists items"
+                )
+        else:
+            if not self.items:
+                raise ValueError(f"{self.instrument}/{self.perspective} has no items")
+            if not self.instructions:
+                raise ValueError(f"{self.instrument}/{self.perspective} has no instructions")
+        _no_duplicates("item", [w.item for w in self.items])
+        return self
+
+    @property
+    def key(self) -> tuple[str, Perspective]:
+        return (self.instrument, self.perspective)
+
+
+class Sector(Model):
+    """A care sector, supplied by a plugin: roles, wording, provenance, locale catalog."""
+
+    id: str = Field(pattern=IDENTIFIER)
+    label: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    professional: Role
+    client: Role
+    offerings: tuple[Offering, ...] = Field(min_length=1)
+    domain: str = Field(
+        pattern=IDENTIFIER, description="gettext domain of the sector's catalog."
+    )
+    locale_dir: str | None = Field(
+        default=None, description="Folder holding <lang>/LC_MESSAGES/<domain>.po."
+    )
+
+    @model_validator(mode="after")
+    def _unique_offerings(self) -> Sector:
+        _no_duplicates("offering", [f"{o.instrument}/{o.perspective}" for o in self.offerings])
+        return self
+
+    def offering(self, instrument: str, perspective: Perspective) -> Offering | None:
+        for o in self.offerings:
+            if o.key == (instrument, perspective):
+                return o
+        return None
+
+    def role(self, kind: Perspective) -> Role:
+        return self.professional if kind == "professional" else self.client
+
+
+# --- norms -----------------------------------------------------------------------------
+
+
+class Population(Model):
+    n: int = Field(ge=1)
+    year: int = Field(ge=1900, le=2100)
+    source: str = Field(min_length=1)
+    status: NormStatus
+    note: str | None = None
+
+
+class PercentilePoint(Model):
+    raw: float
+    percentile: float = Field(ge=0, le=100)
+
+
+class Band(Model):
+    """A verbal band over percentile ranks: [lower, upper) except the last, which is closed."""
+
+    label: str = Field(min_length=1)
+    lower: float = Field(ge=0, le=100)
+    upper: float = Field(ge=0, le=100)
+
+
+class DimensionNorm(Model):
+    dimension: str = Field(pattern=IDENTIFIER)
+    mean: float
+    sd: float = Field(gt=0)
+    n: int = Field(ge=1)
+    percentiles: tuple[PercentilePoint, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _sorted(self) -> DimensionNorm:
+        raws = [p.raw for p in self.percentiles]
+        if raws != sorted(raws) or len(set(raws)) != len(raws):
+            raise ValueError(f"{self.dimension}: percentile points must have increasing raw scores")
+        pcts = [p.percentile for p in self.percentiles]
+        if pcts != sorted(pcts):
+            raise ValueError(f"{self.dimension}: percentiles must not decrease with the raw score")
+        return self
+
+
+class NormTable(Model):
+    """Norms for one instrument x sector x perspective x norm group.
+
+    The norms issue owns the full semantics (percentile-rank definition, T-scores,
+    banding); the shape lives here so every layer can rely on it.
+    """
+
+    instrument: str = Field(pattern=IDENTIFIER)
+    instrument_version: str | None = None
+    sector: str = Field(pattern=IDENTIFIER)
+    perspective: Perspective
+    group: dict[str, str] = Field(
+        default_factory=dict, description="Norm group, e.g. {'gender': 'f', 'age_band': '6-8'}."
+    )
+    population: Population
+    banding: str = Field(min_length=1, description="Name of the banding scheme used.")
+    bands: tuple[Band, ...] = Field(min_length=1)
+    dimensions: tuple[DimensionNorm, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> NormTable:
+        _no_duplicates("dimension", [d.dimension for d in self.dimensions])
+        return self
+
+    @property
+    def group_label(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in sorted(self.group.items())) or "all"
+
+    def dimension(self, dimension_id: str) -> DimensionNorm | None:
+        for d in self.dimensions:
+            if d.dimension == dimension_id:
+                return d
+        return None
+
+
+# --- the adapted instrument ----------------------------------------------------------
+
+
+class AdaptedItem(Model):
+    id: str
+    position: int = Field(ge=1)
+    dimension: str
+    keying: Keying
+    text: str
+    intent: str
+    provenance: Provenance
+    rationale: str
+
+
+class AdaptedDimension(Model):
+    id: str
+    label: str
+    description: str
+    framework: Framework
+    favourable: Literal["high", "low"]
+
+
+class AdaptedInstrument(Model):
+    """One instrument, worded for one sector and perspective, rendered in one locale.
+
+    The single object every exporter and the scorer consume.
+    """
+
+    instrument: str
+    version: str
+    framework: Framework
+    title: str
+    sector: str
+    sector_label: str
+    perspective: Perspective
+    locale: str = Field(description="The locale actually used, after negotiation.")
+    requested_locale: str
+    fallbacks: tuple[str, ...] = Field(
+        default=(), description="Notes on strings that fell back to another locale."
+    )
+    respondent: str = Field(description="Localized role of who answers.")
+    subject: str = Field(description="Localized role of who the answers are about.")
+    instructions: str
+    administration: str | None = None
+    scale: ResponseScale
+    scoring: ScoringRule
+    dimensions: tuple[AdaptedDimension, ...]
+    items: tuple[AdaptedItem, ...]
+    dropped: tuple[AdaptedItem, ...] = Field(
+        default=(), description="Slots the sector dropped (text is the slot intent)."
+    )
+    validated: bool
+    notice: str = Field(description="Localized validation notice for every output.")
+    norms: tuple[NormTable, ...] = ()
+
+    def items_for(self, dimension_id: str) -> tuple[AdaptedItem, ...]:
+        return tuple(i for i in self.items if i.dimension == dimension_id)
+
+    @property
+    def item_ids(self) -> tuple[str, ...]:
+        return tuple(i.id for i in self.items)
+
+
+def _no_duplicates(kind: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise ValueError(f"duplicate {kind} id {i!r}")
+        seen.add(i)
