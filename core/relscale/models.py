@@ -271,8 +271,11 @@ class Population(Model):
 
 
 class PercentilePoint(Model):
+    """A step of the norm table: raw scores from ``raw`` up to the next point map here."""
+
     raw: float
     percentile: float = Field(ge=0, le=100)
+    t: float | None = Field(default=None, description="Normalized T-score at this point.")
 
 
 class Band(Model):
@@ -317,6 +320,11 @@ class NormTable(Model):
     )
     population: Population
     banding: str = Field(min_length=1, description="Name of the banding scheme used.")
+    t_score: Literal["linear", "normalized"] = Field(
+        default="normalized",
+        description="Which T-score `<dimension>_t` reports: linear from mean and SD, or "
+        "normalized from the percentile rank (the `t` of each percentile point).",
+    )
     bands: tuple[Band, ...] = Field(min_length=1)
     dimensions: tuple[DimensionNorm, ...] = Field(min_length=1)
 

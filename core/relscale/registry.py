@@ -115,7 +115,9 @@ class Registry:
                 raise PluginError(f"plugin {plugin!r}: exporter must be a relscale.Exporter")
             self._add_unique(self.exporters, kind, obj.name, obj, plugin)
 
-    def _add_unique(self, store: dict[str, Any], kind: str, key: str, obj: Any, plugin: str) -> None:
+    def _add_unique(
+        self, store: dict[str, Any], kind: str, key: str, obj: Any, plugin: str
+    ) -> None:
         if key in store:
             raise PluginError(
                 f"plugin {plugin!r}: {kind} {key!r} is already registered by "

@@ -1,0 +1,1 @@
+"""The ``relscale`` command line (typer): one module per command group."""

@@ -1,0 +1,203 @@
+"""Browsing what is registered: ``sectors``, ``instruments``, ``show`` and ``diff``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from relscale.cli.common import (
+    LocaleOption,
+    PerspectiveOption,
+    SectorOption,
+    console,
+    handle_errors,
+    note_err,
+    use_locale,
+)
+from relscale.i18n import _
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sectors")(handle_errors(sectors))
+    app.command("instruments")(handle_errors(instruments))
+    app.command("show")(handle_errors(show))
+    app.command("diff")(handle_errors(diff))
+
+
+def _table(title: str | None = None) -> Any:
+    from rich import box
+    from rich.table import Table
+
+    return Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_lines=False)
+
+
+def sectors(locale: LocaleOption = None) -> None:
+    """List the registered care sectors, their roles and what they offer."""
+    from relscale.i18n import Translator, ctx_field
+    from relscale.registry import get_registry
+
+    used = use_locale(locale)
+    reg = get_registry()
+    tr = Translator(used)
+    table = _table()
+    table.add_column(_("Sector"))
+    table.add_column(_("Name"))
+    table.add_column(_("Professional"))
+    table.add_column(_("Client"))
+    table.add_column(_("Offers"))
+    table.add_column(_("Plugin"))
+    for sector in reg.sectors.values():
+
+        def t(context: str, source: str, _s: Any = sector) -> str:
+            return tr.lookup(source, context=context, domain=_s.domain, locale_dir=_s.locale_dir)
+
+        offers = [
+            f"{o.instrument}/{o.perspective}" for o in sector.offerings if not o.declined
+        ]
+        table.add_row(
+            sector.id,
+            t(ctx_field("sector", "label"), sector.label),
+            t(ctx_field(f"role.{sector.professional.id}", "label"), sector.professional.label),
+            t(ctx_field(f"role.{sector.client.id}", "label"), sector.client.label),
+            "\n".join(offers),
+            reg.origin[("sector", sector.id)],
+        )
+    console().print(table)
+
+
+def instruments(locale: LocaleOption = None) -> None:
+    """List the registered instruments with their dimensions and perspectives."""
+    from relscale.i18n import Translator, ctx_field
+    from relscale.registry import get_registry
+
+    used = use_locale(locale)
+    reg = get_registry()
+    tr = Translator(used)
+    table = _table()
+    table.add_column(_("Instrument"))
+    table.add_column(_("Title"))
+    table.add_column(_("Perspectives"))
+    table.add_column(_("Dimensions"))
+    table.add_column(_("Items"), justify="right")
+    table.add_column(_("Status"))
+    for inst in reg.instruments.values():
+        from relscale.i18n import CORE_LOCALE_DIR
+
+        loc_dir = inst.locale_dir or CORE_LOCALE_DIR
+        title = tr.lookup(
+            inst.title, context=ctx_field(inst.id, "title"), domain=inst.domain, locale_dir=loc_dir
+        )
+        counts = ", ".join(f"{p}: {len(inst.slots(p))}" for p in inst.perspectives)
+        table.add_row(
+            inst.id,
+            title,
+            ", ".join(inst.perspectives),
+            ", ".join(d.id for d in inst.dimensions),
+            counts,
+            _("validated") if inst.validated else _("not yet validated"),
+        )
+    console().print(table)
+
+
+def _adapt(instrument: str, sector: str, perspective: str | None, locale: str | None) -> Any:
+    from relscale.adapt import adapt
+
+    used = use_locale(locale)
+    adapted = adapt(instrument, sector, perspective, used)  # type: ignore[arg-type]
+    for note in adapted.fallbacks:
+        note_err(note)
+    return adapted
+
+
+def show(
+    instrument: Annotated[str, typer.Argument(help="Instrument id, e.g. relationship_quality.")],
+    sector: SectorOption,
+    perspective: PerspectiveOption = None,
+    locale: LocaleOption = None,
+) -> None:
+    """Show an instrument as adapted to a sector: instructions, scale and items."""
+    adapted = _adapt(instrument, sector, perspective, locale)
+    out = console()
+    out.print(f"{adapted.title} — {adapted.sector_label}", style="bold")
+    out.print(
+        f"{_('Respondent')}: {adapted.respondent}    {_('About')}: {adapted.subject}    "
+        f"{_('Version')}: {adapted.version}"
+    )
+    out.print(adapted.instructions)
+    if adapted.administration:
+        out.print(f"{_('Administration')}: {adapted.administration}")
+    out.print(
+        _("Answers") + ": " + "  ".join(f"{p.value} = {p.label}" for p in adapted.scale.points)
+    )
+    dims = {d.id: d.label for d in adapted.dimensions}
+    table = _table()
+    table.add_column("#", justify="right")
+    table.add_column(_("Item"))
+    table.add_column(_("Text"))
+    table.add_column(_("Dimension"))
+    table.add_column(_("Keying"), justify="center")
+    for item in adapted.items:
+        table.add_row(
+            str(item.position), item.id, item.text, dims[item.dimension], item.keying
+        )
+    out.print(table)
+    out.print(adapted.notice, style="italic")
+
+
+_PROVENANCE = {
+    "verbatim": "verbatim",
+    "terms_substituted": "terms substituted",
+    "reworded": "reworded",
+    "dropped": "dropped",
+    "added": "added",
+}
+
+
+def provenance_label(provenance: str) -> str:
+    return _(_PROVENANCE[provenance])
+
+
+def diff(
+    instrument: Annotated[str, typer.Argument(help="Instrument id, e.g. relationship_quality.")],
+    sector: SectorOption,
+    perspective: PerspectiveOption = None,
+    locale: LocaleOption = None,
+) -> None:
+    """Show the education wording beside the sector's, with provenance and rationale."""
+    from relscale.errors import RelscaleError
+
+    adapted = _adapt(instrument, sector, perspective, locale)
+    try:
+        source = _adapt(instrument, "education", adapted.perspective, locale)
+    except RelscaleError as exc:
+        raise RelscaleError(
+            f"no education wording to compare with ({exc}); is the education plugin loaded?"
+        ) from None
+    source_text = {i.id: i.text for i in (*source.items, *source.dropped)}
+    table = _table(f"{adapted.title}: {_('education')} → {adapted.sector_label}")
+    table.add_column(_("Item"))
+    table.add_column(_("Education"))
+    table.add_column(adapted.sector_label)
+    table.add_column(_("Provenance"))
+    table.add_column(_("Rationale"))
+    rows = sorted(
+        (*adapted.items, *adapted.dropped),
+        key=lambda i: (i.provenance == "added", i.id),
+    )
+    for item in rows:
+        table.add_row(
+            item.id,
+            source_text.get(item.id, "—"),
+            "—" if item.provenance == "dropped" else item.text,
+            provenance_label(item.provenance),
+            item.rationale,
+        )
+    out = console()
+    out.print(table)
+    counts: dict[str, int] = {}
+    for item in rows:
+        counts[item.provenance] = counts.get(item.provenance, 0) + 1
+    out.print(
+        ", ".join(f"{provenance_label(k)}: {v}" for k, v in sorted(counts.items()))
+    )

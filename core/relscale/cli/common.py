@@ -1,0 +1,100 @@
+"""What every command module shares: the global options, error handling, output helpers."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from relscale.errors import RelscaleError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ENV_LOCALE = "RELSCALE_LOCALE"
+
+
+@dataclass
+class State:
+    locale: str | None = None
+    verbose: bool = False
+
+
+state = State()
+
+LocaleOption = Annotated[
+    str | None,
+    typer.Option(
+        "--locale",
+        "-l",
+        help="Locale for output, e.g. en, nl, nl_BE (falls back nl_BE -> nl -> en). "
+        f"Default: the global --locale, then ${ENV_LOCALE}, then en.",
+        show_default=False,
+    ),
+]
+PerspectiveOption = Annotated[
+    str | None,
+    typer.Option(
+        "--perspective",
+        "-p",
+        help="professional or client; default the instrument's only perspective.",
+        show_default=False,
+    ),
+]
+SectorOption = Annotated[str, typer.Option("--sector", "-s", help="Sector id, e.g. foster_homes.")]
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print one error line to stderr and exit (no traceback)."""
+    typer.echo(f"relscale: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def handle_errors(fn: F) -> F:
+    """Turn :class:`RelscaleError` (and a missing file) into one line and a non-zero exit."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except RelscaleError as exc:
+            fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def use_locale(locale: str | None) -> str:
+    """Resolve the effective locale (command, global, environment, en) and activate it.
+
+    Returns the locale used; notes on fallback go to stderr once.
+    """
+    from relscale.i18n import resolve_locale, set_locale
+
+    requested = locale or state.locale or os.environ.get(ENV_LOCALE) or "en"
+    used, notes = resolve_locale(requested)
+    set_locale(used)
+    for note in notes:
+        note_err(note)
+    return used
+
+
+def note_err(message: str) -> None:
+    typer.echo(f"relscale: note: {message}", err=True)
+
+
+def console() -> Any:
+    from rich.console import Console
+
+    # Outside a terminal (pipes, CI, tests) rich would wrap at 80 columns.
+    width = None if sys.stdout.isatty() else 160
+    return Console(soft_wrap=False, highlight=False, markup=False, width=width)
+
+
+def is_interactive() -> bool:
+    return sys.stderr.isatty()

@@ -1,0 +1,70 @@
+"""The root ``relscale`` application: global options and the command groups."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from relscale.__about__ import __version__
+from relscale.cli import catalog
+from relscale.cli.common import ENV_LOCALE, state
+
+app = typer.Typer(
+    name="relscale",
+    help="Adapt relationship instruments from education to other care sectors: "
+    "localized forms, scoring sheets, norms and reliability.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"relscale {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    locale: Annotated[
+        str | None,
+        typer.Option(
+            "--locale",
+            "-l",
+            envvar=ENV_LOCALE,
+            help="Locale for all output, e.g. en, nl, nl_BE.",
+            show_default=False,
+        ),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say more.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    state.locale = locale
+    state.verbose = verbose
+
+
+catalog.register(app)
+
+_plugins_loaded = False
+
+
+def load_plugin_commands() -> None:
+    """Let plugins add commands (``register_commands`` hook), once."""
+    global _plugins_loaded
+    if _plugins_loaded:
+        return
+    _plugins_loaded = True
+    from relscale.plugins import get_plugin_manager
+
+    get_plugin_manager().hook.register_commands(cli=app)
+
+
+def main() -> None:
+    load_plugin_commands()
+    app()
