@@ -18,6 +18,7 @@ translation, marked fuzzy for review, instead of losing it.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +31,10 @@ if TYPE_CHECKING:
 SOURCE_LOCALE = "en"
 CORE_DOMAIN = "relscale"
 CORE_LOCALE_DIR = Path(__file__).parent / "locale"
+ENV_LOCALE_PATH = "RELSCALE_LOCALE_PATH"
+"""Extra folders (``os.pathsep``-separated) holding ``<lang>/LC_MESSAGES/<domain>.po``
+for any domain: a language or a local wording can be added without touching the
+installed packages. Their entries win over the shipped catalogs'."""
 
 
 # --- message contexts ------------------------------------------------------------------
@@ -91,24 +96,39 @@ def normalize_locale(value: str) -> str:
         return str(Locale.parse(text))
     except (UnknownLocaleError, ValueError, TypeError):
         raise LocaleError(
-            f"unknown locale {value!r} (available: {', '.join(available_locales())})"
+            f"unknown locale {value!r} (available: {describe_locales(available_locales())})"
         ) from None
 
 
-def catalog_languages(locale_dir: Path | str, domain: str) -> list[str]:
-    """Locales that have a PO file for ``domain`` under ``locale_dir``."""
-    root = Path(locale_dir)
+def locale_path() -> list[Path]:
+    """The extra catalog folders named by ``$RELSCALE_LOCALE_PATH``, in order."""
+    value = os.environ.get(ENV_LOCALE_PATH, "")
+    return [Path(p) for p in value.split(os.pathsep) if p.strip()]
+
+
+def _languages_in(root: Path, domain: str) -> set[str]:
     if not root.is_dir():
-        return []
-    return sorted(
-        p.name for p in root.iterdir() if (p / "LC_MESSAGES" / f"{domain}.po").is_file()
-    )
+        return set()
+    return {p.name for p in root.iterdir() if (p / "LC_MESSAGES" / f"{domain}.po").is_file()}
+
+
+def catalog_languages(locale_dir: Path | str | None, domain: str) -> list[str]:
+    """Locales that have a PO file for ``domain`` under ``locale_dir`` or the locale path."""
+    found: set[str] = set()
+    for root in [*locale_path(), *([Path(locale_dir)] if locale_dir else [])]:
+        found |= _languages_in(root, domain)
+    return sorted(found)
 
 
 def available_locales() -> list[str]:
     """English plus every locale with a core catalog."""
     return [SOURCE_LOCALE, *(x for x in catalog_languages(CORE_LOCALE_DIR, CORE_DOMAIN)
                               if x != SOURCE_LOCALE)]
+
+
+def describe_locales(locales: list[str]) -> str:
+    """``en (English), nl (Nederlands)``: codes with their native names."""
+    return ", ".join(f"{code} ({display_name(code, code)})" for code in locales)
 
 
 def fallback_chain(locale: str) -> list[str]:
@@ -134,16 +154,20 @@ def resolve_locale(value: str) -> tuple[str, list[str]]:
             notes = [] if candidate == locale else [f"{locale}: no catalog, using {candidate}"]
             return candidate, notes
     raise LocaleError(
-        f"no catalog for locale {value!r} (available: {', '.join(available_locales())}); "
+        f"no catalog for locale {value!r} "
+        f"(available: {describe_locales(available_locales())}); "
         "see docs/translating.md to add one"
     )
 
 
 def display_name(locale: str, in_locale: str = SOURCE_LOCALE) -> str:
     """The locale's name in another locale, e.g. ``nl`` -> ``Nederlands`` / ``Dutch``."""
-    from babel import Locale
+    from babel import Locale, UnknownLocaleError
 
-    return Locale.parse(locale).get_display_name(Locale.parse(in_locale)) or locale
+    try:
+        return Locale.parse(locale).get_display_name(Locale.parse(in_locale)) or locale
+    except (UnknownLocaleError, ValueError, TypeError):
+        return locale
 
 
 # --- catalogs --------------------------------------------------------------------------
@@ -166,12 +190,32 @@ def _read_catalog(path: str, mtime: float) -> dict[tuple[str | None, str], str]:
     return table
 
 
-def load_catalog(locale_dir: Path | str, domain: str, locale: str) -> dict | None:
-    """Translations of one PO file as ``{(context, msgid): msgstr}``, or None if absent."""
-    path = Path(locale_dir) / locale / "LC_MESSAGES" / f"{domain}.po"
-    if not path.is_file():
+def catalog_files(locale_dir: Path | str | None, domain: str, locale: str) -> list[Path]:
+    """The PO files serving ``domain`` in ``locale``: locale path first, then the shipped."""
+    roots = [*locale_path(), *([Path(locale_dir)] if locale_dir else [])]
+    paths = (root / locale / "LC_MESSAGES" / f"{domain}.po" for root in roots)
+    return [p for p in paths if p.is_file()]
+
+
+@functools.lru_cache(maxsize=64)
+def _merged(files: tuple[tuple[str, float], ...]) -> dict[tuple[str | None, str], str]:
+    table: dict[tuple[str | None, str], str] = {}
+    for path, mtime in reversed(files):
+        table.update(_read_catalog(path, mtime))
+    return table
+
+
+def load_catalog(locale_dir: Path | str | None, domain: str, locale: str) -> dict | None:
+    """Translations for one domain and locale as ``{(context, msgid): msgstr}``.
+
+    None if no PO file exists. Files on ``$RELSCALE_LOCALE_PATH`` win over the shipped one.
+    """
+    files = catalog_files(locale_dir, domain, locale)
+    if not files:
         return None
-    return _read_catalog(str(path), path.stat().st_mtime)
+    if len(files) == 1:
+        return _read_catalog(str(files[0]), files[0].stat().st_mtime)
+    return _merged(tuple((str(p), p.stat().st_mtime) for p in files))
 
 
 class Translator:
@@ -191,9 +235,7 @@ class Translator:
         domain: str = CORE_DOMAIN,
         locale_dir: Path | str | None = CORE_LOCALE_DIR,
     ) -> str:
-        if not self.chain or locale_dir is None:
-            if self.chain:
-                self._no_catalog.add(domain)
+        if not self.chain:
             return msgid
         found_catalog = False
         for loc in self.chain:

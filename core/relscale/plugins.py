@@ -17,8 +17,8 @@ import pluggy
 from relscale import hookspecs
 
 ENV_ALLOW = "RELSCALE_PLUGINS"
-BUILTIN_PLUGINS = ("relscale.builtin",)
-"""Core's own plugin modules: the three instruments and the standard exporters."""
+BUILTIN_PLUGINS = ("relscale.builtin", "relscale.user_content")
+"""Core's own plugin modules: the item bank, and the user's content files."""
 
 _pm: pluggy.PluginManager | None = None
 

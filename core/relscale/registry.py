@@ -215,8 +215,8 @@ def build_registry(pm: pluggy.PluginManager) -> Registry:
     )
     for hook_name, kind in hooks:
         hook = getattr(pm.hook, hook_name)
-        # Built-ins first, then plugins in registration order: pluggy calls LIFO.
-        for impl in reversed(hook.get_hookimpls()):
+        # get_hookimpls() is in registration order: built-ins first, then plugins.
+        for impl in hook.get_hookimpls():
             plugin = impl.plugin_name
 
             def register(obj: Any, _kind: str = kind, _plugin: str = plugin) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -39,6 +41,16 @@ def root(
             show_default=False,
         ),
     ] = None,
+    content: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--content",
+            help="A content file (sector, instrument or norm table in TOML) to load beside "
+            "the installed plugins, e.g. licensed item wording. Repeatable.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say more.")] = False,
     version: Annotated[
         bool,
@@ -47,6 +59,13 @@ def root(
 ) -> None:
     state.locale = locale
     state.verbose = verbose
+    if content:
+        from relscale import registry
+        from relscale.user_content import ENV_CONTENT
+
+        known = [p for p in os.environ.get(ENV_CONTENT, "").split(os.pathsep) if p]
+        os.environ[ENV_CONTENT] = os.pathsep.join([*known, *(str(p) for p in content)])
+        registry.reset()
 
 
 catalog.register(app)

@@ -1,0 +1,3 @@
+from relscale.cli.main import main
+
+main()

@@ -1,0 +1,62 @@
+"""Core's plugin for the user's own content files (``--content FILE`` / ``RELSCALE_CONTENT``).
+
+A researcher who holds a licence for published item wording, or who is drafting a new
+sector, writes it in the same TOML formats the built-in plugins use and passes the files;
+no Python package is needed. The kind of each file is told by its keys: ``offerings``
+(a sector), ``items`` (an instrument) or ``population`` (a norm table).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from relscale.content import load_instrument, load_norm_table, load_sector, read_toml
+from relscale.errors import ContentError
+from relscale.hookspecs import hookimpl
+
+ENV_CONTENT = "RELSCALE_CONTENT"
+"""Content files, separated by the platform's path separator (``:`` or ``;``)."""
+
+
+def content_files() -> list[Path]:
+    value = os.environ.get(ENV_CONTENT, "")
+    return [Path(p) for p in value.split(os.pathsep) if p.strip()]
+
+
+def _kind(path: Path) -> str:
+    data = read_toml(path)
+    if "offerings" in data:
+        return "sector"
+    if "population" in data:
+        return "norms"
+    if "items" in data:
+        return "instrument"
+    raise ContentError(
+        f"{path}: not a relscale content file (expected a sector with 'offerings', "
+        "an instrument with 'items', or a norm table with 'population')"
+    )
+
+
+def _of_kind(kind: str) -> list[Path]:
+    return [p for p in content_files() if _kind(p) == kind]
+
+
+@hookimpl
+def register_instruments(register: Callable[[Any], None]) -> None:
+    for path in _of_kind("instrument"):
+        register(load_instrument(path))
+
+
+@hookimpl
+def register_sectors(register: Callable[[Any], None]) -> None:
+    for path in _of_kind("sector"):
+        register(load_sector(path))
+
+
+@hookimpl
+def register_norms(register: Callable[[Any], None]) -> None:
+    for path in _of_kind("norms"):
+        register(load_norm_table(path))

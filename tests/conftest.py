@@ -1,0 +1,54 @@
+"""Shared fixtures. Tests see only core and the four built-in sector plugins."""
+
+from __future__ import annotations
+
+import os
+
+# Before relscale loads plugins: nothing else that happens to be installed leaks in.
+os.environ["RELSCALE_PLUGINS"] = "education,foster_homes,disability_care,youth_care"
+os.environ.pop("RELSCALE_LOCALE", None)
+os.environ.pop("RELSCALE_CONTENT", None)
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from relscale import registry
+from relscale.i18n import set_locale
+from relscale.plugins import get_plugin_manager
+
+
+@pytest.fixture(autouse=True)
+def _english_ui() -> Iterator[None]:
+    set_locale("en")
+    yield
+    set_locale("en")
+
+
+@pytest.fixture
+def register_plugin() -> Iterator[Callable[[Any, str], None]]:
+    """Register inline plugin objects for one test; unregistered afterwards."""
+    pm = get_plugin_manager()
+    names: list[str] = []
+
+    def _register(plugin: Any, name: str) -> None:
+        pm.register(plugin, name=name)
+        names.append(name)
+        registry.reset()
+
+    yield _register
+    for name in names:
+        pm.unregister(name=name)
+    registry.reset()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """LibreOffice checks are skipped on a laptop without it, but never silently in CI."""
+    if item.get_closest_marker("libreoffice") is None:
+        return
+    import shutil
+
+    if shutil.which("soffice") is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) is required in CI; .ci/run installs it")
+        pytest.skip("LibreOffice (soffice) is not installed")

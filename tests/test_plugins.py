@@ -1,0 +1,162 @@
+"""Plugin loading, isolation, and validation of what plugins register."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from collections.abc import Callable
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fixtures_content import instrument_dict, mini_sector_dict, sector_dict
+from relscale import PluginError, adapt, hookimpl
+from relscale.plugins import make_plugin_manager
+from relscale.registry import build_registry, get_registry
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILTIN_SECTORS = {"education", "foster_homes", "disability_care", "youth_care"}
+
+
+class MiniPlugin:
+    @hookimpl
+    def register_instruments(self, register: Callable[[Any], None]) -> None:
+        register(instrument_dict())
+
+    @hookimpl
+    def register_sectors(self, register: Callable[[Any], None]) -> None:
+        register(mini_sector_dict())
+
+
+def test_builtin_sectors_register_through_entry_points() -> None:
+    names = {ep.name: ep.value for ep in entry_points(group="relscale")}
+    for sector in BUILTIN_SECTORS:
+        assert names.get(sector) == f"relscale_{sector}"
+    assert set(get_registry().sectors) == BUILTIN_SECTORS
+
+
+def test_inline_plugin_registers_and_unregisters(register_plugin: Any) -> None:
+    register_plugin(MiniPlugin(), "mini")
+    reg = get_registry()
+    assert "mini" in reg.instruments and "test_sector" in reg.sectors
+    assert reg.origin[("sector", "test_sector")] == "mini"
+    adapted = adapt("mini", "test_sector")
+    assert [i.id for i in adapted.items] == ["m1", "m2", "m3", "x1"]
+    assert [i.id for i in adapted.dropped] == ["m4"]
+    assert adapted.items[1].keying == "-"
+    assert adapted.items[3].dimension == "friction"
+
+
+def test_fixture_leaves_nothing_behind() -> None:
+    assert "mini" not in get_registry().instruments
+
+
+def test_allow_list_limits_installed_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RELSCALE_PLUGINS", "education")
+    reg = build_registry(make_plugin_manager())
+    assert set(reg.sectors) == {"education"}
+    monkeypatch.setenv("RELSCALE_PLUGINS", "")
+    reg = build_registry(make_plugin_manager())
+    assert reg.sectors == {} and len(reg.instruments) == 3
+
+
+def _registry_with(*plugins: Any) -> Any:
+    pm = make_plugin_manager(entrypoints=False)
+    for i, plugin in enumerate(plugins):
+        pm.register(plugin, name=f"plugin{i}")
+    return build_registry(pm)
+
+
+def test_duplicate_instrument_names_both_plugins() -> None:
+    class Again:
+        @hookimpl
+        def register_instruments(self, register: Callable[[Any], None]) -> None:
+            register(instrument_dict())
+
+    with pytest.raises(PluginError, match="plugin 'plugin1': instrument 'mini' is already "
+                                         "registered by plugin 'plugin0'"):
+        _registry_with(MiniPlugin(), Again())
+
+
+def test_invalid_registration_names_plugin_object_and_field() -> None:
+    class Broken:
+        @hookimpl
+        def register_instruments(self, register: Callable[[Any], None]) -> None:
+            register(instrument_dict(id="broken", scale={"id": "s", "points": []}))
+
+    with pytest.raises(PluginError, match=r"plugin 'plugin0': instrument 'broken': scale\.points"):
+        _registry_with(Broken())
+
+
+def test_sector_must_cover_every_slot() -> None:
+    class Partial(MiniPlugin):
+        @hookimpl
+        def register_sectors(self, register: Callable[[Any], None]) -> None:
+            register(sector_dict(offerings=[{
+                "instrument": "mini", "perspective": "professional", "instructions": "x",
+                "items": [{"item": "m1", "text": "t", "provenance": "verbatim",
+                           "rationale": "r"}]}]))
+
+    with pytest.raises(PluginError, match="neither worded nor dropped: m2, m3, m4"):
+        _registry_with(Partial())
+
+
+def test_sector_for_unknown_instrument() -> None:
+    class Orphan:
+        @hookimpl
+        def register_sectors(self, register: Callable[[Any], None]) -> None:
+            register(mini_sector_dict())
+
+    with pytest.raises(PluginError, match="unknown instrument 'mini'"):
+        _registry_with(Orphan())
+
+
+def test_plugin_bug_is_reported_with_its_name() -> None:
+    class Buggy:
+        @hookimpl
+        def register_norms(self, register: Callable[[Any], None]) -> None:
+            raise ZeroDivisionError("oops")
+
+    with pytest.raises(PluginError, match="plugin 'plugin0' failed in register_norms"):
+        _registry_with(Buggy())
+
+
+def _imports(folder: Path) -> set[str]:
+    found = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                found |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add(node.module)
+    return found
+
+
+def test_core_imports_no_plugin() -> None:
+    assert not {m for m in _imports(ROOT / "core") if m.startswith("relscale_")}
+
+
+def test_plugins_use_only_public_api() -> None:
+    for folder in (ROOT / "plugins").iterdir():
+        if not folder.is_dir():
+            continue
+        imports = _imports(folder)
+        me = next(folder.glob("relscale_*")).name
+        others = {m for m in imports if m.startswith("relscale_") and m.split(".")[0] != me}
+        private = {m for m in imports if m.startswith("relscale.")}
+        assert not others, f"{me} imports another plugin: {others}"
+        assert not private, f"{me} reaches past the public API: {private}"
+
+
+def test_help_does_not_import_heavy_modules() -> None:
+    code = (
+        "import sys\nfrom relscale.cli.main import main\nsys.argv = ['relscale', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('openpyxl', 'numpy', 'babel') if m in sys.modules]\n"
+        "print('HEAVY:' + ','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "Usage" in out.stdout
+    assert out.stdout.strip().splitlines()[-1] == "HEAVY:"
