@@ -1,0 +1,318 @@
+"""Render a :class:`relscale.excel.sheet.Workbook` with openpyxl.
+
+The only module that imports openpyxl for writing (lazily, inside the functions).
+Each named style is converted once per render into openpyxl objects and reused for
+every cell that names it (openpyxl then de-duplicates them in the file's style table).
+
+``render(book, path)`` writes the file; ``to_openpyxl(book)`` returns the openpyxl
+workbook for callers that need to inspect or post-process it. Write through
+:func:`relscale.io.atomic_write` so a failure leaves no half-written file::
+
+    with atomic_write(out, overwrite=force) as tmp:
+        render(book, tmp)
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from relscale.excel.sheet import (
+    ChartSpec,
+    PrintSetup,
+    Sheet,
+    Style,
+    Validation,
+    Workbook,
+    column_letter,
+)
+
+_TOKENS = {"{page}": "&P", "{pages}": "&N", "{sheet}": "&A", "{file}": "&F"}
+_TOKEN_RE = re.compile("|".join(re.escape(t) for t in _TOKENS))
+_CM_PER_INCH = 2.54
+
+
+def header_footer_code(text: str) -> str:
+    """Plain text with ``{page}`` / ``{pages}`` tokens -> Excel header/footer codes."""
+    parts = []
+    last = 0
+    for m in _TOKEN_RE.finditer(text):
+        parts.append(text[last : m.start()].replace("&", "&&"))
+        parts.append(_TOKENS[m.group(0)])
+        last = m.end()
+    parts.append(text[last:].replace("&", "&&"))
+    return "".join(parts)
+
+
+class _StyleCache:
+    """Named style -> openpyxl attribute objects, converted once."""
+
+    def __init__(self, styles: dict[str, Style]) -> None:
+        self.styles = styles
+        self._cache: dict[str, dict[str, Any]] = {}
+        from openpyxl.styles import Protection
+
+        self.locked = Protection(locked=True)
+        self.unlocked = Protection(locked=False)
+
+    def get(self, name: str) -> dict[str, Any]:
+        found = self._cache.get(name)
+        if found is None:
+            found = self._cache[name] = self._convert(self.styles[name])
+        return found
+
+    @staticmethod
+    def _convert(style: Style) -> dict[str, Any]:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        attrs: dict[str, Any] = {}
+        font_args: dict[str, Any] = {}
+        if style.font:
+            font_args["name"] = style.font
+        if style.size:
+            font_args["size"] = style.size
+        if style.bold:
+            font_args["bold"] = True
+        if style.italic:
+            font_args["italic"] = True
+        if style.color:
+            font_args["color"] = style.color
+        if font_args:
+            attrs["font"] = Font(**font_args)
+        if style.fill:
+            attrs["fill"] = PatternFill("solid", start_color=style.fill, end_color=style.fill)
+        if style.horizontal or style.vertical or style.wrap or style.shrink or style.indent:
+            attrs["alignment"] = Alignment(
+                horizontal=style.horizontal,
+                vertical=style.vertical,
+                wrap_text=style.wrap or None,
+                shrink_to_fit=style.shrink or None,
+                indent=style.indent,
+            )
+        if style.border or style.border_bottom:
+            side = Side(style=style.border or style.border_bottom, color=style.border_color)
+            if style.border:
+                attrs["border"] = Border(left=side, right=side, top=side, bottom=side)
+            else:
+                attrs["border"] = Border(bottom=side)
+        if style.number_format:
+            attrs["number_format"] = style.number_format
+        return attrs
+
+
+def to_openpyxl(book: Workbook) -> Any:
+    """Build and return an ``openpyxl.Workbook`` for ``book``."""
+    from openpyxl import Workbook as XLWorkbook
+    from openpyxl.workbook.defined_name import DefinedName as XLDefinedName
+
+    book.check()
+    wb = XLWorkbook()
+    wb.remove(wb.active)
+    cache = _StyleCache(book.styles)
+    for sheet in book.sheets:
+        _render_sheet(wb.create_sheet(sheet.name), sheet, cache)
+    for name in book.defined_names:
+        wb.defined_names[name.name] = XLDefinedName(name.name, attr_text=name.reference)
+    if book.title:
+        wb.properties.title = book.title
+    if book.creator:
+        wb.properties.creator = book.creator
+    if book.protect_structure:
+        from openpyxl.workbook.protection import WorkbookProtection
+
+        wb.security = WorkbookProtection(lockStructure=True)
+        if book.structure_password:
+            wb.security.workbookPassword = book.structure_password
+    if book.sheets:
+        visible = [i for i, s in enumerate(book.sheets) if s.visibility == "visible"]
+        active = book.active if book.active in visible else (visible[0] if visible else 0)
+        wb.active = active
+    return wb
+
+
+def render(book: Workbook, path: Path | str) -> None:
+    """Write ``book`` to ``path`` as .xlsx (call inside :func:`relscale.io.atomic_write`)."""
+    to_openpyxl(book).save(str(path))
+
+
+def _render_sheet(ws: Any, sheet: Sheet, cache: _StyleCache) -> None:
+    from openpyxl.comments import Comment
+
+    for (row, col), cell in sorted(sheet.cells.items()):
+        xc = ws.cell(row=row, column=col)
+        xc.value = cell.formula if cell.formula is not None else cell.value
+        if cell.style is not None:
+            for attr, value in cache.get(cell.style).items():
+                setattr(xc, attr, value)
+        if not cell.locked:
+            xc.protection = cache.unlocked
+        if cell.comment:
+            xc.comment = Comment(cell.comment, "relscale")
+    for rng in sheet.merges:
+        ws.merge_cells(rng)
+    for col, width in sheet.column_widths.items():
+        ws.column_dimensions[column_letter(col)].width = width
+    for col in sheet.hidden_columns:
+        ws.column_dimensions[column_letter(col)].hidden = True
+    for row, height in sheet.row_heights.items():
+        ws.row_dimensions[row].height = height
+    for validation in sheet.validations:
+        ws.add_data_validation(_validation(validation))
+    if sheet.protection is not None:
+        p = sheet.protection
+        ws.protection.sheet = True
+        ws.protection.selectLockedCells = not p.select_locked_cells
+        ws.protection.selectUnlockedCells = False
+        ws.protection.formatColumns = not p.format_columns
+        ws.protection.formatRows = not p.format_rows
+        if p.password:
+            ws.protection.password = p.password
+    if sheet.print_setup is not None:
+        _print_setup(ws, sheet.print_setup)
+    for chart in sheet.charts:
+        ws.add_chart(_chart(chart), chart.anchor)
+    if sheet.freeze:
+        ws.freeze_panes = sheet.freeze
+    if sheet.visibility != "visible":
+        ws.sheet_state = sheet.visibility
+    if sheet.tab_color:
+        ws.sheet_properties.tabColor = sheet.tab_color
+    ws.sheet_view.showGridLines = sheet.show_grid_lines
+
+
+def _validation(v: Validation) -> Any:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    def num(x: float | None) -> str | None:
+        if x is None:
+            return None
+        return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+    if v.kind == "list":
+        dv = DataValidation(
+            type="list",
+            formula1='"' + ",".join(v.options) + '"',
+            allow_blank=v.allow_blank,
+            showDropDown=not v.in_cell_dropdown,  # OOXML's flag means *hide* the arrow
+        )
+    else:
+        dv = DataValidation(
+            type=v.kind,
+            operator="between",
+            formula1=num(v.minimum),
+            formula2=num(v.maximum),
+            allow_blank=v.allow_blank,
+        )
+    dv.errorStyle = v.error_style
+    dv.showErrorMessage = True
+    dv.showInputMessage = bool(v.prompt)
+    dv.promptTitle = v.prompt_title
+    dv.prompt = v.prompt
+    dv.errorTitle = v.error_title
+    dv.error = v.error
+    dv.add(v.ranges)
+    return dv
+
+
+def _print_setup(ws: Any, p: PrintSetup) -> None:
+    from openpyxl.worksheet.pagebreak import Break, RowBreak
+
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4 if p.paper == "A4" else ws.PAPERSIZE_LETTER
+    ws.page_setup.orientation = p.orientation
+    if p.fit_width is not None:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = p.fit_width
+        ws.page_setup.fitToHeight = p.fit_height or 0
+    elif p.scale:
+        ws.page_setup.scale = p.scale
+    if p.title_rows:
+        ws.print_title_rows = f"{p.title_rows[0]}:{p.title_rows[1]}"
+    if p.print_area:
+        ws.print_area = p.print_area
+    if p.row_breaks:
+        breaks = RowBreak()
+        for row in p.row_breaks:
+            breaks.append(Break(id=row))
+        ws.row_breaks = breaks
+    left, right, top, bottom = (m / _CM_PER_INCH for m in p.margins_cm)
+    ws.page_margins.left = left
+    ws.page_margins.right = right
+    ws.page_margins.top = top
+    ws.page_margins.bottom = bottom
+    ws.page_margins.header = p.header_margin_cm / _CM_PER_INCH
+    ws.page_margins.footer = p.footer_margin_cm / _CM_PER_INCH
+    ws.print_options.horizontalCentered = p.center_horizontally
+    ws.print_options.gridLines = p.grid_lines
+    for part, text in (
+        (ws.oddHeader.left, p.header_left),
+        (ws.oddHeader.center, p.header_center),
+        (ws.oddHeader.right, p.header_right),
+        (ws.oddFooter.left, p.footer_left),
+        (ws.oddFooter.center, p.footer_center),
+        (ws.oddFooter.right, p.footer_right),
+    ):
+        if text:
+            part.text = header_footer_code(text)
+            part.size = 9
+
+
+def _split_ref(reference: str) -> tuple[str, str]:
+    """``'My sheet'!B2:B9`` -> (``My sheet``, ``B2:B9``)."""
+    sheet, _, rng = reference.rpartition("!")
+    if not sheet:
+        raise ValueError(f"chart ranges need a sheet name: {reference!r}")
+    if sheet.startswith("'") and sheet.endswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    return sheet, rng.replace("$", "")
+
+
+def _chart(spec: ChartSpec) -> Any:
+    from openpyxl.chart import BarChart, LineChart, Reference, Series
+    from openpyxl.utils.cell import range_boundaries
+
+    chart: Any
+    if spec.kind == "line":
+        chart = LineChart()
+    else:
+        chart = BarChart()
+        chart.type = "bar" if spec.kind == "bar" else "col"
+    chart.width = spec.width_cm
+    chart.height = spec.height_cm
+    if spec.title:
+        chart.title = spec.title
+    if spec.x_title:
+        chart.x_axis.title = spec.x_title
+    if spec.y_title:
+        chart.y_axis.title = spec.y_title
+    if spec.y_min is not None:
+        chart.y_axis.scaling.min = spec.y_min
+    if spec.y_max is not None:
+        chart.y_axis.scaling.max = spec.y_max
+    # openpyxl >= 3.1 hides axes unless told otherwise
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    for s in spec.series:
+        sheet_name, rng = _split_ref(s.values)
+        min_col, min_row, max_col, max_row = range_boundaries(rng)
+
+        class _Ws:  # Reference needs only a title
+            title = sheet_name
+
+        values = Reference(_Ws, min_col=min_col, min_row=min_row, max_col=max_col,
+                           max_row=max_row)
+        series = Series(values, title=s.title, title_from_data=s.title_from_first)
+        chart.series.append(series)
+    if spec.categories:
+        sheet_name, rng = _split_ref(spec.categories)
+        min_col, min_row, max_col, max_row = range_boundaries(rng)
+
+        class _Cs:
+            title = sheet_name
+
+        chart.set_categories(
+            Reference(_Cs, min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row)
+        )
+    if not spec.legend:
+        chart.legend = None
+    return chart
