@@ -1,0 +1,331 @@
+"""Norm tables: percentile ranks, T-scores and verbal bands for raw scale scores.
+
+The definitions below are the contract the scorer, the scoring sheet and ``norms build``
+share; ``docs/norms.md`` explains them for users.
+
+**Percentile rank** (Dutch practice): the share of the norm group, in percent, scoring
+*at or below* a raw score: ``100 * #(x_i <= x) / N``. We report this and not the mid-rank
+variant ``100 * (#(x_i < x) + #(x_i = x) / 2) / N`` because it is what Dutch manuals and
+COTAN reviews call a percentile, and because a norm table's steps then read the way a
+user checks them by hand ("83% of the norm group scored this or lower").
+
+**Look-up** is a step function: raw score ``x`` takes the values of the
+:class:`~relscale.models.PercentilePoint` with the largest ``raw <= x``, so a scoring sheet
+reproduces it with Excel ``LOOKUP(x, raws, percentiles)``. Tables built by relscale start
+at the scale minimum (a point with percentile 0 when nobody scored that low), so every
+valid raw score has a step. Below the first point of a hand-written table the first
+point's values are used (the table's floor). Raw scores are compared with a tolerance of
+1e-9 and the builder truncates step raws to 6 decimals, so a mean computed in another
+order (numpy, Excel ``AVERAGE``) still finds its own step.
+
+**Normalized T**: ``50 + 10 * Phi^-1(p)`` with ``p`` the *mid-rank* proportion
+``(#(x_i < x) + #(x_i = x) / 2) / N``: the at-or-below share would give ``p = 1`` (an
+infinite T) at the top score. ``p`` is clamped to ``[1 / (2N), 1 - 1 / (2N)]``, the
+mid-rank of a single observation, so a raw score nobody in the norm group reached gets a
+finite T. **Linear T**: ``50 + 10 * (x - mean) / sd`` with the norm group's mean and SD.
+A table's ``t_score`` says which one ``<dimension>_t`` reports.
+
+**Bands** are read from the percentile rank: ``lower <= P < upper``, the last band closed.
+They describe the score *level*, not whether it is good: a conflict score in the band
+"very high" means much conflict. Band labels are English source strings translated with
+:func:`band_label`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from relscale.errors import ContentError, RelscaleError
+from relscale.i18n import N_
+from relscale.models import Band, DimensionNorm, NormTable, PercentilePoint
+
+if TYPE_CHECKING:
+    import numpy as np
+
+TOLERANCE = 1e-9
+RAW_DECIMALS = 6
+
+# --- banding schemes --------------------------------------------------------------------
+
+BANDINGS: dict[str, tuple[tuple[str, float, float], ...]] = {
+    # The Dutch decile reading: 1 zeer laag, 2 laag, 3 onder gemiddeld,
+    # 4 iets onder gemiddeld, 5-6 gemiddeld, 7 iets boven gemiddeld, 8 boven gemiddeld,
+    # 9 hoog, 10 zeer hoog.
+    "deciles_nl": (
+        (N_("very low"), 0, 10),
+        (N_("low"), 10, 20),
+        (N_("below average"), 20, 30),
+        (N_("slightly below average"), 30, 40),
+        (N_("average"), 40, 60),
+        (N_("slightly above average"), 60, 70),
+        (N_("above average"), 70, 80),
+        (N_("high"), 80, 90),
+        (N_("very high"), 90, 100),
+    ),
+    # A coarser reading for short reports: the outer 10%, the next 15%, the middle half.
+    "five_band": (
+        (N_("very low"), 0, 10),
+        (N_("below average"), 10, 25),
+        (N_("average"), 25, 75),
+        (N_("above average"), 75, 90),
+        (N_("very high"), 90, 100),
+    ),
+}
+DEFAULT_BANDING = "deciles_nl"
+
+
+def banding_bands(name: str) -> tuple[Band, ...]:
+    """The bands of a named banding scheme (``deciles_nl``, ``five_band``)."""
+    try:
+        scheme = BANDINGS[name]
+    except KeyError:
+        known = ", ".join(sorted(BANDINGS))
+        raise RelscaleError(f"unknown banding {name!r} (known: {known})") from None
+    return tuple(Band(label=label, lower=lo, upper=hi) for label, lo, hi in scheme)
+
+
+def band_label(label: str, locale: str | None = None) -> str:
+    """A band's English source label translated into ``locale`` (default: the UI locale)."""
+    from relscale.i18n import Translator, _, resolve_locale
+
+    if locale is None:
+        return _(label)
+    used, _notes = resolve_locale(locale)
+    return Translator(used).lookup(label)
+
+
+def band_for(bands: Sequence[Band], percentile: float) -> str | None:
+    """The label of the band holding ``percentile``: ``[lower, upper)``, the last closed."""
+    if percentile is None or math.isnan(percentile):
+        return None
+    for i, band in enumerate(bands):
+        last = i == len(bands) - 1
+        if band.lower <= percentile < band.upper or (last and percentile == band.upper):
+            return band.label
+    return None
+
+
+# --- look-up ----------------------------------------------------------------------------
+
+
+def normal_quantile(p: float) -> float:
+    """Phi^-1(p), the standard normal quantile (stdlib, no scipy)."""
+    from statistics import NormalDist
+
+    return NormalDist().inv_cdf(p)
+
+
+def normalized_t(p: float, n: int) -> float:
+    """``50 + 10 * Phi^-1(p)`` with ``p`` clamped to ``[1/(2n), 1 - 1/(2n)]``."""
+    lo = 1 / (2 * n)
+    return 50 + 10 * normal_quantile(min(max(p, lo), 1 - lo))
+
+
+def _dimension_norm(table: NormTable, dimension: str) -> DimensionNorm:
+    norm = table.dimension(dimension)
+    if norm is None:
+        have = ", ".join(d.dimension for d in table.dimensions)
+        raise RelscaleError(
+            f"norm table {table.instrument}/{table.sector}/{table.perspective} "
+            f"({table.group_label}) has no norms for dimension {dimension!r} (it has: {have})"
+        )
+    return norm
+
+
+def apply_norms(table: NormTable, dimension: str, raw: Any) -> dict[str, np.ndarray]:
+    """Percentile ranks, T-scores and bands for raw scale scores of one dimension.
+
+    :param table: the norm table (see :func:`select_norm_table`).
+    :param dimension: dimension id, e.g. ``closeness``.
+    :param raw: raw scale scores (array-like; NaN for a missing score).
+    :returns: ``{"percentile": float array, "t": float array, "band": object array}``;
+        ``band`` holds English source labels (translate with :func:`band_label`); a NaN
+        raw score gives NaN, NaN and None.
+    """
+    import numpy as np
+
+    norm = _dimension_norm(table, dimension)
+    x = np.asarray(raw, dtype=float).reshape(-1)
+    raws = np.array([p.raw for p in norm.percentiles])
+    pcts = np.array([p.percentile for p in norm.percentiles])
+    ts = np.array(
+        [
+            p.t if p.t is not None else normalized_t(p.percentile / 100, norm.n)
+            for p in norm.percentiles
+        ]
+    )
+    missing = np.isnan(x)
+    # Largest step raw <= x; below the first step, the first step (the table's floor).
+    idx = np.searchsorted(raws, np.where(missing, raws[0], x) + TOLERANCE, side="right") - 1
+    idx = np.clip(idx, 0, len(raws) - 1)
+    percentile = np.where(missing, np.nan, pcts[idx])
+    if table.t_score == "linear":
+        t = 50 + 10 * (x - norm.mean) / norm.sd
+    else:
+        t = np.where(missing, np.nan, ts[idx])
+    band = np.empty(len(x), dtype=object)
+    for i, p in enumerate(percentile):
+        band[i] = band_for(table.bands, float(p))
+    return {"percentile": percentile, "t": t, "band": band}
+
+
+def select_norm_table(
+    tables: Iterable[NormTable], group: Mapping[str, str] | None = None
+) -> NormTable | None:
+    """The table for a norm group: an exact group match first, then the 'all' table.
+
+    ``tables`` should already be those of one instrument x sector x perspective (e.g.
+    ``AdaptedInstrument.norms``, where tables passed with ``--norms`` come first and so
+    win over registered ones). Returns None when neither exists.
+    """
+    tables = list(tables)
+    wanted = {str(k): str(v) for k, v in (group or {}).items()}
+    if wanted:
+        for table in tables:
+            if table.group == wanted:
+                return table
+    for table in tables:
+        if not table.group:
+            return table
+    return None
+
+
+_STATUS = {
+    "illustrative": N_("Illustrative norms (synthetic data, N={n})"),
+    "local": N_("Local norms (N={n}, {year})"),
+    "published": N_("Published norms (N={n}, {year})"),
+}
+
+
+def describe_norms(table: NormTable, locale: str | None = None) -> str:
+    """One localized line naming the norms, their status, N, group and banding.
+
+    e.g. ``Illustrative norms (synthetic data, N=1000): foster_homes /
+    relationship_quality / professional, group all; bands: deciles_nl``. Every output that
+    uses a table prints this, so illustrative norms are never mistaken for real ones.
+    """
+    from relscale.i18n import Translator, _, resolve_locale
+
+    if locale is None:
+        tr = _
+    else:
+        translator = Translator(resolve_locale(locale)[0])
+        tr = translator.lookup
+    head = tr(_STATUS[table.population.status]).format(
+        n=table.population.n, year=table.population.year
+    )
+    group = table.group_label if table.group else tr("all")
+    line = tr("{head}: {sector} / {instrument} / {perspective}, group {group}; bands: {banding}")
+    return line.format(
+        head=head,
+        sector=table.sector,
+        instrument=table.instrument,
+        perspective=table.perspective,
+        group=group,
+        banding=table.banding,
+    )
+
+
+# --- building ---------------------------------------------------------------------------
+
+
+def _truncate(value: float) -> float:
+    scale = 10**RAW_DECIMALS
+    return math.floor(value * scale + TOLERANCE) / scale
+
+
+def build_dimension_norm(
+    dimension: str, raw: Any, *, scale_min: float | None = None
+) -> DimensionNorm:
+    """Percentile steps, mean and SD of one dimension from a reference sample's raw scores.
+
+    One step per distinct raw score (at-or-below percentile, mid-rank normalized T), plus
+    a step at ``scale_min`` with percentile 0 when nobody scored that low. Missing scores
+    (NaN) are left out; N is the number of scores present.
+    """
+    import numpy as np
+
+    x = np.asarray(raw, dtype=float)
+    x = np.sort(x[~np.isnan(x)])
+    n = len(x)
+    if n < 2:
+        raise RelscaleError(f"{dimension}: fewer than 2 scores, cannot build norms")
+    sd = float(np.std(x, ddof=1))
+    if sd == 0:
+        raise RelscaleError(f"{dimension}: every score is {x[0]:g}, cannot build norms")
+    values, counts = np.unique(x, return_counts=True)
+    at_or_below = np.cumsum(counts)
+    below = at_or_below - counts
+    points: list[PercentilePoint] = []
+    if scale_min is not None and values[0] > scale_min + TOLERANCE:
+        points.append(
+            PercentilePoint(raw=float(scale_min), percentile=0.0, t=round(normalized_t(0, n), 2))
+        )
+    for value, le, lt, c in zip(values, at_or_below, below, counts, strict=True):
+        raw_step = _truncate(float(value))
+        if points and raw_step <= points[-1].raw:
+            continue  # two raws within 1e-6 of each other: keep the first (lower) step
+        points.append(
+            PercentilePoint(
+                raw=raw_step,
+                percentile=round(100 * float(le) / n, 2),
+                t=round(normalized_t((float(lt) + float(c) / 2) / n, n), 2),
+            )
+        )
+    return DimensionNorm(
+        dimension=dimension,
+        mean=round(float(np.mean(x)), 6),
+        sd=round(sd, 6),
+        n=n,
+        percentiles=tuple(points),
+    )
+
+
+# --- files ------------------------------------------------------------------------------
+
+
+def norm_table_to_toml(table: NormTable) -> str:
+    """The TOML text of a norm table, in the format :func:`relscale.load_norm_table` reads."""
+    import tomli_w
+
+    data = table.model_dump(mode="json", exclude_none=True)
+    return tomli_w.dumps(data)
+
+
+def write_norm_table(table: NormTable, path: str | Path, *, overwrite: bool = False) -> Path:
+    """Write a norm table as TOML, atomically; an existing file only with ``overwrite``."""
+    from relscale.io import atomic_write
+
+    text = norm_table_to_toml(table)
+    with atomic_write(path, overwrite=overwrite) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(path)
+
+
+def read_norm_table(path: str | Path) -> NormTable:
+    """Load a norm table file given by a user (``--norms FILE``); errors name the file."""
+    from relscale.content import load_norm_table
+
+    path = Path(path)
+    if path.is_dir():
+        raise ContentError(f"{path}: is a folder, expected a norm table file (.toml)")
+    table = load_norm_table(path)
+    check_norm_table(table, path)
+    return table
+
+
+def check_norm_table(table: NormTable, path: object = "norm table") -> None:
+    """Checks beyond the model: bands cover 0..100 without gaps; percentiles within 0..100."""
+    bands = sorted(table.bands, key=lambda b: b.lower)
+    if bands[0].lower != 0 or bands[-1].upper != 100:
+        raise ContentError(f"{path}: bands must cover percentiles 0 to 100")
+    for a, b in itertools.pairwise(bands):
+        if a.upper != b.lower:
+            raise ContentError(
+                f"{path}: bands {a.label!r} and {b.label!r} leave a gap or overlap "
+                f"({a.upper:g} vs {b.lower:g})"
+            )
