@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+
 from relscale import registry
 from relscale.i18n import set_locale
 from relscale.plugins import get_plugin_manager

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from fixtures_content import instrument_dict, mini_sector_dict, sector_dict
 from pydantic import ValidationError
+
+from fixtures_content import instrument_dict, mini_sector_dict, sector_dict
 from relscale import Instrument, ItemWording, NormTable, ResponseScale, Sector
 
 

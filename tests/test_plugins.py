@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from fixtures_content import instrument_dict, mini_sector_dict, sector_dict
 from relscale import PluginError, adapt, hookimpl
 from relscale.plugins import make_plugin_manager

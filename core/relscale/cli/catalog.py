@@ -100,6 +100,38 @@ def instruments(locale: LocaleOption = None) -> None:
     console().print(table)
 
 
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (for reading), csv or json (for documenting an adaptation).",
+    ),
+]
+
+
+def _emit_records(records: list[dict[str, Any]], fmt: str) -> bool:
+    """Write records as csv/json to stdout; False when the format is 'table'."""
+    import csv
+    import json
+    import sys
+
+    from relscale.errors import RelscaleError
+
+    if fmt == "table":
+        return False
+    if fmt == "json":
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]) if records else [])
+        writer.writeheader()
+        writer.writerows(records)
+    else:
+        raise RelscaleError(f"unknown format {fmt!r} (choose table, csv or json)")
+    return True
+
+
 def _adapt(instrument: str, sector: str, perspective: str | None, locale: str | None) -> Any:
     from relscale.adapt import adapt
 
@@ -115,9 +147,23 @@ def show(
     sector: SectorOption,
     perspective: PerspectiveOption = None,
     locale: LocaleOption = None,
+    fmt: FormatOption = "table",
 ) -> None:
     """Show an instrument as adapted to a sector: instructions, scale and items."""
     adapted = _adapt(instrument, sector, perspective, locale)
+    records = [
+        {
+            "position": i.position,
+            "item": i.id,
+            "text": i.text,
+            "dimension": i.dimension,
+            "keying": i.keying,
+            "provenance": i.provenance,
+        }
+        for i in adapted.items
+    ]
+    if _emit_records(records, fmt):
+        return
     out = console()
     out.print(f"{adapted.title} — {adapted.sector_label}", style="bold")
     out.print(
@@ -163,6 +209,7 @@ def diff(
     sector: SectorOption,
     perspective: PerspectiveOption = None,
     locale: LocaleOption = None,
+    fmt: FormatOption = "table",
 ) -> None:
     """Show the education wording beside the sector's, with provenance and rationale."""
     from relscale.errors import RelscaleError
@@ -175,16 +222,29 @@ def diff(
             f"no education wording to compare with ({exc}); is the education plugin loaded?"
         ) from None
     source_text = {i.id: i.text for i in (*source.items, *source.dropped)}
+    rows = sorted(
+        (*adapted.items, *adapted.dropped),
+        key=lambda i: (i.provenance == "added", i.id),
+    )
+    records = [
+        {
+            "item": item.id,
+            "dimension": item.dimension,
+            "education": source_text.get(item.id, ""),
+            "sector": "" if item.provenance == "dropped" else item.text,
+            "provenance": item.provenance,
+            "rationale": item.rationale,
+        }
+        for item in rows
+    ]
+    if _emit_records(records, fmt):
+        return
     table = _table(f"{adapted.title}: {_('education')} → {adapted.sector_label}")
     table.add_column(_("Item"))
     table.add_column(_("Education"))
     table.add_column(adapted.sector_label)
     table.add_column(_("Provenance"))
     table.add_column(_("Rationale"))
-    rows = sorted(
-        (*adapted.items, *adapted.dropped),
-        key=lambda i: (i.provenance == "added", i.id),
-    )
     for item in rows:
         table.add_row(
             item.id,
