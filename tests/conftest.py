@@ -8,6 +8,7 @@ import os
 os.environ["RELSCALE_PLUGINS"] = "education,foster_homes,disability_care,youth_care"
 os.environ.pop("RELSCALE_LOCALE", None)
 os.environ.pop("RELSCALE_CONTENT", None)
+os.environ.pop("RELSCALE_LOCALE_PATH", None)
 
 from collections.abc import Callable, Iterator
 from typing import Any

@@ -184,7 +184,8 @@ def _read_catalog(path: str, mtime: float) -> dict[tuple[str | None, str], str]:
         if not message.id or message.fuzzy:
             continue
         msgid = message.id if isinstance(message.id, str) else message.id[0]
-        msgstr = message.string if isinstance(message.string, str) else message.string[0]
+        string = message.string
+        msgstr = string if isinstance(string, str) else (string[0] if string else "")
         if msgstr:
             table[(message.context, msgid)] = msgstr
     return table

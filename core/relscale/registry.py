@@ -88,11 +88,12 @@ class Registry:
     # --- building -------------------------------------------------------------------
 
     def add(self, kind: str, obj: Any, plugin: str) -> None:
-        model: type[BaseModel] | None = {
+        models: dict[str, type[BaseModel]] = {
             "instrument": Instrument,
             "sector": Sector,
             "norm table": NormTable,
-        }.get(kind)
+        }
+        model = models.get(kind)
         if model is not None and not isinstance(obj, model):
             obj = _validate(model, obj, plugin, kind)
         if kind == "instrument":

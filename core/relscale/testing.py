@@ -19,7 +19,7 @@ from typing import ClassVar
 
 from relscale.adapt import adapt
 from relscale.i18n import catalog_languages
-from relscale.models import Instrument, Sector
+from relscale.models import Instrument, Perspective, Sector
 from relscale.registry import Registry, get_registry
 
 PLACEHOLDERS = {"subject"}
@@ -51,8 +51,8 @@ class SectorContract:
     def sector(self) -> Sector:
         return self.registry.sector(self.sector_id)
 
-    def _offered(self) -> list[tuple[Instrument, str]]:
-        result = []
+    def _offered(self) -> list[tuple[Instrument, Perspective]]:
+        result: list[tuple[Instrument, Perspective]] = []
         for inst in self.registry.instruments.values():
             for perspective in inst.perspectives:
                 offering = self.sector.offering(inst.id, perspective)
@@ -89,10 +89,10 @@ class SectorContract:
 
     def test_every_slot_worded_or_dropped_with_rationale(self) -> None:
         for inst, perspective in self._offered():
-            offering = self.sector.offering(inst.id, perspective)  # type: ignore[arg-type]
+            offering = self.sector.offering(inst.id, perspective)
             assert offering is not None
             worded = {w.item: w for w in offering.items}
-            for slot in inst.slots(perspective):  # type: ignore[arg-type]
+            for slot in inst.slots(perspective):
                 assert slot.id in worded, f"{inst.id}/{perspective}: slot {slot.id} missing"
                 w = worded[slot.id]
                 assert w.rationale.strip(), f"{slot.id}: no rationale"
@@ -100,22 +100,22 @@ class SectorContract:
 
     def test_dimensions_keep_enough_items(self) -> None:
         for inst, perspective in self._offered():
-            adapted = adapt(inst.id, self.sector_id, perspective)  # type: ignore[arg-type]
+            adapted = adapt(inst.id, self.sector_id, perspective)
             for dim in adapted.dimensions:
                 n = len(adapted.items_for(dim.id))
                 assert n >= self.min_items_per_dimension, (
                     f"{inst.id}/{perspective}: {dim.id} keeps only {n} items"
                 )
-            lost = {s.dimension for s in inst.slots(perspective)} - {  # type: ignore[arg-type]
+            lost = {s.dimension for s in inst.slots(perspective)} - {
                 d.id for d in adapted.dimensions
             }
             assert not lost, f"{inst.id}/{perspective}: dimensions dropped entirely: {lost}"
 
     def test_item_ids_stable(self) -> None:
         for inst, perspective in self._offered():
-            offering = self.sector.offering(inst.id, perspective)  # type: ignore[arg-type]
+            offering = self.sector.offering(inst.id, perspective)
             assert offering is not None
-            slot_ids = [s.id for s in inst.slots(perspective)]  # type: ignore[arg-type]
+            slot_ids = [s.id for s in inst.slots(perspective)]
             worded = [w.item for w in offering.items if w.provenance != "added"]
             assert sorted(worded) == sorted(slot_ids), (
                 f"{inst.id}/{perspective}: slots must keep the instrument's ids"
@@ -135,8 +135,8 @@ class SectorContract:
             return
         reference = self.registry.sector(REFERENCE_SECTOR)
         for inst, perspective in self._offered():
-            mine = self.sector.offering(inst.id, perspective)  # type: ignore[arg-type]
-            theirs = reference.offering(inst.id, perspective)  # type: ignore[arg-type]
+            mine = self.sector.offering(inst.id, perspective)
+            theirs = reference.offering(inst.id, perspective)
             assert mine is not None
             if theirs is None or theirs.declined:
                 continue
@@ -158,7 +158,7 @@ class SectorContract:
         locales = ["en", *(x for x in catalog_languages(s.locale_dir or "", s.domain))]
         for locale in locales:
             for inst, perspective in self._offered():
-                adapted = adapt(inst.id, self.sector_id, perspective, locale)  # type: ignore[arg-type]
+                adapted = adapt(inst.id, self.sector_id, perspective, locale)
                 assert adapted.items
                 sector_notes = [n for n in adapted.fallbacks if n.startswith(s.domain + ":")]
                 assert not sector_notes, f"{locale}: {sector_notes}"
