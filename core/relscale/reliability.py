@@ -1,0 +1,273 @@
+"""Scale reliability: Cronbach's alpha (raw and standardized), McDonald's omega total,
+corrected item-total correlations and alpha if item deleted.
+
+Everything is computed from the items' covariance matrix ``C`` (``ddof = 1``), after
+reverse-keyed items are recoded as ``min + max - value``:
+
+- **alpha** = ``k / (k - 1) * (1 - trace(C) / sum(C))`` (Cronbach, 1951).
+- **standardized alpha** = ``k * r / (1 + (k - 1) * r)`` with ``r`` the mean inter-item
+  correlation.
+- **omega total** = ``(sum lambda)^2 / ((sum lambda)^2 + sum psi)`` (McDonald, 1999) from a
+  one-factor model fitted by iterated principal axis factoring on the correlation matrix
+  (start: squared multiple correlations; iterate until communalities change < 1e-8;
+  communalities capped at .995 against Heywood cases), then rescaled to the covariance
+  metric (``lambda_i * sd_i``, ``psi_i * var_i``) so omega describes the unit-weighted raw
+  score the scorer reports, like alpha.
+- **r_drop**: correlation of an item with the sum of the other items of the scale.
+- **alpha_if_deleted**: alpha of the scale without the item.
+
+Missing data: ``listwise`` (default) uses the respondents who answered every item of the
+scale; ``pairwise`` computes each covariance from the respondents who answered both items
+(each item's mean and variance from those who answered it, as pandas' ``cov`` does); ``n``
+is then the smallest pairwise count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from relscale.errors import RelscaleError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+Missing = Literal["listwise", "pairwise"]
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    item: str
+    n: int
+    mean: float
+    sd: float
+    r_drop: float
+    alpha_if_deleted: float
+
+
+@dataclass(frozen=True)
+class ScaleReliability:
+    """Reliability of one scale; ``to_dict`` gives the JSON shape of ``--format json``."""
+
+    scale: str
+    items: tuple[ItemStats, ...]
+    n: int
+    k: int
+    missing: Missing
+    alpha: float
+    alpha_std: float
+    omega: float
+    mean: float
+    sd: float
+    n_total: int = 0
+    loadings: tuple[float, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["items"] = [asdict(i) for i in self.items]
+        data["loadings"] = list(self.loadings)
+        return _json_safe(data)
+
+
+def _json_safe(value: Any) -> Any:
+    import math
+
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def recode(data: Any, reverse: Any, scale_min: float, scale_max: float) -> np.ndarray:
+    """Reverse-key the columns flagged in ``reverse`` (bool per column): min + max - value."""
+    import numpy as np
+
+    x = np.array(data, dtype=float)
+    flags = np.asarray(reverse, dtype=bool)
+    x[:, flags] = scale_min + scale_max - x[:, flags]
+    return x
+
+
+def covariance(x: np.ndarray, missing: Missing = "listwise") -> tuple[np.ndarray, int]:
+    """Item covariance matrix (ddof 1) and the N it rests on (smallest pairwise N)."""
+    import numpy as np
+
+    if missing == "listwise":
+        complete = x[~np.isnan(x).any(axis=1)]
+        if len(complete) < 2:
+            return np.full((x.shape[1], x.shape[1]), np.nan), len(complete)
+        return np.cov(complete, rowvar=False, ddof=1), len(complete)
+    k = x.shape[1]
+    c = np.full((k, k), np.nan)
+    n_min = len(x)
+    present = ~np.isnan(x)
+    for i in range(k):
+        for j in range(i, k):
+            both = present[:, i] & present[:, j]
+            m = int(both.sum())
+            n_min = min(n_min, m)
+            if m < 2:
+                continue
+            a, b = x[both, i], x[both, j]
+            c[i, j] = c[j, i] = float(np.sum((a - a.mean()) * (b - b.mean())) / (m - 1))
+    return c, n_min
+
+
+def alpha_from_cov(c: np.ndarray) -> float:
+    """Cronbach's alpha from a covariance matrix."""
+    import numpy as np
+
+    k = c.shape[0]
+    total = float(np.sum(c))
+    if k < 2 or not np.isfinite(total) or total <= 0:
+        return float("nan")
+    return k / (k - 1) * (1 - float(np.trace(c)) / total)
+
+
+def standardized_alpha(c: np.ndarray) -> float:
+    """Alpha from the mean inter-item correlation (Spearman-Brown form)."""
+    import numpy as np
+
+    k = c.shape[0]
+    if k < 2:
+        return float("nan")
+    r = _correlation(c)
+    rbar = float(np.mean(r[~np.eye(k, dtype=bool)]))
+    return k * rbar / (1 + (k - 1) * rbar)
+
+
+def _correlation(c: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    sd = np.sqrt(np.diag(c))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return c / np.outer(sd, sd)
+
+
+def one_factor(r: np.ndarray, *, max_iter: int = 1000, tol: float = 1e-8) -> np.ndarray:
+    """Loadings of a one-factor model fitted to a correlation matrix by iterated principal
+    axis factoring (SMC start, communalities capped at .995)."""
+    import numpy as np
+
+    k = r.shape[0]
+    try:
+        h = 1 - 1 / np.diag(np.linalg.inv(r))
+    except np.linalg.LinAlgError:
+        h = np.max(np.abs(r - np.eye(k)), axis=1)
+    h = np.clip(h, 0.005, 0.995)
+    loadings = np.zeros(k)
+    for _ in range(max_iter):
+        reduced = r.copy()
+        np.fill_diagonal(reduced, h)
+        values, vectors = np.linalg.eigh(reduced)
+        lam = max(float(values[-1]), 0.0)
+        loadings = vectors[:, -1] * np.sqrt(lam)
+        new_h = np.clip(loadings**2, 0.0, 0.995)
+        if np.max(np.abs(new_h - h)) < tol:
+            h = new_h
+            break
+        h = new_h
+    if loadings.sum() < 0:  # the eigenvector's sign is arbitrary
+        loadings = -loadings
+    return np.sign(loadings) * np.minimum(np.abs(loadings), np.sqrt(0.995))
+
+
+def omega_from_cov(c: np.ndarray) -> tuple[float, np.ndarray]:
+    """McDonald's omega total of the unit-weighted sum, and the standardized loadings."""
+    import numpy as np
+
+    k = c.shape[0]
+    if k < 3 or not np.all(np.isfinite(c)) or np.any(np.diag(c) <= 0):
+        # A one-factor model needs three items to be identified.
+        return float("nan"), np.full(k, np.nan)
+    loadings = one_factor(_correlation(c))
+    sd = np.sqrt(np.diag(c))
+    common = float(np.sum(loadings * sd)) ** 2
+    unique = float(np.sum((1 - loadings**2) * sd**2))
+    return common / (common + unique), loadings
+
+
+def scale_reliability(
+    data: Any,
+    items: list[str],
+    *,
+    scale: str = "scale",
+    reverse: list[bool] | None = None,
+    scale_min: float | None = None,
+    scale_max: float | None = None,
+    missing: Missing = "listwise",
+) -> ScaleReliability:
+    """Reliability statistics of one scale.
+
+    :param data: respondents x items (NaN for missing), in the order of ``items``.
+    :param reverse: per item, whether it is reverse-keyed (needs ``scale_min``/``scale_max``).
+    :param missing: ``listwise`` or ``pairwise`` (see the module docstring).
+    """
+    import numpy as np
+
+    x = np.array(data, dtype=float)
+    if x.ndim != 2 or x.shape[1] != len(items):
+        raise RelscaleError(f"{scale}: expected a table with {len(items)} item columns")
+    k = len(items)
+    if k < 2:
+        raise RelscaleError(f"{scale}: reliability needs at least 2 items, got {k}")
+    if reverse is not None and any(reverse):
+        if scale_min is None or scale_max is None:
+            raise RelscaleError(
+                f"{scale}: reverse-keyed items need the scale's minimum and maximum"
+            )
+        x = recode(x, reverse, scale_min, scale_max)
+    n_total = int((~np.isnan(x)).any(axis=1).sum())
+    c, n = covariance(x, missing)
+    if n < 3:
+        raise RelscaleError(
+            f"{scale}: only {n} respondent(s) with complete answers ({missing}); "
+            "reliability needs at least 3"
+        )
+    alpha = alpha_from_cov(c)
+    omega, loadings = omega_from_cov(c)
+    if missing == "listwise":
+        complete = x[~np.isnan(x).any(axis=1)]
+        score = complete.mean(axis=1)
+        mean, sd = float(score.mean()), float(score.std(ddof=1))
+        item_n = [len(complete)] * k
+        item_mean = complete.mean(axis=0)
+    else:
+        item_mean = np.nanmean(x, axis=0)
+        mean = float(item_mean.mean())
+        sd = float(np.sqrt(np.sum(c)) / k)
+        item_n = [int(v) for v in (~np.isnan(x)).sum(axis=0)]
+    stats = []
+    for i, item in enumerate(items):
+        rest = [j for j in range(k) if j != i]
+        cov_rest = float(np.sum(c[i, rest]))
+        var_rest = float(np.sum(c[np.ix_(rest, rest)]))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r_drop = cov_rest / float(np.sqrt(c[i, i] * var_rest))
+        stats.append(
+            ItemStats(
+                item=item,
+                n=item_n[i],
+                mean=float(item_mean[i]),
+                sd=float(np.sqrt(c[i, i])),
+                r_drop=float(r_drop),
+                alpha_if_deleted=alpha_from_cov(c[np.ix_(rest, rest)]) if k > 2 else float("nan"),
+            )
+        )
+    return ScaleReliability(
+        scale=scale,
+        items=tuple(stats),
+        n=n,
+        k=k,
+        missing=missing,
+        alpha=alpha,
+        alpha_std=standardized_alpha(c),
+        omega=omega,
+        mean=mean,
+        sd=sd,
+        n_total=n_total,
+        loadings=tuple(float(v) for v in loadings),
+    )
