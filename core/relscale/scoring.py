@@ -91,17 +91,15 @@ class ScaleScores:
 
     def status(self) -> list[str]:
         """``scored`` / ``incomplete`` (some scales missing) / ``rejected`` (none scored)."""
-        missing = self.missing_scales()
-        n_missing = missing.sum(axis=1)
-        out = []
-        for m in n_missing.tolist():
-            if m == 0:
-                out.append(STATUS_SCORED)
-            elif m == len(self.dimensions):
-                out.append(STATUS_REJECTED)
-            else:
-                out.append(STATUS_INCOMPLETE)
-        return out
+        import numpy as np
+
+        n_missing = self.missing_scales().sum(axis=1)
+        out = np.where(
+            n_missing == 0,
+            STATUS_SCORED,
+            np.where(n_missing == len(self.dimensions), STATUS_REJECTED, STATUS_INCOMPLETE),
+        )
+        return out.astype(object).tolist()
 
     def reasons(self) -> list[str]:
         """Why a scale is missing, e.g. ``too few answers: conflict (3 of 7, needs 6)``."""
@@ -237,94 +235,35 @@ def score_responses(
 # --- norms ---------------------------------------------------------------------------
 
 
-def apply_norm_table(table: NormTable, dimension: str, raw: np.ndarray) -> dict[str, np.ndarray]:
-    """Percentile, T and band for raw scores under one norm table.
-
-    Uses :func:`relscale.norms.apply_norms` when the norms module provides it, so there is
-    one definition; :func:`_apply_norms_reference` is the contract it implements.
-    """
-    try:
-        from relscale.norms import apply_norms  # type: ignore[attr-defined]
-    except ImportError:
-        return _apply_norms_reference(table, dimension, raw)
-    return apply_norms(table, dimension, raw)  # type: ignore[no-any-return]
-
-
-def _apply_norms_reference(
-    table: NormTable, dimension: str, raw: np.ndarray
-) -> dict[str, np.ndarray]:
-    """The step-function contract: the point with the largest ``raw <= x`` gives the
-    percentile (and normalized T); below the first point, the first point's. Linear T is
-    ``50 + 10 * (x - mean) / sd``. The band is the one with ``lower <= percentile``
-    largest (bands are contiguous; the last is closed)."""
-    import numpy as np
-
-    norm = table.dimension(dimension)
-    raw = np.asarray(raw, dtype=np.float64)
-    n = raw.shape[0]
-    if norm is None:
-        nan = np.full(n, np.nan)
-        return {"percentile": nan, "t": nan.copy(), "band": np.full(n, "", dtype=object)}
-    xs = np.array([p.raw for p in norm.percentiles])
-    pcts = np.array([p.percentile for p in norm.percentiles])
-    valid = ~np.isnan(raw)
-    idx = np.clip(np.searchsorted(xs, np.where(valid, raw, 0.0), side="right") - 1, 0, None)
-    percentile = np.where(valid, pcts[idx], np.nan)
-    if table.t_score == "linear":
-        t = 50 + 10 * (raw - norm.mean) / norm.sd
-    else:
-        ts = np.array([np.nan if p.t is None else p.t for p in norm.percentiles])
-        t = np.where(valid, ts[idx], np.nan)
-    lowers = np.array([b.lower for b in table.bands])
-    labels = np.array([b.label for b in table.bands], dtype=object)
-    bidx = np.clip(np.searchsorted(lowers, np.where(valid, percentile, 0.0), side="right") - 1,
-                   0, None)
-    band = np.where(valid, labels[bidx], "")
-    return {"percentile": percentile, "t": t, "band": band.astype(object)}
-
-
-def select_table(tables: Sequence[NormTable], group: dict[str, str]) -> NormTable | None:
-    """The norm table for a group, via :func:`relscale.norms.select_norm_table` if present.
-
-    Fallback: an exact group match, else the table with no group (``all``), else None.
-    """
-    try:
-        from relscale.norms import select_norm_table  # type: ignore[attr-defined]
-    except ImportError:
-        select_norm_table = None
-    if select_norm_table is not None:
-        try:
-            return select_norm_table(tables, group)  # type: ignore[no-any-return]
-        except LookupError:
-            return None
-    for t in tables:
-        if t.group == group:
-            return t
-    for t in tables:
-        if not t.group:
-            return t
-    return None
-
-
 def add_norms(
     scores: ScaleScores,
     tables: Sequence[NormTable],
     groups: Sequence[dict[str, str]] | dict[str, str] | None = None,
+    *,
+    locale: str | None = None,
 ) -> None:
     """Fill ``scores.norms``, ``norm_group`` and ``norm_status`` in place.
 
+    The semantics are :func:`relscale.norms.apply_norms` and
+    :func:`relscale.norms.select_norm_table`; band labels are translated into ``locale``.
+
+    :param tables: the candidate tables (``AdaptedInstrument.norms``).
     :param groups: one norm group for everyone (a dict) or one per respondent.
     """
     import numpy as np
 
+    from relscale.norms import apply_norms, band_label, describe_norms, select_norm_table
+
     n = scores.n
-    per_row: list[dict[str, str]]
+    position: dict[tuple[tuple[str, str], ...], int] = {}
     if groups is None or isinstance(groups, dict):
-        per_row = [dict(groups or {})] * n
+        position[tuple(sorted((groups or {}).items()))] = 0
+        key_index = np.zeros(n, dtype=np.int64)
     else:
-        per_row = [dict(g) for g in groups]
-    keys = [tuple(sorted(g.items())) for g in per_row]
-    distinct = dict.fromkeys(keys)
+        keys = [tuple(sorted(g.items())) for g in groups]
+        for key in keys:
+            position.setdefault(key, len(position))
+        key_index = np.array([position[k] for k in keys], dtype=np.int64)
     result = {
         d: {
             "percentile": np.full(n, np.nan),
@@ -335,41 +274,27 @@ def add_norms(
     }
     group_label = [""] * n
     status = [""] * n
-    keys_arr = np.array(_index(keys, distinct), dtype=np.int64)
-    for gi, key in enumerate(distinct):
-        rows = np.flatnonzero(keys_arr == gi)
-        table = select_table(tables, dict(key))
+    for key, gi in position.items():
+        rows = np.flatnonzero(key_index == gi)
+        table = select_norm_table(tables, dict(key))
         if table is None:
-            label = "none: no norm table for " + (
-                ", ".join(f"{k}={v}" for k, v in key) or "all"
-            )
+            label = "no norm table for " + (", ".join(f"{k}={v}" for k, v in key) or "all")
             for r in rows.tolist():
                 group_label[r] = label
             continue
-        desc = describe_table(table)
+        desc = describe_norms(table, locale)
         for r in rows.tolist():
             group_label[r] = desc
             status[r] = table.population.status
         for d in scores.dimensions:
-            part = apply_norm_table(table, d, scores.raw[d][rows])
-            for name in NORM_SUFFIXES:
-                result[d][name][rows] = part[name]
+            if table.dimension(d) is None:
+                continue
+            part = apply_norms(table, d, scores.raw[d][rows])
+            result[d]["percentile"][rows] = part["percentile"]
+            result[d]["t"][rows] = part["t"]
+            result[d]["band"][rows] = [
+                "" if b is None else band_label(b, locale) for b in part["band"]
+            ]
     scores.norms = result
     scores.norm_group = group_label
     scores.norm_status = status
-
-
-def _index(keys: list[Any], distinct: dict[Any, None]) -> list[int]:
-    position = {k: i for i, k in enumerate(distinct)}
-    return [position[k] for k in keys]
-
-
-def describe_table(table: NormTable) -> str:
-    """A one-line name of a norm table, e.g. ``education/professional (all), N=400, 2024``."""
-    text = (
-        f"{table.sector}/{table.perspective} ({table.group_label}), "
-        f"N={table.population.n}, {table.population.year}, {table.banding}"
-    )
-    if table.population.status == "illustrative":
-        text += ", illustrative norms from synthetic data: not for decisions"
-    return text

@@ -10,6 +10,7 @@ import typer
 
 from relscale.__about__ import __version__
 from relscale.cli import catalog
+from relscale.cli import scoring as scoring_cli
 from relscale.cli.common import ENV_LOCALE, state
 
 app = typer.Typer(
@@ -69,6 +70,7 @@ def root(
 
 
 catalog.register(app)
+scoring_cli.register(app)
 
 _plugins_loaded = False
 

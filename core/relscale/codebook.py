@@ -1,0 +1,226 @@
+"""Codebooks: every variable of the response data and of the scored output.
+
+Variable names are the ones ``relscale score``, the scoring sheet and the results
+workbook use. Labels are in the chosen locale; the CSV header stays English so scripts
+can read any locale's codebook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from relscale.i18n import _
+
+if TYPE_CHECKING:
+    from relscale.excel.sheet import Workbook
+    from relscale.models import AdaptedInstrument
+
+SUBJECT_PLACEHOLDER = "{subject}"
+BLANK = "______"
+FIELDS = ("variable", "label", "dimension", "keying", "values", "missing", "kind")
+
+
+def render_text(text: str, subject: str | None = None) -> str:
+    """Item text with the ``{subject}`` placeholder filled: a name or a blank line."""
+    return text.replace(SUBJECT_PLACEHOLDER, subject or BLANK)
+
+
+@dataclass(frozen=True)
+class Entry:
+    variable: str
+    label: str
+    dimension: str = ""
+    keying: str = ""
+    values: str = ""
+    missing: str = ""
+    kind: str = ""
+
+    def as_row(self) -> list[str]:
+        return [getattr(self, f) for f in FIELDS]
+
+
+def headers() -> list[str]:
+    return [
+        _("Variable"),
+        _("Label"),
+        _("Dimension"),
+        _("Keying"),
+        _("Valid values"),
+        _("Missing"),
+        _("Kind"),
+    ]
+
+
+def build_codebook(adapted: AdaptedInstrument, locale: str | None = None) -> list[Entry]:
+    """The codebook entries: items, then scores, norm scores and status variables."""
+    from relscale.norms import BANDINGS, band_label
+    from relscale.scoring import (
+        NORM_GROUP,
+        NORM_STATUS,
+        REASON,
+        STATUS,
+        STRAIGHTLINING,
+        min_answered_count,
+    )
+
+    dims = {d.id: d.label for d in adapted.dimensions}
+    anchors = "; ".join(f"{p.value} = {p.label}" for p in adapted.scale.points)
+    empty = _("empty cell")
+    keyings = {"+": _("+ (as answered)"), "-": _("- (reversed: {lo} + {hi} - value)")}
+    reverse = keyings["-"].format(lo=adapted.scale.min, hi=adapted.scale.max)
+    entries = [
+        Entry(
+            variable=item.id,
+            label=render_text(item.text),
+            dimension=item.dimension,
+            keying=keyings["+"] if item.keying == "+" else reverse,
+            values=anchors,
+            missing=empty,
+            kind=_("item"),
+        )
+        for item in adapted.items
+    ]
+    method = (
+        _("mean of the keyed items")
+        if adapted.scoring.method == "mean"
+        else _("prorated sum of the keyed items (mean x number of items)")
+    )
+    lo, hi = adapted.scale.min, adapted.scale.max
+    span = f"{lo}-{hi}" if adapted.scoring.method == "mean" else ""
+    for d in adapted.dimensions:
+        k = len(adapted.items_for(d.id))
+        need = min_answered_count(k, adapted.scoring.min_answered)
+        entries.append(
+            Entry(
+                variable=d.id,
+                label=_("{dimension}: raw score, {method}").format(
+                    dimension=d.label, method=method
+                ),
+                dimension=d.id,
+                values=span or f"{lo * k}-{hi * k}",
+                missing=_("empty when fewer than {need} of {k} items are answered").format(
+                    need=need, k=k
+                ),
+                kind=_("score"),
+            )
+        )
+    if adapted.norms:
+        table = adapted.norms[0]
+        band_names = "; ".join(
+            band_label(b.label, locale) for b in table.bands
+        ) or "; ".join(band_label(b[0], locale) for b in BANDINGS.get(table.banding, ()))
+        for d in adapted.dimensions:
+            no_score = _("empty when the raw score is missing or no norm table applies")
+            entries += [
+                Entry(f"{d.id}_percentile", _("{dimension}: percentile rank (share of the norm "
+                      "group at or below the raw score)").format(dimension=dims[d.id]),
+                      d.id, values="0-100", missing=no_score, kind=_("norm score")),
+                Entry(f"{d.id}_t", _("{dimension}: T-score (mean 50, SD 10)").format(
+                      dimension=dims[d.id]), d.id, missing=no_score, kind=_("norm score")),
+                Entry(f"{d.id}_band", _("{dimension}: verbal band of the percentile rank").format(
+                      dimension=dims[d.id]), d.id, values=band_names, missing=no_score,
+                      kind=_("norm score")),
+            ]
+    entries += [
+        Entry(STATUS, _("scored: every scale scored; incomplete: some scales missing; "
+                        "rejected: no scale scored"),
+              values="scored; incomplete; rejected", kind=_("status")),
+        Entry(REASON, _("why scales are missing (answered of items, needed)"), kind=_("status")),
+        Entry(STRAIGHTLINING, _("1 when every answered item has the same answer (only with "
+                                "--flag-straightlining)"), values="0; 1", kind=_("status")),
+    ]
+    if adapted.norms:
+        entries += [
+            Entry(NORM_GROUP, _("the norm table used: status, N, group and banding"),
+                  kind=_("status")),
+            Entry(NORM_STATUS, _("status of the norms: published, local or illustrative "
+                                 "(synthetic data, not for decisions)"),
+                  values="published; local; illustrative", kind=_("status")),
+        ]
+    return entries
+
+
+def _markdown(entries: list[Entry], adapted: AdaptedInstrument) -> str:
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = [
+        f"# {_('Codebook')}: {adapted.title}",
+        "",
+        f"{_('Sector')}: {adapted.sector_label}; {_('perspective')}: {adapted.perspective}; "
+        f"{_('version')}: {adapted.version}; {_('locale')}: {adapted.locale}",
+        "",
+        f"_{adapted.notice}_",
+        "",
+        "| " + " | ".join(headers()) + " |",
+        "|" + "---|" * len(FIELDS),
+    ]
+    lines += ["| " + " | ".join(cell(v) for v in e.as_row()) + " |" for e in entries]
+    if adapted.norms:
+        from relscale.norms import describe_norms
+
+        lines += ["", f"{_('Norms')}: {describe_norms(adapted.norms[0], adapted.locale)}"]
+    return "\n".join(lines) + "\n"
+
+
+def codebook_workbook(entries: list[Entry], adapted: AdaptedInstrument) -> Workbook:
+    """The codebook as a sheet model (also used as a sheet of the scoring sheet)."""
+    from relscale.excel.sheet import Style, Workbook
+
+    book = Workbook(
+        styles={
+            "title": Style(bold=True, size=13),
+            "note": Style(italic=True, wrap=True),
+            "head": Style(bold=True, fill="DDEBF7", border_bottom="thin"),
+            "wrap": Style(wrap=True, vertical="top"),
+        },
+        title=f"{_('Codebook')}: {adapted.title}",
+    )
+    sheet = book.add_sheet(_("Codebook")[:31])
+    add_codebook_sheet(sheet, entries, adapted)
+    return book
+
+
+def add_codebook_sheet(sheet: object, entries: list[Entry], adapted: AdaptedInstrument) -> None:
+    """Lay out the codebook on a sheet; the workbook must define title/note/head/wrap."""
+    from relscale.excel.sheet import Sheet
+
+    assert isinstance(sheet, Sheet)
+    sheet.set(1, 1, f"{_('Codebook')}: {adapted.title} — {adapted.sector_label}", style="title")
+    sheet.set(2, 1, adapted.notice, style="note")
+    for c, h in enumerate(headers(), start=1):
+        sheet.set(4, c, h, style="head")
+    for r, e in enumerate(entries, start=5):
+        for c, v in enumerate(e.as_row(), start=1):
+            sheet.set(r, c, v, style="wrap")
+    for c, w in enumerate((16, 60, 16, 22, 40, 28, 12), start=1):
+        sheet.column_widths[c] = w
+    sheet.freeze = "B5"
+
+
+def write_codebook(
+    entries: list[Entry],
+    adapted: AdaptedInstrument,
+    path: Path,
+    fmt: str,
+    *,
+    overwrite: bool = False,
+) -> None:
+    import csv
+
+    from relscale.io import atomic_write
+
+    with atomic_write(path, overwrite=overwrite) as tmp:
+        if fmt == "csv":
+            with tmp.open("w", encoding="utf-8", newline="") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(FIELDS)
+                writer.writerows(e.as_row() for e in entries)
+        elif fmt == "md":
+            tmp.write_text(_markdown(entries, adapted), encoding="utf-8")
+        else:
+            from relscale.excel.render import render
+
+            render(codebook_workbook(entries, adapted), tmp)
