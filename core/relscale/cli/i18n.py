@@ -1,0 +1,309 @@
+"""``relscale i18n ...`` (translator tooling) and ``relscale locales``.
+
+In this group ``--locale`` names the catalog locale to work on (``status --locale de``);
+the language of the command's own output follows the global ``relscale --locale`` or
+``$RELSCALE_LOCALE``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from relscale.cli.common import (
+    LocaleOption,
+    SectorOption,
+    console,
+    handle_errors,
+    note_err,
+    use_locale,
+)
+from relscale.i18n import _
+
+i18n_app = typer.Typer(
+    name="i18n",
+    help="Translator tooling: templates, new languages, merging, status, checks, "
+    "adaptation drafts and review workbooks (see docs/translating.md).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+TargetLocales = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--locale",
+        "-l",
+        help="Catalog locale(s) to work on (repeatable); default every shipped one.",
+        show_default=False,
+    ),
+]
+DomainOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--domain",
+        "-d",
+        help="gettext domain(s) to work on (repeatable), e.g. relscale_foster_homes; "
+        "default all.",
+        show_default=False,
+    ),
+]
+DirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--dir",
+        help="Work on catalogs in this one folder (<lang>/LC_MESSAGES/<domain>.po, as "
+        "used with $RELSCALE_LOCALE_PATH) instead of each package's locale folder.",
+        show_default=False,
+        file_okay=False,
+    ),
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", "-f", help="Overwrite existing output files.")
+]
+
+
+def register(app: typer.Typer) -> None:
+    for name, fn in (
+        ("extract", extract),
+        ("init", init),
+        ("update", update),
+        ("check", check),
+        ("status", status),
+        ("draft", draft),
+        ("review", review),
+    ):
+        i18n_app.command(name)(handle_errors(fn))
+    app.add_typer(i18n_app, name="i18n")
+    app.command("locales")(handle_errors(locales))
+
+
+def _table(title: str | None = None) -> Any:
+    from rich import box
+    from rich.table import Table
+
+    return Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+
+
+def _show(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def extract(
+    out_dir: Annotated[
+        Path, typer.Option("--out-dir", "-o", help="Folder for the .pot files.", file_okay=False)
+    ] = Path("locale-templates"),
+    domain: DomainOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Write a POT template for every domain: UI strings and all registered content."""
+    from relscale import i18n_tools
+
+    use_locale(None)
+    written = i18n_tools.extract(out_dir, names=domain or (), overwrite=force)
+    for d, path, n in written:
+        typer.echo(_("{path}: {n} messages ({owner})").format(
+            path=_show(path), n=n, owner=d.owner))
+
+
+def init(
+    target: Annotated[str, typer.Argument(metavar="LOCALE", help="New locale, e.g. de or fr_BE.")],
+    domain: DomainOption = None,
+    into: DirOption = None,
+) -> None:
+    """Create PO files for a new locale in every package (existing files are kept)."""
+    from relscale import i18n_tools
+
+    use_locale(None)
+    results = i18n_tools.init_locale(target, names=domain or (), root=into)
+    created = 0
+    for r in results:
+        if r.created:
+            created += 1
+            typer.echo(_("created {path} ({n} messages)").format(
+                path=_show(r.path), n=r.messages))
+        else:
+            note_err(_("{path} exists, kept (use `relscale i18n update`)").format(
+                path=_show(r.path)))
+    if not created:
+        from relscale.errors import RelscaleError
+
+        raise RelscaleError(f"every catalog for {target!r} exists already; nothing created")
+
+
+def update(
+    locale: TargetLocales = None,
+    domain: DomainOption = None,
+    into: DirOption = None,
+) -> None:
+    """Merge the current templates into existing PO files.
+
+    Changed source strings keep their old translation, marked fuzzy; entries whose
+    source is gone are kept as obsolete.
+    """
+    from relscale import i18n_tools
+
+    use_locale(None)
+    results = i18n_tools.update_locales(names=domain or (), locales=locale or (), root=into)
+    if not results:
+        note_err(_("no catalogs to update"))
+    for r in results:
+        typer.echo(_("{path}: {added} new, {fuzzy} fuzzy, {obsolete} obsolete").format(
+            path=_show(r.path), added=r.merge.added, fuzzy=r.merge.fuzzy,
+            obsolete=r.merge.obsolete))
+
+
+def check(
+    locale: TargetLocales = None,
+    domain: DomainOption = None,
+    into: DirOption = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail on warnings (fuzzy or stale entries) too.")
+    ] = False,
+) -> None:
+    """Validate PO files: syntax, {placeholders}, fuzzy and stale entries.
+
+    There is no compile step: relscale reads PO files directly, so this check is
+    what a compiler would catch.
+    """
+    from relscale import i18n_tools
+
+    use_locale(None)
+    problems = i18n_tools.check(names=domain or (), locales=locale or (), root=into)
+    for p in problems:
+        typer.echo(str(p), err=True)
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    typer.echo(_("{errors} error(s), {warnings} warning(s)").format(
+        errors=errors, warnings=warnings))
+    if errors or (strict and warnings):
+        raise typer.Exit(1)
+
+
+def status(
+    locale: TargetLocales = None,
+    domain: DomainOption = None,
+    into: DirOption = None,
+    check_complete: Annotated[
+        bool,
+        typer.Option("--check", help="Exit 1 if any shipped locale is incomplete."),
+    ] = False,
+) -> None:
+    """Translated / fuzzy / missing entries per domain and locale."""
+    from relscale import i18n_tools
+
+    use_locale(None)
+    rows = i18n_tools.status(names=domain or (), locales=locale or (), root=into)
+    table = _table()
+    for title, justify in (
+        (_("Package"), "left"), (_("Domain"), "left"), (_("Locale"), "left"),
+        (_("Translated"), "right"), (_("Fuzzy"), "right"), (_("Missing"), "right"),
+        (_("Total"), "right"), (_("Complete"), "center"), (_("File"), "left"),
+    ):
+        table.add_column(title, justify=justify)  # type: ignore[arg-type]
+    for r in rows:
+        table.add_row(
+            r.domain.owner, r.domain.name, r.locale, str(r.translated), str(r.fuzzy),
+            str(r.missing), str(r.total), _("yes") if r.complete else _("no"),
+            _show(r.path) if r.path else _("no catalog"),
+        )
+    console().print(table)
+    if not rows:
+        note_err(_("no translated locales yet (see `relscale i18n init`)"))
+    incomplete = [r for r in rows if not r.complete]
+    if check_complete and incomplete:
+        typer.echo(
+            _("{n} catalog(s) incomplete").format(n=len(incomplete)), err=True
+        )
+        raise typer.Exit(1)
+
+
+def draft(
+    sector: SectorOption,
+    locale: Annotated[
+        str, typer.Option("--locale", "-l", help="Locale of the draft, e.g. nl.")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="PO file to write; default "
+                     "<domain>.<locale>.draft.po in the current folder.", dir_okay=False),
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    """Draft a sector's catalog from the education wording (forward-translation step).
+
+    Items are taken from education's translation with the role terms replaced by the
+    sector's, every drafted entry fuzzy, for a translator to review.
+    """
+    from relscale import i18n_tools
+    from relscale.registry import get_registry
+
+    use_locale(None)
+    result = i18n_tools.draft(sector, locale)
+    target = output or i18n_tools.default_draft_path(get_registry().sector(sector),
+                                                     result.catalog.locale_identifier)
+    i18n_tools.write_catalog(result.catalog, target, overwrite=force)
+    typer.echo(_("{path}: {drafted} drafted (fuzzy), {kept} already translated, "
+                 "{empty} left empty").format(path=_show(target), drafted=result.drafted,
+                                              kept=result.kept, empty=result.empty))
+    if result.bracketed:
+        note_err(_("no {locale} role terms for {sector} yet: left in brackets: {terms}").format(
+            locale=locale, sector=sector, terms=", ".join(result.bracketed)))
+
+
+def review(
+    sector: SectorOption,
+    locale: Annotated[
+        str, typer.Option("--locale", "-l", help="Locale under review, e.g. nl.")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Workbook to write (.xlsx).", dir_okay=False)
+    ],
+    catalog: Annotated[
+        Path | None,
+        typer.Option("--catalog", help="Review this PO file (e.g. a draft) instead of the "
+                     "sector's catalog.", dir_okay=False, exists=True),
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    """Write a side-by-side review workbook (source, target, back-translation, status)."""
+    from relscale import i18n_tools
+    from relscale.errors import RelscaleError
+    from relscale.i18n import Translator, ctx_field, display_name
+    from relscale.registry import get_registry
+
+    used = use_locale(None)
+    if output.suffix.lower() != ".xlsx":
+        raise RelscaleError(f"{output}: the review workbook must be an .xlsx file")
+    target = i18n_tools.target_locale(locale)
+    rows = i18n_tools.review_rows(sector, target, catalog_path=catalog)
+    sec = get_registry().sector(sector)
+    label = Translator(used).lookup(sec.label, context=ctx_field("sector", "label"),
+                                    domain=sec.domain, locale_dir=sec.locale_dir)
+    i18n_tools.write_review(rows, output, sector_label=label,
+                            locale=target, overwrite=force)
+    missing = sum(1 for r in rows if r.state == "missing")
+    typer.echo(_("{path}: {n} rows for {language} ({missing} untranslated)").format(
+        path=_show(output), n=len(rows), language=display_name(target, used), missing=missing))
+
+
+def locales(locale: LocaleOption = None) -> None:
+    """List the available locales and which catalogs are complete in each."""
+    from relscale import i18n_tools
+
+    use_locale(locale)
+    table = _table()
+    table.add_column(_("Code"))
+    table.add_column(_("English name"))
+    table.add_column(_("Native name"))
+    table.add_column(_("Complete"))
+    table.add_column(_("Incomplete"))
+    for s in i18n_tools.locale_summaries():
+        table.add_row(s.code, s.english, s.native,
+                      _("all") if not s.incomplete else ", ".join(s.complete) or "—",
+                      ", ".join(s.incomplete) or "—")
+    console().print(table)
