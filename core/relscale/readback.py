@@ -1,0 +1,297 @@
+"""Reading filled forms back: verify each workbook, validate every answer, return rows.
+
+:func:`read_forms` takes files and folders (``*.xlsx`` inside a folder, not recursive),
+and returns a :class:`FilledForms`: the shared :class:`FormKey` (instrument, version,
+sector, perspective), the item ids in form order, and one ``dict`` per form with the
+columns of :data:`META_COLUMNS` plus one per item (an ``int`` answer, or ``None`` when
+the cell is empty). Forms in one call must share instrument, version, sector and
+perspective (they may differ in locale); anything else is refused, because the rows
+go to one table and one scoring run.
+
+Every form is checked before any row is returned:
+
+- the ``relscale_meta`` sheet exists and its checksum matches its content
+  (:func:`relscale.forms.layout_checksum`), so an edited, reordered or foreign
+  workbook is refused;
+- each item row on the form sheet still holds the item id the metadata names;
+- every answer is empty or a whole number within the scale; text, fractions and
+  out-of-range numbers are errors naming file, cell and item.
+
+All problems of all files are collected and raised together as one
+:class:`FormErrors` (one line per problem), so a user fixes them in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from relscale.errors import DataError
+from relscale.forms import (
+    COL_ID,
+    FIELDS,
+    FORM_FORMAT,
+    ITEM_TABLE_HEADER,
+    META_SHEET,
+    layout_checksum,
+)
+from relscale.i18n import _
+
+META_COLUMNS = (
+    "source_file",
+    "instrument",
+    "version",
+    "sector",
+    "perspective",
+    "locale",
+    "respondent_code",
+    "subject_code",
+    "date",
+)
+
+
+class FormErrors(DataError):
+    """One or more problems in filled forms; ``problems`` holds one line each."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class FormKey:
+    instrument: str
+    version: str
+    sector: str
+    perspective: str
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.version} / {self.sector} / {self.perspective}"
+
+
+@dataclass
+class FilledForms:
+    key: FormKey
+    item_ids: tuple[str, ...]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (*META_COLUMNS, *self.item_ids)
+
+
+@dataclass
+class _Form:
+    key: FormKey
+    item_ids: tuple[str, ...]
+    row: dict[str, Any]
+
+
+def collect_form_paths(paths: Iterable[Path | str]) -> list[Path]:
+    """Files as given, folders expanded to their ``*.xlsx`` (sorted); duplicates dropped."""
+    result: list[Path] = []
+    seen: set[Path] = set()
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(
+                x for x in p.glob("*.xlsx") if not x.name.startswith(("~$", ".~lock", "."))
+            )
+            if not found:
+                raise DataError(_("{path}: no .xlsx files in this folder").format(path=p))
+        elif p.exists():
+            found = [p]
+        else:
+            raise DataError(_("{path}: no such file or folder").format(path=p))
+        for f in found:
+            key = f.resolve()
+            if key not in seen:
+                seen.add(key)
+                result.append(f)
+    return result
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _field_value(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return _text(value)
+
+
+def _read_meta(ws: Any) -> tuple[list[tuple[str, str]], list[tuple[str, ...]]]:
+    pairs: list[tuple[str, str]] = []
+    table: list[tuple[str, ...]] = []
+    in_table = False
+    for row in ws.iter_rows(values_only=True):
+        cells = [_text(v) for v in row]
+        while cells and cells[-1] == "":
+            cells.pop()
+        if not cells:
+            continue
+        if tuple(cells[: len(ITEM_TABLE_HEADER)]) == ITEM_TABLE_HEADER:
+            in_table = True
+            continue
+        if in_table:
+            table.append(tuple((cells + [""] * len(ITEM_TABLE_HEADER))[: len(ITEM_TABLE_HEADER)]))
+        else:
+            pairs.append((cells[0], cells[1] if len(cells) > 1 else ""))
+    return pairs, table
+
+
+def read_form(path: Path | str) -> tuple[_Form | None, list[str]]:
+    """Read one filled form: (the form, or None if it cannot be used; problems)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    from relscale.excel.sheet import parse_ref
+
+    path = Path(path)
+    try:
+        wb = load_workbook(path, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        reason = type(exc).__name__ if not str(exc) else str(exc).splitlines()[0]
+        return None, [_("{path}: not a readable .xlsx workbook ({reason})").format(
+            path=path, reason=reason)]
+    except Exception as exc:  # zipfile.BadZipFile and other corrupt-file errors
+        return None, [_("{path}: not a readable .xlsx workbook ({reason})").format(
+            path=path, reason=type(exc).__name__)]
+    if META_SHEET not in wb.sheetnames:
+        return None, [_("{path}: not a relscale form (no {sheet} sheet)").format(
+            path=path, sheet=META_SHEET)]
+    pairs, table = _read_meta(wb[META_SHEET])
+    meta = dict(pairs)
+    if meta.get("format") != FORM_FORMAT:
+        return None, [_("{path}: not a relscale form (sheet {sheet} has no form header)").format(
+            path=path, sheet=META_SHEET)]
+    if meta.get("checksum") != layout_checksum(pairs, table):
+        return None, [_(
+            "{path}: form metadata does not match its checksum: the form was edited or is "
+            "not a relscale form; export a fresh form"
+        ).format(path=path)]
+    required = ("instrument", "instrument_version", "sector", "perspective", "locale",
+                "form_sheet", "scale_min", "scale_max", "item_ids")
+    missing = [k for k in required if not meta.get(k)]
+    if missing or meta.get("item_ids", "").split(",") != [r[0] for r in table]:
+        return None, [_("{path}: form metadata is incomplete ({missing})").format(
+            path=path, missing=", ".join(missing) or "item_ids")]
+    sheet_name = meta["form_sheet"]
+    if sheet_name not in wb.sheetnames:
+        return None, [_("{path}: the form sheet {sheet!r} is missing").format(
+            path=path, sheet=sheet_name)]
+    ws = wb[sheet_name]
+    lo, hi = int(meta["scale_min"]), int(meta["scale_max"])
+    key = FormKey(meta["instrument"], meta["instrument_version"], meta["sector"],
+                  meta["perspective"])
+
+    problems: list[str] = []
+    row: dict[str, Any] = {
+        "source_file": str(path),
+        "instrument": key.instrument,
+        "version": key.version,
+        "sector": key.sector,
+        "perspective": key.perspective,
+        "locale": meta["locale"],
+    }
+    for name in FIELDS:
+        cell = meta.get(f"field.{name}")
+        row[name] = _field_value(ws[cell].value) if cell else ""
+    item_ids: list[str] = []
+    for item_id, _position, _dimension, _keying, cell in table:
+        item_ids.append(item_id)
+        r, _c = parse_ref(cell)
+        found_id = _text(ws.cell(row=r, column=COL_ID).value)
+        if found_id != item_id:
+            problems.append(_(
+                "{path}: cell {cell} should hold the answer to item {item}, but the row "
+                "belongs to {found}: rows were moved; export a fresh form"
+            ).format(path=path, cell=cell, item=item_id, found=found_id or "-"))
+            continue
+        value = ws[cell].value
+        answer, problem = _answer(value, lo, hi)
+        if problem:
+            problems.append(_("{path}: cell {cell} (item {item}): {problem}").format(
+                path=path, cell=cell, item=item_id, problem=problem))
+        row[item_id] = answer
+    return _Form(key, tuple(item_ids), row), problems
+
+
+def _answer(value: Any, lo: int, hi: int) -> tuple[int | None, str | None]:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    expected = _("expected a whole number from {lo} to {hi}").format(lo=lo, hi=hi)
+    if isinstance(value, bool | dt.date | dt.datetime | dt.time):
+        return None, _("{value!r} is not a number; {expected}").format(
+            value=str(value), expected=expected)
+    if isinstance(value, str):
+        return None, _("{value!r} is text; {expected}").format(
+            value=value.strip(), expected=expected)
+    if isinstance(value, float):
+        if not math.isfinite(value) or not value.is_integer():
+            return None, _("{value} is not a whole number; {expected}").format(
+                value=value, expected=expected)
+        value = int(value)
+    if not isinstance(value, int):
+        return None, _("{value!r} is not a number; {expected}").format(
+            value=str(value), expected=expected)
+    if not lo <= value <= hi:
+        return None, _("{value} is out of range; {expected}").format(
+            value=value, expected=expected)
+    return value, None
+
+
+def read_forms(paths: Iterable[Path | str]) -> FilledForms:
+    """Read and verify filled forms; :class:`FormErrors` lists every problem found."""
+    files = collect_form_paths(paths)
+    if not files:
+        raise DataError(_("no forms given"))
+    problems: list[str] = []
+    forms: list[_Form] = []
+    for f in files:
+        form, found = read_form(f)
+        problems.extend(found)
+        if form is not None:
+            forms.append(form)
+    if forms:
+        first = forms[0]
+        for form in forms[1:]:
+            if form.key != first.key or form.item_ids != first.item_ids:
+                problems.append(_(
+                    "{path}: a form of {other}, but {first_path} is a form of {first}; "
+                    "read each instrument, sector and perspective separately"
+                ).format(path=form.row["source_file"], other=form.key,
+                         first_path=first.row["source_file"], first=first.key))
+    if problems:
+        raise FormErrors(problems)
+    return FilledForms(key=forms[0].key, item_ids=forms[0].item_ids,
+                       rows=[f.row for f in forms])
+
+
+def write_csv(forms: FilledForms, path: Path | str, *, overwrite: bool = False,
+              inputs: tuple[Path, ...] = ()) -> None:
+    """Write the rows as a tidy UTF-8 CSV (empty cells for missing answers), atomically."""
+    import csv
+
+    from relscale.io import atomic_write, check_output
+
+    check_output(Path(path), overwrite=overwrite, inputs=inputs)
+    with atomic_write(path, overwrite=overwrite) as tmp, tmp.open(
+        "w", newline="", encoding="utf-8"
+    ) as fh:
+        writer = csv.writer(fh)
+        writer.writerow(forms.columns)
+        for row in forms.rows:
+            writer.writerow(["" if row.get(c) is None else row.get(c) for c in forms.columns])
