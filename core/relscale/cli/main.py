@@ -12,6 +12,7 @@ from relscale.__about__ import __version__
 from relscale.cli import catalog
 from relscale.cli import forms as forms_cli
 from relscale.cli import i18n as i18n_cli
+from relscale.cli import norms as norms_cli
 from relscale.cli import scoring as scoring_cli
 from relscale.cli.common import ENV_LOCALE, state
 
@@ -72,6 +73,7 @@ def root(
 
 
 catalog.register(app)
+norms_cli.register(app)
 forms_cli.register(app)
 i18n_cli.register(app)
 scoring_cli.register(app)
