@@ -1,0 +1,188 @@
+"""The writer-neutral sheet model and its openpyxl renderer."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from relscale.excel.render import header_footer_code, render
+from relscale.excel.sheet import (
+    ChartSpec,
+    DefinedName,
+    PrintSetup,
+    SeriesSpec,
+    SheetProtection,
+    Style,
+    Validation,
+    Workbook,
+    column_index,
+    column_letter,
+    parse_ref,
+    quote_sheet,
+    range_ref,
+    ref,
+)
+
+
+@pytest.mark.parametrize(
+    ("n", "letters"), [(1, "A"), (2, "B"), (26, "Z"), (27, "AA"), (52, "AZ"), (703, "AAA")]
+)
+def test_column_letters_round_trip(n: int, letters: str) -> None:
+    assert column_letter(n) == letters
+    assert column_index(letters) == n
+
+
+def test_references() -> None:
+    assert ref(14, 2) == "B14"
+    assert ref(14, 2, absolute=True) == "$B$14"
+    assert range_ref(1, 1, 3, 2) == "A1:B3"
+    assert parse_ref("$C$7") == (7, 3)
+    assert quote_sheet("Jan's") == "'Jan''s'"
+    with pytest.raises(ValueError):
+        parse_ref("C")
+    with pytest.raises(ValueError):
+        ref(0, 1)
+
+
+def test_header_footer_tokens_and_ampersands() -> None:
+    assert header_footer_code("Page {page} of {pages}") == "Page &P of &N"
+    assert header_footer_code("R&D {sheet}") == "R&&D &A"
+
+
+def test_validation_messages_are_clipped_to_excel_limits() -> None:
+    v = Validation.whole("C1:C9", 1, 5, prompt_title="t" * 40, prompt="p" * 300, error="e" * 9)
+    assert v.prompt_title is not None and len(v.prompt_title) == 32
+    assert v.prompt is not None and len(v.prompt) == 255
+    assert v.error == "e" * 9
+    with pytest.raises(ValueError):
+        Validation.list("A1", ["a,b"])
+
+
+def test_undefined_style_and_bad_names_are_builder_errors() -> None:
+    book = Workbook()
+    sheet = book.add_sheet("S")
+    sheet.set(1, 1, "x", style="nope")
+    with pytest.raises(ValueError, match="undefined style"):
+        book.check()
+    with pytest.raises(ValueError):
+        book.add_sheet("S")
+    with pytest.raises(ValueError):
+        book.add_sheet("a/b")
+    with pytest.raises(ValueError):
+        sheet.set(1, 1, formula="SUM(A1)")
+
+
+def _sample_book() -> Workbook:
+    book = Workbook(
+        styles={
+            "head": Style(bold=True, fill="D9D9D9", border="thin", wrap=True),
+            "num": Style(number_format="0.00", horizontal="right"),
+        },
+        title="Sample",
+        protect_structure=True,
+    )
+    data = book.add_sheet("Scores")
+    data.set(1, 1, "dimension", style="head")
+    data.set(1, 2, "score", style="head")
+    for i, (name, value) in enumerate([("closeness", 4.5), ("conflict", 1.25), ("dep", 2)], 2):
+        data.set(i, 1, name)
+        data.set(i, 2, value, style="num", locked=False)
+    data.set(5, 1, "total")
+    data.set(5, 2, formula="=SUM(B2:B4)", style="num")
+    data.set(6, 2, formula="=AVERAGE(B2:B4)", style="num")
+    data.merge(8, 1, 8, 3, style="head")
+    data.column_widths[1] = 20
+    data.row_heights[8] = 30
+    data.hidden_columns.add(4)
+    data.validations.append(Validation.whole("B2:B4", 1, 5, prompt="1 to 5"))
+    data.validations.append(Validation.list("C2:C4", ["yes", "no"]))
+    data.protection = SheetProtection(password="pw")
+    data.print_setup = PrintSetup(
+        title_rows=(1, 1), print_area="A1:C8", row_breaks=(4,), footer_right="p {page}/{pages}"
+    )
+    data.charts.append(
+        ChartSpec(kind="column", anchor="E2", categories="Scores!A2:A4",
+                  series=(SeriesSpec("Scores!B1:B4", title_from_first=True),), title="Scores")
+    )
+    data.freeze = "A2"
+    book.add_sheet("meta", visibility="veryHidden").set(1, 1, "secret")
+    book.defined_names.append(DefinedName("scores", "'Scores'!$B$2:$B$4"))
+    return book
+
+
+def test_render_maps_every_feature(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "book.xlsx"
+    render(_sample_book(), path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Scores"]
+    assert wb.sheetnames == ["Scores", "meta"]
+    assert wb["meta"].sheet_state == "veryHidden"
+    assert wb.security.lockStructure
+    assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb.endswith("D9D9D9")
+    assert ws["A1"].alignment.wrap_text and ws["A1"].border.left.style == "thin"
+    assert ws["B2"].number_format == "0.00"
+    assert ws["B2"].protection.locked is False and ws["A2"].protection.locked is True
+    assert ws["B5"].value == "=SUM(B2:B4)"
+    assert "A8:C8" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws["A8"].fill.fgColor.rgb.endswith("D9D9D9")
+    assert ws.column_dimensions["A"].width == 20
+    assert ws.column_dimensions["D"].hidden
+    assert ws.row_dimensions[8].height == 30
+    kinds = {(dv.type, str(dv.sqref)): dv for dv in ws.data_validations.dataValidation}
+    whole = kinds[("whole", "B2:B4")]
+    assert (whole.formula1, whole.formula2, whole.prompt) == ("1", "5", "1 to 5")
+    assert kinds[("list", "C2:C4")].formula1 == '"yes,no"'
+    assert ws.protection.sheet and ws.protection.password  # hashed
+    assert int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.page_setup.orientation == "portrait"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.print_title_rows == "$1:$1"
+    assert ws.print_area == "'Scores'!$A$1:$C$8"
+    assert [b.id for b in ws.row_breaks.brk] == [4]
+    assert ws.oddFooter.right.text == "p &P/&N"
+    assert ws.freeze_panes == "A2"
+    assert len(ws._charts) == 1
+    assert wb.defined_names["scores"].attr_text == "'Scores'!$B$2:$B$4"
+
+
+def test_styles_are_converted_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from relscale.excel import render as render_mod
+
+    calls: list[Style] = []
+    original = render_mod._StyleCache._convert
+
+    def counting(style: Style) -> dict:
+        calls.append(style)
+        return original(style)
+
+    monkeypatch.setattr(render_mod._StyleCache, "_convert", staticmethod(counting))
+    book = Workbook(styles={"s": Style(bold=True)})
+    sheet = book.add_sheet("S")
+    for r in range(1, 200):
+        sheet.set(r, 1, r, style="s")
+    render_mod.to_openpyxl(book)
+    assert len(calls) == 1
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_recalculates_rendered_formulas(tmp_path: Path) -> None:
+    """An independent client computes our formulas: LibreOffice converts to CSV."""
+    path = tmp_path / "book.xlsx"
+    book = _sample_book()
+    book.protect_structure = False
+    render(book, path)
+    subprocess.run(
+        [shutil.which("soffice") or "soffice", "--headless", "--norestore",
+         f"-env:UserInstallation=file://{tmp_path}/profile",
+         "--convert-to", "csv", "--outdir", str(tmp_path), str(path)],
+        check=True, capture_output=True, timeout=120,
+    )
+    rows = list(csv.reader((tmp_path / "book.csv").open(encoding="utf-8")))
+    assert rows[4][:2] == ["total", "7.75"]
+    assert float(rows[5][1]) == pytest.approx(7.75 / 3, abs=0.005)
