@@ -1,0 +1,181 @@
+"""Real-client check: LibreOffice recalculates a filled scoring sheet, and every formula
+result must equal ``relscale score`` on the same sheet (raw scores, percentile, T, band,
+status), for three instrument/sector/perspective combinations, two of them with norms
+(normalized and linear T)."""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from relscale.adapt import adapt
+from relscale.models import NormTable, Population
+from relscale.norms import banding_bands, build_dimension_norm, write_norm_table
+from relscale.scoring import score_responses
+from relscale.scoring_sheet import FIRST_ROW, HEADER_ROW
+
+pytestmark = pytest.mark.libreoffice
+
+CASES = [
+    # instrument, sector, perspective, norms (None, "normalized", "linear"), banding
+    ("relationship_quality", "foster_homes", "professional", "normalized", "deciles_nl"),
+    ("working_alliance", "youth_care", "client", "linear", "five_band"),
+    ("relationship_quality_client", "education", "client", None, None),
+]
+ROWS = 40
+
+
+def _norm_file(tmp: Path, instrument: str, sector: str, perspective: str, t_score: str,
+               banding: str) -> Path:
+    adapted = adapt(instrument, sector, perspective)
+    rng = np.random.default_rng(11)
+    # A reference sample with a lean, so percentiles are not uniform.
+    values = np.clip(np.round(rng.normal(3.3, 1.1, (250, len(adapted.items)))), 1, 5)
+    raw = score_responses(adapted, values).raw
+    table = NormTable(
+        instrument=instrument,
+        sector=sector,
+        perspective=perspective,  # type: ignore[arg-type]
+        population=Population(n=250, year=2025, source="test sample", status="illustrative"),
+        banding=banding,
+        t_score=t_score,  # type: ignore[arg-type]
+        bands=banding_bands(banding),
+        dimensions=tuple(
+            build_dimension_norm(d, raw[d], scale_min=adapted.scale.min) for d in raw
+        ),
+    )
+    return write_norm_table(table, tmp / f"norms_{instrument}.toml", overwrite=True)
+
+
+def _fill(path: Path, seed: int) -> None:
+    """Seeded answers with gaps: full rows, rows with a few gaps, sparse rows, an id-only
+    row, a straight-lined row, and blank rows in between."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    names = [c.value for c in ws[HEADER_ROW]]
+    items = [i for i, n in enumerate(names, start=1) if isinstance(n, str) and n[-2:].isdigit()
+             and not n.startswith("keyed_")]
+    rng = np.random.default_rng(seed)
+    for k in range(ROWS):
+        r = FIRST_ROW + k
+        if k % 9 == 8:
+            continue  # a blank row
+        ws.cell(r, 1, f"r{k:03d}")
+        ws.cell(r, 2, f"c{k % 7}")
+        if k % 13 == 5:
+            continue  # a respondent with no answers: rejected
+        gap = 0.02 if k % 3 else rng.choice([0.1, 0.3, 0.6])
+        straight = k % 17 == 3
+        for c in items:
+            if rng.random() < gap:
+                continue
+            ws.cell(r, c, 4 if straight else int(rng.integers(1, 6)))
+    wb.save(path)
+
+
+def _recalculate(paths: list[Path], outdir: Path) -> None:
+    profile = outdir / "lo-profile"
+    cmd = [
+        shutil.which("soffice") or "soffice",
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--calc",
+        "--convert-to",
+        "xlsx",
+        "--outdir",
+        str(outdir),
+        *map(str, paths),
+    ]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=120,
+                   env={**os.environ, "HOME": str(outdir)})
+
+
+def _computed(path: Path) -> dict[str, dict[str, Any]]:
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path, data_only=True).worksheets[0]
+    names = [c.value for c in ws[HEADER_ROW]]
+    rows: dict[str, dict[str, Any]] = {}
+    blank_statuses = []
+    for cells in ws.iter_rows(min_row=FIRST_ROW, values_only=True):
+        row = dict(zip(names, cells, strict=False))
+        if row.get("respondent_code"):
+            rows[row["respondent_code"]] = row
+        else:
+            blank_statuses.append(row.get("status"))
+    assert all(s in (None, "") for s in blank_statuses)
+    return rows
+
+
+def _close(a: Any, b: str) -> bool:
+    if b == "":
+        return a in (None, "")
+    return isinstance(a, int | float) and math.isclose(float(a), float(b), rel_tol=0,
+                                                        abs_tol=1e-9)
+
+
+def test_formulas_equal_relscale_score(tmp_path: Path) -> None:
+    from relscale.cli.main import app
+
+    runner = CliRunner()
+    sheets = []
+    for n, (instrument, sector, perspective, t_score, banding) in enumerate(CASES):
+        sheet = tmp_path / f"sheet_{instrument}.xlsx"
+        args = ["scoring-sheet", instrument, "-s", sector, "-p", perspective,
+                "--rows", str(ROWS), "-o", str(sheet)]
+        if t_score:
+            norms = _norm_file(tmp_path, instrument, sector, perspective, t_score, banding)
+            args += ["--norms", str(norms)]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        _fill(sheet, seed=100 + n)
+        sheets.append((sheet, args))
+
+    outdir = tmp_path / "recalculated"
+    _recalculate([s for s, _ in sheets], outdir)
+
+    statuses: set[str] = set()
+    norm_cases = 0
+    for sheet, args in sheets:
+        out = tmp_path / f"{sheet.stem}.csv"
+        score_args = ["score", str(sheet), "-o", str(out)]
+        if "--norms" in args:
+            score_args += ["--norms", args[args.index("--norms") + 1]]
+        result = runner.invoke(app, score_args)
+        assert result.exit_code == 0, result.output
+        with out.open(encoding="utf-8") as fh:
+            expected = list(csv.DictReader(fh))
+        computed = _computed(outdir / sheet.name)
+        assert sorted(computed) == sorted(r["respondent_code"] for r in expected)
+        compared = 0
+        for exp in expected:
+            got = computed[exp["respondent_code"]]
+            for name, value in exp.items():
+                if name not in got or name.startswith(("norm_", "reason")):
+                    continue
+                if name in ("status",) or name.endswith("_band") or name.endswith("_code"):
+                    assert (got[name] or "") == value, (sheet.name, exp["respondent_code"], name)
+                else:
+                    assert _close(got[name], value), (
+                        sheet.name, exp["respondent_code"], name, got[name], value
+                    )
+                compared += 1
+            statuses.add(exp["status"])
+        # every score column, and the norm columns where norms apply, were compared
+        has_norms = "--norms" in args or bool(adapt(*args[1:2], args[3], args[5]).norms)
+        assert any(n.endswith("_percentile") for n in expected[0]) == has_norms
+        norm_cases += has_norms
+        assert compared > 30 * len(expected[0]) // 2
+    assert statuses == {"scored", "incomplete", "rejected"}
+    assert norm_cases >= 2
