@@ -199,7 +199,7 @@ class _SourceFile:
             if not probe:
                 continue
             for lineno, line in enumerate(self.lines, 1):
-                if probe in line:
+                if probe in line and not line.lstrip().startswith("#"):
                     return [(self.name, lineno)]
         return [(self.name, None)]
 
@@ -839,23 +839,40 @@ def review_rows(sector_id: str, locale: str, registry: Registry | None = None,
     return rows
 
 
-def write_review(rows: list[ReviewRow], path: Path, *, sector_label: str, locale: str,
-                 overwrite: bool = False) -> None:
-    """The side-by-side review workbook of the ITC forward/back-translation step."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
+def build_review(rows: list[ReviewRow], *, sector_label: str, locale: str) -> Any:
+    """The review workbook as the shared sheet model (:mod:`relscale.excel.sheet`).
 
+    Context and source are locked (the sheet is protected without a password, a guard
+    against slips); target, back-translation, notes and status stay editable.
+    """
+    from relscale.excel.sheet import (
+        PrintSetup,
+        SheetProtection,
+        Style,
+        Validation,
+        Workbook,
+        range_ref,
+        ref,
+    )
     from relscale.i18n import _, display_name
 
-    language = display_name(locale)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Review")
+    book = Workbook(
+        styles={
+            "title": Style(bold=True, size=13),
+            "intro": Style(wrap=False),
+            "header": Style(bold=True, fill="DDEBF7", wrap=True, vertical="top",
+                            border="thin"),
+            "text": Style(wrap=True, vertical="top", border="thin", border_color="BFBFBF"),
+            "input": Style(wrap=True, vertical="top", border="thin", border_color="BFBFBF",
+                           fill="FFF9E6"),
+        },
+        title=_("Translation review"),
+        creator="relscale",
+    )
+    sheet = book.add_sheet(_("Review")[:31])
     intro = [
         _("Translation review: {sector}, {language} ({locale})").format(
-            sector=sector_label, language=language, locale=locale),
+            sector=sector_label, language=display_name(locale), locale=locale),
         _("ITC Guidelines for Translating and Adapting Tests: forward translation, "
           "back-translation, review."),
         _("1. Forward translation: the translator writes the target text (drafts are "
@@ -868,43 +885,46 @@ def write_review(rows: list[ReviewRow], path: Path, *, sector_label: str, locale
           "check with `relscale i18n status`."),
     ]
     for row, text in enumerate(intro, 1):
-        ws.cell(row=row, column=1, value=text)
-    ws.cell(row=1, column=1).font = Font(bold=True, size=13)
+        sheet.set(row, 1, text, style="title" if row == 1 else "intro")
     header_row = len(intro) + 2
     headers = [_("Item id"), _("Context"), _("Source (English)"),
                _("Target ({locale})").format(locale=locale), _("Back-translation"),
                _("Reviewer notes"), _("Status"), _("Catalog state")]
-    widths = [10, 30, 50, 50, 50, 35, 11, 13]
-    fill = PatternFill("solid", fgColor="DDEBF7")
+    widths = [10, 28, 50, 50, 50, 35, 11, 13]
+    editable = {4, 5, 6, 7}
     for col, (title, width) in enumerate(zip(headers, widths, strict=True), 1):
-        cell = ws.cell(row=header_row, column=col, value=title)
-        cell.font = Font(bold=True)
-        cell.fill = fill
-        ws.column_dimensions[get_column_letter(col)].width = width
-    wrap = Alignment(wrap_text=True, vertical="top")
+        sheet.set(header_row, col, title, style="header")
+        sheet.column_widths[col] = width
     first = header_row + 1
     for offset, r in enumerate(rows):
-        values = [r.item, r.context, r.source, r.target, "", "", "", _(CATALOG_STATES[r.state])]
+        values = [r.item, r.context, r.source, r.target, None, None, None,
+                  _(CATALOG_STATES[r.state])]
         for col, value in enumerate(values, 1):
-            cell = ws.cell(row=first + offset, column=col, value=value)
-            cell.alignment = wrap
+            sheet.set(first + offset, col, value or None,
+                      style="input" if col in editable else "text",
+                      locked=col not in editable)
     last = max(first, first + len(rows) - 1)
-    choices = ",".join(_(s) for s in REVIEW_STATUSES)
-    validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True,
-                                showErrorMessage=True, errorTitle=_("Status"),
-                                error=_("Choose one of: {choices}.").format(
-                                    choices=", ".join(_(s) for s in REVIEW_STATUSES)))
-    validation.add(f"G{first}:G{last}")
-    ws.add_data_validation(validation)
-    ws.freeze_panes = ws.cell(row=first, column=3)
-    ws.auto_filter.ref = f"A{header_row}:H{last}"
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    statuses = [_(s) for s in REVIEW_STATUSES]
+    sheet.validations.append(Validation.list(
+        range_ref(first, 7, last, 7), statuses,
+        error_title=_("Status"),
+        error=_("Choose one of: {choices}.").format(choices=", ".join(statuses)),
+    ))
+    sheet.freeze = ref(first, 3)
+    sheet.protection = SheetProtection(format_columns=True, format_rows=True)
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=(header_row, header_row),
+                                   footer_center=_("Page {page} of {pages}"))
+    return book
+
+
+def write_review(rows: list[ReviewRow], path: Path, *, sector_label: str, locale: str,
+                 overwrite: bool = False) -> None:
+    """Write the side-by-side review workbook of the ITC translation step."""
+    from relscale.excel.render import render
+
+    book = build_review(rows, sector_label=sector_label, locale=locale)
     with atomic_write(path, overwrite=overwrite) as tmp:
-        wb.save(tmp)
+        render(book, tmp)
 
 
 # --- locales overview ------------------------------------------------------------------
