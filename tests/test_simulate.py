@@ -1,0 +1,80 @@
+"""The seeded simulation: deterministic, on the scale, keyed, with the documented missingness."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from relscale import adapt
+from relscale.cli.main import app
+from relscale.errors import RelscaleError
+from relscale.simulate import correlation_matrix, sample_csv, simulate
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def adapted():  # type: ignore[no-untyped-def]
+    return adapt("relationship_quality", "foster_homes", "professional")
+
+
+def test_same_seed_same_sample(adapted) -> None:  # type: ignore[no-untyped-def]
+    a, b = simulate(adapted, 200, 5), simulate(adapted, 200, 5)
+    assert sample_csv(a) == sample_csv(b)
+    assert sample_csv(simulate(adapted, 200, 6)) != sample_csv(a)
+
+
+def test_values_on_the_scale_with_missingness(adapted) -> None:  # type: ignore[no-untyped-def]
+    s = simulate(adapted, 2000, 1, missing=0.05)
+    present = s.values[~np.isnan(s.values)]
+    assert set(np.unique(present)) <= {1.0, 2.0, 3.0, 4.0, 5.0}
+    assert np.isnan(s.values).mean() == pytest.approx(0.05, abs=0.01)
+    assert s.items == adapted.item_ids
+    assert set(s.groups) == {"f", "m"}
+
+
+def test_reverse_keyed_items_run_against_their_scale(adapted) -> None:  # type: ignore[no-untyped-def]
+    s = simulate(adapted, 3000, 2, missing=0)
+    items = adapted.items_for("closeness")
+    plus = [adapted.item_ids.index(i.id) for i in items if i.keying == "+"]
+    minus = [adapted.item_ids.index(i.id) for i in items if i.keying == "-"]
+    assert minus, "closeness has reverse-keyed items"
+    r = np.corrcoef(s.values[:, plus[0]], s.values[:, minus[0]])[0, 1]
+    assert r < -0.2
+
+
+def test_latent_correlations_show_in_scale_scores(adapted) -> None:  # type: ignore[no-untyped-def]
+    from relscale.scoring import score_responses
+
+    scores = score_responses(adapted, simulate(adapted, 3000, 3, missing=0).values)
+    r = np.corrcoef(scores.raw["closeness"], scores.raw["conflict"])[0, 1]
+    assert -0.6 < r < -0.2  # latent -0.45, attenuated by measurement error
+
+
+def test_correlation_matrix_is_symmetric_with_unknown_pairs_zero() -> None:
+    r = correlation_matrix(["closeness", "conflict", "other"])
+    assert r[0, 1] == r[1, 0] == -0.45 and r[0, 2] == 0
+
+
+def test_bad_arguments(adapted) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(RelscaleError, match="--n"):
+        simulate(adapted, 0, 1)
+    with pytest.raises(RelscaleError, match="--missing"):
+        simulate(adapted, 10, 1, missing=1.5)
+
+
+def test_cli_writes_csv_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    out = tmp_path / "s.csv"
+    args = ["simulate", "-i", "working_alliance", "-s", "youth_care", "-p", "client",
+            "--n", "50", "--seed", "3", "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    lines = out.read_text("utf-8").splitlines()
+    assert lines[0].startswith("respondent_code,gender,wac01")
+    assert len(lines) == 51
+    again = runner.invoke(app, args)
+    assert again.exit_code == 1 and "already exists" in again.stderr
+    assert out.read_text("utf-8").splitlines() == lines
