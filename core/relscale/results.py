@@ -109,3 +109,195 @@ def write_csv(scored: ScoredTable, path: Path) -> None:
         writer.writerow(scored.columns)
         for row in scored.rows():
             writer.writerow([format_cell(v, k) for v, k in zip(row, kinds, strict=True)])
+
+
+PROFILE_CAP = 100
+"""Profiles drawn in one results workbook; more respondents are listed, not drawn."""
+PROFILE_ROWS = 16
+"""Rows below a profile's table taken by its chart."""
+
+
+def _profile_name(scored: ScoredTable, i: int) -> str:
+    for column in ("subject_code", "client_code", "respondent_code"):
+        values = scored.data.get(column)
+        if values is not None and str(values[i]).strip():
+            return str(values[i]).strip()
+    return f"#{i + 1}"
+
+
+def _thresholds(table: Any) -> list[float]:
+    """Band edges to draw: 10 and 90 and the edges of the band holding 50."""
+    edges = {10.0, 90.0}
+    for band in table.bands:
+        if band.lower <= 50 < band.upper:
+            edges.update({float(band.lower), float(band.upper)})
+    return sorted(e for e in edges if 0 < e < 100)
+
+
+def build_results_workbook(
+    scored: ScoredTable,
+    adapted: AdaptedInstrument,
+    scores: ScaleScores,
+    locale: str | None = None,
+) -> Any:
+    """The results workbook: Scores, Summary, Profiles (one block and chart per client).
+
+    Sheets that use norms name the norm table and its status in their first rows.
+    """
+    import numpy as np
+
+    from relscale.excel.sheet import (
+        ChartSpec,
+        PrintSetup,
+        SeriesSpec,
+        Style,
+        Workbook,
+        quote_sheet,
+    )
+    from relscale.i18n import _
+    from relscale.norms import describe_norms
+
+    book = Workbook(
+        styles={
+            "title": Style(bold=True, size=13),
+            "note": Style(italic=True, color="7F3F00", wrap=False),
+            "head": Style(bold=True, fill="DDEBF7", border_bottom="thin"),
+            "num": Style(number_format="0.00"),
+            "int": Style(number_format="0"),
+        },
+        title=f"{adapted.title} — {adapted.sector_label}",
+    )
+    tables = list(dict.fromkeys(t for t in (scores.norm_group or []) if t))
+    norm_lines = tables or ([describe_norms(adapted.norms[0], locale)] if adapted.norms else [])
+
+    # --- Scores: one row per respondent, variable names as the header
+    sheet = book.add_sheet(_("Scores")[:31])
+    for c, name in enumerate(scored.columns, start=1):
+        sheet.set(1, c, name, style="head")
+    kinds = [scored.kinds[c] for c in scored.columns]
+    columns = [scored.data[c] for c in scored.columns]
+    for i in range(scored.n):
+        for c, (col, kind) in enumerate(zip(columns, kinds, strict=True), start=1):
+            value = col[i]
+            if kind in ("id", "text", "band"):
+                if value not in (None, ""):
+                    sheet.set(i + 2, c, str(value))
+                continue
+            x = float(value)
+            if not math.isnan(x):
+                style = "int" if kind in ("item", "flag") else "num"
+                sheet.set(i + 2, c, int(x) if kind in ("item", "flag") else x, style=style)
+    sheet.freeze = "A2"
+
+    # --- Summary per dimension
+    summary = book.add_sheet(_("Summary")[:31])
+    summary.set(1, 1, f"{adapted.title} — {adapted.sector_label}", style="title")
+    summary.set(2, 1, adapted.notice, style="note")
+    for r, line in enumerate(norm_lines, start=3):
+        summary.set(r, 1, line, style="note")
+    top = 4 + len(norm_lines)
+    heads = (_("Dimension"), _("Variable"), "N", _("Mean"), "SD", _("Min"), _("Max"),
+             _("N missing"))
+    for c, h in enumerate(heads, start=1):
+        summary.set(top, c, h, style="head")
+    for r, d in enumerate(adapted.dimensions, start=top + 1):
+        x = scores.raw[d.id]
+        present = x[~np.isnan(x)]
+        summary.set(r, 1, d.label)
+        summary.set(r, 2, d.id)
+        summary.set(r, 3, int(present.size))
+        if present.size:
+            summary.set(r, 4, float(present.mean()), style="num")
+            if present.size > 1:
+                summary.set(r, 5, float(present.std(ddof=1)), style="num")
+            summary.set(r, 6, float(present.min()), style="num")
+            summary.set(r, 7, float(present.max()), style="num")
+        summary.set(r, 8, int(x.size - present.size))
+    counts = scored.summary()
+    r = top + len(adapted.dimensions) + 2
+    for key, label in (("scored", _("scored")), ("incomplete", _("with missing scales")),
+                       ("rejected", _("rejected"))):
+        summary.set(r, 1, label)
+        summary.set(r, 3, counts[key])
+        r += 1
+    summary.column_widths[1] = 28
+
+    # --- Profiles: one block per client
+    profiles = book.add_sheet(_("Profiles")[:31])
+    q = quote_sheet(profiles.name)
+    profiles.set(1, 1, _("Relationship profiles"), style="title")
+    profiles.set(2, 1, adapted.notice, style="note")
+    for r, line in enumerate(norm_lines, start=3):
+        profiles.set(r, 1, line, style="note")
+    status = scored.data["status"]
+    eligible = [i for i in range(scored.n) if status[i] != "rejected"]
+    drawn = eligible[:PROFILE_CAP]
+    row = 4 + len(norm_lines)
+    if len(eligible) > PROFILE_CAP:
+        profiles.set(row, 1, _("Profiles of the first {cap} of {n} respondents; the others "
+                               "are on the Scores sheet.").format(cap=PROFILE_CAP,
+                                                                  n=len(eligible)),
+                     style="note")
+        row += 1
+    with_norms = bool(scores.norms)
+    thresholds = _thresholds(adapted.norms[0]) if with_norms and adapted.norms else []
+    dims = adapted.dimensions
+    for i in drawn:
+        start = row + 1
+        profiles.set(start, 1, _profile_name(scored, i), style="title")
+        head = [_("Dimension"), _("Raw score")]
+        if with_norms:
+            head += [_("Percentile"), "T", _("Band")]
+            head += [_("P{p}").format(p=f"{t:g}") for t in thresholds]
+        for c, h in enumerate(head, start=1):
+            profiles.set(start + 1, c, h, style="head")
+        for k, d in enumerate(dims):
+            r = start + 2 + k
+            profiles.set(r, 1, d.label)
+            raw = float(scores.raw[d.id][i])
+            if not math.isnan(raw):
+                profiles.set(r, 2, raw, style="num")
+            if with_norms:
+                p = float(scores.norms[d.id]["percentile"][i])
+                t = float(scores.norms[d.id]["t"][i])
+                if not math.isnan(p):
+                    profiles.set(r, 3, p, style="int")
+                if not math.isnan(t):
+                    profiles.set(r, 4, t, style="num")
+                profiles.set(r, 5, str(scores.norms[d.id]["band"][i] or ""))
+                for j, edge in enumerate(thresholds):
+                    profiles.set(r, 6 + j, edge, style="int")
+        first, last = start + 2, start + 1 + len(dims)
+        cats = f"{q}!$A${first}:$A${last}"
+        if with_norms:
+            series = [SeriesSpec(f"{q}!$C${start + 1}:$C${last}", title_from_first=True)]
+            series += [
+                SeriesSpec(f"{q}!${_col(6 + j)}${start + 1}:${_col(6 + j)}${last}",
+                           title_from_first=True)
+                for j in range(len(thresholds))
+            ]
+            chart = ChartSpec(kind="line", anchor=f"A{last + 2}",
+                              series=tuple(series), categories=cats,
+                              title=_profile_name(scored, i), y_title=_("Percentile"),
+                              y_min=0, y_max=100, width_cm=14, height_cm=7)
+        else:
+            chart = ChartSpec(kind="column", anchor=f"A{last + 2}",
+                              series=(SeriesSpec(f"{q}!$B${start + 1}:$B${last}",
+                                                 title_from_first=True),),
+                              categories=cats, title=_profile_name(scored, i),
+                              y_title=_("Raw score"), y_min=adapted.scale.min,
+                              y_max=adapted.scale.max, width_cm=12, height_cm=7,
+                              legend=False)
+        profiles.charts.append(chart)
+        row = last + 2 + PROFILE_ROWS
+    for c, w in enumerate((24, 11, 11, 8, 24), start=1):
+        profiles.column_widths[c] = w
+    profiles.print_setup = PrintSetup(fit_width=1)
+    book.active = 2
+    return book
+
+
+def _col(index: int) -> str:
+    from relscale.excel.sheet import column_letter
+
+    return column_letter(index)
