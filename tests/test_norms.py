@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from relscale.errors import ContentError, RelscaleError
 from relscale.models import NormTable, Population
 from relscale.norms import (

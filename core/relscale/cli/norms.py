@@ -542,13 +542,13 @@ def reliability_workbook(title: str, results: list[ScaleReliability]) -> Any:
     for c, name in enumerate(head, start=1):
         summary.set(3, c, name, style="head")
     for r, res in enumerate(results, start=4):
-        row = [res.scale, res.k, res.n, res.n_total, res.missing]
-        for c, v in enumerate(row, start=1):
-            summary.set(r, c, v)
-        for c, v in enumerate((res.alpha, res.alpha_std, res.omega), start=6):
-            summary.set(r, c, _cell(v), style="num")
-        for c, v in enumerate((res.mean, res.sd), start=9):
-            summary.set(r, c, _cell(v), style="num2")
+        fields: list[str | int] = [res.scale, res.k, res.n, res.n_total, res.missing]
+        for c, field in enumerate(fields, start=1):
+            summary.set(r, c, field)
+        for c, stat in enumerate((res.alpha, res.alpha_std, res.omega), start=6):
+            summary.set(r, c, _cell(stat), style="num")
+        for c, stat in enumerate((res.mean, res.sd), start=9):
+            summary.set(r, c, _cell(stat), style="num2")
     summary.set(
         len(results) + 5, 1,
         _("Omega: one-factor model, iterated principal axis. relscale reliability."),
@@ -559,18 +559,18 @@ def reliability_workbook(title: str, results: list[ScaleReliability]) -> Any:
     cols = ["scale", "item", "n", "mean", "sd", "r_drop", "alpha_if_deleted", "loading"]
     for c, name in enumerate(cols, start=1):
         detail.set(1, c, name, style="head")
-    row = 2
+    line = 2
     for res in results:
         loadings = list(res.loadings) or [float("nan")] * res.k
         for item, loading in zip(res.items, loadings, strict=True):
-            detail.set(row, 1, res.scale)
-            detail.set(row, 2, item.item)
-            detail.set(row, 3, item.n)
+            detail.set(line, 1, res.scale)
+            detail.set(line, 2, item.item)
+            detail.set(line, 3, item.n)
             for c, v in enumerate(
                 (item.mean, item.sd, item.r_drop, item.alpha_if_deleted, loading), start=4
             ):
-                detail.set(row, c, _cell(v), style="num" if c > 5 else "num2")
-            row += 1
+                detail.set(line, c, _cell(v), style="num" if c > 5 else "num2")
+            line += 1
     detail.column_widths = {1: 24, 2: 14, **{c: 14 for c in range(3, 9)}}
     return book
 
