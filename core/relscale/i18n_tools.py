@@ -25,6 +25,8 @@ from relscale.i18n import (
     CORE_LOCALE_DIR,
     N_,
     SOURCE_LOCALE,
+    catalog_files,
+    catalog_languages,
     ctx_field,
     ctx_item,
     fallback_chain,
@@ -538,10 +540,10 @@ def catalog_status(domain: Domain, locale: str, path: Path | None, tmpl: Catalog
 
 
 def shipped_locales(all_domains: Iterable[Domain]) -> list[str]:
-    """Every locale for which some package ships a catalog."""
+    """Every locale for which some package (or ``$RELSCALE_LOCALE_PATH``) has a catalog."""
     found: set[str] = set()
     for domain in all_domains:
-        found |= set(_languages(domain.locale_dir, domain.name))
+        found |= set(catalog_languages(domain.locale_dir, domain.name))
     return sorted(found - {SOURCE_LOCALE})
 
 
@@ -550,7 +552,8 @@ def status(registry: Registry | None = None, *, locales: Iterable[str] = (),
     """Status of every domain in every shipped locale (or the given ones).
 
     A domain without a PO file in a locale that other packages ship shows as
-    incomplete with ``path`` None.
+    incomplete with ``path`` None. Without ``root``, a file on ``$RELSCALE_LOCALE_PATH``
+    is counted instead of the shipped one (it is what the runtime reads first).
     """
     all_domains = domains(registry)
     chosen = select_domains(all_domains, names)
@@ -563,8 +566,14 @@ def status(registry: Registry | None = None, *, locales: Iterable[str] = (),
     for domain in chosen:
         tmpl = template(domain, registry)
         for lang in langs:
-            path = domain.po_path(lang, root)
-            rows.append(catalog_status(domain, lang, path if path.is_file() else None, tmpl))
+            if root is not None:
+                path: Path | None = domain.po_path(lang, root)
+                path = path if path.is_file() else None  # type: ignore[union-attr]
+            else:
+                # the file the runtime reads first: the locale path's, else the shipped
+                files = catalog_files(domain.locale_dir, domain.name, lang)
+                path = files[0] if files else None
+            rows.append(catalog_status(domain, lang, path, tmpl))
     return rows
 
 

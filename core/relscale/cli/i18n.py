@@ -86,11 +86,16 @@ def _table(title: str | None = None) -> Any:
     return Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
 
 
-def _show(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+def _show(path: Path, base: Path | None = None) -> str:
+    """A path relative to the current folder, else to ``base`` (a package's parent)."""
+    for root in (Path.cwd(), base):
+        if root is None:
+            continue
+        try:
+            return str(path.resolve().relative_to(root.resolve()))
+        except ValueError:
+            pass
+    return str(path)
 
 
 def extract(
@@ -204,12 +209,12 @@ def status(
         (_("Translated"), "right"), (_("Fuzzy"), "right"), (_("Missing"), "right"),
         (_("Total"), "right"), (_("Complete"), "center"), (_("File"), "left"),
     ):
-        table.add_column(title, justify=justify)  # type: ignore[arg-type]
+        table.add_column(title, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for r in rows:
         table.add_row(
             r.domain.owner, r.domain.name, r.locale, str(r.translated), str(r.fuzzy),
             str(r.missing), str(r.total), _("yes") if r.complete else _("no"),
-            _show(r.path) if r.path else _("no catalog"),
+            _show(r.path, r.domain.locale_dir.parent.parent) if r.path else _("no catalog"),
         )
     console().print(table)
     if not rows:
