@@ -1,13 +1,18 @@
-"""Core's own plugin: the three instruments of relscale's item bank."""
+"""Core's own plugin: the three instruments of relscale's item bank, and the standard
+exporters (forms, scoring sheets, codebooks) available to ``relscale export``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from relscale.content import load_instrument
 from relscale.hookspecs import hookimpl
+from relscale.registry import Exporter
+
+if TYPE_CHECKING:
+    from relscale.models import AdaptedInstrument
 
 INSTRUMENT_DIR = Path(__file__).parent / "instruments"
 
@@ -16,3 +21,40 @@ INSTRUMENT_DIR = Path(__file__).parent / "instruments"
 def register_instruments(register: Callable[[Any], None]) -> None:
     for path in sorted(INSTRUMENT_DIR.glob("*.toml")):
         register(load_instrument(path))
+
+
+def _form(adapted: AdaptedInstrument, path: Path, *, overwrite: bool = False) -> None:
+    from relscale.forms import export_form
+
+    export_form(adapted, path, overwrite=overwrite)
+
+
+def _scoring_sheet(adapted: AdaptedInstrument, path: Path, *, overwrite: bool = False) -> None:
+    from relscale.excel.render import render
+    from relscale.io import atomic_write
+    from relscale.scoring_sheet import build_scoring_sheet
+
+    book = build_scoring_sheet(adapted, locale=adapted.locale)
+    with atomic_write(path, overwrite=overwrite) as tmp:
+        render(book, tmp)
+
+
+def _codebook(fmt: str) -> Callable[..., None]:
+    def export(adapted: AdaptedInstrument, path: Path, *, overwrite: bool = False) -> None:
+        from relscale.codebook import build_codebook, write_codebook
+
+        write_codebook(
+            build_codebook(adapted, adapted.locale), adapted, path, fmt, overwrite=overwrite
+        )
+
+    return export
+
+
+@hookimpl
+def register_exporters(register: Callable[[Any], None]) -> None:
+    register(Exporter("form", ".xlsx", "Fillable, print-ready form (Excel)", _form))
+    register(
+        Exporter("scoring-sheet", ".xlsx", "Data-entry workbook with live scoring", _scoring_sheet)
+    )
+    for fmt, label in (("csv", "CSV"), ("md", "Markdown"), ("xlsx", "Excel")):
+        register(Exporter(f"codebook-{fmt}", f".{fmt}", f"Codebook ({label})", _codebook(fmt)))

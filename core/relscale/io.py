@@ -45,6 +45,11 @@ def atomic_write(path: Path | str, *, overwrite: bool = False) -> Iterator[Path]
     tmp = Path(tmp_name)
     try:
         yield tmp
+        # mkstemp makes the file private (0600); give it the permissions a plain open()
+        # would have, so outputs are readable the way the user's umask says.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     finally:
         if tmp.exists():

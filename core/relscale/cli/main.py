@@ -10,6 +10,7 @@ import typer
 
 from relscale.__about__ import __version__
 from relscale.cli import catalog
+from relscale.cli import export as export_cli
 from relscale.cli import forms as forms_cli
 from relscale.cli import i18n as i18n_cli
 from relscale.cli import norms as norms_cli
@@ -73,6 +74,7 @@ def root(
 
 
 catalog.register(app)
+export_cli.register(app)
 norms_cli.register(app)
 forms_cli.register(app)
 i18n_cli.register(app)

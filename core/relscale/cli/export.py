@@ -1,0 +1,74 @@
+"""``relscale export``: any registered exporter, including those plugins add."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from relscale.cli.common import (
+    LocaleOption,
+    PerspectiveOption,
+    SectorOption,
+    console,
+    handle_errors,
+    note_err,
+    use_locale,
+)
+from relscale.i18n import _
+
+
+def register(app: typer.Typer) -> None:
+    app.command("export")(handle_errors(export))
+    app.command("exporters")(handle_errors(exporters))
+
+
+def exporters() -> None:
+    """List the export formats (built-in and from plugins)."""
+    from rich.table import Table
+
+    from relscale.registry import get_registry
+
+    reg = get_registry()
+    table = Table(box=None)
+    table.add_column(_("Format"), no_wrap=True)
+    table.add_column(_("Suffix"))
+    table.add_column(_("Description"))
+    table.add_column(_("Plugin"))
+    for exporter in reg.exporters.values():
+        table.add_row(
+            exporter.name,
+            exporter.suffix,
+            exporter.description,
+            reg.origin[("exporter", exporter.name)],
+        )
+    console().print(table)
+
+
+def export(
+    instrument: Annotated[str, typer.Argument(help="Instrument id.")],
+    sector: SectorOption,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Exporter name (see `exporters`).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    perspective: PerspectiveOption = None,
+    locale: LocaleOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Export an adapted instrument with any registered exporter."""
+    from relscale.adapt import adapt
+    from relscale.registry import get_registry
+
+    used = use_locale(locale)
+    exporter = get_registry().exporter(fmt)
+    adapted = adapt(instrument, sector, perspective, used)  # type: ignore[arg-type]
+    for note in adapted.fallbacks:
+        note_err(note)
+    if output.suffix.lower() != exporter.suffix:
+        note_err(
+            _("{path}: the {name} format usually has the suffix {suffix}").format(
+                path=output, name=exporter.name, suffix=exporter.suffix
+            )
+        )
+    exporter.export(adapted, output, overwrite=force)
+    typer.echo(_("Wrote {path}").format(path=output), err=True)
