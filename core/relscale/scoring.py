@@ -292,9 +292,8 @@ def add_norms(
             part = apply_norms(table, d, scores.raw[d][rows])
             result[d]["percentile"][rows] = part["percentile"]
             result[d]["t"][rows] = part["t"]
-            result[d]["band"][rows] = [
-                "" if b is None else band_label(b, locale) for b in part["band"]
-            ]
+            labels = {b.label: band_label(b.label, locale) for b in table.bands}
+            result[d]["band"][rows] = [labels.get(b, "") for b in part["band"]]
     scores.norms = result
     scores.norm_group = group_label
     scores.norm_status = status
