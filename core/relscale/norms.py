@@ -221,8 +221,10 @@ def describe_norms(table: NormTable, locale: str | None = None) -> str:
     head = tr(_STATUS[table.population.status]).format(
         n=table.population.n, year=table.population.year
     )
-    group = table.group_label if table.group else tr("all")
-    line = tr("{head}: {sector} / {instrument} / {perspective}, group {group}; bands: {banding}")
+    group = table.group_label if table.group else tr(N_("all"))
+    line = tr(
+        N_("{head}: {sector} / {instrument} / {perspective}, group {group}; bands: {banding}")
+    )
     return line.format(
         head=head,
         sector=table.sector,

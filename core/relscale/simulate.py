@@ -23,7 +23,8 @@ forms, scoring sheets and reports can be tried end to end. The model, step by st
 Draws come from ``numpy.random.default_rng(seed)`` in a fixed order (item parameters,
 gender, latent scores, item noise, missingness), so the same seed, N and adapted
 instrument give the same sample. NumPy keeps these generators stable across releases in
-practice but does not promise it; the shipped tables record the NumPy version used.
+practice but does not promise it: ``tests/test_norms_build.py`` notices when a rebuild
+would differ.
 """
 
 from __future__ import annotations

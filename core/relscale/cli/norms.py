@@ -18,7 +18,7 @@ from relscale.cli.common import (
     use_locale,
 )
 from relscale.errors import DataError, RelscaleError, where
-from relscale.i18n import _
+from relscale.i18n import N_, _
 
 if TYPE_CHECKING:
     from relscale.models import AdaptedInstrument
@@ -32,6 +32,9 @@ InstrumentOption = Annotated[
     str, typer.Option("--instrument", "-i", help="Instrument id, e.g. relationship_quality.")
 ]
 SectorOpt = Annotated[str, typer.Option("--sector", "-s", help="Sector id, e.g. foster_homes.")]
+
+# Words shown through _() from data values, marked here for extraction.
+_WORDS = (N_("normalized"), N_("linear"), N_("listwise"), N_("pairwise"))
 
 norms_app = typer.Typer(
     help="Norm tables: build them from a reference sample, show and list them.",
