@@ -162,14 +162,17 @@ def test_excel_lookup_reproduces_the_step_function(tmp_path: Path, adapted, samp
     LOOKUP over the table's steps: the same answers as apply_norms."""
     from openpyxl import Workbook
 
-    (group,) = build_norm_tables(adapted, sample.values, status="local", source="t", year=2026)
+    # Norms from the first 250 respondents, look-ups for the others: many of their scores
+    # fall between two steps of the table.
+    (group,) = build_norm_tables(adapted, sample.values[:250], status="local", source="t",
+                                 year=2026, min_n=100)
     # conflict: 8 to 9 items, 0 or 1 missing, so means like 22/7 or 25/9 that binary
     # floating point cannot hold exactly, computed by two different programs
     norm = group.table.dimension("conflict")
     cols = [k for k, item in enumerate(adapted.items) if item.dimension == "conflict"]
     scores = score_responses(adapted, sample.values)
     keyed = scores.keyed[:, cols]
-    rows = keyed[~np.isnan(scores.raw["conflict"])][:200]
+    rows = keyed[250:][~np.isnan(scores.raw["conflict"][250:])][:200]
     assert np.isnan(rows).any() and len({len(cols) - np.isnan(r).sum() for r in rows}) == 2
     wb = Workbook()
     ws = wb.active
@@ -196,3 +199,6 @@ def test_excel_lookup_reproduces_the_step_function(tmp_path: Path, adapted, samp
     expected = apply_norms(group.table, "conflict", np.nanmean(rows, axis=1))["percentile"]
     assert len(computed) == len(rows)
     assert computed == pytest.approx(list(expected), abs=1e-9)
+    steps = np.array([p.raw for p in norm.percentiles])
+    between = [m for m in np.nanmean(rows, axis=1) if np.min(np.abs(steps - m)) > 1e-5]
+    assert between, "some scores should fall between two steps"
