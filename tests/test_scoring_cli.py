@@ -164,3 +164,26 @@ def test_filled_scoring_sheet_is_recognised(tmp_path: Path) -> None:
     result = _runner().invoke(app, ["score", str(sheet), "-s", "education", "-o", str(out),
                                     "--force"])
     assert result.exit_code == 1 and "scoring sheet for sector 'foster_homes'" in result.output
+
+
+def test_filled_form_is_scored(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    form = tmp_path / "form.xlsx"
+    result = _runner().invoke(app, ["form", INSTRUMENT, "-s", SECTOR, "-o", str(form)])
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(form)
+    sheet, rng = next(iter(wb.defined_names["relscale_answers"].destinations))
+    for i, row in enumerate(wb[sheet][rng]):
+        row[0].value = i % 5 + 1
+    wb.save(form)
+    out = tmp_path / "s.csv"
+    result = _runner().invoke(app, ["score", str(form), "-i", INSTRUMENT, "-s", SECTOR,
+                                    "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == 1 and rows[0]["rq01"] == "1" and rows[0]["rq05"] == "5"
+    assert rows[0]["status"] == "scored" and rows[0]["source_file"].endswith("form.xlsx")
+    result = _runner().invoke(app, ["score", str(form), "-i", INSTRUMENT, "-s", "foster_homes",
+                                    "-o", str(tmp_path / "t.csv")])
+    assert result.exit_code == 1 and "forms of relationship_quality" in result.output

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 MISSING_SPELLINGS = ("", "NA", "N/A", "na", ".")
 METADATA_SHEET = "relscale"
 SCORING_SHEET_KIND = "scoring_sheet"
+FORM_METADATA_SHEET = "relscale_meta"
+"""The forms' own metadata sheet (``relscale.forms``): such a workbook is a filled form."""
+FORM_KIND = "form"
 CHUNK_CELLS = 1 << 20
 
 
@@ -304,6 +307,8 @@ def sheet_kind(path: Path | str) -> Sheet | None:
 
 
 def _metadata(wb: Any) -> Sheet | None:
+    if FORM_METADATA_SHEET in wb.sheetnames:
+        return Sheet(FORM_KIND, {})
     if METADATA_SHEET not in wb.sheetnames:
         return None
     meta: dict[str, str] = {}
@@ -391,7 +396,16 @@ def _read_forms(paths: list[Path], adapted: AdaptedInstrument) -> ResponseTable:
             f"{paths[0]}: not a CSV, XLSX table or scoring sheet, and reading filled forms "
             "is not available in this version"
         ) from None
-    return readback_table(readback.read_forms(paths), adapted, paths)
+    forms = readback.read_forms(paths)
+    key = getattr(forms, "key", None)
+    if key is not None:
+        for name in ("instrument", "sector", "perspective"):
+            if getattr(key, name) != getattr(adapted, name):
+                raise DataError(
+                    f"{paths[0]}: forms of {key}, not of "
+                    f"{adapted.instrument} / {adapted.sector} / {adapted.perspective}"
+                )
+    return readback_table(forms, adapted, paths)
 
 
 def readback_table(result: Any, adapted: AdaptedInstrument, paths: list[Path]) -> ResponseTable:
