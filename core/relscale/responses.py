@@ -372,19 +372,19 @@ def _read_scoring_sheet(
 
 def read_responses(paths: Sequence[Path | str], adapted: AdaptedInstrument) -> ResponseTable:
     """Read any supported input (see the module docstring) for one adapted instrument."""
-    paths = [Path(p) for p in paths]
-    if not paths:
+    files = [Path(p) for p in paths]
+    if not files:
         raise DataError("no input files given")
-    if len(paths) == 1 and paths[0].suffix.lower() == ".csv":
-        return read_csv(paths[0], adapted)
-    if len(paths) == 1 and paths[0].suffix.lower() in (".xlsx", ".xlsm"):
-        kind = sheet_kind(paths[0])
+    if len(files) == 1 and files[0].suffix.lower() == ".csv":
+        return read_csv(files[0], adapted)
+    if len(files) == 1 and files[0].suffix.lower() in (".xlsx", ".xlsm"):
+        kind = sheet_kind(files[0])
         if kind is None or kind.kind == SCORING_SHEET_KIND:
-            return read_xlsx(paths[0], adapted)
-    for p in paths:
+            return read_xlsx(files[0], adapted)
+    for p in files:
         if not p.exists():
             raise DataError(f"{p}: no such file or folder")
-    return _read_forms(paths, adapted)
+    return _read_forms(files, adapted)
 
 
 def _read_forms(paths: list[Path], adapted: AdaptedInstrument) -> ResponseTable:

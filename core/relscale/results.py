@@ -201,8 +201,8 @@ def build_results_workbook(
     for c, h in enumerate(heads, start=1):
         summary.set(top, c, h, style="head")
     for r, d in enumerate(adapted.dimensions, start=top + 1):
-        x = scores.raw[d.id]
-        present = x[~np.isnan(x)]
+        dim_scores = scores.raw[d.id]
+        present = dim_scores[~np.isnan(dim_scores)]
         summary.set(r, 1, d.label)
         summary.set(r, 2, d.id)
         summary.set(r, 3, int(present.size))
@@ -212,7 +212,7 @@ def build_results_workbook(
                 summary.set(r, 5, float(present.std(ddof=1)), style="num")
             summary.set(r, 6, float(present.min()), style="num")
             summary.set(r, 7, float(present.max()), style="num")
-        summary.set(r, 8, int(x.size - present.size))
+        summary.set(r, 8, int(dim_scores.size - present.size))
     counts = scored.summary()
     r = top + len(adapted.dimensions) + 2
     for key, label in (("scored", _("scored")), ("incomplete", _("with missing scales")),

@@ -105,7 +105,7 @@ class ScaleScores:
         """Why a scale is missing, e.g. ``too few answers: conflict (3 of 7, needs 6)``."""
         import numpy as np
 
-        total_answered = sum(self.answered[d] for d in self.dimensions)
+        total_answered = np.sum([self.answered[d] for d in self.dimensions], axis=0)
         missing = self.missing_scales()
         out = [""] * self.n
         for i in np.flatnonzero(missing.any(axis=1)).tolist():

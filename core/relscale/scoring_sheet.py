@@ -248,9 +248,9 @@ def build_scoring_sheet(
         ("norm_group", "" if table is None else table.group_label),
         ("norm_status", "" if table is None else table.population.status),
     ]
-    for r, (k, v) in enumerate(pairs, start=1):
-        meta.set(r, 1, k)
-        meta.set(r, 2, v)
+    for n, (key, value) in enumerate(pairs, start=1):
+        meta.set(n, 1, key)
+        meta.set(n, 2, value)
     meta.protection = SheetProtection()
     return book
 
