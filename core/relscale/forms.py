@@ -36,6 +36,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from relscale.__about__ import __version__
 from relscale.excel.sheet import (
@@ -127,32 +128,36 @@ def render_item_text(text: str, subject_name: str | None = None) -> str:
 # --- the form --------------------------------------------------------------------------
 
 
+def _base(**kwargs: Any) -> Style:
+    """A style in the form's body font."""
+    return Style(font=FONT, size=FONT_SIZE, **kwargs)
+
+
 def _styles() -> dict[str, Style]:
-    base = {"font": FONT, "size": FONT_SIZE}
     return {
         "title": Style(font=FONT, size=15, bold=True, vertical="center"),
         "subtitle": Style(font=FONT, size=12, bold=True, color="404040", vertical="center"),
-        "roles": Style(**base, color="404040", vertical="center", wrap=True),
+        "roles": _base(color="404040", vertical="center", wrap=True),
         "notice": Style(
             font=FONT, size=10, italic=True, color="8B1A1A", wrap=True, vertical="center",
             fill="FBEFEF",
         ),
-        "label": Style(**base, bold=True, horizontal="right", vertical="center", indent=1),
-        "field": Style(**base, border="thin", border_color="555555", fill="FFFDE7",
+        "label": _base(bold=True, horizontal="right", vertical="center", indent=1),
+        "field": _base(border="thin", border_color="555555", fill="FFFDE7",
                        vertical="center", horizontal="left"),
-        "date": Style(**base, border="thin", border_color="555555", fill="FFFDE7",
+        "date": _base(border="thin", border_color="555555", fill="FFFDE7",
                       vertical="center", horizontal="left", number_format="yyyy-mm-dd"),
-        "text": Style(**base, wrap=True, vertical="top"),
-        "admin": Style(**base, italic=True, wrap=True, vertical="top"),
-        "anchors": Style(**base, bold=True, wrap=True, vertical="center", fill="EDEDED",
+        "text": _base(wrap=True, vertical="top"),
+        "admin": _base(italic=True, wrap=True, vertical="top"),
+        "anchors": _base(bold=True, wrap=True, vertical="center", fill="EDEDED",
                          border="thin", border_color="BBBBBB"),
-        "heading": Style(**base, bold=True, vertical="center", fill="D9D9D9",
+        "heading": _base(bold=True, vertical="center", fill="D9D9D9",
                          border="thin", border_color="888888", wrap=True),
-        "heading_c": Style(**base, bold=True, vertical="center", horizontal="center",
+        "heading_c": _base(bold=True, vertical="center", horizontal="center",
                            fill="D9D9D9", border="thin", border_color="888888", wrap=True),
-        "pos": Style(**base, horizontal="center", vertical="top", color="555555",
+        "pos": _base(horizontal="center", vertical="top", color="555555",
                      border_bottom="hair", border_color="BBBBBB"),
-        "item": Style(**base, wrap=True, vertical="top", border_bottom="hair",
+        "item": _base(wrap=True, vertical="top", border_bottom="hair",
                       border_color="BBBBBB"),
         "answer": Style(font=FONT, size=13, bold=True, horizontal="center", vertical="center",
                         border="thin", border_color="333333", fill="FFFDE7",
@@ -340,7 +345,7 @@ def form_metadata(
         ("item_ids", ",".join(i for i, _c in layout.answers)),
     ]
     positions = {i.id: i for i in adapted.items}
-    table = [
+    table: list[tuple[str, ...]] = [
         (
             item_id,
             str(positions[item_id].position),
