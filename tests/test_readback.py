@@ -220,3 +220,13 @@ def test_output_that_is_an_input_is_refused(tmp_path: Path, blank: tuple[Path, A
     result = runner.invoke(app, ["read", str(path), "-o", str(path), "--force"])
     assert result.exit_code != 0 and "also an input" in result.output
     assert path.read_bytes() == before
+
+
+def test_password_protected_form_reads_back(tmp_path: Path) -> None:
+    path, adapted = make_form(tmp_path / "pw", "working_alliance", "education", "client",
+                              password="s3cret")
+    answers = random_answers(adapted.item_ids, adapted.scale.min, adapted.scale.max, seed=5)
+    filled = tmp_path / "filled.xlsx"
+    fill_with_openpyxl(path, filled, answers)
+    row = read_forms([filled]).rows[0]
+    assert {i: row[i] for i in adapted.item_ids} == answers
