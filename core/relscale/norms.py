@@ -170,9 +170,10 @@ def apply_norms(table: NormTable, dimension: str, raw: Any) -> dict[str, np.ndar
         t = 50 + 10 * (x - norm.mean) / norm.sd
     else:
         t = np.where(missing, np.nan, ts[idx])
-    band = np.empty(len(x), dtype=object)
-    for i, p in enumerate(percentile):
-        band[i] = band_for(table.bands, float(p))
+    # A respondent's band depends only on their step: label each step once, then index
+    # (a per-respondent loop cost seconds per million rows).
+    step_bands = np.array([band_for(table.bands, float(p)) for p in pcts], dtype=object)
+    band = np.where(missing, None, step_bands[idx])
     return {"percentile": percentile, "t": t, "band": band}
 
 
