@@ -533,3 +533,30 @@ def test_review_of_a_draft_file(tmp_path: Path) -> None:
     m1 = next(r for r in rows if r.context == "m1")
     assert m1.state == "fuzzy"
     assert m1.target.startswith("Als [mentor]")
+
+
+def test_merge_revives_an_obsolete_entry_whose_source_came_back() -> None:
+    old = Catalog(locale="nl", fuzzy=False)
+    old.add("Validated instrument.", "Gevalideerd instrument.")
+    tools.merge(old, Catalog(fuzzy=False))  # the string disappears from the code...
+    assert old.get("Validated instrument.") is None and len(old.obsolete) == 1
+    back = Catalog(fuzzy=False)
+    back.add("Validated instrument.")
+    result = tools.merge(old, back)  # ...and comes back unchanged
+    message = old.get("Validated instrument.")
+    assert message.string == "Gevalideerd instrument." and not message.fuzzy
+    assert (result.revived, result.fuzzy, result.obsolete) == (1, 0, 0)
+
+
+def test_ui_template_sees_calls_inside_fstrings(tmp_path: Path) -> None:
+    pkg = tmp_path / "pkg"
+    (pkg / "__pycache__").mkdir(parents=True)
+    (pkg / "__pycache__" / "junk.py").write_text("_('Ignored')\n")
+    (pkg / "__main__.py").write_text(
+        "from relscale.i18n import _\n"
+        "def show(v):\n"
+        "    return f\"{_('Version')}: {v}\"\n"
+    )
+    tmpl = tools.ui_template([pkg])
+    assert [m.id for m in tmpl if m.id] == ["Version"]
+    assert tmpl.get("Version").locations == [("pkg/__main__.py", 3)]

@@ -180,7 +180,42 @@ def ui_template(source_dirs: Iterable[Path] | None = None) -> Catalog:
                 continue
             catalog.add(message, locations=[location], auto_comments=list(comments),
                         context=context)
+        for path in sorted(root.rglob("*.py")):
+            if any(part.startswith((".", "_")) for part in path.relative_to(root).parts[:-1]):
+                continue  # as babel: skip __pycache__, .hidden and _private folders
+            name = f"{root.name}/{path.relative_to(root).as_posix()}"
+            for message, lineno in _calls_in_fstrings(path):
+                found = catalog.get(message)
+                if found is None:
+                    catalog.add(message, locations=[(name, lineno)])
+                elif (name, lineno) not in found.locations:
+                    found.locations.append((name, lineno))
     return catalog
+
+
+def _calls_in_fstrings(path: Path) -> Iterator[tuple[str, int]]:
+    """``_("...")`` calls inside f-strings, which babel's extractor does not see before
+    Python 3.12 (an f-string is one token there)."""
+    import ast
+
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except (SyntaxError, UnicodeDecodeError):
+        return
+    for fstring in ast.walk(tree):
+        if not isinstance(fstring, ast.JoinedStr):
+            continue
+        for node in ast.walk(fstring):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in UI_KEYWORDS
+                and len(node.args) == 1
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+                and node.args[0].value
+            ):
+                yield node.args[0].value, node.lineno
 
 
 class _SourceFile:
@@ -415,6 +450,8 @@ class MergeResult:
     fuzzy: int = 0
     """Entries newly marked fuzzy because their source changed."""
     obsolete: int = 0
+    revived: int = 0
+    """Obsolete entries whose exact source came back, restored as they were."""
 
 
 def merge(catalog: Catalog, tmpl: Catalog) -> MergeResult:
@@ -440,9 +477,12 @@ def merge(catalog: Catalog, tmpl: Catalog) -> MergeResult:
             continue
         old = catalog.obsolete.pop(old_key)
         message.string = old.string
+        message.user_comments = list(old.user_comments)
+        if _msgid(old) == _msgid(message) and not old.fuzzy:
+            result.revived += 1  # the same source came back: its translation still holds
+            continue
         message.flags.add("fuzzy")
         message.previous_id = [_msgid(old)]
-        message.user_comments = list(old.user_comments)
         result.fuzzy += 1
     result.obsolete = len(catalog.obsolete)
     return result
@@ -450,6 +490,11 @@ def merge(catalog: Catalog, tmpl: Catalog) -> MergeResult:
 
 def _previous_translation(catalog: Catalog, message: Any) -> Any:
     """Key of the obsolete entry whose translation a new entry should inherit, if any."""
+    # babel keys a message by its id, or (id, context) when it has a context
+    key = (_msgid(message), message.context) if message.context is not None else _msgid(message)
+    exact = catalog.obsolete.get(key)
+    if exact is not None and _msgstr(exact):
+        return key
     candidates = {
         key: old for key, old in catalog.obsolete.items()
         if old.context == message.context and _msgstr(old)
