@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -101,6 +102,13 @@ def uno_python() -> str | None:
     return None
 
 
+def missing(what: str) -> None:
+    """Skip on a laptop without ``what``; fail in CI, which installs it."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is required in CI")
+    pytest.skip(f"{what} is not installed")
+
+
 def soffice(tmp_path: Path, *args: str) -> None:
     subprocess.run(
         [shutil.which("soffice") or "soffice", "--headless", "--norestore",
@@ -136,7 +144,7 @@ def _check_survived(path: Path) -> None:
 def test_filled_in_libreoffice_reads_back_exactly(tmp_path: Path) -> None:
     python = uno_python()
     if python is None:
-        pytest.skip("no Python with the uno module (Debian: apt-get install python3-uno)")
+        missing("a Python with the uno module (Debian: apt-get install python3-uno)")
     jobs: list[dict[str, Any]] = []
     expected: dict[str, dict[str, Any]] = {}
     for n, (instrument, sector, perspective, name) in enumerate(CASES):
@@ -205,6 +213,8 @@ def _norm(text: str) -> str:
 
 
 def test_printed_forms_keep_items_whole_and_number_pages(tmp_path: Path) -> None:
+    if shutil.which("pdftotext") is None:
+        missing("pdftotext (poppler-utils)")
     forms = [make_form(tmp_path, i, s, p) for i, s, p in offered()]
     named, adapted_named = make_form(
         tmp_path / "named", "working_alliance", "youth_care", "professional",
