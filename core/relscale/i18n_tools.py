@@ -228,7 +228,8 @@ class _SourceFile:
             self.name = path.relative_to(base).as_posix() if base else path.name
             self.lines = path.read_text(encoding="utf-8").splitlines()
 
-    def locate(self, *needles: str) -> list[tuple[str, int | None]]:
+    def locate(self, *needles: str) -> list[Any]:
+        """``[(file, line)]``; line None when the text is not found verbatim (escaped)."""
         if self.name is None:
             return []
         for needle in needles:
@@ -796,8 +797,8 @@ def draft(sector_id: str, locale: str, registry: Registry | None = None) -> Draf
             f"the {REFERENCE_SECTOR} sector has no {locale} catalog to draft from"
         )
     source_text: dict[str, str] = {}
-    for context, text in sector_messages(reference):
-        source_text.setdefault(context, text)
+    for ctx, text in sector_messages(reference):
+        source_text.setdefault(ctx, text)
     terms, bracketed = _role_terms(reference, sector, locale)
     draftable = {ctx_item(w.item) for o in sector.offerings for w in o.items if w.text}
     draftable |= {ctx_field(f"{o.instrument}.{o.perspective}", n) for o in sector.offerings
