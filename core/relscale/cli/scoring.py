@@ -199,7 +199,9 @@ def score(
             n=int(scores.straightlining.sum())
         )
     typer.echo(summary, err=True)
-    statuses = {t.population.status for t in adapted.norms}
+    # Speak of the tables actually applied: a user's --norms table wins over the
+    # registered illustrative one, and then nothing illustrative was used.
+    statuses = set(scores.norm_status or ())
     if "illustrative" in statuses:
         note_err(_("illustrative norms (synthetic data): not for decisions about individuals"))
     typer.echo(_("{path} written").format(path=output), err=True)
