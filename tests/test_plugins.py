@@ -161,3 +161,30 @@ def test_help_does_not_import_heavy_modules() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "Usage" in out.stdout
     assert out.stdout.strip().splitlines()[-1] == "HEAVY:"
+
+
+def test_register_commands_adds_a_working_command(register_plugin: Any) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from relscale.plugins import get_plugin_manager
+
+    class Hello:
+        @hookimpl
+        def register_commands(self, cli: typer.Typer) -> None:
+            @cli.command()
+            def hello(name: str) -> None:
+                """Greet."""
+                typer.echo(f"hello {name}, {len(get_registry().sectors)} sectors")
+
+    register_plugin(Hello(), "hello")
+    cli = typer.Typer()
+
+    @cli.command()
+    def other() -> None:  # a second command, so typer keeps subcommand names
+        pass
+
+    get_plugin_manager().hook.register_commands(cli=cli)
+    result = CliRunner().invoke(cli, ["hello", "ada"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "hello ada, 4 sectors"

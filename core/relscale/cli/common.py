@@ -21,7 +21,6 @@ ENV_LOCALE = "RELSCALE_LOCALE"
 @dataclass
 class State:
     locale: str | None = None
-    verbose: bool = False
 
 
 state = State()

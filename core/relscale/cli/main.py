@@ -54,16 +54,15 @@ def root(
             "the installed plugins, e.g. licensed item wording. Repeatable.",
             exists=True,
             dir_okay=False,
+            metavar="FILE",
         ),
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say more.")] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
     state.locale = locale
-    state.verbose = verbose
     if content:
         from relscale import registry
         from relscale.user_content import ENV_CONTENT
@@ -73,12 +72,14 @@ def root(
         registry.reset()
 
 
+# Registration order is the order of `relscale --help`: browse, forms, scoring, norms,
+# export, translation.
 catalog.register(app)
-export_cli.register(app)
-norms_cli.register(app)
 forms_cli.register(app)
-i18n_cli.register(app)
 scoring_cli.register(app)
+norms_cli.register(app)
+export_cli.register(app)
+i18n_cli.register(app)
 
 _plugins_loaded = False
 
