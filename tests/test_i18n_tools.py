@@ -560,3 +560,14 @@ def test_ui_template_sees_calls_inside_fstrings(tmp_path: Path) -> None:
     tmpl = tools.ui_template([pkg])
     assert [m.id for m in tmpl if m.id] == ["Version"]
     assert tmpl.get("Version").locations == [("pkg/__main__.py", 3)]
+
+
+def test_update_without_changes_leaves_the_file_alone(tmp_path: Path) -> None:
+    reg = make_registry(tmp_path)
+    tools.init_locale("nl", reg, names=["relscale_mentoring"])
+    path = tmp_path / "mentoring/nl/LC_MESSAGES/relscale_mentoring.po"
+    tools.update_locales(reg, names=["relscale_mentoring"])
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    (result,) = tools.update_locales(reg, names=["relscale_mentoring"])
+    assert (result.merge.added, result.merge.fuzzy, result.merge.obsolete) == (0, 0, 0)
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before

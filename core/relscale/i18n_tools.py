@@ -377,6 +377,16 @@ def write_catalog(catalog: Catalog, path: Path, *, overwrite: bool = False,
                  ignore_obsolete=template_file)
 
 
+def _po_bytes(catalog: Catalog) -> bytes:
+    from io import BytesIO
+
+    from babel.messages.pofile import write_po
+
+    buffer = BytesIO()
+    write_po(buffer, catalog, width=96, include_previous=True)
+    return buffer.getvalue()
+
+
 def _msgid(message: Any) -> str:
     return message.id if isinstance(message.id, str) else message.id[0]
 
@@ -464,7 +474,8 @@ def merge(catalog: Catalog, tmpl: Catalog) -> MergeResult:
     are kept as obsolete (``#~``).
     """
     before = {(m.context, _msgid(m)) for m in catalog if m.id}
-    catalog.update(tmpl, no_fuzzy_matching=True)
+    # keep the file's POT-Creation-Date: an update that changes nothing changes no byte
+    catalog.update(tmpl, no_fuzzy_matching=True, update_creation_date=False)
     result = MergeResult()
     for message in catalog:
         if not message.id:
@@ -530,7 +541,8 @@ def update_locales(registry: Registry | None = None, *, names: Iterable[str] = (
             path = domain.po_path(lang, root)
             catalog = read_catalog(path, lang)
             outcome = merge(catalog, tmpl)
-            write_catalog(catalog, path, overwrite=True)
+            if _po_bytes(catalog) != path.read_bytes():
+                write_catalog(catalog, path, overwrite=True)
             results.append(UpdateResult(domain, path, outcome))
     return results
 
