@@ -186,3 +186,34 @@ def test_libreoffice_recalculates_rendered_formulas(tmp_path: Path) -> None:
     rows = list(csv.reader((tmp_path / "book.csv").open(encoding="utf-8")))
     assert rows[4][:2] == ["total", "7.75"]
     assert float(rows[5][1]) == pytest.approx(7.75 / 3, abs=0.005)
+
+
+def test_column_chart_with_threshold_lines(tmp_path: Path) -> None:
+    """Bars with straight lines over them land in one chart part (read as raw XML)."""
+    import re
+    import zipfile
+
+    book = Workbook()
+    sheet = book.add_sheet("P")
+    for r, (name, pct, edge) in enumerate([("dim", "pct", "P10"), ("a", 80, 10), ("b", 20, 10)],
+                                          start=1):
+        sheet.set(r, 1, name)
+        sheet.set(r, 2, pct)
+        sheet.set(r, 3, edge)
+    sheet.charts.append(ChartSpec(
+        kind="column", anchor="E2", categories="P!A2:A3",
+        series=(SeriesSpec("P!B1:B3", title_from_first=True),),
+        lines=(SeriesSpec("P!C1:C3", title_from_first=True),),
+    ))
+    path = tmp_path / "chart.xlsx"
+    render(book, path)
+    with zipfile.ZipFile(path) as z:
+        charts = [n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]
+        assert len(charts) == 1
+        xml = z.read(charts[0]).decode()
+    xml = re.sub(r"<(/?)c:", r"<\1", xml)  # with or without the c: namespace prefix
+    assert "<barChart>" in xml and "<lineChart>" in xml
+    line = xml[xml.index("<lineChart>"):xml.index("</lineChart>")]
+    assert "P!$C$2:$C$3" in line.replace("'", "") and '<smooth val="0"' in line
+    bar = xml[xml.index("<barChart>"):xml.index("</barChart>")]
+    assert "P!$B$2:$B$3" in bar.replace("'", "")

@@ -270,13 +270,15 @@ def build_results_workbook(
         first, last = start + 2, start + 1 + len(dims)
         cats = f"{q}!$A${first}:$A${last}"
         if with_norms:
+            # Percentiles as columns, one per dimension, against the band edges as
+            # horizontal lines: the picture a coach discusses with the professional.
             series = [SeriesSpec(f"{q}!$C${start + 1}:$C${last}", title_from_first=True)]
-            series += [
+            edges = [
                 SeriesSpec(f"{q}!${_col(6 + j)}${start + 1}:${_col(6 + j)}${last}",
                            title_from_first=True)
                 for j in range(len(thresholds))
             ]
-            chart = ChartSpec(kind="line", anchor=f"A{last + 2}",
+            chart = ChartSpec(kind="column", anchor=f"A{last + 2}", lines=tuple(edges),
                               series=tuple(series), categories=cats,
                               title=_profile_name(scored, i), y_title=_("Percentile"),
                               y_min=0, y_max=100, width_cm=14, height_cm=7)

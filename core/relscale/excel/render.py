@@ -292,7 +292,7 @@ def _chart(spec: ChartSpec) -> Any:
     # openpyxl >= 3.1 hides axes unless told otherwise
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-    for s in spec.series:
+    def add_series(target: Any, s: Any) -> None:
         sheet_name, rng = _split_ref(s.values)
         min_col, min_row, max_col, max_row = range_boundaries(rng)
 
@@ -302,7 +302,18 @@ def _chart(spec: ChartSpec) -> Any:
         values = Reference(_Ws, min_col=min_col, min_row=min_row, max_col=max_col,
                            max_row=max_row)
         series = Series(values, title=s.title, title_from_data=s.title_from_first)
-        chart.series.append(series)
+        if isinstance(target, LineChart):
+            series.smooth = False  # categories are not a continuum: no curves between them
+        target.series.append(series)
+
+    for s in spec.series:
+        add_series(chart, s)
+    if spec.lines:
+        overlay = chart if spec.kind == "line" else LineChart()
+        for s in spec.lines:
+            add_series(overlay, s)
+        if overlay is not chart:
+            chart += overlay
     if spec.categories:
         sheet_name, rng = _split_ref(spec.categories)
         min_col, min_row, max_col, max_row = range_boundaries(rng)

@@ -330,6 +330,8 @@ class ChartSpec:
     width_cm: float = 15.0
     height_cm: float = 7.5
     legend: bool = True
+    lines: tuple[SeriesSpec, ...] = ()
+    """Series drawn as straight lines over a bar/column chart, e.g. band thresholds."""
 
 
 # --- sheets and workbooks ---------------------------------------------------------------
