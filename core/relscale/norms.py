@@ -173,7 +173,8 @@ def apply_norms(table: NormTable, dimension: str, raw: Any) -> dict[str, np.ndar
     # A respondent's band depends only on their step: label each step once, then index
     # (a per-respondent loop cost seconds per million rows).
     step_bands = np.array([band_for(table.bands, float(p)) for p in pcts], dtype=object)
-    band = np.where(missing, None, step_bands[idx])
+    band = step_bands[idx]
+    band[missing] = None
     return {"percentile": percentile, "t": t, "band": band}
 
 
