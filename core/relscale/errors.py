@@ -31,12 +31,14 @@ class LocaleError(RelscaleError):
 
 
 def where(path: object, row: int | None = None, column: str | int | None = None) -> str:
-    """Format a location as ``file, row R, column C`` for error messages."""
+    """Format a location as ``file, row R, column C`` for error messages (translated)."""
+    from relscale.i18n import _  # here: relscale.i18n imports this module
+
     parts = [str(path)]
     if row is not None:
-        parts.append(f"row {row}")
+        parts.append(_("row {row}").format(row=row))
     if column is not None:
-        parts.append(f"column {column}")
+        parts.append(_("column {column}").format(column=column))
     return ", ".join(parts)
 
 
@@ -51,4 +53,9 @@ def pydantic_summary(exc: Exception) -> str:
         msg = err.get("msg", "invalid")
         msg = msg.removeprefix("Value error, ")
         parts.append(f"{loc}: {msg}" if loc else msg)
-    return "; ".join(parts[:3]) + (f" (and {len(parts) - 3} more)" if len(parts) > 3 else "")
+    summary = "; ".join(parts[:3])
+    if len(parts) > 3:
+        from relscale.i18n import _
+
+        summary += " " + _("(and {n} more)").format(n=len(parts) - 3)
+    return summary

@@ -96,7 +96,9 @@ def normalize_locale(value: str) -> str:
         return str(Locale.parse(text))
     except (UnknownLocaleError, ValueError, TypeError):
         raise LocaleError(
-            f"unknown locale {value!r} (available: {describe_locales(available_locales())})"
+            _("unknown locale {locale!r} (available: {available})").format(
+                locale=value, available=describe_locales(available_locales())
+            )
         ) from None
 
 
@@ -151,12 +153,17 @@ def resolve_locale(value: str) -> tuple[str, list[str]]:
     have = set(catalog_languages(CORE_LOCALE_DIR, CORE_DOMAIN))
     for candidate in fallback_chain(locale):
         if candidate in have:
-            notes = [] if candidate == locale else [f"{locale}: no catalog, using {candidate}"]
+            notes = [] if candidate == locale else [
+                _("{locale}: no catalog, using {fallback}").format(
+                    locale=locale, fallback=candidate
+                )
+            ]
             return candidate, notes
     raise LocaleError(
-        f"no catalog for locale {value!r} "
-        f"(available: {describe_locales(available_locales())}); "
-        "see docs/translating.md to add one"
+        _("no catalog for locale {locale!r} (available: {available}); see "
+          "docs/translating.md to add one").format(
+            locale=value, available=describe_locales(available_locales())
+        )
     )
 
 
@@ -256,9 +263,14 @@ class Translator:
     @property
     def notes(self) -> list[str]:
         lang = self.locale
-        notes = [f"{d}: no {lang} catalog, shown in English" for d in sorted(self._no_catalog)]
+        notes = [
+            _("{domain}: no {locale} catalog, shown in English").format(domain=d, locale=lang)
+            for d in sorted(self._no_catalog)
+        ]
         notes += [
-            f"{d}: {n} string(s) not translated into {lang}, shown in English"
+            _("{domain}: {n} string(s) not translated into {locale}, shown in English").format(
+                domain=d, n=n, locale=lang
+            )
             for d, n in sorted(self._missing.items())
         ]
         return notes

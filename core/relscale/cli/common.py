@@ -63,7 +63,9 @@ def handle_errors(fn: F) -> F:
         except RelscaleError as exc:
             fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
-            fail("interrupted", 130)
+            from relscale.i18n import _
+
+            fail(_("interrupted"), 130)
 
     return wrapper  # type: ignore[return-value]
 
@@ -78,6 +80,8 @@ def use_locale(locale: str | None) -> str:
     requested = locale or state.locale or os.environ.get(ENV_LOCALE) or "en"
     used, notes = resolve_locale(requested)
     set_locale(used)
+    if notes:  # worded again, now in the locale just chosen
+        notes = resolve_locale(requested)[1]
     for note in notes:
         note_err(note)
     return used
