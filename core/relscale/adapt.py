@@ -9,8 +9,10 @@ from relscale.errors import RelscaleError
 from relscale.i18n import (
     CORE_DOMAIN,
     CORE_LOCALE_DIR,
+    N_,
     SOURCE_LOCALE,
     Translator,
+    _,
     ctx_field,
     ctx_item,
     resolve_locale,
@@ -28,11 +30,11 @@ from relscale.models import (
 if TYPE_CHECKING:
     from relscale.registry import Registry
 
-NOTICE_NOT_VALIDATED = (
+NOTICE_NOT_VALIDATED = N_(
     "relscale item bank: written for this project, not yet validated. "
     "Do not use scores for decisions about individuals."
 )
-NOTICE_VALIDATED = "Validated instrument."
+NOTICE_VALIDATED = N_("Validated instrument.")
 
 
 def default_perspective(registry: Registry, instrument_id: str) -> Perspective:
@@ -41,8 +43,10 @@ def default_perspective(registry: Registry, instrument_id: str) -> Perspective:
     if len(instrument.perspectives) == 1:
         return instrument.perspectives[0]
     raise RelscaleError(
-        f"instrument {instrument_id!r} has several perspectives "
-        f"({', '.join(instrument.perspectives)}): choose one with --perspective"
+        _("instrument {instrument!r} has several perspectives ({perspectives}): choose one "
+          "with --perspective").format(
+            instrument=instrument_id, perspectives=", ".join(instrument.perspectives)
+        )
     )
 
 
@@ -76,18 +80,28 @@ def adapt(
         perspective = default_perspective(registry, instrument)
     if perspective not in inst.perspectives:
         raise RelscaleError(
-            f"instrument {instrument!r} has no {perspective!r} perspective "
-            f"(it has: {', '.join(inst.perspectives)})"
+            _("instrument {instrument!r} has no {perspective!r} perspective "
+              "(it has: {perspectives})").format(
+                instrument=instrument,
+                perspective=perspective,
+                perspectives=", ".join(inst.perspectives),
+            )
         )
     offering = sec.offering(instrument, perspective)
     if offering is None:
         raise RelscaleError(
-            f"sector {sector!r} does not offer {instrument!r} from the {perspective} perspective"
+            _("sector {sector!r} does not offer {instrument!r} from the {perspective} "
+              "perspective").format(sector=sector, instrument=instrument, perspective=perspective)
         )
     if offering.declined:
         raise RelscaleError(
-            f"sector {sector!r} declines {instrument!r} from the {perspective} perspective: "
-            f"{offering.declined}"
+            _("sector {sector!r} declines {instrument!r} from the {perspective} perspective: "
+              "{reason}").format(
+                sector=sector,
+                instrument=instrument,
+                perspective=perspective,
+                reason=offering.declined,
+            )
         )
 
     used_locale, notes = resolve_locale(locale)

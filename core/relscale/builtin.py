@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from relscale.content import load_instrument
 from relscale.hookspecs import hookimpl
+from relscale.i18n import N_
 from relscale.registry import Exporter
 
 if TYPE_CHECKING:
@@ -52,9 +53,15 @@ def _codebook(fmt: str) -> Callable[..., None]:
 
 @hookimpl
 def register_exporters(register: Callable[[Any], None]) -> None:
-    register(Exporter("form", ".xlsx", "Fillable, print-ready form (Excel)", _form))
+    # Descriptions are English source strings, translated where they are shown.
+    register(Exporter("form", ".xlsx", N_("Fillable, print-ready form (Excel)"), _form))
     register(
-        Exporter("scoring-sheet", ".xlsx", "Data-entry workbook with live scoring", _scoring_sheet)
+        Exporter("scoring-sheet", ".xlsx", N_("Data-entry workbook with live scoring"),
+                 _scoring_sheet)
     )
-    for fmt, label in (("csv", "CSV"), ("md", "Markdown"), ("xlsx", "Excel")):
-        register(Exporter(f"codebook-{fmt}", f".{fmt}", f"Codebook ({label})", _codebook(fmt)))
+    for fmt, description in (
+        ("csv", N_("Codebook (CSV)")),
+        ("md", N_("Codebook (Markdown)")),
+        ("xlsx", N_("Codebook (Excel)")),
+    ):
+        register(Exporter(f"codebook-{fmt}", f".{fmt}", description, _codebook(fmt)))

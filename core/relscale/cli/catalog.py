@@ -15,7 +15,7 @@ from relscale.cli.common import (
     note_err,
     use_locale,
 )
-from relscale.i18n import _
+from relscale.i18n import N_, _
 
 
 def register(app: typer.Typer) -> None:
@@ -128,7 +128,9 @@ def _emit_records(records: list[dict[str, Any]], fmt: str) -> bool:
         writer.writeheader()
         writer.writerows(records)
     else:
-        raise RelscaleError(f"unknown format {fmt!r} (choose table, csv or json)")
+        raise RelscaleError(
+            _("unknown format {fmt!r} (choose table, csv or json)").format(fmt=fmt)
+        )
     return True
 
 
@@ -192,11 +194,11 @@ def show(
 
 
 _PROVENANCE = {
-    "verbatim": "verbatim",
-    "terms_substituted": "terms substituted",
-    "reworded": "reworded",
-    "dropped": "dropped",
-    "added": "added",
+    "verbatim": N_("verbatim"),
+    "terms_substituted": N_("terms substituted"),
+    "reworded": N_("reworded"),
+    "dropped": N_("dropped"),
+    "added": N_("added"),
 }
 
 
@@ -219,7 +221,8 @@ def diff(
         source = _adapt(instrument, "education", adapted.perspective, locale)
     except RelscaleError as exc:
         raise RelscaleError(
-            f"no education wording to compare with ({exc}); is the education plugin loaded?"
+            _("no education wording to compare with ({error}); is the education plugin "
+              "loaded?").format(error=exc)
         ) from None
     source_text = {i.id: i.text for i in (*source.items, *source.dropped)}
     rows = sorted(

@@ -24,12 +24,13 @@ def register(app: typer.Typer) -> None:
     app.command("exporters")(handle_errors(exporters))
 
 
-def exporters() -> None:
+def exporters(locale: LocaleOption = None) -> None:
     """List the export formats (built-in and from plugins)."""
     from rich.table import Table
 
     from relscale.registry import get_registry
 
+    use_locale(locale)
     reg = get_registry()
     table = Table(box=None)
     table.add_column(_("Format"), no_wrap=True)
@@ -40,7 +41,7 @@ def exporters() -> None:
         table.add_row(
             exporter.name,
             exporter.suffix,
-            exporter.description,
+            _(exporter.description),  # core's are marked N_(); a plugin's stay as given
             reg.origin[("exporter", exporter.name)],
         )
     console().print(table)
