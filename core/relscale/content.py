@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from relscale.errors import ContentError, pydantic_summary
+from relscale.i18n import _
 from relscale.models import Instrument, NormTable, Sector
 
 M = TypeVar("M", bound=BaseModel)
@@ -25,9 +26,11 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise ContentError(f"{path}: no such file") from None
+        raise ContentError(_("{path}: no such file").format(path=path)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ContentError(f"{path}: not valid TOML: {exc}") from None
+        raise ContentError(
+            _("{path}: not valid TOML: {error}").format(path=path, error=exc)
+        ) from None
 
 
 def _load(model: type[M], path: str | Path, extra: dict[str, Any] | None = None) -> M:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from relscale.errors import RelscaleError
+from relscale.i18n import _
 
 
 def check_output(path: Path, *, overwrite: bool = False, inputs: tuple[Path, ...] = ()) -> Path:
@@ -21,11 +22,15 @@ def check_output(path: Path, *, overwrite: bool = False, inputs: tuple[Path, ...
     for source in inputs:
         with contextlib.suppress(OSError):
             if path.exists() and path.resolve() == Path(source).resolve():
-                raise RelscaleError(f"{path}: is also an input; choose another output file")
+                raise RelscaleError(
+                    _("{path}: is also an input; choose another output file").format(path=path)
+                )
     if path.is_dir():
-        raise RelscaleError(f"{path}: is a folder, expected a file name")
+        raise RelscaleError(_("{path}: is a folder, expected a file name").format(path=path))
     if path.exists() and not overwrite:
-        raise RelscaleError(f"{path}: already exists (use --force to overwrite)")
+        raise RelscaleError(
+            _("{path}: already exists (use --force to overwrite)").format(path=path)
+        )
     return path
 
 

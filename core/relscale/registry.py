@@ -14,9 +14,22 @@ import pluggy
 from pydantic import BaseModel, ValidationError
 
 from relscale.errors import PluginError, RelscaleError, pydantic_summary
+from relscale.i18n import N_, _
 from relscale.models import Instrument, NormTable, Perspective, Sector
 
 M = TypeVar("M", bound=BaseModel)
+
+_KINDS = {
+    "instrument": N_("instrument"),
+    "sector": N_("sector"),
+    "norm table": N_("norm table"),
+    "exporter": N_("exporter"),
+}
+"""What a plugin registers, as named in messages (the keys are internal)."""
+
+
+def _kind(kind: str) -> str:
+    return _(_KINDS[kind]) if kind in _KINDS else kind
 
 
 @dataclass(frozen=True)
@@ -48,24 +61,34 @@ class Registry:
         try:
             return self.instruments[instrument_id]
         except KeyError:
-            known = ", ".join(sorted(self.instruments)) or "none"
+            known = ", ".join(sorted(self.instruments)) or _("none")
             raise RelscaleError(
-                f"unknown instrument {instrument_id!r} (known: {known})"
+                _("unknown instrument {instrument!r} (known: {known})").format(
+                    instrument=instrument_id, known=known
+                )
             ) from None
 
     def sector(self, sector_id: str) -> Sector:
         try:
             return self.sectors[sector_id]
         except KeyError:
-            known = ", ".join(sorted(self.sectors)) or "none"
-            raise RelscaleError(f"unknown sector {sector_id!r} (known: {known})") from None
+            known = ", ".join(sorted(self.sectors)) or _("none")
+            raise RelscaleError(
+                _("unknown sector {sector!r} (known: {known})").format(
+                    sector=sector_id, known=known
+                )
+            ) from None
 
     def exporter(self, name: str) -> Exporter:
         try:
             return self.exporters[name]
         except KeyError:
-            known = ", ".join(sorted(self.exporters)) or "none"
-            raise RelscaleError(f"unknown export format {name!r} (known: {known})") from None
+            known = ", ".join(sorted(self.exporters)) or _("none")
+            raise RelscaleError(
+                _("unknown export format {name!r} (known: {known})").format(
+                    name=name, known=known
+                )
+            ) from None
 
     def norms_for(
         self, instrument: str, sector: str, perspective: Perspective
@@ -105,15 +128,23 @@ class Registry:
             for other in self.norms:
                 if _norm_key(other) == key:
                     raise PluginError(
-                        f"plugin {plugin!r}: norm table {'/'.join(key[:3])} "
-                        f"(group {obj.group_label}) is already registered by "
-                        f"{self.origin[('norm table', repr(key))]!r}"
+                        _("plugin {plugin!r}: norm table {table} (group {group}) is already "
+                          "registered by {other!r}").format(
+                            plugin=plugin,
+                            table="/".join(key[:3]),
+                            group=obj.group_label,
+                            other=self.origin[("norm table", repr(key))],
+                        )
                     )
             self.norms.append(obj)
             self.origin[(kind, repr(key))] = plugin
         elif kind == "exporter":
             if not isinstance(obj, Exporter):
-                raise PluginError(f"plugin {plugin!r}: exporter must be a relscale.Exporter")
+                raise PluginError(
+                    _("plugin {plugin!r}: exporter must be a relscale.Exporter").format(
+                        plugin=plugin
+                    )
+                )
             self._add_unique(self.exporters, kind, obj.name, obj, plugin)
 
     def _add_unique(
@@ -121,8 +152,10 @@ class Registry:
     ) -> None:
         if key in store:
             raise PluginError(
-                f"plugin {plugin!r}: {kind} {key!r} is already registered by "
-                f"plugin {self.origin[(kind, key)]!r}"
+                _("plugin {plugin!r}: {kind} {key!r} is already registered by plugin "
+                  "{other!r}").format(
+                    plugin=plugin, kind=_kind(kind), key=key, other=self.origin[(kind, key)]
+                )
             )
         store[key] = obj
         self.origin[(kind, key)] = plugin
@@ -141,25 +174,41 @@ class Registry:
 def _validate(model: type[M], obj: Any, plugin: str, kind: str) -> M:
     if not isinstance(obj, dict):
         raise PluginError(
-            f"plugin {plugin!r}: {kind} must be a {model.__name__} or a dict, "
-            f"got {type(obj).__name__}"
+            _("plugin {plugin!r}: {kind} must be a {model} or a dict, got {type}").format(
+                plugin=plugin, kind=_kind(kind), model=model.__name__, type=type(obj).__name__
+            )
         )
     try:
         return model.model_validate(obj)
     except ValidationError as exc:
         name = obj.get("id") or obj.get("instrument") or "?"
         raise PluginError(
-            f"plugin {plugin!r}: {kind} {name!r}: {pydantic_summary(exc)}"
+            _("plugin {plugin!r}: {kind} {name!r}: {problem}").format(
+                plugin=plugin, kind=_kind(kind), name=name, problem=pydantic_summary(exc)
+            )
         ) from None
 
 
 def _check_offering(reg: Registry, sector: Sector, offering: Any, plugin: str) -> None:
-    where = f"plugin {plugin!r}: sector {sector.id!r}: {offering.instrument}/{offering.perspective}"
+    where = _("plugin {plugin!r}: sector {sector!r}: {instrument}/{perspective}").format(
+        plugin=plugin,
+        sector=sector.id,
+        instrument=offering.instrument,
+        perspective=offering.perspective,
+    )
     instrument = reg.instruments.get(offering.instrument)
     if instrument is None:
-        raise PluginError(f"{where}: unknown instrument {offering.instrument!r}")
+        raise PluginError(
+            _("{where}: unknown instrument {instrument!r}").format(
+                where=where, instrument=offering.instrument
+            )
+        )
     if offering.perspective not in instrument.perspectives:
-        raise PluginError(f"{where}: the instrument has no {offering.perspective!r} perspective")
+        raise PluginError(
+            _("{where}: the instrument has no {perspective!r} perspective").format(
+                where=where, perspective=offering.perspective
+            )
+        )
     if offering.declined:
         return
     slots = {s.id: s for s in instrument.slots(offering.perspective)}
@@ -169,40 +218,62 @@ def _check_offering(reg: Registry, sector: Sector, offering: Any, plugin: str) -
         if wording.provenance == "added":
             if wording.item in slots or wording.item in other_slots:
                 raise PluginError(
-                    f"{where}: added item {wording.item!r} reuses an id of the instrument"
+                    _("{where}: added item {item!r} reuses an id of the instrument").format(
+                        where=where, item=wording.item
+                    )
                 )
             if wording.dimension not in {d.id for d in instrument.dimensions}:
                 raise PluginError(
-                    f"{where}: added item {wording.item!r}: unknown dimension "
-                    f"{wording.dimension!r}"
+                    _("{where}: added item {item!r}: unknown dimension {dimension!r}").format(
+                        where=where, item=wording.item, dimension=wording.dimension
+                    )
                 )
         elif wording.item not in slots:
             raise PluginError(
-                f"{where}: item {wording.item!r} is not a slot of this instrument perspective "
-                "(new items need provenance 'added')"
+                _("{where}: item {item!r} is not a slot of this instrument perspective "
+                  "(new items need provenance 'added')").format(where=where, item=wording.item)
             )
         covered.add(wording.item)
     missing = [s for s in slots if s not in covered]
     if missing:
         raise PluginError(
-            f"{where}: item slots neither worded nor dropped: {', '.join(missing)}"
+            _("{where}: item slots neither worded nor dropped: {items}").format(
+                where=where, items=", ".join(missing)
+            )
         )
 
 
 def _check_norms(reg: Registry, table: NormTable, plugin: str) -> None:
-    where = (
-        f"plugin {plugin!r}: norm table {table.instrument}/{table.sector}/{table.perspective} "
-        f"({table.group_label})"
+    where = _(
+        "plugin {plugin!r}: norm table {instrument}/{sector}/{perspective} ({group})"
+    ).format(
+        plugin=plugin,
+        instrument=table.instrument,
+        sector=table.sector,
+        perspective=table.perspective,
+        group=table.group_label,
     )
     instrument = reg.instruments.get(table.instrument)
     if instrument is None:
-        raise PluginError(f"{where}: unknown instrument {table.instrument!r}")
+        raise PluginError(
+            _("{where}: unknown instrument {instrument!r}").format(
+                where=where, instrument=table.instrument
+            )
+        )
     if table.perspective not in instrument.perspectives:
-        raise PluginError(f"{where}: the instrument has no {table.perspective!r} perspective")
+        raise PluginError(
+            _("{where}: the instrument has no {perspective!r} perspective").format(
+                where=where, perspective=table.perspective
+            )
+        )
     dims = {d.id for d in instrument.dimensions}
     for d in table.dimensions:
         if d.dimension not in dims:
-            raise PluginError(f"{where}: unknown dimension {d.dimension!r}")
+            raise PluginError(
+                _("{where}: unknown dimension {dimension!r}").format(
+                    where=where, dimension=d.dimension
+                )
+            )
 
 
 def build_registry(pm: pluggy.PluginManager) -> Registry:
@@ -229,7 +300,9 @@ def build_registry(pm: pluggy.PluginManager) -> Registry:
                 raise
             except Exception as exc:  # a plugin's own bug: name it, keep the cause
                 raise PluginError(
-                    f"plugin {plugin!r} failed in {hook_name}: {type(exc).__name__}: {exc}"
+                    _("plugin {plugin!r} failed in {hook}: {error_type}: {error}").format(
+                        plugin=plugin, hook=hook_name, error_type=type(exc).__name__, error=exc
+                    )
                 ) from exc
     reg.check()
     return reg

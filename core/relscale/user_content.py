@@ -16,6 +16,7 @@ from typing import Any
 from relscale.content import load_instrument, load_norm_table, load_sector, read_toml
 from relscale.errors import ContentError
 from relscale.hookspecs import hookimpl
+from relscale.i18n import _
 
 ENV_CONTENT = "RELSCALE_CONTENT"
 """Content files, separated by the platform's path separator (``:`` or ``;``)."""
@@ -35,8 +36,8 @@ def _kind(path: Path) -> str:
     if "items" in data:
         return "instrument"
     raise ContentError(
-        f"{path}: not a relscale content file (expected a sector with 'offerings', "
-        "an instrument with 'items', or a norm table with 'population')"
+        _("{path}: not a relscale content file (expected a sector with 'offerings', "
+          "an instrument with 'items', or a norm table with 'population')").format(path=path)
     )
 
 
