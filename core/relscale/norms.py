@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relscale.errors import ContentError, RelscaleError
-from relscale.i18n import N_
+from relscale.i18n import N_, _
 from relscale.models import Band, DimensionNorm, NormTable, PercentilePoint, Population
 
 if TYPE_CHECKING:
@@ -87,13 +87,15 @@ def banding_bands(name: str) -> tuple[Band, ...]:
         scheme = BANDINGS[name]
     except KeyError:
         known = ", ".join(sorted(BANDINGS))
-        raise RelscaleError(f"unknown banding {name!r} (known: {known})") from None
+        raise RelscaleError(
+            _("unknown banding {name!r} (known: {known})").format(name=name, known=known)
+        ) from None
     return tuple(Band(label=label, lower=lo, upper=hi) for label, lo, hi in scheme)
 
 
 def band_label(label: str, locale: str | None = None) -> str:
     """A band's English source label translated into ``locale`` (default: the UI locale)."""
-    from relscale.i18n import Translator, _, resolve_locale
+    from relscale.i18n import Translator, resolve_locale
 
     if locale is None:
         return _(label)
@@ -133,8 +135,15 @@ def _dimension_norm(table: NormTable, dimension: str) -> DimensionNorm:
     if norm is None:
         have = ", ".join(d.dimension for d in table.dimensions)
         raise RelscaleError(
-            f"norm table {table.instrument}/{table.sector}/{table.perspective} "
-            f"({table.group_label}) has no norms for dimension {dimension!r} (it has: {have})"
+            _("norm table {instrument}/{sector}/{perspective} ({group}) has no norms for "
+              "dimension {dimension!r} (it has: {have})").format(
+                instrument=table.instrument,
+                sector=table.sector,
+                perspective=table.perspective,
+                group=table.group_label,
+                dimension=dimension,
+                have=have,
+            )
         )
     return norm
 
@@ -213,7 +222,7 @@ def describe_norms(table: NormTable, locale: str | None = None) -> str:
     relationship_quality / professional, group all; bands: deciles_nl``. Every output that
     uses a table prints this, so illustrative norms are never mistaken for real ones.
     """
-    from relscale.i18n import Translator, _, resolve_locale
+    from relscale.i18n import Translator, resolve_locale
 
     if locale is None:
         tr = _
@@ -260,10 +269,16 @@ def build_dimension_norm(
     x = np.sort(x[~np.isnan(x)])
     n = len(x)
     if n < 2:
-        raise RelscaleError(f"{dimension}: fewer than 2 scores, cannot build norms")
+        raise RelscaleError(
+            _("{dimension}: fewer than 2 scores, cannot build norms").format(dimension=dimension)
+        )
     sd = float(np.std(x, ddof=1))
     if sd == 0:
-        raise RelscaleError(f"{dimension}: every score is {x[0]:g}, cannot build norms")
+        raise RelscaleError(
+            _("{dimension}: every score is {value:g}, cannot build norms").format(
+                dimension=dimension, value=x[0]
+            )
+        )
     values, counts = np.unique(x, return_counts=True)
     at_or_below = np.cumsum(counts)
     below = at_or_below - counts
@@ -319,7 +334,9 @@ def read_norm_table(path: str | Path) -> NormTable:
 
     path = Path(path)
     if path.is_dir():
-        raise ContentError(f"{path}: is a folder, expected a norm table file (.toml)")
+        raise ContentError(
+            _("{path}: is a folder, expected a norm table file (.toml)").format(path=path)
+        )
     table = load_norm_table(path)
     check_norm_table(table, path)
     return table
@@ -329,12 +346,14 @@ def check_norm_table(table: NormTable, path: object = "norm table") -> None:
     """Checks beyond the model: bands cover 0..100 without gaps; percentiles within 0..100."""
     bands = sorted(table.bands, key=lambda b: b.lower)
     if bands[0].lower != 0 or bands[-1].upper != 100:
-        raise ContentError(f"{path}: bands must cover percentiles 0 to 100")
+        raise ContentError(_("{path}: bands must cover percentiles 0 to 100").format(path=path))
     for a, b in itertools.pairwise(bands):
         if a.upper != b.lower:
             raise ContentError(
-                f"{path}: bands {a.label!r} and {b.label!r} leave a gap or overlap "
-                f"({a.upper:g} vs {b.lower:g})"
+                _("{path}: bands {first!r} and {second!r} leave a gap or overlap "
+                  "({upper:g} vs {lower:g})").format(
+                    path=path, first=a.label, second=b.label, upper=a.upper, lower=b.lower
+                )
             )
 
 
@@ -355,7 +374,7 @@ class NormGroup:
 
     @property
     def label(self) -> str:
-        return ", ".join(f"{k}={v}" for k, v in sorted(self.group.items())) or "all"
+        return ", ".join(f"{k}={v}" for k, v in sorted(self.group.items())) or _("all")
 
     @property
     def file_stem(self) -> str:
@@ -387,9 +406,11 @@ def split_groups(
         return groups, 0
     for column in group_by:
         if column not in ids:
-            have = ", ".join(ids) or "none"
+            have = ", ".join(ids) or _("none")
             raise RelscaleError(
-                f"{source}: no column {column!r} to group by (non-item columns: {have})"
+                _("{source}: no column {column!r} to group by (non-item columns: {have})").format(
+                    source=source, column=column, have=have
+                )
             )
     keys = list(zip(*(ids[c] for c in group_by), strict=True))
     ungrouped = 0
@@ -447,7 +468,11 @@ def build_norm_tables(
         low = {d: v for d, v in ns.items() if v < min_n}
         if low:
             worst = min(low, key=lambda d: low[d])
-            too_small.append(f"{g.label} (N={low[worst]} for {worst})")
+            too_small.append(
+                _("{group} (N={n} for {dimension})").format(
+                    group=g.label, n=low[worst], dimension=worst
+                )
+            )
             continue
         dims = []
         for d in scores.dimensions:
@@ -475,8 +500,9 @@ def build_norm_tables(
         built.append(NormGroup(group=g.group, rows=g.rows, table=table))
     if too_small:
         raise RelscaleError(
-            f"{data_name}: norm group(s) below the minimum N of {min_n}: "
-            + "; ".join(too_small)
-            + " (merge groups, collect more data, or lower --min-n knowingly)"
+            _("{data}: norm group(s) below the minimum N of {min_n}: {groups} (merge groups, "
+              "collect more data, or lower --min-n knowingly)").format(
+                data=data_name, min_n=min_n, groups="; ".join(too_small)
+            )
         )
     return built

@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from relscale.errors import RelscaleError
+from relscale.i18n import _
 
 if TYPE_CHECKING:
     import numpy as np
@@ -159,7 +160,7 @@ def one_factor(r: np.ndarray, *, max_iter: int = 1000, tol: float = 1e-8) -> np.
         h = np.max(np.abs(r - np.eye(k)), axis=1)
     h = np.clip(h, 0.005, 0.995)
     loadings = np.zeros(k)
-    for _ in range(max_iter):
+    for _iteration in range(max_iter):
         reduced = r.copy()
         np.fill_diagonal(reduced, h)
         values, vectors = np.linalg.eigh(reduced)
@@ -210,22 +211,28 @@ def scale_reliability(
 
     x = np.array(data, dtype=float)
     if x.ndim != 2 or x.shape[1] != len(items):
-        raise RelscaleError(f"{scale}: expected a table with {len(items)} item columns")
+        raise RelscaleError(
+            _("{scale}: expected a table with {n} item columns").format(scale=scale, n=len(items))
+        )
     k = len(items)
     if k < 2:
-        raise RelscaleError(f"{scale}: reliability needs at least 2 items, got {k}")
+        raise RelscaleError(
+            _("{scale}: reliability needs at least 2 items, got {k}").format(scale=scale, k=k)
+        )
     if reverse is not None and any(reverse):
         if scale_min is None or scale_max is None:
             raise RelscaleError(
-                f"{scale}: reverse-keyed items need the scale's minimum and maximum"
+                _("{scale}: reverse-keyed items need the scale's minimum and maximum").format(
+                    scale=scale
+                )
             )
         x = recode(x, reverse, scale_min, scale_max)
     n_total = int((~np.isnan(x)).any(axis=1).sum())
     c, n = covariance(x, missing)
     if n < 3:
         raise RelscaleError(
-            f"{scale}: only {n} respondent(s) with complete answers ({missing}); "
-            "reliability needs at least 3"
+            _("{scale}: only {n} respondent(s) with complete answers ({missing}); "
+              "reliability needs at least 3").format(scale=scale, n=n, missing=_(missing))
         )
     alpha = alpha_from_cov(c)
     omega, loadings = omega_from_cov(c)

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relscale.errors import DataError, where
+from relscale.i18n import N_, _
 
 if TYPE_CHECKING:
     import numpy as np
@@ -43,6 +44,8 @@ FORM_METADATA_SHEET = "relscale_meta"
 """The forms' own metadata sheet (``relscale.forms``): such a workbook is a filled form."""
 FORM_KIND = "form"
 CHUNK_CELLS = 1 << 20
+_KEY_NAMES = {"instrument": N_("instrument"), "sector": N_("sector"),
+              "perspective": N_("perspective")}
 
 
 @dataclass
@@ -119,8 +122,10 @@ class _Converter:
                 except ValueError:
                     i, j = divmod(n, k)
                     raise DataError(
-                        f"{where(self.source, rows[i], self.columns[j])}: {cell!r} is not an "
-                        "answer (a whole number on the scale, or empty for missing)"
+                        _("{where}: {value!r} is not an answer (a whole number on the scale, "
+                          "or empty for missing)").format(
+                            where=where(self.source, rows[i], self.columns[j]), value=cell
+                        )
                     ) from None
         return out.reshape(-1, k)
 
@@ -143,26 +148,35 @@ def _check_header(
     for col, name in enumerate(names, start=1):
         if name in seen and name:
             raise DataError(
-                f"{where(source, 1, name)}: the column name appears twice "
-                f"(columns {seen[name]} and {col})"
+                _("{where}: the column name appears twice (columns {first} and {second})").format(
+                    where=where(source, 1, name), first=seen[name], second=col
+                )
             )
         seen[name] = col
     missing = [i for i in adapted.item_ids if i not in seen]
     if missing:
         raise DataError(
-            f"{where(source, 1)}: missing item column(s) {', '.join(missing)} for "
-            f"{adapted.instrument}/{adapted.sector}/{adapted.perspective}"
+            _("{where}: missing item column(s) {items} for "
+              "{instrument}/{sector}/{perspective}").format(
+                where=where(source, 1),
+                items=", ".join(missing),
+                instrument=adapted.instrument,
+                sector=adapted.sector,
+                perspective=adapted.perspective,
+            )
         )
     item_idx = [seen[i] - 1 for i in adapted.item_ids]
     item_set = set(adapted.item_ids)
     id_idx = [c for c, name in enumerate(names) if name not in item_set]
     for c in id_idx:
         if not names[c]:
-            raise DataError(f"{where(source, 1, c + 1)}: the column has no name")
+            raise DataError(
+                _("{where}: the column has no name").format(where=where(source, 1, c + 1))
+            )
         if names[c] in reserved:
             raise DataError(
-                f"{where(source, 1, names[c])}: the name of a score variable; rename the "
-                "column (is this already scored output?)"
+                _("{where}: the name of a score variable; rename the column (is this already "
+                  "scored output?)").format(where=where(source, 1, names[c]))
             )
     return item_idx, id_idx, [names[c] for c in id_idx]
 
@@ -215,7 +229,9 @@ def _read_rows(
                 cells = [*cells, *([None] * (width - len(cells)))]
             elif any(c not in (None, "") for c in cells[width:]):
                 raise DataError(
-                    f"{where(source, line)}: {len(cells)} cells but the header has {width}"
+                    _("{where}: {n} cells but the header has {width}").format(
+                        where=where(source, line), n=len(cells), width=width
+                    )
                 )
         items = get_items(cells)
         if k == 1:
@@ -258,14 +274,18 @@ def read_csv(path: Path | str, adapted: AdaptedInstrument) -> ResponseTable:
     try:
         fh = path.open(encoding="utf-8-sig", newline="")
     except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
+        raise DataError(_("{path}: no such file").format(path=path)) from None
     with fh:
         try:
             first = fh.readline()
         except UnicodeDecodeError:
-            raise DataError(f"{path}: not a UTF-8 text file; save the CSV as UTF-8") from None
+            raise DataError(
+                _("{path}: not a UTF-8 text file; save the CSV as UTF-8").format(path=path)
+            ) from None
         if not first.strip():
-            raise DataError(f"{path}: empty file, expected a header row of item ids")
+            raise DataError(
+                _("{path}: empty file, expected a header row of item ids").format(path=path)
+            )
         delimiter = _sniff_delimiter(first)
         header = next(csv.reader([first], delimiter=delimiter))
         reader = csv.reader(fh, delimiter=delimiter)
@@ -277,7 +297,9 @@ def read_csv(path: Path | str, adapted: AdaptedInstrument) -> ResponseTable:
                     yield reader.line_num + 1, cells
             except UnicodeDecodeError:
                 raise DataError(
-                    f"{where(path, reader.line_num + 2)}: not UTF-8 text; save the CSV as UTF-8"
+                    _("{where}: not UTF-8 text; save the CSV as UTF-8").format(
+                        where=where(path, reader.line_num + 2)
+                    )
                 ) from None
             except csv.Error as exc:
                 raise DataError(f"{where(path, reader.line_num + 1)}: {exc}") from None
@@ -291,9 +313,13 @@ def _open_workbook(path: Path) -> Any:
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
+        raise DataError(_("{path}: no such file").format(path=path)) from None
     except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
-        raise DataError(f"{path}: not a readable .xlsx workbook ({type(exc).__name__})") from None
+        raise DataError(
+            _("{path}: not a readable .xlsx workbook ({reason})").format(
+                path=path, reason=type(exc).__name__
+            )
+        ) from None
 
 
 def sheet_kind(path: Path | str) -> Sheet | None:
@@ -331,7 +357,11 @@ def read_xlsx(path: Path | str, adapted: AdaptedInstrument) -> ResponseTable:
         rows = ws.iter_rows(values_only=True)
         header_row = next(rows, None)
         if header_row is None:
-            raise DataError(f"{path}: the first sheet is empty, expected a header of item ids")
+            raise DataError(
+                _("{path}: the first sheet is empty, expected a header of item ids").format(
+                    path=path
+                )
+            )
         header = ["" if h is None else str(h) for h in header_row]
         while header and not header[-1]:
             header.pop()
@@ -348,11 +378,17 @@ def _read_scoring_sheet(
         have = getattr(adapted, key)
         if meta.get(key) and meta[key] != have:
             raise DataError(
-                f"{path}: a scoring sheet for {key} {meta[key]!r}, not {have!r}"
+                _("{path}: a scoring sheet for {key} {value!r}, not {expected!r}").format(
+                    path=path, key=_(_KEY_NAMES[key]), value=meta[key], expected=have
+                )
             )
     sheet_name = meta.get("data_sheet", "")
     if sheet_name not in wb.sheetnames:
-        raise DataError(f"{path}: the scoring sheet has no data sheet {sheet_name!r}")
+        raise DataError(
+            _("{path}: the scoring sheet has no data sheet {sheet!r}").format(
+                path=path, sheet=sheet_name
+            )
+        )
     header_row = int(meta.get("header_row", "1"))
     inputs = meta.get("input_columns", "").split(",")
     ws = wb[sheet_name]
@@ -374,7 +410,7 @@ def read_responses(paths: Sequence[Path | str], adapted: AdaptedInstrument) -> R
     """Read any supported input (see the module docstring) for one adapted instrument."""
     files = [Path(p) for p in paths]
     if not files:
-        raise DataError("no input files given")
+        raise DataError(_("no input files given"))
     if len(files) == 1 and files[0].suffix.lower() == ".csv":
         return read_csv(files[0], adapted)
     if len(files) == 1 and files[0].suffix.lower() in (".xlsx", ".xlsm"):
@@ -383,7 +419,7 @@ def read_responses(paths: Sequence[Path | str], adapted: AdaptedInstrument) -> R
             return read_xlsx(files[0], adapted)
     for p in files:
         if not p.exists():
-            raise DataError(f"{p}: no such file or folder")
+            raise DataError(_("{path}: no such file or folder").format(path=p))
     return _read_forms(files, adapted)
 
 
@@ -393,8 +429,8 @@ def _read_forms(paths: list[Path], adapted: AdaptedInstrument) -> ResponseTable:
         from relscale import readback  # type: ignore[attr-defined]
     except ImportError:
         raise DataError(
-            f"{paths[0]}: not a CSV, XLSX table or scoring sheet, and reading filled forms "
-            "is not available in this version"
+            _("{path}: not a CSV, XLSX table or scoring sheet, and reading filled forms "
+              "is not available in this version").format(path=paths[0])
         ) from None
     forms = readback.read_forms(paths)
     key = getattr(forms, "key", None)
@@ -402,8 +438,14 @@ def _read_forms(paths: list[Path], adapted: AdaptedInstrument) -> ResponseTable:
         for name in ("instrument", "sector", "perspective"):
             if getattr(key, name) != getattr(adapted, name):
                 raise DataError(
-                    f"{paths[0]}: forms of {key}, not of "
-                    f"{adapted.instrument} / {adapted.sector} / {adapted.perspective}"
+                    _("{path}: forms of {key}, not of {instrument} / {sector} / "
+                      "{perspective}").format(
+                        path=paths[0],
+                        key=key,
+                        instrument=adapted.instrument,
+                        sector=adapted.sector,
+                        perspective=adapted.perspective,
+                    )
                 )
     return readback_table(forms, adapted, paths)
 
@@ -413,12 +455,16 @@ def readback_table(result: Any, adapted: AdaptedInstrument, paths: list[Path]) -
     rows_attr = getattr(result, "rows", result)
     records = list(rows_attr)
     if not records:
-        raise DataError(f"{paths[0]}: no filled forms found")
+        raise DataError(_("{path}: no filled forms found").format(path=paths[0]))
     header: list[str] = []
     for rec in records:
         for key in rec:
             if key not in header:
                 header.append(str(key))
     numbered = ((n, [rec.get(h) for h in header]) for n, rec in enumerate(records, start=2))
-    source = paths[0] if len(paths) == 1 else f"{paths[0].parent} ({len(paths)} files)"
+    source = (
+        paths[0]
+        if len(paths) == 1
+        else _("{folder} ({n} files)").format(folder=paths[0].parent, n=len(paths))
+    )
     return _read_rows(numbered, header, adapted, source)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from relscale.errors import DataError, where
+from relscale.i18n import N_, _
 
 if TYPE_CHECKING:
     import numpy as np
@@ -110,15 +111,19 @@ class ScaleScores:
         out = [""] * self.n
         for i in np.flatnonzero(missing.any(axis=1)).tolist():
             if total_answered[i] == 0:
-                out[i] = "no answers"
+                out[i] = _("no answers")
                 continue
             parts = [
-                f"{d} ({int(self.answered[d][i])} of {self.n_items[d]}, "
-                f"needs {self.needed[d]})"
+                _("{dimension} ({answered} of {total}, needs {needed})").format(
+                    dimension=d,
+                    answered=int(self.answered[d][i]),
+                    total=self.n_items[d],
+                    needed=self.needed[d],
+                )
                 for j, d in enumerate(self.dimensions)
                 if missing[i, j]
             ]
-            out[i] = "too few answers: " + ", ".join(parts)
+            out[i] = _("too few answers: {scales}").format(scales=", ".join(parts))
         return out
 
 
@@ -151,8 +156,9 @@ def validate_values(
     column = columns[j] if columns is not None else adapted.items[j].id
     shown = texts(i, j) if texts is not None else _format_value(values[i, j])
     raise DataError(
-        f"{where(source, row, column)}: {shown!r} is not an answer on this scale "
-        f"(whole numbers {lo} to {hi}, or empty for missing)"
+        _("{where}: {value!r} is not an answer on this scale (whole numbers {lo} to {hi}, "
+          "or empty for missing)").format(where=where(source, row, column), value=shown, lo=lo,
+                                          hi=hi)
     )
 
 
@@ -184,7 +190,9 @@ def score_responses(
     values = np.asarray(values, dtype=np.float64)
     if values.ndim != 2 or values.shape[1] != len(adapted.items):
         raise DataError(
-            f"{source}: expected {len(adapted.items)} item columns, got shape {values.shape}"
+            _("{source}: expected {n} item columns, got shape {shape}").format(
+                source=source, n=len(adapted.items), shape=values.shape
+            )
         )
     if validate:
         validate_values(adapted, values, source=source, rows=rows)
@@ -252,8 +260,10 @@ def add_norms(
     """
     import numpy as np
 
+    from relscale.i18n import Translator, resolve_locale
     from relscale.norms import apply_norms, band_label, describe_norms, select_norm_table
 
+    tr = _ if locale is None else Translator(resolve_locale(locale)[0]).lookup
     n = scores.n
     position: dict[tuple[tuple[str, str], ...], int] = {}
     if groups is None or isinstance(groups, dict):
@@ -278,7 +288,9 @@ def add_norms(
         rows = np.flatnonzero(key_index == gi)
         table = select_norm_table(tables, dict(key))
         if table is None:
-            label = "no norm table for " + (", ".join(f"{k}={v}" for k, v in key) or "all")
+            label = tr(N_("no norm table for {group}")).format(
+                group=", ".join(f"{k}={v}" for k, v in key) or tr(N_("all"))
+            )
             for r in rows.tolist():
                 group_label[r] = label
             continue

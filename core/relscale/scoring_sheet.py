@@ -271,7 +271,7 @@ def _lay_out_norms(
     if table.population.status == "illustrative":
         sheet.set(2, 1, _("Illustrative norms from synthetic data: not for decisions about "
                           "individuals."), style="note")
-    sheet.set(3, 1, _("T-score: {kind}").format(kind=table.t_score))
+    sheet.set(3, 1, _("T-score: {kind}").format(kind=_(table.t_score)))
     col = 1
     for d in adapted.dimensions:
         norm = table.dimension(d.id)

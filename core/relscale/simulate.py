@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from relscale.errors import RelscaleError
+from relscale.i18n import _
 
 if TYPE_CHECKING:
     import numpy as np
@@ -117,9 +118,13 @@ def simulate(
     from relscale.norms import normal_quantile
 
     if n < 1:
-        raise RelscaleError(f"--n must be at least 1, got {n}")
+        raise RelscaleError(_("--n must be at least 1, got {n}").format(n=n))
     if not 0 <= missing < 1:
-        raise RelscaleError(f"--missing must be a share from 0 to below 1, got {missing}")
+        raise RelscaleError(
+            _("--missing must be a share from 0 to below 1, got {missing}").format(
+                missing=missing
+            )
+        )
     rng = np.random.default_rng(seed)
     dims = [d.id for d in adapted.dimensions]
     favourable = {d.id: d.favourable for d in adapted.dimensions}
