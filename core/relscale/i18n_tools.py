@@ -25,6 +25,7 @@ from relscale.i18n import (
     CORE_LOCALE_DIR,
     N_,
     SOURCE_LOCALE,
+    _,
     catalog_files,
     catalog_languages,
     ctx_field,
@@ -103,7 +104,9 @@ def select_domains(all_domains: list[Domain], names: Iterable[str] = ()) -> list
     unknown = [n for n in wanted if n not in known]
     if unknown:
         raise RelscaleError(
-            f"unknown domain {unknown[0]!r} (known: {', '.join(sorted(known))})"
+            _("unknown domain {domain!r} (known: {known})").format(
+                domain=unknown[0], known=", ".join(sorted(known))
+            )
         )
     return [known[n] for n in dict.fromkeys(wanted)]
 
@@ -351,6 +354,19 @@ def sector_template(sector: Sector, registry: Registry | None = None) -> Catalog
 # --- reading and writing PO files ------------------------------------------------------
 
 
+class CatalogSyntaxError(RelscaleError):
+    """A PO file that cannot be read: ``line`` (or None) and the problem without the file."""
+
+    def __init__(self, message: str, line: int | None, detail: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.detail = detail
+
+
+def _at_line(path: object, line: int) -> str:
+    return _("{path}, line {line}").format(path=path, line=line)
+
+
 def read_catalog(path: Path, locale: str | None = None) -> Catalog:
     """Read a PO file; a syntax error names the file and line."""
     from babel.messages.pofile import PoFileError, read_po
@@ -359,12 +375,14 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
         with open(path, "rb") as fh:
             return read_po(fh, locale=locale, abort_invalid=True)
     except FileNotFoundError:
-        raise RelscaleError(f"{path}: no such file") from None
+        raise RelscaleError(_("{path}: no such file").format(path=path)) from None
     except PoFileError as exc:
-        raise RelscaleError(f"{path}, line {exc.lineno + 1}: not a valid PO file: "
-                            f"{str(exc).rsplit(' on ', 1)[0]}") from None
+        line = exc.lineno + 1
+        detail = _("not a valid PO file: {error}").format(error=str(exc).rsplit(" on ", 1)[0])
+        raise CatalogSyntaxError(f"{_at_line(path, line)}: {detail}", line, detail) from None
     except (UnicodeDecodeError, ValueError) as exc:
-        raise RelscaleError(f"{path}: not a valid PO file: {exc}") from None
+        detail = _("not a valid PO file: {error}").format(error=exc)
+        raise CatalogSyntaxError(f"{path}: {detail}", None, detail) from None
 
 
 def write_catalog(catalog: Catalog, path: Path, *, overwrite: bool = False,
@@ -416,8 +434,8 @@ def target_locale(value: str) -> str:
     locale = normalize_locale(value)
     if locale.split("_")[0] == SOURCE_LOCALE:
         raise LocaleError(
-            f"{value!r}: English is the source language; its text lives in the content "
-            "and code, not in a catalog"
+            _("{locale!r}: English is the source language; its text lives in the content "
+              "and code, not in a catalog").format(locale=value)
         )
     return locale
 
@@ -643,7 +661,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.path}, line {self.line}" if self.line else str(self.path)
+        where = _at_line(self.path, self.line) if self.line else str(self.path)
         return f"{where}: {self.severity}: {self.message}"
 
 
@@ -660,10 +678,10 @@ def check_catalog(path: Path, tmpl: Catalog | None = None) -> list[Problem]:
     """
     try:
         catalog = read_catalog(path)
+    except CatalogSyntaxError as exc:
+        return [Problem(path, exc.line, "error", exc.detail if exc.line else str(exc))]
     except RelscaleError as exc:
-        line = re.search(r", line (\d+):", str(exc))
-        return [Problem(path, int(line.group(1)) if line else None, "error",
-                        str(exc).split(": ", 1)[-1] if line else str(exc))]
+        return [Problem(path, None, "error", str(exc))]
     problems: list[Problem] = []
     keys = {(m.context, _msgid(m)) for m in tmpl if m.id} if tmpl is not None else None
     for message in catalog:
@@ -680,23 +698,28 @@ def check_catalog(path: Path, tmpl: Catalog | None = None) -> list[Problem]:
             try:
                 target_fields = placeholders(msgstr)
             except ValueError as exc:
-                problems.append(Problem(path, line, "error",
-                                        f"{label}{msgid!r}: malformed braces in msgstr ({exc})"))
+                problems.append(Problem(path, line, "error", _(
+                    "{entry}: malformed braces in msgstr ({error})"
+                ).format(entry=f"{label}{msgid!r}", error=exc)))
                 target_fields = source_fields
             if source_fields != target_fields:
                 lost = ", ".join(f"{{{n}}}" for n in sorted(source_fields - target_fields))
                 extra = ", ".join(f"{{{n}}}" for n in sorted(target_fields - source_fields))
-                detail = "; ".join(x for x in (lost and f"missing {lost}",
-                                               extra and f"unknown {extra}") if x)
-                problems.append(Problem(path, line, "error",
-                                        f"{label}{msgid!r}: placeholders differ ({detail})"))
+                detail = "; ".join(x for x in (
+                    lost and _("missing {placeholders}").format(placeholders=lost),
+                    extra and _("unknown {placeholders}").format(placeholders=extra),
+                ) if x)
+                problems.append(Problem(path, line, "error", _(
+                    "{entry}: placeholders differ ({detail})"
+                ).format(entry=f"{label}{msgid!r}", detail=detail)))
         if message.fuzzy:
-            problems.append(Problem(path, line, "warning",
-                                    f"{label}{msgid!r}: fuzzy (needs review; not used)"))
+            problems.append(Problem(path, line, "warning", _(
+                "{entry}: fuzzy (needs review; not used)"
+            ).format(entry=f"{label}{msgid!r}")))
         if keys is not None and (message.context, msgid) not in keys:
-            problems.append(Problem(path, line, "warning",
-                                    f"{label}{msgid!r}: not in the template "
-                                    "(run `relscale i18n update`)"))
+            problems.append(Problem(path, line, "warning", _(
+                "{entry}: not in the template (run `relscale i18n update`)"
+            ).format(entry=f"{label}{msgid!r}")))
     return problems
 
 
@@ -799,14 +822,21 @@ def draft(sector_id: str, locale: str, registry: Registry | None = None) -> Draf
     locale = target_locale(locale)
     sector = reg.sector(sector_id)
     if sector.id == REFERENCE_SECTOR:
-        raise RelscaleError(f"{sector_id!r} is the reference sector drafts are made from")
+        raise RelscaleError(
+            _("{sector!r} is the reference sector drafts are made from").format(sector=sector_id)
+        )
     if REFERENCE_SECTOR not in reg.sectors:
-        raise RelscaleError(f"drafts start from the {REFERENCE_SECTOR!r} sector, "
-                            "which is not loaded")
+        raise RelscaleError(
+            _("drafts start from the {sector!r} sector, which is not loaded").format(
+                sector=REFERENCE_SECTOR
+            )
+        )
     reference = reg.sector(REFERENCE_SECTOR)
     if not _lookup_any(reference, locale):
         raise RelscaleError(
-            f"the {REFERENCE_SECTOR} sector has no {locale} catalog to draft from"
+            _("the {sector} sector has no {locale} catalog to draft from").format(
+                sector=REFERENCE_SECTOR, locale=locale
+            )
         )
     source_text: dict[str, str] = {}
     for ctx, text in sector_messages(reference):
@@ -921,7 +951,7 @@ def build_review(rows: list[ReviewRow], *, sector_label: str, locale: str) -> An
         range_ref,
         ref,
     )
-    from relscale.i18n import _, display_name
+    from relscale.i18n import display_name
 
     book = Workbook(
         styles={

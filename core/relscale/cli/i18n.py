@@ -137,7 +137,11 @@ def init(
     if not created:
         from relscale.errors import RelscaleError
 
-        raise RelscaleError(f"every catalog for {target!r} exists already; nothing created")
+        raise RelscaleError(
+            _("every catalog for {locale!r} exists already; nothing created").format(
+                locale=target
+            )
+        )
 
 
 def update(
@@ -283,7 +287,9 @@ def review(
 
     used = use_locale(None)
     if output.suffix.lower() != ".xlsx":
-        raise RelscaleError(f"{output}: the review workbook must be an .xlsx file")
+        raise RelscaleError(
+            _("{path}: the review workbook must be an .xlsx file").format(path=output)
+        )
     target = i18n_tools.target_locale(locale)
     rows = i18n_tools.review_rows(sector, target, catalog_path=catalog)
     sec = get_registry().sector(sector)

@@ -140,7 +140,7 @@ def build_from_file(
 
     table = read_responses([data], adapted)
     if table.n == 0:
-        raise DataError(f"{data}: no respondents")
+        raise DataError(_("{path}: no respondents").format(path=data))
     return build_norm_tables(
         adapted,
         table.values,
@@ -210,11 +210,17 @@ def build(
 
     used = use_locale(locale)
     if status not in ("illustrative", "local", "published"):
-        raise RelscaleError(f"--status {status!r}: choose illustrative, local or published")
+        raise RelscaleError(
+            _("--status {status!r}: choose illustrative, local or published").format(
+                status=status
+            )
+        )
     if t_score not in ("normalized", "linear"):
-        raise RelscaleError(f"--t-score {t_score!r}: choose normalized or linear")
+        raise RelscaleError(
+            _("--t-score {t_score!r}: choose normalized or linear").format(t_score=t_score)
+        )
     if min_n < 2:
-        raise RelscaleError(f"--min-n must be at least 2, got {min_n}")
+        raise RelscaleError(_("--min-n must be at least 2, got {min_n}").format(min_n=min_n))
     columns = [c.strip() for c in (group_by or "").split(",") if c.strip()]
     adapted = _adapt(instrument, sector, perspective, used)
     groups = build_from_file(
@@ -223,7 +229,11 @@ def build(
     )
     grouped = bool(columns)
     if grouped and output.exists() and not output.is_dir():
-        raise RelscaleError(f"{output}: with --group-by, -o names a folder (one file per group)")
+        raise RelscaleError(
+            _("{path}: with --group-by, -o names a folder (one file per group)").format(
+                path=output
+            )
+        )
     paths = output_paths(groups, output, grouped)
     for path in paths:  # check every target before writing any
         check_output(path, overwrite=force, inputs=(data,))
@@ -274,7 +284,11 @@ def show(
     )
     dims = [d for d in table.dimensions if dimension in (None, d.dimension)]
     if not dims:
-        raise RelscaleError(f"{path}: no dimension {dimension!r} in this table")
+        raise RelscaleError(
+            _("{path}: no dimension {dimension!r} in this table").format(
+                path=path, dimension=dimension
+            )
+        )
     for d in dims:
         steps = _table(
             f"{d.dimension}: N={d.n}, {_('mean')} {_number(d.mean)}, SD {_number(d.sd)}"
@@ -335,18 +349,24 @@ def read_item_columns(path: Path, items: list[str]) -> Any:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
+        raise DataError(_("{path}: no such file").format(path=path)) from None
     except UnicodeDecodeError:
-        raise DataError(f"{path}: not a UTF-8 text file; save the CSV as UTF-8") from None
+        raise DataError(
+            _("{path}: not a UTF-8 text file; save the CSV as UTF-8").format(path=path)
+        ) from None
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        raise DataError(f"{path}: empty file, expected a header row")
+        raise DataError(_("{path}: empty file, expected a header row").format(path=path))
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     rows = list(csv.reader(lines, delimiter=delimiter))
     header = [h.strip() for h in rows[0]]
     missing = [i for i in items if i not in header]
     if missing:
-        raise DataError(f"{where(path, 1)}: no column(s) {', '.join(missing)}")
+        raise DataError(
+            _("{where}: no column(s) {columns}").format(
+                where=where(path, 1), columns=", ".join(missing)
+            )
+        )
     index = [header.index(i) for i in items]
     values = []
     for r, cells in enumerate(rows[1:], start=2):
@@ -361,7 +381,11 @@ def read_item_columns(path: Path, items: list[str]) -> Any:
             try:
                 row.append(float(cell.replace(",", ".")))
             except ValueError:
-                raise DataError(f"{where(path, r, item)}: {cell!r} is not a number") from None
+                raise DataError(
+                    _("{where}: {value!r} is not a number").format(
+                        where=where(path, r, item), value=cell
+                    )
+                ) from None
         values.append(row)
     return np.array(values, dtype=float).reshape(len(values), len(items))
 
@@ -431,21 +455,25 @@ def reliability(
 
     used = use_locale(locale)
     if missing not in ("listwise", "pairwise"):
-        raise RelscaleError(f"--missing {missing!r}: choose listwise or pairwise")
+        raise RelscaleError(
+            _("--missing {missing!r}: choose listwise or pairwise").format(missing=missing)
+        )
     if fmt not in ("table", "json"):
-        raise RelscaleError(f"--format {fmt!r}: choose table or json")
+        raise RelscaleError(_("--format {fmt!r}: choose table or json").format(fmt=fmt))
     if output is not None and output.suffix.lower() not in (".json", ".xlsx"):
-        raise RelscaleError(f"{output}: the output file must end in .json or .xlsx")
+        raise RelscaleError(
+            _("{path}: the output file must end in .json or .xlsx").format(path=output)
+        )
     if output is not None:
         from relscale.io import check_output
 
         check_output(output, overwrite=force, inputs=(data,))
     title: str
     if instrument and items:
-        raise RelscaleError("give either --instrument or --items, not both")
+        raise RelscaleError(_("give either --instrument or --items, not both"))
     if instrument:
         if not sector:
-            raise RelscaleError("--instrument needs --sector")
+            raise RelscaleError(_("--instrument needs --sector"))
         adapted = _adapt(instrument, sector, perspective, used)
         results = instrument_scales(data, adapted, missing)
         title = f"{adapted.instrument} / {adapted.sector} / {adapted.perspective}"
@@ -454,9 +482,11 @@ def reliability(
         flipped = [i.strip() for i in (reverse or "").split(",") if i.strip()]
         unknown = [i for i in flipped if i not in names]
         if unknown:
-            raise RelscaleError(f"--reverse {', '.join(unknown)}: not among --items")
+            raise RelscaleError(
+                _("--reverse {items}: not among --items").format(items=", ".join(unknown))
+            )
         if flipped and (scale_min is None or scale_max is None):
-            raise RelscaleError("--reverse needs --scale-min and --scale-max")
+            raise RelscaleError(_("--reverse needs --scale-min and --scale-max"))
         values = read_item_columns(data, names)
         results = [
             scale_reliability(
@@ -466,7 +496,7 @@ def reliability(
         ]
         title = str(data)
     else:
-        raise RelscaleError("give --instrument (with --sector) or --items")
+        raise RelscaleError(_("give --instrument (with --sector) or --items"))
 
     payload = {"data": str(data), "title": title, "scales": [r.to_dict() for r in results]}
     if output is not None and output.suffix.lower() == ".json":
@@ -493,7 +523,7 @@ def _print_reliability(title: str, results: list[ScaleReliability]) -> None:
     summary.add_column(_("Scale"))
     summary.add_column("k", justify="right")
     summary.add_column("N", justify="right")
-    summary.add_column("alpha", justify="right")
+    summary.add_column(_("alpha"), justify="right")
     summary.add_column(_("alpha (std.)"), justify="right")
     summary.add_column("omega", justify="right")
     summary.add_column(_("Mean"), justify="right")

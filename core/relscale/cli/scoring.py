@@ -56,8 +56,11 @@ def _adapt(
             adapted.perspective,
         ):
             raise RelscaleError(
-                f"{norms}: norms for {table.instrument}/{table.sector}/{table.perspective}, "
-                f"not {adapted.instrument}/{adapted.sector}/{adapted.perspective}"
+                _("{path}: norms for {table}, not {adapted}").format(
+                    path=norms,
+                    table=f"{table.instrument}/{table.sector}/{table.perspective}",
+                    adapted=f"{adapted.instrument}/{adapted.sector}/{adapted.perspective}",
+                )
             )
     for note in adapted.fallbacks:
         note_err(note)
@@ -74,14 +77,18 @@ def _parse_groups(
         key, sep, value = spec.partition("=")
         key = key.strip()
         if not key:
-            raise RelscaleError(f"--group {spec!r}: expected KEY=VALUE or a column name")
+            raise RelscaleError(
+                _("--group {spec!r}: expected KEY=VALUE or a column name").format(spec=spec)
+            )
         if sep:
             fixed[key] = value.strip()
         else:
             if key not in table.ids:
                 raise RelscaleError(
-                    f"--group {key}: {table.source} has no column {key!r} "
-                    f"(columns: {', '.join(table.id_columns) or 'none'})"
+                    _("--group {key}: {source} has no column {key!r} (columns: {columns})").format(
+                        key=key, source=table.source,
+                        columns=", ".join(table.id_columns) or _("none"),
+                    )
                 )
             from_columns.append(key)
     if not from_columns:
@@ -151,7 +158,9 @@ def score(
     used = use_locale(locale)
     suffix = output.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise RelscaleError(f"{output}: the output must be a .csv or .xlsx file")
+        raise RelscaleError(
+            _("{path}: the output must be a .csv or .xlsx file").format(path=output)
+        )
     check_output(output, overwrite=force, inputs=tuple(data))
     if len(data) == 1 and data[0].suffix.lower() == ".xlsx" and data[0].is_file():
         kind = sheet_kind(data[0])
@@ -262,14 +271,14 @@ def scoring_sheet(
 
     used = use_locale(locale)
     if output.suffix.lower() != ".xlsx":
-        raise RelscaleError(f"{output}: a scoring sheet is an .xlsx file")
+        raise RelscaleError(_("{path}: a scoring sheet is an .xlsx file").format(path=output))
     check_output(output, overwrite=force)
     adapted = _adapt(instrument, sector, perspective, used, norms)
     fixed: dict[str, str] = {}
     for spec in group or []:
         key, sep, value = spec.partition("=")
         if not sep or not key.strip():
-            raise RelscaleError(f"--group {spec!r}: expected KEY=VALUE")
+            raise RelscaleError(_("--group {spec!r}: expected KEY=VALUE").format(spec=spec))
         fixed[key.strip()] = value.strip()
     book = build_scoring_sheet(adapted, rows=rows, group=fixed, locale=used)
     with atomic_write(output, overwrite=force) as tmp:
