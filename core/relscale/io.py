@@ -44,18 +44,44 @@ def atomic_write(path: Path | str, *, overwrite: bool = False) -> Iterator[Path]
             workbook.save(tmp)
     """
     path = check_output(Path(path), overwrite=overwrite)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        yield tmp
+        try:
+            yield tmp
+        except OSError as exc:  # disk full, a folder removed while writing, ...
+            raise _cannot_write(path, exc) from None
         # mkstemp makes the file private (0600); give it the permissions a plain open()
         # would have, so outputs are readable the way the user's umask says.
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
+        try:
+            os.chmod(tmp, 0o666 & ~umask)
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise _cannot_write(path, exc) from None
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        with contextlib.suppress(OSError):
+            if tmp.exists():
+                tmp.unlink()
+
+
+def _cannot_write(path: Path, exc: OSError) -> RelscaleError:
+    """One line for an output that cannot be written (a file where a folder should be, a
+    read-only or missing location, a full disk)."""
+    for parent in path.parents:
+        if parent.exists() and not parent.is_dir():
+            return RelscaleError(
+                _("{path}: cannot write the output here ({parent} is a file, not a folder)")
+                .format(path=path, parent=parent)
+            )
+    return RelscaleError(
+        _("{path}: cannot write the output here ({reason})").format(
+            path=path, reason=exc.strerror or type(exc).__name__
+        )
+    )
