@@ -144,6 +144,10 @@ def _check_header(
     header: list[str], adapted: AdaptedInstrument, source: object, reserved: set[str]
 ) -> tuple[list[int], list[int], list[str]]:
     names = [h.strip() for h in header]
+    # Item ids match whatever the case (SPSS and some exports write RQ01 for rq01); a
+    # column that is exactly an item id wins, and two spellings of one item are a duplicate.
+    by_lower = {i.lower(): i for i in adapted.item_ids}
+    names = [by_lower.get(n.lower(), n) for n in names]
     seen: dict[str, int] = {}
     for col, name in enumerate(names, start=1):
         if name in seen and name:
@@ -239,8 +243,7 @@ def _read_rows(
         else:
             flat.extend(items)
         for store, c in zip(id_values, id_idx, strict=True):
-            value = cells[c]
-            store.append("" if value is None else str(value))
+            store.append(_id_text(cells[c]))
         line_numbers.append(line)
         if len(line_numbers) - chunk_start >= per_chunk:
             chunks.append(convert(flat, line_numbers[chunk_start:]))
@@ -264,6 +267,35 @@ def _read_rows(
     )
 
 
+def _id_text(value: Any) -> str:
+    """An identifier cell as text; a date from a workbook as ``YYYY-MM-DD`` (with the time
+    only when it has one), as ``relscale read`` writes dates."""
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def check_text_file(path: Path) -> None:
+    """Refuse a workbook saved under a .csv name with a message that says so (instead of
+    "not UTF-8"): .xlsx is a zip file, .xls an OLE2 compound file."""
+    try:
+        with path.open("rb") as fh:
+            magic = fh.read(8)
+    except OSError:
+        return  # the caller's open() reports it
+    if magic.startswith(b"PK\x03\x04") or magic.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DataError(
+            _("{path}: an Excel workbook, not a CSV text file; rename it to .xlsx or save "
+              "it as CSV").format(path=path)
+        )
+
+
 def _sniff_delimiter(first_line: str) -> str:
     return ";" if first_line.count(";") > first_line.count(",") else ","
 
@@ -271,6 +303,7 @@ def _sniff_delimiter(first_line: str) -> str:
 def read_csv(path: Path | str, adapted: AdaptedInstrument) -> ResponseTable:
     """Read a CSV response table (header of item ids; other columns kept as identifiers)."""
     path = Path(path)
+    check_text_file(path)
     try:
         fh = path.open(encoding="utf-8-sig", newline="")
     except FileNotFoundError:
@@ -288,6 +321,8 @@ def read_csv(path: Path | str, adapted: AdaptedInstrument) -> ResponseTable:
             )
         delimiter = _sniff_delimiter(first)
         header = next(csv.reader([first], delimiter=delimiter))
+        while header and not header[-1].strip():
+            header.pop()  # Excel writes trailing empty columns as ";;;"
         reader = csv.reader(fh, delimiter=delimiter)
 
         def numbered() -> Iterator[tuple[int, list[str]]]:

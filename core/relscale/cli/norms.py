@@ -344,8 +344,9 @@ def read_item_columns(path: Path, items: list[str]) -> Any:
 
     import numpy as np
 
-    from relscale.responses import MISSING_SPELLINGS
+    from relscale.responses import MISSING_SPELLINGS, check_text_file
 
+    check_text_file(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -360,6 +361,15 @@ def read_item_columns(path: Path, items: list[str]) -> Any:
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     rows = list(csv.reader(lines, delimiter=delimiter))
     header = [h.strip() for h in rows[0]]
+    for item in items:
+        if header.count(item) > 1:
+            first = header.index(item)
+            raise DataError(
+                _("{where}: the column name appears twice (columns {first} and {second})").format(
+                    where=where(path, 1, item), first=first + 1,
+                    second=header.index(item, first + 1) + 1,
+                )
+            )
     missing = [i for i in items if i not in header]
     if missing:
         raise DataError(
@@ -387,6 +397,8 @@ def read_item_columns(path: Path, items: list[str]) -> Any:
                     )
                 ) from None
         values.append(row)
+    if not values:
+        raise DataError(_("{path}: no respondents").format(path=path))
     return np.array(values, dtype=float).reshape(len(values), len(items))
 
 
@@ -398,6 +410,8 @@ def instrument_scales(
     from relscale.responses import read_responses
 
     table = read_responses([data], adapted)
+    if table.n == 0:
+        raise DataError(_("{path}: no respondents").format(path=data))
     results = []
     for d in adapted.dimensions:
         cols = [k for k, item in enumerate(adapted.items) if item.dimension == d.id]

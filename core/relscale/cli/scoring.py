@@ -175,6 +175,8 @@ def score(
         )
     adapted = _adapt(instrument, sector, perspective, used, norms)
     table = read_responses(data, adapted)
+    if table.n == 0:  # a header only, or every row empty: no output to write
+        raise RelscaleError(_("{path}: no respondents").format(path=table.source))
     scores = score_responses(
         adapted,
         table.values,
