@@ -7,8 +7,10 @@ from the Norms sheet, and a ``status`` flag. The formulas implement the same rul
 :mod:`relscale.scoring` and :func:`relscale.norms.apply_norms`; a LibreOffice test checks
 every formula result against ``relscale score`` on the same filled sheet.
 
-Only functions Excel and LibreOffice both compute: IF, COUNT, COUNTA, AVERAGE, AND, OR,
-MAX, LOOKUP. A hidden ``relscale`` sheet holds the metadata ``relscale score`` reads.
+Only functions Excel and LibreOffice both compute: IF, ISNUMBER, COUNT, COUNTA, AVERAGE,
+AND, OR, MAX, LOOKUP. A row with a cell that is not a scale point (pasted past the
+validation) gets the status ``invalid`` and no scores. A hidden ``relscale`` sheet holds
+the metadata ``relscale score`` reads.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ ID_COLUMNS = ("respondent_code", "subject_code")
 LABEL_ROW = 3
 HEADER_ROW = 4
 FIRST_ROW = 5
+STATUS_INVALID = "invalid"
+"""The sheet's status for a row with a cell that is not an answer (only the sheet has it:
+``relscale score`` refuses such a file, naming the cell)."""
 TOLERANCE_TEXT = "0.000000001"
 """``relscale.norms.TOLERANCE`` written out: the norm look-up compares ``raw + 1e-9``."""
 
@@ -161,8 +166,11 @@ def build_scoring_sheet(
     data.column_widths[col] = 12
     col += 1
 
-    # --- hidden helpers: keyed values, grouped by dimension
+    # --- hidden helpers: keyed values, grouped by dimension. Only a scale point counts;
+    # anything else that got past the validation (pasted text, 4.5, 7) leaves the helper
+    # empty, and the row is "invalid": COUNTA(answers) > COUNT(helpers).
     helper_range: dict[str, tuple[int, int]] = {}
+    first_helper = col
     for d in dims:
         start = col
         for item in adapted.items_for(d):
@@ -171,7 +179,9 @@ def build_scoring_sheet(
             for r in range(FIRST_ROW, last + 1):
                 x = ref(r, c)
                 value = x if item.keying == "+" else f"{lo + hi}-{x}"
-                data.set(r, col, formula=f'=IF(ISNUMBER({x}),{value},"")', style="helper")
+                on_scale = "OR(" + ",".join(f"{x}={v}" for v in adapted.scale.values) + ")"
+                data.set(r, col, formula=f'=IF(ISNUMBER({x}),IF({on_scale},{value},""),"")',
+                         style="helper")
             data.hidden_columns.add(col)
             col += 1
         helper_range[d] = (start, col - 1)
@@ -183,16 +193,18 @@ def build_scoring_sheet(
         band_refs = _lay_out_norms(norms_sheet, table, adapted, norm_refs, locale)
 
     method_sum = adapted.scoring.method == "sum"
+    last_helper = col - 1
     for r in range(FIRST_ROW, last + 1):
         items = f"{ref(r, first_item)}:{ref(r, last_item)}"
+        invalid = f"COUNTA({items})>COUNT({ref(r, first_helper)}:{ref(r, last_helper)})"
         for d in dims:
             c1, c2 = helper_range[d]
             rng = f"{ref(r, c1)}:{ref(r, c2)}"
             k = c2 - c1 + 1
             need = min_answered_count(k, adapted.scoring.min_answered)
             score = f"AVERAGE({rng})*{k}" if method_sum else f"AVERAGE({rng})"
-            data.set(r, score_col[d], formula=f'=IF(COUNT({rng})>={need},{score},"")',
-                     style="score")
+            data.set(r, score_col[d], style="score",
+                     formula=f'=IF({invalid},"",IF(COUNT({rng})>={need},{score},""))')
             if (d, "percentile") in norm_col:
                 raws, pcts, ts, first = norm_refs[d]
                 x = ref(r, score_col[d])
@@ -218,8 +230,8 @@ def build_scoring_sheet(
             r,
             status_col,
             style="text",
-            formula=f'=IF(COUNTA({ids})+COUNT({items})=0,"",IF({all_scores},"scored",'
-            f'IF({any_score},"incomplete","rejected")))',
+            formula=f'=IF(COUNTA({ids})+COUNTA({items})=0,"",IF({invalid},"{STATUS_INVALID}",'
+            f'IF({all_scores},"scored",IF({any_score},"incomplete","rejected"))))',
         )
     data.freeze = ref(FIRST_ROW, first_item)
     data.protection = SheetProtection()
