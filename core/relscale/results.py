@@ -113,6 +113,10 @@ def write_csv(scored: ScoredTable, path: Path) -> None:
 
 PROFILE_CAP = 100
 """Profiles drawn in one results workbook; more respondents are listed, not drawn."""
+MAX_WIDTH = 40
+"""Widest column on the Scores sheet (characters)."""
+SAMPLE_FOR_WIDTH = 2000
+"""Rows looked at to size a text column."""
 PROFILE_ROWS = 16
 """Rows below a profile's table taken by its chart."""
 
@@ -188,6 +192,14 @@ def build_results_workbook(
                 style = "int" if kind in ("item", "flag") else "num"
                 sheet.set(i + 2, c, int(x) if kind in ("item", "flag") else x, style=style)
     sheet.freeze = "A2"
+    # Wide enough for the variable name and for the texts (codes, band labels; the long
+    # norm-group description is capped), so no heading or band is cut off on screen or paper.
+    for c, (name, col, kind) in enumerate(zip(scored.columns, columns, kinds, strict=True),
+                                          start=1):
+        width = len(name)
+        if kind in ("id", "text", "band"):
+            width = max([width, *(len(str(v)) for v in col[:SAMPLE_FOR_WIDTH] if v)])
+        sheet.column_widths[c] = min(max(width + 2, 8), MAX_WIDTH)
 
     # --- Summary per dimension
     summary = book.add_sheet(_("Summary")[:31])
@@ -221,6 +233,9 @@ def build_results_workbook(
         summary.set(r, 3, counts[key])
         r += 1
     summary.column_widths[1] = 28
+    summary.column_widths[2] = max(12, *(len(d.id) + 2 for d in adapted.dimensions))
+    for c in range(3, len(heads) + 1):
+        summary.column_widths[c] = max(10, len(heads[c - 1]) + 2)
 
     # --- Profiles: one block per client
     profiles = book.add_sheet(_("Profiles")[:31])
