@@ -188,3 +188,91 @@ def test_register_commands_adds_a_working_command(register_plugin: Any) -> None:
     result = CliRunner().invoke(cli, ["hello", "ada"])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "hello ada, 4 sectors"
+
+
+def _entry_points(monkeypatch: pytest.MonkeyPatch, **modules: Any) -> None:
+    """Installed plugins for make_plugin_manager: name -> module object (or a missing name)."""
+    import types
+    from importlib.metadata import EntryPoint
+
+    from relscale import plugins
+
+    eps = []
+    for name, module in modules.items():
+        if isinstance(module, types.ModuleType):
+            monkeypatch.setitem(sys.modules, module.__name__, module)
+            eps.append(EntryPoint(name, module.__name__, "relscale"))
+        else:
+            eps.append(EntryPoint(name, str(module), "relscale"))
+    monkeypatch.setattr(plugins, "entry_points", lambda group: eps)
+    monkeypatch.delenv("RELSCALE_PLUGINS")
+
+
+def _module(name: str, **functions: Any) -> Any:
+    import types
+
+    module = types.ModuleType(name)
+    for fname, fn in functions.items():
+        fn.__name__ = fname
+        setattr(module, fname, hookimpl(fn))
+    return module
+
+
+def test_misspelt_hook_is_an_error_not_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    def register_sector(register: Callable[[Any], None]) -> None:
+        register(mini_sector_dict())
+
+    _entry_points(monkeypatch, typo=_module("relscale_typo", register_sector=register_sector))
+    with pytest.raises(PluginError, match="plugin 'typo': unknown hook 'register_sector' "
+                                         r"\(relscale's hooks: .*register_sectors"):
+        make_plugin_manager()
+
+
+def test_hook_argument_misnamed_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    def register_sectors(reg: Callable[[Any], None]) -> None:
+        reg(mini_sector_dict())
+
+    _entry_points(monkeypatch, argname=_module("relscale_argname",
+                                               register_sectors=register_sectors))
+    with pytest.raises(PluginError, match=r"plugin 'argname': .*\{'reg'\}") as info:
+        make_plugin_manager()
+    assert "\n" not in str(info.value)
+
+
+def test_plugin_import_error_names_the_plugin(monkeypatch: pytest.MonkeyPatch) -> None:
+    _entry_points(monkeypatch, broken="relscale_no_such_plugin_module")
+    with pytest.raises(PluginError, match="plugin 'broken' could not be loaded: "
+                                         "ModuleNotFoundError: .*RELSCALE_PLUGINS"):
+        make_plugin_manager()
+
+
+def test_cli_reports_a_broken_plugin_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from relscale.cli import main as cli_main
+
+    def broken() -> None:
+        raise PluginError("plugin 'broken' could not be loaded: ImportError: x")
+
+    monkeypatch.setattr(cli_main, "load_plugin_commands", broken)
+    with pytest.raises(SystemExit) as info:
+        cli_main.main()
+    assert info.value.code == 1
+    assert capsys.readouterr().err == (
+        "relscale: error: plugin 'broken' could not be loaded: ImportError: x\n"
+    )
+
+
+def test_unknown_sector_names_plugins_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    from relscale import RelscaleError
+
+    reg = get_registry()
+    monkeypatch.setenv("RELSCALE_PLUGINS", "education,foster_homes")
+    with pytest.raises(RelscaleError, match=r"unknown sector 'nope' \(known: .*\) \(not loaded "
+                                            "because of RELSCALE_PLUGINS: disability_care, "
+                                            "youth_care\\)"):
+        reg.sector("nope")
+    monkeypatch.delenv("RELSCALE_PLUGINS")
+    with pytest.raises(RelscaleError) as info:
+        reg.sector("nope")
+    assert "RELSCALE_PLUGINS" not in str(info.value)

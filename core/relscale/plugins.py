@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import importlib
 import os
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 
 import pluggy
 
 from relscale import hookspecs
+from relscale.errors import PluginError
+from relscale.i18n import _
 
 ENV_ALLOW = "RELSCALE_PLUGINS"
 BUILTIN_PLUGINS = ("relscale.builtin", "relscale.user_content")
@@ -36,8 +38,58 @@ def make_plugin_manager(*, entrypoints: bool = True) -> pluggy.PluginManager:
                 continue
             if pm.get_plugin(ep.name) is not None:
                 continue
-            pm.register(ep.load(), name=ep.name)
+            _register_entry_point(pm, ep)
+    _check_hook_names(pm)
     return pm
+
+
+def _register_entry_point(pm: pluggy.PluginManager, ep: EntryPoint) -> None:
+    """Import and register one installed plugin; a failure is one line naming it."""
+    try:
+        plugin = ep.load()
+    except Exception as exc:  # the plugin's own import error: name it, keep the cause
+        raise PluginError(
+            _("plugin {plugin!r} could not be loaded: {error_type}: {error} (set {env} "
+              "to the plugins to load, to leave it out)").format(
+                plugin=ep.name, error_type=type(exc).__name__, error=exc, env=ENV_ALLOW
+            )
+        ) from exc
+    try:
+        pm.register(plugin, name=ep.name)
+    except pluggy.PluginValidationError as exc:  # e.g. a hook argument not named `register`
+        raise PluginError(
+            _("plugin {plugin!r}: {error}").format(plugin=ep.name, error=_one_line(exc))
+        ) from None
+
+
+def _check_hook_names(pm: pluggy.PluginManager) -> None:
+    """A misspelt hook would otherwise be ignored without a word (pluggy keeps it pending)."""
+    for name, caller in vars(pm.hook).items():
+        if name.startswith("_") or caller.has_spec():
+            continue
+        impls = [impl for impl in caller.get_hookimpls() if not impl.optionalhook]
+        if impls:
+            raise PluginError(
+                _("plugin {plugin!r}: unknown hook {hook!r} (relscale's hooks: {hooks})").format(
+                    plugin=impls[0].plugin_name, hook=name, hooks=", ".join(_hook_names())
+                )
+            )
+
+
+def _hook_names() -> list[str]:
+    return sorted(n for n in dir(hookspecs) if n.startswith("register_"))
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+
+
+def excluded_plugins() -> list[str]:
+    """Installed plugins that ``RELSCALE_PLUGINS`` keeps from loading (for error hints)."""
+    allowed = _allow_list()
+    if allowed is None:
+        return []
+    return sorted({ep.name for ep in entry_points(group="relscale")} - allowed)
 
 
 def get_plugin_manager() -> pluggy.PluginManager:

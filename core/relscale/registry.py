@@ -34,12 +34,40 @@ def _kind(kind: str) -> str:
 
 @dataclass(frozen=True)
 class Exporter:
-    """Writes one :class:`relscale.AdaptedInstrument` to a file."""
+    """Writes one :class:`relscale.AdaptedInstrument` to a file.
+
+    ``export(adapted, path, *, overwrite=False)`` is called by ``relscale export``; it
+    must refuse an existing ``path`` unless ``overwrite`` (:func:`relscale.atomic_write`
+    does that, and leaves no half-written file). ``description`` is shown in
+    ``relscale exporters``.
+    """
 
     name: str
     suffix: str
     description: str
     export: Callable[..., None]
+
+
+T = TypeVar("T")
+
+
+def _look_up(store: dict[str, T], key: str, message: str, placeholder: str) -> T:
+    """``store[key]``, or a :class:`RelscaleError` from ``message`` (marked ``N_()``, with
+    ``key`` as ``{placeholder}``) naming the known keys, and the installed plugins
+    ``RELSCALE_PLUGINS`` leaves out."""
+    try:
+        return store[key]
+    except KeyError:
+        from relscale.plugins import ENV_ALLOW, excluded_plugins
+
+        known = ", ".join(sorted(store)) or _("none")
+        text = _(message).format(known=known, **{placeholder: key})
+        excluded = excluded_plugins()
+        if excluded:
+            text += " " + _("(not loaded because of {env}: {plugins})").format(
+                env=ENV_ALLOW, plugins=", ".join(excluded)
+            )
+        raise RelscaleError(text) from None
 
 
 def _norm_key(t: NormTable) -> tuple[str, str, str, tuple[tuple[str, str], ...]]:
@@ -48,6 +76,11 @@ def _norm_key(t: NormTable) -> tuple[str, str, str, tuple[tuple[str, str], ...]]
 
 @dataclass
 class Registry:
+    """Everything the plugins registered: instruments, sectors, norm tables, exporters.
+
+    Built by :func:`build_registry`; use :func:`get_registry` for the process-wide one.
+    """
+
     instruments: dict[str, Instrument] = field(default_factory=dict)
     sectors: dict[str, Sector] = field(default_factory=dict)
     norms: list[NormTable] = field(default_factory=list)
@@ -58,41 +91,30 @@ class Registry:
     # --- look-ups with user-facing errors -------------------------------------------
 
     def instrument(self, instrument_id: str) -> Instrument:
-        try:
-            return self.instruments[instrument_id]
-        except KeyError:
-            known = ", ".join(sorted(self.instruments)) or _("none")
-            raise RelscaleError(
-                _("unknown instrument {instrument!r} (known: {known})").format(
-                    instrument=instrument_id, known=known
-                )
-            ) from None
+        """The instrument with this id; an error listing the known ids if there is none."""
+        return _look_up(
+            self.instruments,
+            instrument_id,
+            N_("unknown instrument {instrument!r} (known: {known})"),
+            "instrument",
+        )
 
     def sector(self, sector_id: str) -> Sector:
-        try:
-            return self.sectors[sector_id]
-        except KeyError:
-            known = ", ".join(sorted(self.sectors)) or _("none")
-            raise RelscaleError(
-                _("unknown sector {sector!r} (known: {known})").format(
-                    sector=sector_id, known=known
-                )
-            ) from None
+        """The sector with this id; an error listing the known ids if there is none."""
+        return _look_up(
+            self.sectors, sector_id, N_("unknown sector {sector!r} (known: {known})"), "sector"
+        )
 
     def exporter(self, name: str) -> Exporter:
-        try:
-            return self.exporters[name]
-        except KeyError:
-            known = ", ".join(sorted(self.exporters)) or _("none")
-            raise RelscaleError(
-                _("unknown export format {name!r} (known: {known})").format(
-                    name=name, known=known
-                )
-            ) from None
+        """The exporter with this name; an error listing the known names if there is none."""
+        return _look_up(
+            self.exporters, name, N_("unknown export format {name!r} (known: {known})"), "name"
+        )
 
     def norms_for(
         self, instrument: str, sector: str, perspective: Perspective
     ) -> tuple[NormTable, ...]:
+        """The registered norm tables for one instrument x sector x perspective (every group)."""
         return tuple(
             t
             for t in self.norms
@@ -111,6 +133,8 @@ class Registry:
     # --- building -------------------------------------------------------------------
 
     def add(self, kind: str, obj: Any, plugin: str) -> None:
+        """Validate ``obj`` (a model, or a dict of its fields) and store it as registered by
+        ``plugin``; ``kind`` is ``instrument``, ``sector``, ``norm table`` or ``exporter``."""
         models: dict[str, type[BaseModel]] = {
             "instrument": Instrument,
             "sector": Sector,

@@ -16,6 +16,7 @@ from relscale.cli import i18n as i18n_cli
 from relscale.cli import norms as norms_cli
 from relscale.cli import scoring as scoring_cli
 from relscale.cli.common import ENV_LOCALE, state
+from relscale.errors import RelscaleError
 
 app = typer.Typer(
     name="relscale",
@@ -96,5 +97,9 @@ def load_plugin_commands() -> None:
 
 
 def main() -> None:
-    load_plugin_commands()
+    try:
+        load_plugin_commands()
+    except RelscaleError as exc:  # a plugin that cannot load: one line, as for commands
+        typer.echo(f"relscale: error: {exc}", err=True)
+        raise SystemExit(exc.exit_code) from None
     app()
