@@ -33,9 +33,7 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         ) from None
 
 
-def _load(model: type[M], path: str | Path, extra: dict[str, Any] | None = None) -> M:
-    data = read_toml(path)
-    data.update(extra or {})
+def _validate(model: type[M], data: dict[str, Any], path: str | Path) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -44,7 +42,7 @@ def _load(model: type[M], path: str | Path, extra: dict[str, Any] | None = None)
 
 def load_instrument(path: str | Path) -> Instrument:
     """Load an :class:`Instrument` from a TOML file."""
-    return _load(Instrument, path)
+    return _validate(Instrument, read_toml(path), path)
 
 
 def load_sector(
@@ -61,15 +59,12 @@ def load_sector(
     sector_id = data.get("id", "")
     data.setdefault("domain", domain or f"relscale_{sector_id}")
     data.setdefault("locale_dir", str(locale_dir or path.parent / "locale"))
-    try:
-        return Sector.model_validate(data)
-    except ValidationError as exc:
-        raise ContentError(f"{path}: {pydantic_summary(exc)}") from None
+    return _validate(Sector, data, path)
 
 
 def load_norm_table(path: str | Path) -> NormTable:
     """Load a :class:`NormTable` from a TOML file."""
-    return _load(NormTable, path)
+    return _validate(NormTable, read_toml(path), path)
 
 
 def load_norm_tables(folder: str | Path) -> list[NormTable]:
