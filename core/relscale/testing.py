@@ -29,6 +29,7 @@ REFERENCE_SECTOR = "education"
 
 
 def placeholders(text: str) -> set[str]:
+    """The ``{name}`` placeholders in ``text`` (a :class:`ValueError` for unbalanced braces)."""
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
@@ -82,7 +83,10 @@ class SectorContract:
                     f"{self.sector_id} neither offers nor declines {inst.id}/{perspective}"
                 )
                 if offering.declined:
-                    assert len(offering.declined.split()) >= 5, "give a real reason"
+                    assert len(offering.declined.split()) >= 5, (
+                        f"{inst.id}/{perspective}: declined, but say why in a sentence "
+                        f"(at least five words), got {offering.declined!r}"
+                    )
 
     def test_offers_something(self) -> None:
         assert self._offered()
@@ -128,7 +132,18 @@ class SectorContract:
         for offering in self.sector.offerings:
             for w in offering.items:
                 if w.text:
-                    assert placeholders(w.text) <= PLACEHOLDERS, f"{w.item}: {w.text!r}"
+                    unknown = _placeholders_in(w.text) - PLACEHOLDERS
+                    assert not unknown, (
+                        f"{w.item}: unknown placeholder(s) {sorted(unknown)} in {w.text!r}; "
+                        "item text may use only {subject}"
+                    )
+            # Instructions and notes are printed as written: a placeholder would show as is.
+            for name in ("instructions", "administration"):
+                text = getattr(offering, name) or ""
+                assert not _placeholders_in(text), (
+                    f"{offering.instrument}/{offering.perspective}: {name} are printed as "
+                    f"written, without filling placeholders: {text!r}"
+                )
 
     def test_provenance_relative_to_education(self) -> None:
         if REFERENCE_SECTOR not in self.registry.sectors:
@@ -155,10 +170,17 @@ class SectorContract:
 
     def test_adapts_in_every_shipped_locale(self) -> None:
         s = self.sector
-        locales = ["en", *(x for x in catalog_languages(s.locale_dir or "", s.domain))]
+        locales = ["en", *catalog_languages(s.locale_dir, s.domain)]
         for locale in locales:
             for inst, perspective in self._offered():
                 adapted = adapt(inst.id, self.sector_id, perspective, locale)
                 assert adapted.items
                 sector_notes = [n for n in adapted.fallbacks if n.startswith(s.domain + ":")]
                 assert not sector_notes, f"{locale}: {sector_notes}"
+
+
+def _placeholders_in(text: str) -> set[str]:
+    try:
+        return placeholders(text)
+    except ValueError as exc:  # a lone brace
+        raise AssertionError(f"{text!r}: {exc}") from None
