@@ -123,3 +123,13 @@ def test_real_subprocess_with_environment_locale() -> None:
     adapted = adapt("relationship_quality", "foster_homes", locale="nl")
     assert adapted.items[0].text.split()[0] in out.stdout
     assert adapted.locale == "nl"
+
+
+def test_diff_notes_a_locale_fallback_once() -> None:
+    # diff adapts twice (the sector and education); the fallback note is the same.
+    code, _, err = run("diff", "relationship_quality", "--sector", "foster_homes",
+                       "--locale", "nl_BE")
+    assert code == 0, err
+    notes = [line for line in err.splitlines() if line.startswith("relscale: note:")]
+    assert len(notes) == 1, notes
+    assert "nl_BE" in notes[0]

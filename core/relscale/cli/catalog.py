@@ -10,9 +10,9 @@ from relscale.cli.common import (
     LocaleOption,
     PerspectiveOption,
     SectorOption,
+    adapt_noting,
     console,
     handle_errors,
-    note_err,
     use_locale,
 )
 from relscale.i18n import N_, _
@@ -68,7 +68,7 @@ def sectors(locale: LocaleOption = None) -> None:
 
 def instruments(locale: LocaleOption = None) -> None:
     """List the registered instruments with their dimensions and perspectives."""
-    from relscale.i18n import Translator, ctx_field
+    from relscale.i18n import CORE_LOCALE_DIR, Translator, ctx_field
     from relscale.registry import get_registry
 
     used = use_locale(locale)
@@ -82,8 +82,6 @@ def instruments(locale: LocaleOption = None) -> None:
     table.add_column(_("Items"), justify="right")
     table.add_column(_("Status"))
     for inst in reg.instruments.values():
-        from relscale.i18n import CORE_LOCALE_DIR
-
         loc_dir = inst.locale_dir or CORE_LOCALE_DIR
         title = tr.lookup(
             inst.title, context=ctx_field(inst.id, "title"), domain=inst.domain, locale_dir=loc_dir
@@ -134,16 +132,6 @@ def _emit_records(records: list[dict[str, Any]], fmt: str) -> bool:
     return True
 
 
-def _adapt(instrument: str, sector: str, perspective: str | None, locale: str | None) -> Any:
-    from relscale.adapt import adapt
-
-    used = use_locale(locale)
-    adapted = adapt(instrument, sector, perspective, used)  # type: ignore[arg-type]
-    for note in adapted.fallbacks:
-        note_err(note)
-    return adapted
-
-
 def show(
     instrument: Annotated[str, typer.Argument(help="Instrument id, e.g. relationship_quality.")],
     sector: SectorOption,
@@ -152,7 +140,7 @@ def show(
     fmt: FormatOption = "table",
 ) -> None:
     """Show an instrument as adapted to a sector: instructions, scale and items."""
-    adapted = _adapt(instrument, sector, perspective, locale)
+    adapted = adapt_noting(instrument, sector, perspective, use_locale(locale))
     records = [
         {
             "position": i.position,
@@ -216,9 +204,11 @@ def diff(
     """Show the education wording beside the sector's, with provenance and rationale."""
     from relscale.errors import RelscaleError
 
-    adapted = _adapt(instrument, sector, perspective, locale)
+    used = use_locale(locale)
+    noted: set[str] = set()
+    adapted = adapt_noting(instrument, sector, perspective, used, noted=noted)
     try:
-        source = _adapt(instrument, "education", adapted.perspective, locale)
+        source = adapt_noting(instrument, "education", adapted.perspective, used, noted=noted)
     except RelscaleError as exc:
         raise RelscaleError(
             _("no education wording to compare with ({error}); is the education plugin "

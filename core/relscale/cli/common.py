@@ -7,11 +7,14 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar, cast
 
 import typer
 
 from relscale.errors import RelscaleError
+
+if TYPE_CHECKING:
+    from relscale.models import AdaptedInstrument, Perspective
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,14 +50,14 @@ PerspectiveOption = Annotated[
 SectorOption = Annotated[str, typer.Option("--sector", "-s", help="Sector id, e.g. foster_homes.")]
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     """Print one error line to stderr and exit (no traceback)."""
     typer.echo(f"relscale: error: {message}", err=True)
     raise typer.Exit(code)
 
 
 def handle_errors(fn: F) -> F:
-    """Turn :class:`RelscaleError` (and a missing file) into one line and a non-zero exit."""
+    """Turn :class:`RelscaleError` (and Ctrl-C) into one line and a non-zero exit."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -88,7 +91,29 @@ def use_locale(locale: str | None) -> str:
 
 
 def note_err(message: str) -> None:
+    """Print one note (``relscale: note: ...``) to stderr."""
     typer.echo(f"relscale: note: {message}", err=True)
+
+
+def adapt_noting(
+    instrument: str,
+    sector: str,
+    perspective: str | None,
+    locale: str,
+    *,
+    noted: set[str] | None = None,
+) -> AdaptedInstrument:
+    """:func:`relscale.adapt` in a locale already resolved by :func:`use_locale`, with its
+    fallback notes on stderr; notes already in ``noted`` are not repeated (and are added)."""
+    from relscale.adapt import adapt
+
+    adapted = adapt(instrument, sector, cast("Perspective | None", perspective), locale)
+    noted = set() if noted is None else noted
+    for note in adapted.fallbacks:
+        if note not in noted:
+            note_err(note)
+            noted.add(note)
+    return adapted
 
 
 def console() -> Any:

@@ -11,6 +11,7 @@ from relscale.cli.common import (
     LocaleOption,
     PerspectiveOption,
     SectorOption,
+    adapt_noting,
     console,
     handle_errors,
     note_err,
@@ -57,14 +58,11 @@ def export(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Export an adapted instrument with any registered exporter."""
-    from relscale.adapt import adapt
     from relscale.registry import get_registry
 
     used = use_locale(locale)
     exporter = get_registry().exporter(fmt)
-    adapted = adapt(instrument, sector, perspective, used)  # type: ignore[arg-type]
-    for note in adapted.fallbacks:
-        note_err(note)
+    adapted = adapt_noting(instrument, sector, perspective, used)
     if output.suffix.lower() != exporter.suffix:
         note_err(
             _("{path}: the {name} format usually has the suffix {suffix}").format(
