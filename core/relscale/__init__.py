@@ -14,6 +14,7 @@ from relscale.content import (
 )
 from relscale.errors import ContentError, DataError, LocaleError, PluginError, RelscaleError
 from relscale.hookspecs import hookimpl
+from relscale.io import atomic_write
 from relscale.models import (
     PERSPECTIVES,
     AdaptedDimension,
@@ -68,6 +69,7 @@ __all__ = [
     "Sector",
     "__version__",
     "adapt",
+    "atomic_write",
     "get_registry",
     "hookimpl",
     "load_instrument",

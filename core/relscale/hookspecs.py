@@ -60,7 +60,9 @@ def register_exporters(register: Callable[[Any], None]) -> None:
     """Register exporters that turn an :class:`relscale.AdaptedInstrument` into a file.
 
     :param register: call ``register(exporter)`` with a :class:`relscale.Exporter`:
-        a unique ``name``, a file ``suffix`` and an ``export(adapted, path)`` function.
+        a unique ``name``, a file ``suffix``, a ``description`` and an
+        ``export(adapted, path, *, overwrite=False)`` function that refuses an existing
+        ``path`` unless ``overwrite`` (write through :func:`relscale.atomic_write`).
     :return: nothing.
     """
 
