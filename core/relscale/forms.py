@@ -50,7 +50,7 @@ from relscale.excel.sheet import (
     range_ref,
     ref,
 )
-from relscale.i18n import _
+from relscale.i18n import _, pgettext
 from relscale.models import AdaptedInstrument
 
 META_SHEET = "relscale_meta"
@@ -173,6 +173,47 @@ def anchors_text(adapted: AdaptedInstrument) -> str:
     )
 
 
+def form_texts(perspective: str) -> dict[str, str]:
+    """The form's UI strings that speak to the respondent, in the current locale.
+
+    A client-perspective form is filled in by a child, young person or client, a
+    professional form by a professional; languages that address the two differently
+    (Dutch *je* / *u*) translate these strings under the message context ``client form``.
+    The English is the same for both.
+    """
+    if perspective == "client":
+        return {
+            # TRANSLATORS: "client form": filled in by a child (from about 9), a young
+            # person or a client with an intellectual disability. Address them
+            # informally (Dutch je/jouw), in plain words.
+            "respondent_code": pgettext("client form", "Your name or code"),
+            "subject_code": pgettext(
+                "client form", "Name or code of the {role} this form is about"
+            ),
+            # TRANSLATORS: column heading above the items; the instructions call them sentences.
+            "statement": pgettext("client form", "Statement"),
+            "thanks": pgettext("client form", "Thank you for completing this form."),
+            "prompt_title": pgettext("client form", "Your answer"),
+            "prompt": pgettext(
+                "client form", "Type a whole number from {min} to {max} ({labels})."
+            ),
+            "error_title": pgettext("client form", "Not a valid answer"),
+            "error": pgettext(
+                "client form", "Type a whole number from {min} to {max}, or leave the cell empty."
+            ),
+        }
+    return {
+        "respondent_code": _("Your name or code"),
+        "subject_code": _("Name or code of the {role} this form is about"),
+        "statement": _("Statement"),
+        "thanks": _("Thank you for completing this form."),
+        "prompt_title": _("Your answer"),
+        "prompt": _("Type a whole number from {min} to {max} ({labels})."),
+        "error_title": _("Not a valid answer"),
+        "error": _("Type a whole number from {min} to {max}, or leave the cell empty."),
+    }
+
+
 def build_form(
     adapted: AdaptedInstrument,
     *,
@@ -189,6 +230,7 @@ def build_form(
     sheet.hidden_columns.add(COL_ID)
     full = WIDTHS[COL_POS] + WIDTHS[COL_TEXT] + WIDTHS[COL_ANSWER]
     scale = adapted.scale
+    texts = form_texts(adapted.perspective)
 
     def banner(row: int, text: str, style: str, size: float = FONT_SIZE, pad: float = 8) -> None:
         sheet.set(row, COL_POS, text, style=style)
@@ -212,10 +254,8 @@ def build_form(
     row += 1
 
     field_labels = {
-        "respondent_code": _("Your name or code"),
-        "subject_code": _("Name or code of the {role} this form is about").format(
-            role=adapted.subject
-        ),
+        "respondent_code": texts["respondent_code"],
+        "subject_code": texts["subject_code"].format(role=adapted.subject),
         "date": _("Date"),
     }
     fields: dict[str, str] = {}
@@ -242,7 +282,7 @@ def build_form(
     banner(row, anchors, "anchors", pad=10)
     row += 1
     sheet.set(row, COL_POS, "#", style="heading_c")
-    sheet.set(row, COL_TEXT, _("Statement"), style="heading")
+    sheet.set(row, COL_TEXT, texts["statement"], style="heading")
     sheet.set(row, COL_ANSWER, _("Answer ({min}–{max})").format(min=scale.min, max=scale.max),
               style="heading_c")
     sheet.set(row, COL_ID, "item", style="id")
@@ -263,7 +303,7 @@ def build_form(
         row += 1
     last_item_row = row - 1
     row += 1
-    sheet.set(row, COL_TEXT, _("Thank you for completing this form."), style="admin")
+    sheet.set(row, COL_TEXT, texts["thanks"], style="admin")
     last_row = row
 
     answer_range = range_ref(first_item_row, COL_ANSWER, last_item_row, COL_ANSWER)
@@ -273,14 +313,10 @@ def build_form(
             answer_range,
             scale.min,
             scale.max,
-            prompt_title=_("Your answer"),
-            prompt=_("Type a whole number from {min} to {max} ({labels}).").format(
-                min=scale.min, max=scale.max, labels=labels
-            ),
-            error_title=_("Not a valid answer"),
-            error=_("Type a whole number from {min} to {max}, or leave the cell empty.").format(
-                min=scale.min, max=scale.max
-            ),
+            prompt_title=texts["prompt_title"],
+            prompt=texts["prompt"].format(min=scale.min, max=scale.max, labels=labels),
+            error_title=texts["error_title"],
+            error=texts["error"].format(min=scale.min, max=scale.max),
         )
     )
     sheet.protection = SheetProtection(password=password)

@@ -297,6 +297,17 @@ def _(msgid: str) -> str:
     return _current.lookup(msgid)
 
 
+def pgettext(context: str, msgid: str) -> str:
+    """Translate a core UI string that has a message context into the current locale.
+
+    For a string whose translation depends on where it is shown, e.g. a form label that
+    addresses a child or client (Dutch *je*) rather than a professional (Dutch *u*). The
+    context must be a literal for extraction (babel keyword spec ``pgettext:1c,2``).
+    Without a translation in this context the English ``msgid`` is shown.
+    """
+    return _current.lookup(msgid, context=context)
+
+
 def N_(msgid: str) -> str:
     """Mark a string for extraction without translating it now."""
     return msgid

@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 CORE_PACKAGE_DIR = Path(__file__).parent
 REFERENCE_SECTOR = "education"
 UI_KEYWORDS = ("_", "N_")
+UI_KEYWORD_SPECS: dict[str, Any] = {"_": None, "N_": None, "pgettext": ((1, "c"), 2)}
+"""babel keyword specs: ``pgettext(context, msgid)`` takes its context from argument 1."""
 TRANSLATOR_TAG = "TRANSLATORS:"
 REVIEW_STATUSES = (N_("ok"), N_("revise"), N_("discuss"))
 """The reviewer's verdict per row (the dropdown of the review workbook)."""
@@ -155,7 +157,7 @@ def template(domain: Domain, registry: Registry | None = None) -> Catalog:
 
 
 def ui_template(source_dirs: Iterable[Path] | None = None) -> Catalog:
-    """UI strings marked with ``_()`` / ``N_()`` in core's Python sources.
+    """UI strings marked with ``_()`` / ``N_()`` / ``pgettext()`` in core's Python sources.
 
     Comments starting ``# TRANSLATORS:`` just above a string become extracted comments.
     """
@@ -167,7 +169,7 @@ def ui_template(source_dirs: Iterable[Path] | None = None) -> Catalog:
         results = extract_from_dir(
             root,
             method_map=[("**.py", "python")],
-            keywords={k: None for k in UI_KEYWORDS},
+            keywords=UI_KEYWORD_SPECS,
             comment_tags=(TRANSLATOR_TAG,),
             strip_comment_tags=True,
         )
