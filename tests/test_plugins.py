@@ -242,7 +242,7 @@ def test_hook_argument_misnamed_is_one_line(monkeypatch: pytest.MonkeyPatch) -> 
 def test_plugin_import_error_names_the_plugin(monkeypatch: pytest.MonkeyPatch) -> None:
     _entry_points(monkeypatch, broken="relscale_no_such_plugin_module")
     with pytest.raises(PluginError, match="plugin 'broken' could not be loaded: "
-                                         "ModuleNotFoundError: .*RELSCALE_PLUGINS"):
+                                         r"ModuleNotFoundError: .*RELSCALE_PLUGINS"):
         make_plugin_manager()
 
 
