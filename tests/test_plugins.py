@@ -276,3 +276,63 @@ def test_unknown_sector_names_plugins_left_out(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(RelscaleError) as info:
         reg.sector("nope")
     assert "RELSCALE_PLUGINS" not in str(info.value)
+
+
+def _norm_table(sector: str, perspective: str) -> dict[str, Any]:
+    return {
+        "instrument": "mini", "sector": sector, "perspective": perspective,
+        "population": {"n": 200, "year": 2026, "source": "test", "status": "local"},
+        "banding": "one", "bands": [{"label": "all", "lower": 0, "upper": 100}],
+        "dimensions": [{"dimension": "warmth", "mean": 3, "sd": 1, "n": 200,
+                        "percentiles": [{"raw": 1, "percentile": 0}]}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("sector", "perspective", "problem"),
+    [
+        ("test_sectr", "professional", "unknown sector 'test_sectr'"),
+        ("test_sector", "client", "the instrument has no 'client' perspective"),
+    ],
+)
+def test_norm_table_must_fit_a_registered_sector(
+    sector: str, perspective: str, problem: str
+) -> None:
+    """A table for a sector that is not there (a typo) was accepted and never used."""
+    table = _norm_table(sector, perspective)
+
+    class Norms(MiniPlugin):
+        @hookimpl
+        def register_norms(self, register: Callable[[Any], None]) -> None:
+            register(table)
+
+    with pytest.raises(PluginError, match=problem):
+        _registry_with(Norms())
+
+
+def test_norm_table_for_a_declined_perspective_is_an_error() -> None:
+    two = instrument_dict(perspectives=["professional", "client"], items=[
+        *instrument_dict()["items"],
+        {"id": "c1", "perspective": "client", "dimension": "warmth", "keying": "+",
+         "intent": "Client warmth."},
+    ])
+    sector = mini_sector_dict()
+    sector["offerings"].append({"instrument": "mini", "perspective": "client",
+                                "declined": "Not for this sector, for good reasons."})
+    table = _norm_table("test_sector", "client")
+
+    class Declined:
+        @hookimpl
+        def register_instruments(self, register: Callable[[Any], None]) -> None:
+            register(two)
+
+        @hookimpl
+        def register_sectors(self, register: Callable[[Any], None]) -> None:
+            register(sector)
+
+        @hookimpl
+        def register_norms(self, register: Callable[[Any], None]) -> None:
+            register(table)
+
+    with pytest.raises(PluginError, match="does not offer this instrument perspective"):
+        _registry_with(Declined())

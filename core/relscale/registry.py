@@ -290,6 +290,19 @@ def _check_norms(reg: Registry, table: NormTable, plugin: str) -> None:
                 where=where, perspective=table.perspective
             )
         )
+    # A table no sector can use would be ignored without a word (a typo in `sector`).
+    sector = reg.sectors.get(table.sector)
+    if sector is None:
+        raise PluginError(
+            _("{where}: unknown sector {sector!r}").format(where=where, sector=table.sector)
+        )
+    offering = sector.offering(table.instrument, table.perspective)
+    if offering is None or offering.declined:
+        raise PluginError(
+            _("{where}: the sector does not offer this instrument perspective").format(
+                where=where
+            )
+        )
     dims = {d.id for d in instrument.dimensions}
     for d in table.dimensions:
         if d.dimension not in dims:
