@@ -144,9 +144,11 @@ class Instrument(Model):
         return self
 
     def slots(self, perspective: Perspective) -> tuple[ItemSlot, ...]:
+        """The item slots of one perspective, in instrument order."""
         return tuple(i for i in self.items if i.perspective == perspective)
 
     def dimension(self, dimension_id: str) -> Dimension:
+        """The dimension with this id (:class:`KeyError` if there is none)."""
         for d in self.dimensions:
             if d.id == dimension_id:
                 return d
@@ -250,12 +252,15 @@ class Sector(Model):
         return self
 
     def offering(self, instrument: str, perspective: Perspective) -> Offering | None:
+        """What the sector says about one instrument perspective (offered or declined);
+        None if it says nothing."""
         for o in self.offerings:
             if o.key == (instrument, perspective):
                 return o
         return None
 
     def role(self, kind: Perspective) -> Role:
+        """The professional's or the client's role."""
         return self.professional if kind == "professional" else self.client
 
 

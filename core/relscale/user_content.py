@@ -23,6 +23,7 @@ ENV_CONTENT = "RELSCALE_CONTENT"
 
 
 def content_files() -> list[Path]:
+    """The content files named in ``RELSCALE_CONTENT`` (``--content`` adds to it)."""
     value = os.environ.get(ENV_CONTENT, "")
     return [Path(p) for p in value.split(os.pathsep) if p.strip()]
 
