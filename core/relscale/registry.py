@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from relscale.errors import PluginError, RelscaleError, pydantic_summary
 from relscale.i18n import N_, _
-from relscale.models import Instrument, NormTable, Perspective, Sector
+from relscale.models import Instrument, NormTable, Offering, Perspective, Sector
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -213,26 +213,34 @@ def _validate(model: type[M], obj: Any, plugin: str, kind: str) -> M:
         ) from None
 
 
-def _check_offering(reg: Registry, sector: Sector, offering: Any, plugin: str) -> None:
+def _instrument_with(
+    reg: Registry, instrument_id: str, perspective: str, where: str
+) -> Instrument:
+    """The registered instrument, which must have ``perspective``; errors start ``where``."""
+    instrument = reg.instruments.get(instrument_id)
+    if instrument is None:
+        raise PluginError(
+            _("{where}: unknown instrument {instrument!r}").format(
+                where=where, instrument=instrument_id
+            )
+        )
+    if perspective not in instrument.perspectives:
+        raise PluginError(
+            _("{where}: the instrument has no {perspective!r} perspective").format(
+                where=where, perspective=perspective
+            )
+        )
+    return instrument
+
+
+def _check_offering(reg: Registry, sector: Sector, offering: Offering, plugin: str) -> None:
     where = _("plugin {plugin!r}: sector {sector!r}: {instrument}/{perspective}").format(
         plugin=plugin,
         sector=sector.id,
         instrument=offering.instrument,
         perspective=offering.perspective,
     )
-    instrument = reg.instruments.get(offering.instrument)
-    if instrument is None:
-        raise PluginError(
-            _("{where}: unknown instrument {instrument!r}").format(
-                where=where, instrument=offering.instrument
-            )
-        )
-    if offering.perspective not in instrument.perspectives:
-        raise PluginError(
-            _("{where}: the instrument has no {perspective!r} perspective").format(
-                where=where, perspective=offering.perspective
-            )
-        )
+    instrument = _instrument_with(reg, offering.instrument, offering.perspective, where)
     if offering.declined:
         return
     slots = {s.id: s for s in instrument.slots(offering.perspective)}
@@ -277,19 +285,7 @@ def _check_norms(reg: Registry, table: NormTable, plugin: str) -> None:
         perspective=table.perspective,
         group=table.group_label,
     )
-    instrument = reg.instruments.get(table.instrument)
-    if instrument is None:
-        raise PluginError(
-            _("{where}: unknown instrument {instrument!r}").format(
-                where=where, instrument=table.instrument
-            )
-        )
-    if table.perspective not in instrument.perspectives:
-        raise PluginError(
-            _("{where}: the instrument has no {perspective!r} perspective").format(
-                where=where, perspective=table.perspective
-            )
-        )
+    instrument = _instrument_with(reg, table.instrument, table.perspective, where)
     # A table no sector can use would be ignored without a word (a typo in `sector`).
     sector = reg.sectors.get(table.sector)
     if sector is None:
