@@ -133,3 +133,17 @@ def test_diff_notes_a_locale_fallback_once() -> None:
     notes = [line for line in err.splitlines() if line.startswith("relscale: note:")]
     assert len(notes) == 1, notes
     assert "nl_BE" in notes[0]
+
+
+def test_declined_reason_is_in_the_chosen_language() -> None:
+    from relscale.adapt import declined_reason
+
+    sector = get_registry().sector("disability_care")
+    offering = sector.offering("working_alliance", "client")
+    assert offering is not None and offering.declined
+    dutch = declined_reason(sector, offering, "nl")
+    assert dutch != offering.declined  # the catalog has it
+    code, _, err = run("--locale", "nl", "show", "working_alliance", "--sector",
+                       "disability_care", "--perspective", "client")
+    assert code == 1
+    assert dutch in err and offering.declined not in err

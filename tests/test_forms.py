@@ -328,7 +328,7 @@ def test_forms_batch_skips_declined_and_reports_failures(tmp_path: Path) -> None
     names = sorted(p.name for p in out.iterdir())
     assert len(names) == len(offered()) * len(FORM_LOCALES)
     assert "relationship_quality_education_professional_en.xlsx" in names
-    assert "declines working_alliance (client)" in result.output
+    assert "declines working_alliance (client), skipped" in result.output
     # an existing file without --force: that form fails, the others are written
     (out / "relationship_quality_education_professional_en.xlsx").write_bytes(b"mine")
     other = out / "working_alliance_education_client_en.xlsx"

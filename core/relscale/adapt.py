@@ -22,9 +22,11 @@ from relscale.models import (
     AdaptedInstrument,
     AdaptedItem,
     NormTable,
+    Offering,
     Perspective,
     ResponseScale,
     ScalePoint,
+    Sector,
 )
 
 if TYPE_CHECKING:
@@ -47,6 +49,17 @@ def default_perspective(registry: Registry, instrument_id: str) -> Perspective:
           "with --perspective").format(
             instrument=instrument_id, perspectives=", ".join(instrument.perspectives)
         )
+    )
+
+
+def declined_reason(sector: Sector, offering: Offering, locale: str) -> str:
+    """The sector's reason for declining an offering, in ``locale`` (English fallback)."""
+    owner = f"{offering.instrument}.{offering.perspective}"
+    return Translator(locale).lookup(
+        offering.declined or "",
+        context=ctx_field(owner, "declined"),
+        domain=sector.domain,
+        locale_dir=sector.locale_dir,
     )
 
 
@@ -93,6 +106,8 @@ def adapt(
             _("sector {sector!r} does not offer {instrument!r} from the {perspective} "
               "perspective").format(sector=sector, instrument=instrument, perspective=perspective)
         )
+    used_locale, notes = resolve_locale(locale)
+    tr = Translator(used_locale)
     if offering.declined:
         raise RelscaleError(
             _("sector {sector!r} declines {instrument!r} from the {perspective} perspective: "
@@ -100,12 +115,9 @@ def adapt(
                 sector=sector,
                 instrument=instrument,
                 perspective=perspective,
-                reason=offering.declined,
+                reason=declined_reason(sec, offering, used_locale),
             )
         )
-
-    used_locale, notes = resolve_locale(locale)
-    tr = Translator(used_locale)
 
     instrument_locale_dir = inst.locale_dir or CORE_LOCALE_DIR
 

@@ -81,6 +81,8 @@ def _combinations(
     sectors: list[str], instruments: list[str], perspectives: list[str], all_: bool
 ) -> tuple[list[tuple[str, str, str]], list[str]]:
     """(sector, instrument, perspective) to export, and notes on declined ones skipped."""
+    from relscale.adapt import declined_reason
+    from relscale.i18n import current_locale
     from relscale.registry import get_registry
 
     reg = get_registry()
@@ -117,9 +119,12 @@ def _combinations(
                     )
                 elif offering.declined:
                     skipped.append(
-                        _("{sector}: declines {instrument} ({perspective}): {reason}; "
-                          "skipped").format(
-                            sector=s, instrument=i, perspective=p, reason=offering.declined
+                        _("{sector}: declines {instrument} ({perspective}), skipped: "
+                          "{reason}").format(
+                            sector=s,
+                            instrument=i,
+                            perspective=p,
+                            reason=declined_reason(sec, offering, current_locale()),
                         )
                     )
                 else:
