@@ -51,3 +51,16 @@ def test_codebook_md_and_xlsx(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "already exists" in result.output
     result = runner.invoke(app, [*base, "-o", str(tmp_path / "cb.txt")])
     assert result.exit_code == 1 and "unknown codebook format" in result.output
+
+
+def test_codebook_to_stdout_equals_the_file(tmp_path: Path) -> None:
+    runner = CliRunner()
+    args = ["codebook", "working_alliance", "--sector", "youth_care", "-p", "client"]
+    printed = runner.invoke(app, [*args, "--format", "md"])
+    assert printed.exit_code == 0, printed.stderr
+    out = tmp_path / "cb.md"
+    written = runner.invoke(app, [*args, "-o", str(out)])
+    assert written.exit_code == 0, written.stderr
+    assert printed.stdout == out.read_text(encoding="utf-8")
+    refused = runner.invoke(app, [*args, "--format", "xlsx"])
+    assert refused.exit_code == 1 and "needs a file" in refused.stderr

@@ -200,6 +200,20 @@ def add_codebook_sheet(sheet: object, entries: list[Entry], adapted: AdaptedInst
     sheet.freeze = "B5"
 
 
+def codebook_text(entries: list[Entry], adapted: AdaptedInstrument, fmt: str) -> str:
+    """The codebook as CSV or Markdown text."""
+    if fmt == "md":
+        return _markdown(entries, adapted)
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(FIELDS)
+    writer.writerows(e.as_row() for e in entries)
+    return buffer.getvalue()
+
+
 def write_codebook(
     entries: list[Entry],
     adapted: AdaptedInstrument,
@@ -208,18 +222,12 @@ def write_codebook(
     *,
     overwrite: bool = False,
 ) -> None:
-    import csv
-
+    """Write the codebook as ``csv``, ``md`` or ``xlsx`` (atomically)."""
     from relscale.io import atomic_write
 
     with atomic_write(path, overwrite=overwrite) as tmp:
-        if fmt == "csv":
-            with tmp.open("w", encoding="utf-8", newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(FIELDS)
-                writer.writerows(e.as_row() for e in entries)
-        elif fmt == "md":
-            tmp.write_text(_markdown(entries, adapted), encoding="utf-8")
+        if fmt in ("csv", "md"):
+            tmp.write_text(codebook_text(entries, adapted, fmt), encoding="utf-8")
         else:
             from relscale.excel.render import render
 

@@ -221,7 +221,10 @@ def score(
 def codebook(
     instrument: Annotated[str, typer.Argument(help="Instrument id, e.g. relationship_quality.")],
     sector: SectorOption,
-    output: OutputOption,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Output file; without it csv/md go to stdout."),
+    ] = None,
     perspective: PerspectiveOption = None,
     locale: LocaleOption = None,
     fmt: Annotated[
@@ -234,16 +237,21 @@ def codebook(
     force: ForceOption = False,
 ) -> None:
     """Write a codebook: every variable of the data and of the scored output."""
-    from relscale.codebook import build_codebook, write_codebook
+    from relscale.codebook import build_codebook, codebook_text, write_codebook
 
     used = use_locale(locale)
-    kind = (fmt or output.suffix.lstrip(".")).lower()
+    kind = (fmt or (output.suffix.lstrip(".") if output else "csv")).lower()
     if kind not in ("csv", "xlsx", "md"):
         raise RelscaleError(
             _("unknown codebook format {fmt!r} (csv, xlsx or md)").format(fmt=kind)
         )
+    if output is None and kind == "xlsx":
+        raise RelscaleError(_("an xlsx codebook needs a file: give -o FILE.xlsx"))
     adapted = _adapt(instrument, sector, perspective, used, norms)
     entries = build_codebook(adapted, used)
+    if output is None:
+        typer.echo(codebook_text(entries, adapted, kind), nl=False)
+        return
     write_codebook(entries, adapted, output, kind, overwrite=force)
     typer.echo(_("{path} written").format(path=output), err=True)
 
