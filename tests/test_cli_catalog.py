@@ -147,3 +147,19 @@ def test_declined_reason_is_in_the_chosen_language() -> None:
                        "disability_care", "--perspective", "client")
     assert code == 1
     assert dutch in err and offering.declined not in err
+
+
+def test_slots_lists_every_slot_with_its_intent() -> None:
+    import json
+
+    code, out, err = run("slots", "working_alliance", "--format", "json")
+    assert code == 0, err
+    records = json.loads(out)
+    inst = get_registry().instrument("working_alliance")
+    assert [(r["item"], r["dimension"], r["keying"], r["intent"]) for r in records] == [
+        (s.id, s.dimension, s.keying, s.intent) for s in inst.items
+    ]
+    code, out, err = run("slots", "working_alliance", "-p", "client", "--format", "json")
+    assert {r["perspective"] for r in json.loads(out)} == {"client"}
+    code, _, err = run("slots", "working_alliance", "-p", "nope")
+    assert code == 1 and "has no 'nope' perspective" in err

@@ -15,12 +15,14 @@ from relscale.cli.common import (
     handle_errors,
     use_locale,
 )
+from relscale.errors import RelscaleError
 from relscale.i18n import N_, _
 
 
 def register(app: typer.Typer) -> None:
     app.command("sectors")(handle_errors(sectors))
     app.command("instruments")(handle_errors(instruments))
+    app.command("slots")(handle_errors(slots))
     app.command("show")(handle_errors(show))
     app.command("diff")(handle_errors(diff))
 
@@ -130,6 +132,60 @@ def _emit_records(records: list[dict[str, Any]], fmt: str) -> bool:
             _("unknown format {fmt!r} (choose table, csv or json)").format(fmt=fmt)
         )
     return True
+
+
+def slots(
+    instrument: Annotated[str, typer.Argument(help="Instrument id, e.g. relationship_quality.")],
+    perspective: PerspectiveOption = None,
+    locale: LocaleOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """List an instrument's item slots (id, dimension, keying, intent): what a sector words."""
+    from relscale.i18n import CORE_LOCALE_DIR, Translator, ctx_field
+    from relscale.registry import get_registry
+
+    used = use_locale(locale)
+    inst = get_registry().instrument(instrument)
+    perspectives = [perspective] if perspective else list(inst.perspectives)
+    for p in perspectives:
+        if p not in inst.perspectives:
+            raise RelscaleError(
+                _("instrument {instrument!r} has no {perspective!r} perspective "
+                  "(it has: {perspectives})").format(
+                    instrument=instrument, perspective=p,
+                    perspectives=", ".join(inst.perspectives),
+                )
+            )
+    tr = Translator(used)
+
+    def t(owner: str, name: str, source: str) -> str:
+        return tr.lookup(source, context=ctx_field(owner, name), domain=inst.domain,
+                         locale_dir=inst.locale_dir or CORE_LOCALE_DIR)
+
+    labels = {d.id: t(f"{inst.id}.{d.id}", "label", d.label) for d in inst.dimensions}
+    records = [
+        {
+            "perspective": slot.perspective,
+            "item": slot.id,
+            "dimension": slot.dimension,
+            "keying": slot.keying,
+            "intent": t(slot.id, "intent", slot.intent),
+        }
+        for slot in inst.items
+        if slot.perspective in perspectives
+    ]
+    if _emit_records(records, fmt):
+        return
+    table = _table(t(inst.id, "title", inst.title))
+    table.add_column(_("Perspective"), no_wrap=True)
+    table.add_column(_("Item"), no_wrap=True)
+    table.add_column(_("Dimension"))
+    table.add_column(_("Keying"), justify="center")
+    table.add_column(_("Intent"))
+    for r in records:
+        table.add_row(r["perspective"], r["item"], labels[r["dimension"]], r["keying"],
+                      r["intent"])
+    console().print(table)
 
 
 def show(
