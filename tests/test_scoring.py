@@ -184,3 +184,22 @@ def test_read_csv_many_rows_in_chunks(tmp_path: Path, monkeypatch: pytest.Monkey
     lines = [HEADER] + [f"r{i}," + ",".join(map(str, row)) for i, row in enumerate(values)]
     table = read_csv(_csv(tmp_path, "\n".join(lines) + "\n"), mini())
     np.testing.assert_array_equal(table.values, values)
+
+
+def test_scoring_never_imports_openpyxl() -> None:
+    """The engine stays a numpy function: scoring a CSV must not pull in the Excel writer."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, numpy as np\n"
+        "from relscale import adapt\n"
+        "from relscale.scoring import add_norms, score_responses\n"
+        "a = adapt('relationship_quality', 'foster_homes')\n"
+        "s = score_responses(a, np.full((3, len(a.items)), 3.0))\n"
+        "add_norms(s, a.norms)\n"
+        "print(sorted(m for m in ('openpyxl', 'relscale.excel.render') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.strip() == "[]"
