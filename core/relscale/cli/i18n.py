@@ -2,7 +2,8 @@
 
 In this group ``--locale`` names the catalog locale to work on (``status --locale de``);
 the language of the command's own output follows the global ``relscale --locale`` or
-``$RELSCALE_LOCALE``.
+``$RELSCALE_LOCALE``. Its parameters are therefore named ``catalog_locale``, not
+``locale`` (see :data:`relscale.cli.help_i18n.UI_LOCALE_PARAM`).
 """
 
 from __future__ import annotations
@@ -145,7 +146,7 @@ def init(
 
 
 def update(
-    locale: TargetLocales = None,
+    catalog_locale: TargetLocales = None,
     domain: DomainOption = None,
     into: DirOption = None,
 ) -> None:
@@ -157,7 +158,7 @@ def update(
     from relscale import i18n_tools
 
     use_locale(None)
-    results = i18n_tools.update_locales(names=domain or (), locales=locale or (), root=into)
+    results = i18n_tools.update_locales(names=domain or (), locales=catalog_locale or (), root=into)
     if not results:
         note_err(_("no catalogs to update"))
     for r in results:
@@ -167,7 +168,7 @@ def update(
 
 
 def check(
-    locale: TargetLocales = None,
+    catalog_locale: TargetLocales = None,
     domain: DomainOption = None,
     into: DirOption = None,
     strict: Annotated[
@@ -182,7 +183,7 @@ def check(
     from relscale import i18n_tools
 
     use_locale(None)
-    problems = i18n_tools.check(names=domain or (), locales=locale or (), root=into)
+    problems = i18n_tools.check(names=domain or (), locales=catalog_locale or (), root=into)
     for p in problems:
         typer.echo(str(p), err=True)
     errors = sum(1 for p in problems if p.severity == "error")
@@ -194,7 +195,7 @@ def check(
 
 
 def status(
-    locale: TargetLocales = None,
+    catalog_locale: TargetLocales = None,
     domain: DomainOption = None,
     into: DirOption = None,
     check_complete: Annotated[
@@ -206,7 +207,7 @@ def status(
     from relscale import i18n_tools
 
     use_locale(None)
-    rows = i18n_tools.status(names=domain or (), locales=locale or (), root=into)
+    rows = i18n_tools.status(names=domain or (), locales=catalog_locale or (), root=into)
     table = _table()
     for title, justify in (
         (_("Package"), "left"), (_("Domain"), "left"), (_("Locale"), "left"),
@@ -233,7 +234,7 @@ def status(
 
 def draft(
     sector: SectorOption,
-    locale: Annotated[
+    catalog_locale: Annotated[
         str, typer.Option("--locale", "-l", help="Locale of the draft, e.g. nl.")
     ],
     output: Annotated[
@@ -252,7 +253,7 @@ def draft(
     from relscale.registry import get_registry
 
     use_locale(None)
-    result = i18n_tools.draft(sector, locale)
+    result = i18n_tools.draft(sector, catalog_locale)
     target = output or i18n_tools.default_draft_path(get_registry().sector(sector),
                                                      result.catalog.locale_identifier)
     i18n_tools.write_catalog(result.catalog, target, overwrite=force)
@@ -261,12 +262,12 @@ def draft(
                                               kept=result.kept, empty=result.empty))
     if result.bracketed:
         note_err(_("no {locale} role terms for {sector} yet: left in brackets: {terms}").format(
-            locale=locale, sector=sector, terms=", ".join(result.bracketed)))
+            locale=catalog_locale, sector=sector, terms=", ".join(result.bracketed)))
 
 
 def review(
     sector: SectorOption,
-    locale: Annotated[
+    catalog_locale: Annotated[
         str, typer.Option("--locale", "-l", help="Locale under review, e.g. nl.")
     ],
     output: Annotated[
@@ -290,7 +291,7 @@ def review(
         raise RelscaleError(
             _("{path}: the review workbook must be an .xlsx file").format(path=output)
         )
-    target = i18n_tools.target_locale(locale)
+    target = i18n_tools.target_locale(catalog_locale)
     rows = i18n_tools.review_rows(sector, target, catalog_path=catalog)
     sec = get_registry().sector(sector)
     label = Translator(used).lookup(sec.label, context=ctx_field("sector", "label"),

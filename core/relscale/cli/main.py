@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -96,10 +97,25 @@ def load_plugin_commands() -> None:
     get_plugin_manager().hook.register_commands(cli=app)
 
 
+def cli_command() -> Any:
+    """The click command tree of ``relscale`` with the plugins' commands, in English."""
+    load_plugin_commands()
+    return typer.main.get_command(app)
+
+
 def main() -> None:
     try:
         load_plugin_commands()
     except RelscaleError as exc:  # a plugin that cannot load: one line, as for commands
         typer.echo(f"relscale: error: {exc}", err=True)
         raise SystemExit(exc.exit_code) from None
-    app()
+    from relscale.cli.help_i18n import command_for
+
+    command = command_for(app, sys.argv[1:], os.environ.get(ENV_LOCALE))
+    if command is None:
+        app()
+    else:
+        # What app() does: typer runs the same click command in standalone mode. Its
+        # only extra, a traceback hook, defers to Python's own with pretty exceptions
+        # off, as here.
+        command()
