@@ -148,7 +148,9 @@ def new_catalog(domain: str, locale: str | None = None) -> Catalog:
 def template(domain: Domain, registry: Registry | None = None) -> Catalog:
     """The template (POT) of one domain, built from the current sources."""
     if domain.kind == "ui":
-        return ui_template()
+        catalog = ui_template()
+        add_help_messages(catalog)
+        return catalog
     reg = _registry(registry)
     if domain.kind == "instruments":
         return instruments_template(domain.name, [reg.instrument(i) for i in domain.instruments])
@@ -196,6 +198,83 @@ def ui_template(source_dirs: Iterable[Path] | None = None) -> Catalog:
                 elif (name, lineno) not in found.locations:
                     found.locations.append((name, lineno))
     return catalog
+
+
+def add_help_messages(catalog: Catalog, command: Any = None) -> int:
+    """Add every ``--help`` text of the CLI to ``catalog`` under the context ``help``.
+
+    ``command`` is the click command tree (default: ``relscale`` with the commands of the
+    loaded plugins), walked by :func:`relscale.cli.help_i18n.help_texts`, the same walk
+    that translates the help at run time. Returns the number of messages added.
+    """
+    from relscale.cli.help_i18n import HELP_CONTEXT, help_texts
+
+    if command is None:
+        from relscale.cli.main import cli_command
+
+        command = cli_command()
+    finder = _HelpSource()
+    uses: dict[str, tuple[Any, list[str]]] = {}
+    added = 0
+    for entry in help_texts(command):
+        where = finder.locate(entry.text, entry.source)
+        found = catalog.get(entry.text, HELP_CONTEXT)
+        if found is None:
+            found = catalog.add(entry.text, context=HELP_CONTEXT)
+            added += 1
+        if where is not None and where not in found.locations:
+            found.locations.append(where)
+        uses.setdefault(entry.text, (found, []))[1].append(entry.where)
+    for message, wheres in uses.values():
+        more = len(wheres) - 1
+        message.auto_comments = [
+            f"--help of `{wheres[0]}`" + (f" (and {more} more)" if more else "")
+        ]
+    return added
+
+
+class _HelpSource:
+    """Finds the source line of a help text near the function it belongs to."""
+
+    def __init__(self) -> None:
+        self._lines: dict[Path, list[str]] = {}
+
+    def _read(self, path: Path) -> list[str]:
+        if path not in self._lines:
+            try:
+                self._lines[path] = path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self._lines[path] = []
+        return self._lines[path]
+
+    def locate(self, text: str, source: Any) -> tuple[str, int] | None:
+        """``(file, line)``: the text's first words in a string literal of the function's
+        file or a file beside it (shared options); None if not there (click's own)."""
+        import inspect
+        import sys
+
+        if source is None:
+            return None
+        fn = inspect.unwrap(source)
+        try:
+            file = Path(inspect.getsourcefile(fn) or "")
+        except TypeError:
+            return None
+        top = sys.modules.get((fn.__module__ or "").split(".")[0])
+        base = Path(top.__file__).parent.parent if top and top.__file__ else file.parent
+
+        def name(path: Path) -> str:
+            try:
+                return path.relative_to(base).as_posix()
+            except ValueError:
+                return path.name
+
+        probe = text.splitlines()[0][:24]
+        for path in [file, *sorted(p for p in file.parent.glob("*.py") if p != file)]:
+            for lineno, line in enumerate(self._read(path), 1):
+                if f'"{probe}' in line or f"'{probe}" in line:
+                    return name(path), lineno
+        return None
 
 
 def _calls_in_fstrings(path: Path) -> Iterator[tuple[str, int]]:
@@ -485,13 +564,18 @@ class MergeResult:
     """Obsolete entries whose exact source came back, restored as they were."""
 
 
-def merge(catalog: Catalog, tmpl: Catalog) -> MergeResult:
+def merge(catalog: Catalog, tmpl: Catalog, *, contexts_name_objects: bool = True) -> MergeResult:
     """Merge a template into a catalog, in place.
 
     A source string that changed under the same message context keeps its old
     translation, marked fuzzy, with the old source as ``#| msgid``. Without a context
     (UI strings) a close match (difflib) does the same. Entries gone from the template
     are kept as obsolete (``#~``).
+
+    ``contexts_name_objects``: a context names one object (an item, a field), as in the
+    content domains. In the UI domain a context names a kind of text (``help``,
+    ``client form``) shared by many strings: pass False there, and a changed string is
+    matched by similarity within its context, as without one.
     """
     before = {(m.context, _msgid(m)) for m in catalog if m.id}
     # keep the file's POT-Creation-Date: an update that changes nothing changes no byte
@@ -503,7 +587,7 @@ def merge(catalog: Catalog, tmpl: Catalog) -> MergeResult:
         key = (message.context, _msgid(message))
         if key in before:
             continue
-        old_key = _previous_translation(catalog, message)
+        old_key = _previous_translation(catalog, message, contexts_name_objects)
         if old_key is None:
             result.added += 1
             continue
@@ -520,7 +604,8 @@ def merge(catalog: Catalog, tmpl: Catalog) -> MergeResult:
     return result
 
 
-def _previous_translation(catalog: Catalog, message: Any) -> Any:
+def _previous_translation(catalog: Catalog, message: Any,
+                          contexts_name_objects: bool = True) -> Any:
     """Key of the obsolete entry whose translation a new entry should inherit, if any."""
     # babel keys a message by its id, or (id, context) when it has a context
     key = (_msgid(message), message.context) if message.context is not None else _msgid(message)
@@ -534,7 +619,7 @@ def _previous_translation(catalog: Catalog, message: Any) -> Any:
     if not candidates:
         return None
     ids = {_msgid(old): key for key, old in candidates.items()}
-    cutoff = 0.0 if message.context is not None else 0.6
+    cutoff = 0.0 if message.context is not None and contexts_name_objects else 0.6
     best = difflib.get_close_matches(_msgid(message), list(ids), n=1, cutoff=cutoff)
     return ids[best[0]] if best else None
 
@@ -560,7 +645,7 @@ def update_locales(registry: Registry | None = None, *, names: Iterable[str] = (
         for lang in langs:
             path = domain.po_path(lang, root)
             catalog = read_catalog(path, lang)
-            outcome = merge(catalog, tmpl)
+            outcome = merge(catalog, tmpl, contexts_name_objects=domain.kind != "ui")
             if _po_bytes(catalog) != path.read_bytes():
                 write_catalog(catalog, path, overwrite=True)
             results.append(UpdateResult(domain, path, outcome))
