@@ -257,9 +257,12 @@ class _HelpSource:
             return None
         fn = inspect.unwrap(source)
         try:
-            file = Path(inspect.getsourcefile(fn) or "")
+            found = inspect.getsourcefile(fn)
         except TypeError:
             return None
+        if not found:
+            return None
+        file = Path(found)
         top = sys.modules.get((fn.__module__ or "").split(".")[0])
         base = Path(top.__file__).parent.parent if top and top.__file__ else file.parent
 

@@ -9,7 +9,7 @@ serves both sides, so they cannot drift:
 - run time: :func:`command_for` finds the locale asked for on the command line (or in
   ``$RELSCALE_LOCALE``) and, when it is not English, replaces each text by its
   translation in the ``relscale`` domain under the message context ``help``;
-- extraction: :func:`relscale.i18n_tools.help_messages` puts each text into the
+- extraction: :func:`relscale.i18n_tools.add_help_messages` puts each text into the
   ``relscale`` template under that context.
 
 Click's own words (``Usage:``, ``Options``, ``[default: ...]``) stay English: see
@@ -226,18 +226,24 @@ def command_for(app: Any, args: Sequence[str], env_value: str | None) -> Any | N
     import typer
 
     command = typer.main.get_command(app)
+    try:
+        _translate_for(command, args, env_value)
+    except (AttributeError, TypeError):  # pragma: no cover - a click unlike typer 0.29's
+        return typer.main.get_command(app)  # English help rather than a failing command
+    return command
+
+
+def _translate_for(command: Any, args: Sequence[str], env_value: str | None) -> None:
     value = requested_locale(command, args, env_value)
     if value is None or _is_english(value):
-        return command
+        return
     from relscale.errors import RelscaleError
     from relscale.i18n import SOURCE_LOCALE, Translator, resolve_locale
 
     try:
         locale, _notes = resolve_locale(value)
     except RelscaleError:
-        return command
-    if locale == SOURCE_LOCALE:
-        return command
-    translator = Translator(locale)
-    translate_help(command, lambda text: translator.lookup(text, context=HELP_CONTEXT))
-    return command
+        return
+    if locale != SOURCE_LOCALE:
+        translator = Translator(locale)
+        translate_help(command, lambda text: translator.lookup(text, context=HELP_CONTEXT))
