@@ -25,7 +25,12 @@ ENV_CONTENT = "RELSCALE_CONTENT"
 def content_files() -> list[Path]:
     """The content files named in ``RELSCALE_CONTENT`` (``--content`` adds to it)."""
     value = os.environ.get(ENV_CONTENT, "")
-    return [Path(p) for p in value.split(os.pathsep) if p.strip()]
+    # The same file named twice (by the variable and by --content) loads once.
+    unique: dict[Path, Path] = {}
+    for p in value.split(os.pathsep):
+        if p.strip():
+            unique.setdefault(Path(p).resolve(), Path(p))
+    return list(unique.values())
 
 
 def _kind(path: Path) -> str:

@@ -243,7 +243,7 @@ def build(
     report.add_column("N", justify="right")
     for d in adapted.dimensions:
         report.add_column(f"n {d.id}", justify="right")
-    report.add_column(_("File"))
+    report.add_column(_("File"), overflow="fold")  # a path is worth more than the table width
     for g, path in zip(groups, paths, strict=True):
         table = g.table
         assert table is not None
