@@ -187,3 +187,30 @@ def test_filled_form_is_scored(tmp_path: Path) -> None:
     result = _runner().invoke(app, ["score", str(form), "-i", INSTRUMENT, "-s", "foster_homes",
                                     "-o", str(tmp_path / "t.csv")])
     assert result.exit_code == 1 and "forms of relationship_quality" in result.output
+
+
+def test_forms_name_their_own_instrument(tmp_path: Path) -> None:
+    """A folder of filled forms scores without --instrument/--sector/--perspective."""
+    from openpyxl import load_workbook
+
+    folder = tmp_path / "filled"
+    folder.mkdir()
+    for n in range(2):
+        form = folder / f"f{n}.xlsx"
+        result = _runner().invoke(app, ["form", "working_alliance", "-s", "youth_care",
+                                        "-p", "client", "-o", str(form)])
+        assert result.exit_code == 0, result.output
+        wb = load_workbook(form)
+        sheet, rng = next(iter(wb.defined_names["relscale_answers"].destinations))
+        for i, row in enumerate(wb[sheet][rng]):
+            row[0].value = (i + n) % 5 + 1
+        wb.save(form)
+    out = tmp_path / "s.csv"
+    result = _runner().invoke(app, ["score", str(folder), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["wac01"] for r in rows] == ["1", "2"]
+    assert {r["status"] for r in rows} == {"scored"}
+    # A plain CSV still needs to be told what it holds.
+    result = _runner().invoke(app, ["score", str(out), "-o", str(tmp_path / "again.csv")])
+    assert result.exit_code == 1 and "give --instrument and --sector" in result.output

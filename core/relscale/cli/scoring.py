@@ -170,8 +170,14 @@ def score(
             sector = sector or meta.get("sector")
             perspective = perspective or meta.get("perspective")
     if not instrument or not sector:
+        key = _form_key(data)
+        if key is not None:
+            instrument = instrument or key.instrument
+            sector = sector or key.sector
+            perspective = perspective or key.perspective
+    if not instrument or not sector:
         raise RelscaleError(
-            _("give --instrument and --sector (only a scoring sheet names its own)")
+            _("give --instrument and --sector (only scoring sheets and forms name their own)")
         )
     adapted = _adapt(instrument, sector, perspective, used, norms)
     table = read_responses(data, adapted)
@@ -216,6 +222,25 @@ def score(
     if "illustrative" in statuses:
         note_err(_("illustrative norms (synthetic data): not for decisions about individuals"))
     typer.echo(_("{path} written").format(path=output), err=True)
+
+
+def _form_key(data: list[Path]) -> Any:
+    """The instrument key of the first relscale form among the inputs, or None.
+
+    The reader checks later that every form has the same key, so one is enough here.
+    """
+    from relscale.readback import collect_form_paths, read_form
+
+    if not any(p.is_dir() or p.suffix.lower() == ".xlsx" for p in data):
+        return None
+    for path in collect_form_paths(data):
+        if path.suffix.lower() != ".xlsx":
+            continue
+        form, _problems = read_form(path)
+        if form is not None:
+            return form.key
+        return None
+    return None
 
 
 def codebook(
