@@ -55,11 +55,8 @@ def default_perspective(registry: Registry, instrument_id: str) -> Perspective:
 def declined_reason(sector: Sector, offering: Offering, locale: str) -> str:
     """The sector's reason for declining an offering, in ``locale`` (English fallback)."""
     owner = f"{offering.instrument}.{offering.perspective}"
-    return Translator(locale).lookup(
-        offering.declined or "",
-        context=ctx_field(owner, "declined"),
-        domain=sector.domain,
-        locale_dir=sector.locale_dir,
+    return Translator(locale).sector_text(
+        sector, ctx_field(owner, "declined"), offering.declined or ""
     )
 
 
@@ -119,18 +116,11 @@ def adapt(
             )
         )
 
-    instrument_locale_dir = inst.locale_dir or CORE_LOCALE_DIR
-
     def core(owner: str, name: str, source: str) -> str:
-        return tr.lookup(
-            source,
-            context=ctx_field(owner, name),
-            domain=inst.domain,
-            locale_dir=instrument_locale_dir,
-        )
+        return tr.instrument_text(inst, ctx_field(owner, name), source)
 
     def sect(context: str, source: str) -> str:
-        return tr.lookup(source, context=context, domain=sec.domain, locale_dir=sec.locale_dir)
+        return tr.sector_text(sec, context, source)
 
     slots = {s.id: s for s in inst.slots(perspective)}
     items: list[AdaptedItem] = []

@@ -260,6 +260,16 @@ class Translator:
             self._no_catalog.add(domain)
         return msgid
 
+    def instrument_text(self, instrument: Instrument, context: str, source: str) -> str:
+        """A string of an instrument's content, from the instrument's own catalog."""
+        return self.lookup(source, context=context, domain=instrument.domain,
+                           locale_dir=instrument.locale_dir or CORE_LOCALE_DIR)
+
+    def sector_text(self, sector: Sector, context: str, source: str) -> str:
+        """A string of a sector's content, from the sector's own catalog."""
+        return self.lookup(source, context=context, domain=sector.domain,
+                           locale_dir=sector.locale_dir)
+
     @property
     def notes(self) -> list[str]:
         lang = self.locale

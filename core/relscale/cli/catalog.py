@@ -52,7 +52,7 @@ def sectors(locale: LocaleOption = None) -> None:
     for sector in reg.sectors.values():
 
         def t(context: str, source: str, _s: Any = sector) -> str:
-            return tr.lookup(source, context=context, domain=_s.domain, locale_dir=_s.locale_dir)
+            return tr.sector_text(_s, context, source)
 
         offers = [
             f"{o.instrument}/{o.perspective}" for o in sector.offerings if not o.declined
@@ -70,7 +70,7 @@ def sectors(locale: LocaleOption = None) -> None:
 
 def instruments(locale: LocaleOption = None) -> None:
     """List the registered instruments with their dimensions and perspectives."""
-    from relscale.i18n import CORE_LOCALE_DIR, Translator, ctx_field
+    from relscale.i18n import Translator, ctx_field
     from relscale.registry import get_registry
 
     used = use_locale(locale)
@@ -84,10 +84,7 @@ def instruments(locale: LocaleOption = None) -> None:
     table.add_column(_("Items"), justify="right")
     table.add_column(_("Status"))
     for inst in reg.instruments.values():
-        loc_dir = inst.locale_dir or CORE_LOCALE_DIR
-        title = tr.lookup(
-            inst.title, context=ctx_field(inst.id, "title"), domain=inst.domain, locale_dir=loc_dir
-        )
+        title = tr.instrument_text(inst, ctx_field(inst.id, "title"), inst.title)
         counts = ", ".join(f"{p}: {len(inst.slots(p))}" for p in inst.perspectives)
         table.add_row(
             inst.id,
@@ -141,7 +138,7 @@ def slots(
     fmt: FormatOption = "table",
 ) -> None:
     """List an instrument's item slots (id, dimension, keying, intent): what a sector words."""
-    from relscale.i18n import CORE_LOCALE_DIR, Translator, ctx_field
+    from relscale.i18n import Translator, ctx_field
     from relscale.registry import get_registry
 
     used = use_locale(locale)
@@ -159,8 +156,7 @@ def slots(
     tr = Translator(used)
 
     def t(owner: str, name: str, source: str) -> str:
-        return tr.lookup(source, context=ctx_field(owner, name), domain=inst.domain,
-                         locale_dir=inst.locale_dir or CORE_LOCALE_DIR)
+        return tr.instrument_text(inst, ctx_field(owner, name), source)
 
     labels = {d.id: t(f"{inst.id}.{d.id}", "label", d.label) for d in inst.dimensions}
     records = [

@@ -294,8 +294,7 @@ def review(
     target = i18n_tools.target_locale(catalog_locale)
     rows = i18n_tools.review_rows(sector, target, catalog_path=catalog)
     sec = get_registry().sector(sector)
-    label = Translator(used).lookup(sec.label, context=ctx_field("sector", "label"),
-                                    domain=sec.domain, locale_dir=sec.locale_dir)
+    label = Translator(used).sector_text(sec, ctx_field("sector", "label"), sec.label)
     i18n_tools.write_review(rows, output, sector_label=label,
                             locale=target, overwrite=force)
     missing = sum(1 for r in rows if r.state == "missing")
