@@ -60,9 +60,9 @@ def main() -> None:
 
     from relscale.adapt import adapt
     from relscale.excel.render import render
-    from relscale.forms import build_form, export_form, form_filename
     from relscale.i18n import available_locales, set_locale
-    from relscale.registry import get_registry
+    from relscale.plugins import get_registry
+    from relscale.workbooks.form import build_form, export_form, form_filename
 
     reg = get_registry()
     locales = [loc for loc in ("en", "nl") if loc in available_locales()]

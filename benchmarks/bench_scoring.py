@@ -5,9 +5,9 @@ relationship_quality items plus one extra closeness item, 3% missing answers, a
 respondent_code column), then runs each phase in its own subprocess so peak memory
 (``ru_maxrss``) belongs to that phase alone:
 
-- ``read``: :func:`relscale.responses.read_csv` (the reader ``relscale score`` uses),
+- ``read``: :func:`relscale.io.responses.read_csv` (the reader ``relscale score`` uses),
   validation included;
-- ``read+score``: the same, then :func:`relscale.scoring.score_responses` and the
+- ``read+score``: the same, then :func:`relscale.scoring.engine.score_responses` and the
   per-row status;
 - ``read+score+norms``: also percentile, T and band from the education norms.
 
@@ -33,10 +33,10 @@ from pathlib import Path
 PHASE = r"""
 import json, resource, sys, time
 t0 = time.perf_counter()
-from relscale.models import AdaptedItem
+from relscale.model.models import AdaptedItem
 from relscale.adapt import adapt
-from relscale.responses import read_csv
-from relscale.scoring import add_norms, score_responses
+from relscale.io.responses import read_csv
+from relscale.scoring.engine import add_norms, score_responses
 base = adapt("relationship_quality", "education")
 extra = AdaptedItem(id="rq22", position=22, dimension="closeness", keying="+",
                     text="extra", intent="extra", provenance="added", rationale="benchmark")

@@ -19,7 +19,7 @@ CODE = r"""
 import sys, time
 from relscale import i18n_tools as t
 from relscale.i18n import load_catalog
-from relscale.registry import get_registry
+from relscale.plugins import get_registry
 locale = sys.argv[1]
 domains = t.domains(get_registry())
 t0 = time.perf_counter()

@@ -1,7 +1,7 @@
 """Regenerate every shipped illustrative norm table, deterministically.
 
 For each sector x instrument x perspective a built-in sector offers, this draws a
-synthetic reference sample with :func:`relscale.simulate.simulate` (N = 1000, a seed
+synthetic reference sample with :func:`relscale.scoring.simulate.simulate` (N = 1000, a seed
 derived from the combination's name) and builds the table with the same code as
 ``relscale norms build`` (:func:`relscale.cli.norms.build_from_file`: read the CSV, score
 it with the scorer, build the steps). The tables land in
@@ -48,10 +48,10 @@ def build_all() -> dict[Path, str]:
     os.environ["RELSCALE_PLUGINS"] = ",".join(BUILTIN_SECTORS)
     from relscale.adapt import adapt
     from relscale.cli.norms import build_from_file
-    from relscale.norms import norm_table_to_toml
     from relscale.plugins import make_plugin_manager
     from relscale.registry import build_registry
-    from relscale.simulate import simulate, write_sample
+    from relscale.scoring.norms import norm_table_to_toml
+    from relscale.scoring.simulate import simulate, write_sample
 
     registry = build_registry(make_plugin_manager())
     out: dict[Path, str] = {}
@@ -91,7 +91,7 @@ def main(argv: list[str]) -> int:
         for p in stale:
             print(f"out of date: {p.relative_to(ROOT)}", file=sys.stderr)
         return 1 if stale else 0
-    from relscale.io import atomic_write
+    from relscale.io.atomic import atomic_write
 
     for path, text in tables.items():
         with atomic_write(path, overwrite=True) as tmp:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from relscale import registry
+from relscale import plugins
 from relscale.i18n import set_locale
 from relscale.plugins import get_plugin_manager
 
@@ -36,12 +36,12 @@ def register_plugin() -> Iterator[Callable[[Any, str], None]]:
     def _register(plugin: Any, name: str) -> None:
         pm.register(plugin, name=name)
         names.append(name)
-        registry.reset()
+        plugins.reset_registry()
 
     yield _register
     for name in names:
         pm.unregister(name=name)
-    registry.reset()
+    plugins.reset_registry()
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -79,13 +79,13 @@ def test_output_in_a_location_that_cannot_be_created(tmp_path: Path) -> None:
 
 
 def test_disk_full_while_writing_leaves_no_file(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import relscale.results
+    import relscale.scoring.results
 
     def full(scored, path):  # type: ignore[no-untyped-def]
         path.write_text("respondent_code,half a row")
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(relscale.results, "write_csv", full)
+    monkeypatch.setattr(relscale.scoring.results, "write_csv", full)
     data = _data(tmp_path)
     out = tmp_path / "scores.csv"
     result = _runner().invoke(app, ["score", str(data), "-i", INSTRUMENT, "-s", SECTOR,
@@ -95,13 +95,13 @@ def test_disk_full_while_writing_leaves_no_file(tmp_path: Path, monkeypatch) -> 
 
 
 def test_interrupt_while_writing_leaves_no_file(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import relscale.results
+    import relscale.scoring.results
 
     def interrupted(scored, path):  # type: ignore[no-untyped-def]
         path.write_text("respondent_code,half a row")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(relscale.results, "write_csv", interrupted)
+    monkeypatch.setattr(relscale.scoring.results, "write_csv", interrupted)
     data = _data(tmp_path)
     out = tmp_path / "scores.csv"
     result = _runner().invoke(app, ["score", str(data), "-i", INSTRUMENT, "-s", SECTOR,

@@ -17,7 +17,7 @@ from test_scoring_sheet_libreoffice import _close, _computed, _recalculate
 from typer.testing import CliRunner
 
 from relscale.cli.main import app
-from relscale.scoring_sheet import FIRST_ROW, HEADER_ROW, STATUS_INVALID
+from relscale.workbooks.scoring_sheet import FIRST_ROW, HEADER_ROW, STATUS_INVALID
 
 pytestmark = pytest.mark.libreoffice
 

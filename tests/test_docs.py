@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from relscale import hookspecs
+from relscale.model import hookspecs
 from relscale.plugins import make_plugin_manager
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,10 @@ from typer.testing import CliRunner
 from fixtures_content import instrument_dict, mini_sector_dict
 from relscale.adapt import adapt
 from relscale.cli.main import app
-from relscale.forms import (
+from relscale.i18n import available_locales, set_locale
+from relscale.model.models import AdaptedInstrument
+from relscale.plugins import get_registry
+from relscale.workbooks.form import (
     BLANK,
     COL_ANSWER,
     COL_ID,
@@ -25,9 +28,6 @@ from relscale.forms import (
     render_item_text,
     wrapped_lines,
 )
-from relscale.i18n import available_locales, set_locale
-from relscale.models import AdaptedInstrument
-from relscale.registry import get_registry
 
 runner = CliRunner()
 
@@ -74,7 +74,7 @@ def fill_with_openpyxl(
 ) -> None:
     import openpyxl
 
-    from relscale.forms import FIELDS
+    from relscale.workbooks.form import FIELDS
 
     cells = answer_cells(path)
     wb = openpyxl.load_workbook(path)
@@ -215,7 +215,7 @@ def test_dutch_forms_are_dutch(matrix: list[tuple[Path, AdaptedInstrument]]) -> 
 def test_checksum_covers_layout_and_metadata(tmp_path: Path) -> None:
     set_locale("en")
     adapted = adapt("relationship_quality", "education", None, "en")
-    from relscale.forms import form_metadata
+    from relscale.workbooks.form import form_metadata
 
     _book, layout = build_form(adapted)
     pairs, table = form_metadata(adapted, layout)
@@ -264,7 +264,7 @@ def test_inline_instrument_with_seven_points(
         def register_sectors(register: Callable[[Any], None]) -> None:
             register(mini_sector_dict())
 
-    from relscale.hookspecs import hookimpl
+    from relscale.model.hookspecs import hookimpl
 
     Inline.register_instruments = hookimpl(Inline.register_instruments)  # type: ignore[method-assign]
     Inline.register_sectors = hookimpl(Inline.register_sectors)  # type: ignore[method-assign]

@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 from test_forms import answer_cells, fill_with_openpyxl, make_form, offered, random_answers
 
-from relscale.forms import BLANK, META_SHEET, render_item_text
-from relscale.readback import read_forms
+from relscale.io.readback import read_forms
+from relscale.workbooks.form import BLANK, META_SHEET, render_item_text
 
 pytestmark = pytest.mark.libreoffice
 

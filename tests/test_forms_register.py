@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from relscale.adapt import adapt
-from relscale.forms import export_form, form_filename, form_texts
 from relscale.i18n import available_locales, pgettext, set_locale
 from relscale.i18n_tools import ui_template
-from relscale.registry import get_registry
+from relscale.plugins import get_registry
+from relscale.workbooks.form import export_form, form_filename, form_texts
 
 needs_dutch = pytest.mark.skipif("nl" not in available_locales(), reason="no Dutch catalog")
 

@@ -14,7 +14,7 @@ import pytest
 from relscale import i18n_tools as tools
 from relscale.adapt import adapt
 from relscale.i18n import resolve_locale
-from relscale.registry import get_registry
+from relscale.plugins import get_registry
 
 SHIPPED_LANGUAGES = ("nl",)
 

@@ -39,7 +39,7 @@ def translate(path: Path, translations: dict[tuple[str | None, str], str]) -> No
 @pytest.fixture
 def german(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A new locale ``de`` for every domain, in a folder on the locale path."""
-    from relscale.registry import get_registry
+    from relscale.plugins import get_registry
 
     root = tmp_path / "locale"
     results = tools.init_locale("de", get_registry(), root=root)
@@ -49,7 +49,7 @@ def german(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_new_language_round_trip(german: Path) -> None:
-    from relscale.registry import get_registry
+    from relscale.plugins import get_registry
 
     reg = get_registry()
     inst = reg.instrument("relationship_quality")
@@ -87,7 +87,7 @@ def test_region_falls_back_to_language_with_a_note(german: Path) -> None:
     regional.parent.mkdir(parents=True)
     regional.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
                         'msgctxt "sector|description"\nmsgid "x"\nmsgstr "y"\n', encoding="utf-8")
-    from relscale.registry import get_registry
+    from relscale.plugins import get_registry
 
     tr = Translator("de_AT")
     sector_dir = get_registry().sector("foster_homes").locale_dir
@@ -100,7 +100,7 @@ def test_region_falls_back_to_language_with_a_note(german: Path) -> None:
 def test_core_catalog_without_sector_catalog_notes_each_domain(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from relscale.registry import get_registry
+    from relscale.plugins import get_registry
 
     root = tmp_path / "locale"
     tools.init_locale("fr", get_registry(), names=["relscale"], root=root)

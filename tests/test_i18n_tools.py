@@ -166,7 +166,7 @@ def test_sector_template_has_contexts_and_translator_comments(tmp_path: Path) ->
 
 
 def test_instrument_template_from_the_shipped_item_bank() -> None:
-    from relscale.registry import get_registry
+    from relscale.plugins import get_registry
 
     reg = get_registry()
     tmpl = tools.template(domain(reg, "relscale_instruments"), reg)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from relscale import RelscaleError
-from relscale.io import atomic_write, check_output
+from relscale.io.atomic import atomic_write, check_output
 
 
 def test_success_moves_file_into_place_with_umask_permissions(tmp_path: Path) -> None:

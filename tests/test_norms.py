@@ -9,19 +9,19 @@ import numpy as np
 import pytest
 
 from relscale.errors import ContentError, RelscaleError
-from relscale.models import NormTable, Population
-from relscale.norms import (
+from relscale.model.models import NormTable, Population
+from relscale.scoring.norms import (
     apply_norms,
     band_for,
     band_label,
     banding_bands,
-    build_dimension_norm,
     describe_norms,
     normalized_t,
     read_norm_table,
     select_norm_table,
     write_norm_table,
 )
+from relscale.scoring.norms_build import build_dimension_norm
 
 # A norm group of N = 10 with raw scores 1, 2, 2, 3, 3, 3, 4, 4, 5, 5.
 #

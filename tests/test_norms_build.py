@@ -17,9 +17,10 @@ from typer.testing import CliRunner
 from relscale import adapt, get_registry
 from relscale.cli.main import app
 from relscale.errors import RelscaleError
-from relscale.norms import apply_norms, build_norm_tables, read_norm_table
-from relscale.scoring import score_responses
-from relscale.simulate import simulate, write_sample
+from relscale.scoring.engine import score_responses
+from relscale.scoring.norms import apply_norms, read_norm_table
+from relscale.scoring.norms_build import build_norm_tables
+from relscale.scoring.simulate import simulate, write_sample
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 import relscale
-from relscale import hookspecs
-from relscale.plugins import make_plugin_manager
-from relscale.registry import build_registry, get_registry
+from relscale.model import hookspecs
+from relscale.plugins import get_registry, make_plugin_manager
+from relscale.registry import build_registry
 from relscale.testing import SectorContract
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "docs" / "plugin-template"

@@ -14,8 +14,8 @@ import pytest
 
 from fixtures_content import instrument_dict, mini_sector_dict, sector_dict
 from relscale import PluginError, adapt, hookimpl
-from relscale.plugins import make_plugin_manager
-from relscale.registry import build_registry, get_registry
+from relscale.plugins import get_registry, make_plugin_manager
+from relscale.registry import build_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILTIN_SECTORS = {"education", "foster_homes", "disability_care", "youth_care"}

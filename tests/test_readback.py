@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from relscale.cli.main import app
 from relscale.errors import DataError
-from relscale.forms import META_SHEET
-from relscale.readback import META_COLUMNS, FormErrors, read_forms
+from relscale.io.readback import META_COLUMNS, FormErrors, read_forms
+from relscale.workbooks.form import META_SHEET
 
 runner = CliRunner()
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from relscale.cli.main import app
 from relscale.errors import RelscaleError
-from relscale.reliability import alpha_from_cov, omega_from_cov, scale_reliability
+from relscale.scoring.reliability import alpha_from_cov, omega_from_cov, scale_reliability
 
 runner = CliRunner()
 
@@ -184,7 +184,7 @@ def test_cli_bad_cell_names_file_row_column(tmp_path: Path) -> None:
 
 def test_cli_every_dimension_of_every_instrument(tmp_path: Path) -> None:
     from relscale import adapt, get_registry
-    from relscale.simulate import simulate, write_sample
+    from relscale.scoring.simulate import simulate, write_sample
 
     for sector, inst, perspective in get_registry().offerings():
         if sector.id != "youth_care":

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from relscale.errors import DataError
-from relscale.models import (
+from relscale.io.responses import read_csv
+from relscale.model.models import (
     AdaptedDimension,
     AdaptedInstrument,
     AdaptedItem,
@@ -18,8 +19,7 @@ from relscale.models import (
     ScalePoint,
     ScoringRule,
 )
-from relscale.responses import read_csv
-from relscale.scoring import min_answered_count, score_responses
+from relscale.scoring.engine import min_answered_count, score_responses
 
 NAN = float("nan")
 
@@ -176,7 +176,7 @@ def test_read_csv_header_errors(tmp_path: Path) -> None:
 
 
 def test_read_csv_many_rows_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import relscale.responses as responses
+    import relscale.io.responses as responses
 
     monkeypatch.setattr(responses, "CHUNK_CELLS", 16)  # 2 rows per chunk
     rng = np.random.default_rng(1)
@@ -194,7 +194,7 @@ def test_scoring_never_imports_openpyxl() -> None:
     code = (
         "import sys, numpy as np\n"
         "from relscale import adapt\n"
-        "from relscale.scoring import add_norms, score_responses\n"
+        "from relscale.scoring.engine import add_norms, score_responses\n"
         "a = adapt('relationship_quality', 'foster_homes')\n"
         "s = score_responses(a, np.full((3, len(a.items)), 3.0))\n"
         "add_norms(s, a.norms)\n"

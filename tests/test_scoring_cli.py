@@ -136,7 +136,7 @@ def _scored_csv(tmp_path: Path, data: Path) -> list[dict[str, str]]:
 def test_filled_scoring_sheet_is_recognised(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from relscale.scoring_sheet import FIRST_ROW, HEADER_ROW
+    from relscale.workbooks.scoring_sheet import FIRST_ROW, HEADER_ROW
 
     sheet = tmp_path / "sheet.xlsx"
     result = _runner().invoke(app, ["scoring-sheet", "working_alliance", "-s", "foster_homes",

@@ -18,10 +18,11 @@ import pytest
 from typer.testing import CliRunner
 
 from relscale.adapt import adapt
-from relscale.models import NormTable, Population
-from relscale.norms import banding_bands, build_dimension_norm, write_norm_table
-from relscale.scoring import score_responses
-from relscale.scoring_sheet import FIRST_ROW, HEADER_ROW
+from relscale.model.models import NormTable, Population
+from relscale.scoring.engine import score_responses
+from relscale.scoring.norms import banding_bands, write_norm_table
+from relscale.scoring.norms_build import build_dimension_norm
+from relscale.workbooks.scoring_sheet import FIRST_ROW, HEADER_ROW
 
 pytestmark = pytest.mark.libreoffice
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from relscale import adapt
 from relscale.cli.main import app
 from relscale.errors import RelscaleError
-from relscale.simulate import correlation_matrix, sample_csv, simulate
+from relscale.scoring.simulate import correlation_matrix, sample_csv, simulate
 
 runner = CliRunner()
 
@@ -47,7 +47,7 @@ def test_reverse_keyed_items_run_against_their_scale(adapted) -> None:  # type: 
 
 
 def test_latent_correlations_show_in_scale_scores(adapted) -> None:  # type: ignore[no-untyped-def]
-    from relscale.scoring import score_responses
+    from relscale.scoring.engine import score_responses
 
     scores = score_responses(adapted, simulate(adapted, 3000, 3, missing=0).values)
     r = np.corrcoef(scores.raw["closeness"], scores.raw["conflict"])[0, 1]

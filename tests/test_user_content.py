@@ -9,7 +9,7 @@ import tomli_w
 from typer.testing import CliRunner
 
 from fixtures_content import instrument_dict, mini_sector_dict
-from relscale import registry
+from relscale import plugins
 from relscale.cli.main import app
 from relscale.user_content import ENV_CONTENT
 
@@ -25,11 +25,11 @@ def content_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path
     del data["domain"]  # the loader derives it, as for any sector file
     sector.write_text(tomli_w.dumps(data))
     monkeypatch.delenv(ENV_CONTENT, raising=False)
-    registry.reset()
+    plugins.reset_registry()
     yield instrument, sector
     # --content writes the variable for the rest of the process: leave no trace.
     monkeypatch.delenv(ENV_CONTENT, raising=False)
-    registry.reset()
+    plugins.reset_registry()
 
 
 def test_content_files_register_and_adapt(content_files: tuple[Path, Path]) -> None:
@@ -38,7 +38,7 @@ def test_content_files_register_and_adapt(content_files: tuple[Path, Path]) -> N
                                  "show", "mini", "--sector", "test_sector", "--format", "json"])
     assert result.exit_code == 0, result.stderr
     assert '"I enjoy time with {subject}."' in result.stdout
-    assert registry.get_registry().origin[("sector", "test_sector")] == "relscale.user_content"
+    assert plugins.get_registry().origin[("sector", "test_sector")] == "relscale.user_content"
 
 
 def test_same_file_twice_loads_once(content_files: tuple[Path, Path],
@@ -58,12 +58,12 @@ def test_bad_content_file_names_file_and_field(tmp_path: Path,
     data["items"][0]["keying"] = "x"
     bad.write_text(tomli_w.dumps(data))
     monkeypatch.delenv(ENV_CONTENT, raising=False)
-    registry.reset()
+    plugins.reset_registry()
     try:
         result = runner.invoke(app, ["--content", str(bad), "instruments"])
     finally:
         monkeypatch.delenv(ENV_CONTENT, raising=False)
-        registry.reset()
+        plugins.reset_registry()
     assert result.exit_code == 1
     assert str(bad) in result.stderr and "items.0.keying" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

@@ -5,17 +5,17 @@ The public API for plugins and scripts. Plugins import only from here.
 
 from relscale.__about__ import __version__
 from relscale.adapt import adapt
-from relscale.content import (
+from relscale.errors import ContentError, DataError, LocaleError, PluginError, RelscaleError
+from relscale.io.atomic import atomic_write
+from relscale.model.content import (
     load_instrument,
     load_norm_table,
     load_norm_tables,
     load_sector,
     read_toml,
 )
-from relscale.errors import ContentError, DataError, LocaleError, PluginError, RelscaleError
-from relscale.hookspecs import hookimpl
-from relscale.io import atomic_write
-from relscale.models import (
+from relscale.model.hookspecs import hookimpl
+from relscale.model.models import (
     PERSPECTIVES,
     AdaptedDimension,
     AdaptedInstrument,
@@ -37,7 +37,8 @@ from relscale.models import (
     ScoringRule,
     Sector,
 )
-from relscale.registry import Exporter, Registry, get_registry
+from relscale.plugins import get_registry
+from relscale.registry import Exporter, Registry
 
 __all__ = [
     "PERSPECTIVES",

@@ -17,7 +17,7 @@ from relscale.i18n import (
     ctx_item,
     resolve_locale,
 )
-from relscale.models import (
+from relscale.model.models import (
     AdaptedDimension,
     AdaptedInstrument,
     AdaptedItem,
@@ -81,7 +81,7 @@ def adapt(
         sector's reason), or an unknown locale.
     """
     if registry is None:
-        from relscale.registry import get_registry
+        from relscale.plugins import get_registry
 
         registry = get_registry()
     inst = registry.instrument(instrument)

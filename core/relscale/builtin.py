@@ -7,13 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relscale.content import load_instrument
-from relscale.hookspecs import hookimpl
 from relscale.i18n import N_
+from relscale.model.content import load_instrument
+from relscale.model.hookspecs import hookimpl
 from relscale.registry import Exporter
 
 if TYPE_CHECKING:
-    from relscale.models import AdaptedInstrument
+    from relscale.model.models import AdaptedInstrument
 
 INSTRUMENT_DIR = Path(__file__).parent / "instruments"
 
@@ -25,15 +25,15 @@ def register_instruments(register: Callable[[Any], None]) -> None:
 
 
 def _form(adapted: AdaptedInstrument, path: Path, *, overwrite: bool = False) -> None:
-    from relscale.forms import export_form
+    from relscale.workbooks.form import export_form
 
     export_form(adapted, path, overwrite=overwrite)
 
 
 def _scoring_sheet(adapted: AdaptedInstrument, path: Path, *, overwrite: bool = False) -> None:
     from relscale.excel.render import render
-    from relscale.io import atomic_write
-    from relscale.scoring_sheet import build_scoring_sheet
+    from relscale.io.atomic import atomic_write
+    from relscale.workbooks.scoring_sheet import build_scoring_sheet
 
     book = build_scoring_sheet(adapted, locale=adapted.locale)
     with atomic_write(path, overwrite=overwrite) as tmp:
@@ -42,7 +42,7 @@ def _scoring_sheet(adapted: AdaptedInstrument, path: Path, *, overwrite: bool = 
 
 def _codebook(fmt: str) -> Callable[..., None]:
     def export(adapted: AdaptedInstrument, path: Path, *, overwrite: bool = False) -> None:
-        from relscale.codebook import build_codebook, write_codebook
+        from relscale.workbooks.codebook import build_codebook, write_codebook
 
         write_codebook(
             build_codebook(adapted, adapted.locale), adapted, path, fmt, overwrite=overwrite

@@ -28,34 +28,3 @@ class DataError(RelscaleError):
 
 class LocaleError(RelscaleError):
     """A locale that cannot be parsed or has no catalog."""
-
-
-def where(path: object, row: int | None = None, column: str | int | None = None) -> str:
-    """Format a location as ``file, row R, column C`` for error messages (translated)."""
-    from relscale.i18n import _  # here: relscale.i18n imports this module
-
-    parts = [str(path)]
-    if row is not None:
-        parts.append(_("row {row}").format(row=row))
-    if column is not None:
-        parts.append(_("column {column}").format(column=column))
-    return ", ".join(parts)
-
-
-def pydantic_summary(exc: Exception) -> str:
-    """One line out of a pydantic ValidationError: ``field.path: message; ...``."""
-    errors = getattr(exc, "errors", None)
-    if errors is None:
-        return str(exc)
-    parts = []
-    for err in errors():
-        loc = ".".join(str(p) for p in err.get("loc", ()))
-        msg = err.get("msg", "invalid")
-        msg = msg.removeprefix("Value error, ")
-        parts.append(f"{loc}: {msg}" if loc else msg)
-    summary = "; ".join(parts[:3])
-    if len(parts) > 3:
-        from relscale.i18n import _
-
-        summary += " " + _("(and {n} more)").format(n=len(parts) - 3)
-    return summary

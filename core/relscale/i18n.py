@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from relscale.errors import LocaleError
 
 if TYPE_CHECKING:
-    from relscale.models import Instrument, Sector
+    from relscale.model.models import Instrument, Sector
 
 SOURCE_LOCALE = "en"
 CORE_DOMAIN = "relscale"
@@ -335,3 +335,33 @@ def format_date(value: object, locale: str | None = None) -> str:
     from babel.dates import format_date as _format_date
 
     return _format_date(value, format="medium", locale=locale or current_locale())  # type: ignore[arg-type]
+
+
+# --- located messages ------------------------------------------------------------------
+
+
+def where(path: object, row: int | None = None, column: str | int | None = None) -> str:
+    """Format a location as ``file, row R, column C`` for error messages (translated)."""
+    parts = [str(path)]
+    if row is not None:
+        parts.append(_("row {row}").format(row=row))
+    if column is not None:
+        parts.append(_("column {column}").format(column=column))
+    return ", ".join(parts)
+
+
+def pydantic_summary(exc: Exception) -> str:
+    """One line out of a pydantic ValidationError: ``field.path: message; ...``."""
+    errors = getattr(exc, "errors", None)
+    if errors is None:
+        return str(exc)
+    parts = []
+    for err in errors():
+        loc = ".".join(str(p) for p in err.get("loc", ()))
+        msg = err.get("msg", "invalid")
+        msg = msg.removeprefix("Value error, ")
+        parts.append(f"{loc}: {msg}" if loc else msg)
+    summary = "; ".join(parts[:3])
+    if len(parts) > 3:
+        summary += " " + _("(and {n} more)").format(n=len(parts) - 3)
+    return summary

@@ -36,12 +36,12 @@ from relscale.i18n import (
     normalize_locale,
     sector_messages,
 )
-from relscale.io import atomic_write
+from relscale.io.atomic import atomic_write
 
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
 
-    from relscale.models import Instrument, Sector
+    from relscale.model.models import Instrument, Sector
     from relscale.registry import Registry
 
 CORE_PACKAGE_DIR = Path(__file__).parent
@@ -120,7 +120,7 @@ def _plugin_label(name: str) -> str:
 def _registry(registry: Registry | None) -> Registry:
     if registry is not None:
         return registry
-    from relscale.registry import get_registry
+    from relscale.plugins import get_registry
 
     return get_registry()
 

@@ -1,4 +1,4 @@
-"""Plugin loading: built-ins, entry points, and an allow-list.
+"""Plugin loading (built-ins, entry points, an allow-list) and the process-wide registry.
 
 The plugin manager is created once, lazily. Installed plugins are found through the
 ``relscale`` entry-point group; ``RELSCALE_PLUGINS`` (comma-separated entry-point names)
@@ -14,15 +14,17 @@ from importlib.metadata import EntryPoint, entry_points
 
 import pluggy
 
-from relscale import hookspecs
 from relscale.errors import PluginError
 from relscale.i18n import _
+from relscale.model import hookspecs
+from relscale.registry import Registry, build_registry
 
 ENV_ALLOW = "RELSCALE_PLUGINS"
 BUILTIN_PLUGINS = ("relscale.builtin", "relscale.user_content")
 """Core's own plugin modules: the item bank, and the user's content files."""
 
 _pm: pluggy.PluginManager | None = None
+_registry: Registry | None = None
 
 
 def make_plugin_manager(*, entrypoints: bool = True) -> pluggy.PluginManager:
@@ -100,13 +102,35 @@ def get_plugin_manager() -> pluggy.PluginManager:
     return _pm
 
 
+def get_registry() -> Registry:
+    """The process-wide registry, built from the plugin manager on first use."""
+    global _registry
+    if _registry is None:
+        _registry = build_registry(get_plugin_manager(), not_loaded=_not_loaded_note)
+    return _registry
+
+
+def _not_loaded_note() -> str | None:
+    excluded = excluded_plugins()
+    if not excluded:
+        return None
+    return _("(not loaded because of {env}: {plugins})").format(
+        env=ENV_ALLOW, plugins=", ".join(excluded)
+    )
+
+
+def reset_registry() -> None:
+    """Forget the registry, so the next :func:`get_registry` rebuilds it from the plugin
+    manager (after a plugin was registered or unregistered, or content files changed)."""
+    global _registry
+    _registry = None
+
+
 def reset() -> None:
-    """Forget the plugin manager and registry (tests use this after (un)registering)."""
+    """Forget the plugin manager and the registry: plugins are loaded again on next use."""
     global _pm
     _pm = None
-    from relscale import registry
-
-    registry.reset()
+    reset_registry()
 
 
 def _allow_list() -> set[str] | None:

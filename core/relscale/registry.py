@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 import pluggy
 from pydantic import BaseModel, ValidationError
 
-from relscale.errors import PluginError, RelscaleError, pydantic_summary
-from relscale.i18n import N_, _
-from relscale.models import Instrument, NormTable, Offering, Perspective, Sector
+from relscale.errors import PluginError, RelscaleError
+from relscale.i18n import N_, _, pydantic_summary
+from relscale.model.models import Instrument, NormTable, Offering, Perspective, Sector
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -51,22 +51,24 @@ class Exporter:
 T = TypeVar("T")
 
 
-def _look_up(store: dict[str, T], key: str, message: str, placeholder: str) -> T:
+def _look_up(
+    store: dict[str, T],
+    key: str,
+    message: str,
+    placeholder: str,
+    not_loaded: Callable[[], str | None] | None,
+) -> T:
     """``store[key]``, or a :class:`RelscaleError` from ``message`` (marked ``N_()``, with
-    ``key`` as ``{placeholder}``) naming the known keys, and the installed plugins
-    ``RELSCALE_PLUGINS`` leaves out."""
+    ``key`` as ``{placeholder}``) naming the known keys, and what ``not_loaded`` says of
+    installed plugins left out."""
     try:
         return store[key]
     except KeyError:
-        from relscale.plugins import ENV_ALLOW, excluded_plugins
-
         known = ", ".join(sorted(store)) or _("none")
         text = _(message).format(known=known, **{placeholder: key})
-        excluded = excluded_plugins()
-        if excluded:
-            text += " " + _("(not loaded because of {env}: {plugins})").format(
-                env=ENV_ALLOW, plugins=", ".join(excluded)
-            )
+        note = not_loaded() if not_loaded else None
+        if note:
+            text += " " + note
         raise RelscaleError(text) from None
 
 
@@ -78,7 +80,8 @@ def _norm_key(t: NormTable) -> tuple[str, str, str, tuple[tuple[str, str], ...]]
 class Registry:
     """Everything the plugins registered: instruments, sectors, norm tables, exporters.
 
-    Built by :func:`build_registry`; use :func:`get_registry` for the process-wide one.
+    Built by :func:`build_registry`; :func:`relscale.plugins.get_registry` holds the
+    process-wide one.
     """
 
     instruments: dict[str, Instrument] = field(default_factory=dict)
@@ -87,6 +90,8 @@ class Registry:
     exporters: dict[str, Exporter] = field(default_factory=dict)
     origin: dict[tuple[str, str], str] = field(default_factory=dict)
     """(kind, id) -> name of the plugin that registered it."""
+    not_loaded: Callable[[], str | None] | None = None
+    """Says which installed plugins the allow-list keeps out, for look-up errors."""
 
     # --- look-ups with user-facing errors -------------------------------------------
 
@@ -97,18 +102,21 @@ class Registry:
             instrument_id,
             N_("unknown instrument {instrument!r} (known: {known})"),
             "instrument",
+            self.not_loaded,
         )
 
     def sector(self, sector_id: str) -> Sector:
         """The sector with this id; an error listing the known ids if there is none."""
         return _look_up(
-            self.sectors, sector_id, N_("unknown sector {sector!r} (known: {known})"), "sector"
+            self.sectors, sector_id, N_("unknown sector {sector!r} (known: {known})"), "sector",
+            self.not_loaded,
         )
 
     def exporter(self, name: str) -> Exporter:
         """The exporter with this name; an error listing the known names if there is none."""
         return _look_up(
-            self.exporters, name, N_("unknown export format {name!r} (known: {known})"), "name"
+            self.exporters, name, N_("unknown export format {name!r} (known: {known})"), "name",
+            self.not_loaded,
         )
 
     def norms_for(
@@ -309,9 +317,14 @@ def _check_norms(reg: Registry, table: NormTable, plugin: str) -> None:
             )
 
 
-def build_registry(pm: pluggy.PluginManager) -> Registry:
-    """Call every registration hook, plugin by plugin, and cross-check the result."""
-    reg = Registry()
+def build_registry(
+    pm: pluggy.PluginManager, *, not_loaded: Callable[[], str | None] | None = None
+) -> Registry:
+    """Call every registration hook, plugin by plugin, and cross-check the result.
+
+    ``not_loaded`` says, at look-up time, which installed plugins were left out.
+    """
+    reg = Registry(not_loaded=not_loaded)
     hooks = (
         ("register_instruments", "instrument"),
         ("register_sectors", "sector"),
@@ -339,22 +352,3 @@ def build_registry(pm: pluggy.PluginManager) -> Registry:
                 ) from exc
     reg.check()
     return reg
-
-
-_registry: Registry | None = None
-
-
-def get_registry() -> Registry:
-    """The process-wide registry, built from the plugin manager on first use."""
-    global _registry
-    if _registry is None:
-        from relscale.plugins import get_plugin_manager
-
-        _registry = build_registry(get_plugin_manager())
-    return _registry
-
-
-def reset() -> None:
-    """Forget the registry so the next :func:`get_registry` rebuilds it."""
-    global _registry
-    _registry = None

@@ -19,8 +19,9 @@ from typing import ClassVar
 
 from relscale.adapt import adapt
 from relscale.i18n import catalog_languages
-from relscale.models import Instrument, Perspective, Sector
-from relscale.registry import Registry, get_registry
+from relscale.model.models import Instrument, Perspective, Sector
+from relscale.plugins import get_registry
+from relscale.registry import Registry
 
 PLACEHOLDERS = {"subject"}
 """The only placeholder item text may contain."""

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from relscale.content import load_instrument, load_norm_table, load_sector, read_toml
 from relscale.errors import ContentError
-from relscale.hookspecs import hookimpl
 from relscale.i18n import _
+from relscale.model.content import load_instrument, load_norm_table, load_sector, read_toml
+from relscale.model.hookspecs import hookimpl
 
 ENV_CONTENT = "RELSCALE_CONTENT"
 """Content files, separated by the platform's path separator (``:`` or ``;``)."""

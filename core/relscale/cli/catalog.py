@@ -37,7 +37,7 @@ def _table(title: str | None = None) -> Any:
 def sectors(locale: LocaleOption = None) -> None:
     """List the registered care sectors, their roles and what they offer."""
     from relscale.i18n import Translator, ctx_field
-    from relscale.registry import get_registry
+    from relscale.plugins import get_registry
 
     used = use_locale(locale)
     reg = get_registry()
@@ -71,7 +71,7 @@ def sectors(locale: LocaleOption = None) -> None:
 def instruments(locale: LocaleOption = None) -> None:
     """List the registered instruments with their dimensions and perspectives."""
     from relscale.i18n import Translator, ctx_field
-    from relscale.registry import get_registry
+    from relscale.plugins import get_registry
 
     used = use_locale(locale)
     reg = get_registry()
@@ -139,7 +139,7 @@ def slots(
 ) -> None:
     """List an instrument's item slots (id, dimension, keying, intent): what a sector words."""
     from relscale.i18n import Translator, ctx_field
-    from relscale.registry import get_registry
+    from relscale.plugins import get_registry
 
     used = use_locale(locale)
     inst = get_registry().instrument(instrument)

@@ -14,7 +14,7 @@ import typer
 from relscale.errors import RelscaleError
 
 if TYPE_CHECKING:
-    from relscale.models import AdaptedInstrument, Perspective
+    from relscale.model.models import AdaptedInstrument, Perspective
 
 F = TypeVar("F", bound=Callable[..., Any])
 

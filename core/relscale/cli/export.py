@@ -29,7 +29,7 @@ def exporters(locale: LocaleOption = None) -> None:
     """List the export formats (built-in and from plugins)."""
     from rich.table import Table
 
-    from relscale.registry import get_registry
+    from relscale.plugins import get_registry
 
     use_locale(locale)
     reg = get_registry()
@@ -58,7 +58,7 @@ def export(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Export an adapted instrument with any registered exporter."""
-    from relscale.registry import get_registry
+    from relscale.plugins import get_registry
 
     used = use_locale(locale)
     exporter = get_registry().exporter(fmt)

@@ -60,7 +60,7 @@ def form(
 ) -> None:
     """Export one fillable, print-ready form (.xlsx) for a sector and perspective."""
     from relscale.adapt import adapt
-    from relscale.forms import export_form
+    from relscale.workbooks.form import export_form
 
     used = use_locale(locale)
     if output.suffix.lower() != ".xlsx":
@@ -83,7 +83,7 @@ def _combinations(
     """(sector, instrument, perspective) to export, and notes on declined ones skipped."""
     from relscale.adapt import declined_reason
     from relscale.i18n import current_locale
-    from relscale.registry import get_registry
+    from relscale.plugins import get_registry
 
     reg = get_registry()
     if not all_ and not (sectors or instruments or perspectives):
@@ -167,8 +167,8 @@ def forms(
     sector declines are skipped with a note; the exit code is non-zero if any form failed.
     """
     from relscale.adapt import adapt
-    from relscale.forms import export_form, form_filename
     from relscale.i18n import resolve_locale, set_locale
+    from relscale.workbooks.form import export_form, form_filename
 
     ui = use_locale(locale[0] if locale else None)
     combos, skipped = _combinations(sector or [], instrument or [], perspective or [], all_)
@@ -265,10 +265,10 @@ def read(
     Every form is verified (metadata checksum, item rows) and every answer validated;
     all problems are listed, one per line, and nothing is written if there are any.
     """
-    from relscale.readback import FormErrors, collect_form_paths, read_forms, write_csv
+    from relscale.io.readback import FormErrors, collect_form_paths, read_forms, write_csv
 
     use_locale(locale)
-    from relscale.io import check_output
+    from relscale.io.atomic import check_output
 
     files = collect_form_paths(forms_)
     check_output(output, overwrite=force, inputs=tuple(files))

@@ -250,7 +250,7 @@ def draft(
     sector's, every drafted entry fuzzy, for a translator to review.
     """
     from relscale import i18n_tools
-    from relscale.registry import get_registry
+    from relscale.plugins import get_registry
 
     use_locale(None)
     result = i18n_tools.draft(sector, catalog_locale)
@@ -284,7 +284,7 @@ def review(
     from relscale import i18n_tools
     from relscale.errors import RelscaleError
     from relscale.i18n import Translator, ctx_field, display_name
-    from relscale.registry import get_registry
+    from relscale.plugins import get_registry
 
     used = use_locale(None)
     if output.suffix.lower() != ".xlsx":

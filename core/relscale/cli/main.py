@@ -66,12 +66,12 @@ def root(
 ) -> None:
     state.locale = locale
     if content:
-        from relscale import registry
+        from relscale import plugins
         from relscale.user_content import ENV_CONTENT
 
         known = [p for p in os.environ.get(ENV_CONTENT, "").split(os.pathsep) if p]
         os.environ[ENV_CONTENT] = os.pathsep.join([*known, *(str(p) for p in content)])
-        registry.reset()
+        plugins.reset_registry()
 
 
 # Registration order is the order of `relscale --help`: browse, forms, scoring, norms,

@@ -17,13 +17,13 @@ from relscale.cli.common import (
     note_err,
     use_locale,
 )
-from relscale.errors import DataError, RelscaleError, where
-from relscale.i18n import N_, _
+from relscale.errors import DataError, RelscaleError
+from relscale.i18n import N_, _, where
 
 if TYPE_CHECKING:
-    from relscale.models import AdaptedInstrument
-    from relscale.norms import NormGroup
-    from relscale.reliability import ScaleReliability
+    from relscale.model.models import AdaptedInstrument
+    from relscale.scoring.norms_build import NormGroup
+    from relscale.scoring.reliability import ScaleReliability
 
 ForceOption = Annotated[
     bool, typer.Option("--force", "-f", help="Overwrite output files that exist.")
@@ -94,8 +94,8 @@ def simulate(
     locale: LocaleOption = None,
 ) -> None:
     """Write a seeded synthetic reference sample (for trying norms; not real data)."""
-    from relscale.simulate import simulate as draw
-    from relscale.simulate import write_sample
+    from relscale.scoring.simulate import simulate as draw
+    from relscale.scoring.simulate import write_sample
 
     used = use_locale(locale)
     adapted = _adapt(instrument, sector, perspective, used)
@@ -135,8 +135,8 @@ def build_from_file(
     ``scripts/build_illustrative_norms.py`` calls this too, so shipped tables are made
     exactly as a user's.
     """
-    from relscale.norms import build_norm_tables
-    from relscale.responses import read_responses
+    from relscale.io.responses import read_responses
+    from relscale.scoring.norms_build import build_norm_tables
 
     table = read_responses([data], adapted)
     if table.n == 0:
@@ -205,8 +205,8 @@ def build(
     locale: LocaleOption = None,
 ) -> None:
     """Build norm tables from a reference sample (raw scores as `relscale score` computes them)."""
-    from relscale.io import check_output
-    from relscale.norms import describe_norms, write_norm_table
+    from relscale.io.atomic import check_output
+    from relscale.scoring.norms import describe_norms, write_norm_table
 
     used = use_locale(locale)
     if status not in ("illustrative", "local", "published"):
@@ -269,7 +269,7 @@ def show(
     locale: LocaleOption = None,
 ) -> None:
     """Show a norm table: population, banding and every raw-score step."""
-    from relscale.norms import apply_norms, band_label, describe_norms, read_norm_table
+    from relscale.scoring.norms import apply_norms, band_label, describe_norms, read_norm_table
 
     used = use_locale(locale)
     table = read_norm_table(path)
@@ -316,8 +316,8 @@ def list_tables(
     locale: LocaleOption = None,
 ) -> None:
     """List the registered norm tables (shipped by plugins) with their status and N."""
-    from relscale.norms import describe_norms
-    from relscale.registry import get_registry
+    from relscale.plugins import get_registry
+    from relscale.scoring.norms import describe_norms
 
     used = use_locale(locale)
     reg = get_registry()
@@ -344,7 +344,7 @@ def read_item_columns(path: Path, items: list[str]) -> Any:
 
     import numpy as np
 
-    from relscale.responses import MISSING_SPELLINGS, check_text_file
+    from relscale.io.responses import MISSING_SPELLINGS, check_text_file
 
     check_text_file(path)
     try:
@@ -406,8 +406,8 @@ def instrument_scales(
     data: Path, adapted: AdaptedInstrument, missing: str
 ) -> list[ScaleReliability]:
     """Reliability of every dimension of an adapted instrument, from a response file."""
-    from relscale.reliability import scale_reliability
-    from relscale.responses import read_responses
+    from relscale.io.responses import read_responses
+    from relscale.scoring.reliability import scale_reliability
 
     table = read_responses([data], adapted)
     if table.n == 0:
@@ -464,8 +464,8 @@ def reliability(
     """Cronbach's alpha, standardized alpha, McDonald's omega and item statistics per scale."""
     import json
 
-    from relscale.io import atomic_write
-    from relscale.reliability import scale_reliability
+    from relscale.io.atomic import atomic_write
+    from relscale.scoring.reliability import scale_reliability
 
     used = use_locale(locale)
     if missing not in ("listwise", "pairwise"):
@@ -479,7 +479,7 @@ def reliability(
             _("{path}: the output file must end in .json or .xlsx").format(path=output)
         )
     if output is not None:
-        from relscale.io import check_output
+        from relscale.io.atomic import check_output
 
         check_output(output, overwrite=force, inputs=(data,))
     title: str
@@ -518,6 +518,7 @@ def reliability(
             tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "utf-8")
     elif output is not None:
         from relscale.excel.render import render
+        from relscale.workbooks.reliability import reliability_workbook
 
         book = reliability_workbook(title, results)
         with atomic_write(output, overwrite=force) as tmp:
@@ -569,60 +570,3 @@ def _print_reliability(title: str, results: list[ScaleReliability]) -> None:
         .format(missing=_(missing)),
         style="italic",
     )
-
-
-def reliability_workbook(title: str, results: list[ScaleReliability]) -> Any:
-    """A writer-neutral workbook: a summary sheet and one item sheet for all scales."""
-    from relscale.excel.sheet import Style, Workbook
-
-    book = Workbook(title=title, creator="relscale")
-    book.styles = {
-        "title": Style(bold=True, size=13),
-        "head": Style(bold=True, border_bottom="thin", fill="DDEBF7"),
-        "num": Style(number_format="0.000"),
-        "num2": Style(number_format="0.00"),
-        "note": Style(italic=True, color="555555"),
-    }
-    summary = book.add_sheet(_("Reliability"), freeze="A4")
-    summary.set(1, 1, title, style="title")
-    head = ["scale", "k", "n", "n_total", "missing", "alpha", "alpha_std", "omega", "mean", "sd"]
-    for c, name in enumerate(head, start=1):
-        summary.set(3, c, name, style="head")
-    for r, res in enumerate(results, start=4):
-        fields: list[str | int] = [res.scale, res.k, res.n, res.n_total, res.missing]
-        for c, field in enumerate(fields, start=1):
-            summary.set(r, c, field)
-        for c, stat in enumerate((res.alpha, res.alpha_std, res.omega), start=6):
-            summary.set(r, c, _cell(stat), style="num")
-        for c, stat in enumerate((res.mean, res.sd), start=9):
-            summary.set(r, c, _cell(stat), style="num2")
-    summary.set(
-        len(results) + 5, 1,
-        _("Omega: one-factor model, iterated principal axis. relscale reliability."),
-        style="note",
-    )
-    summary.column_widths = {1: 24, **{c: 11 for c in range(2, 11)}}
-    detail = book.add_sheet(_("Items"), freeze="A2")
-    cols = ["scale", "item", "n", "mean", "sd", "r_drop", "alpha_if_deleted", "loading"]
-    for c, name in enumerate(cols, start=1):
-        detail.set(1, c, name, style="head")
-    line = 2
-    for res in results:
-        loadings = list(res.loadings) or [float("nan")] * res.k
-        for item, loading in zip(res.items, loadings, strict=True):
-            detail.set(line, 1, res.scale)
-            detail.set(line, 2, item.item)
-            detail.set(line, 3, item.n)
-            for c, v in enumerate(
-                (item.mean, item.sd, item.r_drop, item.alpha_if_deleted, loading), start=4
-            ):
-                detail.set(line, c, _cell(v), style="num" if c > 5 else "num2")
-            line += 1
-    detail.column_widths = {1: 24, 2: 14, **{c: 14 for c in range(3, 9)}}
-    return book
-
-
-def _cell(value: float) -> float | None:
-    import math
-
-    return None if value is None or math.isnan(value) else float(value)

@@ -19,7 +19,7 @@ from relscale.errors import RelscaleError
 from relscale.i18n import _
 
 if TYPE_CHECKING:
-    from relscale.models import AdaptedInstrument, NormTable
+    from relscale.model.models import AdaptedInstrument, NormTable
 
 ForceOption = Annotated[
     bool, typer.Option("--force", "-f", help="Overwrite the output file if it exists.")
@@ -44,7 +44,7 @@ def _adapt(
 
     extra: list[NormTable] = []
     if norms is not None:
-        from relscale.norms import read_norm_table
+        from relscale.scoring.norms import read_norm_table
 
         table = read_norm_table(norms)
         extra.append(table)
@@ -150,10 +150,10 @@ def score(
     force: ForceOption = False,
 ) -> None:
     """Score responses: raw scale scores, norm scores, and a status for every row."""
-    from relscale.io import atomic_write, check_output
-    from relscale.responses import SCORING_SHEET_KIND, read_responses, sheet_kind
-    from relscale.results import build_scored_table, write_csv
-    from relscale.scoring import add_norms, score_responses
+    from relscale.io.atomic import atomic_write, check_output
+    from relscale.io.responses import SCORING_SHEET_KIND, read_responses, sheet_kind
+    from relscale.scoring.engine import add_norms, score_responses
+    from relscale.scoring.results import build_scored_table, write_csv
 
     used = use_locale(locale)
     suffix = output.suffix.lower()
@@ -202,7 +202,7 @@ def score(
             write_csv(scored, tmp)
         else:
             from relscale.excel.render import render
-            from relscale.results import build_results_workbook
+            from relscale.workbooks.results import build_results_workbook
 
             render(build_results_workbook(scored, adapted, scores, used), tmp)
     counts = scored.summary()
@@ -229,7 +229,7 @@ def _form_key(data: list[Path]) -> Any:
 
     The reader checks later that every form has the same key, so one is enough here.
     """
-    from relscale.readback import collect_form_paths, read_form
+    from relscale.io.readback import collect_form_paths, read_form
 
     if not any(p.is_dir() or p.suffix.lower() == ".xlsx" for p in data):
         return None
@@ -262,7 +262,7 @@ def codebook(
     force: ForceOption = False,
 ) -> None:
     """Write a codebook: every variable of the data and of the scored output."""
-    from relscale.codebook import build_codebook, codebook_text, write_codebook
+    from relscale.workbooks.codebook import build_codebook, codebook_text, write_codebook
 
     used = use_locale(locale)
     kind = (fmt or (output.suffix.lstrip(".") if output else "csv")).lower()
@@ -301,8 +301,8 @@ def scoring_sheet(
 ) -> None:
     """Write a data-entry scoring sheet with live formulas for scale and norm scores."""
     from relscale.excel.render import render
-    from relscale.io import atomic_write, check_output
-    from relscale.scoring_sheet import build_scoring_sheet
+    from relscale.io.atomic import atomic_write, check_output
+    from relscale.workbooks.scoring_sheet import build_scoring_sheet
 
     used = use_locale(locale)
     if output.suffix.lower() != ".xlsx":

@@ -6,7 +6,7 @@ every cell that names it (openpyxl then de-duplicates them in the file's style t
 
 ``render(book, path)`` writes the file; ``to_openpyxl(book)`` returns the openpyxl
 workbook for callers that need to inspect or post-process it. Write through
-:func:`relscale.io.atomic_write` so a failure leaves no half-written file::
+:func:`relscale.io.atomic.atomic_write` so a failure leaves no half-written file::
 
     with atomic_write(out, overwrite=force) as tmp:
         render(book, tmp)
@@ -132,7 +132,7 @@ def to_openpyxl(book: Workbook) -> Any:
 
 
 def render(book: Workbook, path: Path | str) -> None:
-    """Write ``book`` to ``path`` as .xlsx (call inside :func:`relscale.io.atomic_write`)."""
+    """Write ``book`` to ``path`` as .xlsx (call inside :func:`relscale.io.atomic.atomic_write`)."""
     to_openpyxl(book).save(str(path))
 
 

@@ -15,7 +15,7 @@ from relscale.i18n import _
 
 if TYPE_CHECKING:
     from relscale.excel.sheet import Workbook
-    from relscale.models import AdaptedInstrument
+    from relscale.model.models import AdaptedInstrument
 
 SUBJECT_PLACEHOLDER = "{subject}"
 BLANK = "______"
@@ -55,8 +55,7 @@ def headers() -> list[str]:
 
 def build_codebook(adapted: AdaptedInstrument, locale: str | None = None) -> list[Entry]:
     """The codebook entries: items, then scores, norm scores and status variables."""
-    from relscale.norms import BANDINGS, band_label
-    from relscale.scoring import (
+    from relscale.scoring.engine import (
         NORM_GROUP,
         NORM_STATUS,
         REASON,
@@ -64,6 +63,7 @@ def build_codebook(adapted: AdaptedInstrument, locale: str | None = None) -> lis
         STRAIGHTLINING,
         min_answered_count,
     )
+    from relscale.scoring.norms import BANDINGS, band_label
 
     dims = {d.id: d.label for d in adapted.dimensions}
     anchors = "; ".join(f"{p.value} = {p.label}" for p in adapted.scale.points)
@@ -159,7 +159,7 @@ def _markdown(entries: list[Entry], adapted: AdaptedInstrument) -> str:
     ]
     lines += ["| " + " | ".join(cell(v) for v in e.as_row()) + " |" for e in entries]
     if adapted.norms:
-        from relscale.norms import describe_norms
+        from relscale.scoring.norms import describe_norms
 
         lines += ["", f"{_('Norms')}: {describe_norms(adapted.norms[0], adapted.locale)}"]
     return "\n".join(lines) + "\n"
@@ -223,7 +223,7 @@ def write_codebook(
     overwrite: bool = False,
 ) -> None:
     """Write the codebook as ``csv``, ``md`` or ``xlsx`` (atomically)."""
-    from relscale.io import atomic_write
+    from relscale.io.atomic import atomic_write
 
     with atomic_write(path, overwrite=overwrite) as tmp:
         if fmt in ("csv", "md"):

@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from relscale.errors import ContentError, pydantic_summary
-from relscale.i18n import _
-from relscale.models import Instrument, NormTable, Sector
+from relscale.errors import ContentError
+from relscale.i18n import _, pydantic_summary
+from relscale.model.models import Instrument, NormTable, Sector
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -11,7 +11,7 @@ go to one table and one scoring run.
 Every form is checked before any row is returned:
 
 - the ``relscale_meta`` sheet exists and its checksum matches its content
-  (:func:`relscale.forms.layout_checksum`), so an edited, reordered or foreign
+  (:func:`relscale.workbooks.form.layout_checksum`), so an edited, reordered or foreign
   workbook is refused;
 - each item row on the form sheet still holds the item id the metadata names;
 - every answer is empty or a whole number within the scale; text, fractions and
@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from relscale.errors import DataError
-from relscale.forms import (
+from relscale.i18n import _
+from relscale.workbooks.form import (
     COL_ID,
     FIELDS,
     FORM_FORMAT,
@@ -39,7 +40,6 @@ from relscale.forms import (
     META_SHEET,
     layout_checksum,
 )
-from relscale.i18n import _
 
 META_COLUMNS = (
     "source_file",
@@ -285,7 +285,7 @@ def write_csv(forms: FilledForms, path: Path | str, *, overwrite: bool = False,
     """Write the rows as a tidy UTF-8 CSV (empty cells for missing answers), atomically."""
     import csv
 
-    from relscale.io import atomic_write, check_output
+    from relscale.io.atomic import atomic_write, check_output
 
     check_output(Path(path), overwrite=overwrite, inputs=inputs)
     with atomic_write(path, overwrite=overwrite) as tmp, tmp.open(

@@ -10,7 +10,7 @@ COTAN reviews call a percentile, and because a norm table's steps then read the 
 user checks them by hand ("83% of the norm group scored this or lower").
 
 **Look-up** is a step function: raw score ``x`` takes the values of the
-:class:`~relscale.models.PercentilePoint` with the largest ``raw <= x``, so a scoring sheet
+:class:`~relscale.model.models.PercentilePoint` with the largest ``raw <= x``, so a scoring sheet
 reproduces it with Excel ``LOOKUP(x, raws, percentiles)``. Tables built by relscale start
 at the scale minimum (a point with percentile 0 when nobody scored that low), so every
 valid raw score has a step. Below the first point of a hand-written table the first
@@ -36,18 +36,16 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relscale.errors import ContentError, RelscaleError
 from relscale.i18n import N_, _
-from relscale.models import Band, DimensionNorm, NormTable, PercentilePoint, Population
+from relscale.model.models import Band, DimensionNorm, NormTable
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from relscale.models import AdaptedInstrument
 
 TOLERANCE = 1e-9
 RAW_DECIMALS = 6
@@ -246,67 +244,6 @@ def describe_norms(table: NormTable, locale: str | None = None) -> str:
     )
 
 
-# --- building ---------------------------------------------------------------------------
-
-
-def _truncate(value: float) -> float:
-    scale = 10**RAW_DECIMALS
-    return math.floor(value * scale + TOLERANCE) / scale
-
-
-def build_dimension_norm(
-    dimension: str, raw: Any, *, scale_min: float | None = None
-) -> DimensionNorm:
-    """Percentile steps, mean and SD of one dimension from a reference sample's raw scores.
-
-    One step per distinct raw score (at-or-below percentile, mid-rank normalized T), plus
-    a step at ``scale_min`` with percentile 0 when nobody scored that low. Missing scores
-    (NaN) are left out; N is the number of scores present.
-    """
-    import numpy as np
-
-    x = np.asarray(raw, dtype=float)
-    x = np.sort(x[~np.isnan(x)])
-    n = len(x)
-    if n < 2:
-        raise RelscaleError(
-            _("{dimension}: fewer than 2 scores, cannot build norms").format(dimension=dimension)
-        )
-    sd = float(np.std(x, ddof=1))
-    if sd == 0:
-        raise RelscaleError(
-            _("{dimension}: every score is {value:g}, cannot build norms").format(
-                dimension=dimension, value=x[0]
-            )
-        )
-    values, counts = np.unique(x, return_counts=True)
-    at_or_below = np.cumsum(counts)
-    below = at_or_below - counts
-    points: list[PercentilePoint] = []
-    if scale_min is not None and values[0] > scale_min + TOLERANCE:
-        points.append(
-            PercentilePoint(raw=float(scale_min), percentile=0.0, t=round(normalized_t(0, n), 2))
-        )
-    for value, le, lt, c in zip(values, at_or_below, below, counts, strict=True):
-        raw_step = _truncate(float(value))
-        if points and raw_step <= points[-1].raw:
-            continue  # two raws within 1e-6 of each other: keep the first (lower) step
-        points.append(
-            PercentilePoint(
-                raw=raw_step,
-                percentile=round(100 * float(le) / n, 2),
-                t=round(normalized_t((float(lt) + float(c) / 2) / n, n), 2),
-            )
-        )
-    return DimensionNorm(
-        dimension=dimension,
-        mean=round(float(np.mean(x)), 6),
-        sd=round(sd, 6),
-        n=n,
-        percentiles=tuple(points),
-    )
-
-
 # --- files ------------------------------------------------------------------------------
 
 
@@ -320,7 +257,7 @@ def norm_table_to_toml(table: NormTable) -> str:
 
 def write_norm_table(table: NormTable, path: str | Path, *, overwrite: bool = False) -> Path:
     """Write a norm table as TOML, atomically; an existing file only with ``overwrite``."""
-    from relscale.io import atomic_write
+    from relscale.io.atomic import atomic_write
 
     text = norm_table_to_toml(table)
     with atomic_write(path, overwrite=overwrite) as tmp:
@@ -330,7 +267,7 @@ def write_norm_table(table: NormTable, path: str | Path, *, overwrite: bool = Fa
 
 def read_norm_table(path: str | Path) -> NormTable:
     """Load a norm table file given by a user (``--norms FILE``); errors name the file."""
-    from relscale.content import load_norm_table
+    from relscale.model.content import load_norm_table
 
     path = Path(path)
     if path.is_dir():
@@ -355,154 +292,3 @@ def check_norm_table(table: NormTable, path: object = "norm table") -> None:
                     path=path, first=a.label, second=b.label, upper=a.upper, lower=b.lower
                 )
             )
-
-
-# --- norms build ------------------------------------------------------------------------
-
-DEFAULT_MIN_N = 200
-"""Smallest norm group ``norms build`` accepts without ``--min-n`` (see docs/norms.md)."""
-
-
-@dataclass(frozen=True)
-class NormGroup:
-    """One norm group of a reference sample: its rows and the table built from them."""
-
-    group: dict[str, str]
-    rows: Any
-    """Indices of the sample rows in this group."""
-    table: NormTable | None = None
-
-    @property
-    def label(self) -> str:
-        return ", ".join(f"{k}={v}" for k, v in sorted(self.group.items())) or _("all")
-
-    @property
-    def file_stem(self) -> str:
-        """``all`` or e.g. ``gender-f`` / ``age_band-6-8_gender-f``: the file name in a folder."""
-        if not self.group:
-            return "all"
-        parts = [f"{k}-{v}" for k, v in sorted(self.group.items())]
-        return _slug("_".join(parts))
-
-
-def _slug(text: str) -> str:
-    import re
-
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "group"
-
-
-def split_groups(
-    ids: Mapping[str, Sequence[str]], group_by: Sequence[str], n: int, source: object = "data"
-) -> tuple[list[NormGroup], int]:
-    """The 'all' group and one group per combination of ``group_by`` values.
-
-    Rows with an empty value in a grouping column belong to 'all' only; their count is
-    returned so the caller can report it.
-    """
-    import numpy as np
-
-    groups = [NormGroup(group={}, rows=np.arange(n))]
-    if not group_by:
-        return groups, 0
-    for column in group_by:
-        if column not in ids:
-            have = ", ".join(ids) or _("none")
-            raise RelscaleError(
-                _("{source}: no column {column!r} to group by (non-item columns: {have})").format(
-                    source=source, column=column, have=have
-                )
-            )
-    keys = list(zip(*(ids[c] for c in group_by), strict=True))
-    ungrouped = 0
-    by_key: dict[tuple[str, ...], list[int]] = {}
-    for i, key in enumerate(keys):
-        clean = tuple(str(v).strip() for v in key)
-        if any(v == "" for v in clean):
-            ungrouped += 1
-            continue
-        by_key.setdefault(clean, []).append(i)
-    for key in sorted(by_key):
-        groups.append(
-            NormGroup(group=dict(zip(group_by, key, strict=True)), rows=np.array(by_key[key]))
-        )
-    return groups, ungrouped
-
-
-def build_norm_tables(
-    adapted: AdaptedInstrument,
-    values: Any,
-    *,
-    ids: Mapping[str, Sequence[str]] | None = None,
-    group_by: Sequence[str] = (),
-    min_n: int = DEFAULT_MIN_N,
-    status: str = "local",
-    source: str,
-    year: int,
-    note: str | None = None,
-    banding: str = DEFAULT_BANDING,
-    t_score: str = "normalized",
-    data_name: object = "data",
-) -> list[NormGroup]:
-    """Norm tables from a reference sample: 'all', plus one per group with ``group_by``.
-
-    Raw scores come from :func:`relscale.scoring.score_responses` (the scorer's own rules:
-    reverse keying, mean of keyed items, missing below ``min_answered``), so norms and
-    scores can never disagree on what a raw score is.
-
-    :raises RelscaleError: a grouping column that does not exist, or any norm group
-        (including 'all') whose N for some dimension is below ``min_n``; the message
-        lists every group that is too small.
-    """
-    import numpy as np
-
-    from relscale.scoring import score_responses
-
-    x = np.asarray(values, dtype=float)
-    scores = score_responses(adapted, x, source=data_name)
-    groups, _ungrouped = split_groups(ids or {}, group_by, scores.n, data_name)
-    bands = banding_bands(banding)
-    too_small: list[str] = []
-    built: list[NormGroup] = []
-    for g in groups:
-        ns = {d: int(np.sum(~np.isnan(scores.raw[d][g.rows]))) for d in scores.dimensions}
-        low = {d: v for d, v in ns.items() if v < min_n}
-        if low:
-            worst = min(low, key=lambda d: low[d])
-            too_small.append(
-                _("{group} (N={n} for {dimension})").format(
-                    group=g.label, n=low[worst], dimension=worst
-                )
-            )
-            continue
-        dims = []
-        for d in scores.dimensions:
-            # The lowest possible raw score: the scale minimum (a prorated sum: times k).
-            floor = float(adapted.scale.min)
-            if adapted.scoring.method == "sum":
-                floor *= scores.n_items[d]
-            dims.append(build_dimension_norm(d, scores.raw[d][g.rows], scale_min=floor))
-        raw = np.column_stack([scores.raw[d][g.rows] for d in scores.dimensions])
-        n_group = int(np.sum(~np.all(np.isnan(raw), axis=1)))
-        table = NormTable(
-            instrument=adapted.instrument,
-            instrument_version=adapted.version,
-            sector=adapted.sector,
-            perspective=adapted.perspective,
-            group=g.group,
-            population=Population(
-                n=n_group, year=year, source=source, status=status, note=note  # type: ignore[arg-type]
-            ),
-            banding=banding,
-            t_score=t_score,  # type: ignore[arg-type]
-            bands=bands,
-            dimensions=tuple(dims),
-        )
-        built.append(NormGroup(group=g.group, rows=g.rows, table=table))
-    if too_small:
-        raise RelscaleError(
-            _("{data}: norm group(s) below the minimum N of {min_n}: {groups} (merge groups, "
-              "collect more data, or lower --min-n knowingly)").format(
-                data=data_name, min_n=min_n, groups="; ".join(too_small)
-            )
-        )
-    return built

@@ -51,7 +51,7 @@ from relscale.excel.sheet import (
     ref,
 )
 from relscale.i18n import _, pgettext
-from relscale.models import AdaptedInstrument
+from relscale.model.models import AdaptedInstrument
 
 META_SHEET = "relscale_meta"
 FORM_FORMAT = "relscale-form"
@@ -445,7 +445,7 @@ def export_form(
 ) -> FormLayout:
     """Write the fillable form to ``path`` (atomically; refuses to overwrite unless asked)."""
     from relscale.excel.render import render
-    from relscale.io import atomic_write
+    from relscale.io.atomic import atomic_write
 
     book, layout = build_form(adapted, subject_name=subject_name, password=password)
     with atomic_write(path, overwrite=overwrite) as tmp:

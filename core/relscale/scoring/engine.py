@@ -2,7 +2,7 @@
 
 Vectorized with numpy over the whole response matrix (respondents x items, in the
 adapted item order, NaN for a missing answer). Never imports openpyxl: reading files is
-:mod:`relscale.responses`, writing them the exporters'.
+:mod:`relscale.io.responses`, writing them the exporters'.
 
 The rules, the same as the scoring sheet's formulas (``docs/scoring.md``):
 
@@ -25,13 +25,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from relscale.errors import DataError, where
-from relscale.i18n import N_, _
+from relscale.errors import DataError
+from relscale.i18n import N_, _, where
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from relscale.models import AdaptedInstrument, NormTable
+    from relscale.model.models import AdaptedInstrument, NormTable
 
 # Output variable names: the same in CSV output, results workbook, codebook and
 # scoring sheet.
@@ -252,8 +252,8 @@ def add_norms(
 ) -> None:
     """Fill ``scores.norms``, ``norm_group`` and ``norm_status`` in place.
 
-    The semantics are :func:`relscale.norms.apply_norms` and
-    :func:`relscale.norms.select_norm_table`; band labels are translated into ``locale``.
+    The semantics are :func:`relscale.scoring.norms.apply_norms` and
+    :func:`relscale.scoring.norms.select_norm_table`; band labels are translated into ``locale``.
 
     :param tables: the candidate tables (``AdaptedInstrument.norms``).
     :param groups: one norm group for everyone (a dict) or one per respondent.
@@ -261,7 +261,7 @@ def add_norms(
     import numpy as np
 
     from relscale.i18n import Translator, resolve_locale
-    from relscale.norms import apply_norms, band_label, describe_norms, select_norm_table
+    from relscale.scoring.norms import apply_norms, band_label, describe_norms, select_norm_table
 
     tr = _ if locale is None else Translator(resolve_locale(locale)[0]).lookup
     n = scores.n

@@ -4,8 +4,8 @@ One row per respondent. Staff type answers into validated cells; formulas comput
 keyed values (hidden helper columns, grouped by dimension so each scale is one
 contiguous range), the raw scale scores with the missing rule, percentile / T / band
 from the Norms sheet, and a ``status`` flag. The formulas implement the same rules as
-:mod:`relscale.scoring` and :func:`relscale.norms.apply_norms`; a LibreOffice test checks
-every formula result against ``relscale score`` on the same filled sheet.
+:mod:`relscale.scoring.engine` and :func:`relscale.scoring.norms.apply_norms`; a
+LibreOffice test checks every formula result against ``relscale score`` on the same filled sheet.
 
 Only functions Excel and LibreOffice both compute: IF, ISNUMBER, COUNT, COUNTA, AVERAGE,
 AND, OR, MAX, LOOKUP. A row with a cell that is not a scale point (pasted past the
@@ -22,7 +22,7 @@ from relscale.i18n import _
 
 if TYPE_CHECKING:
     from relscale.excel.sheet import Sheet, Workbook
-    from relscale.models import AdaptedInstrument, NormTable
+    from relscale.model.models import AdaptedInstrument, NormTable
 
 ID_COLUMNS = ("respondent_code", "subject_code")
 LABEL_ROW = 3
@@ -32,7 +32,7 @@ STATUS_INVALID = "invalid"
 """The sheet's status for a row with a cell that is not an answer (only the sheet has it:
 ``relscale score`` refuses such a file, naming the cell)."""
 TOLERANCE_TEXT = "0.000000001"
-"""``relscale.norms.TOLERANCE`` written out: the norm look-up compares ``raw + 1e-9``."""
+"""``relscale.scoring.norms.TOLERANCE`` written out: the norm look-up compares ``raw + 1e-9``."""
 
 
 def _styles() -> dict:
@@ -75,11 +75,11 @@ def build_scoring_sheet(
         are left out when no table applies.
     """
     from relscale.__about__ import __version__
-    from relscale.codebook import add_codebook_sheet, build_codebook
     from relscale.excel.sheet import SheetProtection, Validation, Workbook, ref
-    from relscale.norms import describe_norms, select_norm_table
-    from relscale.responses import METADATA_SHEET, SCORING_SHEET_KIND
-    from relscale.scoring import STATUS, min_answered_count
+    from relscale.io.responses import METADATA_SHEET, SCORING_SHEET_KIND
+    from relscale.scoring.engine import STATUS, min_answered_count
+    from relscale.scoring.norms import describe_norms, select_norm_table
+    from relscale.workbooks.codebook import add_codebook_sheet, build_codebook
 
     table = select_norm_table(adapted.norms, group or {}) if adapted.norms else None
     book = Workbook(styles=_styles(), title=f"{adapted.title} — {adapted.sector_label}",
@@ -276,7 +276,7 @@ def _lay_out_norms(
 ) -> tuple[str, str] | None:
     """The norm table as step rows per dimension; fills ``refs`` with absolute ranges."""
     from relscale.excel.sheet import SheetProtection, quote_sheet, range_ref
-    from relscale.norms import band_label, describe_norms, normalized_t
+    from relscale.scoring.norms import band_label, describe_norms, normalized_t
 
     q = quote_sheet(sheet.name)
     sheet.set(1, 1, describe_norms(table, locale), style="title")
@@ -328,7 +328,7 @@ def _lay_out_norms(
 
 
 def _lay_out_adaptation(sheet: Sheet, adapted: AdaptedInstrument) -> None:
-    from relscale.codebook import render_text
+    from relscale.workbooks.codebook import render_text
 
     sheet.set(1, 1, f"{_('Adaptation')}: {adapted.title} — {adapted.sector_label}",
               style="title")

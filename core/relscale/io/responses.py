@@ -8,7 +8,7 @@ Inputs (see ``docs/scoring.md``):
 - an XLSX table: the first sheet, same header.
 - a filled scoring sheet (``relscale scoring-sheet``), recognised by its metadata sheet;
   it names the instrument, sector and perspective itself.
-- filled forms (files or a folder), read with :func:`relscale.readback.read_forms`.
+- filled forms (files or a folder), read with :func:`relscale.io.readback.read_forms`.
 
 Rows with every cell empty are not respondents; they are counted and skipped. Every
 other row becomes a respondent. An answer cell must be empty (or ``NA`` / ``.``) or a
@@ -29,19 +29,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relscale.errors import DataError, where
-from relscale.i18n import N_, _
+from relscale.errors import DataError
+from relscale.i18n import N_, _, where
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from relscale.models import AdaptedInstrument
+    from relscale.model.models import AdaptedInstrument
 
 MISSING_SPELLINGS = ("", "NA", "N/A", "na", ".")
 METADATA_SHEET = "relscale"
 SCORING_SHEET_KIND = "scoring_sheet"
 FORM_METADATA_SHEET = "relscale_meta"
-"""The forms' own metadata sheet (``relscale.forms``): such a workbook is a filled form."""
+"""The forms' own metadata sheet (``relscale.workbooks.form``): such a workbook is a filled form."""
 FORM_KIND = "form"
 CHUNK_CELLS = 1 << 20
 _KEY_NAMES = {"instrument": N_("instrument"), "sector": N_("sector"),
@@ -187,7 +187,7 @@ def _check_header(
 
 def reserved_names(adapted: AdaptedInstrument) -> set[str]:
     """Variable names ``relscale score`` writes, which an input column may not take."""
-    from relscale.scoring import (
+    from relscale.scoring.engine import (
         NORM_GROUP,
         NORM_STATUS,
         REASON,
@@ -253,7 +253,7 @@ def _read_rows(
         chunks.append(convert(flat, line_numbers[chunk_start:]))
     values = np.concatenate(chunks) if chunks else np.empty((0, k))
     row_array = np.array(line_numbers, dtype=np.int64)
-    from relscale.scoring import validate_values
+    from relscale.scoring.engine import validate_values
 
     validate_values(adapted, values, source=source, rows=row_array)
     return ResponseTable(
@@ -461,7 +461,7 @@ def read_responses(paths: Sequence[Path | str], adapted: AdaptedInstrument) -> R
 def _read_forms(paths: list[Path], adapted: AdaptedInstrument) -> ResponseTable:
     """Filled forms, through the forms reader (``relscale read`` does the same)."""
     try:
-        from relscale import readback  # type: ignore[attr-defined]
+        from relscale.io import readback  # type: ignore[attr-defined]
     except ImportError:
         raise DataError(
             _("{path}: not a CSV, XLSX table or scoring sheet, and reading filled forms "

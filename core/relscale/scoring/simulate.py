@@ -41,7 +41,7 @@ from relscale.i18n import _
 if TYPE_CHECKING:
     import numpy as np
 
-    from relscale.models import AdaptedInstrument
+    from relscale.model.models import AdaptedInstrument
 
 DIMENSION_CORRELATIONS: dict[frozenset[str], float] = {
     frozenset({"closeness", "conflict"}): -0.45,
@@ -115,7 +115,7 @@ def simulate(
     """Draw a synthetic reference sample for one adapted instrument (see module docstring)."""
     import numpy as np
 
-    from relscale.norms import normal_quantile
+    from relscale.scoring.norms import normal_quantile
 
     if n < 1:
         raise RelscaleError(_("--n must be at least 1, got {n}").format(n=n))
@@ -182,7 +182,7 @@ def sample_csv(sample: Sample) -> str:
 
 def write_sample(sample: Sample, path: str | Path, *, overwrite: bool = False) -> Path:
     """Write the sample as CSV, atomically."""
-    from relscale.io import atomic_write
+    from relscale.io.atomic import atomic_write
 
     text = sample_csv(sample)
     with atomic_write(path, overwrite=overwrite) as tmp:

@@ -1,0 +1,1 @@
+"""Reading and writing files: atomic output, response tables, filled forms."""

@@ -1,0 +1,1 @@
+"""The domain model: frozen pydantic models, content-file loaders, hook specifications."""

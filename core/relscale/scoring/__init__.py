@@ -1,0 +1,1 @@
+"""Scoring and psychometrics: engine, norm look-up and building, reliability, simulation."""

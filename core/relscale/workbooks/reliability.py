@@ -1,0 +1,68 @@
+"""The reliability workbook ``relscale reliability -o FILE.xlsx`` writes: a summary sheet
+and one item sheet for all scales."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from relscale.i18n import _
+
+if TYPE_CHECKING:
+    from relscale.scoring.reliability import ScaleReliability
+
+
+def reliability_workbook(title: str, results: list[ScaleReliability]) -> Any:
+    """A writer-neutral workbook: a summary sheet and one item sheet for all scales."""
+    from relscale.excel.sheet import Style, Workbook
+
+    book = Workbook(title=title, creator="relscale")
+    book.styles = {
+        "title": Style(bold=True, size=13),
+        "head": Style(bold=True, border_bottom="thin", fill="DDEBF7"),
+        "num": Style(number_format="0.000"),
+        "num2": Style(number_format="0.00"),
+        "note": Style(italic=True, color="555555"),
+    }
+    summary = book.add_sheet(_("Reliability"), freeze="A4")
+    summary.set(1, 1, title, style="title")
+    head = ["scale", "k", "n", "n_total", "missing", "alpha", "alpha_std", "omega", "mean", "sd"]
+    for c, name in enumerate(head, start=1):
+        summary.set(3, c, name, style="head")
+    for r, res in enumerate(results, start=4):
+        fields: list[str | int] = [res.scale, res.k, res.n, res.n_total, res.missing]
+        for c, field in enumerate(fields, start=1):
+            summary.set(r, c, field)
+        for c, stat in enumerate((res.alpha, res.alpha_std, res.omega), start=6):
+            summary.set(r, c, _cell(stat), style="num")
+        for c, stat in enumerate((res.mean, res.sd), start=9):
+            summary.set(r, c, _cell(stat), style="num2")
+    summary.set(
+        len(results) + 5, 1,
+        _("Omega: one-factor model, iterated principal axis. relscale reliability."),
+        style="note",
+    )
+    summary.column_widths = {1: 24, **{c: 11 for c in range(2, 11)}}
+    detail = book.add_sheet(_("Items"), freeze="A2")
+    cols = ["scale", "item", "n", "mean", "sd", "r_drop", "alpha_if_deleted", "loading"]
+    for c, name in enumerate(cols, start=1):
+        detail.set(1, c, name, style="head")
+    line = 2
+    for res in results:
+        loadings = list(res.loadings) or [float("nan")] * res.k
+        for item, loading in zip(res.items, loadings, strict=True):
+            detail.set(line, 1, res.scale)
+            detail.set(line, 2, item.item)
+            detail.set(line, 3, item.n)
+            for c, v in enumerate(
+                (item.mean, item.sd, item.r_drop, item.alpha_if_deleted, loading), start=4
+            ):
+                detail.set(line, c, _cell(v), style="num" if c > 5 else "num2")
+            line += 1
+    detail.column_widths = {1: 24, 2: 14, **{c: 14 for c in range(3, 9)}}
+    return book
+
+
+def _cell(value: float) -> float | None:
+    import math
+
+    return None if value is None or math.isnan(value) else float(value)
