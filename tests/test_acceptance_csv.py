@@ -13,8 +13,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from helpers import runner
 from relscale.adapt import adapt
 from relscale.cli.main import app
 
@@ -22,12 +22,6 @@ INSTRUMENT, SECTOR = "relationship_quality", "foster_homes"
 ITEMS = adapt(INSTRUMENT, SECTOR).item_ids
 SCORE = ["-i", INSTRUMENT, "-s", SECTOR]
 
-
-def _runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
-    except TypeError:
-        return CliRunner()
 
 
 def _clean_rows(n: int = 8) -> list[list[str]]:
@@ -47,7 +41,7 @@ def _write(path: Path, rows: list[list[str]], *, sep: str = ",", newline: str = 
 
 
 def _score(data: Path, out: Path, *extra: str):  # type: ignore[no-untyped-def]
-    return _runner().invoke(app, ["score", str(data), *SCORE, "-o", str(out), *extra])
+    return runner().invoke(app, ["score", str(data), *SCORE, "-o", str(out), *extra])
 
 
 def _table(path: Path) -> list[dict[str, str]]:
@@ -86,9 +80,9 @@ def test_excel_trailing_empty_columns_are_ignored(tmp_path: Path, reference) -> 
 def test_trailing_empty_columns_in_reliability_and_norms(tmp_path: Path) -> None:
     rows = [[*r, ""] for r in _clean_rows(12)]
     data = _write(tmp_path / "sample.csv", rows, sep=";")
-    result = _runner().invoke(app, ["reliability", str(data), *SCORE, "--format", "json"])
+    result = runner().invoke(app, ["reliability", str(data), *SCORE, "--format", "json"])
     assert result.exit_code == 0, result.output
-    result = _runner().invoke(app, ["norms", "build", str(data), *SCORE, "--min-n", "5",
+    result = runner().invoke(app, ["norms", "build", str(data), *SCORE, "--min-n", "5",
                                     "-o", str(tmp_path / "n.toml")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "n.toml").exists()
@@ -132,7 +126,7 @@ def test_workbook_renamed_to_csv_says_so(tmp_path: Path, command: str) -> None:
         "reliability": ["reliability", str(data), *SCORE],
         "adhoc": ["reliability", str(data), "--items", ",".join(ITEMS[:3])],
     }[command]
-    line = _one_line_error(_runner().invoke(app, args), "export.csv", "Excel workbook")
+    line = _one_line_error(runner().invoke(app, args), "export.csv", "Excel workbook")
     assert "UTF-8" not in line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["export.csv"]
 
@@ -146,7 +140,7 @@ def test_header_only_file_has_no_respondents(tmp_path: Path, command: str) -> No
         "reliability": ["reliability", str(data), *SCORE],
         "adhoc": ["reliability", str(data), "--items", ",".join(ITEMS[:3])],
     }[command]
-    _one_line_error(_runner().invoke(app, args), "header.csv: no respondents")
+    _one_line_error(runner().invoke(app, args), "header.csv: no respondents")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["header.csv"]
 
 
@@ -154,7 +148,7 @@ def test_duplicate_column_in_adhoc_reliability_is_refused(tmp_path: Path) -> Non
     rows = [[*r, "1"] if i else [*r, ITEMS[1]] for i, r in enumerate(_clean_rows())]
     data = _write(tmp_path / "dup.csv", rows)
     _one_line_error(
-        _runner().invoke(app, ["reliability", str(data), "--items", ",".join(ITEMS[:3])]),
+        runner().invoke(app, ["reliability", str(data), "--items", ",".join(ITEMS[:3])]),
         f"dup.csv, row 1, column {ITEMS[1]}", "appears twice",
     )
 

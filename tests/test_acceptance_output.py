@@ -11,19 +11,13 @@ import errno
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from helpers import runner
 from relscale.adapt import adapt
 from relscale.cli.main import app
 
 INSTRUMENT, SECTOR = "relationship_quality", "foster_homes"
 
-
-def _runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
-    except TypeError:
-        return CliRunner()
 
 
 def _data(tmp_path: Path) -> Path:
@@ -64,7 +58,7 @@ def test_output_under_a_file_is_one_line_error(tmp_path: Path, command: list[str
     data = _data(tmp_path)
     out = f"{data}/sub/out"  # data.csv is a file, so data.csv/sub/ cannot be made
     args = [a.format(data=data, out=out) for a in command]
-    result = _runner().invoke(app, args)
+    result = runner().invoke(app, args)
     _one_line_error(result, "cannot write", "data.csv is a file, not a folder")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]
 
@@ -73,7 +67,7 @@ def test_output_in_a_location_that_cannot_be_created(tmp_path: Path) -> None:
     if not Path("/proc/self").exists():
         pytest.skip("needs /proc")
     data = _data(tmp_path)
-    result = _runner().invoke(app, ["score", str(data), "-i", INSTRUMENT, "-s", SECTOR,
+    result = runner().invoke(app, ["score", str(data), "-i", INSTRUMENT, "-s", SECTOR,
                                     "-o", "/proc/relscale-test/out.csv"])
     _one_line_error(result, "/proc/relscale-test/out.csv", "cannot write")
 
@@ -88,7 +82,7 @@ def test_disk_full_while_writing_leaves_no_file(tmp_path: Path, monkeypatch) -> 
     monkeypatch.setattr(relscale.scoring.results, "write_csv", full)
     data = _data(tmp_path)
     out = tmp_path / "scores.csv"
-    result = _runner().invoke(app, ["score", str(data), "-i", INSTRUMENT, "-s", SECTOR,
+    result = runner().invoke(app, ["score", str(data), "-i", INSTRUMENT, "-s", SECTOR,
                                     "-o", str(out)])
     _one_line_error(result, "scores.csv", "No space left on device")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]
@@ -104,7 +98,7 @@ def test_interrupt_while_writing_leaves_no_file(tmp_path: Path, monkeypatch) -> 
     monkeypatch.setattr(relscale.scoring.results, "write_csv", interrupted)
     data = _data(tmp_path)
     out = tmp_path / "scores.csv"
-    result = _runner().invoke(app, ["score", str(data), "-i", INSTRUMENT, "-s", SECTOR,
+    result = runner().invoke(app, ["score", str(data), "-i", INSTRUMENT, "-s", SECTOR,
                                     "-o", str(out)])
     assert result.exit_code == 130
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]

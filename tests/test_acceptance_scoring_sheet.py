@@ -13,9 +13,11 @@ import csv
 from pathlib import Path
 
 import pytest
-from test_scoring_sheet_libreoffice import _close, _computed, _recalculate
-from typer.testing import CliRunner
 
+from helpers import close as _close
+from helpers import computed as _computed
+from helpers import recalculate as _recalculate
+from helpers import runner
 from relscale.cli.main import app
 from relscale.workbooks.scoring_sheet import FIRST_ROW, HEADER_ROW, STATUS_INVALID
 
@@ -24,12 +26,6 @@ pytestmark = pytest.mark.libreoffice
 INSTRUMENT, SECTOR = "relationship_quality", "foster_homes"
 BAD = {"text": "vier", "half": 4.5, "above": 7, "zero": 0}
 
-
-def _runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
-    except TypeError:
-        return CliRunner()
 
 
 def _fill(path: Path, *, with_bad: bool) -> None:
@@ -59,11 +55,11 @@ def _fill(path: Path, *, with_bad: bool) -> None:
 
 
 def test_pasted_non_answers_make_the_row_invalid(tmp_path: Path) -> None:
-    runner = _runner()
+    cli = runner()
     sheets = {}
     for name, with_bad in (("clean", False), ("pasted", True)):
         sheet = tmp_path / f"{name}.xlsx"
-        result = runner.invoke(app, ["scoring-sheet", INSTRUMENT, "-s", SECTOR, "--rows", "15",
+        result = cli.invoke(app, ["scoring-sheet", INSTRUMENT, "-s", SECTOR, "--rows", "15",
                                      "-o", str(sheet)])
         assert result.exit_code == 0, result.output
         _fill(sheet, with_bad=with_bad)
@@ -71,12 +67,12 @@ def test_pasted_non_answers_make_the_row_invalid(tmp_path: Path) -> None:
 
     # the reference: relscale score on the sheet without the pasted rows
     out = tmp_path / "clean.csv"
-    result = runner.invoke(app, ["score", str(sheets["clean"]), "-o", str(out)])
+    result = cli.invoke(app, ["score", str(sheets["clean"]), "-o", str(out)])
     assert result.exit_code == 0, result.output
     with out.open(encoding="utf-8") as fh:
         expected = {r["respondent_code"]: r for r in csv.DictReader(fh)}
     # relscale score refuses the pasted sheet, naming the first bad cell
-    result = runner.invoke(app, ["score", str(sheets["pasted"]), "-o", str(tmp_path / "x.csv")])
+    result = cli.invoke(app, ["score", str(sheets["pasted"]), "-o", str(tmp_path / "x.csv")])
     assert result.exit_code == 1
     assert "'vier'" in result.stderr and ", column rq05" in result.stderr
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fixtures_content import instrument_dict, mini_sector_dict
+from helpers import answer_cells, make_form, offered
 from relscale.adapt import adapt
 from relscale.cli.main import app
 from relscale.i18n import available_locales, set_locale
@@ -18,12 +18,8 @@ from relscale.model.models import AdaptedInstrument
 from relscale.plugins import get_registry
 from relscale.workbooks.form import (
     BLANK,
-    COL_ANSWER,
-    COL_ID,
     META_SHEET,
     build_form,
-    export_form,
-    form_filename,
     layout_checksum,
     render_item_text,
     wrapped_lines,
@@ -32,71 +28,6 @@ from relscale.workbooks.form import (
 runner = CliRunner()
 
 FORM_LOCALES = [loc for loc in ("en", "nl") if loc in available_locales()]
-
-
-def offered() -> list[tuple[str, str, str]]:
-    """Every (instrument, sector, perspective) the registered sectors offer."""
-    return [(i.id, s.id, p) for s, i, p in get_registry().offerings()]
-
-
-def make_form(
-    tmp_path: Path,
-    instrument: str = "relationship_quality",
-    sector: str = "foster_homes",
-    perspective: str | None = None,
-    locale: str = "en",
-    **kwargs: Any,
-) -> tuple[Path, AdaptedInstrument]:
-    set_locale(locale)
-    adapted = adapt(instrument, sector, perspective, locale)  # type: ignore[arg-type]
-    path = tmp_path / form_filename(adapted)
-    export_form(adapted, path, **kwargs)
-    set_locale("en")
-    return path, adapted
-
-
-def answer_cells(path: Path) -> dict[str, str]:
-    """item id -> answer cell, found on the form sheet itself (hidden id column)."""
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path)
-    ws = wb.worksheets[0]
-    ids = {
-        str(ws.cell(r, COL_ID).value): f"{ws.cell(r, COL_ANSWER).coordinate}"
-        for r in range(1, ws.max_row + 1)
-        if ws.cell(r, COL_ID).value not in (None, "item")
-    }
-    return ids
-
-
-def fill_with_openpyxl(
-    path: Path, target: Path, answers: dict[str, Any], fields: dict[str, Any] | None = None
-) -> None:
-    import openpyxl
-
-    from relscale.workbooks.form import FIELDS
-
-    cells = answer_cells(path)
-    wb = openpyxl.load_workbook(path)
-    ws = wb.worksheets[0]
-    meta = {
-        str(r[0].value): r[1].value
-        for r in wb[META_SHEET].iter_rows(max_col=2)
-        if r[0].value is not None
-    }
-    for item, value in answers.items():
-        ws[cells[item]] = value
-    for name, value in (fields or {}).items():
-        assert name in FIELDS
-        ws[meta[f"field.{name}"]] = value
-    wb.save(target)
-
-
-def random_answers(item_ids: tuple[str, ...], lo: int, hi: int, seed: int = 1) -> dict[str, Any]:
-    rng = random.Random(seed)
-    answers: dict[str, Any] = {i: rng.randint(lo, hi) for i in item_ids}
-    answers[item_ids[1]] = None  # one left empty
-    return answers
 
 
 # --- text measurement ------------------------------------------------------------------

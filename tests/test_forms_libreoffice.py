@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_forms import answer_cells, fill_with_openpyxl, make_form, offered, random_answers
 
+from helpers import answer_cells, fill_with_openpyxl, make_form, offered, random_answers
 from relscale.io.readback import read_forms
 from relscale.workbooks.form import BLANK, META_SHEET, render_item_text
 

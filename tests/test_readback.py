@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_forms import answer_cells, fill_with_openpyxl, make_form, random_answers
 from typer.testing import CliRunner
 
+from helpers import answer_cells, fill_with_openpyxl, make_form, random_answers
 from relscale.cli.main import app
 from relscale.errors import DataError
 from relscale.io.readback import META_COLUMNS, FormErrors, read_forms

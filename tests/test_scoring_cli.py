@@ -7,19 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
+from helpers import runner
 from relscale.adapt import adapt
 from relscale.cli.main import app
 
 INSTRUMENT, SECTOR = "relationship_quality", "education"
 
-
-def _runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
-    except TypeError:
-        return CliRunner()
 
 
 def _write(path: Path, rows: list[list[str]]) -> Path:
@@ -47,7 +41,7 @@ def _rows(n: int = 12, seed: int = 4) -> list[list[str]]:
 def test_score_csv_accounts_for_every_row(tmp_path: Path) -> None:
     data = _write(tmp_path / "data.csv", _rows())
     out = tmp_path / "scores.csv"
-    result = _runner().invoke(app, ["score", str(data), "-i", INSTRUMENT, "-s", SECTOR,
+    result = runner().invoke(app, ["score", str(data), "-i", INSTRUMENT, "-s", SECTOR,
                                     "-o", str(out), "--flag-straightlining", "10"])
     assert result.exit_code == 0, result.output
     assert "9 scored, 3 with missing scales, 1 rejected" in result.output
@@ -70,7 +64,7 @@ def test_bad_value_fails_without_output(tmp_path: Path) -> None:
     rows[3][5] = "9"
     data = _write(tmp_path / "data.csv", rows)
     out = tmp_path / "scores.csv"
-    result = _runner().invoke(app, ["score", str(data), "-i", INSTRUMENT, "-s", SECTOR,
+    result = runner().invoke(app, ["score", str(data), "-i", INSTRUMENT, "-s", SECTOR,
                                     "-o", str(out)])
     assert result.exit_code == 1
     assert "data.csv, row 5, column rq04: '9' is not an answer" in result.output
@@ -83,19 +77,19 @@ def test_existing_output_and_input_are_protected(tmp_path: Path) -> None:
     out = tmp_path / "scores.csv"
     out.write_text("keep me")
     args = ["score", str(data), "-i", INSTRUMENT, "-s", SECTOR]
-    result = _runner().invoke(app, [*args, "-o", str(out)])
+    result = runner().invoke(app, [*args, "-o", str(out)])
     assert result.exit_code == 1 and "already exists" in result.output
     assert out.read_text() == "keep me"
-    result = _runner().invoke(app, [*args, "-o", str(data), "--force"])
+    result = runner().invoke(app, [*args, "-o", str(data), "--force"])
     assert result.exit_code == 1 and "is also an input" in result.output
-    assert _runner().invoke(app, [*args, "-o", str(out), "--force"]).exit_code == 0
+    assert runner().invoke(app, [*args, "-o", str(out), "--force"]).exit_code == 0
 
 
 def test_group_from_column_without_table(tmp_path: Path) -> None:
     rows = _rows(4)
     data = _write(tmp_path / "data.csv", rows)
     out = tmp_path / "s.csv"
-    result = _runner().invoke(app, ["score", str(data), "-i", INSTRUMENT, "-s", SECTOR,
+    result = runner().invoke(app, ["score", str(data), "-i", INSTRUMENT, "-s", SECTOR,
                                     "-o", str(out), "--group", "nonexistent"])
     assert result.exit_code == 1 and "has no column 'nonexistent'" in result.output
 
@@ -105,7 +99,7 @@ def test_results_workbook_has_a_profile_per_client(tmp_path: Path) -> None:
 
     data = _write(tmp_path / "data.csv", _rows())
     out = tmp_path / "results.xlsx"
-    result = _runner().invoke(app, ["score", str(data), "-i", INSTRUMENT, "-s", SECTOR,
+    result = runner().invoke(app, ["score", str(data), "-i", INSTRUMENT, "-s", SECTOR,
                                     "-o", str(out)])
     assert result.exit_code == 0, result.output
     wb = load_workbook(out)
@@ -128,7 +122,7 @@ def test_results_workbook_has_a_profile_per_client(tmp_path: Path) -> None:
 
 def _scored_csv(tmp_path: Path, data: Path) -> list[dict[str, str]]:
     out = tmp_path / "check.csv"
-    _runner().invoke(app, ["score", str(data), "-i", INSTRUMENT, "-s", SECTOR, "-o", str(out),
+    runner().invoke(app, ["score", str(data), "-i", INSTRUMENT, "-s", SECTOR, "-o", str(out),
                            "--force"])
     return list(csv.DictReader(out.open(encoding="utf-8")))
 
@@ -139,7 +133,7 @@ def test_filled_scoring_sheet_is_recognised(tmp_path: Path) -> None:
     from relscale.workbooks.scoring_sheet import FIRST_ROW, HEADER_ROW
 
     sheet = tmp_path / "sheet.xlsx"
-    result = _runner().invoke(app, ["scoring-sheet", "working_alliance", "-s", "foster_homes",
+    result = runner().invoke(app, ["scoring-sheet", "working_alliance", "-s", "foster_homes",
                                     "-p", "professional", "--rows", "5", "-o", str(sheet)])
     assert result.exit_code == 0, result.output
     wb = load_workbook(sheet)
@@ -152,16 +146,16 @@ def test_filled_scoring_sheet_is_recognised(tmp_path: Path) -> None:
     ws.cell(FIRST_ROW + 3, col["wap03"], 8)
     wb.save(sheet)
     out = tmp_path / "s.csv"
-    result = _runner().invoke(app, ["score", str(sheet), "-o", str(out)])
+    result = runner().invoke(app, ["score", str(sheet), "-o", str(out)])
     assert result.exit_code == 1
     assert f"row {FIRST_ROW + 3}, column wap03: '8'" in result.output
     ws.cell(FIRST_ROW + 3, col["wap03"]).value = None
     wb.save(sheet)
-    result = _runner().invoke(app, ["score", str(sheet), "-o", str(out)])
+    result = runner().invoke(app, ["score", str(sheet), "-o", str(out)])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert len(rows) == 1 and rows[0]["bond"] == "4.0" and rows[0]["status"] == "scored"
-    result = _runner().invoke(app, ["score", str(sheet), "-s", "education", "-o", str(out),
+    result = runner().invoke(app, ["score", str(sheet), "-s", "education", "-o", str(out),
                                     "--force"])
     assert result.exit_code == 1 and "scoring sheet for sector 'foster_homes'" in result.output
 
@@ -170,7 +164,7 @@ def test_filled_form_is_scored(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     form = tmp_path / "form.xlsx"
-    result = _runner().invoke(app, ["form", INSTRUMENT, "-s", SECTOR, "-o", str(form)])
+    result = runner().invoke(app, ["form", INSTRUMENT, "-s", SECTOR, "-o", str(form)])
     assert result.exit_code == 0, result.output
     wb = load_workbook(form)
     sheet, rng = next(iter(wb.defined_names["relscale_answers"].destinations))
@@ -178,13 +172,13 @@ def test_filled_form_is_scored(tmp_path: Path) -> None:
         row[0].value = i % 5 + 1
     wb.save(form)
     out = tmp_path / "s.csv"
-    result = _runner().invoke(app, ["score", str(form), "-i", INSTRUMENT, "-s", SECTOR,
+    result = runner().invoke(app, ["score", str(form), "-i", INSTRUMENT, "-s", SECTOR,
                                     "-o", str(out)])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert len(rows) == 1 and rows[0]["rq01"] == "1" and rows[0]["rq05"] == "5"
     assert rows[0]["status"] == "scored" and rows[0]["source_file"].endswith("form.xlsx")
-    result = _runner().invoke(app, ["score", str(form), "-i", INSTRUMENT, "-s", "foster_homes",
+    result = runner().invoke(app, ["score", str(form), "-i", INSTRUMENT, "-s", "foster_homes",
                                     "-o", str(tmp_path / "t.csv")])
     assert result.exit_code == 1 and "forms of relationship_quality" in result.output
 
@@ -197,7 +191,7 @@ def test_forms_name_their_own_instrument(tmp_path: Path) -> None:
     folder.mkdir()
     for n in range(2):
         form = folder / f"f{n}.xlsx"
-        result = _runner().invoke(app, ["form", "working_alliance", "-s", "youth_care",
+        result = runner().invoke(app, ["form", "working_alliance", "-s", "youth_care",
                                         "-p", "client", "-o", str(form)])
         assert result.exit_code == 0, result.output
         wb = load_workbook(form)
@@ -206,11 +200,11 @@ def test_forms_name_their_own_instrument(tmp_path: Path) -> None:
             row[0].value = (i + n) % 5 + 1
         wb.save(form)
     out = tmp_path / "s.csv"
-    result = _runner().invoke(app, ["score", str(folder), "-o", str(out)])
+    result = runner().invoke(app, ["score", str(folder), "-o", str(out)])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [r["wac01"] for r in rows] == ["1", "2"]
     assert {r["status"] for r in rows} == {"scored"}
     # A plain CSV still needs to be told what it holds.
-    result = _runner().invoke(app, ["score", str(out), "-o", str(tmp_path / "again.csv")])
+    result = runner().invoke(app, ["score", str(out), "-o", str(tmp_path / "again.csv")])
     assert result.exit_code == 1 and "give --instrument and --sector" in result.output

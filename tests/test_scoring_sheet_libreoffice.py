@@ -6,17 +6,13 @@ status), for three instrument/sector/perspective combinations, two of them with 
 from __future__ import annotations
 
 import csv
-import math
-import os
-import shutil
-import subprocess
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from helpers import close, computed, recalculate
 from relscale.adapt import adapt
 from relscale.model.models import NormTable, Population
 from relscale.scoring.engine import score_responses
@@ -85,47 +81,6 @@ def _fill(path: Path, seed: int) -> None:
     wb.save(path)
 
 
-def _recalculate(paths: list[Path], outdir: Path) -> None:
-    profile = outdir / "lo-profile"
-    cmd = [
-        shutil.which("soffice") or "soffice",
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--calc",
-        "--convert-to",
-        "xlsx",
-        "--outdir",
-        str(outdir),
-        *map(str, paths),
-    ]
-    subprocess.run(cmd, check=True, capture_output=True, timeout=120,
-                   env={**os.environ, "HOME": str(outdir)})
-
-
-def _computed(path: Path) -> dict[str, dict[str, Any]]:
-    from openpyxl import load_workbook
-
-    ws = load_workbook(path, data_only=True).worksheets[0]
-    names = [c.value for c in ws[HEADER_ROW]]
-    rows: dict[str, dict[str, Any]] = {}
-    blank_statuses = []
-    for cells in ws.iter_rows(min_row=FIRST_ROW, values_only=True):
-        row = dict(zip(names, cells, strict=False))
-        if row.get("respondent_code"):
-            rows[row["respondent_code"]] = row
-        else:
-            blank_statuses.append(row.get("status"))
-    assert all(s in (None, "") for s in blank_statuses)
-    return rows
-
-
-def _close(a: Any, b: str) -> bool:
-    if b == "":
-        return a in (None, "")
-    return isinstance(a, int | float) and math.isclose(float(a), float(b), rel_tol=0,
-                                                        abs_tol=1e-9)
-
-
 def test_formulas_equal_relscale_score(tmp_path: Path) -> None:
     from relscale.cli.main import app
 
@@ -144,7 +99,7 @@ def test_formulas_equal_relscale_score(tmp_path: Path) -> None:
         sheets.append((sheet, args))
 
     outdir = tmp_path / "recalculated"
-    _recalculate([s for s, _ in sheets], outdir)
+    recalculate([s for s, _ in sheets], outdir)
 
     statuses: set[str] = set()
     norm_cases = 0
@@ -157,18 +112,18 @@ def test_formulas_equal_relscale_score(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         with out.open(encoding="utf-8") as fh:
             expected = list(csv.DictReader(fh))
-        computed = _computed(outdir / sheet.name)
-        assert sorted(computed) == sorted(r["respondent_code"] for r in expected)
+        rows = computed(outdir / sheet.name)
+        assert sorted(rows) == sorted(r["respondent_code"] for r in expected)
         compared = 0
         for exp in expected:
-            got = computed[exp["respondent_code"]]
+            got = rows[exp["respondent_code"]]
             for name, value in exp.items():
                 if name not in got or name.startswith(("norm_", "reason")):
                     continue
                 if name in ("status",) or name.endswith("_band") or name.endswith("_code"):
                     assert (got[name] or "") == value, (sheet.name, exp["respondent_code"], name)
                 else:
-                    assert _close(got[name], value), (
+                    assert close(got[name], value), (
                         sheet.name, exp["respondent_code"], name, got[name], value
                     )
                 compared += 1
