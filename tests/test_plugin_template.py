@@ -23,12 +23,16 @@ TEMPLATE = Path(__file__).resolve().parents[1] / "docs" / "plugin-template"
 PACKAGE = TEMPLATE / "relscale_my_sector"
 
 
-def _template_plugin() -> ModuleType:
+def _template_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("relscale_my_sector", PACKAGE / "__init__.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _template_plugin() -> Any:
+    return _template_module().plugin
 
 
 def test_pyproject_entry_point_names_the_package_and_sector() -> None:
@@ -37,13 +41,19 @@ def test_pyproject_entry_point_names_the_package_and_sector() -> None:
     assert project["project"]["version"]
     entry_points = project["project"]["entry-points"]["relscale"]
     sector = relscale.load_sector(PACKAGE / "sector.toml")
-    assert entry_points == {sector.id: PACKAGE.name}
+    assert entry_points == {sector.id: f"{PACKAGE.name}:plugin"}
 
 
 def test_hooks_are_relscale_hooks() -> None:
     plugin = _template_plugin()
-    hooks = [name for name in vars(plugin) if name.startswith("register_")]
+    hooks = [name for name in dir(plugin) if name.startswith("register_")]
     assert hooks and all(hasattr(hookspecs, name) for name in hooks)
+
+
+def test_template_is_a_three_line_data_plugin() -> None:
+    code = [line for line in (PACKAGE / "__init__.py").read_text().splitlines() if line.strip()]
+    assert code[1:] == ["import relscale", "plugin = relscale.data_plugin(__file__)"]
+    assert isinstance(_template_plugin(), relscale.DataPlugin)
 
 
 def test_sector_registers_beside_the_builtins() -> None:

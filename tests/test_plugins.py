@@ -33,8 +33,8 @@ class MiniPlugin:
 
 def test_builtin_sectors_register_through_entry_points() -> None:
     names = {ep.name: ep.value for ep in entry_points(group="relscale")}
-    for sector in BUILTIN_SECTORS:
-        assert names.get(sector) == f"relscale_{sector}"
+    for sector in BUILTIN_SECTORS:  # each a data plugin: the object `plugin` in its package
+        assert names.get(sector) == f"relscale_{sector}:plugin"
     assert set(get_registry().sectors) == BUILTIN_SECTORS
 
 

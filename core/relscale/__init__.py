@@ -5,6 +5,7 @@ The public API for plugins and scripts. Plugins import only from here.
 
 from relscale.__about__ import __version__
 from relscale.adapt import adapt
+from relscale.data_plugin import DataPlugin, data_plugin
 from relscale.errors import ContentError, DataError, LocaleError, PluginError, RelscaleError
 from relscale.io.atomic import atomic_write
 from relscale.model.content import (
@@ -48,6 +49,7 @@ __all__ = [
     "Band",
     "ContentError",
     "DataError",
+    "DataPlugin",
     "Dimension",
     "DimensionNorm",
     "Exporter",
@@ -71,6 +73,7 @@ __all__ = [
     "__version__",
     "adapt",
     "atomic_write",
+    "data_plugin",
     "get_registry",
     "hookimpl",
     "load_instrument",
