@@ -186,7 +186,8 @@ def test_limesurvey_structure_in_two_languages(key: Any, tmp_path: Path) -> None
     sub = [r["name"] for r in blocks["en"] if r["class"] == "SQ"]
     assert sub == [limesurvey.alphanumeric_code(i) for i in adapted[0].item_ids]
     equations = [r for r in blocks["en"] if r["class"] == "Q" and r["type/scale"] == "*"]
-    assert [r["name"] for r in equations] == [d.id for d in adapted[0].dimensions]
+    assert [r["name"] for r in equations] == [limesurvey.alphanumeric_code(d.id)
+                                              for d in adapted[0].dimensions]
     assert {r["hidden"] for r in equations} == {"1"}
     assert col["hidden"] == len(LIMESURVEY_COLUMNS)
 
