@@ -88,11 +88,13 @@ def write_sav(
         elif v.numeric:
             formats[v.name] = "F8.2"
     with atomic_write(path, overwrite=overwrite) as tmp:
-        pyreadstat.write_sav(
+        _write_sav(
+            pyreadstat,
+            path,
             df,
             str(tmp),
             file_label=clip_bytes(f"{adapted.title} — {adapted.sector_label}", FILE_LABEL_BYTES),
-            note=adapted.notice,
+            note=textwrap.wrap(adapted.notice, LINE) or None,
             column_labels={v.name: clip_bytes(v.label, VARIABLE_LABEL_BYTES) for v in variables},
             variable_value_labels={
                 v.name: {k: clip_bytes(lab, VALUE_LABEL_BYTES) for k, lab in
@@ -103,6 +105,16 @@ def write_sav(
             variable_measure={v.name: v.measure for v in variables},
             variable_format=formats,
         )
+
+
+def _write_sav(pyreadstat: Any, path: Path, *args: Any, **kwargs: Any) -> None:
+    """pyreadstat.write_sav, its refusals as one-line errors naming the file."""
+    try:
+        pyreadstat.write_sav(*args, **kwargs)
+    except pyreadstat.ReadstatError as exc:
+        raise RelscaleError(
+            _("{path}: cannot write the .sav file ({reason})").format(path=path, reason=exc)
+        ) from None
 
 
 # --- .sps -------------------------------------------------------------------------------
