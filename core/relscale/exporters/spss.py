@@ -188,17 +188,16 @@ def syntax_blocks(variables: Sequence[Variable]) -> list[str]:
         lines[-1] += "."
     missing = [v.name for v in variables if v.missing]
     if missing:
-        lines += _name_lines(missing, "MISSING VALUES ")
-        lines[-1] += " ('')."
+        lines += _name_lines([*missing, "('')."], "MISSING VALUES ")
     levels: dict[str, list[str]] = {}
     for v in variables:
         levels.setdefault(v.measure, []).append(v.name)
     if levels:
         lines.append("VARIABLE LEVEL")
         for k, (measure, names) in enumerate(levels.items()):
-            lines += _name_lines(names, "  " if k == 0 else "  /", indent="   ")
-            lines[-1] += f" ({measure.upper()})"
-        lines[-1] += "."
+            last = k == len(levels) - 1
+            lines += _name_lines([*names, f"({measure.upper()}){'.' if last else ''}"],
+                                 "  " if k == 0 else "  /", indent="   ")
     return lines
 
 
