@@ -70,7 +70,7 @@ def export(
     from relscale.exporters.localized import export_locales
     from relscale.registry import get_registry
 
-    locales = locale or [None]
+    locales: list[str | None] = list(locale) if locale else [None]
     used = use_locale(locales[0])
     exporter = get_registry().exporter(fmt)
     noted: set[str] = set()
