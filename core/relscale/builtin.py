@@ -65,3 +65,6 @@ def register_exporters(register: Callable[[Any], None]) -> None:
         ("xlsx", N_("Codebook (Excel)")),
     ):
         register(Exporter(f"codebook-{fmt}", f".{fmt}", description, _codebook(fmt)))
+    from relscale.exporters.registration import register_platform_exporters
+
+    register_platform_exporters(register)

@@ -54,20 +54,36 @@ def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="Exporter name (see `exporters`).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
     perspective: PerspectiveOption = None,
-    locale: LocaleOption = None,
+    locale: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--locale",
+            "-l",
+            help="Locale of the export, e.g. en, nl; repeat it for a form in several "
+            "languages (xlsform, limesurvey), the first being the default.",
+            show_default=False,
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Export an adapted instrument with any registered exporter."""
+    from relscale.exporters.localized import export_locales
     from relscale.plugins import get_registry
 
-    used = use_locale(locale)
+    locales: list[str | None] = list(locale) if locale else [None]
+    used = use_locale(locales[0])
     exporter = get_registry().exporter(fmt)
-    adapted = adapt_noting(instrument, sector, perspective, used)
+    noted: set[str] = set()
+    adapted = [
+        adapt_noting(instrument, sector, perspective, used if k == 0 else str(other),
+                     noted=noted)
+        for k, other in enumerate(locales)
+    ]
     if output.suffix.lower() != exporter.suffix:
         note_err(
             _("{path}: the {name} format usually has the suffix {suffix}").format(
                 path=output, name=exporter.name, suffix=exporter.suffix
             )
         )
-    exporter.export(adapted, output, overwrite=force)
+    export_locales(exporter, adapted, output, overwrite=force)
     typer.echo(_("Wrote {path}").format(path=output), err=True)

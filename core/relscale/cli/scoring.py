@@ -157,9 +157,9 @@ def score(
 
     used = use_locale(locale)
     suffix = output.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
+    if suffix not in (".csv", ".xlsx", ".sav"):
         raise RelscaleError(
-            _("{path}: the output must be a .csv or .xlsx file").format(path=output)
+            _("{path}: the output must be a .csv, .xlsx or .sav file").format(path=output)
         )
     check_output(output, overwrite=force, inputs=tuple(data))
     if len(data) == 1 and data[0].suffix.lower() == ".xlsx" and data[0].is_file():
@@ -197,14 +197,19 @@ def score(
     elif group or norms:
         raise RelscaleError(_("no norm table for this instrument, sector and perspective"))
     scored = build_scored_table(table, adapted, scores)
-    with atomic_write(output, overwrite=force) as tmp:
-        if suffix == ".csv":
-            write_csv(scored, tmp)
-        else:
-            from relscale.excel.render import render
-            from relscale.workbooks.results import build_results_workbook
+    if suffix == ".sav":
+        from relscale.exporters.spss import write_sav
 
-            render(build_results_workbook(scored, adapted, scores, used), tmp)
+        write_sav(scored, adapted, output, overwrite=force)
+    else:
+        with atomic_write(output, overwrite=force) as tmp:
+            if suffix == ".csv":
+                write_csv(scored, tmp)
+            else:
+                from relscale.excel.render import render
+                from relscale.workbooks.results import build_results_workbook
+
+                render(build_results_workbook(scored, adapted, scores, used), tmp)
     counts = scored.summary()
     summary = _("{scored} scored, {incomplete} with missing scales, {rejected} rejected").format(
         scored=counts["scored"], incomplete=counts["incomplete"], rejected=counts["rejected"]
@@ -254,7 +259,11 @@ def codebook(
     locale: LocaleOption = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help="csv, xlsx or md; default from the output's suffix."),
+        typer.Option(
+            "--format",
+            help="csv, xlsx, md, sps (SPSS syntax) or r (R script); default from the "
+            "output's suffix.",
+        ),
     ] = None,
     norms: Annotated[
         Path | None, typer.Option("--norms", help="A norm table file (TOML), as for score.")
@@ -266,13 +275,22 @@ def codebook(
 
     used = use_locale(locale)
     kind = (fmt or (output.suffix.lstrip(".") if output else "csv")).lower()
-    if kind not in ("csv", "xlsx", "md"):
+    if kind not in ("csv", "xlsx", "md", "sps", "r"):
         raise RelscaleError(
-            _("unknown codebook format {fmt!r} (csv, xlsx or md)").format(fmt=kind)
+            _("unknown codebook format {fmt!r} (csv, xlsx, md, sps or r)").format(fmt=kind)
         )
     if output is None and kind == "xlsx":
         raise RelscaleError(_("an xlsx codebook needs a file: give -o FILE.xlsx"))
     adapted = _adapt(instrument, sector, perspective, used, norms)
+    if kind in ("sps", "r"):
+        from relscale.exporters.statistics import codebook_script_text, write_codebook_script
+
+        if output is None:
+            typer.echo(codebook_script_text(adapted, kind), nl=False)
+        else:
+            write_codebook_script(adapted, output, kind, overwrite=force)
+            typer.echo(_("{path} written").format(path=output), err=True)
+        return
     entries = build_codebook(adapted, used)
     if output is None:
         typer.echo(codebook_text(entries, adapted, kind), nl=False)
