@@ -41,7 +41,8 @@ class SharedItems:
     left_out: dict[str, list[str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"items": list(self.items), "left_out": {k: list(v) for k, v in self.left_out.items()}}
+        left_out = {k: list(v) for k, v in self.left_out.items()}
+        return {"items": list(self.items), "left_out": left_out}
 
 
 def shared_items(items_by_group: Mapping[str, Sequence[str]]) -> SharedItems:
