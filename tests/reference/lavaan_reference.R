@@ -156,9 +156,9 @@ dif_items <- lapply(items, function(it) {
     x <- if (matching == "total") total else total - d[[it]]
     counts <- table(y)
     ll0 <- sum(counts * log(counts / sum(counts)))
-    m1 <- polr(y ~ x, method = "logistic")
-    m2 <- polr(y ~ x + group, method = "logistic")
-    m3 <- polr(y ~ x * group, method = "logistic")
+    m1 <- polr(y ~ x, method = "logistic", control = list(reltol = 1e-14, maxit = 5000))
+    m2 <- polr(y ~ x + group, method = "logistic", control = list(reltol = 1e-14, maxit = 5000))
+    m3 <- polr(y ~ x * group, method = "logistic", control = list(reltol = 1e-14, maxit = 5000))
     ll <- c(as.numeric(logLik(m1)), as.numeric(logLik(m2)), as.numeric(logLik(m3)))
     out[[matching]] <- list(
       ll0 = ll0, ll1 = ll[1], ll2 = ll[2], ll3 = ll[3],
