@@ -47,7 +47,8 @@ class ModelFit:
     def to_dict(self, group_names: Sequence[str]) -> dict[str, Any]:
         out = self.fit.to_dict()
         out["released"] = [
-            {"item": it, "parameter": kind, "group": group_names[g]} for it, kind, g in self.released
+            {"item": it, "parameter": kind, "group": group_names[g]}
+            for it, kind, g in self.released
         ]
         return out
 
