@@ -18,6 +18,7 @@ import numpy as np
 from ._estimation import Estimate, estimate
 from ._model import LOADING, build_layout, group_matrices, measurement_model
 from ._solution import StdEntry, standardized_with_se, vcov
+from ._threads import single_threaded
 from .data import GroupData, prepare_group
 from .errors import AnalysisError
 from .fit import FitMeasures, fit_measures
@@ -108,6 +109,7 @@ def solution_warnings(
     return out
 
 
+@single_threaded
 def fit_cfa(
     data: Any,
     items: Sequence[str],

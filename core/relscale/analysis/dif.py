@@ -26,6 +26,7 @@ import numpy as np
 from scipy import stats
 
 from ._ordinal import fit_proportional_odds
+from ._threads import single_threaded
 from .errors import AnalysisError
 
 Matching = Literal["total", "rest"]
@@ -138,6 +139,7 @@ def collapse_categories(
     return codes, cats
 
 
+@single_threaded
 def dif(
     data_by_group: Mapping[str, Any],
     items: Sequence[str],

@@ -24,6 +24,7 @@ from scipy import stats
 from ._estimation import Estimate, estimate
 from ._model import INTERCEPT, LOADING, MeasurementModel, Release, build_layout, measurement_model
 from ._solution import vcov
+from ._threads import single_threaded
 from .data import GroupData, prepare_group
 from .errors import AnalysisError
 from .fit import FitMeasures, fit_measures
@@ -220,6 +221,7 @@ def _freed_text(released: Sequence[Release], names: Sequence[str]) -> str:
     return ", ".join(f"{kind} of {it!r} in group {names[g]!r}" for it, kind, g in released)
 
 
+@single_threaded
 def test_invariance(
     data_by_group: Mapping[str, Any],
     items: Sequence[str],
