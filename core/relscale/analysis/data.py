@@ -121,9 +121,10 @@ def prepare_group(data: Any, items: Sequence[str], name: str = "sample") -> Grou
     eig = np.linalg.eigvalsh(corr)
     if eig[0] <= 1e-10:
         off = np.abs(corr - np.eye(p))
-        i, j = np.unravel_index(int(np.argmax(off)), off.shape)
+        flat = np.unravel_index(int(np.argmax(off)), off.shape)
+        i, j = sorted((int(flat[0]), int(flat[1])))
         hint = (
-            f" (items {items[min(i, j)]!r} and {items[max(i, j)]!r} correlate {corr[i, j]:.4f})"
+            f" (items {items[i]!r} and {items[j]!r} correlate {corr[i, j]:.4f})"
             if off[i, j] > 0.999
             else " (some items are linear combinations of others)"
         )
