@@ -182,3 +182,27 @@ def test_simulation_invariant_population_not_flagged_beyond_nominal_rate() -> No
     bound = int(stats.binom.ppf(0.999, reps, alpha))
     assert rejected["metric"] <= bound, rejected
     assert rejected["scalar"] <= bound, rejected
+
+
+def test_three_groups_match_lavaan() -> None:
+    items, data = by_group("inv12_loading")
+    three = {"A": data["A"], "B": data["B"][:200], "C": data["B"][200:]}
+    result = analysis.test_invariance(three, items, factors("inv12_loading"))
+    ref = reference("inv12_loading3.invariance.lavaan.json")
+    assert ref["groups"] == ["A", "B", "C"]
+    for level in LEVELS:
+        _assert_fit(getattr(result, level).fit, ref[level])
+    for ours, theirs in ((result.score_tests, ref["score_scalar"]),
+                         (result.score_tests_metric, ref["score_metric"])):
+        expected = {(t["item"], t["parameter"], ref["groups"][t["group_b"] - 1]): t["X2"]
+                    for t in theirs}
+        assert len(ours) == len(expected)
+        for t in ours:
+            assert t.reference_group == "A"
+            assert t.x2 == pytest.approx(expected[(t.item, t.parameter, t.group)], rel=0.02,
+                                         abs=1e-3)
+    # the weak loading is freed in both groups that have it, one constraint at a time
+    freed = [(s.test.item, s.test.parameter) for s in result.steps]
+    assert freed[:2] == [("l03", "loading"), ("l03", "loading")]
+    assert {s.test.group for s in result.steps[:2]} == {"B", "C"}
+    assert any("'l03' in group 'B' loads only" in w for w in result.warnings)

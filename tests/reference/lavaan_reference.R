@@ -120,9 +120,7 @@ for (name in c("cfa12_weak", "inv21")) {
 }
 
 # --- measurement invariance -------------------------------------------------------------
-for (name in c("inv21", "inv12_shift", "inv12_loading")) {
-  d <- read_data(name)
-  s <- model_syntax(name)
+invariance_reference <- function(name, d, s) {
   conf <- cfa(s, data = d, group = "group")
   met <- cfa(s, data = d, group = "group", group.equal = "loadings")
   sca <- cfa(s, data = d, group = "group", group.equal = c("loadings", "intercepts"))
@@ -134,15 +132,26 @@ for (name in c("inv21", "inv12_shift", "inv12_loading")) {
                group.partial = free_loading)
   sca_p <- cfa(s, data = d, group = "group", group.equal = c("loadings", "intercepts"),
                group.partial = free_intercept)
-  write_json(list(
+  list(
     dataset = name, lavaan_version = as.character(packageVersion("lavaan")),
     groups = as.list(lavInspect(conf, "group.label")),
     configural = fit_list(conf), metric = fit_list(met), scalar = fit_list(sca),
     score_metric = score_met, score_scalar = score_sca,
     partial_metric = list(group_partial = free_loading, fit = fit_list(met_p)),
-    partial_scalar = list(group_partial = free_intercept, fit = fit_list(sca_p))),
-    paste0(name, ".invariance.lavaan.json"))
+    partial_scalar = list(group_partial = free_intercept, fit = fit_list(sca_p)))
 }
+
+for (name in c("inv21", "inv12_shift", "inv12_loading")) {
+  write_json(invariance_reference(name, read_data(name), model_syntax(name)),
+             paste0(name, ".invariance.lavaan.json"))
+}
+
+# three groups: group B of inv12_loading split in two (rows 201-400 of B become "C"), so
+# constraints tie groups 2 and 3 to group 1 separately
+d <- read_data("inv12_loading")
+d$group[d$group == "B"][201:400] <- "C"
+write_json(invariance_reference("inv12_loading3", d, model_syntax("inv12_loading")),
+           "inv12_loading3.invariance.lavaan.json")
 
 # --- ordinal logistic DIF (MASS::polr, the models lordif compares) -----------------------
 d <- read_data("dif10")

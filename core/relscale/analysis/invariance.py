@@ -23,8 +23,9 @@ from scipy import stats
 
 from ._estimation import Estimate, estimate
 from ._model import INTERCEPT, LOADING, MeasurementModel, Release, build_layout, measurement_model
-from ._solution import vcov
+from ._solution import standardized, std_entries, vcov
 from ._threads import single_threaded
+from .cfa import solution_warnings
 from .data import GroupData, prepare_group
 from .errors import AnalysisError
 from .fit import FitMeasures, fit_measures
@@ -254,7 +255,11 @@ def test_invariance(
     warnings += [f"group {g.name!r} has only {g.n} complete respondents; invariance tests "
                  f"are unstable below about 200 per group" for g in groups if g.n < 200]
 
-    _, conf = fit_level(model, groups, "configural", max_iter=max_iter)
+    conf_est, conf = fit_level(model, groups, "configural", max_iter=max_iter)
+    entries = std_entries(conf_est.layout)
+    values = standardized(conf_est.layout, conf_est.theta, entries)
+    warnings += [f"configural model: {w}"
+                 for w in solution_warnings(conf_est, entries, values, names)]
     met_est, met = fit_level(model, groups, "metric", max_iter=max_iter)
     sca_est, sca = fit_level(model, groups, "scalar", max_iter=max_iter)
     tests_metric = score_tests(met_est, groups, names)
