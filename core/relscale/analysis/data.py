@@ -1,0 +1,132 @@
+"""Getting item data ready for analysis: recoding, listwise deletion, shared items.
+
+The checks here turn degenerate data into an :class:`AnalysisError` with a one-line
+message naming the item or group, before numpy ever sees a singular matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .errors import AnalysisError
+
+
+def recode(
+    values: Any, reversed_mask: Sequence[bool], scale_min: float, scale_max: float
+) -> np.ndarray:
+    """Reverse-key the columns flagged in ``reversed_mask``: ``min + max - value``.
+
+    NaN (missing) stays NaN. Returns a new float array; the input is not changed.
+    """
+    x = np.array(values, dtype=float)
+    flags = np.asarray(reversed_mask, dtype=bool)
+    if x.ndim != 2 or flags.shape != (x.shape[1],):
+        raise AnalysisError(
+            f"recode: expected a respondents x items table and one flag per item column, "
+            f"got shape {x.shape} and {flags.size} flags"
+        )
+    x[:, flags] = scale_min + scale_max - x[:, flags]
+    return x
+
+
+@dataclass(frozen=True)
+class SharedItems:
+    """The item slots every group answered, and per group the ones left out."""
+
+    items: list[str]
+    left_out: dict[str, list[str]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        left_out = {k: list(v) for k, v in self.left_out.items()}
+        return {"items": list(self.items), "left_out": left_out}
+
+
+def shared_items(items_by_group: Mapping[str, Sequence[str]]) -> SharedItems:
+    """Item slots present in all groups, in the first group's order.
+
+    ``left_out`` names, per group, the items that group has but at least one other group
+    lacks (e.g. an item a sector dropped when adapting the instrument): invariance can
+    only be tested on the shared slots.
+    """
+    if not items_by_group:
+        raise AnalysisError("shared_items: no groups given")
+    groups = list(items_by_group)
+    common = set(items_by_group[groups[0]])
+    for g in groups[1:]:
+        common &= set(items_by_group[g])
+    shared = [it for it in items_by_group[groups[0]] if it in common]
+    left_out = {g: [it for it in items_by_group[g] if it not in common] for g in groups}
+    return SharedItems(shared, {g: v for g, v in left_out.items() if v})
+
+
+@dataclass(frozen=True)
+class GroupData:
+    """One group's complete cases and the moments the ML fit function needs.
+
+    ``cov`` is the biased sample covariance (divided by N), as lavaan uses with
+    ``likelihood = "normal"``.
+    """
+
+    name: str
+    x: np.ndarray
+    n: int
+    n_excluded: int
+    mean: np.ndarray
+    cov: np.ndarray
+
+
+def prepare_group(data: Any, items: Sequence[str], name: str = "sample") -> GroupData:
+    """Listwise deletion and sample moments of one group, with clear errors.
+
+    Raises :class:`AnalysisError` for a table of the wrong shape, non-finite values, fewer
+    complete respondents than items, a constant item, or a covariance matrix that is not
+    positive definite (naming the collinear items when it can).
+    """
+    where = "" if name == "sample" else f"group {name!r}: "
+    try:
+        x = np.array(data, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise AnalysisError(f"{where}item data must be numbers (NaN for missing): {exc}") from None
+    if x.ndim != 2 or x.shape[1] != len(items):
+        raise AnalysisError(
+            f"{where}expected a respondents x items table with {len(items)} item columns, "
+            f"got shape {x.shape}"
+        )
+    if np.isinf(x).any():
+        col = int(np.where(np.isinf(x).any(axis=0))[0][0])
+        raise AnalysisError(f"{where}item {items[col]!r} has an infinite value")
+    complete = ~np.isnan(x).any(axis=1)
+    xc = x[complete]
+    n, p = xc.shape
+    if n <= p:
+        raise AnalysisError(
+            f"{where}only {n} respondent(s) answered all {p} items; the analysis needs more "
+            f"complete respondents than items (and in practice several hundred)"
+        )
+    mean = xc.mean(axis=0)
+    cov = (xc - mean).T @ (xc - mean) / n
+    var = np.diag(cov)
+    for j in range(p):
+        if var[j] <= 1e-12 * max(1.0, float(np.abs(mean[j]))):
+            raise AnalysisError(
+                f"{where}item {items[j]!r} has no variance (every complete respondent gave "
+                f"{xc[0, j]:g}); drop it or collapse groups"
+            )
+    sd = np.sqrt(var)
+    corr = cov / np.outer(sd, sd)
+    eig = np.linalg.eigvalsh(corr)
+    if eig[0] <= 1e-10:
+        off = np.abs(corr - np.eye(p))
+        flat = np.unravel_index(int(np.argmax(off)), off.shape)
+        i, j = sorted((int(flat[0]), int(flat[1])))
+        hint = (
+            f" (items {items[i]!r} and {items[j]!r} correlate {corr[i, j]:.4f})"
+            if off[i, j] > 0.999
+            else " (some items are linear combinations of others)"
+        )
+        raise AnalysisError(f"{where}the item covariance matrix is not positive definite{hint}")
+    return GroupData(name, xc, n, int((~complete).sum()), mean, cov)
