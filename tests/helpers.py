@@ -16,10 +16,11 @@ from typing import Any
 from typer.testing import CliRunner
 
 from relscale.adapt import adapt
+from relscale.excel.identity import FORM_META_SHEET as META_SHEET
 from relscale.i18n import set_locale
 from relscale.model.models import AdaptedInstrument
 from relscale.plugins import get_registry
-from relscale.workbooks.form import COL_ANSWER, COL_ID, META_SHEET, export_form, form_filename
+from relscale.workbooks.form import COL_ANSWER, COL_ID, export_form, form_filename
 from relscale.workbooks.scoring_sheet import FIRST_ROW, HEADER_ROW
 
 
@@ -74,7 +75,7 @@ def fill_with_openpyxl(
 ) -> None:
     import openpyxl
 
-    from relscale.workbooks.form import FIELDS
+    from relscale.excel.identity import FORM_FIELDS as FIELDS
 
     cells = answer_cells(path)
     wb = openpyxl.load_workbook(path)

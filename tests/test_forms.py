@@ -13,14 +13,14 @@ from fixtures_content import instrument_dict, mini_sector_dict
 from helpers import answer_cells, make_form, offered
 from relscale.adapt import adapt
 from relscale.cli.main import app
+from relscale.excel.identity import FORM_META_SHEET as META_SHEET
+from relscale.excel.identity import layout_checksum
 from relscale.i18n import available_locales, set_locale
 from relscale.model.models import AdaptedInstrument
 from relscale.plugins import get_registry
 from relscale.workbooks.form import (
     BLANK,
-    META_SHEET,
     build_form,
-    layout_checksum,
     render_item_text,
     wrapped_lines,
 )

@@ -22,8 +22,9 @@ from typing import Any
 import pytest
 
 from helpers import answer_cells, fill_with_openpyxl, make_form, offered, random_answers
+from relscale.excel.identity import FORM_META_SHEET as META_SHEET
 from relscale.io.readback import read_forms
-from relscale.workbooks.form import BLANK, META_SHEET, render_item_text
+from relscale.workbooks.form import BLANK, render_item_text
 
 pytestmark = pytest.mark.libreoffice
 

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from helpers import answer_cells, fill_with_openpyxl, make_form, random_answers
 from relscale.cli.main import app
 from relscale.errors import DataError
+from relscale.excel.identity import FORM_META_SHEET as META_SHEET
 from relscale.io.readback import META_COLUMNS, FormErrors, read_forms
-from relscale.workbooks.form import META_SHEET
 
 runner = CliRunner()
 

@@ -31,22 +31,16 @@ def _form(adapted: AdaptedInstrument, path: Path, *, overwrite: bool = False) ->
 
 
 def _scoring_sheet(adapted: AdaptedInstrument, path: Path, *, overwrite: bool = False) -> None:
-    from relscale.excel.render import render
-    from relscale.io.atomic import atomic_write
-    from relscale.workbooks.scoring_sheet import build_scoring_sheet
+    from relscale.workbooks.scoring_sheet import write_scoring_sheet
 
-    book = build_scoring_sheet(adapted, locale=adapted.locale)
-    with atomic_write(path, overwrite=overwrite) as tmp:
-        render(book, tmp)
+    write_scoring_sheet(adapted, path, locale=adapted.locale, overwrite=overwrite)
 
 
 def _codebook(fmt: str) -> Callable[..., None]:
     def export(adapted: AdaptedInstrument, path: Path, *, overwrite: bool = False) -> None:
-        from relscale.workbooks.codebook import build_codebook, write_codebook
+        from relscale.workbooks.codebook import write_codebook
 
-        write_codebook(
-            build_codebook(adapted, adapted.locale), adapted, path, fmt, overwrite=overwrite
-        )
+        write_codebook(adapted, path, fmt, locale=adapted.locale, overwrite=overwrite)
 
     return export
 

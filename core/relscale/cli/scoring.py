@@ -271,31 +271,15 @@ def codebook(
     force: ForceOption = False,
 ) -> None:
     """Write a codebook: every variable of the data and of the scored output."""
-    from relscale.workbooks.codebook import build_codebook, codebook_text, write_codebook
+    from relscale.exporters.statistics import codebook_as_text, codebook_format, write_any_codebook
 
     used = use_locale(locale)
-    kind = (fmt or (output.suffix.lstrip(".") if output else "csv")).lower()
-    if kind not in ("csv", "xlsx", "md", "sps", "r"):
-        raise RelscaleError(
-            _("unknown codebook format {fmt!r} (csv, xlsx, md, sps or r)").format(fmt=kind)
-        )
-    if output is None and kind == "xlsx":
-        raise RelscaleError(_("an xlsx codebook needs a file: give -o FILE.xlsx"))
+    kind = codebook_format(fmt, output)
     adapted = _adapt(instrument, sector, perspective, used, norms)
-    if kind in ("sps", "r"):
-        from relscale.exporters.statistics import codebook_script_text, write_codebook_script
-
-        if output is None:
-            typer.echo(codebook_script_text(adapted, kind), nl=False)
-        else:
-            write_codebook_script(adapted, output, kind, overwrite=force)
-            typer.echo(_("{path} written").format(path=output), err=True)
-        return
-    entries = build_codebook(adapted, used)
     if output is None:
-        typer.echo(codebook_text(entries, adapted, kind), nl=False)
+        typer.echo(codebook_as_text(adapted, kind, locale=used), nl=False)
         return
-    write_codebook(entries, adapted, output, kind, overwrite=force)
+    write_any_codebook(adapted, output, kind, locale=used, overwrite=force)
     typer.echo(_("{path} written").format(path=output), err=True)
 
 
@@ -318,14 +302,10 @@ def scoring_sheet(
     force: ForceOption = False,
 ) -> None:
     """Write a data-entry scoring sheet with live formulas for scale and norm scores."""
-    from relscale.excel.render import render
-    from relscale.io.atomic import atomic_write, check_output
-    from relscale.workbooks.scoring_sheet import build_scoring_sheet
+    from relscale.workbooks.scoring_sheet import check_scoring_sheet_path, write_scoring_sheet
 
     used = use_locale(locale)
-    if output.suffix.lower() != ".xlsx":
-        raise RelscaleError(_("{path}: a scoring sheet is an .xlsx file").format(path=output))
-    check_output(output, overwrite=force)
+    check_scoring_sheet_path(output, overwrite=force)  # before the work of adapting
     adapted = _adapt(instrument, sector, perspective, used, norms)
     fixed: dict[str, str] = {}
     for spec in group or []:
@@ -333,7 +313,5 @@ def scoring_sheet(
         if not sep or not key.strip():
             raise RelscaleError(_("--group {spec!r}: expected KEY=VALUE").format(spec=spec))
         fixed[key.strip()] = value.strip()
-    book = build_scoring_sheet(adapted, rows=rows, group=fixed, locale=used)
-    with atomic_write(output, overwrite=force) as tmp:
-        render(book, tmp)
+    write_scoring_sheet(adapted, output, rows=rows, group=fixed, locale=used, overwrite=force)
     typer.echo(_("{path} written").format(path=output), err=True)

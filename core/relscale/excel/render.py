@@ -5,11 +5,13 @@ Each named style is converted once per render into openpyxl objects and reused f
 every cell that names it (openpyxl then de-duplicates them in the file's style table).
 
 ``render(book, path)`` writes the file; ``to_openpyxl(book)`` returns the openpyxl
-workbook for callers that need to inspect or post-process it. Write through
-:func:`relscale.io.atomic.atomic_write` so a failure leaves no half-written file::
+workbook for callers that need to inspect or post-process it. Builders and commands write
+through :func:`relscale.workbooks.write`, which checks the output and renders inside
+:func:`relscale.io.atomic.atomic_write`, so a failure leaves no half-written file::
 
-    with atomic_write(out, overwrite=force) as tmp:
-        render(book, tmp)
+    from relscale.workbooks import write
+
+    write(book, out, overwrite=force)
 """
 
 from __future__ import annotations
@@ -132,7 +134,7 @@ def to_openpyxl(book: Workbook) -> Any:
 
 
 def render(book: Workbook, path: Path | str) -> None:
-    """Write ``book`` to ``path`` as .xlsx (call inside :func:`relscale.io.atomic.atomic_write`)."""
+    """Write ``book`` to ``path`` as .xlsx; :func:`relscale.workbooks.write` does it atomically."""
     to_openpyxl(book).save(str(path))
 
 

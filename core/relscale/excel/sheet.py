@@ -27,7 +27,7 @@ API in brief::
     sheet.charts.append(ChartSpec(kind="bar", anchor="E2", categories="Scores!A2:A4",
                                   series=(SeriesSpec("Scores!B1:B4", title_from_first=True),)))
     book.defined_names.append(DefinedName("answers", "'Form'!$C$5:$C$9"))
-    render(book, path)                                           # relscale.excel.render
+    write(book, path)                                            # relscale.workbooks.write
 
 Pieces:
 

@@ -1,4 +1,5 @@
-"""Writing the SPSS and R codebooks to files (``relscale codebook --format sps|r``)."""
+"""The codebook in every format ``relscale codebook`` writes: csv, md and xlsx
+(:mod:`relscale.workbooks.codebook`), SPSS syntax (``sps``) and an R script (``r``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ if TYPE_CHECKING:
     from relscale.model.models import AdaptedInstrument
 
 FORMATS = ("sps", "r")
+"""Formats written here; the others are :data:`relscale.workbooks.codebook.FORMATS`."""
+ALL_FORMATS = ("csv", "xlsx", "md", *FORMATS)
 
 
 def codebook_script_text(adapted: AdaptedInstrument, fmt: str) -> str:
@@ -38,3 +41,47 @@ def write_codebook_script(
     text = codebook_script_text(adapted, fmt)
     with atomic_write(path, overwrite=overwrite) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def codebook_format(fmt: str | None, path: Path | str | None = None) -> str:
+    """The codebook format: ``fmt``, else the suffix of ``path``, else csv; checked.
+
+    Without a file every format but xlsx can be written as text
+    (:func:`codebook_as_text`).
+    """
+    kind = (fmt or (Path(path).suffix.lstrip(".") if path is not None else "csv")).lower()
+    if kind not in ALL_FORMATS:
+        raise RelscaleError(
+            _("unknown codebook format {fmt!r} (csv, xlsx, md, sps or r)").format(fmt=kind)
+        )
+    if path is None and kind == "xlsx":
+        raise RelscaleError(_("an xlsx codebook needs a file: give -o FILE.xlsx"))
+    return kind
+
+
+def codebook_as_text(adapted: AdaptedInstrument, fmt: str, *, locale: str | None = None) -> str:
+    """The codebook as text in any format but xlsx (labels in ``locale``)."""
+    if fmt in FORMATS:
+        return codebook_script_text(adapted, fmt)
+    from relscale.workbooks.codebook import build_codebook, codebook_text
+
+    return codebook_text(build_codebook(adapted, locale), adapted, fmt)
+
+
+def write_any_codebook(
+    adapted: AdaptedInstrument,
+    path: Path | str,
+    fmt: str | None = None,
+    *,
+    locale: str | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Write the codebook in ``fmt`` (default from the suffix of ``path``), atomically."""
+    kind = codebook_format(fmt, path)
+    if kind in FORMATS:
+        write_codebook_script(adapted, Path(path), kind, overwrite=overwrite)
+        return Path(path)
+    from relscale.workbooks.codebook import write_codebook
+
+    return write_codebook(adapted, path, kind, locale=locale, overwrite=overwrite)
+

@@ -8,10 +8,12 @@ the cell is empty). Forms in one call must share instrument, version, sector and
 perspective (they may differ in locale); anything else is refused, because the rows
 go to one table and one scoring run.
 
+:func:`read_forms_to_csv` is ``relscale read``: the same, written to one tidy CSV.
+
 Every form is checked before any row is returned:
 
-- the ``relscale_meta`` sheet exists and its checksum matches its content
-  (:func:`relscale.workbooks.form.layout_checksum`), so an edited, reordered or foreign
+- the form's metadata sheet exists and its checksum matches its content
+  (:func:`relscale.excel.identity.recognise`), so an edited, reordered or foreign
   workbook is refused;
 - each item row on the form sheet still holds the item id the metadata names;
 - every answer is empty or a whole number within the scale; text, fractions and
@@ -31,15 +33,15 @@ from pathlib import Path
 from typing import Any
 
 from relscale.errors import DataError
-from relscale.i18n import _
-from relscale.workbooks.form import (
-    COL_ID,
-    FIELDS,
-    FORM_FORMAT,
-    ITEM_TABLE_HEADER,
-    META_SHEET,
-    layout_checksum,
+from relscale.excel.identity import (
+    FORM_FIELDS,
+    FORM_ITEM_ID_COLUMN,
+    FORM_KIND,
+    FORM_META_SHEET,
+    cell_text,
+    recognise,
 )
+from relscale.i18n import _
 
 META_COLUMNS = (
     "source_file",
@@ -114,14 +116,6 @@ def collect_form_paths(paths: Iterable[Path | str]) -> list[Path]:
     return result
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _field_value(value: Any) -> str:
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0):
@@ -129,27 +123,7 @@ def _field_value(value: Any) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return _text(value)
-
-
-def _read_meta(ws: Any) -> tuple[list[tuple[str, str]], list[tuple[str, ...]]]:
-    pairs: list[tuple[str, str]] = []
-    table: list[tuple[str, ...]] = []
-    in_table = False
-    for row in ws.iter_rows(values_only=True):
-        cells = [_text(v) for v in row]
-        while cells and cells[-1] == "":
-            cells.pop()
-        if not cells:
-            continue
-        if tuple(cells[: len(ITEM_TABLE_HEADER)]) == ITEM_TABLE_HEADER:
-            in_table = True
-            continue
-        if in_table:
-            table.append(tuple((cells + [""] * len(ITEM_TABLE_HEADER))[: len(ITEM_TABLE_HEADER)]))
-        else:
-            pairs.append((cells[0], cells[1] if len(cells) > 1 else ""))
-    return pairs, table
+    return cell_text(value)
 
 
 def read_form(path: Path | str) -> tuple[_Form | None, list[str]]:
@@ -169,15 +143,15 @@ def read_form(path: Path | str) -> tuple[_Form | None, list[str]]:
     except Exception as exc:  # zipfile.BadZipFile and other corrupt-file errors
         return None, [_("{path}: not a readable .xlsx workbook ({reason})").format(
             path=path, reason=type(exc).__name__)]
-    if META_SHEET not in wb.sheetnames:
+    identity = recognise(wb)
+    if identity is None or identity.kind != FORM_KIND:
         return None, [_("{path}: not a relscale form (no {sheet} sheet)").format(
-            path=path, sheet=META_SHEET)]
-    pairs, table = _read_meta(wb[META_SHEET])
-    meta = dict(pairs)
-    if meta.get("format") != FORM_FORMAT:
+            path=path, sheet=FORM_META_SHEET)]
+    meta, table = identity.metadata, identity.table
+    if not identity.has_form_header:
         return None, [_("{path}: not a relscale form (sheet {sheet} has no form header)").format(
-            path=path, sheet=META_SHEET)]
-    if meta.get("checksum") != layout_checksum(pairs, table):
+            path=path, sheet=FORM_META_SHEET)]
+    if not identity.checksum_matches:
         return None, [_(
             "{path}: form metadata does not match its checksum: the form was edited or is "
             "not a relscale form; export a fresh form"
@@ -206,14 +180,14 @@ def read_form(path: Path | str) -> tuple[_Form | None, list[str]]:
         "perspective": key.perspective,
         "locale": meta["locale"],
     }
-    for name in FIELDS:
+    for name in FORM_FIELDS:
         cell = meta.get(f"field.{name}")
         row[name] = _field_value(ws[cell].value) if cell else ""
     item_ids: list[str] = []
     for item_id, _position, _dimension, _keying, cell in table:
         item_ids.append(item_id)
         r, _c = parse_ref(cell)
-        found_id = _text(ws.cell(row=r, column=COL_ID).value)
+        found_id = cell_text(ws.cell(row=r, column=FORM_ITEM_ID_COLUMN).value)
         if found_id != item_id:
             problems.append(_(
                 "{path}: cell {cell} should hold the answer to item {item}, but the row "
@@ -295,3 +269,21 @@ def write_csv(forms: FilledForms, path: Path | str, *, overwrite: bool = False,
         writer.writerow(forms.columns)
         for row in forms.rows:
             writer.writerow(["" if row.get(c) is None else row.get(c) for c in forms.columns])
+
+
+def read_forms_to_csv(
+    paths: Iterable[Path | str], output: Path | str, *, overwrite: bool = False
+) -> FilledForms:
+    """``relscale read``: verify filled forms and write them as one tidy CSV; return them.
+
+    The output is checked first (it exists and not ``overwrite``, or it is one of the
+    forms), then every form is read; :class:`FormErrors` lists every problem, and then
+    nothing is written.
+    """
+    from relscale.io.atomic import check_output
+
+    files = tuple(collect_form_paths(paths))
+    check_output(Path(output), overwrite=overwrite, inputs=files)
+    forms = read_forms(files)
+    write_csv(forms, output, overwrite=overwrite, inputs=files)
+    return forms

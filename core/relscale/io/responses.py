@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relscale.errors import DataError
+from relscale.excel.identity import SCORING_SHEET_KIND, Identity, recognise
 from relscale.i18n import N_, _, where
 
 if TYPE_CHECKING:
@@ -38,11 +39,6 @@ if TYPE_CHECKING:
     from relscale.model.models import AdaptedInstrument
 
 MISSING_SPELLINGS = ("", "NA", "N/A", "na", ".")
-METADATA_SHEET = "relscale"
-SCORING_SHEET_KIND = "scoring_sheet"
-FORM_METADATA_SHEET = "relscale_meta"
-"""The forms' own metadata sheet (``relscale.workbooks.form``): such a workbook is a filled form."""
-FORM_KIND = "form"
 CHUNK_CELLS = 1 << 20
 _KEY_NAMES = {"instrument": N_("instrument"), "sector": N_("sector"),
               "perspective": N_("perspective")}
@@ -67,14 +63,6 @@ class ResponseTable:
     @property
     def n(self) -> int:
         return int(self.values.shape[0])
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """What a file says about itself: a scoring sheet's instrument, sector, perspective."""
-
-    kind: str
-    metadata: dict[str, str]
 
 
 def _value_table(adapted: AdaptedInstrument) -> dict[str, float]:
@@ -357,27 +345,16 @@ def _open_workbook(path: Path) -> Any:
         ) from None
 
 
-def sheet_kind(path: Path | str) -> Sheet | None:
-    """The metadata of a relscale workbook (scoring sheet), or None for a plain table."""
+def sheet_kind(path: Path | str) -> Identity | None:
+    """What a relscale workbook says about itself (``kind``: a scoring sheet or a form, and
+    its ``metadata``), or None for a plain table (:func:`relscale.excel.identity.recognise`).
+    A form is verified only by the forms reader."""
     path = Path(path)
     wb = _open_workbook(path)
     try:
-        return _metadata(wb)
+        return recognise(wb)
     finally:
         wb.close()
-
-
-def _metadata(wb: Any) -> Sheet | None:
-    if FORM_METADATA_SHEET in wb.sheetnames:
-        return Sheet(FORM_KIND, {})
-    if METADATA_SHEET not in wb.sheetnames:
-        return None
-    meta: dict[str, str] = {}
-    for row in wb[METADATA_SHEET].iter_rows(min_row=1, max_col=2, values_only=True):
-        if row and row[0] is not None:
-            meta[str(row[0])] = "" if len(row) < 2 or row[1] is None else str(row[1])
-    kind = meta.get("kind")
-    return Sheet(kind, meta) if kind else None
 
 
 def read_xlsx(path: Path | str, adapted: AdaptedInstrument) -> ResponseTable:
@@ -385,7 +362,7 @@ def read_xlsx(path: Path | str, adapted: AdaptedInstrument) -> ResponseTable:
     path = Path(path)
     wb = _open_workbook(path)
     try:
-        meta = _metadata(wb)
+        meta = recognise(wb)
         if meta is not None and meta.kind == SCORING_SHEET_KIND:
             return _read_scoring_sheet(wb, path, adapted, meta.metadata)
         ws = wb.worksheets[0]

@@ -3,6 +3,8 @@
 Variable names are the ones ``relscale score``, the scoring sheet and the results
 workbook use. Labels are in the chosen locale; the CSV header stays English so scripts
 can read any locale's codebook.
+
+:func:`write_codebook` is ``relscale codebook -o FILE`` and the ``codebook-*`` exporters.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from relscale.errors import RelscaleError
 from relscale.i18n import _
 
 if TYPE_CHECKING:
@@ -20,6 +23,7 @@ if TYPE_CHECKING:
 SUBJECT_PLACEHOLDER = "{subject}"
 BLANK = "______"
 FIELDS = ("variable", "label", "dimension", "keying", "values", "missing", "kind")
+FORMATS = ("csv", "xlsx", "md")
 
 
 def render_text(text: str, subject: str | None = None) -> str:
@@ -167,14 +171,15 @@ def _markdown(entries: list[Entry], adapted: AdaptedInstrument) -> str:
 
 def codebook_workbook(entries: list[Entry], adapted: AdaptedInstrument) -> Workbook:
     """The codebook as a sheet model (also used as a sheet of the scoring sheet)."""
-    from relscale.excel.sheet import Style, Workbook
+    from relscale.excel.sheet import Workbook
+    from relscale.workbooks import styles
 
     book = Workbook(
         styles={
-            "title": Style(bold=True, size=13),
-            "note": Style(italic=True, wrap=True),
-            "head": Style(bold=True, fill="DDEBF7", border_bottom="thin"),
-            "wrap": Style(wrap=True, vertical="top"),
+            "title": styles.TITLE,
+            "note": styles.NOTE_WRAPPED,
+            "head": styles.HEADER,
+            "wrap": styles.WRAP,
         },
         title=f"{_('Codebook')}: {adapted.title}",
     )
@@ -214,21 +219,42 @@ def codebook_text(entries: list[Entry], adapted: AdaptedInstrument, fmt: str) ->
     return buffer.getvalue()
 
 
+def codebook_format(fmt: str | None, path: Path | str | None = None) -> str:
+    """The codebook format: ``fmt``, else the suffix of ``path``, else csv; checked.
+
+    Without a file only csv and md can be written (as text, :func:`codebook_text`).
+    """
+    kind = (fmt or (Path(path).suffix.lstrip(".") if path is not None else "csv")).lower()
+    if kind not in FORMATS:
+        raise RelscaleError(
+            _("unknown codebook format {fmt!r} (csv, xlsx or md)").format(fmt=kind)
+        )
+    if path is None and kind == "xlsx":
+        raise RelscaleError(_("an xlsx codebook needs a file: give -o FILE.xlsx"))
+    return kind
+
+
 def write_codebook(
-    entries: list[Entry],
     adapted: AdaptedInstrument,
-    path: Path,
-    fmt: str,
+    path: Path | str,
+    fmt: str | None = None,
     *,
+    locale: str | None = None,
     overwrite: bool = False,
-) -> None:
-    """Write the codebook as ``csv``, ``md`` or ``xlsx`` (atomically)."""
+) -> Path:
+    """Write the codebook as ``csv``, ``md`` or ``xlsx`` (default from the suffix of
+    ``path``), atomically; return the path.
+
+    :param locale: for band labels (default: the current locale); the other labels follow
+        the current locale and ``adapted``.
+    """
     from relscale.io.atomic import atomic_write
+    from relscale.workbooks import write
 
+    kind = codebook_format(fmt, path)
+    entries = build_codebook(adapted, locale)
+    if kind == "xlsx":
+        return write(codebook_workbook(entries, adapted), path, overwrite=overwrite)
     with atomic_write(path, overwrite=overwrite) as tmp:
-        if fmt in ("csv", "md"):
-            tmp.write_text(codebook_text(entries, adapted, fmt), encoding="utf-8")
-        else:
-            from relscale.excel.render import render
-
-            render(codebook_workbook(entries, adapted), tmp)
+        tmp.write_text(codebook_text(entries, adapted, kind), encoding="utf-8")
+    return Path(path)

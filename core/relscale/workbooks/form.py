@@ -21,24 +21,22 @@ R+2.. one row per item: position, text, answer cell (whole-number validation)
 Column D holds the item ids (hidden, not printed) so a reader can verify that the row
 it reads still belongs to the item the metadata names.
 
-A second sheet, ``relscale_meta`` (very hidden, protected), holds what a reader needs to
-recognise and verify the form: instrument id and version, sector, perspective, locale,
-relscale version, the header-field and answer cell addresses, and a sha256 checksum over
-all of it (:func:`layout_checksum`). The checksum has no secret: it detects edited or
-foreign workbooks and accidental changes, not a determined forger.
+A second sheet, the metadata sheet (very hidden, protected; written and recognised by
+:mod:`relscale.excel.identity`), holds what a reader needs to recognise and verify the
+form: instrument id and version, sector, perspective, locale, relscale version, the
+header-field and answer cell addresses, and a sha256 checksum over all of it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from relscale.__about__ import __version__
+from relscale.errors import RelscaleError
+from relscale.excel.identity import FORM_FIELDS, FORM_ITEM_ID_COLUMN, add_form_metadata
 from relscale.excel.sheet import (
     DefinedName,
     PrintSetup,
@@ -53,14 +51,9 @@ from relscale.excel.sheet import (
 from relscale.i18n import _, pgettext
 from relscale.model.models import AdaptedInstrument
 
-META_SHEET = "relscale_meta"
-FORM_FORMAT = "relscale-form"
-FORM_FORMAT_VERSION = "1"
-FIELDS = ("respondent_code", "subject_code", "date")
-ITEM_TABLE_HEADER = ("item", "position", "dimension", "keying", "cell")
 BLANK = "______"
 
-COL_POS, COL_TEXT, COL_ANSWER, COL_ID = 1, 2, 3, 4
+COL_POS, COL_TEXT, COL_ANSWER, COL_ID = 1, 2, 3, FORM_ITEM_ID_COLUMN
 WIDTHS = {COL_POS: 5.0, COL_TEXT: 66.0, COL_ANSWER: 13.0, COL_ID: 12.0}
 FONT = "Arial"  # metric-compatible Liberation Sans in LibreOffice: same line breaks
 FONT_SIZE = 11.0
@@ -77,7 +70,7 @@ class FormLayout:
 
     sheet: str
     fields: dict[str, str]
-    """Header field -> cell, for :data:`FIELDS`."""
+    """Header field -> cell, for :data:`relscale.excel.identity.FORM_FIELDS`."""
     answers: tuple[tuple[str, str], ...]
     """(item id, answer cell) in form order."""
     first_item_row: int
@@ -259,7 +252,7 @@ def build_form(
         "date": _("Date"),
     }
     fields: dict[str, str] = {}
-    for name in FIELDS:
+    for name in FORM_FIELDS:
         sheet.set(row, COL_TEXT, field_labels[name], style="label")
         sheet.set(row, COL_ANSWER, None, style="date" if name == "date" else "field",
                   locked=False)
@@ -345,7 +338,7 @@ def build_form(
         first_item_row=first_item_row,
         title_rows=title_rows,
     )
-    _add_meta_sheet(book, adapted, layout, password)
+    add_form_metadata(book, *form_metadata(adapted, layout), password=password)
     book.protect_structure = True
     book.structure_password = password
     return book, layout
@@ -363,11 +356,10 @@ def _rc(cell: str) -> tuple[int, int]:
 def form_metadata(
     adapted: AdaptedInstrument, layout: FormLayout
 ) -> tuple[list[tuple[str, str]], list[tuple[str, ...]]]:
-    """The key/value pairs and the item table written to the metadata sheet."""
+    """The key/value pairs and the item table of the metadata sheet (the format header and
+    the checksum are added by :func:`relscale.excel.identity.add_form_metadata`)."""
     scale = adapted.scale
     pairs = [
-        ("format", FORM_FORMAT),
-        ("format_version", FORM_FORMAT_VERSION),
         ("instrument", adapted.instrument),
         ("instrument_version", adapted.version),
         ("sector", adapted.sector),
@@ -394,45 +386,19 @@ def form_metadata(
     return pairs, table
 
 
-def layout_checksum(pairs: Sequence[tuple[str, str]], table: Sequence[Sequence[str]]) -> str:
-    """sha256 over the metadata (every pair but the checksum) and the item table."""
-    payload = json.dumps(
-        {"meta": [list(p) for p in pairs if p[0] != "checksum"], "items": [list(r) for r in table]},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def _add_meta_sheet(
-    book: Workbook, adapted: AdaptedInstrument, layout: FormLayout, password: str | None
-) -> None:
-    book.styles.setdefault("meta", Style(number_format="@"))
-    book.styles.setdefault("meta_head", Style(bold=True, number_format="@"))
-    meta = book.add_sheet(META_SHEET, visibility="veryHidden")
-    pairs, table = form_metadata(adapted, layout)
-    pairs.append(("checksum", layout_checksum(pairs, table)))
-    row = 1
-    for key, value in pairs:
-        meta.set(row, 1, key, style="meta")
-        meta.set(row, 2, value, style="meta")
-        row += 1
-    row += 1
-    for col, name in enumerate(ITEM_TABLE_HEADER, start=1):
-        meta.set(row, col, name, style="meta_head")
-    for record in table:
-        row += 1
-        for col, value in enumerate(record, start=1):
-            meta.set(row, col, value, style="meta")
-    meta.column_widths.update({1: 20, 2: 70})
-    meta.protection = SheetProtection(password=password)
-
-
 # --- writing ---------------------------------------------------------------------------
 
 
 def form_filename(adapted: AdaptedInstrument) -> str:
     return f"{adapted.instrument}_{adapted.sector}_{adapted.perspective}_{adapted.locale}.xlsx"
+
+
+def check_form_path(path: Path | str) -> Path:
+    """Refuse a form file name that does not end in .xlsx (before anything is built)."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise RelscaleError(_("{path}: the form file name must end in .xlsx").format(path=path))
+    return path
 
 
 def export_form(
@@ -443,11 +409,14 @@ def export_form(
     subject_name: str | None = None,
     password: str | None = None,
 ) -> FormLayout:
-    """Write the fillable form to ``path`` (atomically; refuses to overwrite unless asked)."""
-    from relscale.excel.render import render
-    from relscale.io.atomic import atomic_write
+    """Write the fillable form to ``path`` (atomically; refuses to overwrite unless asked).
 
+    ``relscale form`` and the ``form`` exporter both come here. UI strings on the form are
+    in the current locale (:func:`relscale.i18n.set_locale`), content in ``adapted.locale``.
+    """
+    from relscale.workbooks import write
+
+    path = check_form_path(path)
     book, layout = build_form(adapted, subject_name=subject_name, password=password)
-    with atomic_write(path, overwrite=overwrite) as tmp:
-        render(book, tmp)
+    write(book, path, overwrite=overwrite)
     return layout

@@ -13,15 +13,16 @@ if TYPE_CHECKING:
 
 def reliability_workbook(title: str, results: list[ScaleReliability]) -> Any:
     """A writer-neutral workbook: a summary sheet and one item sheet for all scales."""
-    from relscale.excel.sheet import Style, Workbook
+    from relscale.excel.sheet import Workbook
+    from relscale.workbooks import styles
 
     book = Workbook(title=title, creator="relscale")
     book.styles = {
-        "title": Style(bold=True, size=13),
-        "head": Style(bold=True, border_bottom="thin", fill="DDEBF7"),
-        "num": Style(number_format="0.000"),
-        "num2": Style(number_format="0.00"),
-        "note": Style(italic=True, color="555555"),
+        "title": styles.TITLE,
+        "head": styles.HEADER,
+        "num": styles.number(styles.DECIMALS_3),
+        "num2": styles.number(styles.DECIMALS_2),
+        "note": styles.NOTE_QUIET,
     }
     summary = book.add_sheet(_("Reliability"), freeze="A4")
     summary.set(1, 1, title, style="title")

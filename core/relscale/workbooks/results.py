@@ -56,20 +56,20 @@ def build_results_workbook(
         ChartSpec,
         PrintSetup,
         SeriesSpec,
-        Style,
         Workbook,
         quote_sheet,
     )
     from relscale.i18n import _
     from relscale.scoring.norms import describe_norms
+    from relscale.workbooks import styles
 
     book = Workbook(
         styles={
-            "title": Style(bold=True, size=13),
-            "note": Style(italic=True, color="7F3F00", wrap=False),
-            "head": Style(bold=True, fill="DDEBF7", border_bottom="thin"),
-            "num": Style(number_format="0.00"),
-            "int": Style(number_format="0"),
+            "title": styles.TITLE,
+            "note": styles.NOTE,
+            "head": styles.HEADER,
+            "num": styles.number(styles.DECIMALS_2),
+            "int": styles.number(styles.INTEGER),
         },
         title=f"{adapted.title} — {adapted.sector_label}",
     )

@@ -9,15 +9,19 @@ LibreOffice test checks every formula result against ``relscale score`` on the s
 
 Only functions Excel and LibreOffice both compute: IF, ISNUMBER, COUNT, COUNTA, AVERAGE,
 AND, OR, MAX, LOOKUP. A row with a cell that is not a scale point (pasted past the
-validation) gets the status ``invalid`` and no scores. A hidden ``relscale`` sheet holds
-the metadata ``relscale score`` reads.
+validation) gets the status ``invalid`` and no scores. A hidden metadata sheet
+(:mod:`relscale.excel.identity`) holds what ``relscale score`` reads.
+
+:func:`write_scoring_sheet` is ``relscale scoring-sheet`` and the ``scoring-sheet`` exporter.
 """
 
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from relscale.errors import RelscaleError
 from relscale.i18n import _
 
 if TYPE_CHECKING:
@@ -37,21 +41,21 @@ TOLERANCE_TEXT = "0.000000001"
 
 def _styles() -> dict:
     from relscale.excel.sheet import Style
+    from relscale.workbooks import styles
 
     return {
-        "title": Style(bold=True, size=13),
-        "note": Style(italic=True, color="7F3F00"),
-        "head": Style(bold=True, fill="DDEBF7", border_bottom="thin", wrap=True,
-                      vertical="bottom"),
+        "title": styles.TITLE,
+        "note": styles.NOTE,
+        "head": styles.HEADER_WRAPPED,
         "varname": Style(font="Consolas", size=9, color="555555", fill="F2F2F2"),
         "input": Style(fill="FFFFE0", border="hair", border_color="BFBFBF", horizontal="center"),
         "code": Style(fill="FFFFE0", border="hair", border_color="BFBFBF"),
-        "score": Style(number_format="0.00", fill="E2EFDA", horizontal="center"),
-        "pct": Style(number_format="0", fill="E2EFDA", horizontal="center"),
+        "score": styles.number(styles.DECIMALS_2, fill="E2EFDA", horizontal="center"),
+        "pct": styles.number(styles.INTEGER, fill="E2EFDA", horizontal="center"),
         "text": Style(fill="E2EFDA"),
         "helper": Style(color="808080"),
-        "wrap": Style(wrap=True, vertical="top"),
-        "num": Style(number_format="0.######"),
+        "wrap": styles.WRAP,
+        "num": styles.number(styles.UP_TO_6_DECIMALS),
     }
 
 
@@ -75,8 +79,8 @@ def build_scoring_sheet(
         are left out when no table applies.
     """
     from relscale.__about__ import __version__
+    from relscale.excel.identity import add_scoring_sheet_metadata
     from relscale.excel.sheet import SheetProtection, Validation, Workbook, ref
-    from relscale.io.responses import METADATA_SHEET, SCORING_SHEET_KIND
     from relscale.scoring.engine import STATUS, min_answered_count
     from relscale.scoring.norms import describe_norms, select_norm_table
     from relscale.workbooks.codebook import add_codebook_sheet, build_codebook
@@ -88,7 +92,6 @@ def build_scoring_sheet(
     norms_sheet = book.add_sheet(_("Norms")[:31]) if table is not None else None
     codebook = book.add_sheet(_("Codebook")[:31])
     adaptation = book.add_sheet(_("Adaptation")[:31])
-    meta = book.add_sheet(METADATA_SHEET, visibility="hidden")
 
     last = FIRST_ROW + rows - 1
     lo, hi = adapted.scale.min, adapted.scale.max
@@ -245,7 +248,6 @@ def build_scoring_sheet(
 
     # --- metadata for relscale score
     pairs = [
-        ("kind", SCORING_SHEET_KIND),
         ("relscale_version", __version__),
         ("instrument", adapted.instrument),
         ("instrument_version", adapted.version),
@@ -260,11 +262,43 @@ def build_scoring_sheet(
         ("norm_group", "" if table is None else table.group_label),
         ("norm_status", "" if table is None else table.population.status),
     ]
-    for n, (key, value) in enumerate(pairs, start=1):
-        meta.set(n, 1, key)
-        meta.set(n, 2, value)
-    meta.protection = SheetProtection()
+    add_scoring_sheet_metadata(book, pairs)
     return book
+
+
+def check_scoring_sheet_path(path: Path | str, *, overwrite: bool = False) -> Path:
+    """Refuse a scoring-sheet path that is not .xlsx, or that exists (unless ``overwrite``)."""
+    from relscale.io.atomic import check_output
+
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise RelscaleError(_("{path}: a scoring sheet is an .xlsx file").format(path=path))
+    return check_output(path, overwrite=overwrite)
+
+
+def write_scoring_sheet(
+    adapted: AdaptedInstrument,
+    path: Path | str,
+    *,
+    rows: int = 100,
+    group: dict[str, str] | None = None,
+    locale: str | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Write the scoring sheet for ``rows`` respondents to ``path`` (atomically); return it.
+
+    ``relscale scoring-sheet`` and the ``scoring-sheet`` exporter both come here.
+
+    :param group: the norm group for the whole sheet, e.g. ``{"gender": "female"}``.
+    :param locale: for the norm descriptions and band labels (default: the current locale).
+    """
+    from relscale.workbooks import write
+
+    if rows < 1:
+        raise ValueError(f"rows must be at least 1, not {rows}")
+    path = check_scoring_sheet_path(path, overwrite=overwrite)
+    book = build_scoring_sheet(adapted, rows=rows, group=group, locale=locale)
+    return write(book, path, overwrite=overwrite)
 
 
 def _lay_out_norms(
