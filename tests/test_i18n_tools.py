@@ -1,4 +1,4 @@
-"""Translator tooling (relscale.i18n_tools): templates, init, merge, status, check,
+"""Translator tooling (relscale.translation): templates, init, merge, status, check,
 drafts and the review workbook, on small inline content in temporary folders.
 
 Nothing here writes into the shipped locale folders: catalogs go to ``tmp_path``.
@@ -14,7 +14,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 from fixtures_content import instrument_dict
-from relscale import i18n_tools as tools
+from relscale import translation as tools
 from relscale.errors import LocaleError, RelscaleError
 from relscale.i18n import load_catalog
 from relscale.registry import Registry
