@@ -123,6 +123,15 @@ class MergeResult:
     """Obsolete entries whose exact source came back, restored as they were."""
 
 
+@dataclass
+class UpdateResult:
+    """One PO file after :func:`update_locales`."""
+
+    domain: Domain
+    path: Path
+    merge: MergeResult
+
+
 def merge(catalog: Catalog, tmpl: Catalog, *, contexts_name_objects: bool = True) -> MergeResult:
     """Merge a template into a catalog, in place.
 
@@ -182,15 +191,6 @@ def _previous_translation(catalog: Catalog, message: Any,
     cutoff = 0.0 if message.context is not None and contexts_name_objects else 0.6
     best = difflib.get_close_matches(msgid, list(ids), n=1, cutoff=cutoff)
     return ids[best[0]] if best else None
-
-
-@dataclass
-class UpdateResult:
-    """One PO file after :func:`update_locales`."""
-
-    domain: Domain
-    path: Path
-    merge: MergeResult
 
 
 def update_locales(registry: Registry | None = None, *, names: Iterable[str] = (),
