@@ -17,7 +17,7 @@ import sys
 
 CODE = r"""
 import sys, time
-from relscale import i18n_tools as t
+from relscale import translation as t
 from relscale.i18n import load_catalog
 from relscale.plugins import get_registry
 locale = sys.argv[1]

@@ -16,15 +16,15 @@ from typing import Any
 import pytest
 import typer
 
-from relscale import i18n_tools as tools
+from relscale import translation as tools
 from relscale.cli.help_i18n import (
-    HELP_CONTEXT,
     help_texts,
     mentioned_locales,
     requested_locale,
 )
-from relscale.cli.main import app
+from relscale.cli.main import app, cli_command
 from relscale.i18n import Translator, available_locales
+from relscale.translation import HELP_CONTEXT
 
 pytestmark = pytest.mark.skipif("nl" not in available_locales(), reason="no nl catalog")
 
@@ -297,7 +297,8 @@ def test_mentioned_locales_over_matches_but_never_misses() -> None:
 
 
 def test_template_holds_every_help_text_with_context_and_location() -> None:
-    tmpl = tools.template(tools.select_domains(tools.domains(), ["relscale"])[0])
+    tmpl = tools.template(tools.select_domains(tools.domains(), ["relscale"])[0],
+                          help_messages=help_texts(cli_command()))
     texts = [h.text for h in help_texts(typer.main.get_command(app))]
     assert len(texts) > 100
     for text in texts:
@@ -321,8 +322,9 @@ def test_plugin_commands_are_extracted_and_shown(tmp_path: Path) -> None:
     script = textwrap.dedent('''
         import sys
         from relscale import hookimpl
-        from relscale import i18n_tools as tools
-        from relscale.cli.main import main
+        from relscale import translation as tools
+        from relscale.cli.help_i18n import help_texts
+        from relscale.cli.main import cli_command, main
         from relscale.plugins import get_plugin_manager
 
         class Hello:
@@ -334,7 +336,8 @@ def test_plugin_commands_are_extracted_and_shown(tmp_path: Path) -> None:
 
         get_plugin_manager().register(Hello(), name="hello")
         domain = tools.select_domains(tools.domains(), ["relscale"])[0]
-        message = tools.template(domain).get("Greet the world from a plugin.", "help")
+        message = tools.template(domain, help_messages=help_texts(cli_command())).get(
+            "Greet the world from a plugin.", "help")
         print(message.auto_comments)
         sys.argv = ["relscale", "--locale", "nl", "hello", "--help"]
         main()

@@ -15,8 +15,8 @@ import pytest
 
 from relscale.adapt import adapt
 from relscale.i18n import available_locales, pgettext, set_locale
-from relscale.i18n_tools import ui_template
 from relscale.plugins import get_registry
+from relscale.translation import ui_template
 from relscale.workbooks.form import export_form, form_filename, form_texts
 
 needs_dutch = pytest.mark.skipif("nl" not in available_locales(), reason="no Dutch catalog")

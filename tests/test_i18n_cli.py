@@ -133,11 +133,11 @@ def test_review_workbook_opens_in_libreoffice(tmp_path: Path) -> None:
     """LibreOffice, an independent reader, sees the header and the rows we wrote."""
     import csv
 
-    from relscale import i18n_tools
+    from relscale import translation
 
-    rows = i18n_tools.review_rows("foster_homes", "nl")
+    rows = translation.review_rows("foster_homes", "nl")
     out = tmp_path / "review.xlsx"
-    i18n_tools.write_review(rows, out, sector_label="Gezinshuizen", locale="nl")
+    translation.write_review(rows, out, sector_label="Gezinshuizen", locale="nl")
     soffice = shutil.which("soffice")
     assert soffice
     subprocess.run(

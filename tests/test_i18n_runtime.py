@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from relscale import i18n_tools as tools
+from relscale import translation as tools
 from relscale.adapt import adapt
 from relscale.errors import LocaleError
 from relscale.i18n import (

@@ -9,8 +9,9 @@ serves both sides, so they cannot drift:
 - run time: :func:`command_for` finds the locale asked for on the command line (or in
   ``$RELSCALE_LOCALE``) and, when it is not English, replaces each text by its
   translation in the ``relscale`` domain under the message context ``help``;
-- extraction: :func:`relscale.i18n_tools.add_help_messages` puts each text into the
-  ``relscale`` template under that context.
+- extraction: ``relscale i18n`` hands the texts to :mod:`relscale.translation`
+  (``help_messages=``), whose :func:`~relscale.translation.add_help_messages` puts each
+  into the ``relscale`` template under that context.
 
 Click's own words (``Usage:``, ``Options``, ``[default: ...]``) stay English: see
 docs/translating.md.
@@ -20,41 +21,20 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-HELP_CONTEXT = "help"
-"""Message context of every ``--help`` text in the ``relscale`` domain."""
+if TYPE_CHECKING:
+    from relscale.translation.help_texts import HelpText
+
+# HelpText and HELP_CONTEXT belong to the library, which extracts the texts; this module
+# only produces the records. They are imported where used: an English ``relscale --help``
+# walks no tree and needs none of relscale.translation.
 
 UI_LOCALE_PARAM = "locale"
 """Name of the parameters that choose the language of the output (``--locale`` of the
 root and of most commands). The ``i18n`` commands name their catalog locale otherwise
 (``catalog_locale``), so ``relscale i18n status --locale de --help`` stays in the
 language of ``relscale --locale``."""
-
-
-@dataclass(frozen=True)
-class HelpText:
-    """One help text of the command tree, where it sits and what it describes."""
-
-    path: tuple[str, ...]
-    """The command, e.g. ``("relscale", "i18n", "status")``."""
-    target: Any
-    """The click command or parameter holding the text."""
-    attr: str
-    """``help``, ``short_help``, ``epilog`` or ``deprecated``."""
-    text: str
-    """The English text as shown (cleaned like a docstring)."""
-    param: str | None = None
-    """The option (``--force``) or argument (``INSTRUMENT``) the text describes."""
-    source: Callable[..., Any] | None = None
-    """A function defined where the text is written, for source locations: the
-    command's callback, or for a group without one its first subcommand's."""
-
-    @property
-    def where(self) -> str:
-        """``relscale i18n status --check``: the command line the text belongs to."""
-        return " ".join([*self.path, *([self.param] if self.param else [])])
 
 
 def _clean(value: object) -> str | None:
@@ -80,6 +60,8 @@ def help_texts(command: Any, name: str = "relscale") -> Iterator[HelpText]:
 
 
 def _walk(command: Any, path: tuple[str, ...], parent_ctx: Any) -> Iterator[HelpText]:
+    from relscale.translation.help_texts import HelpText
+
     ctx = _context(command, path[-1], parent_ctx)
     commands: Mapping[str, Any] = getattr(command, "commands", {})
     source = getattr(command, "callback", None) or next(
@@ -239,6 +221,7 @@ def _translate_for(command: Any, args: Sequence[str], env_value: str | None) -> 
         return
     from relscale.errors import RelscaleError
     from relscale.i18n import SOURCE_LOCALE, Translator, resolve_locale
+    from relscale.translation.help_texts import HELP_CONTEXT
 
     try:
         locale, _notes = resolve_locale(value)

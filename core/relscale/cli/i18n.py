@@ -8,8 +8,9 @@ the language of the command's own output follows the global ``relscale --locale`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,6 +23,9 @@ from relscale.cli.common import (
     use_locale,
 )
 from relscale.i18n import _
+
+if TYPE_CHECKING:
+    from relscale.translation import HelpText, InitResult
 
 i18n_app = typer.Typer(
     name="i18n",
@@ -65,7 +69,19 @@ ForceOption = Annotated[
 ]
 
 
-def register(app: typer.Typer) -> None:
+_command_tree: Callable[[], Any] | None = None
+"""Builds the whole ``relscale`` command tree in English, for its ``--help`` texts."""
+
+
+def register(app: typer.Typer, command_tree: Callable[[], Any]) -> None:
+    """Add the ``i18n`` group and ``locales`` to ``app``.
+
+    ``command_tree`` builds the whole command tree (with plugin commands) whose ``--help``
+    texts go into the ``relscale`` template. The root module passes it: importing the root
+    from here would be an import loop.
+    """
+    global _command_tree
+    _command_tree = command_tree
     for name, fn in (
         ("extract", extract),
         ("init", init),
@@ -78,6 +94,14 @@ def register(app: typer.Typer) -> None:
         i18n_app.command(name)(handle_errors(fn))
     app.add_typer(i18n_app, name="i18n")
     app.command("locales")(handle_errors(locales))
+
+
+def _help_messages() -> list[HelpText]:
+    """The ``--help`` texts of the whole command line, for the ``relscale`` template."""
+    from relscale.cli.help_i18n import help_texts
+
+    assert _command_tree is not None, "register() was not called"
+    return list(help_texts(_command_tree()))
 
 
 def _table(title: str | None = None) -> Any:
@@ -107,10 +131,11 @@ def extract(
     force: ForceOption = False,
 ) -> None:
     """Write a POT template for every domain: UI strings and all registered content."""
-    from relscale import i18n_tools
+    from relscale import translation
 
     use_locale(None)
-    written = i18n_tools.extract(out_dir, names=domain or (), overwrite=force)
+    written = translation.extract(out_dir, names=domain or (), overwrite=force,
+                                  help_messages=_help_messages())
     for d, path, n in written:
         typer.echo(_("{path}: {n} messages ({owner})").format(
             path=_show(path), n=n, owner=d.owner))
@@ -122,27 +147,26 @@ def init(
     into: DirOption = None,
 ) -> None:
     """Create PO files for a new locale in every package (existing files are kept)."""
-    from relscale import i18n_tools
+    from relscale import translation
 
     use_locale(None)
-    results = i18n_tools.init_locale(target, names=domain or (), root=into)
-    created = 0
+    try:
+        results = translation.init_locale(target, names=domain or (), root=into,
+                                          require_new=True, help_messages=_help_messages())
+    except translation.NothingCreatedError as exc:
+        _report_init(exc.results)
+        raise
+    _report_init(results)
+
+
+def _report_init(results: list[InitResult]) -> None:
     for r in results:
         if r.created:
-            created += 1
             typer.echo(_("created {path} ({n} messages)").format(
                 path=_show(r.path), n=r.messages))
         else:
             note_err(_("{path} exists, kept (use `relscale i18n update`)").format(
                 path=_show(r.path)))
-    if not created:
-        from relscale.errors import RelscaleError
-
-        raise RelscaleError(
-            _("every catalog for {locale!r} exists already; nothing created").format(
-                locale=target
-            )
-        )
 
 
 def update(
@@ -155,10 +179,11 @@ def update(
     Changed source strings keep their old translation, marked fuzzy; entries whose
     source is gone are kept as obsolete.
     """
-    from relscale import i18n_tools
+    from relscale import translation
 
     use_locale(None)
-    results = i18n_tools.update_locales(names=domain or (), locales=catalog_locale or (), root=into)
+    results = translation.update_locales(names=domain or (), locales=catalog_locale or (),
+                                         root=into, help_messages=_help_messages())
     if not results:
         note_err(_("no catalogs to update"))
     for r in results:
@@ -180,10 +205,11 @@ def check(
     There is no compile step: relscale reads PO files directly, so this check is
     what a compiler would catch.
     """
-    from relscale import i18n_tools
+    from relscale import translation
 
     use_locale(None)
-    problems = i18n_tools.check(names=domain or (), locales=catalog_locale or (), root=into)
+    problems = translation.check(names=domain or (), locales=catalog_locale or (), root=into,
+                                 help_messages=_help_messages())
     for p in problems:
         typer.echo(str(p), err=True)
     errors = sum(1 for p in problems if p.severity == "error")
@@ -204,10 +230,11 @@ def status(
     ] = False,
 ) -> None:
     """Translated / fuzzy / missing entries per domain and locale."""
-    from relscale import i18n_tools
+    from relscale import translation
 
     use_locale(None)
-    rows = i18n_tools.status(names=domain or (), locales=catalog_locale or (), root=into)
+    rows = translation.status(names=domain or (), locales=catalog_locale or (), root=into,
+                              help_messages=_help_messages())
     table = _table()
     for title, justify in (
         (_("Package"), "left"), (_("Domain"), "left"), (_("Locale"), "left"),
@@ -249,16 +276,13 @@ def draft(
     Items are taken from education's translation with the role terms replaced by the
     sector's, every drafted entry fuzzy, for a translator to review.
     """
-    from relscale import i18n_tools
-    from relscale.plugins import get_registry
+    from relscale import translation
 
     use_locale(None)
-    result = i18n_tools.draft(sector, catalog_locale)
-    target = output or i18n_tools.default_draft_path(get_registry().sector(sector),
-                                                     result.catalog.locale_identifier)
-    i18n_tools.write_catalog(result.catalog, target, overwrite=force)
+    result = translation.write_draft(sector, catalog_locale, output, overwrite=force)
+    assert result.path is not None
     typer.echo(_("{path}: {drafted} drafted (fuzzy), {kept} already translated, "
-                 "{empty} left empty").format(path=_show(target), drafted=result.drafted,
+                 "{empty} left empty").format(path=_show(result.path), drafted=result.drafted,
                                               kept=result.kept, empty=result.empty))
     if result.bracketed:
         note_err(_("no {locale} role terms for {sector} yet: left in brackets: {terms}").format(
@@ -281,30 +305,20 @@ def review(
     force: ForceOption = False,
 ) -> None:
     """Write a side-by-side review workbook (source, target, back-translation, status)."""
-    from relscale import i18n_tools
-    from relscale.errors import RelscaleError
-    from relscale.i18n import Translator, ctx_field, display_name
-    from relscale.plugins import get_registry
+    from relscale import translation
+    from relscale.i18n import display_name
 
     used = use_locale(None)
-    if output.suffix.lower() != ".xlsx":
-        raise RelscaleError(
-            _("{path}: the review workbook must be an .xlsx file").format(path=output)
-        )
-    target = i18n_tools.target_locale(catalog_locale)
-    rows = i18n_tools.review_rows(sector, target, catalog_path=catalog)
-    sec = get_registry().sector(sector)
-    label = Translator(used).sector_text(sec, ctx_field("sector", "label"), sec.label)
-    i18n_tools.write_review(rows, output, sector_label=label,
-                            locale=target, overwrite=force)
-    missing = sum(1 for r in rows if r.state == "missing")
+    result = translation.write_sector_review(sector, catalog_locale, output,
+                                             catalog_path=catalog, overwrite=force)
     typer.echo(_("{path}: {n} rows for {language} ({missing} untranslated)").format(
-        path=_show(output), n=len(rows), language=display_name(target, used), missing=missing))
+        path=_show(result.path), n=len(result.rows),
+        language=display_name(result.locale, used), missing=result.untranslated))
 
 
 def locales(locale: LocaleOption = None) -> None:
     """List the available locales and which catalogs are complete in each."""
-    from relscale import i18n_tools
+    from relscale import translation
 
     use_locale(locale)
     table = _table()
@@ -313,7 +327,7 @@ def locales(locale: LocaleOption = None) -> None:
     table.add_column(_("Native name"))
     table.add_column(_("Complete"))
     table.add_column(_("Incomplete"))
-    for s in i18n_tools.locale_summaries():
+    for s in translation.locale_summaries(help_messages=_help_messages()):
         table.add_row(s.code, s.english, s.native,
                       _("all") if not s.incomplete else ", ".join(s.complete) or "—",
                       ", ".join(s.incomplete) or "—")

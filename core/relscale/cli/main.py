@@ -81,7 +81,8 @@ forms_cli.register(app)
 scoring_cli.register(app)
 norms_cli.register(app)
 export_cli.register(app)
-i18n_cli.register(app)
+# late bound: cli_command is defined below and the plugins' commands load on first use
+i18n_cli.register(app, command_tree=lambda: cli_command())
 
 _plugins_loaded = False
 
