@@ -307,16 +307,15 @@ def read_columns(path: Path | str, columns: Sequence[str]) -> ResponseTable:
         is not a number, naming file, row and column.
     """
     path = Path(path)
+    empty = _("{path}: empty file, expected a header row")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         wb = open_workbook(path)
         try:
-            header, rows, source = first_sheet_rows(
-                wb, path, _("{path}: the first sheet is empty, expected a header row")
-            )
+            header, rows, source = first_sheet_rows(wb, path, empty)
             return _read_named(rows, header, columns, source)
         finally:
             wb.close()
-    with open_csv(path, _("{path}: empty file, expected a header row")) as (header, rows):
+    with open_csv(path, empty) as (header, rows):
         return _read_named(rows, header, columns, path)
 
 
