@@ -3,8 +3,8 @@
 For each sector x instrument x perspective a built-in sector offers, this draws a
 synthetic reference sample with :func:`relscale.scoring.simulate.simulate` (N = 1000, a seed
 derived from the combination's name) and builds the table with the same code as
-``relscale norms build`` (:func:`relscale.cli.norms.build_from_file`: read the CSV, score
-it with the scorer, build the steps). The tables land in
+``relscale norms build`` (:func:`relscale.scoring.norms_build.build_norms_from_file`: read
+the CSV, score it with the scorer, build the steps). The tables land in
 ``plugins/<sector>/relscale_<sector>/norms/<instrument>_<perspective>.toml``, which the
 plugins register.
 
@@ -47,10 +47,10 @@ def build_all() -> dict[Path, str]:
     """Every illustrative table as TOML text, keyed by the file it belongs in."""
     os.environ["RELSCALE_PLUGINS"] = ",".join(BUILTIN_SECTORS)
     from relscale.adapt import adapt
-    from relscale.cli.norms import build_from_file
     from relscale.plugins import make_plugin_manager
     from relscale.registry import build_registry
     from relscale.scoring.norms import norm_table_to_toml
+    from relscale.scoring.norms_build import build_norms_from_file
     from relscale.scoring.simulate import simulate, write_sample
 
     registry = build_registry(make_plugin_manager())
@@ -67,7 +67,7 @@ def build_all() -> dict[Path, str]:
                 f"relscale simulate -i {instrument} -s {sector} -p {perspective} "
                 f"--n {N} --seed {seed}"
             )
-            groups = build_from_file(
+            groups = build_norms_from_file(
                 csv_path,
                 adapted,
                 group_by=[],

@@ -176,9 +176,9 @@ def test_read_csv_header_errors(tmp_path: Path) -> None:
 
 
 def test_read_csv_many_rows_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import relscale.io.responses as responses
+    import relscale.io.tables as tables  # the chunked conversion every reader shares
 
-    monkeypatch.setattr(responses, "CHUNK_CELLS", 16)  # 2 rows per chunk
+    monkeypatch.setattr(tables, "CHUNK_CELLS", 16)  # 2 rows per chunk
     rng = np.random.default_rng(1)
     values = rng.integers(1, 6, (11, 8))
     lines = [HEADER] + [f"r{i}," + ",".join(map(str, row)) for i, row in enumerate(values)]

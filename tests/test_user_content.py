@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from fixtures_content import instrument_dict, mini_sector_dict
 from relscale import plugins
 from relscale.cli.main import app
-from relscale.user_content import ENV_CONTENT
+from relscale.user_content import ENV_CONTENT, clear_content_files
 
 runner = CliRunner()
 
@@ -27,8 +27,8 @@ def content_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path
     monkeypatch.delenv(ENV_CONTENT, raising=False)
     plugins.reset_registry()
     yield instrument, sector
-    # --content writes the variable for the rest of the process: leave no trace.
-    monkeypatch.delenv(ENV_CONTENT, raising=False)
+    # --content adds the files for the rest of the process: leave no trace.
+    clear_content_files()
     plugins.reset_registry()
 
 
@@ -62,7 +62,7 @@ def test_bad_content_file_names_file_and_field(tmp_path: Path,
     try:
         result = runner.invoke(app, ["--content", str(bad), "instruments"])
     finally:
-        monkeypatch.delenv(ENV_CONTENT, raising=False)
+        clear_content_files()
         plugins.reset_registry()
     assert result.exit_code == 1
     assert str(bad) in result.stderr and "items.0.keying" in result.stderr

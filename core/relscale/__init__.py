@@ -38,8 +38,18 @@ from relscale.model.models import (
     ScoringRule,
     Sector,
 )
+from relscale.outputs import write_reliability, write_scores
 from relscale.plugins import get_registry
 from relscale.registry import Exporter, Registry
+from relscale.scoring import (
+    ReliabilityReport,
+    ScoreRun,
+    build_norms_from_file,
+    instrument_reliability,
+    item_reliability,
+    score_files,
+    write_norm_groups,
+)
 
 __all__ = [
     "PERSPECTIVES",
@@ -64,21 +74,30 @@ __all__ = [
     "PluginError",
     "Population",
     "Registry",
+    "ReliabilityReport",
     "RelscaleError",
     "ResponseScale",
     "Role",
     "ScalePoint",
+    "ScoreRun",
     "ScoringRule",
     "Sector",
     "__version__",
     "adapt",
     "atomic_write",
+    "build_norms_from_file",
     "data_plugin",
     "get_registry",
     "hookimpl",
+    "instrument_reliability",
+    "item_reliability",
     "load_instrument",
     "load_norm_table",
     "load_norm_tables",
     "load_sector",
     "read_toml",
+    "score_files",
+    "write_norm_groups",
+    "write_reliability",
+    "write_scores",
 ]

@@ -9,7 +9,7 @@ no Python package is needed. The kind of each file is told by its keys: ``offeri
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +21,32 @@ from relscale.model.hookspecs import hookimpl
 ENV_CONTENT = "RELSCALE_CONTENT"
 """Content files, separated by the platform's path separator (``:`` or ``;``)."""
 
+_added: list[Path] = []
+
+
+def add_content_files(paths: Iterable[Path | str]) -> None:
+    """Load these content files too (what ``--content FILE`` does), after those named in
+    ``RELSCALE_CONTENT``.
+
+    The registry is built once: call :func:`relscale.plugins.reset_registry` afterwards
+    if it may have been built already.
+    """
+    _added.extend(Path(p) for p in paths)
+
+
+def clear_content_files() -> None:
+    """Forget the files added with :func:`add_content_files` (the variable still counts)."""
+    _added.clear()
+
 
 def content_files() -> list[Path]:
-    """The content files named in ``RELSCALE_CONTENT`` (``--content`` adds to it)."""
-    value = os.environ.get(ENV_CONTENT, "")
+    """The content files named in ``RELSCALE_CONTENT``, then those added with
+    :func:`add_content_files`."""
+    named = [Path(p) for p in os.environ.get(ENV_CONTENT, "").split(os.pathsep) if p.strip()]
     # The same file named twice (by the variable and by --content) loads once.
     unique: dict[Path, Path] = {}
-    for p in value.split(os.pathsep):
-        if p.strip():
-            unique.setdefault(Path(p).resolve(), Path(p))
+    for p in (*named, *_added):
+        unique.setdefault(p.resolve(), p)
     return list(unique.values())
 
 

@@ -13,6 +13,8 @@ from relscale.cli.common import (
     adapt_noting,
     console,
     handle_errors,
+    print_notes,
+    table,
     use_locale,
 )
 from relscale.errors import RelscaleError
@@ -27,74 +29,44 @@ def register(app: typer.Typer) -> None:
     app.command("diff")(handle_errors(diff))
 
 
-def _table(title: str | None = None) -> Any:
-    from rich import box
-    from rich.table import Table
-
-    return Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_lines=False)
-
-
 def sectors(locale: LocaleOption = None) -> None:
     """List the registered care sectors, their roles and what they offer."""
-    from relscale.i18n import Translator, ctx_field
-    from relscale.plugins import get_registry
+    from relscale.catalog import sector_records
 
-    used = use_locale(locale)
-    reg = get_registry()
-    tr = Translator(used)
-    table = _table()
-    table.add_column(_("Sector"), no_wrap=True)
-    table.add_column(_("Name"))
-    table.add_column(_("Professional"))
-    table.add_column(_("Client"))
-    table.add_column(_("Offers"))
-    table.add_column(_("Plugin"))
-    for sector in reg.sectors.values():
-
-        def t(context: str, source: str, _s: Any = sector) -> str:
-            return tr.sector_text(_s, context, source)
-
-        offers = [
-            f"{o.instrument}/{o.perspective}" for o in sector.offerings if not o.declined
-        ]
-        table.add_row(
-            sector.id,
-            t(ctx_field("sector", "label"), sector.label),
-            t(ctx_field(f"role.{sector.professional.id}", "label"), sector.professional.label),
-            t(ctx_field(f"role.{sector.client.id}", "label"), sector.client.label),
-            "\n".join(offers),
-            reg.origin[("sector", sector.id)],
-        )
-    console().print(table)
+    listing = table()
+    listing.add_column(_("Sector"), no_wrap=True)
+    listing.add_column(_("Name"))
+    listing.add_column(_("Professional"))
+    listing.add_column(_("Client"))
+    listing.add_column(_("Offers"))
+    listing.add_column(_("Plugin"))
+    for r in sector_records(use_locale(locale)):
+        listing.add_row(r["sector"], r["name"], r["professional"], r["client"],
+                        "\n".join(r["offers"]), r["plugin"])
+    console().print(listing)
 
 
 def instruments(locale: LocaleOption = None) -> None:
     """List the registered instruments with their dimensions and perspectives."""
-    from relscale.i18n import Translator, ctx_field
-    from relscale.plugins import get_registry
+    from relscale.catalog import instrument_records
 
-    used = use_locale(locale)
-    reg = get_registry()
-    tr = Translator(used)
-    table = _table()
-    table.add_column(_("Instrument"), no_wrap=True)
-    table.add_column(_("Title"))
-    table.add_column(_("Perspectives"), no_wrap=True)
-    table.add_column(_("Dimensions"))
-    table.add_column(_("Items"), justify="right")
-    table.add_column(_("Status"))
-    for inst in reg.instruments.values():
-        title = tr.instrument_text(inst, ctx_field(inst.id, "title"), inst.title)
-        counts = ", ".join(f"{p}: {len(inst.slots(p))}" for p in inst.perspectives)
-        table.add_row(
-            inst.id,
-            title,
-            ", ".join(inst.perspectives),
-            ", ".join(d.id for d in inst.dimensions),
-            counts,
-            _("validated") if inst.validated else _("not yet validated"),
+    listing = table()
+    listing.add_column(_("Instrument"), no_wrap=True)
+    listing.add_column(_("Title"))
+    listing.add_column(_("Perspectives"), no_wrap=True)
+    listing.add_column(_("Dimensions"))
+    listing.add_column(_("Items"), justify="right")
+    listing.add_column(_("Status"))
+    for r in instrument_records(use_locale(locale)):
+        listing.add_row(
+            r["instrument"],
+            r["title"],
+            ", ".join(r["perspectives"]),
+            ", ".join(r["dimensions"]),
+            ", ".join(f"{p}: {n}" for p, n in r["items"].items()),
+            _("validated") if r["validated"] else _("not yet validated"),
         )
-    console().print(table)
+    console().print(listing)
 
 
 FormatOption = Annotated[
@@ -112,8 +84,6 @@ def _emit_records(records: list[dict[str, Any]], fmt: str) -> bool:
     import csv
     import json
     import sys
-
-    from relscale.errors import RelscaleError
 
     if fmt == "table":
         return False
@@ -138,50 +108,21 @@ def slots(
     fmt: FormatOption = "table",
 ) -> None:
     """List an instrument's item slots (id, dimension, keying, intent): what a sector words."""
-    from relscale.i18n import Translator, ctx_field
-    from relscale.plugins import get_registry
+    from relscale.catalog import slot_records
 
-    used = use_locale(locale)
-    inst = get_registry().instrument(instrument)
-    perspectives = [perspective] if perspective else list(inst.perspectives)
-    for p in perspectives:
-        if p not in inst.perspectives:
-            raise RelscaleError(
-                _("instrument {instrument!r} has no {perspective!r} perspective "
-                  "(it has: {perspectives})").format(
-                    instrument=instrument, perspective=p,
-                    perspectives=", ".join(inst.perspectives),
-                )
-            )
-    tr = Translator(used)
-
-    def t(owner: str, name: str, source: str) -> str:
-        return tr.instrument_text(inst, ctx_field(owner, name), source)
-
-    labels = {d.id: t(f"{inst.id}.{d.id}", "label", d.label) for d in inst.dimensions}
-    records = [
-        {
-            "perspective": slot.perspective,
-            "item": slot.id,
-            "dimension": slot.dimension,
-            "keying": slot.keying,
-            "intent": t(slot.id, "intent", slot.intent),
-        }
-        for slot in inst.items
-        if slot.perspective in perspectives
-    ]
-    if _emit_records(records, fmt):
+    slots = slot_records(instrument, perspective, use_locale(locale))  # type: ignore[arg-type]
+    if _emit_records(slots.records, fmt):
         return
-    table = _table(t(inst.id, "title", inst.title))
-    table.add_column(_("Perspective"), no_wrap=True)
-    table.add_column(_("Item"), no_wrap=True)
-    table.add_column(_("Dimension"))
-    table.add_column(_("Keying"), justify="center")
-    table.add_column(_("Intent"))
-    for r in records:
-        table.add_row(r["perspective"], r["item"], labels[r["dimension"]], r["keying"],
-                      r["intent"])
-    console().print(table)
+    listing = table(slots.title)
+    listing.add_column(_("Perspective"), no_wrap=True)
+    listing.add_column(_("Item"), no_wrap=True)
+    listing.add_column(_("Dimension"))
+    listing.add_column(_("Keying"), justify="center")
+    listing.add_column(_("Intent"))
+    for r in slots.records:
+        listing.add_row(r["perspective"], r["item"], slots.dimension_labels[r["dimension"]],
+                        r["keying"], r["intent"])
+    console().print(listing)
 
 
 def show(
@@ -192,19 +133,10 @@ def show(
     fmt: FormatOption = "table",
 ) -> None:
     """Show an instrument as adapted to a sector: instructions, scale and items."""
+    from relscale.catalog import item_records
+
     adapted = adapt_noting(instrument, sector, perspective, use_locale(locale))
-    records = [
-        {
-            "position": i.position,
-            "item": i.id,
-            "text": i.text,
-            "dimension": i.dimension,
-            "keying": i.keying,
-            "provenance": i.provenance,
-        }
-        for i in adapted.items
-    ]
-    if _emit_records(records, fmt):
+    if _emit_records(item_records(adapted), fmt):
         return
     out = console()
     out.print(f"{adapted.title} — {adapted.sector_label}", style="bold")
@@ -219,17 +151,17 @@ def show(
         _("Answers") + ": " + "  ".join(f"{p.value} = {p.label}" for p in adapted.scale.points)
     )
     dims = {d.id: d.label for d in adapted.dimensions}
-    table = _table()
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column(_("Item"), no_wrap=True)
-    table.add_column(_("Text"))
-    table.add_column(_("Dimension"))
-    table.add_column(_("Keying"), justify="center")
+    listing = table()
+    listing.add_column("#", justify="right", no_wrap=True)
+    listing.add_column(_("Item"), no_wrap=True)
+    listing.add_column(_("Text"))
+    listing.add_column(_("Dimension"))
+    listing.add_column(_("Keying"), justify="center")
     for item in adapted.items:
-        table.add_row(
+        listing.add_row(
             str(item.position), item.id, item.text, dims[item.dimension], item.keying
         )
-    out.print(table)
+    out.print(listing)
     out.print(adapted.notice, style="italic")
 
 
@@ -254,55 +186,30 @@ def diff(
     fmt: FormatOption = "table",
 ) -> None:
     """Show the education wording beside the sector's, with provenance and rationale."""
-    from relscale.errors import RelscaleError
+    from relscale.catalog import diff_records
 
-    used = use_locale(locale)
-    noted: set[str] = set()
-    adapted = adapt_noting(instrument, sector, perspective, used, noted=noted)
-    try:
-        source = adapt_noting(instrument, "education", adapted.perspective, used, noted=noted)
-    except RelscaleError as exc:
-        raise RelscaleError(
-            _("no education wording to compare with ({error}); is the education plugin "
-              "loaded?").format(error=exc)
-        ) from None
-    source_text = {i.id: i.text for i in (*source.items, *source.dropped)}
-    rows = sorted(
-        (*adapted.items, *adapted.dropped),
-        key=lambda i: (i.provenance == "added", i.id),
-    )
-    records = [
-        {
-            "item": item.id,
-            "dimension": item.dimension,
-            "education": source_text.get(item.id, ""),
-            "sector": "" if item.provenance == "dropped" else item.text,
-            "provenance": item.provenance,
-            "rationale": item.rationale,
-        }
-        for item in rows
-    ]
-    if _emit_records(records, fmt):
+    comparison = diff_records(instrument, sector, perspective, use_locale(locale))  # type: ignore[arg-type]
+    print_notes((*comparison.adapted.fallbacks, *comparison.source.fallbacks))
+    if _emit_records(comparison.records, fmt):
         return
-    table = _table(f"{adapted.title}: {_('education')} → {adapted.sector_label}")
-    table.add_column(_("Item"), no_wrap=True)
-    table.add_column(_("Education"))
-    table.add_column(adapted.sector_label)
-    table.add_column(_("Provenance"))
-    table.add_column(_("Rationale"))
-    for item in rows:
-        table.add_row(
-            item.id,
-            source_text.get(item.id, "—"),
-            "—" if item.provenance == "dropped" else item.text,
-            provenance_label(item.provenance),
-            item.rationale,
+    adapted = comparison.adapted
+    listing = table(f"{adapted.title}: {_('education')} → {adapted.sector_label}")
+    listing.add_column(_("Item"), no_wrap=True)
+    listing.add_column(_("Education"))
+    listing.add_column(adapted.sector_label)
+    listing.add_column(_("Provenance"))
+    listing.add_column(_("Rationale"))
+    for r in comparison.records:
+        listing.add_row(
+            r["item"],
+            r["education"] or "—",
+            r["sector"] or "—",
+            provenance_label(r["provenance"]),
+            r["rationale"],
         )
     out = console()
-    out.print(table)
-    counts: dict[str, int] = {}
-    for item in rows:
-        counts[item.provenance] = counts.get(item.provenance, 0) + 1
+    out.print(listing)
+    counts = comparison.provenance_counts()
     out.print(
         ", ".join(f"{provenance_label(k)}: {v}" for k, v in sorted(counts.items()))
     )

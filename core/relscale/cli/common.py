@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar, cast
 
 import typer
@@ -48,6 +49,9 @@ PerspectiveOption = Annotated[
     ),
 ]
 SectorOption = Annotated[str, typer.Option("--sector", "-s", help="Sector id, e.g. foster_homes.")]
+ForceOption = Annotated[
+    bool, typer.Option("--force", "-f", help="Overwrite output files that already exist.")
+]
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -101,19 +105,38 @@ def adapt_noting(
     perspective: str | None,
     locale: str,
     *,
+    norms_file: Path | None = None,
     noted: set[str] | None = None,
 ) -> AdaptedInstrument:
-    """:func:`relscale.adapt` in a locale already resolved by :func:`use_locale`, with its
-    fallback notes on stderr; notes already in ``noted`` are not repeated (and are added)."""
+    """:func:`relscale.adapt` in a locale already resolved by :func:`use_locale`, with a
+    ``--norms`` file first among its norm tables
+    (:func:`relscale.scoring.norms.with_norms_file`), and its fallback notes on stderr."""
     from relscale.adapt import adapt
 
     adapted = adapt(instrument, sector, cast("Perspective | None", perspective), locale)
+    print_notes(adapted.fallbacks, noted)
+    if norms_file is not None:
+        from relscale.scoring.norms import with_norms_file
+
+        adapted = with_norms_file(adapted, norms_file)
+    return adapted
+
+
+def print_notes(notes: Iterable[str], noted: set[str] | None = None) -> None:
+    """Each note on stderr once: those already in ``noted`` are not repeated (and are added)."""
     noted = set() if noted is None else noted
-    for note in adapted.fallbacks:
+    for note in notes:
         if note not in noted:
             note_err(note)
             noted.add(note)
-    return adapted
+
+
+def table(title: str | None = None) -> Any:
+    """A rich table in the style of every listing relscale prints."""
+    from rich import box
+    from rich.table import Table
+
+    return Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
 
 
 def console() -> Any:

@@ -67,10 +67,9 @@ def root(
     state.locale = locale
     if content:
         from relscale import plugins
-        from relscale.user_content import ENV_CONTENT
+        from relscale.user_content import add_content_files
 
-        known = [p for p in os.environ.get(ENV_CONTENT, "").split(os.pathsep) if p]
-        os.environ[ENV_CONTENT] = os.pathsep.join([*known, *(str(p) for p in content)])
+        add_content_files(content)
         plugins.reset_registry()
 
 

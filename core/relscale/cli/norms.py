@@ -3,31 +3,27 @@ and ``simulate``."""
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from relscale.cli.common import (
+    ForceOption,
     LocaleOption,
     PerspectiveOption,
+    adapt_noting,
     console,
     handle_errors,
     note_err,
+    table,
     use_locale,
 )
-from relscale.errors import DataError, RelscaleError
-from relscale.i18n import N_, _, where
+from relscale.errors import RelscaleError
+from relscale.i18n import N_, _
 
 if TYPE_CHECKING:
-    from relscale.model.models import AdaptedInstrument
-    from relscale.scoring.norms_build import NormGroup
-    from relscale.scoring.reliability import ScaleReliability
-
-ForceOption = Annotated[
-    bool, typer.Option("--force", "-f", help="Overwrite output files that exist.")
-]
+    from relscale.scoring.reliability import ReliabilityReport
 InstrumentOption = Annotated[
     str, typer.Option("--instrument", "-i", help="Instrument id, e.g. relationship_quality.")
 ]
@@ -51,15 +47,6 @@ def register(app: typer.Typer) -> None:
     app.command("simulate")(handle_errors(simulate))
 
 
-def _adapt(instrument: str, sector: str, perspective: str | None, locale: str) -> Any:
-    from relscale.adapt import adapt
-
-    adapted = adapt(instrument, sector, perspective, locale)  # type: ignore[arg-type]
-    for note in adapted.fallbacks:
-        note_err(note)
-    return adapted
-
-
 def _number(value: float, digits: int = 2) -> str:
     import math
 
@@ -68,13 +55,6 @@ def _number(value: float, digits: int = 2) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     return format_number(value, digits=digits)
-
-
-def _table(title: str | None = None) -> Any:
-    from rich import box
-    from rich.table import Table
-
-    return Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
 
 
 # --- simulate ---------------------------------------------------------------------------
@@ -98,7 +78,7 @@ def simulate(
     from relscale.scoring.simulate import write_sample
 
     used = use_locale(locale)
-    adapted = _adapt(instrument, sector, perspective, used)
+    adapted = adapt_noting(instrument, sector, perspective, used)
     sample = draw(adapted, n, seed, missing=missing)
     write_sample(sample, output, overwrite=force)
     typer.echo(
@@ -115,53 +95,6 @@ def simulate(
 
 
 # --- norms build ------------------------------------------------------------------------
-
-
-def build_from_file(
-    data: Path,
-    adapted: AdaptedInstrument,
-    *,
-    group_by: list[str],
-    min_n: int,
-    status: str,
-    source: str | None,
-    year: int | None,
-    note: str | None = None,
-    banding: str = "deciles_nl",
-    t_score: str = "normalized",
-) -> list[NormGroup]:
-    """What ``norms build`` does before writing: read, score, split into groups, build.
-
-    ``scripts/build_illustrative_norms.py`` calls this too, so shipped tables are made
-    exactly as a user's.
-    """
-    from relscale.io.responses import read_responses
-    from relscale.scoring.norms_build import build_norm_tables
-
-    table = read_responses([data], adapted)
-    if table.n == 0:
-        raise DataError(_("{path}: no respondents").format(path=data))
-    return build_norm_tables(
-        adapted,
-        table.values,
-        ids=table.ids,
-        group_by=group_by,
-        min_n=min_n,
-        status=status,
-        source=source or f"reference sample {data.name}",
-        year=year or datetime.date.today().year,
-        note=note,
-        banding=banding,
-        t_score=t_score,
-        data_name=data,
-    )
-
-
-def output_paths(groups: list[NormGroup], output: Path, grouped: bool) -> list[Path]:
-    """One file without grouping; ``<folder>/all.toml`` and ``<folder>/<group>.toml`` with."""
-    if not grouped:
-        return [output]
-    return [output / f"{g.file_stem}.toml" for g in groups]
 
 
 def build(
@@ -205,55 +138,39 @@ def build(
     locale: LocaleOption = None,
 ) -> None:
     """Build norm tables from a reference sample (raw scores as `relscale score` computes them)."""
-    from relscale.io.atomic import check_output
-    from relscale.scoring.norms import describe_norms, write_norm_table
+    from relscale.scoring.norms import describe_norms
+    from relscale.scoring.norms_build import (
+        build_norms_from_file,
+        check_build_options,
+        write_norm_groups,
+    )
 
     used = use_locale(locale)
-    if status not in ("illustrative", "local", "published"):
-        raise RelscaleError(
-            _("--status {status!r}: choose illustrative, local or published").format(
-                status=status
-            )
-        )
-    if t_score not in ("normalized", "linear"):
-        raise RelscaleError(
-            _("--t-score {t_score!r}: choose normalized or linear").format(t_score=t_score)
-        )
-    if min_n < 2:
-        raise RelscaleError(_("--min-n must be at least 2, got {min_n}").format(min_n=min_n))
+    check_build_options(status, t_score, min_n)
     columns = [c.strip() for c in (group_by or "").split(",") if c.strip()]
-    adapted = _adapt(instrument, sector, perspective, used)
-    groups = build_from_file(
+    adapted = adapt_noting(instrument, sector, perspective, used)
+    groups = build_norms_from_file(
         data, adapted, group_by=columns, min_n=min_n, status=status, source=source,
         year=year, note=note, banding=banding, t_score=t_score,
     )
-    grouped = bool(columns)
-    if grouped and output.exists() and not output.is_dir():
-        raise RelscaleError(
-            _("{path}: with --group-by, -o names a folder (one file per group)").format(
-                path=output
-            )
-        )
-    paths = output_paths(groups, output, grouped)
-    for path in paths:  # check every target before writing any
-        check_output(path, overwrite=force, inputs=(data,))
-    out = console()
-    report = _table()
+    paths = write_norm_groups(
+        groups, output, grouped=bool(columns), overwrite=force, inputs=(data,)
+    )
+    report = table()
     report.add_column(_("Norm group"))
     report.add_column("N", justify="right")
     for d in adapted.dimensions:
         report.add_column(f"n {d.id}", justify="right")
     report.add_column(_("File"), overflow="fold")  # a path is worth more than the table width
     for g, path in zip(groups, paths, strict=True):
-        table = g.table
-        assert table is not None
-        write_norm_table(table, path, overwrite=force)
+        assert g.table is not None
         report.add_row(
             g.label if g.group else _("all"),
-            str(table.population.n),
-            *(str(d.n) for d in table.dimensions),
+            str(g.table.population.n),
+            *(str(d.n) for d in g.table.dimensions),
             str(path),
         )
+    out = console()
     out.print(report)
     out.print(describe_norms(groups[0].table, used))  # type: ignore[arg-type]
 
@@ -272,17 +189,17 @@ def show(
     from relscale.scoring.norms import apply_norms, band_label, describe_norms, read_norm_table
 
     used = use_locale(locale)
-    table = read_norm_table(path)
+    norms = read_norm_table(path)
     out = console()
-    out.print(describe_norms(table, used), style="bold")
-    out.print(f"{_('Source')}: {table.population.source}")
-    if table.population.note:
-        out.print(table.population.note)
+    out.print(describe_norms(norms, used), style="bold")
+    out.print(f"{_('Source')}: {norms.population.source}")
+    if norms.population.note:
+        out.print(norms.population.note)
     out.print(
         _("Percentile: share of the norm group scoring at or below the raw score; "
-          "T: {kind}.").format(kind=_(table.t_score))
+          "T: {kind}.").format(kind=_(norms.t_score))
     )
-    dims = [d for d in table.dimensions if dimension in (None, d.dimension)]
+    dims = [d for d in norms.dimensions if dimension in (None, d.dimension)]
     if not dims:
         raise RelscaleError(
             _("{path}: no dimension {dimension!r} in this table").format(
@@ -290,14 +207,14 @@ def show(
             )
         )
     for d in dims:
-        steps = _table(
+        steps = table(
             f"{d.dimension}: N={d.n}, {_('mean')} {_number(d.mean)}, SD {_number(d.sd)}"
         )
         steps.add_column(_("Raw from"), justify="right")
         steps.add_column(_("Percentile"), justify="right")
         steps.add_column("T", justify="right")
         steps.add_column(_("Band"))
-        result = apply_norms(table, d.dimension, [p.raw for p in d.percentiles])
+        result = apply_norms(norms, d.dimension, [p.raw for p in d.percentiles])
         for i, p in enumerate(d.percentiles):
             steps.add_row(
                 _number(p.raw, 3),
@@ -335,100 +252,6 @@ def list_tables(
 # --- reliability ------------------------------------------------------------------------
 
 
-def read_item_columns(path: Path, items: list[str]) -> Any:
-    """Numeric item columns of a CSV file (``,`` or ``;``), NaN for empty/NA cells.
-
-    Errors name the file, row and column of the first bad cell.
-    """
-    import csv
-
-    import numpy as np
-
-    from relscale.io.responses import MISSING_SPELLINGS, check_text_file
-
-    check_text_file(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataError(_("{path}: no such file").format(path=path)) from None
-    except UnicodeDecodeError:
-        raise DataError(
-            _("{path}: not a UTF-8 text file; save the CSV as UTF-8").format(path=path)
-        ) from None
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        raise DataError(_("{path}: empty file, expected a header row").format(path=path))
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    rows = list(csv.reader(lines, delimiter=delimiter))
-    header = [h.strip() for h in rows[0]]
-    for item in items:
-        if header.count(item) > 1:
-            first = header.index(item)
-            raise DataError(
-                _("{where}: the column name appears twice (columns {first} and {second})").format(
-                    where=where(path, 1, item), first=first + 1,
-                    second=header.index(item, first + 1) + 1,
-                )
-            )
-    missing = [i for i in items if i not in header]
-    if missing:
-        raise DataError(
-            _("{where}: no column(s) {columns}").format(
-                where=where(path, 1), columns=", ".join(missing)
-            )
-        )
-    index = [header.index(i) for i in items]
-    values = []
-    for r, cells in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        row = []
-        for item, c in zip(items, index, strict=True):
-            cell = cells[c].strip() if c < len(cells) else ""
-            if cell in MISSING_SPELLINGS:
-                row.append(np.nan)
-                continue
-            try:
-                row.append(float(cell.replace(",", ".")))
-            except ValueError:
-                raise DataError(
-                    _("{where}: {value!r} is not a number").format(
-                        where=where(path, r, item), value=cell
-                    )
-                ) from None
-        values.append(row)
-    if not values:
-        raise DataError(_("{path}: no respondents").format(path=path))
-    return np.array(values, dtype=float).reshape(len(values), len(items))
-
-
-def instrument_scales(
-    data: Path, adapted: AdaptedInstrument, missing: str
-) -> list[ScaleReliability]:
-    """Reliability of every dimension of an adapted instrument, from a response file."""
-    from relscale.io.responses import read_responses
-    from relscale.scoring.reliability import scale_reliability
-
-    table = read_responses([data], adapted)
-    if table.n == 0:
-        raise DataError(_("{path}: no respondents").format(path=data))
-    results = []
-    for d in adapted.dimensions:
-        cols = [k for k, item in enumerate(adapted.items) if item.dimension == d.id]
-        results.append(
-            scale_reliability(
-                table.values[:, cols],
-                [adapted.items[k].id for k in cols],
-                scale=d.id,
-                reverse=[adapted.items[k].keying == "-" for k in cols],
-                scale_min=adapted.scale.min,
-                scale_max=adapted.scale.max,
-                missing=missing,  # type: ignore[arg-type]
-            )
-        )
-    return results
-
-
 def reliability(
     data: Annotated[Path, typer.Argument(help="Responses: CSV (or XLSX for an instrument).")],
     instrument: Annotated[
@@ -464,77 +287,48 @@ def reliability(
     """Cronbach's alpha, standardized alpha, McDonald's omega and item statistics per scale."""
     import json
 
-    from relscale.io.atomic import atomic_write
-    from relscale.scoring.reliability import scale_reliability
+    from relscale.outputs import check_reliability_output, write_reliability
+    from relscale.scoring.reliability import check_missing, instrument_reliability, item_reliability
 
     used = use_locale(locale)
-    if missing not in ("listwise", "pairwise"):
-        raise RelscaleError(
-            _("--missing {missing!r}: choose listwise or pairwise").format(missing=missing)
-        )
+    check_missing(missing)
     if fmt not in ("table", "json"):
         raise RelscaleError(_("--format {fmt!r}: choose table or json").format(fmt=fmt))
-    if output is not None and output.suffix.lower() not in (".json", ".xlsx"):
-        raise RelscaleError(
-            _("{path}: the output file must end in .json or .xlsx").format(path=output)
-        )
     if output is not None:
-        from relscale.io.atomic import check_output
-
-        check_output(output, overwrite=force, inputs=(data,))
-    title: str
+        check_reliability_output(output, overwrite=force, inputs=(data,))
     if instrument and items:
         raise RelscaleError(_("give either --instrument or --items, not both"))
     if instrument:
         if not sector:
             raise RelscaleError(_("--instrument needs --sector"))
-        adapted = _adapt(instrument, sector, perspective, used)
-        results = instrument_scales(data, adapted, missing)
-        title = f"{adapted.instrument} / {adapted.sector} / {adapted.perspective}"
+        adapted = adapt_noting(instrument, sector, perspective, used)
+        report = instrument_reliability(data, adapted, missing)
     elif items:
-        names = [i.strip() for i in items.split(",") if i.strip()]
-        flipped = [i.strip() for i in (reverse or "").split(",") if i.strip()]
-        unknown = [i for i in flipped if i not in names]
-        if unknown:
-            raise RelscaleError(
-                _("--reverse {items}: not among --items").format(items=", ".join(unknown))
-            )
-        if flipped and (scale_min is None or scale_max is None):
-            raise RelscaleError(_("--reverse needs --scale-min and --scale-max"))
-        values = read_item_columns(data, names)
-        results = [
-            scale_reliability(
-                values, names, scale="scale", reverse=[n in flipped for n in names],
-                scale_min=scale_min, scale_max=scale_max, missing=missing,  # type: ignore[arg-type]
-            )
-        ]
-        title = str(data)
+        report = item_reliability(
+            data, _names(items), _names(reverse), scale_min, scale_max, missing
+        )
     else:
         raise RelscaleError(_("give --instrument (with --sector) or --items"))
-
-    payload = {"data": str(data), "title": title, "scales": [r.to_dict() for r in results]}
-    if output is not None and output.suffix.lower() == ".json":
-        with atomic_write(output, overwrite=force) as tmp:
-            tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    elif output is not None:
-        from relscale.excel.render import render
-        from relscale.workbooks.reliability import reliability_workbook
-
-        book = reliability_workbook(title, results)
-        with atomic_write(output, overwrite=force) as tmp:
-            render(book, tmp)
+    if output is not None:
+        write_reliability(report, output, overwrite=force)
     if fmt == "json" and output is None:
-        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     elif fmt == "table":
-        _print_reliability(title, results)
+        _print_reliability(report)
     if output is not None:
         note_err(_("written to {path}").format(path=output))
 
 
-def _print_reliability(title: str, results: list[ScaleReliability]) -> None:
+def _names(option: str | None) -> list[str]:
+    """A comma-separated option as names."""
+    return [name.strip() for name in (option or "").split(",") if name.strip()]
+
+
+def _print_reliability(report: ReliabilityReport) -> None:
+    results = report.scales
     out = console()
-    out.print(title, style="bold")
-    summary = _table()
+    out.print(report.title, style="bold")
+    summary = table()
     summary.add_column(_("Scale"))
     summary.add_column("k", justify="right")
     summary.add_column("N", justify="right")
@@ -550,7 +344,7 @@ def _print_reliability(title: str, results: list[ScaleReliability]) -> None:
         )
     out.print(summary)
     for r in results:
-        detail = _table(f"{r.scale}: {_('items')}")
+        detail = table(f"{r.scale}: {_('items')}")
         detail.add_column(_("Item"))
         detail.add_column("n", justify="right")
         detail.add_column(_("Mean"), justify="right")

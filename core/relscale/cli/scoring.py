@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
 from relscale.cli.common import (
+    ForceOption,
     LocaleOption,
     PerspectiveOption,
     SectorOption,
+    adapt_noting,
     handle_errors,
     note_err,
     use_locale,
 )
-from relscale.errors import RelscaleError
 from relscale.i18n import _
 
-if TYPE_CHECKING:
-    from relscale.model.models import AdaptedInstrument, NormTable
-
-ForceOption = Annotated[
-    bool, typer.Option("--force", "-f", help="Overwrite the output file if it exists.")
-]
 OutputOption = Annotated[Path, typer.Option("--output", "-o", help="Output file.")]
 
 
@@ -31,75 +26,6 @@ def register(app: typer.Typer) -> None:
     app.command("score")(handle_errors(score))
     app.command("codebook")(handle_errors(codebook))
     app.command("scoring-sheet")(handle_errors(scoring_sheet))
-
-
-def _adapt(
-    instrument: str,
-    sector: str,
-    perspective: str | None,
-    locale: str,
-    norms: Path | None = None,
-) -> AdaptedInstrument:
-    from relscale.adapt import adapt
-
-    extra: list[NormTable] = []
-    if norms is not None:
-        from relscale.scoring.norms import read_norm_table
-
-        table = read_norm_table(norms)
-        extra.append(table)
-    adapted = adapt(instrument, sector, perspective, locale, norms=extra)  # type: ignore[arg-type]
-    for table in extra:
-        if (table.instrument, table.sector, table.perspective) != (
-            adapted.instrument,
-            adapted.sector,
-            adapted.perspective,
-        ):
-            raise RelscaleError(
-                _("{path}: norms for {table}, not {adapted}").format(
-                    path=norms,
-                    table=f"{table.instrument}/{table.sector}/{table.perspective}",
-                    adapted=f"{adapted.instrument}/{adapted.sector}/{adapted.perspective}",
-                )
-            )
-    for note in adapted.fallbacks:
-        note_err(note)
-    return adapted
-
-
-def _parse_groups(
-    specs: list[str], table: Any
-) -> tuple[dict[str, str] | list[dict[str, str]] | None, list[str]]:
-    """``--group KEY=VALUE`` (everyone) and ``--group KEY`` (from the data column KEY)."""
-    fixed: dict[str, str] = {}
-    from_columns: list[str] = []
-    for spec in specs:
-        key, sep, value = spec.partition("=")
-        key = key.strip()
-        if not key:
-            raise RelscaleError(
-                _("--group {spec!r}: expected KEY=VALUE or a column name").format(spec=spec)
-            )
-        if sep:
-            fixed[key] = value.strip()
-        else:
-            if key not in table.ids:
-                raise RelscaleError(
-                    _("--group {key}: {source} has no column {key!r} (columns: {columns})").format(
-                        key=key, source=table.source,
-                        columns=", ".join(table.id_columns) or _("none"),
-                    )
-                )
-            from_columns.append(key)
-    if not from_columns:
-        return (fixed or None), []
-    groups = []
-    for i in range(table.n):
-        g = dict(fixed)
-        for key in from_columns:
-            g[key] = table.ids[key][i].strip()
-        groups.append(g)
-    return groups, from_columns
 
 
 def score(
@@ -150,102 +76,29 @@ def score(
     force: ForceOption = False,
 ) -> None:
     """Score responses: raw scale scores, norm scores, and a status for every row."""
-    from relscale.io.atomic import atomic_write, check_output
-    from relscale.io.responses import SCORING_SHEET_KIND, read_responses, sheet_kind
-    from relscale.scoring.engine import add_norms, score_responses
-    from relscale.scoring.results import build_scored_table, write_csv
+    from relscale.outputs import check_scores_output, write_scores
+    from relscale.scoring.run import score_files, scoring_key
 
     used = use_locale(locale)
-    suffix = output.suffix.lower()
-    if suffix not in (".csv", ".xlsx", ".sav"):
-        raise RelscaleError(
-            _("{path}: the output must be a .csv, .xlsx or .sav file").format(path=output)
-        )
-    check_output(output, overwrite=force, inputs=tuple(data))
-    if len(data) == 1 and data[0].suffix.lower() == ".xlsx" and data[0].is_file():
-        kind = sheet_kind(data[0])
-        if kind is not None and kind.kind == SCORING_SHEET_KIND:
-            meta = kind.metadata
-            instrument = instrument or meta.get("instrument")
-            sector = sector or meta.get("sector")
-            perspective = perspective or meta.get("perspective")
-    if not instrument or not sector:
-        key = _form_key(data)
-        if key is not None:
-            instrument = instrument or key.instrument
-            sector = sector or key.sector
-            perspective = perspective or key.perspective
-    if not instrument or not sector:
-        raise RelscaleError(
-            _("give --instrument and --sector (only scoring sheets and forms name their own)")
-        )
-    adapted = _adapt(instrument, sector, perspective, used, norms)
-    table = read_responses(data, adapted)
-    if table.n == 0:  # a header only, or every row empty: no output to write
-        raise RelscaleError(_("{path}: no respondents").format(path=table.source))
-    scores = score_responses(
-        adapted,
-        table.values,
-        straightlining=flag_straightlining,
-        validate=False,  # the reader validated, naming the file's own rows
-        source=table.source,
-        rows=table.rows,
+    check_scores_output(output, overwrite=force, inputs=data)
+    key = scoring_key(data, instrument, sector, perspective)
+    adapted = adapt_noting(key.instrument, key.sector, key.perspective, used, norms_file=norms)
+    run = score_files(
+        data, adapted=adapted, locale=used, groups=group or (), straightlining=flag_straightlining
     )
-    if adapted.norms:
-        groups, _columns = _parse_groups(group or [], table)
-        add_norms(scores, adapted.norms, groups, locale=used)
-    elif group or norms:
-        raise RelscaleError(_("no norm table for this instrument, sector and perspective"))
-    scored = build_scored_table(table, adapted, scores)
-    if suffix == ".sav":
-        from relscale.exporters.spss import write_sav
-
-        write_sav(scored, adapted, output, overwrite=force)
-    else:
-        with atomic_write(output, overwrite=force) as tmp:
-            if suffix == ".csv":
-                write_csv(scored, tmp)
-            else:
-                from relscale.excel.render import render
-                from relscale.workbooks.results import build_results_workbook
-
-                render(build_results_workbook(scored, adapted, scores, used), tmp)
-    counts = scored.summary()
+    write_scores(run, output, overwrite=force)
+    counts = run.counts
     summary = _("{scored} scored, {incomplete} with missing scales, {rejected} rejected").format(
         scored=counts["scored"], incomplete=counts["incomplete"], rejected=counts["rejected"]
     )
-    if table.blank_rows:
-        summary += "; " + _("{n} empty rows skipped").format(n=table.blank_rows)
-    if scores.straightlining is not None:
-        summary += "; " + _("{n} flagged for straight-lining").format(
-            n=int(scores.straightlining.sum())
-        )
+    if run.blank_rows:
+        summary += "; " + _("{n} empty rows skipped").format(n=run.blank_rows)
+    if run.straightlining is not None:
+        summary += "; " + _("{n} flagged for straight-lining").format(n=run.straightlining)
     typer.echo(summary, err=True)
-    # Speak of the tables actually applied: a user's --norms table wins over the
-    # registered illustrative one, and then nothing illustrative was used.
-    statuses = set(scores.norm_status or ())
-    if "illustrative" in statuses:
+    if "illustrative" in run.norm_statuses:
         note_err(_("illustrative norms (synthetic data): not for decisions about individuals"))
     typer.echo(_("{path} written").format(path=output), err=True)
-
-
-def _form_key(data: list[Path]) -> Any:
-    """The instrument key of the first relscale form among the inputs, or None.
-
-    The reader checks later that every form has the same key, so one is enough here.
-    """
-    from relscale.io.readback import collect_form_paths, read_form
-
-    if not any(p.is_dir() or p.suffix.lower() == ".xlsx" for p in data):
-        return None
-    for path in collect_form_paths(data):
-        if path.suffix.lower() != ".xlsx":
-            continue
-        form, _problems = read_form(path)
-        if form is not None:
-            return form.key
-        return None
-    return None
 
 
 def codebook(
@@ -275,7 +128,7 @@ def codebook(
 
     used = use_locale(locale)
     kind = codebook_format(fmt, output)
-    adapted = _adapt(instrument, sector, perspective, used, norms)
+    adapted = adapt_noting(instrument, sector, perspective, used, norms_file=norms)
     if output is None:
         typer.echo(codebook_as_text(adapted, kind, locale=used), nl=False)
         return
@@ -302,16 +155,12 @@ def scoring_sheet(
     force: ForceOption = False,
 ) -> None:
     """Write a data-entry scoring sheet with live formulas for scale and norm scores."""
+    from relscale.scoring.norms import parse_group_specs
     from relscale.workbooks.scoring_sheet import check_scoring_sheet_path, write_scoring_sheet
 
     used = use_locale(locale)
     check_scoring_sheet_path(output, overwrite=force)  # before the work of adapting
-    adapted = _adapt(instrument, sector, perspective, used, norms)
-    fixed: dict[str, str] = {}
-    for spec in group or []:
-        key, sep, value = spec.partition("=")
-        if not sep or not key.strip():
-            raise RelscaleError(_("--group {spec!r}: expected KEY=VALUE").format(spec=spec))
-        fixed[key.strip()] = value.strip()
+    adapted = adapt_noting(instrument, sector, perspective, used, norms_file=norms)
+    fixed = parse_group_specs(group or [], columns=False).fixed
     write_scoring_sheet(adapted, output, rows=rows, group=fixed, locale=used, overwrite=force)
     typer.echo(_("{path} written").format(path=output), err=True)

@@ -14,55 +14,44 @@ Rows with every cell empty are not respondents; they are counted and skipped. Ev
 other row becomes a respondent. An answer cell must be empty (or ``NA`` / ``.``) or a
 whole number on the scale; anything else is an error naming file, row and column.
 
-CSV reading is the cost that matters for large files (``benchmarks/bench_scoring.py``):
-the :mod:`csv` module splits lines, answer cells go through one dictionary of the
-expected spellings in bulk, and only unusual spellings take the slow path, in chunks so
-memory stays flat.
+The file handling and the bulk cell conversion are :mod:`relscale.io.tables`, shared with
+:func:`relscale.io.tables.read_columns` (named numeric columns without an instrument).
 """
 
 from __future__ import annotations
 
-import csv
-import operator
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relscale.errors import DataError
 from relscale.excel.identity import SCORING_SHEET_KIND, Identity, recognise
 from relscale.i18n import N_, _, where
+from relscale.io.tables import (
+    MISSING_SPELLINGS,
+    Converter,
+    ResponseTable,
+    Rows,
+    check_text_file,
+    collect_rows,
+    first_sheet_rows,
+    open_csv,
+    open_workbook,
+)
+from relscale.io.values import validate_values
+from relscale.model.columns import reserved_names
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from relscale.model.models import AdaptedInstrument
 
-MISSING_SPELLINGS = ("", "NA", "N/A", "na", ".")
-CHUNK_CELLS = 1 << 20
+__all__ = [  # the reader machinery is re-exported for callers of the old names
+    "MISSING_SPELLINGS", "ResponseTable", "check_text_file", "read_csv", "read_responses",
+    "read_xlsx", "readback_table", "reserved_names", "sheet_kind",
+]
 _KEY_NAMES = {"instrument": N_("instrument"), "sector": N_("sector"),
               "perspective": N_("perspective")}
 
 
-@dataclass
-class ResponseTable:
-    """Responses in the adapted item order, with identifiers and where each row came from."""
-
-    source: str
-    items: tuple[str, ...]
-    values: np.ndarray
-    """respondents x items, float, NaN for missing."""
-    rows: np.ndarray
-    """The file row (1-based, header = row 1) of each respondent, for messages."""
-    id_columns: list[str] = field(default_factory=list)
-    ids: dict[str, list[str]] = field(default_factory=dict)
-    blank_rows: int = 0
-    metadata: dict[str, str] = field(default_factory=dict)
-    """For a scoring sheet: instrument, sector, perspective, ... from its metadata."""
-
-    @property
-    def n(self) -> int:
-        return int(self.values.shape[0])
 
 
 def _value_table(adapted: AdaptedInstrument) -> dict[str, float]:
@@ -71,61 +60,6 @@ def _value_table(adapted: AdaptedInstrument) -> dict[str, float]:
         table[str(v)] = float(v)
         table[f"{v}.0"] = float(v)
     return table
-
-
-def _convert_cell(text: str) -> float:
-    """The slow path for one cell: trimmed, decimal comma, or not a number (NaN + error)."""
-    s = text.strip()
-    if s in MISSING_SPELLINGS:
-        return float("nan")
-    try:
-        return float(s.replace(",", "."))
-    except ValueError:
-        raise ValueError(text) from None
-
-
-class _Converter:
-    """Turns answer strings into floats in bulk, naming the cell of any that is not a number."""
-
-    def __init__(self, adapted: AdaptedInstrument, source: object, columns: Sequence[str]):
-        self.table = _value_table(adapted)
-        self.source = source
-        self.columns = list(columns)
-
-    def __call__(self, flat: list[Any], rows: Sequence[int]) -> np.ndarray:
-        import numpy as np
-
-        k = len(self.columns)
-        try:
-            out = np.fromiter(map(self.table.__getitem__, flat), dtype=np.float64, count=len(flat))
-        except (KeyError, TypeError):
-            out = np.empty(len(flat), dtype=np.float64)
-            for n, cell in enumerate(flat):
-                got = self.table.get(cell) if isinstance(cell, str) else None
-                if got is not None:
-                    out[n] = got
-                    continue
-                try:
-                    out[n] = _cell_number(cell)
-                except ValueError:
-                    i, j = divmod(n, k)
-                    raise DataError(
-                        _("{where}: {value!r} is not an answer (a whole number on the scale, "
-                          "or empty for missing)").format(
-                            where=where(self.source, rows[i], self.columns[j]), value=cell
-                        )
-                    ) from None
-        return out.reshape(-1, k)
-
-
-def _cell_number(cell: Any) -> float:
-    if cell is None:
-        return float("nan")
-    if isinstance(cell, bool):
-        raise ValueError(cell)
-    if isinstance(cell, int | float):
-        return float(cell)
-    return _convert_cell(str(cell))
 
 
 def _check_header(
@@ -173,176 +107,33 @@ def _check_header(
     return item_idx, id_idx, [names[c] for c in id_idx]
 
 
-def reserved_names(adapted: AdaptedInstrument) -> set[str]:
-    """Variable names ``relscale score`` writes, which an input column may not take."""
-    from relscale.scoring.engine import (
-        NORM_GROUP,
-        NORM_STATUS,
-        REASON,
-        STATUS,
-        STRAIGHTLINING,
-        norm_columns,
-    )
-
-    names = {STATUS, REASON, STRAIGHTLINING, NORM_GROUP, NORM_STATUS}
-    for d in adapted.dimensions:
-        names.add(d.id)
-        names.update(norm_columns(d.id))
-    return names
-
-
 def _read_rows(
-    rows: Iterable[tuple[int, Sequence[Any]]],
-    header: list[str],
-    adapted: AdaptedInstrument,
-    source: object,
+    rows: Rows, header: list[str], adapted: AdaptedInstrument, source: object
 ) -> ResponseTable:
-    """Shared by the CSV and XLSX readers: ``rows`` yields (file row, cells)."""
-    import numpy as np
-
+    """Shared by the CSV, XLSX, scoring-sheet and forms readers: ``rows`` yields (file row,
+    cells); answers are checked against the scale, naming the file's own rows."""
     item_idx, id_idx, id_names = _check_header(header, adapted, source, reserved_names(adapted))
-    width = len(header)
-    convert = _Converter(adapted, source, list(adapted.item_ids))
-    get_items = operator.itemgetter(*item_idx)
-    k = len(item_idx)
-    id_values: list[list[str]] = [[] for _ in id_idx]
-    chunks: list[np.ndarray] = []
-    line_numbers: list[int] = []
-    chunk_start = 0
-    flat: list[Any] = []
-    blank = 0
-    per_chunk = max(1, CHUNK_CELLS // max(k, 1))
-    for line, cells in rows:
-        if not any(cells) and all(c in (None, "") for c in cells):
-            blank += 1
-            continue
-        if len(cells) != width:
-            if len(cells) < width:
-                cells = [*cells, *([None] * (width - len(cells)))]
-            elif any(c not in (None, "") for c in cells[width:]):
-                raise DataError(
-                    _("{where}: {n} cells but the header has {width}").format(
-                        where=where(source, line), n=len(cells), width=width
-                    )
-                )
-        items = get_items(cells)
-        if k == 1:
-            flat.append(items)
-        else:
-            flat.extend(items)
-        for store, c in zip(id_values, id_idx, strict=True):
-            store.append(_id_text(cells[c]))
-        line_numbers.append(line)
-        if len(line_numbers) - chunk_start >= per_chunk:
-            chunks.append(convert(flat, line_numbers[chunk_start:]))
-            flat = []
-            chunk_start = len(line_numbers)
-    if flat:
-        chunks.append(convert(flat, line_numbers[chunk_start:]))
-    values = np.concatenate(chunks) if chunks else np.empty((0, k))
-    row_array = np.array(line_numbers, dtype=np.int64)
-    from relscale.scoring.engine import validate_values
-
-    validate_values(adapted, values, source=source, rows=row_array)
-    return ResponseTable(
-        source=str(source),
-        items=tuple(adapted.item_ids),
-        values=values,
-        rows=row_array,
-        id_columns=id_names,
-        ids=dict(zip(id_names, id_values, strict=True)),
-        blank_rows=blank,
-    )
+    columns = list(adapted.item_ids)
+    convert = Converter(_value_table(adapted), source, columns, _not_an_answer)
+    table = collect_rows(rows, len(header), source, columns, item_idx, id_idx, id_names, convert)
+    validate_values(adapted, table.values, source=source, rows=table.rows)
+    return table
 
 
-def _id_text(value: Any) -> str:
-    """An identifier cell as text; a date from a workbook as ``YYYY-MM-DD`` (with the time
-    only when it has one), as ``relscale read`` writes dates."""
-    import datetime as dt
-
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def check_text_file(path: Path) -> None:
-    """Refuse a workbook saved under a .csv name with a message that says so (instead of
-    "not UTF-8"): .xlsx is a zip file, .xls an OLE2 compound file."""
-    try:
-        with path.open("rb") as fh:
-            magic = fh.read(8)
-    except OSError:
-        return  # the caller's open() reports it
-    if magic.startswith(b"PK\x03\x04") or magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise DataError(
-            _("{path}: an Excel workbook, not a CSV text file; rename it to .xlsx or save "
-              "it as CSV").format(path=path)
-        )
-
-
-def _sniff_delimiter(first_line: str) -> str:
-    return ";" if first_line.count(";") > first_line.count(",") else ","
+def _not_an_answer(where_: str, value: Any) -> str:
+    return _("{where}: {value!r} is not an answer (a whole number on the scale, or empty for "
+             "missing)").format(where=where_, value=value)
 
 
 def read_csv(path: Path | str, adapted: AdaptedInstrument) -> ResponseTable:
     """Read a CSV response table (header of item ids; other columns kept as identifiers)."""
     path = Path(path)
-    check_text_file(path)
-    try:
-        fh = path.open(encoding="utf-8-sig", newline="")
-    except FileNotFoundError:
-        raise DataError(_("{path}: no such file").format(path=path)) from None
-    with fh:
-        try:
-            first = fh.readline()
-        except UnicodeDecodeError:
-            raise DataError(
-                _("{path}: not a UTF-8 text file; save the CSV as UTF-8").format(path=path)
-            ) from None
-        if not first.strip():
-            raise DataError(
-                _("{path}: empty file, expected a header row of item ids").format(path=path)
-            )
-        delimiter = _sniff_delimiter(first)
-        header = next(csv.reader([first], delimiter=delimiter))
-        while header and not header[-1].strip():
-            header.pop()  # Excel writes trailing empty columns as ";;;"
-        reader = csv.reader(fh, delimiter=delimiter)
-
-        def numbered() -> Iterator[tuple[int, list[str]]]:
-            try:
-                for cells in reader:
-                    # +1 for the header line the reader never saw.
-                    yield reader.line_num + 1, cells
-            except UnicodeDecodeError:
-                raise DataError(
-                    _("{where}: not UTF-8 text; save the CSV as UTF-8").format(
-                        where=where(path, reader.line_num + 2)
-                    )
-                ) from None
-            except csv.Error as exc:
-                raise DataError(f"{where(path, reader.line_num + 1)}: {exc}") from None
-
-        return _read_rows(numbered(), header, adapted, path)
+    empty = _("{path}: empty file, expected a header row of item ids")
+    with open_csv(path, empty) as (header, rows):
+        return _read_rows(rows, header, adapted, path)
 
 
-def _open_workbook(path: Path) -> Any:
-    from openpyxl import load_workbook
-
-    try:
-        return load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise DataError(_("{path}: no such file").format(path=path)) from None
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
-        raise DataError(
-            _("{path}: not a readable .xlsx workbook ({reason})").format(
-                path=path, reason=type(exc).__name__
-            )
-        ) from None
+_open_workbook = open_workbook
 
 
 def sheet_kind(path: Path | str) -> Identity | None:
@@ -365,20 +156,10 @@ def read_xlsx(path: Path | str, adapted: AdaptedInstrument) -> ResponseTable:
         meta = recognise(wb)
         if meta is not None and meta.kind == SCORING_SHEET_KIND:
             return _read_scoring_sheet(wb, path, adapted, meta.metadata)
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        header_row = next(rows, None)
-        if header_row is None:
-            raise DataError(
-                _("{path}: the first sheet is empty, expected a header of item ids").format(
-                    path=path
-                )
-            )
-        header = ["" if h is None else str(h) for h in header_row]
-        while header and not header[-1]:
-            header.pop()
-        numbered = ((r, list(cells)) for r, cells in enumerate(rows, start=2))
-        return _read_rows(numbered, header, adapted, f"{path} [{ws.title}]")
+        header, rows, source = first_sheet_rows(
+            wb, path, _("{path}: the first sheet is empty, expected a header of item ids")
+        )
+        return _read_rows(rows, header, adapted, source)
     finally:
         wb.close()
 

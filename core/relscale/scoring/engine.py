@@ -23,29 +23,34 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from relscale.errors import DataError
-from relscale.i18n import N_, _, where
+from relscale.i18n import N_, _
+from relscale.io.values import validate_values
+from relscale.model.columns import (  # re-exported: the scorer's output names
+    NORM_GROUP,
+    NORM_STATUS,
+    NORM_SUFFIXES,
+    REASON,
+    STATUS,
+    STATUS_INCOMPLETE,
+    STATUS_REJECTED,
+    STATUS_SCORED,
+    STRAIGHTLINING,
+    norm_columns,
+)
 
 if TYPE_CHECKING:
     import numpy as np
 
     from relscale.model.models import AdaptedInstrument, NormTable
 
-# Output variable names: the same in CSV output, results workbook, codebook and
-# scoring sheet.
-STATUS = "status"
-REASON = "reason"
-STRAIGHTLINING = "straightlining"
-NORM_GROUP = "norm_group"
-NORM_STATUS = "norm_status"
-NORM_SUFFIXES = ("percentile", "t", "band")
-
-STATUS_SCORED = "scored"
-STATUS_INCOMPLETE = "incomplete"
-STATUS_REJECTED = "rejected"
-
+__all__ = [
+    "NORM_GROUP", "NORM_STATUS", "NORM_SUFFIXES", "REASON", "STATUS", "STATUS_INCOMPLETE",
+    "STATUS_REJECTED", "STATUS_SCORED", "STRAIGHTLINING", "ScaleScores", "add_norms",
+    "min_answered_count", "norm_columns", "score_responses", "validate_values",
+]
 
 def min_answered_count(n_items: int, share: float) -> int:
     """The fewest answered items a scale of ``n_items`` needs: ``ceil(share * n_items)``.
@@ -53,10 +58,6 @@ def min_answered_count(n_items: int, share: float) -> int:
     The small tolerance keeps ``0.8 * 5`` at 4 even if the product lands a hair above.
     """
     return max(1, math.ceil(share * n_items - 1e-9))
-
-
-def norm_columns(dimension: str) -> tuple[str, ...]:
-    return tuple(f"{dimension}_{suffix}" for suffix in NORM_SUFFIXES)
 
 
 @dataclass
@@ -125,45 +126,6 @@ class ScaleScores:
             ]
             out[i] = _("too few answers: {scales}").format(scales=", ".join(parts))
         return out
-
-
-def validate_values(
-    adapted: AdaptedInstrument,
-    values: np.ndarray,
-    *,
-    source: object = "data",
-    rows: Sequence[int] | np.ndarray | None = None,
-    columns: Sequence[str] | None = None,
-    texts: Any = None,
-) -> None:
-    """Raise :class:`DataError` naming the first cell that is not a valid answer.
-
-    :param values: respondents x items, NaN for missing.
-    :param rows: the file row of each respondent (default: 1-based index).
-    :param columns: the column name of each item (default: the item ids).
-    :param texts: optional callable ``(i, j) -> str`` giving the cell as it was written.
-    """
-    import numpy as np
-
-    lo, hi = adapted.scale.min, adapted.scale.max
-    with np.errstate(invalid="ignore"):
-        bad = ~np.isnan(values) & ((values != np.round(values)) | (values < lo) | (values > hi))
-    if not bad.any():
-        return
-    flat = int(np.flatnonzero(bad)[0])
-    i, j = divmod(flat, values.shape[1])
-    row = int(rows[i]) if rows is not None else i + 1
-    column = columns[j] if columns is not None else adapted.items[j].id
-    shown = texts(i, j) if texts is not None else _format_value(values[i, j])
-    raise DataError(
-        _("{where}: {value!r} is not an answer on this scale (whole numbers {lo} to {hi}, "
-          "or empty for missing)").format(where=where(source, row, column), value=shown, lo=lo,
-                                          hi=hi)
-    )
-
-
-def _format_value(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else repr(float(x))
 
 
 def score_responses(

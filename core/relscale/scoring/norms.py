@@ -36,6 +36,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +46,9 @@ from relscale.model.models import Band, DimensionNorm, NormTable
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from relscale.io.tables import ResponseTable
+    from relscale.model.models import AdaptedInstrument
 
 
 TOLERANCE = 1e-9
@@ -244,6 +248,67 @@ def describe_norms(table: NormTable, locale: str | None = None) -> str:
     )
 
 
+# --- norm groups ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """Which norm group respondents belong to: the same for everyone (``fixed``), completed
+    per respondent from data columns (``columns``)."""
+
+    fixed: dict[str, str] = field(default_factory=dict)
+    columns: tuple[str, ...] = ()
+
+
+def parse_group_specs(specs: Iterable[str], *, columns: bool = True) -> GroupSpec:
+    """Parse ``--group`` values: ``KEY=VALUE`` puts everyone in that group; a bare ``KEY``
+    (only with ``columns``) names the data column that gives each respondent's value.
+
+    :raises RelscaleError: an empty key, or a bare key where only ``KEY=VALUE`` is allowed.
+    """
+    fixed: dict[str, str] = {}
+    from_columns: list[str] = []
+    for spec in specs:
+        key, sep, value = spec.partition("=")
+        key = key.strip()
+        if not columns and (not sep or not key):
+            raise RelscaleError(_("--group {spec!r}: expected KEY=VALUE").format(spec=spec))
+        if not key:
+            raise RelscaleError(
+                _("--group {spec!r}: expected KEY=VALUE or a column name").format(spec=spec)
+            )
+        if sep:
+            fixed[key] = value.strip()
+        else:
+            from_columns.append(key)
+    return GroupSpec(fixed, tuple(from_columns))
+
+
+def respondent_groups(
+    spec: GroupSpec, table: ResponseTable
+) -> dict[str, str] | list[dict[str, str]] | None:
+    """The norm group of a response table's respondents, as
+    :func:`relscale.scoring.engine.add_norms` takes it: None (everyone in 'all'), one dict
+    for everyone, or one dict per respondent when a column gives the group.
+
+    :raises RelscaleError: a group column the table does not have.
+    """
+    for key in spec.columns:
+        if key not in table.ids:
+            raise RelscaleError(
+                _("--group {key}: {source} has no column {key!r} (columns: {columns})").format(
+                    key=key, source=table.source,
+                    columns=", ".join(table.id_columns) or _("none"),
+                )
+            )
+    if not spec.columns:
+        return dict(spec.fixed) or None
+    return [
+        {**spec.fixed, **{key: table.ids[key][i].strip() for key in spec.columns}}
+        for i in range(table.n)
+    ]
+
+
 # --- files ------------------------------------------------------------------------------
 
 
@@ -292,3 +357,24 @@ def check_norm_table(table: NormTable, path: object = "norm table") -> None:
                     path=path, first=a.label, second=b.label, upper=a.upper, lower=b.lower
                 )
             )
+
+
+def with_norms_file(adapted: AdaptedInstrument, path: str | Path) -> AdaptedInstrument:
+    """``adapted`` with the norm table in ``path`` (``--norms FILE``) before the registered
+    ones, as :func:`relscale.adapt` puts tables passed as ``norms``.
+
+    :raises ContentError: the file is not a valid norm table.
+    :raises RelscaleError: the table is for another instrument, sector or perspective.
+    """
+    table = read_norm_table(path)
+    if (table.instrument, table.sector, table.perspective) != (
+        adapted.instrument, adapted.sector, adapted.perspective,
+    ):
+        raise RelscaleError(
+            _("{path}: norms for {table}, not {adapted}").format(
+                path=path,
+                table=f"{table.instrument}/{table.sector}/{table.perspective}",
+                adapted=f"{adapted.instrument}/{adapted.sector}/{adapted.perspective}",
+            )
+        )
+    return adapted.model_copy(update={"norms": (table, *adapted.norms)})

@@ -7,12 +7,14 @@ those of :mod:`relscale.scoring.norms`.
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relscale.errors import RelscaleError
+from relscale.errors import DataError, RelscaleError
 from relscale.i18n import _
 from relscale.model.models import DimensionNorm, NormTable, PercentilePoint, Population
 from relscale.scoring.engine import score_responses
@@ -236,3 +238,114 @@ def build_norm_tables(
             )
         )
     return built
+
+
+# --- from a file, to files --------------------------------------------------------------
+
+STATUSES = ("illustrative", "local", "published")
+T_SCORES = ("normalized", "linear")
+
+
+def check_build_options(status: str, t_score: str, min_n: int) -> None:
+    """The choices :func:`build_norms_from_file` accepts; an error naming the option."""
+    if status not in STATUSES:
+        raise RelscaleError(
+            _("--status {status!r}: choose illustrative, local or published").format(
+                status=status
+            )
+        )
+    if t_score not in T_SCORES:
+        raise RelscaleError(
+            _("--t-score {t_score!r}: choose normalized or linear").format(t_score=t_score)
+        )
+    if min_n < 2:
+        raise RelscaleError(_("--min-n must be at least 2, got {min_n}").format(min_n=min_n))
+
+
+def build_norms_from_file(
+    data: Path | str,
+    adapted: AdaptedInstrument,
+    *,
+    group_by: Sequence[str] = (),
+    min_n: int = DEFAULT_MIN_N,
+    status: str = "local",
+    source: str | None = None,
+    year: int | None = None,
+    note: str | None = None,
+    banding: str = DEFAULT_BANDING,
+    t_score: str = "normalized",
+) -> list[NormGroup]:
+    """What ``relscale norms build`` does before writing: read a reference sample (as
+    ``relscale score`` reads responses), score it, split it into groups, build a table each.
+
+    ``scripts/build_illustrative_norms.py`` calls this too, so shipped tables are made
+    exactly as a user's.
+
+    :param source: where the sample comes from (default ``reference sample <file name>``).
+    :param year: year of data collection (default this year).
+    :raises RelscaleError: an option out of range (see :func:`check_build_options`), no
+        respondents, or a norm group below ``min_n`` (see :func:`build_norm_tables`).
+    """
+    from relscale.io.responses import read_responses
+
+    check_build_options(status, t_score, min_n)
+    data = Path(data)
+    table = read_responses([data], adapted)
+    if table.n == 0:
+        raise DataError(_("{path}: no respondents").format(path=data))
+    return build_norm_tables(
+        adapted,
+        table.values,
+        ids=table.ids,
+        group_by=group_by,
+        min_n=min_n,
+        status=status,
+        source=source or f"reference sample {data.name}",
+        year=year or datetime.date.today().year,
+        note=note,
+        banding=banding,
+        t_score=t_score,
+        data_name=data,
+    )
+
+
+def norm_group_paths(groups: Sequence[NormGroup], output: Path, grouped: bool) -> list[Path]:
+    """One file without grouping; ``<folder>/all.toml`` and ``<folder>/<group>.toml`` with."""
+    if not grouped:
+        return [output]
+    return [output / f"{g.file_stem}.toml" for g in groups]
+
+
+def write_norm_groups(
+    groups: Sequence[NormGroup],
+    output: Path | str,
+    *,
+    grouped: bool = False,
+    overwrite: bool = False,
+    inputs: Sequence[Path | str] = (),
+) -> list[Path]:
+    """Write built norm tables: ``output`` is the file, or with ``grouped`` a folder for one
+    file per group (:func:`norm_group_paths`). Every target is checked before any is
+    written, so a refusal leaves nothing half done.
+
+    :returns: the files written, in the order of ``groups``.
+    :raises RelscaleError: with ``grouped``, ``output`` is a file; a target exists (without
+        ``overwrite``) or is one of the ``inputs``.
+    """
+    from relscale.io.atomic import check_output
+    from relscale.scoring.norms import write_norm_table
+
+    output = Path(output)
+    if grouped and output.exists() and not output.is_dir():
+        raise RelscaleError(
+            _("{path}: with --group-by, -o names a folder (one file per group)").format(
+                path=output
+            )
+        )
+    paths = norm_group_paths(groups, output, grouped)
+    for path in paths:
+        check_output(path, overwrite=overwrite, inputs=tuple(Path(p) for p in inputs))
+    for g, path in zip(groups, paths, strict=True):
+        assert g.table is not None  # built groups always have their table
+        write_norm_table(g.table, path, overwrite=overwrite)
+    return paths

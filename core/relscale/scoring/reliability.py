@@ -24,14 +24,18 @@ is then the smallest pairwise count.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from relscale.errors import RelscaleError
+from relscale.errors import DataError, RelscaleError
 from relscale.i18n import _
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from relscale.model.models import AdaptedInstrument
 
 Missing = Literal["listwise", "pairwise"]
 
@@ -278,3 +282,101 @@ def scale_reliability(
         n_total=n_total,
         loadings=tuple(float(v) for v in loadings),
     )
+
+
+# --- from response files ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReliabilityReport:
+    """The reliability of one or more scales in one data file (``relscale reliability``)."""
+
+    data: Path
+    title: str
+    """``instrument / sector / perspective``, or the file for an ad hoc scale."""
+    scales: tuple[ScaleReliability, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``--format json`` and of a ``.json`` output file."""
+        return {"data": str(self.data), "title": self.title,
+                "scales": [r.to_dict() for r in self.scales]}
+
+
+def check_missing(missing: str) -> Missing:
+    """``listwise`` or ``pairwise``; anything else is an error."""
+    if missing not in ("listwise", "pairwise"):
+        raise RelscaleError(
+            _("--missing {missing!r}: choose listwise or pairwise").format(missing=missing)
+        )
+    return missing  # type: ignore[return-value]
+
+
+def instrument_reliability(
+    path: Path | str, adapted: AdaptedInstrument, missing: str = "listwise"
+) -> ReliabilityReport:
+    """Reliability of every dimension of an adapted instrument, from a response file read
+    as ``relscale score`` reads it (reverse-keyed items recoded on the instrument's scale).
+
+    :raises DataError: unreadable responses (naming file, row and column), or none.
+    """
+    from relscale.io.responses import read_responses
+
+    path = Path(path)
+    how = check_missing(missing)
+    table = read_responses([path], adapted)
+    if table.n == 0:
+        raise DataError(_("{path}: no respondents").format(path=path))
+    results = []
+    for d in adapted.dimensions:
+        cols = [k for k, item in enumerate(adapted.items) if item.dimension == d.id]
+        results.append(
+            scale_reliability(
+                table.values[:, cols],
+                [adapted.items[k].id for k in cols],
+                scale=d.id,
+                reverse=[adapted.items[k].keying == "-" for k in cols],
+                scale_min=adapted.scale.min,
+                scale_max=adapted.scale.max,
+                missing=how,
+            )
+        )
+    title = f"{adapted.instrument} / {adapted.sector} / {adapted.perspective}"
+    return ReliabilityReport(path, title, tuple(results))
+
+
+def item_reliability(
+    path: Path | str,
+    items: Sequence[str],
+    reverse: Sequence[str] = (),
+    scale_min: float | None = None,
+    scale_max: float | None = None,
+    missing: str = "listwise",
+) -> ReliabilityReport:
+    """Reliability of an ad hoc scale: the named numeric columns of a CSV or XLSX file
+    (read by :func:`relscale.io.tables.read_columns`), ``reverse`` ones recoded as
+    ``scale_min + scale_max - value``.
+
+    :raises RelscaleError: a reverse item not among ``items``, or reverse items without
+        ``scale_min`` and ``scale_max``.
+    :raises DataError: a missing column or a cell that is not a number, or no respondents.
+    """
+    from relscale.io.tables import read_columns
+
+    path = Path(path)
+    how = check_missing(missing)
+    names = list(items)
+    unknown = [i for i in reverse if i not in names]
+    if unknown:
+        raise RelscaleError(
+            _("--reverse {items}: not among --items").format(items=", ".join(unknown))
+        )
+    if reverse and (scale_min is None or scale_max is None):
+        raise RelscaleError(_("--reverse needs --scale-min and --scale-max"))
+    table = read_columns(path, names)
+    if table.n == 0:
+        raise DataError(_("{path}: no respondents").format(path=path))
+    result = scale_reliability(
+        table.values, names, scale="scale", reverse=[n in reverse for n in names],
+        scale_min=scale_min, scale_max=scale_max, missing=how,
+    )
+    return ReliabilityReport(path, str(path), (result,))

@@ -15,17 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relscale.scoring.engine import (
-    NORM_GROUP,
-    NORM_STATUS,
-    NORM_SUFFIXES,
-    REASON,
-    STATUS,
-    STATUS_INCOMPLETE,
-    STATUS_REJECTED,
-    STATUS_SCORED,
-    STRAIGHTLINING,
-)
+from relscale.model import columns as col
 
 if TYPE_CHECKING:
     import numpy as np
@@ -51,10 +41,10 @@ class ScoredTable:
             yield [col[i] for col in cols]
 
     def summary(self) -> dict[str, int]:
-        status = self.data[STATUS]
+        status = self.data[col.STATUS]
         return {
             s: sum(1 for x in status if x == s)
-            for s in (STATUS_SCORED, STATUS_INCOMPLETE, STATUS_REJECTED)
+            for s in (col.STATUS_SCORED, col.STATUS_INCOMPLETE, col.STATUS_REJECTED)
         }
 
 
@@ -78,15 +68,15 @@ def build_scored_table(
         add(d, scores.raw[d], "raw")
     if scores.norms:
         for d in scores.dimensions:
-            for suffix in NORM_SUFFIXES:
+            for suffix in col.NORM_SUFFIXES:
                 add(f"{d}_{suffix}", scores.norms[d][suffix], suffix)
-    add(STATUS, scores.status(), "text")
-    add(REASON, scores.reasons(), "text")
+    add(col.STATUS, scores.status(), "text")
+    add(col.REASON, scores.reasons(), "text")
     if scores.straightlining is not None:
-        add(STRAIGHTLINING, scores.straightlining.astype(int), "flag")
+        add(col.STRAIGHTLINING, scores.straightlining.astype(int), "flag")
     if scores.norm_group is not None:
-        add(NORM_GROUP, scores.norm_group, "text")
-        add(NORM_STATUS, scores.norm_status, "text")
+        add(col.NORM_GROUP, scores.norm_group, "text")
+        add(col.NORM_STATUS, scores.norm_status, "text")
     return ScoredTable(columns=columns, data=data, kinds=kinds, n=scores.n)
 
 

@@ -1,0 +1,351 @@
+"""The machinery every table reader shares: opening CSV and XLSX files, turning cells into
+numbers in bulk, and collecting rows with their identifiers.
+
+:mod:`relscale.io.responses` reads the item columns of an instrument with it;
+:func:`read_columns` reads named numeric columns without one (ad hoc reliability
+scales). Both accept the same files: UTF-8 with or without BOM, ``,`` or ``;`` separated,
+``NA`` / ``.`` / empty for missing, a decimal comma; and both word errors the same way,
+naming file, row and column.
+
+CSV reading is the cost that matters for large files (``benchmarks/bench_scoring.py``):
+the :mod:`csv` module splits lines, cells go through one dictionary of the expected
+spellings in bulk, and only unusual spellings take the slow path, in chunks so memory
+stays flat.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import operator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from relscale.errors import DataError
+from relscale.i18n import _, where
+
+if TYPE_CHECKING:
+    import numpy as np
+
+MISSING_SPELLINGS = ("", "NA", "N/A", "na", ".")
+CHUNK_CELLS = 1 << 20
+
+Rows = Iterable[tuple[int, Sequence[Any]]]
+"""(file row, cells) pairs; the header is row 1."""
+
+
+@dataclass
+class ResponseTable:
+    """Responses in the adapted item order, with identifiers and where each row came from."""
+
+    source: str
+    items: tuple[str, ...]
+    values: np.ndarray
+    """respondents x items, float, NaN for missing."""
+    rows: np.ndarray
+    """The file row (1-based, header = row 1) of each respondent, for messages."""
+    id_columns: list[str] = field(default_factory=list)
+    ids: dict[str, list[str]] = field(default_factory=dict)
+    blank_rows: int = 0
+    metadata: dict[str, str] = field(default_factory=dict)
+    """For a scoring sheet: instrument, sector, perspective, ... from its metadata."""
+
+    @property
+    def n(self) -> int:
+        return int(self.values.shape[0])
+
+
+def _convert_cell(text: str) -> float:
+    """The slow path for one cell: trimmed, decimal comma, or not a number (NaN + error)."""
+    s = text.strip()
+    if s in MISSING_SPELLINGS:
+        return float("nan")
+    try:
+        return float(s.replace(",", "."))
+    except ValueError:
+        raise ValueError(text) from None
+
+
+def cell_number(cell: Any) -> float:
+    """One cell (text or a workbook value) as a float, NaN for missing; ValueError if not
+    a number."""
+    if cell is None:
+        return float("nan")
+    if isinstance(cell, bool):
+        raise ValueError(cell)
+    if isinstance(cell, int | float):
+        return float(cell)
+    return _convert_cell(str(cell))
+
+
+def not_a_number(where_: str, value: Any) -> str:
+    """The error for a cell of a numeric column that is not a number."""
+    return _("{where}: {value!r} is not a number").format(where=where_, value=value)
+
+
+class Converter:
+    """Turns cell strings into floats in bulk, naming the cell of any that is not a number.
+
+    :param spellings: the expected spellings and their values (the fast path); any other
+        cell goes through :func:`cell_number`.
+    :param message: ``(where, value) -> str``, the error for a cell that is not a number.
+    """
+
+    def __init__(
+        self,
+        spellings: dict[str, float],
+        source: object,
+        columns: Sequence[str],
+        message: Callable[[str, Any], str] = not_a_number,
+    ):
+        self.table = spellings
+        self.source = source
+        self.columns = list(columns)
+        self.message = message
+
+    def __call__(self, flat: list[Any], rows: Sequence[int]) -> np.ndarray:
+        import numpy as np
+
+        k = len(self.columns)
+        try:
+            out = np.fromiter(map(self.table.__getitem__, flat), dtype=np.float64, count=len(flat))
+        except (KeyError, TypeError):
+            out = np.empty(len(flat), dtype=np.float64)
+            for n, cell in enumerate(flat):
+                got = self.table.get(cell) if isinstance(cell, str) else None
+                if got is not None:
+                    out[n] = got
+                    continue
+                try:
+                    out[n] = cell_number(cell)
+                except ValueError:
+                    i, j = divmod(n, k)
+                    raise DataError(
+                        self.message(where(self.source, rows[i], self.columns[j]), cell)
+                    ) from None
+        return out.reshape(-1, k)
+
+
+def collect_rows(
+    rows: Rows,
+    width: int,
+    source: object,
+    columns: Sequence[str],
+    value_idx: list[int],
+    id_idx: list[int],
+    id_names: list[str],
+    convert: Converter,
+) -> ResponseTable:
+    """Read every row: the cells at ``value_idx`` as numbers (named ``columns``), those at
+    ``id_idx`` as identifier text. Rows with every cell empty are counted and skipped."""
+    import numpy as np
+
+    get_values = operator.itemgetter(*value_idx)
+    k = len(value_idx)
+    id_values: list[list[str]] = [[] for _ in id_idx]
+    chunks: list[np.ndarray] = []
+    line_numbers: list[int] = []
+    chunk_start = 0
+    flat: list[Any] = []
+    blank = 0
+    per_chunk = max(1, CHUNK_CELLS // max(k, 1))
+    for line, cells in rows:
+        if not any(cells) and all(c in (None, "") for c in cells):
+            blank += 1
+            continue
+        if len(cells) != width:
+            if len(cells) < width:
+                cells = [*cells, *([None] * (width - len(cells)))]
+            elif any(c not in (None, "") for c in cells[width:]):
+                raise DataError(
+                    _("{where}: {n} cells but the header has {width}").format(
+                        where=where(source, line), n=len(cells), width=width
+                    )
+                )
+        picked = get_values(cells)
+        if k == 1:
+            flat.append(picked)
+        else:
+            flat.extend(picked)
+        for store, c in zip(id_values, id_idx, strict=True):
+            store.append(id_text(cells[c]))
+        line_numbers.append(line)
+        if len(line_numbers) - chunk_start >= per_chunk:
+            chunks.append(convert(flat, line_numbers[chunk_start:]))
+            flat = []
+            chunk_start = len(line_numbers)
+    if flat:
+        chunks.append(convert(flat, line_numbers[chunk_start:]))
+    values = np.concatenate(chunks) if chunks else np.empty((0, k))
+    return ResponseTable(
+        source=str(source),
+        items=tuple(columns),
+        values=values,
+        rows=np.array(line_numbers, dtype=np.int64),
+        id_columns=id_names,
+        ids=dict(zip(id_names, id_values, strict=True)),
+        blank_rows=blank,
+    )
+
+
+def id_text(value: Any) -> str:
+    """An identifier cell as text; a date from a workbook as ``YYYY-MM-DD`` (with the time
+    only when it has one), as ``relscale read`` writes dates."""
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def check_text_file(path: Path) -> None:
+    """Refuse a workbook saved under a .csv name with a message that says so (instead of
+    "not UTF-8"): .xlsx is a zip file, .xls an OLE2 compound file."""
+    try:
+        with path.open("rb") as fh:
+            magic = fh.read(8)
+    except OSError:
+        return  # the caller's open() reports it
+    if magic.startswith(b"PK\x03\x04") or magic.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DataError(
+            _("{path}: an Excel workbook, not a CSV text file; rename it to .xlsx or save "
+              "it as CSV").format(path=path)
+        )
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
+@contextlib.contextmanager
+def open_csv(path: Path, empty: str) -> Iterator[tuple[list[str], Rows]]:
+    """The header and the numbered rows of a CSV file (``,`` or ``;``, UTF-8, BOM or not).
+
+    :param empty: the error for a file without a header row (``{path}`` is filled in).
+    """
+    check_text_file(path)
+    try:
+        fh = path.open(encoding="utf-8-sig", newline="")
+    except FileNotFoundError:
+        raise DataError(_("{path}: no such file").format(path=path)) from None
+    with fh:
+        try:
+            first = fh.readline()
+        except UnicodeDecodeError:
+            raise DataError(
+                _("{path}: not a UTF-8 text file; save the CSV as UTF-8").format(path=path)
+            ) from None
+        if not first.strip():
+            raise DataError(empty.format(path=path))
+        delimiter = _sniff_delimiter(first)
+        header = next(csv.reader([first], delimiter=delimiter))
+        while header and not header[-1].strip():
+            header.pop()  # Excel writes trailing empty columns as ";;;"
+        reader = csv.reader(fh, delimiter=delimiter)
+
+        def numbered() -> Iterator[tuple[int, list[str]]]:
+            try:
+                for cells in reader:
+                    # +1 for the header line the reader never saw.
+                    yield reader.line_num + 1, cells
+            except UnicodeDecodeError:
+                raise DataError(
+                    _("{where}: not UTF-8 text; save the CSV as UTF-8").format(
+                        where=where(path, reader.line_num + 2)
+                    )
+                ) from None
+            except csv.Error as exc:
+                raise DataError(f"{where(path, reader.line_num + 1)}: {exc}") from None
+
+        yield header, numbered()
+
+
+def open_workbook(path: Path) -> Any:
+    """An openpyxl workbook, read-only with cached values; one line for a file that is not."""
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise DataError(_("{path}: no such file").format(path=path)) from None
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
+        raise DataError(
+            _("{path}: not a readable .xlsx workbook ({reason})").format(
+                path=path, reason=type(exc).__name__
+            )
+        ) from None
+
+
+def first_sheet_rows(wb: Any, path: Path, empty: str) -> tuple[list[str], Rows, str]:
+    """The header, numbered rows and source name (``file [sheet]``) of a workbook's first
+    sheet; ``empty`` is the error for a sheet without a header row."""
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header_row = next(rows, None)
+    if header_row is None:
+        raise DataError(empty.format(path=path))
+    header = ["" if h is None else str(h) for h in header_row]
+    while header and not header[-1]:
+        header.pop()
+    numbered = ((r, list(cells)) for r, cells in enumerate(rows, start=2))
+    return header, numbered, f"{path} [{ws.title}]"
+
+
+def read_columns(path: Path | str, columns: Sequence[str]) -> ResponseTable:
+    """Named numeric columns of a CSV or XLSX table (its first sheet), without an instrument.
+
+    Cells are read as for responses (see the module docstring) but any number is
+    accepted; the other named columns are kept as identifiers.
+
+    :raises DataError: a requested column that is missing or appears twice, or a cell that
+        is not a number, naming file, row and column.
+    """
+    path = Path(path)
+    empty = _("{path}: empty file, expected a header row")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        wb = open_workbook(path)
+        try:
+            header, rows, source = first_sheet_rows(wb, path, empty)
+            return _read_named(rows, header, columns, source)
+        finally:
+            wb.close()
+    with open_csv(path, empty) as (header, rows):
+        return _read_named(rows, header, columns, path)
+
+
+def _read_named(
+    rows: Rows, header: list[str], columns: Sequence[str], source: object
+) -> ResponseTable:
+    names = [h.strip() for h in header]
+    for name in columns:
+        if names.count(name) > 1:
+            first = names.index(name)
+            raise DataError(
+                _("{where}: the column name appears twice (columns {first} and {second})").format(
+                    where=where(source, 1, name), first=first + 1,
+                    second=names.index(name, first + 1) + 1,
+                )
+            )
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise DataError(
+            _("{where}: no column(s) {columns}").format(
+                where=where(source, 1), columns=", ".join(missing)
+            )
+        )
+    value_idx = [names.index(c) for c in columns]
+    id_idx = [
+        c for c, name in enumerate(names)
+        if name and name not in columns and names.count(name) == 1
+    ]
+    spellings = {s: float("nan") for s in MISSING_SPELLINGS}
+    convert = Converter(spellings, source, columns)
+    return collect_rows(
+        rows, len(header), source, columns, value_idx, id_idx, [names[c] for c in id_idx], convert
+    )

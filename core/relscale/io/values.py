@@ -1,0 +1,58 @@
+"""Checking answer values against an instrument's response scale.
+
+Below the scorer on purpose: the readers validate what they read (naming the file's own
+rows and columns), and :func:`relscale.scoring.engine.score_responses` validates a matrix
+given from Python the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from relscale.errors import DataError
+from relscale.i18n import _, where
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from relscale.model.models import AdaptedInstrument
+
+
+def validate_values(
+    adapted: AdaptedInstrument,
+    values: np.ndarray,
+    *,
+    source: object = "data",
+    rows: Sequence[int] | np.ndarray | None = None,
+    columns: Sequence[str] | None = None,
+    texts: Any = None,
+) -> None:
+    """Raise :class:`DataError` naming the first cell that is not a valid answer.
+
+    :param values: respondents x items, NaN for missing.
+    :param rows: the file row of each respondent (default: 1-based index).
+    :param columns: the column name of each item (default: the item ids).
+    :param texts: optional callable ``(i, j) -> str`` giving the cell as it was written.
+    """
+    import numpy as np
+
+    lo, hi = adapted.scale.min, adapted.scale.max
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isnan(values) & ((values != np.round(values)) | (values < lo) | (values > hi))
+    if not bad.any():
+        return
+    flat = int(np.flatnonzero(bad)[0])
+    i, j = divmod(flat, values.shape[1])
+    row = int(rows[i]) if rows is not None else i + 1
+    column = columns[j] if columns is not None else adapted.items[j].id
+    shown = texts(i, j) if texts is not None else _format_value(values[i, j])
+    raise DataError(
+        _("{where}: {value!r} is not an answer on this scale (whole numbers {lo} to {hi}, "
+          "or empty for missing)").format(where=where(source, row, column), value=shown, lo=lo,
+                                          hi=hi)
+    )
+
+
+def _format_value(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))

@@ -1,0 +1,38 @@
+"""The variable names of scored output, shared by every layer that reads or writes them.
+
+The same names appear in the CSV output, the results workbook, the codebook and the
+scoring sheet; the response readers refuse an input column that takes one of them. They
+live in the model layer so that readers (``relscale.io``) need not import the scorer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from relscale.model.models import AdaptedInstrument
+
+STATUS = "status"
+REASON = "reason"
+STRAIGHTLINING = "straightlining"
+NORM_GROUP = "norm_group"
+NORM_STATUS = "norm_status"
+NORM_SUFFIXES = ("percentile", "t", "band")
+
+STATUS_SCORED = "scored"
+STATUS_INCOMPLETE = "incomplete"
+STATUS_REJECTED = "rejected"
+
+
+def norm_columns(dimension: str) -> tuple[str, ...]:
+    """``<dimension>_percentile``, ``<dimension>_t`` and ``<dimension>_band``."""
+    return tuple(f"{dimension}_{suffix}" for suffix in NORM_SUFFIXES)
+
+
+def reserved_names(adapted: AdaptedInstrument) -> set[str]:
+    """Variable names ``relscale score`` writes, which an input column may not take."""
+    names = {STATUS, REASON, STRAIGHTLINING, NORM_GROUP, NORM_STATUS}
+    for d in adapted.dimensions:
+        names.add(d.id)
+        names.update(norm_columns(d.id))
+    return names

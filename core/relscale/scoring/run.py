@@ -1,0 +1,179 @@
+"""Scoring response files end to end: what ``relscale score`` does before writing.
+
+:func:`score_files` reads the responses (a table, a filled scoring sheet or filled forms,
+which name their own instrument, sector and perspective), scores them, adds norm scores
+and returns a :class:`ScoreRun`; :func:`relscale.outputs.write_scores` writes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from relscale.errors import RelscaleError
+from relscale.i18n import _
+
+if TYPE_CHECKING:
+    from relscale.io.tables import ResponseTable
+    from relscale.model.models import AdaptedInstrument
+    from relscale.scoring.engine import ScaleScores
+    from relscale.scoring.results import ScoredTable
+
+
+@dataclass
+class ScoreRun:
+    """Responses read and scored: the input table, the scores and the scored output."""
+
+    paths: tuple[Path, ...]
+    adapted: AdaptedInstrument
+    """The instrument as adapted, with the norm tables that were candidates."""
+    responses: ResponseTable
+    scores: ScaleScores
+    scored: ScoredTable
+    """The output table (the columns of the CSV and the results workbook)."""
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Respondents per status: ``scored``, ``incomplete`` and ``rejected``."""
+        return self.scored.summary()
+
+    @property
+    def blank_rows(self) -> int:
+        """Rows with every cell empty, skipped as not respondents."""
+        return self.responses.blank_rows
+
+    @property
+    def straightlining(self) -> int | None:
+        """Respondents flagged for straight-lining; None when not asked for."""
+        flags = self.scores.straightlining
+        return None if flags is None else int(flags.sum())
+
+    @property
+    def norm_statuses(self) -> set[str]:
+        """The statuses (``illustrative``, ``local``, ``published``) of the norm tables
+        actually applied: a user's ``--norms`` table wins over a registered one."""
+        return {s for s in self.scores.norm_status or () if s}
+
+
+@dataclass(frozen=True)
+class ScoringKey:
+    """The instrument, sector and perspective responses are scored for."""
+
+    instrument: str
+    sector: str
+    perspective: str | None
+
+
+def scoring_key(
+    paths: Sequence[Path],
+    instrument: str | None = None,
+    sector: str | None = None,
+    perspective: str | None = None,
+) -> ScoringKey:
+    """Complete what is not given from the input: a filled scoring sheet and relscale's
+    forms name their own instrument, sector and perspective.
+
+    :raises RelscaleError: neither given nor named by the input.
+    """
+    from relscale.io.responses import SCORING_SHEET_KIND, sheet_kind
+
+    data = [Path(p) for p in paths]
+    if len(data) == 1 and data[0].suffix.lower() == ".xlsx" and data[0].is_file():
+        kind = sheet_kind(data[0])
+        if kind is not None and kind.kind == SCORING_SHEET_KIND:
+            meta = kind.metadata
+            instrument = instrument or meta.get("instrument")
+            sector = sector or meta.get("sector")
+            perspective = perspective or meta.get("perspective")
+    if not instrument or not sector:
+        key = _form_key(data)
+        if key is not None:
+            instrument = instrument or key.instrument
+            sector = sector or key.sector
+            perspective = perspective or key.perspective
+    if not instrument or not sector:
+        raise RelscaleError(
+            _("give --instrument and --sector (only scoring sheets and forms name their own)")
+        )
+    return ScoringKey(instrument, sector, perspective)
+
+
+def _form_key(data: list[Path]) -> Any:
+    """The instrument key of the first relscale form among the inputs, or None.
+
+    The reader checks later that every form has the same key, so one is enough here.
+    """
+    if not any(p.is_dir() or p.suffix.lower() == ".xlsx" for p in data):
+        return None
+    from relscale.io.readback import collect_form_paths, read_form
+
+    for path in collect_form_paths(data):
+        if path.suffix.lower() != ".xlsx":
+            continue
+        form, _problems = read_form(path)
+        return None if form is None else form.key
+    return None
+
+
+def score_files(
+    paths: Sequence[Path | str],
+    *,
+    instrument: str | None = None,
+    sector: str | None = None,
+    perspective: str | None = None,
+    locale: str = "en",
+    norms_file: Path | str | None = None,
+    groups: Sequence[str] = (),
+    straightlining: int | None = None,
+    adapted: AdaptedInstrument | None = None,
+) -> ScoreRun:
+    """Read, score and norm response files, as ``relscale score`` does.
+
+    :param paths: a CSV or XLSX table with item-id columns, a filled scoring sheet, or
+        filled forms (files or folders).
+    :param instrument: instrument id; with ``sector`` and ``perspective`` taken from a
+        scoring sheet or forms when not given.
+    :param locale: the (resolved) locale of band labels and norm descriptions.
+    :param norms_file: a norm table file (TOML) to use before the registered ones.
+    :param groups: norm groups, ``KEY=VALUE`` for everyone or a column name whose values
+        give each respondent's group (see :func:`relscale.scoring.norms.parse_group_specs`).
+    :param straightlining: flag respondents who gave one answer to every answered item,
+        over at least this many items; None for no flag.
+    :param adapted: the instrument already adapted (skips ``instrument`` .. ``norms_file``).
+    :raises RelscaleError: unknown ids, a norm file for another combination, groups or
+        a norm file without norm tables, or no respondents.
+    :raises DataError: a response that is not an answer, naming file, row and column.
+    """
+    from relscale.adapt import adapt
+    from relscale.io.responses import read_responses
+    from relscale.scoring.engine import add_norms, score_responses
+    from relscale.scoring.norms import parse_group_specs, respondent_groups, with_norms_file
+    from relscale.scoring.results import build_scored_table
+
+    data = tuple(Path(p) for p in paths)
+    if adapted is None:
+        key = scoring_key(data, instrument, sector, perspective)
+        adapted = adapt(key.instrument, key.sector, key.perspective, locale)  # type: ignore[arg-type]
+        if norms_file is not None:
+            adapted = with_norms_file(adapted, norms_file)
+    table = read_responses(data, adapted)
+    if table.n == 0:  # a header only, or every row empty: no output to write
+        raise RelscaleError(_("{path}: no respondents").format(path=table.source))
+    scores = score_responses(
+        adapted,
+        table.values,
+        straightlining=straightlining,
+        validate=False,  # the reader validated, naming the file's own rows
+        source=table.source,
+        rows=table.rows,
+    )
+    if adapted.norms:
+        add_norms(scores, adapted.norms, respondent_groups(parse_group_specs(groups), table),
+                  locale=locale)
+    elif groups or norms_file:
+        raise RelscaleError(_("no norm table for this instrument, sector and perspective"))
+    scored = build_scored_table(table, adapted, scores)
+    return ScoreRun(data, adapted, table, scores, scored)
+
