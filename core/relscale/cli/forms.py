@@ -8,9 +8,11 @@ from typing import Annotated, Any
 import typer
 
 from relscale.cli.common import (
+    ForceOption,
     LocaleOption,
     PerspectiveOption,
     SectorOption,
+    adapt_noting,
     handle_errors,
     is_interactive,
     note_err,
@@ -19,9 +21,6 @@ from relscale.cli.common import (
 from relscale.errors import RelscaleError
 from relscale.i18n import _
 
-ForceOption = Annotated[
-    bool, typer.Option("--force", "-f", help="Overwrite output files that already exist.")
-]
 PasswordOption = Annotated[
     str | None,
     typer.Option(
@@ -59,14 +58,11 @@ def form(
     password: PasswordOption = None,
 ) -> None:
     """Export one fillable, print-ready form (.xlsx) for a sector and perspective."""
-    from relscale.adapt import adapt
     from relscale.workbooks.form import check_form_path, export_form
 
     used = use_locale(locale)
     check_form_path(output)  # before the work of adapting
-    adapted = adapt(instrument, sector, perspective, used)  # type: ignore[arg-type]
-    for note in adapted.fallbacks:
-        note_err(note)
+    adapted = adapt_noting(instrument, sector, perspective, used)
     layout = export_form(
         adapted, output, overwrite=force, subject_name=subject_name, password=password
     )

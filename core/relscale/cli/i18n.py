@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from relscale.cli.common import (
+    ForceOption,
     LocaleOption,
     SectorOption,
     console,
     handle_errors,
     note_err,
+    table,
     use_locale,
 )
 from relscale.i18n import _
@@ -64,9 +66,6 @@ DirOption = Annotated[
         file_okay=False,
     ),
 ]
-ForceOption = Annotated[
-    bool, typer.Option("--force", "-f", help="Overwrite existing output files.")
-]
 
 
 _command_tree: Callable[[], Any] | None = None
@@ -102,13 +101,6 @@ def _help_messages() -> list[HelpText]:
 
     assert _command_tree is not None, "register() was not called"
     return list(help_texts(_command_tree()))
-
-
-def _table(title: str | None = None) -> Any:
-    from rich import box
-    from rich.table import Table
-
-    return Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
 
 
 def _show(path: Path, base: Path | None = None) -> str:
@@ -235,20 +227,20 @@ def status(
     use_locale(None)
     rows = translation.status(names=domain or (), locales=catalog_locale or (), root=into,
                               help_messages=_help_messages())
-    table = _table()
+    report = table()
     for title, justify in (
         (_("Package"), "left"), (_("Domain"), "left"), (_("Locale"), "left"),
         (_("Translated"), "right"), (_("Fuzzy"), "right"), (_("Missing"), "right"),
         (_("Total"), "right"), (_("Complete"), "center"), (_("File"), "left"),
     ):
-        table.add_column(title, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        report.add_column(title, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for r in rows:
-        table.add_row(
+        report.add_row(
             r.domain.owner, r.domain.name, r.locale, str(r.translated), str(r.fuzzy),
             str(r.missing), str(r.total), _("yes") if r.complete else _("no"),
             _show(r.path, r.domain.locale_dir.parent.parent) if r.path else _("no catalog"),
         )
-    console().print(table)
+    console().print(report)
     if not rows:
         note_err(_("no translated locales yet (see `relscale i18n init`)"))
     incomplete = [r for r in rows if not r.complete]
@@ -321,14 +313,14 @@ def locales(locale: LocaleOption = None) -> None:
     from relscale import translation
 
     use_locale(locale)
-    table = _table()
-    table.add_column(_("Code"))
-    table.add_column(_("English name"))
-    table.add_column(_("Native name"))
-    table.add_column(_("Complete"))
-    table.add_column(_("Incomplete"))
+    report = table()
+    report.add_column(_("Code"))
+    report.add_column(_("English name"))
+    report.add_column(_("Native name"))
+    report.add_column(_("Complete"))
+    report.add_column(_("Incomplete"))
     for s in translation.locale_summaries(help_messages=_help_messages()):
-        table.add_row(s.code, s.english, s.native,
+        report.add_row(s.code, s.english, s.native,
                       _("all") if not s.incomplete else ", ".join(s.complete) or "—",
                       ", ".join(s.incomplete) or "—")
-    console().print(table)
+    console().print(report)

@@ -28,8 +28,11 @@ def codebook_script_text(adapted: AdaptedInstrument, fmt: str) -> str:
         from relscale.exporters.rscript import codebook_script
 
         return codebook_script(adapted)
-    raise RelscaleError(_("unknown codebook format {fmt!r} (csv, xlsx, md, sps or r)").format(
-        fmt=fmt))
+    raise RelscaleError(
+        _("unknown codebook format {fmt!r} (known: {formats})").format(
+            fmt=fmt, formats=", ".join(FORMATS)
+        )
+    )
 
 
 def write_codebook_script(
@@ -44,19 +47,11 @@ def write_codebook_script(
 
 
 def codebook_format(fmt: str | None, path: Path | str | None = None) -> str:
-    """The codebook format: ``fmt``, else the suffix of ``path``, else csv; checked.
+    """The codebook format (any of :data:`ALL_FORMATS`), as
+    :func:`relscale.workbooks.codebook.codebook_format` checks it."""
+    from relscale.workbooks.codebook import codebook_format as check
 
-    Without a file every format but xlsx can be written as text
-    (:func:`codebook_as_text`).
-    """
-    kind = (fmt or (Path(path).suffix.lstrip(".") if path is not None else "csv")).lower()
-    if kind not in ALL_FORMATS:
-        raise RelscaleError(
-            _("unknown codebook format {fmt!r} (csv, xlsx, md, sps or r)").format(fmt=kind)
-        )
-    if path is None and kind == "xlsx":
-        raise RelscaleError(_("an xlsx codebook needs a file: give -o FILE.xlsx"))
-    return kind
+    return check(fmt, path, ALL_FORMATS)
 
 
 def codebook_as_text(adapted: AdaptedInstrument, fmt: str, *, locale: str | None = None) -> str:

@@ -219,15 +219,18 @@ def codebook_text(entries: list[Entry], adapted: AdaptedInstrument, fmt: str) ->
     return buffer.getvalue()
 
 
-def codebook_format(fmt: str | None, path: Path | str | None = None) -> str:
-    """The codebook format: ``fmt``, else the suffix of ``path``, else csv; checked.
-
-    Without a file only csv and md can be written (as text, :func:`codebook_text`).
+def codebook_format(
+    fmt: str | None, path: Path | str | None = None, formats: tuple[str, ...] = FORMATS
+) -> str:
+    """The codebook format: ``fmt``, else the suffix of ``path``, else csv; one of
+    ``formats``. Without a file every format but xlsx can be written as text.
     """
     kind = (fmt or (Path(path).suffix.lstrip(".") if path is not None else "csv")).lower()
-    if kind not in FORMATS:
+    if kind not in formats:
         raise RelscaleError(
-            _("unknown codebook format {fmt!r} (csv, xlsx or md)").format(fmt=kind)
+            _("unknown codebook format {fmt!r} (known: {formats})").format(
+                fmt=kind, formats=", ".join(formats)
+            )
         )
     if path is None and kind == "xlsx":
         raise RelscaleError(_("an xlsx codebook needs a file: give -o FILE.xlsx"))
