@@ -15,6 +15,7 @@ from relscale.cli import export as export_cli
 from relscale.cli import forms as forms_cli
 from relscale.cli import i18n as i18n_cli
 from relscale.cli import norms as norms_cli
+from relscale.cli import plugin as plugin_cli
 from relscale.cli import scoring as scoring_cli
 from relscale.cli.common import ENV_LOCALE, state
 from relscale.errors import RelscaleError
@@ -82,6 +83,7 @@ scoring_cli.register(app)
 norms_cli.register(app)
 export_cli.register(app)
 i18n_cli.register(app)
+plugin_cli.register(app)
 
 _plugins_loaded = False
 
