@@ -15,9 +15,10 @@ SKELETON_HEADER = [
     "Every item slot of every instrument is listed below with TODO wording. Per slot, write",
     "your wording and say how it relates to education (the comment shows education's):",
     f"{PROVENANCE_UNCHANGED} (identical), terms_substituted (role nouns only), reworded,",
-    "or dropped (no text; a rationale why). An added item has a new id, provenance \"added\", and its own",
-    "dimension, keying and intent. Only item text may contain {subject} (the other",
-    "person's name, or a blank line on paper); instructions are printed as written.",
+    "or dropped (no text; a rationale why). An added item has a new id, provenance",
+    "\"added\", and its own dimension, keying and intent. Only item text may contain",
+    "{subject} (the other person's name, or a blank line on paper); instructions are",
+    "printed as written.",
 ]
 
 DESCRIPTIONS = {
