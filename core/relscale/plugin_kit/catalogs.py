@@ -1,8 +1,8 @@
 """A sector's translations checked entry by entry: untranslated, fuzzy, placeholders.
 
-The template is built from the sector itself (the translation tooling's
-``sector_template``), so a reworded English source shows up as an untranslated entry
-here as it would at run time.
+The template is built from the sector itself (its messages, as ``relscale i18n extract``
+lists them), so a reworded English source shows up as an untranslated entry here as it
+would at run time.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from typing import Any
 
 from relscale.errors import RelscaleError
 from relscale.i18n import _, catalog_languages
-from relscale.i18n_tools import read_catalog, sector_template
 from relscale.model.models import Sector
 from relscale.plugin_kit.contract import placeholders
+from relscale.plugin_kit.po import read_po, sector_entries
 from relscale.plugin_kit.problem import Problem
 from relscale.registry import Registry
 
@@ -24,10 +24,10 @@ def catalog_path(sector: Sector, locale: str) -> Path:
 
 
 def check_catalogs(sector: Sector, registry: Registry | None = None) -> list[Problem]:
-    """Every PO file the sector ships, against the template of its current wording."""
+    """Every PO file the sector ships, against the messages of its current wording."""
     if not sector.locale_dir:
         return []
-    template = [m for m in sector_template(sector, registry) if m.id]
+    template = sector_entries(sector)
     found: list[Problem] = []
     for locale in catalog_languages(sector.locale_dir, sector.domain):
         path = catalog_path(sector, locale)
@@ -36,20 +36,20 @@ def check_catalogs(sector: Sector, registry: Registry | None = None) -> list[Pro
     return found
 
 
-def check_catalog(path: Path, template: list[Any]) -> list[Problem]:
-    """One PO file: each template entry translated, not fuzzy, with the same placeholders."""
+def check_catalog(path: Path, template: list[tuple[str, str]]) -> list[Problem]:
+    """One PO file: each (context, source) translated, not fuzzy, with the same
+    placeholders."""
     file = str(path)
     try:
-        catalog = read_catalog(path)
+        catalog = read_po(path)
     except RelscaleError as exc:
         return [Problem(file, "-", str(exc))]
     found: list[Problem] = []
-    for message in template:
-        msgid = _text(message.id)
-        entry = message.context or msgid[:40]
-        existing = catalog.get(msgid, context=message.context)
+    for context, msgid in template:
+        entry = context
+        existing = catalog.get(msgid, context=context)
         target = _text(existing.string) if existing is not None else ""
-        if not target:
+        if existing is None or not target:
             found.append(Problem(file, entry, _("untranslated: {source!r}").format(
                 source=_short(msgid))))
             continue

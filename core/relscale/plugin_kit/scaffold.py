@@ -21,6 +21,7 @@ from relscale.model.schema import schema_file_name, schema_text
 from relscale.plugin_kit import files as templates
 from relscale.plugin_kit.contract import PROVENANCE_UNCHANGED, REFERENCE_SECTOR
 from relscale.plugin_kit.names import PluginNames, plugin_names
+from relscale.plugin_kit.po import new_po, sector_entries, write_po
 from relscale.plugin_kit.sector_toml import Block, render
 from relscale.registry import Registry
 
@@ -109,8 +110,9 @@ def sector_toml(names: PluginNames, source: Sector | None, registry: Registry, *
                        ["who works with the client (singular and plural, English)"]),
                  Block("[client]", {"id": "client", "label": "TODO: client",
                                     "plural": "TODO: clients"}, ["who is cared for"])]
-        offerings = [(inst.id, p, None) for inst in registry.instruments.values()
-                     for p in inst.perspectives]
+        offerings: list[tuple[str, Perspective, Offering | None]] = [
+            (inst.id, p, None) for inst in registry.instruments.values()
+            for p in inst.perspectives]
     else:
         header = templates.from_header(source)
         keys = {"id": names.sector, "label": names.label,
@@ -182,11 +184,9 @@ def write_catalogs(names: PluginNames, package: Path, source: Sector | None,
     """The new sector's PO files: the source's translations under the new domain (with
     ``from_sector``), else an empty Dutch catalog to fill in."""
     from relscale.i18n import ctx_field
-    from relscale.i18n_tools import new_catalog, sector_template, write_catalog
     from relscale.model.content import load_sector
 
     sector = load_sector(package / "sector.toml")
-    template = sector_template(sector, registry)
     languages = (catalog_languages(source.locale_dir, source.domain) if source else [])
     languages = [x for x in languages if x != "en"] or [templates.DEFAULT_LANGUAGE]
     written = []
@@ -194,20 +194,17 @@ def write_catalogs(names: PluginNames, package: Path, source: Sector | None,
         translated = _translations(source, lang)
         source_label = translated.get((ctx_field("sector", "label"), source.label),
                                       source.label) if source else ""
-        catalog = new_catalog(sector.domain, lang)
-        catalog.project = names.distribution
-        for message in template:
-            if not message.id:
-                continue
-            string = translated.get((message.context, message.id), "")
-            if source is not None and message.context == ctx_field("sector", "label"):
+        catalog = new_po(sector.domain, lang, names.distribution)
+        for context, msgid in sector_entries(sector):
+            string = translated.get((context, msgid), "")
+            if source is not None and context == ctx_field("sector", "label"):
                 string = names.label  # a name to translate by hand: the README says so
-            elif source is not None and message.context == ctx_field("sector", "description"):
+            elif source is not None and context == ctx_field("sector", "description"):
                 string = templates.from_description(lang, names.label, source_label)
-            catalog.add(message.id, string=string, context=message.context,
-                        locations=message.locations, auto_comments=message.auto_comments)
+            catalog.add(msgid, string=string, context=context,
+                        flags=["python-brace-format"] if "{" in msgid else [])
         path = package / "locale" / lang / "LC_MESSAGES" / f"{sector.domain}.po"
-        write_catalog(catalog, path)
+        write_po(catalog, path)
         written.append(path)
     return written
 
