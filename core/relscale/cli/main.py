@@ -15,6 +15,7 @@ from relscale.cli import export as export_cli
 from relscale.cli import forms as forms_cli
 from relscale.cli import i18n as i18n_cli
 from relscale.cli import norms as norms_cli
+from relscale.cli import plugin as plugin_cli
 from relscale.cli import scoring as scoring_cli
 from relscale.cli.common import ENV_LOCALE, state
 from relscale.errors import RelscaleError
@@ -82,6 +83,7 @@ norms_cli.register(app)
 export_cli.register(app)
 # late bound: cli_command is defined below and the plugins' commands load on first use
 i18n_cli.register(app, command_tree=lambda: cli_command())
+plugin_cli.register(app)
 
 _plugins_loaded = False
 

@@ -1,5 +1,0 @@
-"""relscale sector plugin: my sector (data only: sector.toml, norms/, locale/)."""
-
-import relscale
-
-plugin = relscale.data_plugin(__file__)
