@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 from analysis_data import load_csv, reference
+from equivalence_data import write_sectors
 
 import relscale.equivalence as equivalence
 from helpers import runner
@@ -21,34 +22,12 @@ from relscale.adapt import adapt
 from relscale.analysis import dif, fit_cfa, recode, test_invariance
 from relscale.cli.main import app
 from relscale.scoring.reliability import scale_reliability
-from relscale.scoring.simulate import simulate
 
 RQ = "relationship_quality"
 
 
 def run(*args: str) -> Any:
     return runner().invoke(app, list(args))
-
-
-def write_sectors(path: Path, sectors: list[str], n: int, instrument: str = RQ,
-                  edit: Any = None) -> dict[str, Any]:
-    """Simulate each sector with its own wording and write one CSV with a sector column
-    (an item a sector does not word is empty for its rows). Returns the samples."""
-    samples = {s: simulate(adapt(instrument, s, None, "en"), n, seed=11 + i)
-               for i, s in enumerate(sectors)}
-    if edit is not None:
-        edit(samples)
-    columns = list(dict.fromkeys(it for smp in samples.values() for it in smp.items))
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["respondent_code", "sector", *columns])
-        for s, smp in samples.items():
-            idx = {it: j for j, it in enumerate(smp.items)}
-            for code, row in zip(smp.codes, smp.values.tolist(), strict=True):
-                cells = ["" if c not in idx or math.isnan(row[idx[c]]) else int(row[idx[c]])
-                         for c in columns]
-                w.writerow([f"{s}-{code}", s, *cells])
-    return samples
 
 
 def recoded(adapted: Any, values: np.ndarray) -> np.ndarray:
