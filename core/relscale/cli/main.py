@@ -10,12 +10,14 @@ from typing import Annotated, Any
 import typer
 
 from relscale.__about__ import __version__
+from relscale.cli import analysis as analysis_cli
 from relscale.cli import catalog
 from relscale.cli import export as export_cli
 from relscale.cli import forms as forms_cli
 from relscale.cli import i18n as i18n_cli
 from relscale.cli import norms as norms_cli
 from relscale.cli import plugin as plugin_cli
+from relscale.cli import report as report_cli
 from relscale.cli import scoring as scoring_cli
 from relscale.cli.common import ENV_LOCALE, state
 from relscale.errors import RelscaleError
@@ -75,7 +77,7 @@ def root(
 
 
 # Registration order is the order of `relscale --help`: browse, forms, scoring, norms,
-# export, translation.
+# export, translation, equivalence evidence.
 catalog.register(app)
 forms_cli.register(app)
 scoring_cli.register(app)
@@ -83,6 +85,8 @@ norms_cli.register(app)
 export_cli.register(app)
 # late bound: cli_command is defined below and the plugins' commands load on first use
 i18n_cli.register(app, command_tree=lambda: cli_command())
+analysis_cli.register(app)
+report_cli.register(app)
 plugin_cli.register(app)
 
 _plugins_loaded = False

@@ -1,0 +1,174 @@
+"""Equivalence evidence: ``cfa`` and ``invariance`` (library: relscale.equivalence)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from relscale.cli.common import (
+    LocaleOption,
+    PerspectiveOption,
+    adapt_noting,
+    console,
+    handle_errors,
+    note_err,
+    use_locale,
+)
+from relscale.errors import RelscaleError
+from relscale.i18n import _
+
+if TYPE_CHECKING:
+    from relscale.workbooks.evidence_tables import Table
+
+DataArgument = Annotated[
+    Path,
+    typer.Argument(
+        help="Responses: a CSV or XLSX table with one column per item id (as for score).",
+        exists=True, dir_okay=False, show_default=False,
+    ),
+]
+InstrumentOption = Annotated[
+    str, typer.Option("--instrument", "-i", help="Instrument id, e.g. relationship_quality.")
+]
+DataSectorOption = Annotated[
+    str, typer.Option("--sector", "-s", help="Sector whose wording the data answer.")
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Output file; without it the result goes to stdout."),
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", "-f", help="Overwrite the output file if it exists.")
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("cfa")(handle_errors(cfa))
+    app.command("invariance")(handle_errors(invariance))
+
+
+def _emit(fmt: str, output: Path | None, force: bool, title: str, tables: list[Table],
+          data: dict[str, Any], notes: list[str]) -> None:
+    """Print or write the evidence as a table, JSON or (``-o``) an xlsx workbook."""
+    import json
+
+    from relscale.io.atomic import atomic_write, check_output
+
+    if fmt == "xlsx":
+        if output is None:
+            raise RelscaleError(_("an xlsx result needs a file: give -o FILE.xlsx"))
+        from relscale.excel.render import render
+        from relscale.workbooks.evidence_tables import tables_workbook
+
+        check_output(output, overwrite=force)
+        with atomic_write(output, overwrite=force) as tmp:
+            render(tables_workbook(title, tables, notes), tmp)
+    elif fmt == "json":
+        text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+        if output is None:
+            typer.echo(text, nl=False)
+            return
+        check_output(output, overwrite=force)
+        with atomic_write(output, overwrite=force) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+    else:
+        from relscale.workbooks.evidence_tables import markdown
+
+        if output is not None:
+            check_output(output, overwrite=force)
+            with atomic_write(output, overwrite=force) as tmp:
+                tmp.write_text(f"# {title}\n\n" + "\n".join(notes) + "\n\n" + markdown(tables),
+                               encoding="utf-8")
+        else:
+            _print_tables(title, tables, notes)
+            return
+    typer.echo(_("{path} written").format(path=output), err=True)
+
+
+def _print_tables(title: str, tables: list[Table], notes: list[str]) -> None:
+    from rich.table import Table as RichTable
+
+    from relscale.workbooks.evidence_tables import cell_text
+
+    out = console()
+    out.print(title)
+    for note in notes:
+        out.print(note)
+    for t in tables:
+        table = RichTable(box=None, pad_edge=False)
+        for c in t.columns:
+            table.add_column(c)
+        for row in t.rows:
+            table.add_row(*(cell_text(v, t.digits) for v in row))
+        out.print()
+        out.print(t.title)
+        out.print(table)
+        for note in t.notes:
+            out.print(note)
+
+
+def _check_format(fmt: str, allowed: tuple[str, ...]) -> str:
+    kind = fmt.lower()
+    if kind not in allowed:
+        raise RelscaleError(_("unknown format {fmt!r} (choose from: {choices})").format(
+            fmt=fmt, choices=", ".join(allowed)))
+    return kind
+
+
+def cfa(
+    data: DataArgument,
+    instrument: InstrumentOption,
+    sector: DataSectorOption = "education",
+    perspective: PerspectiveOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx (needs -o).")] = "table",
+    output: OutputOption = None,
+    locale: LocaleOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Confirmatory factor analysis of the instrument's own dimensions (lavaan's defaults)."""
+    from relscale.equivalence import cfa_evidence
+    from relscale.workbooks.evidence_tables import cfa_tables
+
+    kind = _check_format(fmt, ("table", "json", "xlsx"))
+    used = use_locale(locale)
+    adapted = adapt_noting(instrument, sector, perspective, used)
+    evidence = cfa_evidence(data, adapted)
+    title = _("CFA: {instrument}, {sector}, {perspective} ({path})").format(
+        instrument=adapted.instrument, sector=adapted.sector, perspective=adapted.perspective,
+        path=data)
+    _emit(kind, output, force, title, cfa_tables(evidence), evidence.to_dict(),
+          [adapted.notice])
+    for warning in evidence.result.warnings:
+        note_err(warning)
+
+
+def invariance(
+    data: DataArgument,
+    instrument: InstrumentOption,
+    group_by: Annotated[
+        str,
+        typer.Option("--group-by", "-g",
+                     help="The column that names each respondent's group, usually sector."),
+    ],
+    sector: DataSectorOption = "education",
+    perspective: PerspectiveOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    output: OutputOption = None,
+    locale: LocaleOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Measurement invariance across groups, with reliability, item means and DIF per group."""
+    from relscale.equivalence import group_evidence
+    from relscale.workbooks.evidence_tables import group_tables
+
+    kind = _check_format(fmt, ("table", "json"))
+    used = use_locale(locale)
+    adapted = adapt_noting(instrument, sector, perspective, used)
+    evidence = group_evidence(data, adapted, group_by)
+    title = _("Invariance across {column}: {instrument}, {perspective} ({path})").format(
+        column=group_by, instrument=adapted.instrument, perspective=adapted.perspective,
+        path=data)
+    _emit(kind, output, force, title, group_tables(evidence), evidence.to_dict(),
+          [adapted.notice])
