@@ -92,7 +92,88 @@ def format_cell(value: Any, kind: str) -> str:
     return repr(x)
 
 
+# polars prints a finite float exactly as Python's repr() in this range (shortest
+# round-trip digits, fixed notation); outside it repr switches to 1e-05 / 1e+16 style.
+_POLARS_FLOAT_MIN = 1e-4
+_POLARS_FLOAT_MAX = 1e16
+_INT_MAX = float(2**53)
+
+
 def write_csv(scored: ScoredTable, path: Path) -> None:
+    """The scored table as CSV (UTF-8, ``,``, CRLF line ends, quoted only where needed).
+
+    Column-wise: each column becomes one typed polars column (text, integers for items,
+    floats for scores, missing as null) and polars writes the rows, so no Python code runs
+    per cell. The bytes are those of :func:`format_cell` through :func:`csv.writer`
+    (``tests/test_results_csv.py`` keeps that as the reference); a column polars would
+    print differently (a float outside 1e-4 .. 1e16, a non-integral item) is formatted
+    cell by cell with :func:`format_cell` instead.
+    """
+    import io
+
+    import polars as pl
+
+    if len(scored.columns) < 2 or len(set(scored.columns)) != len(scored.columns):
+        _write_csv_rows(scored, path)  # csv quotes a lone empty cell; names must be unique
+        return
+    series = [
+        _polars_column(pl, f"c{j}", scored.data[name], scored.kinds[name])
+        for j, name in enumerate(scored.columns)
+    ]
+    frame = pl.DataFrame(series)
+    head = io.StringIO()
+    csv.writer(head).writerow(scored.columns)
+    with path.open("wb") as fh:
+        fh.write(head.getvalue().encode("utf-8"))
+        frame.write_csv(
+            fh, include_header=False, line_terminator="\r\n", quote_style="necessary",
+            null_value="",
+        )
+
+
+def _polars_column(pl: Any, name: str, values: Any, kind: str) -> Any:
+    import numpy as np
+
+    if kind in ("id", "text", "band"):
+        try:
+            s = pl.Series(name, values, dtype=pl.String, strict=True)
+        except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError):
+            s = pl.Series(name, [format_cell(v, kind) for v in values], dtype=pl.String)
+        return _empty_as_null(s)
+    try:
+        x = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        x = None
+    if x is not None and x.ndim == 1:
+        finite = x[~np.isnan(x)]
+        if kind in ("item", "flag"):
+            if (
+                np.isfinite(finite).all()
+                and (np.abs(finite) < _INT_MAX).all()
+                and (finite == np.trunc(finite)).all()
+            ):
+                s = pl.Series(name, x).fill_nan(None).cast(pl.Int64)
+                return s
+        else:
+            size = np.abs(finite)
+            if np.isfinite(finite).all() and (
+                (size == 0) | ((size >= _POLARS_FLOAT_MIN) & (size < _POLARS_FLOAT_MAX))
+            ).all() and not np.signbit(finite[size == 0]).any():
+                return pl.Series(name, x).fill_nan(None)
+    return _empty_as_null(pl.Series(name, [format_cell(v, kind) for v in values], dtype=pl.String))
+
+
+def _empty_as_null(s: Any) -> Any:
+    """csv.writer writes "" as nothing; polars would quote it. Null prints as nothing."""
+    import polars as pl
+
+    return s.to_frame().select(
+        pl.when(pl.first().str.len_bytes() > 0).then(pl.first())
+    ).to_series()
+
+
+def _write_csv_rows(scored: ScoredTable, path: Path) -> None:
+    """Row by row through :mod:`csv` (small or unusual tables only)."""
     kinds = [scored.kinds[c] for c in scored.columns]
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
