@@ -1,19 +1,20 @@
-"""Benchmark: reading vs reading + scoring a large response CSV.
+"""Benchmark: ``relscale score`` end to end against a polars floor, as whole processes.
 
-Generates (seeded, in a temporary folder) a CSV of N respondents x 22 items (the 21
-relationship_quality items plus one extra closeness item, 3% missing answers, a
-respondent_code column), then runs each phase in its own subprocess so peak memory
-(``ru_maxrss``) belongs to that phase alone:
+Generates (seeded, in a temporary folder) CSVs of N respondents x 22 items (the 21
+relationship_quality items plus an extra ``rq22`` column, kept as an identifier like
+``respondent_code``; 3% missing answers), then runs, interleaved, N times each:
 
-- ``read``: :func:`relscale.io.responses.read_csv` (the reader ``relscale score`` uses),
-  validation included;
-- ``read+score``: the same, then :func:`relscale.scoring.engine.score_responses` and the
-  per-row status;
-- ``read+score+norms``: also percentile, T and band from the education norms.
+- ``relscale score data.csv -i relationship_quality -s education -o out.csv``: read,
+  validate, score, norms, write the CSV (40 columns), process start-up included;
+- ``benchmarks/floor_score_polars.py``: polars doing the same read, reverse keying,
+  means with the minimum-answered rule, norm look-up and CSV write.
+
+Each process is timed on its own (``os.wait4``): CPU seconds (user + system, all
+threads), wall seconds and peak RSS. Reported: medians, and relscale / floor.
 
 Usage::
 
-    python benchmarks/bench_scoring.py [--rows 1000000] [--repeat 3]
+    python benchmarks/bench_scoring.py [--rows 10000 100000 1000000] [--repeat 5]
 
 Results are recorded in ``benchmarks/RESULTS-scoring.md``.
 """
@@ -24,43 +25,14 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-PHASE = r"""
-import json, resource, sys, time
-t0 = time.perf_counter()
-from relscale.model.models import AdaptedItem
-from relscale.adapt import adapt
-from relscale.io.responses import read_csv
-from relscale.scoring.engine import add_norms, score_responses
-base = adapt("relationship_quality", "education")
-extra = AdaptedItem(id="rq22", position=22, dimension="closeness", keying="+",
-                    text="extra", intent="extra", provenance="added", rationale="benchmark")
-adapted = base.model_copy(update={"items": (*base.items, extra)})
-t_setup = time.perf_counter()
-table = read_csv(sys.argv[1], adapted)
-t_read = time.perf_counter()
-phase = sys.argv[2]
-if phase != "read":
-    scores = score_responses(adapted, table.values, validate=False)
-    status = scores.status()
-    if phase == "read+score+norms":
-        add_norms(scores, adapted.norms)
-t_end = time.perf_counter()
-print(json.dumps({
-    "n": table.n,
-    "read_s": t_read - t_setup,
-    "after_read_s": t_end - t_read,
-    "total_s": t_end - t_setup,
-    "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-}))
-"""
-
-PHASES = ("read", "read+score", "read+score+norms")
+HERE = Path(__file__).resolve().parent
 
 
 def generate(path: Path, rows: int, items: int = 22, seed: int = 20240601) -> None:
@@ -84,48 +56,89 @@ def generate(path: Path, rows: int, items: int = 22, seed: int = 20240601) -> No
             fh.write("\n".join(lines) + "\n")
 
 
-def run_phase(path: Path, phase: str) -> dict[str, float]:
-    env = {**os.environ, "RELSCALE_PLUGINS": "education"}
-    out = subprocess.run(
-        [sys.executable, "-c", PHASE, str(path), phase],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+def write_spec(path: Path) -> None:
+    """What the floor needs to know about the instrument and its norms, from relscale."""
+    from relscale.adapt import adapt
+    from relscale.scoring.engine import min_answered_count
+    from relscale.scoring.norms import band_for, describe_norms, normalized_t
+
+    adapted = adapt("relationship_quality", "education")
+    table = adapted.norms[0]
+    dims = {d.id: [i.id for i in adapted.items if i.dimension == d.id]
+            for d in adapted.dimensions}
+    norms = {}
+    for dn in table.dimensions:
+        steps = dn.percentiles
+        norms[dn.dimension] = {
+            "raw": [p.raw for p in steps],
+            "percentile": [p.percentile for p in steps],
+            "t": [p.t if p.t is not None else normalized_t(p.percentile / 100, dn.n)
+                  for p in steps],
+            "band": [band_for(table.bands, p.percentile) or "" for p in steps],
+        }
+    spec = {
+        "items": list(adapted.item_ids),
+        "keys": {i.id: i.keying for i in adapted.items},
+        "min": adapted.scale.min,
+        "max": adapted.scale.max,
+        "dimensions": dims,
+        "needed": {d: min_answered_count(len(v), adapted.scoring.min_answered)
+                   for d, v in dims.items()},
+        "norms": norms,
+        "norm_group": describe_norms(table),
+        "norm_status": table.population.status,
+    }
+    path.write_text(json.dumps(spec), encoding="utf-8")
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
+    """One process: CPU (user + system) and wall seconds, peak RSS in MiB."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if status != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{err}")
+    return {"cpu": usage.ru_utime + usage.ru_stime, "wall": wall,
+            "rss": usage.ru_maxrss / 1024}
+
+
+def median(runs: list[dict[str, float]], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
+    env = {**os.environ, "RELSCALE_PLUGINS": "education"}
+    relscale = [sys.executable, "-m", "relscale"]
+    print(f"{'rows':>9}  {'relscale CPU':>12} {'wall':>6} {'peak':>8}  "
+          f"{'floor CPU':>9} {'wall':>6} {'peak':>8}  {'ratio':>5}")
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "responses.csv"
-        t0 = time.perf_counter()
-        generate(path, args.rows)
-        size_mb = path.stat().st_size / 1e6
-        print(f"generated {args.rows:,} rows ({size_mb:.0f} MB) in "
-              f"{time.perf_counter() - t0:.1f} s")
-        results: dict[str, dict[str, float]] = {}
-        for phase in PHASES:
-            runs = [run_phase(path, phase) for _ in range(args.repeat)]
-            best = min(runs, key=lambda r: r["total_s"])
-            best["maxrss_mb"] = max(r["maxrss_mb"] for r in runs)
-            results[phase] = best
-            print(f"{phase:18s} total {best['total_s']:6.2f} s  (read {best['read_s']:.2f} s, "
-                  f"after read {best['after_read_s']:.2f} s)  peak RSS "
-                  f"{best['maxrss_mb']:.0f} MB")
-    read = results["read"]["total_s"]
-    for phase in PHASES[1:]:
-        r = results[phase]
-        across = r["total_s"] / read - 1
-        within = r["after_read_s"] / r["read_s"]
-        print(f"{phase}: +{100 * within:.1f}% over its own read "
-              f"(+{100 * across:.1f}% over the best read-only run)")
+        spec = Path(tmp) / "spec.json"
+        write_spec(spec)
+        for rows in args.rows:
+            data = Path(tmp) / f"responses-{rows}.csv"
+            generate(data, rows)
+            ours, floor = [], []
+            for _ in range(args.repeat):
+                ours.append(timed([*relscale, "score", str(data), "-i", "relationship_quality",
+                                   "-s", "education", "-o", f"{tmp}/out.csv", "-f"], env))
+                floor.append(timed([sys.executable, str(HERE / "floor_score_polars.py"),
+                                    str(data), str(spec), f"{tmp}/floor.csv"], env))
+            ratio = median(ours, "cpu") / median(floor, "cpu")
+            print(f"{rows:>9,}  {median(ours, 'cpu'):>10.2f} s {median(ours, 'wall'):>5.2f}s "
+                  f"{max(r['rss'] for r in ours):>5.0f} MiB  {median(floor, 'cpu'):>7.2f} s "
+                  f"{median(floor, 'wall'):>5.2f}s {max(r['rss'] for r in floor):>5.0f} MiB  "
+                  f"{ratio:>5.2f}", flush=True)
+            size = (Path(tmp) / "out.csv").stat().st_size / 1e6
+            print(f"{'':>9}  output {size:.0f} MB", flush=True)
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} "
-          f"{platform.release()}, Python {platform.python_version()}")
+          f"{platform.release()}, Python {platform.python_version()}; "
+          f"{time.strftime('%Y-%m-%d')}")
 
 
 if __name__ == "__main__":

@@ -8,9 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relscale.i18n import N_
-from relscale.model.content import load_instrument
 from relscale.model.hookspecs import hookimpl
-from relscale.registry import Exporter
 
 if TYPE_CHECKING:
     from relscale.model.models import AdaptedInstrument
@@ -20,6 +18,8 @@ INSTRUMENT_DIR = Path(__file__).parent / "instruments"
 
 @hookimpl
 def register_instruments(register: Callable[[Any], None]) -> None:
+    from relscale.model.content import load_instrument  # pydantic: not for --help
+
     for path in sorted(INSTRUMENT_DIR.glob("*.toml")):
         register(load_instrument(path))
 
@@ -47,6 +47,8 @@ def _codebook(fmt: str) -> Callable[..., None]:
 
 @hookimpl
 def register_exporters(register: Callable[[Any], None]) -> None:
+    from relscale.registry import Exporter
+
     # Descriptions are English source strings, translated where they are shown.
     register(Exporter("form", ".xlsx", N_("Fillable, print-ready form (Excel)"), _form))
     register(

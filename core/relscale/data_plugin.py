@@ -22,7 +22,6 @@ from typing import Any
 
 from relscale.errors import ContentError
 from relscale.i18n import _
-from relscale.model.content import load_instrument, load_norm_tables, load_sector
 from relscale.model.hookspecs import hookimpl
 
 SECTOR_FILE = "sector.toml"
@@ -54,16 +53,23 @@ class DataPlugin:
 
     @hookimpl
     def register_instruments(self, register: Callable[[Any], None]) -> None:
+        # The loaders import pydantic: only when the registry is built, not at plugin load.
+        from relscale.model.content import load_instrument
+
         for path in self.instrument_files:
             register(load_instrument(path))
 
     @hookimpl
     def register_sectors(self, register: Callable[[Any], None]) -> None:
+        from relscale.model.content import load_sector
+
         if self.sector_file.is_file():
             register(load_sector(self.sector_file))
 
     @hookimpl
     def register_norms(self, register: Callable[[Any], None]) -> None:
+        from relscale.model.content import load_norm_tables
+
         for table in load_norm_tables(self.folder / NORMS_DIR):
             register(table)
 

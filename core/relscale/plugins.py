@@ -11,13 +11,16 @@ from __future__ import annotations
 import importlib
 import os
 from importlib.metadata import EntryPoint, entry_points
+from typing import TYPE_CHECKING
 
 import pluggy
 
 from relscale.errors import PluginError
 from relscale.i18n import _
 from relscale.model import hookspecs
-from relscale.registry import Registry, build_registry
+
+if TYPE_CHECKING:
+    from relscale.registry import Registry
 
 ENV_ALLOW = "RELSCALE_PLUGINS"
 BUILTIN_PLUGINS = ("relscale.builtin", "relscale.user_content")
@@ -106,7 +109,11 @@ def get_registry() -> Registry:
     """The process-wide registry, built from the plugin manager on first use."""
     global _registry
     if _registry is None:
-        _registry = build_registry(get_plugin_manager(), not_loaded=_not_loaded_note)
+        from relscale.registry import build_registry
+
+        _registry = build_registry(
+            get_plugin_manager(), not_loaded=_not_loaded_note, lazy_norms=True
+        )
     return _registry
 
 

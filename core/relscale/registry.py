@@ -86,12 +86,28 @@ class Registry:
 
     instruments: dict[str, Instrument] = field(default_factory=dict)
     sectors: dict[str, Sector] = field(default_factory=dict)
-    norms: list[NormTable] = field(default_factory=list)
+    _norms: list[NormTable] = field(default_factory=list)
     exporters: dict[str, Exporter] = field(default_factory=dict)
     origin: dict[tuple[str, str], str] = field(default_factory=dict)
     """(kind, id) -> name of the plugin that registered it."""
     not_loaded: Callable[[], str | None] | None = None
     """Says which installed plugins the allow-list keeps out, for look-up errors."""
+    load_norms: Callable[[Registry], None] | None = None
+    """Registers the norm tables on first use of :attr:`norms` (parsing every norm file
+    costs more than ``relscale sectors`` or ``--help`` should pay)."""
+
+    @property
+    def norms(self) -> list[NormTable]:
+        """Every registered norm table (read and checked on first use)."""
+        if self.load_norms is not None:
+            load, self.load_norms = self.load_norms, None
+            try:
+                load(self)
+            except BaseException:
+                self._norms.clear()
+                self.load_norms = load
+                raise
+        return self._norms
 
     # --- look-ups with user-facing errors -------------------------------------------
 
@@ -157,7 +173,7 @@ class Registry:
             self._add_unique(self.sectors, kind, obj.id, obj, plugin)
         elif kind == "norm table":
             key = _norm_key(obj)
-            for other in self.norms:
+            for other in self._norms:
                 if _norm_key(other) == key:
                     raise PluginError(
                         _("plugin {plugin!r}: norm table {table} (group {group}) is already "
@@ -168,7 +184,7 @@ class Registry:
                             other=self.origin[("norm table", repr(key))],
                         )
                     )
-            self.norms.append(obj)
+            self._norms.append(obj)
             self.origin[(kind, repr(key))] = plugin
         elif kind == "exporter":
             if not isinstance(obj, Exporter):
@@ -193,12 +209,15 @@ class Registry:
         self.origin[(kind, key)] = plugin
 
     def check(self) -> None:
-        """Cross-check sectors and norms against instruments."""
+        """Cross-check sectors against instruments (norms: :meth:`check_norms`)."""
         for sector in self.sectors.values():
             plugin = self.origin[("sector", sector.id)]
             for offering in sector.offerings:
                 _check_offering(self, sector, offering, plugin)
-        for table in self.norms:
+
+    def check_norms(self) -> None:
+        """Cross-check norm tables against instruments and sectors."""
+        for table in self._norms:
             plugin = self.origin[("norm table", repr(_norm_key(table)))]
             _check_norms(self, table, plugin)
 
@@ -318,37 +337,52 @@ def _check_norms(reg: Registry, table: NormTable, plugin: str) -> None:
 
 
 def build_registry(
-    pm: pluggy.PluginManager, *, not_loaded: Callable[[], str | None] | None = None
+    pm: pluggy.PluginManager,
+    *,
+    not_loaded: Callable[[], str | None] | None = None,
+    lazy_norms: bool = False,
 ) -> Registry:
     """Call every registration hook, plugin by plugin, and cross-check the result.
 
     ``not_loaded`` says, at look-up time, which installed plugins were left out.
+    ``lazy_norms``: register (and check) the norm tables when :attr:`Registry.norms` is
+    first used, not now (the process-wide registry: ``relscale sectors`` shows no norms).
     """
     reg = Registry(not_loaded=not_loaded)
-    hooks = (
+    for hook_name, kind in (
         ("register_instruments", "instrument"),
         ("register_sectors", "sector"),
-        ("register_norms", "norm table"),
         ("register_exporters", "exporter"),
-    )
-    for hook_name, kind in hooks:
-        hook = getattr(pm.hook, hook_name)
-        # get_hookimpls() is in registration order: built-ins first, then plugins.
-        for impl in hook.get_hookimpls():
-            plugin = impl.plugin_name
-
-            def register(obj: Any, _kind: str = kind, _plugin: str = plugin) -> None:
-                reg.add(_kind, obj, _plugin)
-
-            try:
-                impl.function(register=register)
-            except RelscaleError:
-                raise
-            except Exception as exc:  # a plugin's own bug: name it, keep the cause
-                raise PluginError(
-                    _("plugin {plugin!r} failed in {hook}: {error_type}: {error}").format(
-                        plugin=plugin, hook=hook_name, error_type=type(exc).__name__, error=exc
-                    )
-                ) from exc
+    ):
+        _call_hooks(pm, reg, hook_name, kind)
     reg.check()
+
+    def load_norms(reg: Registry) -> None:
+        _call_hooks(pm, reg, "register_norms", "norm table")
+        reg.check_norms()
+
+    reg.load_norms = load_norms
+    if not lazy_norms:
+        reg.norms  # noqa: B018 - registers and checks them now
     return reg
+
+
+def _call_hooks(pm: pluggy.PluginManager, reg: Registry, hook_name: str, kind: str) -> None:
+    hook = getattr(pm.hook, hook_name)
+    # get_hookimpls() is in registration order: built-ins first, then plugins.
+    for impl in hook.get_hookimpls():
+        plugin = impl.plugin_name
+
+        def register(obj: Any, _kind: str = kind, _plugin: str = plugin) -> None:
+            reg.add(_kind, obj, _plugin)
+
+        try:
+            impl.function(register=register)
+        except RelscaleError:
+            raise
+        except Exception as exc:  # a plugin's own bug: name it, keep the cause
+            raise PluginError(
+                _("plugin {plugin!r} failed in {hook}: {error_type}: {error}").format(
+                    plugin=plugin, hook=hook_name, error_type=type(exc).__name__, error=exc
+                )
+            ) from exc

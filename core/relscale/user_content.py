@@ -15,7 +15,6 @@ from typing import Any
 
 from relscale.errors import ContentError
 from relscale.i18n import _
-from relscale.model.content import load_instrument, load_norm_table, load_sector, read_toml
 from relscale.model.hookspecs import hookimpl
 
 ENV_CONTENT = "RELSCALE_CONTENT"
@@ -51,6 +50,8 @@ def content_files() -> list[Path]:
 
 
 def _kind(path: Path) -> str:
+    from relscale.model.content import read_toml
+
     data = read_toml(path)
     if "offerings" in data:
         return "sector"
@@ -71,16 +72,22 @@ def _of_kind(kind: str) -> list[Path]:
 @hookimpl
 def register_instruments(register: Callable[[Any], None]) -> None:
     for path in _of_kind("instrument"):
+        from relscale.model.content import load_instrument
+
         register(load_instrument(path))
 
 
 @hookimpl
 def register_sectors(register: Callable[[Any], None]) -> None:
     for path in _of_kind("sector"):
+        from relscale.model.content import load_sector
+
         register(load_sector(path))
 
 
 @hookimpl
 def register_norms(register: Callable[[Any], None]) -> None:
     for path in _of_kind("norms"):
+        from relscale.model.content import load_norm_table
+
         register(load_norm_table(path))

@@ -128,22 +128,15 @@ def _field_value(value: Any) -> str:
 
 def read_form(path: Path | str) -> tuple[_Form | None, list[str]]:
     """Read one filled form: (the form, or None if it cannot be used; problems)."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
     from relscale.excel.sheet import parse_ref
+    from relscale.io.cells import open_values
 
     path = Path(path)
-    try:
-        wb = load_workbook(path, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        reason = type(exc).__name__ if not str(exc) else str(exc).splitlines()[0]
-        return None, [_("{path}: not a readable .xlsx workbook ({reason})").format(
-            path=path, reason=reason)]
-    except Exception as exc:  # zipfile.BadZipFile and other corrupt-file errors
-        return None, [_("{path}: not a readable .xlsx workbook ({reason})").format(
-            path=path, reason=type(exc).__name__)]
-    identity = recognise(wb)
+    try:  # values only (calamine): openpyxl's style objects were most of the time
+        wb = open_values(path)
+        identity = recognise(wb)
+    except DataError as exc:
+        return None, [str(exc)]
     if identity is None or identity.kind != FORM_KIND:
         return None, [_("{path}: not a relscale form (no {sheet} sheet)").format(
             path=path, sheet=FORM_META_SHEET)]
@@ -166,7 +159,10 @@ def read_form(path: Path | str) -> tuple[_Form | None, list[str]]:
     if sheet_name not in wb.sheetnames:
         return None, [_("{path}: the form sheet {sheet!r} is missing").format(
             path=path, sheet=sheet_name)]
-    ws = wb[sheet_name]
+    try:
+        ws = wb[sheet_name]
+    except DataError as exc:
+        return None, [str(exc)]
     lo, hi = int(meta["scale_min"]), int(meta["scale_max"])
     key = FormKey(meta["instrument"], meta["instrument_version"], meta["sector"],
                   meta["perspective"])

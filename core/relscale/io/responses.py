@@ -29,14 +29,19 @@ from relscale.excel.identity import SCORING_SHEET_KIND, Identity, recognise
 from relscale.i18n import N_, _, where
 from relscale.io.tables import (
     MISSING_SPELLINGS,
+    WHOLE_NUMBER,
+    WORKBOOK_SUFFIXES,
+    BulkCsv,
     Converter,
     ResponseTable,
     Rows,
     check_text_file,
+    collect_bulk,
     collect_rows,
     first_sheet_rows,
     open_csv,
     open_workbook,
+    read_bulk,
 )
 from relscale.io.values import validate_values
 from relscale.model.columns import reserved_names
@@ -108,14 +113,20 @@ def _check_header(
 
 
 def _read_rows(
-    rows: Rows, header: list[str], adapted: AdaptedInstrument, source: object
+    rows: Rows | BulkCsv, header: list[str], adapted: AdaptedInstrument, source: object
 ) -> ResponseTable:
     """Shared by the CSV, XLSX, scoring-sheet and forms readers: ``rows`` yields (file row,
-    cells); answers are checked against the scale, naming the file's own rows."""
+    cells), or is a CSV file read in bulk; answers are checked against the scale, naming the
+    file's own rows."""
     item_idx, id_idx, id_names = _check_header(header, adapted, source, reserved_names(adapted))
     columns = list(adapted.item_ids)
-    convert = Converter(_value_table(adapted), source, columns, _not_an_answer)
-    table = collect_rows(rows, len(header), source, columns, item_idx, id_idx, id_names, convert)
+    convert = Converter(_value_table(adapted), source, columns, _not_an_answer, WHOLE_NUMBER)
+    if isinstance(rows, BulkCsv):
+        table = collect_bulk(rows, source, columns, item_idx, id_idx, id_names, convert)
+    else:
+        table = collect_rows(
+            rows, len(header), source, columns, item_idx, id_idx, id_names, convert
+        )
     validate_values(adapted, table.values, source=source, rows=table.rows)
     return table
 
@@ -128,6 +139,11 @@ def _not_an_answer(where_: str, value: Any) -> str:
 def read_csv(path: Path | str, adapted: AdaptedInstrument) -> ResponseTable:
     """Read a CSV response table (header of item ids; other columns kept as identifiers)."""
     path = Path(path)
+    check_text_file(path)
+    bulk = read_bulk(path, lambda header: _check_header(
+        header, adapted, path, reserved_names(adapted))[0])
+    if bulk is not None:
+        return _read_rows(bulk, bulk.header, adapted, path)
     empty = _("{path}: empty file, expected a header row of item ids")
     with open_csv(path, empty) as (header, rows):
         return _read_rows(rows, header, adapted, path)
@@ -206,7 +222,7 @@ def read_responses(paths: Sequence[Path | str], adapted: AdaptedInstrument) -> R
         raise DataError(_("no input files given"))
     if len(files) == 1 and files[0].suffix.lower() == ".csv":
         return read_csv(files[0], adapted)
-    if len(files) == 1 and files[0].suffix.lower() in (".xlsx", ".xlsm"):
+    if len(files) == 1 and files[0].suffix.lower() in WORKBOOK_SUFFIXES:
         kind = sheet_kind(files[0])
         if kind is None or kind.kind == SCORING_SHEET_KIND:
             return read_xlsx(files[0], adapted)

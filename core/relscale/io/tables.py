@@ -7,10 +7,22 @@ scales). Both accept the same files: UTF-8 with or without BOM, ``,`` or ``;`` s
 ``NA`` / ``.`` / empty for missing, a decimal comma; and both word errors the same way,
 naming file, row and column.
 
+A number is written in plain ASCII decimal: an optional ``-``, digits, and a decimal part
+after ``.`` or ``,`` (``4``, ``-1.5``, ``4,0``); spaces around it are ignored. Nothing else
+is a number, although Python's ``float()`` would take it: no ``+4``, ``4e0``, ``0_4``,
+other scripts' digits (``٤``, ``４``), ``NaN`` or ``inf``. An answer (:mod:`.responses`)
+is a whole number, optionally with a zero decimal part (``4.0``, as SPSS exports write
+scale points); ``3.9999999999999999`` is not 4.
+
+A CSV row must have as many cells as the header (trailing empty cells beyond it are
+allowed); a shorter row, a row of a file whose rows use another separator than its
+header, or a quote that is never closed is an error naming the line.
+
 CSV reading is the cost that matters for large files (``benchmarks/bench_scoring.py``):
-the :mod:`csv` module splits lines, cells go through one dictionary of the expected
-spellings in bulk, and only unusual spellings take the slow path, in chunks so memory
-stays flat.
+a plain file (no quotes, every line as wide as the header) is read in bulk by
+:mod:`relscale.io.bulk_csv`; any other goes through the :mod:`csv` module here, where cells
+go through one dictionary of the expected spellings in bulk and only unusual spellings
+take the slow path, in chunks so memory stays flat. Both apply the same rules.
 """
 
 from __future__ import annotations
@@ -18,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import operator
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,11 +38,14 @@ from typing import TYPE_CHECKING, Any
 
 from relscale.errors import DataError
 from relscale.i18n import _, where
+from relscale.io.bulk_csv import BulkCsv, bulk_columns, read_bulk
 
 if TYPE_CHECKING:
     import numpy as np
 
 MISSING_SPELLINGS = ("", "NA", "N/A", "na", ".")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
+"""Read as workbooks (python-calamine); anything else as CSV."""
 CHUNK_CELLS = 1 << 20
 
 Rows = Iterable[tuple[int, Sequence[Any]]]
@@ -57,27 +73,37 @@ class ResponseTable:
         return int(self.values.shape[0])
 
 
-def _convert_cell(text: str) -> float:
-    """The slow path for one cell: trimmed, decimal comma, or not a number (NaN + error)."""
+NUMBER = re.compile(r"-?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)", re.ASCII)
+"""A number as text: plain ASCII decimal, ``.`` or ``,`` before the decimals."""
+WHOLE_NUMBER = re.compile(r"-?[0-9]+(?:[.,]0*)?", re.ASCII)
+"""An answer as text: a whole number, maybe with a zero decimal part (``4.0``)."""
+
+
+def _convert_cell(text: str, pattern: re.Pattern[str] = NUMBER) -> float:
+    """The slow path for one cell: trimmed, decimal comma, or not a number (ValueError)."""
     s = text.strip()
     if s in MISSING_SPELLINGS:
         return float("nan")
-    try:
-        return float(s.replace(",", "."))
-    except ValueError:
-        raise ValueError(text) from None
+    if pattern.fullmatch(s) is None:
+        raise ValueError(text)
+    return float(s.replace(",", "."))
 
 
-def cell_number(cell: Any) -> float:
+def cell_number(cell: Any, pattern: re.Pattern[str] = NUMBER) -> float:
     """One cell (text or a workbook value) as a float, NaN for missing; ValueError if not
-    a number."""
+    a number (see the module docstring for what is one)."""
+    import math
+
     if cell is None:
         return float("nan")
     if isinstance(cell, bool):
         raise ValueError(cell)
     if isinstance(cell, int | float):
-        return float(cell)
-    return _convert_cell(str(cell))
+        x = float(cell)
+        if not math.isfinite(x):
+            raise ValueError(cell)
+        return x
+    return _convert_cell(str(cell), pattern)
 
 
 def not_a_number(where_: str, value: Any) -> str:
@@ -91,6 +117,7 @@ class Converter:
     :param spellings: the expected spellings and their values (the fast path); any other
         cell goes through :func:`cell_number`.
     :param message: ``(where, value) -> str``, the error for a cell that is not a number.
+    :param pattern: what a number looks like as text (:data:`NUMBER`, :data:`WHOLE_NUMBER`).
     """
 
     def __init__(
@@ -99,11 +126,22 @@ class Converter:
         source: object,
         columns: Sequence[str],
         message: Callable[[str, Any], str] = not_a_number,
+        pattern: re.Pattern[str] = NUMBER,
     ):
         self.table = spellings
         self.source = source
         self.columns = list(columns)
         self.message = message
+        self.pattern = pattern
+
+    def value(self, cell: Any) -> float:
+        """One cell as a float (NaN for missing); ValueError if it is not a number."""
+        got = self.table.get(cell) if isinstance(cell, str) else None
+        return got if got is not None else cell_number(cell, self.pattern)
+
+    def error(self, row: int, column: int, cell: Any) -> DataError:
+        """The error for the cell at file ``row`` and value column ``column``."""
+        return DataError(self.message(where(self.source, row, self.columns[column]), cell))
 
     def __call__(self, flat: list[Any], rows: Sequence[int]) -> np.ndarray:
         import numpy as np
@@ -114,17 +152,11 @@ class Converter:
         except (KeyError, TypeError):
             out = np.empty(len(flat), dtype=np.float64)
             for n, cell in enumerate(flat):
-                got = self.table.get(cell) if isinstance(cell, str) else None
-                if got is not None:
-                    out[n] = got
-                    continue
                 try:
-                    out[n] = cell_number(cell)
+                    out[n] = self.value(cell)
                 except ValueError:
                     i, j = divmod(n, k)
-                    raise DataError(
-                        self.message(where(self.source, rows[i], self.columns[j]), cell)
-                    ) from None
+                    raise self.error(rows[i], j, cell) from None
         return out.reshape(-1, k)
 
 
@@ -190,6 +222,28 @@ def collect_rows(
     )
 
 
+def collect_bulk(
+    bulk: BulkCsv,
+    source: object,
+    columns: Sequence[str],
+    value_idx: list[int],
+    id_idx: list[int],
+    id_names: list[str],
+    convert: Converter,
+) -> ResponseTable:
+    """:func:`collect_rows` for a CSV file read in bulk (:mod:`relscale.io.bulk_csv`)."""
+    values, lines, ids, blank = bulk_columns(bulk, value_idx, id_idx, convert)
+    return ResponseTable(
+        source=str(source),
+        items=tuple(columns),
+        values=values,
+        rows=lines,
+        id_columns=list(id_names),
+        ids=dict(zip(id_names, ids, strict=True)),
+        blank_rows=blank,
+    )
+
+
 def id_text(value: Any) -> str:
     """An identifier cell as text; a date from a workbook as ``YYYY-MM-DD`` (with the time
     only when it has one), as ``relscale read`` writes dates."""
@@ -247,13 +301,20 @@ def open_csv(path: Path, empty: str) -> Iterator[tuple[list[str], Rows]]:
         header = next(csv.reader([first], delimiter=delimiter))
         while header and not header[-1].strip():
             header.pop()  # Excel writes trailing empty columns as ";;;"
-        reader = csv.reader(fh, delimiter=delimiter)
+        reader = csv.reader(fh, delimiter=delimiter, strict=True)
+        width = len(header)
 
         def numbered() -> Iterator[tuple[int, list[str]]]:
+            start = 2
             try:
                 for cells in reader:
                     # +1 for the header line the reader never saw.
-                    yield reader.line_num + 1, cells
+                    line = reader.line_num + 1
+                    if 0 < len(cells) < width and any(c.strip() for c in cells):
+                        raise DataError(short_row(path, start, line, len(cells), width,
+                                                  delimiter))
+                    yield start, cells
+                    start = line + 1
             except UnicodeDecodeError:
                 raise DataError(
                     _("{where}: not UTF-8 text; save the CSV as UTF-8").format(
@@ -261,25 +322,33 @@ def open_csv(path: Path, empty: str) -> Iterator[tuple[list[str], Rows]]:
                     )
                 ) from None
             except csv.Error as exc:
-                raise DataError(f"{where(path, reader.line_num + 1)}: {exc}") from None
+                raise DataError(
+                    _("{where}: not a well-formed CSV row ({reason}); is a quote not "
+                      "closed?").format(where=where(path, start), reason=exc)
+                ) from None
 
         yield header, numbered()
 
 
-def open_workbook(path: Path) -> Any:
-    """An openpyxl workbook, read-only with cached values; one line for a file that is not."""
-    from openpyxl import load_workbook
+def short_row(
+    path: Path, line: int, end: int, n: int, width: int, delimiter: str = ","
+) -> str:
+    """The error for a CSV row with fewer cells than the header."""
+    if end > line:
+        return _("{where}: {n} cells but the header has {width}; the row runs on to line "
+                 "{end}: is a quote not closed?").format(
+            where=where(path, line), n=n, width=width, end=end)
+    return _("{where}: {n} cells but the header has {width} (cells separated by "
+             "{delimiter!r}, as in the header)").format(
+        where=where(path, line), n=n, width=width, delimiter=delimiter)
 
-    try:
-        return load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise DataError(_("{path}: no such file").format(path=path)) from None
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
-        raise DataError(
-            _("{path}: not a readable .xlsx workbook ({reason})").format(
-                path=path, reason=type(exc).__name__
-            )
-        ) from None
+
+def open_workbook(path: Path) -> Any:
+    """A workbook's values (.xlsx, .xlsm, .ods, .xls; :func:`relscale.io.cells.open_values`),
+    sheets read on first use; one line for a file that is not readable."""
+    from relscale.io.cells import open_values
+
+    return open_values(path)
 
 
 def first_sheet_rows(wb: Any, path: Path, empty: str) -> tuple[list[str], Rows, str]:
@@ -308,19 +377,24 @@ def read_columns(path: Path | str, columns: Sequence[str]) -> ResponseTable:
     """
     path = Path(path)
     empty = _("{path}: empty file, expected a header row")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
         wb = open_workbook(path)
         try:
             header, rows, source = first_sheet_rows(wb, path, empty)
             return _read_named(rows, header, columns, source)
         finally:
             wb.close()
+    check_text_file(path)
+    bulk = read_bulk(path, lambda header: [
+        c for c, name in enumerate(header) if name.strip() in columns])
+    if bulk is not None:
+        return _read_named(bulk, bulk.header, columns, path)
     with open_csv(path, empty) as (header, rows):
         return _read_named(rows, header, columns, path)
 
 
 def _read_named(
-    rows: Rows, header: list[str], columns: Sequence[str], source: object
+    rows: Any, header: list[str], columns: Sequence[str], source: object
 ) -> ResponseTable:
     names = [h.strip() for h in header]
     for name in columns:
@@ -346,6 +420,7 @@ def _read_named(
     ]
     spellings = {s: float("nan") for s in MISSING_SPELLINGS}
     convert = Converter(spellings, source, columns)
-    return collect_rows(
-        rows, len(header), source, columns, value_idx, id_idx, [names[c] for c in id_idx], convert
-    )
+    id_names = [names[c] for c in id_idx]
+    if isinstance(rows, BulkCsv):
+        return collect_bulk(rows, source, columns, value_idx, id_idx, id_names, convert)
+    return collect_rows(rows, len(header), source, columns, value_idx, id_idx, id_names, convert)

@@ -223,7 +223,7 @@ def add_norms(
     import numpy as np
 
     from relscale.i18n import Translator, resolve_locale
-    from relscale.scoring.norms import apply_norms, band_label, describe_norms, select_norm_table
+    from relscale.scoring.norms import apply_norms, describe_norms, select_norm_table
 
     tr = _ if locale is None else Translator(resolve_locale(locale)[0]).lookup
     n = scores.n
@@ -244,8 +244,8 @@ def add_norms(
         }
         for d in scores.dimensions
     }
-    group_label = [""] * n
-    status = [""] * n
+    group_label = np.full(n, "", dtype=object)
+    status = np.full(n, "", dtype=object)
     for key, gi in position.items():
         rows = np.flatnonzero(key_index == gi)
         table = select_norm_table(tables, dict(key))
@@ -253,21 +253,30 @@ def add_norms(
             label = tr(N_("no norm table for {group}")).format(
                 group=", ".join(f"{k}={v}" for k, v in key) or tr(N_("all"))
             )
-            for r in rows.tolist():
-                group_label[r] = label
+            group_label[rows] = label
             continue
-        desc = describe_norms(table, locale)
-        for r in rows.tolist():
-            group_label[r] = desc
-            status[r] = table.population.status
+        group_label[rows] = describe_norms(table, locale)
+        status[rows] = table.population.status
         for d in scores.dimensions:
             if table.dimension(d) is None:
                 continue
             part = apply_norms(table, d, scores.raw[d][rows])
             result[d]["percentile"][rows] = part["percentile"]
             result[d]["t"][rows] = part["t"]
-            labels = {b.label: band_label(b.label, locale) for b in table.bands}
-            result[d]["band"][rows] = [labels.get(b, "") for b in part["band"]]
+            result[d]["band"][rows] = _translate_bands(part["band"], table, locale)
     scores.norms = result
-    scores.norm_group = group_label
-    scores.norm_status = status
+    scores.norm_group = group_label.tolist()
+    scores.norm_status = status.tolist()
+
+
+def _translate_bands(bands: np.ndarray, table: NormTable, locale: str | None) -> np.ndarray:
+    """The band labels (object array, None for no band) in ``locale``, "" for none; one
+    comparison per band over the array, not a look-up per respondent."""
+    import numpy as np
+
+    from relscale.scoring.norms import band_label
+
+    out = np.full(len(bands), "", dtype=object)
+    for label in {b.label for b in table.bands}:
+        out[bands == label] = band_label(label, locale)
+    return out

@@ -41,10 +41,11 @@ class ScoredTable:
             yield [col[i] for col in cols]
 
     def summary(self) -> dict[str, int]:
-        status = self.data[col.STATUS]
+        from collections import Counter
+
+        count = Counter(self.data[col.STATUS])
         return {
-            s: sum(1 for x in status if x == s)
-            for s in (col.STATUS_SCORED, col.STATUS_INCOMPLETE, col.STATUS_REJECTED)
+            s: count[s] for s in (col.STATUS_SCORED, col.STATUS_INCOMPLETE, col.STATUS_REJECTED)
         }
 
 
@@ -135,8 +136,11 @@ def _polars_column(pl: Any, name: str, values: Any, kind: str) -> Any:
     import numpy as np
 
     if kind in ("id", "text", "band"):
+        # Status, reason, band and norm group repeat a few texts: Categorical stores each
+        # once (the norm group description alone would be 125 MB per million rows).
+        dtype = pl.String if kind == "id" else pl.Categorical
         try:
-            s = pl.Series(name, values, dtype=pl.String, strict=True)
+            s = pl.Series(name, values, dtype=dtype, strict=True)
         except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError):
             s = pl.Series(name, [format_cell(v, kind) for v in values], dtype=pl.String)
         return _empty_as_null(s)
@@ -152,8 +156,8 @@ def _polars_column(pl: Any, name: str, values: Any, kind: str) -> Any:
                 and (np.abs(finite) < _INT_MAX).all()
                 and (finite == np.trunc(finite)).all()
             ):
-                s = pl.Series(name, x).fill_nan(None).cast(pl.Int64)
-                return s
+                small = finite.size == 0 or (np.abs(finite) < 128).all()
+                return pl.Series(name, x).fill_nan(None).cast(pl.Int8 if small else pl.Int64)
         else:
             size = np.abs(finite)
             if np.isfinite(finite).all() and (
@@ -167,6 +171,8 @@ def _empty_as_null(s: Any) -> Any:
     """csv.writer writes "" as nothing; polars would quote it. Null prints as nothing."""
     import polars as pl
 
+    if s.dtype == pl.Categorical:
+        return s.to_frame().select(pl.when(pl.first() != "").then(pl.first())).to_series()
     return s.to_frame().select(
         pl.when(pl.first().str.len_bytes() > 0).then(pl.first())
     ).to_series()

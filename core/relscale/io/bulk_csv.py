@@ -1,0 +1,158 @@
+"""Reading a plain CSV file in bulk (polars), for the large files ``relscale score`` meets.
+
+A file qualifies when nothing in it needs the :mod:`csv` module's care: UTF-8, no quote
+character anywhere, ``\\n`` or ``\\r\\n`` line ends, and every line exactly as wide as the
+header line. Then each line is one row, so row numbers in messages are line numbers, and
+polars can split the whole file at once. Any other file returns None and is read by
+:func:`relscale.io.tables.open_csv`, which applies the same rules cell by cell and names
+the line of a malformed row. The cell rules are the same either way: every distinct
+spelling of a column goes through :meth:`relscale.io.tables.Converter.value` once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    import polars as pl
+
+BULK_MIN_BYTES = 1 << 16
+"""Smaller files are read by the csv module: polars' import would cost more than it saves."""
+
+
+@dataclass
+class BulkCsv:
+    """A plain CSV file split into text columns ("" for an empty cell)."""
+
+    header: list[str]
+    frame: pl.DataFrame
+    """One column per header column, named ``c0``, ``c1``, ...: Categorical for the value
+    columns (few distinct spellings; null for an empty cell), String for the others."""
+
+
+def read_bulk(path: Path, value_columns: Callable[[list[str]], Sequence[int]]) -> BulkCsv | None:
+    """The file split into columns, or None when it is not plain (see the module
+    docstring) or small; the caller then reads it with :mod:`csv`.
+
+    :param value_columns: given the header, the indexes of the numeric columns (it may
+        raise for a header it refuses, as the csv path would).
+    """
+    try:
+        if path.stat().st_size < BULK_MIN_BYTES:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if b'"' in data or b"\x00" in data:
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    end = data.find(b"\n")
+    if end < 0:
+        return None
+    try:
+        first = data[:end].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if first.endswith("\r"):
+        first = first[:-1]
+    if not first.strip() or "\r" in first:
+        return None
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    raw_header = first.split(delimiter)
+    width = len(raw_header)
+    body = data[end + 1 :]
+    lines = body.count(b"\n") + (0 if not body or body.endswith(b"\n") else 1)
+    if lines == 0 or body.count(b"\r") != body.count(b"\r\n"):
+        return None
+    if body.count(delimiter.encode()) != lines * (width - 1):
+        return None  # some line is wider or narrower than the header
+    header = list(raw_header)
+    while header and not header[-1].strip():
+        header.pop()
+    values = set(value_columns(header))
+    import polars as pl
+
+    try:
+        frame = pl.read_csv(
+            body, has_header=False, separator=delimiter, quote_char=None,
+            infer_schema=False, empty_string_is_null=False,
+            new_columns=[f"c{j}" for j in range(width)], raise_if_empty=False,
+            # Categorical: a few bytes per cell instead of a 16-byte string view.
+            schema_overrides={f"c{j}": pl.Categorical for j in values},
+        )
+    except pl.exceptions.PolarsError:
+        return None  # not UTF-8, ragged: the csv module names the line
+    if frame.height != lines or frame.width != width:
+        return None
+    if any(frame[f"c{j}"].str.len_bytes().max() for j in range(len(header), width)):
+        return None  # cells beyond the header's last name: let the csv path word it
+    return BulkCsv(header=header, frame=frame)
+
+
+def bulk_columns(
+    bulk: BulkCsv, value_idx: list[int], id_idx: list[int], convert: Any
+) -> tuple[np.ndarray, np.ndarray, list[list[str]], int]:
+    """For :func:`relscale.io.tables.collect_bulk`, column-wise: the cells at ``value_idx``
+    as numbers (through ``convert``, a :class:`relscale.io.tables.Converter`), those at
+    ``id_idx`` as text, blank rows skipped. Returns the values, the line number of each
+    row, the identifier columns and the number of blank rows."""
+    import numpy as np
+    import polars as pl
+
+    frame = bulk.frame
+    names = frame.columns[: len(bulk.header)]
+    blank = frame.select(
+        pl.all_horizontal(
+            pl.col(n).is_null() if frame.schema[n] == pl.Categorical
+            else pl.col(n).str.len_bytes() == 0
+            for n in names
+        )
+    ).to_series().to_numpy()
+    line_numbers = np.flatnonzero(~blank) + 2  # the header is line 1
+    if blank.any():
+        frame = frame.filter(pl.Series(~blank))
+    values = _numbers(frame, [names[c] for c in value_idx], line_numbers, convert)
+    ids = [frame[names[c]].to_list() for c in id_idx]
+    return values, line_numbers.astype(np.int64), ids, int(blank.sum())
+
+
+def _numbers(frame: pl.DataFrame, names: list[str], line_numbers: Any, convert: Any) -> Any:
+    """The value columns as a float matrix: each distinct spelling converted once."""
+    import numpy as np
+    import polars as pl
+
+    if not names:
+        return np.empty((frame.height, 0))
+    # Categorical codes are shared by all columns, so one table maps a code to its value.
+    distinct = {
+        cell
+        for cells in frame.select(pl.col(n).unique().implode() for n in names).row(0)
+        for cell in cells
+        if cell is not None
+    }
+    spellings = sorted(distinct)
+    numbers = np.empty(len(spellings))
+    bad: list[tuple[int, int, str]] = []
+    for k, cell in enumerate(spellings):
+        try:
+            numbers[k] = convert.value(cell)
+        except ValueError:
+            for j, name in enumerate(names):
+                hits = frame[name].cast(pl.String).eq(cell)
+                if hits.any():
+                    bad.append((int(hits.arg_max() or 0), j, cell))
+    if bad:
+        i, j, cell = min(bad)
+        raise convert.error(int(line_numbers[i]), j, cell)
+    codes = pl.Series(spellings, dtype=pl.Categorical).to_physical().to_numpy().astype(np.int64)
+    table = np.full(int(codes.max(initial=0)) + 2, convert.value(""))  # last: an empty cell
+    table[codes] = numbers
+    physical = frame.select(
+        pl.col(n).to_physical().cast(pl.Int64).fill_null(len(table) - 1) for n in names
+    ).to_numpy()
+    return table[physical]

@@ -1,0 +1,184 @@
+"""Cell values of a workbook, fast: python-calamine, values only, no styles.
+
+openpyxl builds a style object for every cell it loads, which is most of the time of
+reading relscale's own forms back (``benchmarks/bench_read.py``). The readers need
+values only; :func:`open_values` gives them through the small part of openpyxl's
+interface they use (``sheetnames``, ``wb[name]``, ``iter_rows(values_only=True)``,
+``ws.cell(row, column).value``, ``ws["B7"].value``), so
+:func:`relscale.excel.identity.recognise` and the form reader work on either.
+
+Values are as openpyxl gives them with ``data_only=True``: None for an empty cell, int
+for a whole number, float, str, bool, and ``datetime`` for a date (the cached values of
+formulas). calamine also reads ``.ods`` and ``.xls``, which LibreOffice and old Excel
+save.
+
+Limits: a workbook is a zip file whose parts can unpack to far more than the file's
+size (a "zip bomb"); :func:`check_zip` refuses one whose parts would unpack to more than
+``RELSCALE_MAX_UNZIPPED_MB`` (default 1024 MB) before anything is parsed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zipfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from relscale.errors import DataError
+from relscale.i18n import _
+
+ENV_MAX_UNZIPPED = "RELSCALE_MAX_UNZIPPED_MB"
+DEFAULT_MAX_UNZIPPED_MB = 1024
+
+
+def max_unzipped_bytes() -> int:
+    """The most a workbook may unpack to (``RELSCALE_MAX_UNZIPPED_MB``, in MB)."""
+    value = os.environ.get(ENV_MAX_UNZIPPED, "")
+    try:
+        mb = float(value) if value.strip() else DEFAULT_MAX_UNZIPPED_MB
+    except ValueError:
+        mb = DEFAULT_MAX_UNZIPPED_MB
+    return int(mb * 1024 * 1024)
+
+
+def check_zip(path: Path) -> None:
+    """Refuse a zip-based workbook (.xlsx, .ods) that would unpack to more than the limit.
+
+    The sizes are the ones the zip directory declares; the zip reader stops at the
+    declared size, so a part cannot unpack to more than this check saw.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip (an .xls, or broken): the reader's own message
+    limit = max_unzipped_bytes()
+    if total > limit:
+        raise DataError(
+            _("{path}: the workbook unpacks to {size} MB, more than the limit of {limit} MB "
+              "(set {env} to raise it)").format(
+                path=path, size=round(total / 2**20), limit=round(limit / 2**20),
+                env=ENV_MAX_UNZIPPED)
+        )
+
+
+class ValueCell:
+    """A cell's value, as ``ws.cell(...)`` gives it in openpyxl."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class ValueSheet:
+    """One sheet's values (rows of equal length, from A1); rows are converted as they are
+    iterated, and kept only when a cell is looked up by position."""
+
+    def __init__(self, path: Path, title: str, sheet: Any) -> None:
+        self.path = path
+        self.title = title
+        self._sheet = sheet
+        self._rows: list[list[Any]] | None = None
+
+    @property
+    def max_row(self) -> int:
+        return int(self._sheet.height)
+
+    def iter_rows(
+        self, min_row: int = 1, max_row: int | None = None, min_col: int = 1,
+        max_col: int | None = None, values_only: bool = True,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Rows of values from ``min_row`` (1-based), as openpyxl's ``values_only``."""
+        import itertools
+
+        rows = self._rows if self._rows is not None else self._raw_rows()
+        for row in itertools.islice(rows, min_row - 1, max_row):
+            yield tuple(_row(row[min_col - 1 : max_col]))
+
+    def _raw_rows(self) -> Iterator[list[Any]]:
+        try:  # from A1, as openpyxl (calamine pads the empty rows and columns before)
+            yield from self._sheet.iter_rows()
+        except Exception as exc:  # calamine's errors for a broken sheet
+            raise DataError(unreadable(self.path, exc)) from None
+
+    def cell(self, row: int, column: int) -> ValueCell:
+        if self._rows is None:
+            self._rows = [_row(r) for r in self._raw_rows()]
+        try:
+            return ValueCell(self._rows[row - 1][column - 1] if row > 0 and column > 0 else None)
+        except IndexError:
+            return ValueCell(None)
+
+    def __getitem__(self, ref: str) -> ValueCell:
+        from relscale.excel.sheet import parse_ref
+
+        r, c = parse_ref(ref)
+        return self.cell(r, c)
+
+
+class ValueBook:
+    """A workbook's sheets by name, read on first use."""
+
+    def __init__(self, path: Path, book: Any) -> None:
+        self.path = path
+        self._book = book
+        self.sheetnames: list[str] = list(book.sheet_names)
+        self._sheets: dict[str, ValueSheet] = {}
+
+    def __getitem__(self, name: str) -> ValueSheet:
+        if name not in self._sheets:
+            if name not in self.sheetnames:
+                raise KeyError(name)
+            try:
+                sheet = self._book.get_sheet_by_name(name)
+            except Exception as exc:  # calamine's errors for a broken sheet
+                raise DataError(unreadable(self.path, exc)) from None
+            self._sheets[name] = ValueSheet(self.path, name, sheet)
+        return self._sheets[name]
+
+    @property
+    def worksheets(self) -> list[ValueSheet]:
+        return [self[name] for name in self.sheetnames]
+
+    def close(self) -> None:
+        self._book.close()
+
+
+def _value(v: Any) -> Any:
+    if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
+        return int(v)
+    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+        return dt.datetime.combine(v, dt.time(0))
+    return v
+
+
+def _row(cells: Sequence[Any]) -> list[Any]:
+    # Most cells are text or empty: test for them inline, convert the rest.
+    return [None if v == "" else v if type(v) is str else _value(v) for v in cells]
+
+
+def unreadable(path: Path, exc: BaseException) -> str:
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return _("{path}: not a readable .xlsx workbook ({reason})").format(path=path, reason=reason)
+
+
+def open_values(path: Path | str) -> ValueBook:
+    """The workbook's values (see the module docstring).
+
+    :raises DataError: no such file, a workbook over the unpacked-size limit, or a file
+        calamine cannot read, in one line naming the file.
+    """
+    from python_calamine import CalamineWorkbook
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(_("{path}: no such file").format(path=path))
+    check_zip(path)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own kinds for a file it cannot read
+        raise DataError(unreadable(path, exc)) from None
+    return ValueBook(path, book)
