@@ -229,3 +229,36 @@ def test_undefined_entity_is_no_traceback(tmp_path: Path) -> None:
                                    "education", "-o", str(tmp_path / "o.csv")])
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output + result.stderr
+
+
+# --- content files -------------------------------------------------------------------
+
+
+def test_content_files_have_a_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from relscale.errors import ContentError
+    from relscale.i18n import _read_catalog
+    from relscale.model.content import read_toml
+
+    monkeypatch.setenv("RELSCALE_MAX_CONTENT_MB", "1")
+    with pytest.raises(ContentError, match=r"/dev/zero: larger than 1 MB.*MAX_CONTENT_MB"):
+        read_toml("/dev/zero")
+    with pytest.raises(ContentError, match="larger than 1 MB"):
+        _read_catalog("/dev/zero", 0.0)
+    small = tmp_path / "a.toml"
+    small.write_text('x = "' + "y" * 2000 + '"\n', encoding="utf-8")
+    assert len(read_toml(small)["x"]) == 2000
+    monkeypatch.setenv("RELSCALE_MAX_CONTENT_MB", "0.001")
+    with pytest.raises(ContentError, match="larger than 0 MB"):
+        read_toml(small)
+
+
+def test_cli_content_and_norms_from_dev_zero(monkeypatch: pytest.MonkeyPatch,
+                                             tmp_path: Path) -> None:
+    monkeypatch.setenv("RELSCALE_MAX_CONTENT_MB", "1")
+    result = runner().invoke(app, ["--content", "/dev/zero", "sectors"])
+    assert result.exit_code != 0 and "larger than 1 MB" in result.stderr
+    data = write(tmp_path / "d.csv", [HEADER, *rows(3)])
+    result = runner().invoke(app, ["score", str(data), "-i", "relationship_quality", "-s",
+                                   "education", "--norms", "/dev/zero", "-o",
+                                   str(tmp_path / "o.csv")])
+    assert result.exit_code == 1 and "larger than 1 MB" in result.stderr

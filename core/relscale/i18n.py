@@ -180,12 +180,39 @@ def display_name(locale: str, in_locale: str = SOURCE_LOCALE) -> str:
 # --- catalogs --------------------------------------------------------------------------
 
 
+ENV_MAX_CONTENT = "RELSCALE_MAX_CONTENT_MB"
+DEFAULT_MAX_CONTENT_MB = 16
+
+
+def read_limited(path: str | Path) -> bytes:
+    """A content file's bytes (TOML, PO), refused past ``RELSCALE_MAX_CONTENT_MB``
+    (default 16 MB): ``--content /dev/zero`` must not read forever.
+
+    :raises ContentError: the file is larger than the limit.
+    """
+    from relscale.errors import ContentError
+
+    try:
+        limit = int(float(os.environ.get(ENV_MAX_CONTENT) or DEFAULT_MAX_CONTENT_MB) * 2**20)
+    except ValueError:
+        limit = DEFAULT_MAX_CONTENT_MB * 2**20
+    with open(path, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise ContentError(
+            _("{path}: larger than {limit} MB, the limit for content files (set {env} to "
+              "raise it)").format(path=path, limit=round(limit / 2**20), env=ENV_MAX_CONTENT)
+        )
+    return data
+
+
 @functools.lru_cache(maxsize=64)
 def _read_catalog(path: str, mtime: float) -> dict[tuple[str | None, str], str]:
+    import io
+
     from babel.messages.pofile import read_po
 
-    with open(path, "rb") as fh:
-        catalog = read_po(fh)
+    catalog = read_po(io.BytesIO(read_limited(path)))
     table: dict[tuple[str | None, str], str] = {}
     for message in catalog:
         if not message.id or message.fuzzy:

@@ -153,6 +153,6 @@ def _numbers(frame: pl.DataFrame, names: list[str], line_numbers: Any, convert: 
     table = np.full(int(codes.max(initial=0)) + 2, convert.value(""))  # last: an empty cell
     table[codes] = numbers
     physical = frame.select(
-        pl.col(n).to_physical().cast(pl.Int64).fill_null(len(table) - 1) for n in names
+        pl.col(n).to_physical().fill_null(len(table) - 1) for n in names
     ).to_numpy()
     return table[physical]

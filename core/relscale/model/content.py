@@ -20,11 +20,15 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:
-    """Parse a TOML file; errors name the file and line."""
+    """Parse a TOML file; errors name the file and line. A file over the content size
+    limit (:func:`relscale.i18n.read_limited`) is refused unread."""
+    from relscale.i18n import read_limited
+
     path = Path(path)
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        return tomllib.loads(read_limited(path).decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ContentError(_("{path}: not a UTF-8 text file").format(path=path)) from None
     except FileNotFoundError:
         raise ContentError(_("{path}: no such file").format(path=path)) from None
     except tomllib.TOMLDecodeError as exc:

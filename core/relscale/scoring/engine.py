@@ -107,25 +107,34 @@ class ScaleScores:
         """Why a scale is missing, e.g. ``too few answers: conflict (3 of 7, needs 6)``."""
         import numpy as np
 
-        total_answered = np.sum([self.answered[d] for d in self.dimensions], axis=0)
+        answered = np.column_stack([self.answered[d] for d in self.dimensions])
         missing = self.missing_scales()
-        out = [""] * self.n
-        for i in np.flatnonzero(missing.any(axis=1)).tolist():
-            if total_answered[i] == 0:
-                out[i] = _("no answers")
+        rows = np.flatnonzero(missing.any(axis=1))
+        out = np.full(self.n, "", dtype=object)
+        if rows.size == 0:
+            return out.tolist()
+        # Respondents share few patterns (which scales, how many answers): word each once.
+        patterns, which = np.unique(
+            np.hstack([missing[rows], answered[rows]]).astype(np.int64), axis=0,
+            return_inverse=True,
+        )
+        k = len(self.dimensions)
+        part = _("{dimension} ({answered} of {total}, needs {needed})")
+        texts = []
+        for pattern in patterns.tolist():
+            miss, counts = pattern[:k], pattern[k:]
+            if sum(counts) == 0:
+                texts.append(_("no answers"))
                 continue
             parts = [
-                _("{dimension} ({answered} of {total}, needs {needed})").format(
-                    dimension=d,
-                    answered=int(self.answered[d][i]),
-                    total=self.n_items[d],
-                    needed=self.needed[d],
-                )
+                part.format(dimension=d, answered=counts[j], total=self.n_items[d],
+                            needed=self.needed[d])
                 for j, d in enumerate(self.dimensions)
-                if missing[i, j]
+                if miss[j]
             ]
-            out[i] = _("too few answers: {scales}").format(scales=", ".join(parts))
-        return out
+            texts.append(_("too few answers: {scales}").format(scales=", ".join(parts)))
+        out[rows] = np.array(texts, dtype=object)[np.asarray(which).reshape(-1)]
+        return out.tolist()
 
 
 def score_responses(
@@ -277,6 +286,17 @@ def _translate_bands(bands: np.ndarray, table: NormTable, locale: str | None) ->
     from relscale.scoring.norms import band_label
 
     out = np.full(len(bands), "", dtype=object)
-    for label in {b.label for b in table.bands}:
-        out[bands == label] = band_label(label, locale)
+    labels = {b.label for b in table.bands}
+    if len(bands) < 1000:
+        return np.array([band_label(b, locale) if b in labels else "" for b in bands],
+                        dtype=object)
+    # The array holds one string object per norm step: compare by identity, in C.
+    ids = np.fromiter(map(id, bands), dtype=np.int64, count=len(bands))
+    first = {}
+    for b in bands[np.unique(ids, return_index=True)[1]]:
+        first[id(b)] = band_label(b, locale) if b in labels else ""
+    keys = np.array(list(first), dtype=np.int64)
+    order = np.argsort(keys)
+    values = np.array(list(first.values()), dtype=object)[order]
+    out[:] = values[np.searchsorted(keys[order], ids)]
     return out
