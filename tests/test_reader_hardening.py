@@ -254,11 +254,59 @@ def test_content_files_have_a_size_limit(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_cli_content_and_norms_from_dev_zero(monkeypatch: pytest.MonkeyPatch,
                                              tmp_path: Path) -> None:
+    from relscale import plugins
+    from relscale.user_content import clear_content_files
+
     monkeypatch.setenv("RELSCALE_MAX_CONTENT_MB", "1")
-    result = runner().invoke(app, ["--content", "/dev/zero", "sectors"])
+    try:
+        result = runner().invoke(app, ["--content", "/dev/zero", "sectors"])
+    finally:  # --content is process-wide: leave no content file to the next test
+        clear_content_files()
+        plugins.reset_registry()
     assert result.exit_code != 0 and "larger than 1 MB" in result.stderr
     data = write(tmp_path / "d.csv", [HEADER, *rows(3)])
     result = runner().invoke(app, ["score", str(data), "-i", "relationship_quality", "-s",
                                    "education", "--norms", "/dev/zero", "-o",
                                    str(tmp_path / "o.csv")])
     assert result.exit_code == 1 and "larger than 1 MB" in result.stderr
+
+
+def test_score_without_instrument_does_not_read_the_data_sheet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It used to load a million-row sheet (7.5 GB) only to ask for --instrument."""
+    from relscale.errors import RelscaleError
+    from relscale.io import cells
+    from relscale.scoring.run import scoring_key
+
+    book = xlsx(tmp_path / "t.xlsx", [["respondent_code", *ITEMS], ["r1", *[3] * len(ITEMS)]])
+
+    def no_data(self: object) -> None:
+        raise AssertionError("the data sheet was read")
+
+    monkeypatch.setattr(cells.ValueSheet, "_raw_rows", no_data)
+    with pytest.raises(RelscaleError, match="give --instrument and --sector"):
+        scoring_key([book])
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", ["ods", "xls"])
+def test_libreoffice_tables_are_read(tmp_path: Path, fmt: str) -> None:
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice not installed")
+    values = [["respondent_code", *ITEMS], ["r1", *[3] * len(ITEMS)],
+              ["r2", *[None, *[4] * (len(ITEMS) - 1)]]]
+    book = xlsx(tmp_path / "t.xlsx", values)
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to",
+                    fmt, "--outdir", str(tmp_path / "out"), str(book)], check=True,
+                   capture_output=True, timeout=180)
+    converted = tmp_path / "out" / f"t.{fmt}"
+    table = read_responses([converted], ADAPTED)
+    expected = read_responses([book], ADAPTED)
+    np.testing.assert_array_equal(table.values, expected.values)
+    assert table.ids == expected.ids == {"respondent_code": ["r1", "r2"]}

@@ -153,6 +153,8 @@ def _write_pairs(sheet: Sheet, pairs: Sequence[tuple[str, str]], style: str | No
 
 def cell_text(value: Any) -> str:
     """A metadata cell as text: empty for None, ``4`` for a whole float, stripped."""
+    if type(value) is str:  # nearly every cell: first, cheapest test
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -19,12 +19,16 @@ from relscale.i18n import _
 def check_output(path: Path, *, overwrite: bool = False, inputs: tuple[Path, ...] = ()) -> Path:
     """Refuse an output path that exists (unless ``overwrite``) or that is one of the inputs."""
     path = Path(path)
-    for source in inputs:
-        with contextlib.suppress(OSError):
-            if path.exists() and path.resolve() == Path(source).resolve():
-                raise RelscaleError(
-                    _("{path}: is also an input; choose another output file").format(path=path)
-                )
+    with contextlib.suppress(OSError):
+        out = path.stat() if inputs else None  # one stat per input, not two resolve()s
+        for source in inputs if out is not None else ():
+            with contextlib.suppress(OSError):
+                st = os.stat(source)
+                if (st.st_dev, st.st_ino) == (out.st_dev, out.st_ino):
+                    raise RelscaleError(
+                        _("{path}: is also an input; choose another output file").format(
+                            path=path)
+                    )
     if path.is_dir():
         raise RelscaleError(_("{path}: is a folder, expected a file name").format(path=path))
     if path.exists() and not overwrite:

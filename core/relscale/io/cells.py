@@ -20,6 +20,7 @@ size (a "zip bomb"); :func:`check_zip` refuses one whose parts would unpack to m
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -31,6 +32,8 @@ from relscale.i18n import _
 
 ENV_MAX_UNZIPPED = "RELSCALE_MAX_UNZIPPED_MB"
 DEFAULT_MAX_UNZIPPED_MB = 1024
+DEFLATE_MAX_RATIO = 1032
+"""Deflate cannot compress better than about 1032:1 (zip's other methods in .xlsx: none)."""
 
 
 def max_unzipped_bytes() -> int:
@@ -49,12 +52,17 @@ def check_zip(path: Path) -> None:
     The sizes are the ones the zip directory declares; the zip reader stops at the
     declared size, so a part cannot unpack to more than this check saw.
     """
+    limit = max_unzipped_bytes()
+    try:
+        if path.stat().st_size * DEFLATE_MAX_RATIO <= limit:
+            return  # even at deflate's best ratio this file cannot unpack past the limit
+    except OSError:
+        return
     try:
         with zipfile.ZipFile(path) as zf:
             total = sum(info.file_size for info in zf.infolist())
     except (zipfile.BadZipFile, OSError):
         return  # not a zip (an .xls, or broken): the reader's own message
-    limit = max_unzipped_bytes()
     if total > limit:
         raise DataError(
             _("{path}: the workbook unpacks to {size} MB, more than the limit of {limit} MB "
@@ -106,16 +114,15 @@ class ValueSheet:
 
     def cell(self, row: int, column: int) -> ValueCell:
         if self._rows is None:
-            self._rows = [_row(r) for r in self._raw_rows()]
+            self._rows = list(self._raw_rows())  # as calamine gives them: convert on look-up
         try:
-            return ValueCell(self._rows[row - 1][column - 1] if row > 0 and column > 0 else None)
+            raw = self._rows[row - 1][column - 1] if row > 0 and column > 0 else None
         except IndexError:
-            return ValueCell(None)
+            raw = None
+        return ValueCell(None if raw is None else _row((raw,))[0])
 
     def __getitem__(self, ref: str) -> ValueCell:
-        from relscale.excel.sheet import parse_ref
-
-        r, c = parse_ref(ref)
+        r, c = _parse_ref(ref)
         return self.cell(r, c)
 
 
@@ -145,6 +152,14 @@ class ValueBook:
 
     def close(self) -> None:
         self._book.close()
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_ref(ref: str) -> tuple[int, int]:
+    """``C14`` -> (14, 3); the same few cells are looked up on every form."""
+    from relscale.excel.sheet import parse_ref
+
+    return parse_ref(ref)
 
 
 def _value(v: Any) -> Any:

@@ -96,7 +96,7 @@ class _Form:
 def collect_form_paths(paths: Iterable[Path | str]) -> list[Path]:
     """Files as given, folders expanded to their ``*.xlsx`` (sorted); duplicates dropped."""
     result: list[Path] = []
-    seen: set[Path] = set()
+    seen: set[tuple[int, int]] = set()
     for p in map(Path, paths):
         if p.is_dir():
             found = sorted(
@@ -109,7 +109,8 @@ def collect_form_paths(paths: Iterable[Path | str]) -> list[Path]:
         else:
             raise DataError(_("{path}: no such file or folder").format(path=p))
         for f in found:
-            key = f.resolve()
+            st = f.stat()  # the file itself (through links), cheaper than resolve()
+            key = (st.st_dev, st.st_ino)
             if key not in seen:
                 seen.add(key)
                 result.append(f)
