@@ -135,3 +135,12 @@ def test_any_table_same_bytes(tmp_path: Path, data: list[tuple[Any, ...]]) -> No
 def test_scores_print_as_repr(tmp_path: Path, values: list[float]) -> None:
     scored = table({"id": ("id", ["r"] * len(values)), "score": ("raw", np.array(values))})
     assert_same_bytes(scored, tmp_path)
+
+
+def test_written_in_slices_same_bytes(tmp_path: Path, monkeypatch: Any) -> None:
+    """Large tables are written in slices of rows; slices of 3 rows show the seams."""
+    import relscale.scoring.results as results
+
+    monkeypatch.setattr(results, "WRITE_ROWS", 3)
+    test_tricky_table_same_bytes(tmp_path)
+    test_unusual_values_take_the_exact_path(tmp_path)

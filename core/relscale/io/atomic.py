@@ -21,10 +21,11 @@ def check_output(path: Path, *, overwrite: bool = False, inputs: tuple[Path, ...
     path = Path(path)
     with contextlib.suppress(OSError):
         out = path.stat() if inputs else None  # one stat per input, not two resolve()s
-        for source in inputs if out is not None else ():
+        same = (out.st_dev, out.st_ino) if out is not None else None
+        for source in inputs if same is not None else ():
             with contextlib.suppress(OSError):
                 st = os.stat(source)
-                if (st.st_dev, st.st_ino) == (out.st_dev, out.st_ino):
+                if (st.st_dev, st.st_ino) == same:
                     raise RelscaleError(
                         _("{path}: is also an input; choose another output file").format(
                             path=path)

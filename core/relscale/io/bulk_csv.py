@@ -49,13 +49,12 @@ def read_bulk(path: Path, value_columns: Callable[[list[str]], Sequence[int]]) -
         return None
     if b'"' in data or b"\x00" in data:
         return None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    end = data.find(b"\n")
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    end = data.find(b"\n", start)
     if end < 0:
         return None
     try:
-        first = data[:end].decode("utf-8")
+        first = data[start:end].decode("utf-8")
     except UnicodeDecodeError:
         return None
     if first.endswith("\r"):
@@ -65,11 +64,12 @@ def read_bulk(path: Path, value_columns: Callable[[list[str]], Sequence[int]]) -
     delimiter = ";" if first.count(";") > first.count(",") else ","
     raw_header = first.split(delimiter)
     width = len(raw_header)
-    body = data[end + 1 :]
-    lines = body.count(b"\n") + (0 if not body or body.endswith(b"\n") else 1)
-    if lines == 0 or body.count(b"\r") != body.count(b"\r\n"):
+    # Counted over the whole file, less the header line (slicing would copy the file).
+    header_cr = int(data[end - 1 : end] == b"\r")
+    lines = data.count(b"\n") - 1 + (0 if data.endswith(b"\n") else 1)
+    if lines == 0 or data.count(b"\r") - header_cr != data.count(b"\r\n") - header_cr:
         return None
-    if body.count(delimiter.encode()) != lines * (width - 1):
+    if data.count(delimiter.encode()) - (width - 1) != lines * (width - 1):
         return None  # some line is wider or narrower than the header
     header = list(raw_header)
     while header and not header[-1].strip():
@@ -79,7 +79,7 @@ def read_bulk(path: Path, value_columns: Callable[[list[str]], Sequence[int]]) -
 
     try:
         frame = pl.read_csv(
-            body, has_header=False, separator=delimiter, quote_char=None,
+            data, has_header=False, skip_lines=1, separator=delimiter, quote_char=None,
             infer_schema=False, empty_string_is_null=False,
             new_columns=[f"c{j}" for j in range(width)], raise_if_empty=False,
             # Categorical: a few bytes per cell instead of a 16-byte string view.
@@ -118,6 +118,8 @@ def bulk_columns(
         frame = frame.filter(pl.Series(~blank))
     values = _numbers(frame, [names[c] for c in value_idx], line_numbers, convert)
     ids = [frame[names[c]].to_list() for c in id_idx]
+    bulk.frame = pl.DataFrame()  # the text is read: free it before validating and scoring
+    del frame
     return values, line_numbers.astype(np.int64), ids, int(blank.sum())
 
 

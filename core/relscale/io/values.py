@@ -38,12 +38,18 @@ def validate_values(
     import numpy as np
 
     lo, hi = adapted.scale.min, adapted.scale.max
-    with np.errstate(invalid="ignore"):
-        bad = ~np.isnan(values) & ((values != np.round(values)) | (values < lo) | (values > hi))
-    if not bad.any():
+    first: tuple[int, int] | None = None
+    # Column by column: temporaries of one column, not of the whole matrix.
+    for j in range(values.shape[1] if values.ndim == 2 else 0):
+        col = values[:, j]
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isnan(col) & ((col != np.round(col)) | (col < lo) | (col > hi))
+        if bad.any():
+            cell = (int(np.argmax(bad)), j)
+            first = cell if first is None or cell < first else first
+    if first is None:
         return
-    flat = int(np.flatnonzero(bad)[0])
-    i, j = divmod(flat, values.shape[1])
+    i, j = first
     row = int(rows[i]) if rows is not None else i + 1
     column = columns[j] if columns is not None else adapted.items[j].id
     shown = texts(i, j) if texts is not None else _format_value(values[i, j])

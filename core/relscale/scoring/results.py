@@ -98,6 +98,7 @@ def format_cell(value: Any, kind: str) -> str:
 _POLARS_FLOAT_MIN = 1e-4
 _POLARS_FLOAT_MAX = 1e16
 _INT_MAX = float(2**53)
+WRITE_ROWS = 250_000
 
 
 def write_csv(scored: ScoredTable, path: Path) -> None:
@@ -117,30 +118,38 @@ def write_csv(scored: ScoredTable, path: Path) -> None:
     if len(scored.columns) < 2 or len(set(scored.columns)) != len(scored.columns):
         _write_csv_rows(scored, path)  # csv quotes a lone empty cell; names must be unique
         return
-    series = [
-        _polars_column(pl, f"c{j}", scored.data[name], scored.kinds[name])
-        for j, name in enumerate(scored.columns)
-    ]
-    frame = pl.DataFrame(series)
     head = io.StringIO()
     csv.writer(head).writerow(scored.columns)
     with path.open("wb") as fh:
         fh.write(head.getvalue().encode("utf-8"))
-        frame.write_csv(
-            fh, include_header=False, line_terminator="\r\n", quote_style="necessary",
-            null_value="",
-        )
+        # In slices of rows, so the typed copy of the table is a slice, not a second table.
+        for start in range(0, scored.n, WRITE_ROWS):
+            stop = min(start + WRITE_ROWS, scored.n)
+            frame = pl.DataFrame([
+                _polars_column(pl, f"c{j}", scored.data[name][start:stop], scored.kinds[name])
+                for j, name in enumerate(scored.columns)
+            ])
+            frame.write_csv(
+                fh, include_header=False, line_terminator="\r\n", quote_style="necessary",
+                null_value="",
+            )
 
 
 def _polars_column(pl: Any, name: str, values: Any, kind: str) -> Any:
     import numpy as np
 
     if kind in ("id", "text", "band"):
-        # Status, reason, band and norm group repeat a few texts: Categorical stores each
-        # once (the norm group description alone would be 125 MB per million rows).
-        dtype = pl.String if kind == "id" else pl.Categorical
+        few = None if kind == "id" else _few_texts(values)
+        if few is not None:
+            # Status, band and norm group repeat a few texts: each text stored once, rows
+            # point to it (the norm group description alone is 125 MB per million rows).
+            cells = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+            codes = np.zeros(len(cells), dtype=np.uint32)
+            for k, text in enumerate(few[1:], start=1):
+                codes[cells == text] = k
+            return _empty_as_null(pl.Series(name, few, dtype=pl.String).gather(codes))
         try:
-            s = pl.Series(name, values, dtype=dtype, strict=True)
+            s = pl.Series(name, values, dtype=pl.String, strict=True)
         except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError):
             s = pl.Series(name, [format_cell(v, kind) for v in values], dtype=pl.String)
         return _empty_as_null(s)
@@ -167,12 +176,21 @@ def _polars_column(pl: Any, name: str, values: Any, kind: str) -> Any:
     return _empty_as_null(pl.Series(name, [format_cell(v, kind) for v in values], dtype=pl.String))
 
 
+def _few_texts(values: Any) -> list[str] | None:
+    """The distinct values when they are at most 16 texts, else None."""
+    try:
+        distinct = set(values)
+    except TypeError:
+        return None
+    if len(distinct) > 16 or not all(type(v) is str for v in distinct):
+        return None
+    return sorted(distinct)
+
+
 def _empty_as_null(s: Any) -> Any:
     """csv.writer writes "" as nothing; polars would quote it. Null prints as nothing."""
     import polars as pl
 
-    if s.dtype == pl.Categorical:
-        return s.to_frame().select(pl.when(pl.first() != "").then(pl.first())).to_series()
     return s.to_frame().select(
         pl.when(pl.first().str.len_bytes() > 0).then(pl.first())
     ).to_series()
