@@ -158,9 +158,9 @@ class SectorContract:
                 continue
             source = {w.item: w.text for w in theirs.items}
             for w in mine.items:
-                if w.provenance == "verbatim":
+                if w.provenance == "unchanged":
                     assert w.text == source.get(w.item), (
-                        f"{w.item}: 'verbatim' but differs from the education wording"
+                        f"{w.item}: 'unchanged' but differs from the education wording"
                     )
                 elif w.provenance in ("terms_substituted", "reworded"):
                     assert w.text != source.get(w.item), (

@@ -234,7 +234,7 @@ def show(
 
 
 _PROVENANCE = {
-    "verbatim": N_("verbatim"),
+    "unchanged": N_("unchanged"),
     "terms_substituted": N_("terms substituted"),
     "reworded": N_("reworded"),
     "dropped": N_("dropped"),
