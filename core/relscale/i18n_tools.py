@@ -23,6 +23,7 @@ from relscale.errors import LocaleError, RelscaleError
 from relscale.i18n import (
     CORE_DOMAIN,
     CORE_LOCALE_DIR,
+    LOCALE_CHANGES,
     N_,
     SOURCE_LOCALE,
     _,
@@ -34,6 +35,7 @@ from relscale.i18n import (
     instrument_messages,
     load_catalog,
     normalize_locale,
+    parse_locale_change,
     sector_messages,
 )
 from relscale.io.atomic import atomic_write
@@ -400,6 +402,23 @@ def sector_comments(sector: Sector, registry: Registry | None = None) -> dict[st
         notes[ctx_field(owner, "administration")] = [
             f"How the {o.instrument} form ({o.perspective} report) is administered."
         ]
+        notes[ctx_field(owner, "title")] = [
+            f"Title of the {o.instrument} form ({o.perspective} report), in the words of "
+            "whoever fills it in."
+        ]
+        if o.scale is not None:
+            n = len(o.scale.points)
+            for p in o.scale.points:
+                notes[ctx_field(f"{owner}.scale", str(p.value))] = [
+                    f"Answer option {p.value} of {n} on {sector.id}'s own scale {o.scale.id} "
+                    f"for {o.instrument} ({o.perspective}); keep the options parallel."
+                ]
+            notes[ctx_field(f"{owner}.scale", "na")] = [
+                "The 'does not apply' answer; it scores as missing."
+            ]
+            notes[ctx_field(f"{owner}.scale", "rationale")] = [
+                f"Why {sector.id} gives this perspective its own response scale."
+            ]
         for w in o.items:
             slot = slots.get(w.item)
             dimension = w.dimension or (slot.dimension if slot else "?")
@@ -802,6 +821,12 @@ def check_catalog(path: Path, tmpl: Catalog | None = None) -> list[Problem]:
                 problems.append(Problem(path, line, "error", _(
                     "{entry}: placeholders differ ({detail})"
                 ).format(entry=f"{label}{msgid!r}", detail=detail)))
+        change = parse_locale_change(list(message.user_comments))
+        if change and (change[0] not in LOCALE_CHANGES or (change[0] != "kept" and not change[1])):
+            problems.append(Problem(path, line, "error", _(
+                "{entry}: 'change: {change}' must be kept, terms_substituted or reworded, "
+                "and a change other than kept needs a 'rationale:'"
+            ).format(entry=f"{label}{msgid!r}", change=change[0])))
         if message.fuzzy:
             problems.append(Problem(path, line, "warning", _(
                 "{entry}: fuzzy (needs review; not used)"

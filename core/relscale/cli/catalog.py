@@ -16,7 +16,7 @@ from relscale.cli.common import (
     use_locale,
 )
 from relscale.errors import RelscaleError
-from relscale.i18n import N_, _
+from relscale.i18n import N_, SOURCE_LOCALE, _
 
 
 def register(app: typer.Typer) -> None:
@@ -215,9 +215,13 @@ def show(
     out.print(adapted.instructions)
     if adapted.administration:
         out.print(f"{_('Administration')}: {adapted.administration}")
+    na = adapted.scale.not_applicable
     out.print(
-        _("Answers") + ": " + "  ".join(f"{p.value} = {p.label}" for p in adapted.scale.points)
+        _("Answers") + ": " + "  ".join(f"{p.value} = {p.label}"
+                                        for p in (*adapted.scale.points, *((na,) if na else ())))
     )
+    if adapted.scale_rationale:
+        out.print(f"{_('Response scale of this sector')}: {adapted.scale_rationale}")
     dims = {d.id: d.label for d in adapted.dimensions}
     table = _table()
     table.add_column("#", justify="right", no_wrap=True)
@@ -244,6 +248,21 @@ _PROVENANCE = {
 
 def provenance_label(provenance: str) -> str:
     return _(_PROVENANCE[provenance])
+
+
+_LOCALE_CHANGE = {
+    "kept": N_("kept"),
+    "terms_substituted": N_("terms substituted"),
+    "reworded": N_("reworded"),
+}
+
+
+def locale_change_label(change: str | None, rationale: str | None) -> str:
+    """'kept', or the change with its rationale; '—' when none is recorded."""
+    if change is None:
+        return "—"
+    label = _(_LOCALE_CHANGE.get(change, change))
+    return f"{label}: {rationale}" if rationale else label
 
 
 def diff(
@@ -282,6 +301,12 @@ def diff(
         }
         for item in rows
     ]
+    in_locale = adapted.locale.split("_")[0] != SOURCE_LOCALE
+    if in_locale:
+        # the locale's own provenance relative to the English wording of the same sector
+        for record, item in zip(records, rows, strict=True):
+            record["locale_change"] = item.locale_change or ""
+            record["locale_rationale"] = item.locale_rationale or ""
     if _emit_records(records, fmt):
         return
     table = _table(f"{adapted.title}: {_('education')} → {adapted.sector_label}")
@@ -290,14 +315,19 @@ def diff(
     table.add_column(adapted.sector_label)
     table.add_column(_("Provenance"))
     table.add_column(_("Rationale"))
+    if in_locale:
+        table.add_column(_("Change from English ({locale})").format(locale=adapted.locale))
     for item in rows:
-        table.add_row(
+        cells = [
             item.id,
             source_text.get(item.id, "—"),
             "—" if item.provenance == "dropped" else item.text,
             provenance_label(item.provenance),
             item.rationale,
-        )
+        ]
+        if in_locale:
+            cells.append(locale_change_label(item.locale_change, item.locale_rationale))
+        table.add_row(*cells)
     out = console()
     out.print(table)
     counts: dict[str, int] = {}
@@ -306,3 +336,12 @@ def diff(
     out.print(
         ", ".join(f"{provenance_label(k)}: {v}" for k, v in sorted(counts.items()))
     )
+    if in_locale:
+        changed = sorted({i.locale_change for i in rows if i.locale_change})
+        out.print(_("{locale} against English: {counts}").format(
+            locale=adapted.locale,
+            counts=", ".join(
+                f"{_(_LOCALE_CHANGE[c])}: {sum(i.locale_change == c for i in rows)}"
+                for c in changed
+            ) or "—",
+        ))

@@ -253,9 +253,10 @@ def _read_rows(
         chunks.append(convert(flat, line_numbers[chunk_start:]))
     values = np.concatenate(chunks) if chunks else np.empty((0, k))
     row_array = np.array(line_numbers, dtype=np.int64)
-    from relscale.scoring.engine import validate_values
+    from relscale.scoring.engine import not_applicable_to_missing, validate_values
 
     validate_values(adapted, values, source=source, rows=row_array)
+    values = not_applicable_to_missing(adapted, values)
     return ResponseTable(
         source=str(source),
         items=tuple(adapted.item_ids),

@@ -10,7 +10,13 @@ from __future__ import annotations
 import warnings
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from relscale.model.base import IDENTIFIER, Model
+from relscale.model.scales import ResponseScale, ScaleChange, ScalePoint, SectorScale
+
+__all__ = ["IDENTIFIER", "Model", "ResponseScale", "ScaleChange", "ScalePoint", "SectorScale"]
+# (the scale and base names are re-exported: they were defined here before 0.2.0)
 
 Perspective = Literal["professional", "client"]
 """Who answers: the professional about one client, or the client about the professional."""
@@ -30,8 +36,6 @@ the same sector: ``kept`` (a faithful translation), ``terms_substituted`` (only 
 differ, e.g. a role noun the respondents use) or ``reworded``."""
 NormStatus = Literal["published", "local", "illustrative"]
 
-IDENTIFIER = r"^[a-z][a-z0-9_]*$"
-"""Ids are lower-case identifiers: they become variable names in data files."""
 
 
 class RelscaleDeprecationWarning(FutureWarning):
@@ -47,42 +51,7 @@ def deprecated_provenance_note(old: str) -> str:
     )
 
 
-class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
-
 # --- instruments ------------------------------------------------------------------------
-
-
-class ScalePoint(Model):
-    value: int
-    label: str = Field(min_length=1)
-
-
-class ResponseScale(Model):
-    """An ordered set of integer response points, each with an anchor label."""
-
-    id: str = Field(pattern=IDENTIFIER)
-    points: tuple[ScalePoint, ...] = Field(min_length=2)
-
-    @model_validator(mode="after")
-    def _consecutive(self) -> ResponseScale:
-        values = [p.value for p in self.points]
-        if values != list(range(values[0], values[0] + len(values))):
-            raise ValueError(f"scale points must be consecutive integers in order, got {values}")
-        return self
-
-    @property
-    def min(self) -> int:
-        return self.points[0].value
-
-    @property
-    def max(self) -> int:
-        return self.points[-1].value
-
-    @property
-    def values(self) -> tuple[int, ...]:
-        return tuple(p.value for p in self.points)
 
 
 class Dimension(Model):
@@ -247,6 +216,14 @@ class Offering(Model):
     instructions: str | None = None
     administration: str | None = Field(
         default=None, description="How the form is administered when not self-completed."
+    )
+    title: str | None = Field(
+        default=None,
+        description="The form's title in the respondent's words (e.g. 'How are things "
+        "between you and your teacher?'); default the instrument's title.",
+    )
+    scale: SectorScale | None = Field(
+        default=None, description="The sector's own response scale; default the instrument's."
     )
     rationales: dict[Literal["unchanged", "terms_substituted"], str] = Field(
         default_factory=dict,
@@ -422,6 +399,14 @@ class AdaptedItem(Model):
     intent: str
     provenance: Provenance
     rationale: str
+    locale_change: LocaleChange | None = Field(
+        default=None,
+        description="How this locale's wording relates to the English wording of the same "
+        "sector; None in English (the source language) and for dropped items.",
+    )
+    locale_rationale: str | None = Field(
+        default=None, description="Why the locale's wording differs, when it does."
+    )
 
 
 class AdaptedDimension(Model):
@@ -455,6 +440,11 @@ class AdaptedInstrument(Model):
     instructions: str
     administration: str | None = None
     scale: ResponseScale
+    scale_changes: tuple[ScaleChange, ...] = Field(
+        default=(), description="How the sector's scale differs from the instrument's (none: "
+        "the instrument's scale)."
+    )
+    scale_rationale: str | None = None
     scoring: ScoringRule
     dimensions: tuple[AdaptedDimension, ...]
     items: tuple[AdaptedItem, ...]
