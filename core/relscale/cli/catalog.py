@@ -147,9 +147,13 @@ def show(
     out.print(adapted.instructions)
     if adapted.administration:
         out.print(f"{_('Administration')}: {adapted.administration}")
+    na = adapted.scale.not_applicable
     out.print(
-        _("Answers") + ": " + "  ".join(f"{p.value} = {p.label}" for p in adapted.scale.points)
+        _("Answers") + ": " + "  ".join(f"{p.value} = {p.label}"
+                                        for p in (*adapted.scale.points, *((na,) if na else ())))
     )
+    if adapted.scale_rationale:
+        out.print(f"{_('Response scale of this sector')}: {adapted.scale_rationale}")
     dims = {d.id: d.label for d in adapted.dimensions}
     listing = table()
     listing.add_column("#", justify="right", no_wrap=True)
@@ -166,7 +170,7 @@ def show(
 
 
 _PROVENANCE = {
-    "verbatim": N_("verbatim"),
+    "unchanged": N_("unchanged"),
     "terms_substituted": N_("terms substituted"),
     "reworded": N_("reworded"),
     "dropped": N_("dropped"),
@@ -176,6 +180,21 @@ _PROVENANCE = {
 
 def provenance_label(provenance: str) -> str:
     return _(_PROVENANCE[provenance])
+
+
+_LOCALE_CHANGE = {
+    "kept": N_("kept"),
+    "terms_substituted": N_("terms substituted"),
+    "reworded": N_("reworded"),
+}
+
+
+def locale_change_label(change: str | None, rationale: str | None) -> str:
+    """'kept', or the change with its rationale; '—' when none is recorded."""
+    if change is None:
+        return "—"
+    label = _(_LOCALE_CHANGE.get(change, change))
+    return f"{label}: {rationale}" if rationale else label
 
 
 def diff(
@@ -199,17 +218,31 @@ def diff(
     listing.add_column(adapted.sector_label)
     listing.add_column(_("Provenance"))
     listing.add_column(_("Rationale"))
+    in_locale = "locale_change" in (comparison.records[0] if comparison.records else {})
+    if in_locale:
+        listing.add_column(_("Change from English ({locale})").format(locale=adapted.locale))
     for r in comparison.records:
-        listing.add_row(
+        cells = [
             r["item"],
             r["education"] or "—",
             r["sector"] or "—",
             provenance_label(r["provenance"]),
             r["rationale"],
-        )
+        ]
+        if in_locale:
+            cells.append(locale_change_label(r["locale_change"] or None, r["locale_rationale"]))
+        listing.add_row(*cells)
     out = console()
     out.print(listing)
     counts = comparison.provenance_counts()
     out.print(
         ", ".join(f"{provenance_label(k)}: {v}" for k, v in sorted(counts.items()))
     )
+    if in_locale:
+        changes = [r["locale_change"] for r in comparison.records if r["locale_change"]]
+        out.print(_("{locale} against English: {counts}").format(
+            locale=adapted.locale,
+            counts=", ".join(
+                f"{_(_LOCALE_CHANGE[c])}: {changes.count(c)}" for c in sorted(set(changes))
+            ) or "—",
+        ))

@@ -38,7 +38,7 @@ from relscale.io.tables import (
     open_csv,
     open_workbook,
 )
-from relscale.io.values import validate_values
+from relscale.io.values import not_applicable_to_missing, validate_values
 from relscale.model.columns import reserved_names
 
 if TYPE_CHECKING:
@@ -117,6 +117,7 @@ def _read_rows(
     convert = Converter(_value_table(adapted), source, columns, _not_an_answer)
     table = collect_rows(rows, len(header), source, columns, item_idx, id_idx, id_names, convert)
     validate_values(adapted, table.values, source=source, rows=table.rows)
+    table.values = not_applicable_to_missing(adapted, table.values)
     return table
 
 

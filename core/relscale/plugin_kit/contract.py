@@ -17,7 +17,7 @@ from relscale.model.models import Instrument, Offering, Perspective, Sector
 from relscale.plugin_kit.problem import Problem
 from relscale.registry import Registry
 
-PROVENANCE_UNCHANGED = "verbatim"
+PROVENANCE_UNCHANGED = "unchanged"
 """The provenance of wording identical to education's (the one place to rename it)."""
 PLACEHOLDERS = {"subject"}
 """The only placeholder item text may contain."""

@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from relscale.errors import RelscaleError
-from relscale.i18n import SOURCE_LOCALE, _, catalog_files, catalog_languages
+from relscale.i18n import (
+    LOCALE_CHANGES,
+    SOURCE_LOCALE,
+    _,
+    catalog_files,
+    catalog_languages,
+    parse_locale_change,
+)
 from relscale.translation.catalogs import (
     CatalogSyntaxError,
     at_line,
@@ -180,6 +187,12 @@ def check_catalog(path: Path, tmpl: Catalog | None = None) -> list[Problem]:
                 problems.append(Problem(path, line, "error", _(
                     "{entry}: placeholders differ ({detail})"
                 ).format(entry=f"{label}{msgid!r}", detail=detail)))
+        change = parse_locale_change(list(message.user_comments))
+        if change and (change[0] not in LOCALE_CHANGES or (change[0] != "kept" and not change[1])):
+            problems.append(Problem(path, line, "error", _(
+                "{entry}: 'change: {change}' must be kept, terms_substituted or reworded, "
+                "and a change other than kept needs a 'rationale:'"
+            ).format(entry=f"{label}{msgid!r}", change=change[0])))
         if message.fuzzy:
             problems.append(Problem(path, line, "warning", _(
                 "{entry}: fuzzy (needs review; not used)"
