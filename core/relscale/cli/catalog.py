@@ -18,7 +18,8 @@ from relscale.cli.common import (
     use_locale,
 )
 from relscale.errors import RelscaleError
-from relscale.i18n import N_, _
+from relscale.i18n import _
+from relscale.model.labels import LOCALE_CHANGES, locale_change_label, provenance_label
 
 
 def register(app: typer.Typer) -> None:
@@ -169,34 +170,6 @@ def show(
     out.print(adapted.notice, style="italic")
 
 
-_PROVENANCE = {
-    "unchanged": N_("unchanged"),
-    "terms_substituted": N_("terms substituted"),
-    "reworded": N_("reworded"),
-    "dropped": N_("dropped"),
-    "added": N_("added"),
-}
-
-
-def provenance_label(provenance: str) -> str:
-    return _(_PROVENANCE[provenance])
-
-
-_LOCALE_CHANGE = {
-    "kept": N_("kept"),
-    "terms_substituted": N_("terms substituted"),
-    "reworded": N_("reworded"),
-}
-
-
-def locale_change_label(change: str | None, rationale: str | None) -> str:
-    """'kept', or the change with its rationale; '—' when none is recorded."""
-    if change is None:
-        return "—"
-    label = _(_LOCALE_CHANGE.get(change, change))
-    return f"{label}: {rationale}" if rationale else label
-
-
 def diff(
     instrument: Annotated[str, typer.Argument(help="Instrument id, e.g. relationship_quality.")],
     sector: SectorOption,
@@ -243,6 +216,6 @@ def diff(
         out.print(_("{locale} against English: {counts}").format(
             locale=adapted.locale,
             counts=", ".join(
-                f"{_(_LOCALE_CHANGE[c])}: {changes.count(c)}" for c in sorted(set(changes))
+                f"{_(LOCALE_CHANGES[c])}: {changes.count(c)}" for c in sorted(set(changes))
             ) or "—",
         ))
