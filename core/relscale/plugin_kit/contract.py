@@ -270,7 +270,8 @@ def contract_problems(sector: Sector, registry: Registry, *,
                       min_items: int = MIN_ITEMS_PER_DIMENSION,
                       require_every_instrument: bool = True,
                       fallbacks: bool = True) -> list[Problem]:
-    """Every rule of the contract, in the order of the pytest suite."""
+    """Every rule of the contract, in the order of the pytest suite, but those of
+    :mod:`relscale.plugin_kit.contract_locales` (``locale_problems``)."""
     found = check_roles(sector)
     if require_every_instrument:
         found += check_offerings(sector, registry)
