@@ -33,7 +33,8 @@ def score(
         list[Path],
         typer.Argument(
             help="Responses: a CSV or XLSX table with item-id columns, a filled scoring "
-            "sheet, the output of 'relscale read', or filled forms (files or a folder).",
+            "sheet, the output of 'relscale read', filled forms (files or a folder), or an "
+            "ODK/Kobo, REDCap or LimeSurvey export.",
             show_default=False,
         ),
     ],
@@ -73,6 +74,15 @@ def score(
             show_default=False,
         ),
     ] = None,
+    platform: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="The survey platform the file was exported from: odk (also Kobo), redcap "
+            "or limesurvey; default: recognised by its columns.",
+            show_default=False,
+        ),
+    ] = None,
     force: ForceOption = False,
 ) -> None:
     """Score responses: raw scale scores, norm scores, and a status for every row."""
@@ -84,8 +94,12 @@ def score(
     key = scoring_key(data, instrument, sector, perspective)
     adapted = adapt_noting(key.instrument, key.sector, key.perspective, used, norms_file=norms)
     run = score_files(
-        data, adapted=adapted, locale=used, groups=group or (), straightlining=flag_straightlining
+        data, adapted=adapted, locale=used, groups=group or (), straightlining=flag_straightlining,
+        platform=platform,
     )
+    if run.mapping is not None:
+        for line in run.mapping.lines():
+            note_err(line)
     write_scores(run, output, overwrite=force)
     counts = run.counts
     summary = _("{scored} scored, {incomplete} with missing scales, {rejected} rejected").format(
