@@ -33,8 +33,7 @@ def score(
         list[Path],
         typer.Argument(
             help="Responses: a CSV or XLSX table with item-id columns, a filled scoring "
-            "sheet, the output of 'relscale read', filled forms (files or a folder), or an "
-            "ODK/Kobo, REDCap or LimeSurvey export.",
+            "sheet, the output of 'relscale read', or filled forms (files or a folder).",
             show_default=False,
         ),
     ],
@@ -78,8 +77,8 @@ def score(
         str | None,
         typer.Option(
             "--from",
-            help="The survey platform the file was exported from: odk (also Kobo), redcap "
-            "or limesurvey; default: recognised by its columns.",
+            help="Read DATA as a survey platform's response export: odk (also Kobo), "
+            "redcap or limesurvey; such exports are also recognised by their columns.",
             show_default=False,
         ),
     ] = None,

@@ -311,7 +311,7 @@ def map_header(
         ):
             raise DataError(
                 _("{where}: {name!r} looks like an item but is not one of {instrument} / "
-                  "{sector} / {perspective}; is the export of another form?").format(
+                  "{sector} / {perspective}; is this the export of another form?").format(
                     where=where(source, 1, name), name=name, instrument=adapted.instrument,
                     sector=adapted.sector, perspective=adapted.perspective)
             )
