@@ -258,3 +258,37 @@ def test_score_notes_what_it_mapped(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "ODK / KoboToolbox-export (opgegeven)" in result.stderr
     assert "respondentsleutel: _uuid" in result.stderr
+
+
+@pytest.mark.parametrize("shape", ["central", "redcap", "limesurvey-joined"])
+def test_read_from_writes_relscales_responses_csv(shape: str, tmp_path: Path) -> None:
+    path, plain, adapted = make_export(shape, RQ, tmp_path)
+    out = tmp_path / "responses.csv"
+    result = runner().invoke(app, ["read", str(path), "--from", PLATFORM[shape], "-i", RQ[0],
+                                   "-s", RQ[1], "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert f"29 responses read into {out}" in result.stderr
+    assert f"respondent key: {KEYS[shape]}" in result.stderr
+    with out.open(encoding="utf-8", newline="") as fh:
+        got = [{k: v for k, v in row.items() if k != KEYS[shape]} for row in csv.DictReader(fh)]
+    with plain.open(encoding="utf-8", newline="") as fh:
+        assert got == list(csv.DictReader(fh))
+    # the canonical CSV scores as the plain one
+    ref = score_files([plain], adapted=adapted)  # type: ignore[arg-type]
+    again = score_files([out], adapted=adapted)  # type: ignore[arg-type]
+    for d, raw in ref.scores.raw.items():
+        np.testing.assert_allclose(again.scores.raw[d], raw, equal_nan=True)
+
+
+def test_read_from_refuses_and_writes_nothing(tmp_path: Path) -> None:
+    path, _plain, _adapted = make_export("redcap", RQ, tmp_path)
+    _edit(path, cell=(5, "rq09", "Disagree"))
+    out = tmp_path / "responses.csv"
+    result = runner().invoke(app, ["read", str(path), "--from", "redcap", "-i", RQ[0],
+                                   "-s", RQ[1], "-o", str(out)])
+    assert result.exit_code != 0 and not out.exists()
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        f"relscale: error: {path}, row 5, column rq09: 'Disagree' is not an answer code")
+    result = runner().invoke(app, ["read", str(path), "-i", RQ[0], "-o", str(out)])
+    assert result.exit_code != 0 and not out.exists()
+    assert "needs --from, --instrument and --sector" in result.stderr

@@ -20,6 +20,15 @@ from relscale.cli.common import (
 from relscale.i18n import _
 
 OutputOption = Annotated[Path, typer.Option("--output", "-o", help="Output file.")]
+FromOption = Annotated[
+    str | None,
+    typer.Option(
+        "--from",
+        help="Read a survey platform's response export: odk (also Kobo), redcap or "
+        "limesurvey (score also recognises them by their columns).",
+        show_default=False,
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -73,15 +82,7 @@ def score(
             show_default=False,
         ),
     ] = None,
-    platform: Annotated[
-        str | None,
-        typer.Option(
-            "--from",
-            help="Read DATA as a survey platform's response export: odk (also Kobo), "
-            "redcap or limesurvey; such exports are also recognised by their columns.",
-            show_default=False,
-        ),
-    ] = None,
+    platform: FromOption = None,
     force: ForceOption = False,
 ) -> None:
     """Score responses: raw scale scores, norm scores, and a status for every row."""

@@ -441,3 +441,38 @@ def _read(
     )
     return table, report
 
+
+
+def write_platform_responses(
+    path: Path | str,
+    adapted: AdaptedInstrument,
+    output: Path | str,
+    platform: str | None = None,
+    *,
+    overwrite: bool = False,
+) -> tuple[ResponseTable, MappingReport]:
+    """Read a platform export and write relscale's responses CSV (what ``relscale read``
+    writes for filled forms): the respondent key and the kept identifiers, then one
+    column per item id, empty for missing; UTF-8, atomically.
+
+    :raises RelscaleError: the output exists (without ``overwrite``) or is the input.
+    :raises DataError: as :func:`read_platform_responses`; nothing is written then.
+    """
+    import csv
+    import math
+
+    from relscale.io.atomic import atomic_write, check_output
+
+    check_output(Path(output), overwrite=overwrite, inputs=(Path(path),))
+    table, report = read_platform_responses(path, adapted, platform)
+    with atomic_write(output, overwrite=overwrite) as tmp, tmp.open(
+        "w", newline="", encoding="utf-8"
+    ) as fh:
+        writer = csv.writer(fh)
+        writer.writerow([*table.id_columns, *table.items])
+        for i in range(table.n):
+            writer.writerow([
+                *(table.ids[c][i] for c in table.id_columns),
+                *("" if math.isnan(x) else int(x) for x in table.values[i]),
+            ])
+    return table, report
