@@ -201,8 +201,9 @@ RQ = ("relationship_quality", "foster_homes", "professional")
      "like an item"),
     ("redcap", {"cell": (4, "rq05", "Strongly agree")}, "row 4, column rq05: 'Strongly agree' "
      "is not an answer code (a label?); export 'CSV / Microsoft Excel (raw data)'"),
-    ("limesurvey", {"cell": (3, "items[rq07]", "7")}, "row 3, column items[rq07]: '7' is not "
-     "an answer on this scale (whole numbers 1 to 5, or empty for missing)"),
+    ("limesurvey", {"cell": (3, "items[rq03]", "7")}, "row 3, column items[rq03]: '7' is not "
+     "an answer on this scale (whole numbers 1 to 5, 9 for does not apply, or empty for "
+     "missing)"),
     ("central", {"cell": (2, "items-rq02", "Agree")}, "row 2, column items-rq02: 'Agree' is "
      "not an answer code (a label?)"),
     ("redcap", {"header": {"rq03": "rq_3"}}, "row 1, column rq_3: 'rq_3' looks like an item"),
@@ -292,3 +293,17 @@ def test_read_from_refuses_and_writes_nothing(tmp_path: Path) -> None:
     result = runner().invoke(app, ["read", str(path), "-i", RQ[0], "-o", str(out)])
     assert result.exit_code != 0 and not out.exists()
     assert "needs --from, --instrument and --sector" in result.stderr
+
+
+def test_does_not_apply_code_scores_as_in_a_plain_csv(tmp_path: Path) -> None:
+    """A sector scale's 'does not apply' code (9 on foster homes' professional scale) is a
+    missing answer in a platform export, as in a plain CSV."""
+    path, plain, adapted = make_export("redcap", RQ, tmp_path)
+    na = adapted.scale.not_applicable  # type: ignore[attr-defined]
+    assert na is not None
+    _edit(path, cell=(2, "rq04", str(na.value)))
+    _edit(plain, cell=(2, "rq04", str(na.value)))
+    run = score_files([path], adapted=adapted)  # type: ignore[arg-type]
+    ref = score_files([plain], adapted=adapted)  # type: ignore[arg-type]
+    assert np.isnan(run.responses.values[0, 3])
+    np.testing.assert_array_equal(run.responses.values, ref.responses.values)
