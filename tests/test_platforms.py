@@ -164,8 +164,12 @@ def test_kobo_xlsx_export(tmp_path: Path) -> None:
         ws.append([int(c) if c.isdigit() and len(c) == 1 else c for c in row])
     xlsx = tmp_path / "kobo.xlsx"
     wb.save(xlsx)
-    table, report = read_platform_responses(xlsx, adapted)  # type: ignore[arg-type]
-    assert report.platform == "odk"
+    assert sniff_platform(xlsx) is None  # a workbook is a platform export only when named
+    table, report = read_platform_responses(xlsx, adapted, "odk")  # type: ignore[arg-type]
+    assert report.platform == "odk" and not report.detected
+    result = runner().invoke(app, ["score", str(xlsx), "--from", "kobo", "-i", key[0], "-s",
+                                   key[1], "-p", key[2], "-o", str(tmp_path / "s.csv")])
+    assert result.exit_code == 0, result.stderr
     np.testing.assert_array_equal(table.values, read_responses([plain], adapted).values)  # type: ignore[arg-type]
 
 

@@ -355,22 +355,16 @@ def _spellings(adapted: AdaptedInstrument, platform: str) -> dict[str, float]:
 
 
 def sniff_platform(path: Path | str) -> str | None:
-    """The platform a CSV or XLSX file was exported from (by its header), or None.
+    """The platform a CSV file was exported from (by its header line), or None.
 
-    Reads only the header; a file that cannot be read is None here and reported by the
-    reader.
+    Only CSV files are recognised: opening a workbook costs seconds for a large one, so an
+    XLSX export is read as a platform's only when named (``--from``). A file that cannot
+    be read is None here and reported by the reader.
     """
     path = Path(path)
+    if path.suffix.lower() != ".csv":
+        return None
     try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            wb = open_workbook(path)
-            try:
-                header, _rows, _source = first_sheet_rows(wb, path, "{path}")
-                return detect_platform(header)
-            finally:
-                wb.close()
-        if path.suffix.lower() != ".csv":
-            return None
         with open_csv(path, "{path}") as (header, _rows):
             return detect_platform(header)
     except (DataError, OSError):
