@@ -311,3 +311,15 @@ def test_does_not_apply_code_scores_as_in_a_plain_csv(tmp_path: Path) -> None:
     ref = score_files([plain], adapted=adapted)  # type: ignore[arg-type]
     assert np.isnan(run.responses.values[0, 3])
     np.testing.assert_array_equal(run.responses.values, ref.responses.values)
+
+
+def test_two_columns_for_one_identifier(tmp_path: Path) -> None:
+    """LimeSurvey's ``respondentcode`` becomes ``respondent_code``; a second column of
+    that name is refused, naming both column numbers."""
+    path, _plain, adapted = make_export("limesurvey", RQ, tmp_path)
+    _edit(path, add=("respondent_code", "x"))
+    with pytest.raises(DataError) as exc:
+        read_platform_responses(path, adapted)  # type: ignore[arg-type]
+    width = len(next(csv.reader(path.open(encoding="utf-8"))))
+    assert str(exc.value) == (f"{path}, row 1, column respondent_code: the column name appears "
+                              f"twice (columns 8 and {width})")

@@ -222,8 +222,7 @@ def _limesurvey_code(name: str) -> str:
     m = re.fullmatch(rf"{ITEMS_GROUP}[\[.](.+?)[\].]?", name, flags=re.IGNORECASE)
     if m:
         return _code(m.group(1))
-    code = _code(name)
-    return code
+    return _code(name)
 
 
 @dataclass
@@ -236,7 +235,7 @@ class _Mapping:
     key: int | None = None
 
 
-def map_header(
+def _map_header(
     header: Sequence[str],
     adapted: AdaptedInstrument,
     platform: str,
@@ -327,19 +326,19 @@ def map_header(
                 perspective=adapted.perspective)
         )
     reserved = reserved_names(adapted)
-    out_names = [names[m.key]] if m.key is not None else []
+    taken = {names[m.key]: m.key} if m.key is not None else {}
     for col, out in m.kept.items():
         if out in reserved:
             raise DataError(
                 _("{where}: the name of a score variable; rename the column (is this already "
                   "scored output?)").format(where=where(source, 1, names[col]))
             )
-        if out in out_names:
+        if out in taken:
             raise DataError(
                 _("{where}: the column name appears twice (columns {first} and {second})").format(
-                    where=where(source, 1, out), first=out_names.index(out) + 1, second=col + 1)
+                    where=where(source, 1, out), first=taken[out] + 1, second=col + 1)
             )
-        out_names.append(out)
+        taken[out] = col
     return m
 
 
@@ -381,7 +380,8 @@ def read_platform_responses(
     :returns: the responses, as :func:`relscale.io.responses.read_responses` returns
         them, and what the columns were mapped to.
     :raises DataError: a file that is no recognised export (without ``platform``), and the
-        errors of :func:`map_header`; an answer that is a label or not on the scale,
+        errors of the header mapping (an item-like column that is none, two columns for
+        one item, a missing item); an answer that is a label or not on the scale,
         naming file, row and column.
     """
     path = Path(path)
@@ -409,7 +409,7 @@ def _read(
               "recognises; name the platform with --from").format(where=where(source, 1))
         )
     names = [h.strip() for h in header]
-    m = map_header(names, adapted, platform, source)
+    m = _map_header(names, adapted, platform, source)
     order = {item: col for col, item in m.items.items()}
     value_idx = [order[i] for i in adapted.item_ids]
     columns = [names[c] for c in value_idx]
