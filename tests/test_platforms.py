@@ -323,3 +323,29 @@ def test_two_columns_for_one_identifier(tmp_path: Path) -> None:
     width = len(next(csv.reader(path.open(encoding="utf-8"))))
     assert str(exc.value) == (f"{path}, row 1, column respondent_code: the column name appears "
                               f"twice (columns 8 and {width})")
+
+
+def test_odk_columns_are_pyxforms_instance_paths(tmp_path: Path) -> None:
+    """The fixture's ODK/Kobo columns are the paths of the XForm pyxform builds from
+    relscale's XLSForm (what Kobo and ODK Central name their export columns after)."""
+    import re
+
+    pytest.importorskip("pyxform")
+    from pyxform.xls2xform import convert
+
+    from relscale.exporters.xlsform import export_xlsform
+
+    forms = [adapt(*RQ, loc) for loc in ("en", "nl")]  # type: ignore[misc]
+    xlsx = tmp_path / "form.xlsx"
+    export_xlsform(forms, xlsx, version="2026010101")
+    xform = convert(str(xlsx), warnings=[], validate=False).xform
+    paths = [p for p in re.findall(r'<bind nodeset="/data/([^"]+)"', xform)
+             if not p.startswith("meta/") and p not in ("instructions", "administration")]
+    answers = sample_answers(forms[0])
+    scores = reference_scores(forms[0], answers)
+    kobo = kobo_csv(forms, answers, tmp_path / "k.csv", scores=scores)
+    header = next(csv.reader(kobo.open(encoding="utf-8"), delimiter=";"))
+    assert header[2:-10] == paths
+    central = central_csv(forms, answers, tmp_path / "c.csv", scores=scores)
+    header = next(csv.reader(central.open(encoding="utf-8")))
+    assert header[1:-11] == [p.replace("/", "-") for p in paths]
