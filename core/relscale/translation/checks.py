@@ -27,6 +27,7 @@ from relscale.translation.catalogs import (
     CatalogSyntaxError,
     at_line,
     catalog_locales,
+    duplicate_entries,
     existing_catalogs,
     message_id,
     message_text,
@@ -146,7 +147,8 @@ def placeholders(text: str) -> set[str]:
 
 
 def check_catalog(path: Path, tmpl: Catalog | None = None) -> list[Problem]:
-    """Problems in one PO file: syntax, placeholders, fuzzy and stale entries.
+    """Problems in one PO file: syntax, entries defined twice, placeholders, fuzzy and
+    stale entries.
 
     Placeholders must be the same set in msgid and msgstr: a missing one loses
     information, an extra one fails at run time.
@@ -157,7 +159,11 @@ def check_catalog(path: Path, tmpl: Catalog | None = None) -> list[Problem]:
         return [Problem(path, exc.line, "error", exc.detail if exc.line else str(exc))]
     except RelscaleError as exc:
         return [Problem(path, None, "error", str(exc))]
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        Problem(path, line, "error", _("{entry}: defined twice in this file").format(
+            entry=f"[{context}] {msgid!r}" if context else repr(msgid)))
+        for line, context, msgid in duplicate_entries(path)
+    ]
     keys = {(m.context, message_id(m)) for m in tmpl if m.id} if tmpl is not None else None
     for message in catalog:
         if not message.id:
