@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -180,12 +181,96 @@ def display_name(locale: str, in_locale: str = SOURCE_LOCALE) -> str:
 # --- catalogs --------------------------------------------------------------------------
 
 
+def N_(msgid: str) -> str:
+    """Mark a string for extraction without translating it now."""
+    return msgid
+
+
+_catalog_warnings: list[tuple[str, str, str, str]] = []
+_reading = [0]
+"""Depth of catalog reading: while a catalog is read, UI strings are not looked up (a
+broken core catalog must not be read again to word its own error)."""
+
+_PROBLEMS = {
+    "braces": N_("unbalanced braces"),
+    "name": N_("field {{{field}}} is not a plain name"),
+    "unknown": N_("field {{{field}}} is not in the English text"),
+    "nested": N_("field {{{field}}} has a nested format"),
+    "conversion": N_("field {{{field}}} has a conversion the English text does not use"),
+}
+
+
+def take_catalog_warnings() -> list[str]:
+    """Warnings about catalog entries left unused since the last call (each once)."""
+    found = [
+        _("{path}: entry {msgid!r} not used ({problem}); shown in English").format(
+            path=path, msgid=msgid, problem=_(_PROBLEMS[code]).format(field=name)
+        )
+        for path, msgid, code, name in _catalog_warnings
+    ]
+    _catalog_warnings.clear()
+    return found
+
+
+def _fields(text: str) -> list[tuple[str, str | None, str | None]] | None:
+    """``(field, format_spec, conversion)`` of each replacement field; None if unparsable."""
+    import string
+
+    try:
+        return [
+            (name, spec, conv)
+            for _lit, name, spec, conv in string.Formatter().parse(text)
+            if name is not None
+        ]
+    except ValueError:
+        return None
+
+
+_SIMPLE_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def placeholder_problem(msgid: str, msgstr: str) -> tuple[str, str] | None:
+    """Why ``msgstr`` may not stand in for ``msgid`` in ``str.format`` (a problem code
+    and the field), or None if it may.
+
+    A translation may use only the named fields of its msgid: no attribute or index
+    access (``{path.__class__}``, ``{x[0]}``), no positional fields, no nested fields in
+    a format spec, and only the conversions (``!r``/``!s``) the msgid uses for that field.
+    A msgid that is no format string (unbalanced braces) admits a translation without
+    fields only.
+    """
+    source = _fields(msgid)
+    target = _fields(msgstr)
+    if target is None:
+        return ("braces", "") if source is not None else None
+    allowed = {name: (spec, conv) for name, spec, conv in (source or [])}
+    for name, spec, conv in target:
+        if not _SIMPLE_FIELD.match(name):
+            return ("name", name)
+        if name not in allowed:
+            return ("unknown", name)
+        if spec and ("{" in spec or "}" in spec):
+            return ("nested", name)
+        if conv is not None and conv != allowed[name][1]:
+            return ("conversion", name)
+    return None
+
+
 @functools.lru_cache(maxsize=64)
 def _read_catalog(path: str, mtime: float) -> dict[tuple[str | None, str], str]:
     from babel.messages.pofile import read_po
 
-    with open(path, "rb") as fh:
-        catalog = read_po(fh)
+    _reading[0] += 1
+    try:
+        with open(path, "rb") as fh:
+            catalog = read_po(fh)
+    except (ValueError, UnicodeDecodeError, SyntaxError, LookupError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        _reading[0] -= 1
+        raise LocaleError(
+            _("{path}: not a readable PO file ({reason})").format(path=path, reason=reason)
+        ) from None
+    _reading[0] -= 1
     table: dict[tuple[str | None, str], str] = {}
     for message in catalog:
         if not message.id or message.fuzzy:
@@ -194,6 +279,10 @@ def _read_catalog(path: str, mtime: float) -> dict[tuple[str | None, str], str]:
         string = message.string
         msgstr = string if isinstance(string, str) else (string[0] if string else "")
         if msgstr:
+            problem = placeholder_problem(msgid, msgstr)
+            if problem is not None:
+                _catalog_warnings.append((path, msgid[:60], *problem))
+                continue
             table[(message.context, msgid)] = msgstr
     return table
 
@@ -243,7 +332,7 @@ class Translator:
         domain: str = CORE_DOMAIN,
         locale_dir: Path | str | None = CORE_LOCALE_DIR,
     ) -> str:
-        if not self.chain:
+        if not self.chain or _reading[0]:
             return msgid
         found_catalog = False
         for loc in self.chain:
@@ -316,11 +405,6 @@ def pgettext(context: str, msgid: str) -> str:
     Without a translation in this context the English ``msgid`` is shown.
     """
     return _current.lookup(msgid, context=context)
-
-
-def N_(msgid: str) -> str:
-    """Mark a string for extraction without translating it now."""
-    return msgid
 
 
 def format_number(value: float, locale: str | None = None, digits: int = 2) -> str:

@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from relscale.errors import DataError, RelscaleError
 from relscale.excel.sheet import (
     ChartSpec,
     PrintSetup,
@@ -29,6 +30,7 @@ from relscale.excel.sheet import (
     Workbook,
     column_letter,
 )
+from relscale.i18n import _
 
 _TOKENS = {"{page}": "&P", "{pages}": "&N", "{sheet}": "&A", "{file}": "&F"}
 _TOKEN_RE = re.compile("|".join(re.escape(t) for t in _TOKENS))
@@ -45,6 +47,46 @@ def header_footer_code(text: str) -> str:
         last = m.end()
     parts.append(text[last:].replace("&", "&&"))
     return "".join(parts)
+
+
+MAX_CELL_TEXT = 32767
+"""Excel's limit on the characters in one cell (openpyxl would cut longer text)."""
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def text_problem(text: str, where: str) -> RelscaleError | None:
+    """Why ``text`` cannot be written into a cell (too long, a control character)."""
+    if len(text) > MAX_CELL_TEXT:
+        return DataError(
+            _("{cell}: text of {n} characters is longer than a spreadsheet cell holds "
+              "({limit})").format(cell=where, n=len(text), limit=MAX_CELL_TEXT)
+        )
+    bad = _ILLEGAL.search(text)
+    if bad:
+        return DataError(
+            _("{cell}: text contains the control character U+{code:04X}, which a "
+              "spreadsheet cannot hold; remove it from the input").format(
+                cell=where, code=ord(bad.group(0)))
+        )
+    return None
+
+
+def set_value(xc: Any, value: Any, sheet: str, row: int, col: int) -> None:
+    """Put a plain value into an openpyxl cell: text stays text, never a formula.
+
+    openpyxl turns any string starting with ``=`` into a formula (and ``#N/A`` into an
+    error value); relscale's own formulas are :attr:`relscale.excel.sheet.Cell.formula`,
+    so every other string is written with the string type. Text a spreadsheet cannot
+    hold is refused with the cell named.
+    """
+    if isinstance(value, str):
+        problem = text_problem(value, f"{sheet}!{column_letter(col)}{row}")
+        if problem is not None:
+            raise problem
+        xc.value = value
+        xc.data_type = "s"
+    else:
+        xc.value = value
 
 
 class _StyleCache:
@@ -143,7 +185,10 @@ def _render_sheet(ws: Any, sheet: Sheet, cache: _StyleCache) -> None:
 
     for (row, col), cell in sorted(sheet.cells.items()):
         xc = ws.cell(row=row, column=col)
-        xc.value = cell.formula if cell.formula is not None else cell.value
+        if cell.formula is not None:
+            xc.value = cell.formula
+        else:
+            set_value(xc, cell.value, sheet.name, row, col)
         if cell.style is not None:
             for attr, value in cache.get(cell.style).items():
                 setattr(xc, attr, value)

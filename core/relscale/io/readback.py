@@ -254,6 +254,16 @@ def read_forms(paths: Iterable[Path | str]) -> FilledForms:
                        rows=[f.row for f in forms])
 
 
+def csv_cell(value: object) -> object:
+    """A CSV cell of ``relscale read``: empty for missing, text guarded against formula
+    injection (:mod:`relscale.io.csv_safety`), numbers as they are."""
+    from relscale.io.csv_safety import csv_text
+
+    if value is None or isinstance(value, str):
+        return csv_text(value)
+    return value
+
+
 def write_csv(forms: FilledForms, path: Path | str, *, overwrite: bool = False,
               inputs: tuple[Path, ...] = ()) -> None:
     """Write the rows as a tidy UTF-8 CSV (empty cells for missing answers), atomically."""
@@ -268,7 +278,7 @@ def write_csv(forms: FilledForms, path: Path | str, *, overwrite: bool = False,
         writer = csv.writer(fh)
         writer.writerow(forms.columns)
         for row in forms.rows:
-            writer.writerow(["" if row.get(c) is None else row.get(c) for c in forms.columns])
+            writer.writerow([csv_cell(row.get(c)) for c in forms.columns])
 
 
 def read_forms_to_csv(

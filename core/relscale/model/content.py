@@ -31,6 +31,15 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         raise ContentError(
             _("{path}: not valid TOML: {error}").format(path=path, error=exc)
         ) from None
+    except UnicodeDecodeError:
+        raise ContentError(
+            _("{path}: not UTF-8 text; save it as UTF-8").format(path=path)
+        ) from None
+    except OSError as exc:
+        raise ContentError(
+            _("{path}: cannot read ({reason})").format(
+                path=path, reason=exc.strerror or type(exc).__name__)
+        ) from None
 
 
 def _validate(model: type[M], data: dict[str, Any], path: str | Path) -> M:
