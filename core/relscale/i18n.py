@@ -243,7 +243,9 @@ def placeholder_problem(msgid: str, msgstr: str) -> tuple[str, str] | None:
     target = _fields(msgstr)
     if target is None:
         return ("braces", "") if source is not None else None
-    allowed = {name: (spec, conv) for name, spec, conv in (source or [])}
+    allowed: dict[str, set[str | None]] = {}
+    for name, _spec, conv in source or []:
+        allowed.setdefault(name, {None}).add(conv)
     for name, spec, conv in target:
         if not _SIMPLE_FIELD.match(name):
             return ("name", name)
@@ -251,7 +253,7 @@ def placeholder_problem(msgid: str, msgstr: str) -> tuple[str, str] | None:
             return ("unknown", name)
         if spec and ("{" in spec or "}" in spec):
             return ("nested", name)
-        if conv is not None and conv != allowed[name][1]:
+        if conv not in allowed[name]:
             return ("conversion", name)
     return None
 

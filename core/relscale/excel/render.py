@@ -146,16 +146,35 @@ class _StyleCache:
 
 
 def to_openpyxl(book: Workbook) -> Any:
-    """Build and return an ``openpyxl.Workbook`` for ``book``."""
+    """Build and return an ``openpyxl.Workbook`` for ``book`` (streamed rows included)."""
     from openpyxl import Workbook as XLWorkbook
-    from openpyxl.workbook.defined_name import DefinedName as XLDefinedName
 
     book.check()
     wb = XLWorkbook()
     wb.remove(wb.active)
     cache = _StyleCache(book.styles)
     for sheet in book.sheets:
-        _render_sheet(wb.create_sheet(sheet.name), sheet, cache)
+        ws = wb.create_sheet(sheet.name)
+        _render_sheet(ws, sheet, cache)
+        if sheet.stream is not None:
+            start = sheet.stream_start or sheet.max_row + 1
+            for r, values in enumerate(sheet.stream(), start=start):
+                for c, (value, style) in enumerate(values, start=1):
+                    if value is None:
+                        continue
+                    xc = ws.cell(row=r, column=c)
+                    set_value(xc, value, sheet.name, r, c)
+                    if style is not None:
+                        for attr, v in cache.get(style).items():
+                            setattr(xc, attr, v)
+    _workbook_parts(wb, book)
+    return wb
+
+
+def _workbook_parts(wb: Any, book: Workbook) -> None:
+    """Defined names, properties, structure protection and the active sheet."""
+    from openpyxl.workbook.defined_name import DefinedName as XLDefinedName
+
     for name in book.defined_names:
         wb.defined_names[name.name] = XLDefinedName(name.name, attr_text=name.reference)
     if book.title:
@@ -172,32 +191,106 @@ def to_openpyxl(book: Workbook) -> Any:
         visible = [i for i, s in enumerate(book.sheets) if s.visibility == "visible"]
         active = book.active if book.active in visible else (visible[0] if visible else 0)
         wb.active = active
-    return wb
 
 
 def render(book: Workbook, path: Path | str) -> None:
-    """Write ``book`` to ``path`` as .xlsx; :func:`relscale.workbooks.write` does it atomically."""
-    to_openpyxl(book).save(str(path))
+    """Write ``book`` to ``path`` as .xlsx; :func:`relscale.workbooks.write` does it atomically.
+
+    A workbook with a streamed sheet (:attr:`relscale.excel.sheet.Sheet.stream`) is
+    written in openpyxl's write-only mode: rows go to the file as they are produced, so
+    memory does not grow with the number of rows.
+    """
+    if any(sheet.stream is not None for sheet in book.sheets):
+        _render_write_only(book, path)
+    else:
+        to_openpyxl(book).save(str(path))
+
+
+def _render_write_only(book: Workbook, path: Path | str) -> None:
+    from openpyxl import Workbook as XLWorkbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book.check()
+    wb = XLWorkbook(write_only=True)
+    cache = _StyleCache(book.styles)
+    for sheet in book.sheets:
+        ws = wb.create_sheet(sheet.name)
+        _sheet_settings(ws, sheet, cache, write_only=True)
+        by_row: dict[int, list[tuple[int, Any]]] = {}
+        for (row, col), cell in sorted(sheet.cells.items()):
+            by_row.setdefault(row, []).append((col, cell))
+        last = max(by_row, default=0)
+        start = sheet.stream_start or last + 1
+        if start <= last:
+            raise ValueError(f"{sheet.name}: streamed rows start at {start}, inside the cells")
+        for row in range(1, last + 1):
+            line: list[Any] = []
+            for col, cell in by_row.get(row, []):
+                line.extend([None] * (col - 1 - len(line)))
+                xc = WriteOnlyCell(ws)
+                if cell.formula is not None:
+                    xc.value = cell.formula
+                else:
+                    set_value(xc, cell.value, sheet.name, row, col)
+                _style(xc, cell.style, cell.locked, cell.comment, cache)
+                line.append(xc)
+            ws.append(line)
+        if sheet.stream is not None:
+            for _gap in range(last + 1, start):
+                ws.append([])
+            prototypes: dict[str | None, Any] = {}
+            for r, values in enumerate(sheet.stream(), start=start):
+                line = []
+                for c, (value, style) in enumerate(values, start=1):
+                    if value is None:
+                        line.append(None)
+                        continue
+                    xc = WriteOnlyCell(ws)
+                    set_value(xc, value, sheet.name, r, c)
+                    if style is not None:
+                        proto = prototypes.get(style)
+                        if proto is None:
+                            proto = prototypes[style] = WriteOnlyCell(ws)
+                            _style(proto, style, True, None, cache)
+                        xc._style = proto._style  # the converted style, shared (read-only)
+                    line.append(xc)
+                ws.append(line)
+    _workbook_parts(wb, book)
+    wb.save(str(path))
+
+
+def _style(xc: Any, style: str | None, locked: bool, comment: str | None,
+           cache: _StyleCache) -> None:
+    from openpyxl.comments import Comment
+
+    if style is not None:
+        for attr, value in cache.get(style).items():
+            setattr(xc, attr, value)
+    if not locked:
+        xc.protection = cache.unlocked
+    if comment:
+        xc.comment = Comment(comment, "relscale")
 
 
 def _render_sheet(ws: Any, sheet: Sheet, cache: _StyleCache) -> None:
-    from openpyxl.comments import Comment
-
     for (row, col), cell in sorted(sheet.cells.items()):
         xc = ws.cell(row=row, column=col)
         if cell.formula is not None:
             xc.value = cell.formula
         else:
             set_value(xc, cell.value, sheet.name, row, col)
-        if cell.style is not None:
-            for attr, value in cache.get(cell.style).items():
-                setattr(xc, attr, value)
-        if not cell.locked:
-            xc.protection = cache.unlocked
-        if cell.comment:
-            xc.comment = Comment(cell.comment, "relscale")
+        _style(xc, cell.style, cell.locked, cell.comment, cache)
+    _sheet_settings(ws, sheet, cache)
+
+
+def _sheet_settings(ws: Any, sheet: Sheet, cache: _StyleCache, *, write_only: bool = False
+                    ) -> None:
+    """Everything of a sheet but its cells (set before any row in write-only mode)."""
     for rng in sheet.merges:
-        ws.merge_cells(rng)
+        if write_only:
+            ws.merged_cells.add(rng)
+        else:
+            ws.merge_cells(rng)
     for col, width in sheet.column_widths.items():
         ws.column_dimensions[column_letter(col)].width = width
     for col in sheet.hidden_columns:
@@ -205,7 +298,10 @@ def _render_sheet(ws: Any, sheet: Sheet, cache: _StyleCache) -> None:
     for row, height in sheet.row_heights.items():
         ws.row_dimensions[row].height = height
     for validation in sheet.validations:
-        ws.add_data_validation(_validation(validation))
+        if write_only:
+            ws.data_validations.append(_validation(validation))
+        else:
+            ws.add_data_validation(_validation(validation))
     if sheet.protection is not None:
         p = sheet.protection
         ws.protection.sheet = True
@@ -265,7 +361,7 @@ def _validation(v: Validation) -> Any:
 def _print_setup(ws: Any, p: PrintSetup) -> None:
     from openpyxl.worksheet.pagebreak import Break, RowBreak
 
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4 if p.paper == "A4" else ws.PAPERSIZE_LETTER
+    ws.page_setup.paperSize = 9 if p.paper == "A4" else 1  # OOXML paper sizes: A4, letter
     ws.page_setup.orientation = p.orientation
     if p.fit_width is not None:
         ws.sheet_properties.pageSetUpPr.fitToPage = True

@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -356,6 +357,13 @@ class Sheet:
     visibility: Visibility = "visible"
     tab_color: str | None = None
     show_grid_lines: bool = True
+    stream: Callable[[], Iterable[Sequence[tuple[CellValue, str | None]]]] | None = None
+    """Rows written below the cells, produced while the file is written (bounded memory
+    for a table of any length): a function returning an iterable of rows, each a
+    sequence of ``(value, style)``. Strings are text, never formulas. A workbook with a
+    streamed sheet is rendered in openpyxl's write-only mode."""
+    stream_start: int = 0
+    """The first streamed row (default: the row after the last cell)."""
 
     def set(
         self,

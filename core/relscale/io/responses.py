@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relscale.errors import DataError
-from relscale.excel.identity import SCORING_SHEET_KIND, Identity, recognise
+from relscale.excel.identity import SCORING_SHEET_KIND, Identity, metadata_int, recognise
 from relscale.i18n import N_, _, where
 from relscale.io.tables import (
     MISSING_SPELLINGS,
@@ -182,7 +182,7 @@ def _read_scoring_sheet(
                 path=path, sheet=sheet_name
             )
         )
-    header_row = int(meta.get("header_row", "1"))
+    header_row = metadata_int(meta, "header_row", 1, path)  # hardening hook
     inputs = meta.get("input_columns", "").split(",")
     ws = wb[sheet_name]
     rows = ws.iter_rows(min_row=header_row, values_only=True)

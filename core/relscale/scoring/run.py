@@ -33,6 +33,8 @@ class ScoreRun:
     scores: ScaleScores
     scored: ScoredTable
     """The output table (the columns of the CSV and the results workbook)."""
+    warnings: tuple[str, ...] = ()
+    """Problems that did not stop the run (duplicate respondents), one line each."""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -128,6 +130,7 @@ def score_files(
     groups: Sequence[str] = (),
     straightlining: int | None = None,
     adapted: AdaptedInstrument | None = None,
+    strict: bool = False,
 ) -> ScoreRun:
     """Read, score and norm response files, as ``relscale score`` does.
 
@@ -142,6 +145,8 @@ def score_files(
     :param straightlining: flag respondents who gave one answer to every answered item,
         over at least this many items; None for no flag.
     :param adapted: the instrument already adapted (skips ``instrument`` .. ``norms_file``).
+    :param strict: duplicate respondents (:func:`duplicate_respondents`) are an error, not
+        a warning in :attr:`ScoreRun.warnings`.
     :raises RelscaleError: unknown ids, a norm file for another combination, groups or
         a norm file without norm tables, or no respondents.
     :raises DataError: a response that is not an answer, naming file, row and column.
@@ -161,6 +166,9 @@ def score_files(
     table = read_responses(data, adapted)
     if table.n == 0:  # a header only, or every row empty: no output to write
         raise RelscaleError(_("{path}: no respondents").format(path=table.source))
+    warnings = tuple(duplicate_respondents(table))
+    if strict and warnings:
+        raise RelscaleError(warnings[0] + " " + _("(--strict)"))
     scores = score_responses(
         adapted,
         table.values,
@@ -175,5 +183,33 @@ def score_files(
     elif groups or norms_file:
         raise RelscaleError(_("no norm table for this instrument, sector and perspective"))
     scored = build_scored_table(table, adapted, scores)
-    return ScoreRun(data, adapted, table, scores, scored)
+    return ScoreRun(data, adapted, table, scores, scored, warnings)
+
+
+KEY_COLUMNS = ("respondent_code", "subject_code")
+"""The identifier columns that name one respondent about one subject (forms write them)."""
+
+
+def duplicate_respondents(table: ResponseTable) -> list[str]:
+    """One line per identifier that occurs on more than one row: the respondent-subject
+    pair (``respondent_code``, ``subject_code``) when the table has those columns, else
+    the first identifier column. Rows with an empty identifier are not compared."""
+    columns = [c for c in KEY_COLUMNS if c in table.id_columns] or table.id_columns[:1]
+    if not columns:
+        return []
+    first: dict[tuple[str, ...], int] = {}
+    found: list[str] = []
+    for i in range(table.n):
+        key = tuple(str(table.ids[c][i] or "").strip() for c in columns)
+        if not any(key):
+            continue
+        row = int(table.rows[i])
+        if key in first:
+            found.append(_("{path}: rows {first} and {row} have the same {columns} ({key}): "
+                           "the same respondent twice?").format(
+                path=table.source, first=first[key], row=row, columns=" + ".join(columns),
+                key=", ".join(key)))
+        else:
+            first[key] = row
+    return found
 
