@@ -266,13 +266,15 @@ def _read_catalog(path: str, mtime: float) -> dict[tuple[str | None, str], str]:
     try:
         with open(path, "rb") as fh:
             catalog = read_po(fh)
+        catalog.num_plurals  # noqa: B018 (babel parses Plural-Forms only when asked)
     except (ValueError, UnicodeDecodeError, SyntaxError, LookupError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        _reading[0] -= 1
+        # worded in English: this catalog may be the one that would translate it
         raise LocaleError(
             _("{path}: not a readable PO file ({reason})").format(path=path, reason=reason)
         ) from None
-    _reading[0] -= 1
+    finally:
+        _reading[0] -= 1
     table: dict[tuple[str | None, str], str] = {}
     for message in catalog:
         if not message.id or message.fuzzy:

@@ -20,7 +20,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from relscale.errors import DataError, RelscaleError
 from relscale.excel.sheet import (
     ChartSpec,
     PrintSetup,
@@ -30,7 +29,7 @@ from relscale.excel.sheet import (
     Workbook,
     column_letter,
 )
-from relscale.i18n import _
+from relscale.excel.stream import splice_streams, stream_start, text_problem
 
 _TOKENS = {"{page}": "&P", "{pages}": "&N", "{sheet}": "&A", "{file}": "&F"}
 _TOKEN_RE = re.compile("|".join(re.escape(t) for t in _TOKENS))
@@ -47,28 +46,6 @@ def header_footer_code(text: str) -> str:
         last = m.end()
     parts.append(text[last:].replace("&", "&&"))
     return "".join(parts)
-
-
-MAX_CELL_TEXT = 32767
-"""Excel's limit on the characters in one cell (openpyxl would cut longer text)."""
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def text_problem(text: str, where: str) -> RelscaleError | None:
-    """Why ``text`` cannot be written into a cell (too long, a control character)."""
-    if len(text) > MAX_CELL_TEXT:
-        return DataError(
-            _("{cell}: text of {n} characters is longer than a spreadsheet cell holds "
-              "({limit})").format(cell=where, n=len(text), limit=MAX_CELL_TEXT)
-        )
-    bad = _ILLEGAL.search(text)
-    if bad:
-        return DataError(
-            _("{cell}: text contains the control character U+{code:04X}, which a "
-              "spreadsheet cannot hold; remove it from the input").format(
-                cell=where, code=ord(bad.group(0)))
-        )
-    return None
 
 
 def set_value(xc: Any, value: Any, sheet: str, row: int, col: int) -> None:
@@ -145,8 +122,9 @@ class _StyleCache:
         return attrs
 
 
-def to_openpyxl(book: Workbook) -> Any:
-    """Build and return an ``openpyxl.Workbook`` for ``book`` (streamed rows included)."""
+def to_openpyxl(book: Workbook, *, streams: bool = True) -> Any:
+    """Build and return an ``openpyxl.Workbook`` for ``book``; with ``streams`` the rows of
+    streamed sheets are added as cells (for inspection; :func:`render` streams them)."""
     from openpyxl import Workbook as XLWorkbook
 
     book.check()
@@ -156,17 +134,15 @@ def to_openpyxl(book: Workbook) -> Any:
     for sheet in book.sheets:
         ws = wb.create_sheet(sheet.name)
         _render_sheet(ws, sheet, cache)
-        if sheet.stream is not None:
-            start = sheet.stream_start or sheet.max_row + 1
+        if streams and sheet.stream is not None:
+            start = stream_start(sheet)
             for r, values in enumerate(sheet.stream(), start=start):
                 for c, (value, style) in enumerate(values, start=1):
                     if value is None:
                         continue
                     xc = ws.cell(row=r, column=c)
                     set_value(xc, value, sheet.name, r, c)
-                    if style is not None:
-                        for attr, v in cache.get(style).items():
-                            setattr(xc, attr, v)
+                    _style(xc, style, True, None, cache)
     _workbook_parts(wb, book)
     return wb
 
@@ -196,67 +172,39 @@ def _workbook_parts(wb: Any, book: Workbook) -> None:
 def render(book: Workbook, path: Path | str) -> None:
     """Write ``book`` to ``path`` as .xlsx; :func:`relscale.workbooks.write` does it atomically.
 
-    A workbook with a streamed sheet (:attr:`relscale.excel.sheet.Sheet.stream`) is
-    written in openpyxl's write-only mode: rows go to the file as they are produced, so
+    The rows of a streamed sheet (:attr:`relscale.excel.sheet.Sheet.stream`) are written
+    straight into the file as they are produced: openpyxl renders the workbook without
+    them (in memory, small), then its sheet XML is copied with the rows spliced in, so
     memory does not grow with the number of rows.
     """
-    if any(sheet.stream is not None for sheet in book.sheets):
-        _render_write_only(book, path)
-    else:
-        to_openpyxl(book).save(str(path))
+    streamed = [sheet for sheet in book.sheets if sheet.stream is not None]
+    wb = to_openpyxl(book, streams=False)
+    if not streamed:
+        wb.save(str(path))
+        return
+    import io
+
+    style_ids = _style_ids(wb, book)
+    # openpyxl numbers worksheet parts by position when saving (sheet1.xml, ...)
+    targets = {f"xl/worksheets/sheet{i}.xml": sheet
+               for i, sheet in enumerate(book.sheets, start=1) if sheet.stream is not None}
+    base = io.BytesIO()
+    wb.save(base)
+    splice_streams(base, Path(path), targets, style_ids)
 
 
-def _render_write_only(book: Workbook, path: Path | str) -> None:
-    from openpyxl import Workbook as XLWorkbook
-    from openpyxl.cell import WriteOnlyCell
-
-    book.check()
-    wb = XLWorkbook(write_only=True)
+def _style_ids(wb: Any, book: Workbook) -> dict[str | None, int]:
+    """The cell-format index of every named style in ``wb`` (registered through a scratch
+    cell, which is removed again)."""
     cache = _StyleCache(book.styles)
-    for sheet in book.sheets:
-        ws = wb.create_sheet(sheet.name)
-        _sheet_settings(ws, sheet, cache, write_only=True)
-        by_row: dict[int, list[tuple[int, Any]]] = {}
-        for (row, col), cell in sorted(sheet.cells.items()):
-            by_row.setdefault(row, []).append((col, cell))
-        last = max(by_row, default=0)
-        start = sheet.stream_start or last + 1
-        if start <= last:
-            raise ValueError(f"{sheet.name}: streamed rows start at {start}, inside the cells")
-        for row in range(1, last + 1):
-            line: list[Any] = []
-            for col, cell in by_row.get(row, []):
-                line.extend([None] * (col - 1 - len(line)))
-                xc = WriteOnlyCell(ws)
-                if cell.formula is not None:
-                    xc.value = cell.formula
-                else:
-                    set_value(xc, cell.value, sheet.name, row, col)
-                _style(xc, cell.style, cell.locked, cell.comment, cache)
-                line.append(xc)
-            ws.append(line)
-        if sheet.stream is not None:
-            for _gap in range(last + 1, start):
-                ws.append([])
-            prototypes: dict[str | None, Any] = {}
-            for r, values in enumerate(sheet.stream(), start=start):
-                line = []
-                for c, (value, style) in enumerate(values, start=1):
-                    if value is None:
-                        line.append(None)
-                        continue
-                    xc = WriteOnlyCell(ws)
-                    set_value(xc, value, sheet.name, r, c)
-                    if style is not None:
-                        proto = prototypes.get(style)
-                        if proto is None:
-                            proto = prototypes[style] = WriteOnlyCell(ws)
-                            _style(proto, style, True, None, cache)
-                        xc._style = proto._style  # the converted style, shared (read-only)
-                    line.append(xc)
-                ws.append(line)
-    _workbook_parts(wb, book)
-    wb.save(str(path))
+    ws = wb.create_sheet("relscale-scratch")
+    ids: dict[str | None, int] = {None: 0}
+    for name in book.styles:
+        xc = ws.cell(row=1, column=1)
+        _style(xc, name, True, None, cache)
+        ids[name] = xc.style_id
+    wb.remove(ws)
+    return ids
 
 
 def _style(xc: Any, style: str | None, locked: bool, comment: str | None,
@@ -283,14 +231,10 @@ def _render_sheet(ws: Any, sheet: Sheet, cache: _StyleCache) -> None:
     _sheet_settings(ws, sheet, cache)
 
 
-def _sheet_settings(ws: Any, sheet: Sheet, cache: _StyleCache, *, write_only: bool = False
-                    ) -> None:
-    """Everything of a sheet but its cells (set before any row in write-only mode)."""
+def _sheet_settings(ws: Any, sheet: Sheet, cache: _StyleCache) -> None:
+    """Everything of a sheet but its cells."""
     for rng in sheet.merges:
-        if write_only:
-            ws.merged_cells.add(rng)
-        else:
-            ws.merge_cells(rng)
+        ws.merge_cells(rng)
     for col, width in sheet.column_widths.items():
         ws.column_dimensions[column_letter(col)].width = width
     for col in sheet.hidden_columns:
@@ -298,10 +242,7 @@ def _sheet_settings(ws: Any, sheet: Sheet, cache: _StyleCache, *, write_only: bo
     for row, height in sheet.row_heights.items():
         ws.row_dimensions[row].height = height
     for validation in sheet.validations:
-        if write_only:
-            ws.data_validations.append(_validation(validation))
-        else:
-            ws.add_data_validation(_validation(validation))
+        ws.add_data_validation(_validation(validation))
     if sheet.protection is not None:
         p = sheet.protection
         ws.protection.sheet = True

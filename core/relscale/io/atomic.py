@@ -149,6 +149,19 @@ def _restore_terminate(previous: object) -> None:
             signal.signal(signal.SIGTERM, previous)  # type: ignore[arg-type]
 
 
+def make_folder(path: Path | str) -> Path:
+    """Create an output folder (and its parents); one line when it cannot be: a file is
+    in the way, the location is read-only."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise RelscaleError(_("{path}: is a file, expected a folder").format(path=path))
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+    return path
+
+
 def _cannot_write(path: Path, exc: OSError) -> RelscaleError:
     """One line for an output that cannot be written (a file where a folder should be, a
     read-only or missing location, a full disk)."""

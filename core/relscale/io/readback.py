@@ -130,7 +130,8 @@ def _resolved(path: Path) -> Path:
         )) from None
 
 
-def _meta_problem(path: Path, meta: dict[str, str], table: list[Any]) -> str | None:
+def _meta_problem(path: Path, meta: dict[str, str], table: Sequence[Sequence[str]]
+                  ) -> str | None:
     """A form whose checksum matches but whose metadata relscale cannot use (a forged or
     hand-built form): a scale bound that is no whole number, a cell that is no cell."""
     from relscale.excel.sheet import parse_ref
