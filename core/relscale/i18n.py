@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -187,9 +188,13 @@ def N_(msgid: str) -> str:
 
 
 _catalog_warnings: list[tuple[str, str, str, str]] = []
-_reading = [0]
-"""Depth of catalog reading: while a catalog is read, UI strings are not looked up (a
-broken core catalog must not be read again to word its own error)."""
+class _Reading(threading.local):
+    depth = 0
+
+
+_reading = _Reading()
+"""Depth of catalog reading in this thread: while a catalog is read, UI strings are not
+looked up (a broken core catalog must not be read again to word its own error)."""
 
 _PROBLEMS = {
     "braces": N_("unbalanced braces"),
@@ -262,7 +267,7 @@ def placeholder_problem(msgid: str, msgstr: str) -> tuple[str, str] | None:
 def _read_catalog(path: str, mtime: float) -> dict[tuple[str | None, str], str]:
     from babel.messages.pofile import read_po
 
-    _reading[0] += 1
+    _reading.depth += 1
     try:
         with open(path, "rb") as fh:
             catalog = read_po(fh)
@@ -274,7 +279,7 @@ def _read_catalog(path: str, mtime: float) -> dict[tuple[str | None, str], str]:
             _("{path}: not a readable PO file ({reason})").format(path=path, reason=reason)
         ) from None
     finally:
-        _reading[0] -= 1
+        _reading.depth -= 1
     table: dict[tuple[str | None, str], str] = {}
     for message in catalog:
         if not message.id or message.fuzzy:
@@ -336,7 +341,7 @@ class Translator:
         domain: str = CORE_DOMAIN,
         locale_dir: Path | str | None = CORE_LOCALE_DIR,
     ) -> str:
-        if not self.chain or _reading[0]:
+        if not self.chain or _reading.depth:
             return msgid
         found_catalog = False
         for loc in self.chain:
