@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -195,12 +197,104 @@ def display_name(locale: str, in_locale: str = SOURCE_LOCALE) -> str:
 # --- catalogs --------------------------------------------------------------------------
 
 
+def N_(msgid: str) -> str:
+    """Mark a string for extraction without translating it now."""
+    return msgid
+
+
+_catalog_warnings: list[tuple[str, str, str, str]] = []
+class _Reading(threading.local):
+    depth = 0
+
+
+_reading = _Reading()
+"""Depth of catalog reading in this thread: while a catalog is read, UI strings are not
+looked up (a broken core catalog must not be read again to word its own error)."""
+
+_PROBLEMS = {
+    "braces": N_("unbalanced braces"),
+    "name": N_("field {{{field}}} is not a plain name"),
+    "unknown": N_("field {{{field}}} is not in the English text"),
+    "nested": N_("field {{{field}}} has a nested format"),
+    "conversion": N_("field {{{field}}} has a conversion the English text does not use"),
+}
+
+
+def take_catalog_warnings() -> list[str]:
+    """Warnings about catalog entries left unused since the last call (each once)."""
+    found = [
+        _("{path}: entry {msgid!r} not used ({problem}); shown in English").format(
+            path=path, msgid=msgid, problem=_(_PROBLEMS[code]).format(field=name)
+        )
+        for path, msgid, code, name in _catalog_warnings
+    ]
+    _catalog_warnings.clear()
+    return found
+
+
+def _fields(text: str) -> list[tuple[str, str | None, str | None]] | None:
+    """``(field, format_spec, conversion)`` of each replacement field; None if unparsable."""
+    import string
+
+    try:
+        return [
+            (name, spec, conv)
+            for _lit, name, spec, conv in string.Formatter().parse(text)
+            if name is not None
+        ]
+    except ValueError:
+        return None
+
+
+_SIMPLE_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def placeholder_problem(msgid: str, msgstr: str) -> tuple[str, str] | None:
+    """Why ``msgstr`` may not stand in for ``msgid`` in ``str.format`` (a problem code
+    and the field), or None if it may.
+
+    A translation may use only the named fields of its msgid: no attribute or index
+    access (``{path.__class__}``, ``{x[0]}``), no positional fields, no nested fields in
+    a format spec, and only the conversions (``!r``/``!s``) the msgid uses for that field.
+    A msgid that is no format string (unbalanced braces) admits a translation without
+    fields only.
+    """
+    source = _fields(msgid)
+    target = _fields(msgstr)
+    if target is None:
+        return ("braces", "") if source is not None else None
+    allowed: dict[str, set[str | None]] = {}
+    for name, _spec, conv in source or []:
+        allowed.setdefault(name, {None}).add(conv)
+    for name, spec, conv in target:
+        if not _SIMPLE_FIELD.match(name):
+            return ("name", name)
+        if name not in allowed:
+            return ("unknown", name)
+        if spec and ("{" in spec or "}" in spec):
+            return ("nested", name)
+        if conv not in allowed[name]:
+            return ("conversion", name)
+    return None
+
+
 @functools.lru_cache(maxsize=64)
 def _read_catalog(path: str, mtime: float) -> dict[tuple[str | None, str], str]:
     from babel.messages.pofile import read_po
 
-    with open(path, "rb") as fh:
-        catalog = read_po(fh)
+    _reading.depth += 1
+    try:
+        with open(path, "rb") as fh:
+            catalog = read_po(fh)
+        catalog.num_plurals  # noqa: B018 (babel parses Plural-Forms only when asked)
+    except (ValueError, UnicodeDecodeError, SyntaxError, LookupError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        # worded in English: this catalog may be the one that would translate it
+        raise LocaleError(
+            _("{path}: not a readable PO file ({reason})").format(path=path, reason=reason)
+        ) from None
+    finally:
+        _reading.depth -= 1
     table: dict[tuple[str | None, str], str] = {}
     for message in catalog:
         if not message.id or message.fuzzy:
@@ -209,6 +303,10 @@ def _read_catalog(path: str, mtime: float) -> dict[tuple[str | None, str], str]:
         string = message.string
         msgstr = string if isinstance(string, str) else (string[0] if string else "")
         if msgstr:
+            problem = placeholder_problem(msgid, msgstr)
+            if problem is not None:
+                _catalog_warnings.append((path, msgid[:60], *problem))
+                continue
             table[(message.context, msgid)] = msgstr
     return table
 
@@ -318,7 +416,7 @@ class Translator:
         domain: str = CORE_DOMAIN,
         locale_dir: Path | str | None = CORE_LOCALE_DIR,
     ) -> str:
-        if not self.chain:
+        if not self.chain or _reading.depth:
             return msgid
         found_catalog = False
         for loc in self.chain:
@@ -397,52 +495,3 @@ def pgettext(context: str, msgid: str) -> str:
     Without a translation in this context the English ``msgid`` is shown.
     """
     return _current.lookup(msgid, context=context)
-
-
-def N_(msgid: str) -> str:
-    """Mark a string for extraction without translating it now."""
-    return msgid
-
-
-def format_number(value: float, locale: str | None = None, digits: int = 2) -> str:
-    """A number formatted for the locale (decimal comma in Dutch)."""
-    from babel.numbers import format_decimal
-
-    pattern = "0." + "0" * digits if digits else "0"
-    return format_decimal(value, format=pattern, locale=locale or current_locale())
-
-
-def format_date(value: object, locale: str | None = None) -> str:
-    from babel.dates import format_date as _format_date
-
-    return _format_date(value, format="medium", locale=locale or current_locale())  # type: ignore[arg-type]
-
-
-# --- located messages ------------------------------------------------------------------
-
-
-def where(path: object, row: int | None = None, column: str | int | None = None) -> str:
-    """Format a location as ``file, row R, column C`` for error messages (translated)."""
-    parts = [str(path)]
-    if row is not None:
-        parts.append(_("row {row}").format(row=row))
-    if column is not None:
-        parts.append(_("column {column}").format(column=column))
-    return ", ".join(parts)
-
-
-def pydantic_summary(exc: Exception) -> str:
-    """One line out of a pydantic ValidationError: ``field.path: message; ...``."""
-    errors = getattr(exc, "errors", None)
-    if errors is None:
-        return str(exc)
-    parts = []
-    for err in errors():
-        loc = ".".join(str(p) for p in err.get("loc", ()))
-        msg = err.get("msg", "invalid")
-        msg = msg.removeprefix("Value error, ")
-        parts.append(f"{loc}: {msg}" if loc else msg)
-    summary = "; ".join(parts[:3])
-    if len(parts) > 3:
-        summary += " " + _("(and {n} more)").format(n=len(parts) - 3)
-    return summary

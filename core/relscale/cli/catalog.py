@@ -94,7 +94,10 @@ def _emit_records(records: list[dict[str, Any]], fmt: str) -> bool:
     elif fmt == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]) if records else [])
         writer.writeheader()
-        writer.writerows(records)
+        from relscale.io.csv_safety import csv_text  # content text: OWASP policy
+
+        writer.writerows({k: csv_text(v) if isinstance(v, str) else v for k, v in r.items()}
+                         for r in records)
     else:
         raise RelscaleError(
             _("unknown format {fmt!r} (choose table, csv or json)").format(fmt=fmt)

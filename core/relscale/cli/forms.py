@@ -17,6 +17,7 @@ from relscale.cli.common import (
     is_interactive,
     note_err,
     use_locale,
+    warn_err,
 )
 from relscale.cli.scoring import FromOption
 from relscale.errors import RelscaleError
@@ -201,6 +202,9 @@ def read(
         str | None, typer.Option("--sector", "-s", help="With --from: the sector id.")
     ] = None,
     perspective: PerspectiveOption = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Refuse a form saved twice instead of warning.")
+    ] = False,
 ) -> None:
     """Read filled forms back into one tidy CSV (one row per form, one column per item).
 
@@ -216,13 +220,15 @@ def read(
         return
     # ---------------------------------------------------------------------------------------
     try:
-        result = read_forms_to_csv(forms_, output, overwrite=force)
+        result = read_forms_to_csv(forms_, output, overwrite=force, strict=strict)
     except FormErrors as exc:
         for line in exc.problems:
             typer.echo(f"relscale: error: {line}", err=True)
         raise RelscaleError(
             _("{n} problem(s) in the forms; nothing written").format(n=len(exc.problems))
         ) from None
+    for warning in result.warnings:
+        warn_err(warning)
     typer.echo(
         _("{n} forms of {key} read into {path}").format(
             n=len(result.rows), key=result.key, path=output

@@ -16,8 +16,12 @@ from relscale.cli.common import (
     handle_errors,
     note_err,
     use_locale,
+    warn_err,
 )
 from relscale.i18n import _
+
+MAX_WARNINGS = 20
+"""Warnings printed one by one; beyond, a count."""
 
 OutputOption = Annotated[Path, typer.Option("--output", "-o", help="Output file.")]
 FromOption = Annotated[
@@ -84,6 +88,10 @@ def score(
     ] = None,
     platform: FromOption = None,
     force: ForceOption = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Refuse duplicate respondents instead of warning."),
+    ] = False,
 ) -> None:
     """Score responses: raw scale scores, norm scores, and a status for every row."""
     from relscale.outputs import check_scores_output, write_scores
@@ -96,11 +104,16 @@ def score(
     run = score_files(
         data, adapted=adapted, locale=used, groups=group or (), straightlining=flag_straightlining,
         platform=platform,
+        strict=strict,
     )
     if run.mapping is not None:
         for line in run.mapping.lines():
             note_err(line)
     write_scores(run, output, overwrite=force)
+    for warning in run.warnings[:MAX_WARNINGS]:
+        warn_err(warning)
+    if len(run.warnings) > MAX_WARNINGS:
+        warn_err(_("... and {n} more").format(n=len(run.warnings) - MAX_WARNINGS))
     counts = run.counts
     summary = _("{scored} scored, {incomplete} with missing scales, {rejected} rejected").format(
         scored=counts["scored"], incomplete=counts["incomplete"], rejected=counts["rejected"]

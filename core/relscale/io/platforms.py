@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relscale.errors import DataError
-from relscale.i18n import N_, _, where
+from relscale.i18n import N_, _
 from relscale.io.tables import (
     MISSING_SPELLINGS,
     Converter,
@@ -46,6 +46,7 @@ from relscale.io.tables import (
     open_workbook,
 )
 from relscale.io.values import not_applicable_to_missing, validate_values
+from relscale.messages import where
 from relscale.model.columns import reserved_names
 
 if TYPE_CHECKING:

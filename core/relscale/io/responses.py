@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relscale.errors import DataError
-from relscale.excel.identity import SCORING_SHEET_KIND, Identity, recognise
-from relscale.i18n import N_, _, where
+from relscale.excel.identity import SCORING_SHEET_KIND, Identity, metadata_int, recognise
+from relscale.i18n import N_, _
 from relscale.io.platforms import read_platform_responses, sniff_platform
 from relscale.io.tables import (
     MISSING_SPELLINGS,
@@ -42,6 +42,7 @@ from relscale.io.tables import (
     open_workbook,
 )
 from relscale.io.values import not_applicable_to_missing, validate_values
+from relscale.messages import where
 from relscale.model.columns import reserved_names
 
 if TYPE_CHECKING:
@@ -186,7 +187,7 @@ def _read_scoring_sheet(
                 path=path, sheet=sheet_name
             )
         )
-    header_row = int(meta.get("header_row", "1"))
+    header_row = metadata_int(meta, "header_row", 1, path)  # hardening hook
     inputs = meta.get("input_columns", "").split(",")
     ws = wb[sheet_name]
     rows = ws.iter_rows(min_row=header_row, values_only=True)

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relscale.errors import DataError
-from relscale.i18n import _, where
+from relscale.i18n import _
+from relscale.messages import where
 
 if TYPE_CHECKING:
     import numpy as np
@@ -270,6 +271,8 @@ def open_workbook(path: Path) -> Any:
     """An openpyxl workbook, read-only with cached values; one line for a file that is not."""
     from openpyxl import load_workbook
 
+    from relscale.io.xlsx_errors import unreadable_reason
+
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
@@ -277,7 +280,7 @@ def open_workbook(path: Path) -> Any:
     except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
         raise DataError(
             _("{path}: not a readable .xlsx workbook ({reason})").format(
-                path=path, reason=type(exc).__name__
+                path=path, reason=unreadable_reason(path, exc)  # hardening hook
             )
         ) from None
 

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from relscale.errors import DataError
-from relscale.i18n import _, where
+from relscale.i18n import _
+from relscale.messages import where
 
 if TYPE_CHECKING:
     import numpy as np

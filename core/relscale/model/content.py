@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from relscale.errors import ContentError
-from relscale.i18n import _, pydantic_summary
+from relscale.i18n import _
+from relscale.messages import pydantic_summary
 from relscale.model.models import (
     DEPRECATED_PROVENANCE,
     Instrument,
@@ -38,6 +39,15 @@ def read_toml(path: str | Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise ContentError(
             _("{path}: not valid TOML: {error}").format(path=path, error=exc)
+        ) from None
+    except UnicodeDecodeError:
+        raise ContentError(
+            _("{path}: not UTF-8 text; save it as UTF-8").format(path=path)
+        ) from None
+    except OSError as exc:
+        raise ContentError(
+            _("{path}: cannot read ({reason})").format(
+                path=path, reason=exc.strerror or type(exc).__name__)
         ) from None
 
 

@@ -7,6 +7,7 @@ English text in them is the gettext *source*; localized text is produced by
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from typing import Any, Literal
 
@@ -316,23 +317,35 @@ class Population(Model):
 class PercentilePoint(Model):
     """A step of the norm table: raw scores from ``raw`` up to the next point map here."""
 
-    raw: float
-    percentile: float = Field(ge=0, le=100)
-    t: float | None = Field(default=None, description="Normalized T-score at this point.")
+    raw: float = Field(allow_inf_nan=False)
+    percentile: float = Field(ge=0, le=100, allow_inf_nan=False)
+    t: float | None = Field(
+        default=None, allow_inf_nan=False, description="Normalized T-score at this point."
+    )
 
 
 class Band(Model):
     """A verbal band over percentile ranks: [lower, upper) except the last, which is closed."""
 
     label: str = Field(min_length=1)
-    lower: float = Field(ge=0, le=100)
-    upper: float = Field(ge=0, le=100)
+    lower: float = Field(ge=0, le=100, allow_inf_nan=False)
+    upper: float = Field(ge=0, le=100, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _two_decimals(self) -> Band:
+        # Stored percentiles are cut to two decimals, which bands exactly only against
+        # boundaries of at most two decimals (docs/norms.md).
+        for bound in (self.lower, self.upper):
+            if abs(bound * 100 - round(bound * 100)) > 1e-9:
+                raise ValueError(f"band {self.label!r}: boundary {bound} has more than "
+                                 "two decimals")
+        return self
 
 
 class DimensionNorm(Model):
     dimension: str = Field(pattern=IDENTIFIER)
-    mean: float
-    sd: float = Field(gt=0)
+    mean: float = Field(allow_inf_nan=False)
+    sd: float = Field(gt=0, allow_inf_nan=False)
     n: int = Field(ge=1)
     percentiles: tuple[PercentilePoint, ...] = Field(min_length=1)
 
@@ -345,6 +358,18 @@ class DimensionNorm(Model):
         if pcts != sorted(pcts):
             raise ValueError(f"{self.dimension}: percentiles must not decrease with the raw score")
         return self
+
+
+def _check_bands(bands: tuple[Band, ...]) -> None:
+    """Bands cover percentiles 0 to 100 without gap or overlap (every way a table is
+    loaded runs this: ``--norms``, ``--content``, plugins)."""
+    ordered = sorted(bands, key=lambda b: b.lower)
+    if ordered[0].lower != 0 or ordered[-1].upper != 100:
+        raise ValueError("bands must cover percentiles 0 to 100")
+    for a, b in itertools.pairwise(ordered):
+        if a.upper != b.lower:
+            raise ValueError(f"bands {a.label!r} and {b.label!r} leave a gap or overlap "
+                             f"({a.upper:g} vs {b.lower:g})")
 
 
 class NormTable(Model):
@@ -374,6 +399,7 @@ class NormTable(Model):
     @model_validator(mode="after")
     def _consistent(self) -> NormTable:
         _no_duplicates("dimension", [d.dimension for d in self.dimensions])
+        _check_bands(self.bands)
         return self
 
     @property

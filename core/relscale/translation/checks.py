@@ -21,7 +21,9 @@ from relscale.i18n import (
     _,
     catalog_files,
     catalog_languages,
+    locale_path,
     parse_locale_change,
+    placeholder_problem,
 )
 from relscale.translation.catalogs import (
     CatalogSyntaxError,
@@ -183,6 +185,12 @@ def check_catalog(path: Path, tmpl: Catalog | None = None) -> list[Problem]:
                     "{entry}: malformed braces in msgstr ({error})"
                 ).format(entry=f"{label}{msgid!r}", error=exc)))
                 target_fields = source_fields
+            unsafe = placeholder_problem(msgid, msgstr)
+            if unsafe is not None and unsafe[0] in ("name", "nested", "conversion"):
+                problems.append(Problem(path, line, "error", _(
+                    "{entry}: unsafe placeholder {field} (only the English text's plain "
+                    "{{name}} fields; not used at run time)"
+                ).format(entry=f"{label}{msgid!r}", field="{" + unsafe[1] + "}")))
             if source_fields != target_fields:
                 lost = ", ".join(f"{{{n}}}" for n in sorted(source_fields - target_fields))
                 extra = ", ".join(f"{{{n}}}" for n in sorted(target_fields - source_fields))
@@ -218,7 +226,12 @@ def check(registry: Registry | None = None, *, locales: Iterable[str] = (),
     ``root`` and ``help_messages`` as for
     :func:`relscale.translation.catalogs.existing_catalogs`.
     """
+    roots: list[Path | None] = [root]
+    if root is None:
+        # the catalogs on $RELSCALE_LOCALE_PATH are read at run time too: check them always
+        roots += [folder for folder in locale_path() if folder.is_dir()]
     return [problem
-            for found in existing_catalogs(registry, names=names, locales=locales, root=root,
+            for where in roots
+            for found in existing_catalogs(registry, names=names, locales=locales, root=where,
                                            help_messages=help_messages)
             for problem in check_catalog(found.path, found.template)]

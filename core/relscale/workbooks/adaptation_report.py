@@ -25,7 +25,6 @@ from relscale.model.labels import NORM_STATUS, PROVENANCE, locale_change_label
 from relscale.workbooks.evidence_tables import (
     NONE,
     Table,
-    as_text,
     book_styles,
     cfa_tables,
     group_tables,
@@ -388,7 +387,7 @@ def report_markdown(report: AdaptationReport) -> str:
 
 def report_workbook(report: AdaptationReport) -> Any:
     """The report as a writer-neutral workbook: one sheet per section; every string from
-    content or data written as text (:func:`relscale.workbooks.evidence_tables.as_text`)."""
+    content or data written as text (:func:`relscale.excel.render.set_value`)."""
     from relscale.excel.sheet import Workbook
 
     book = Workbook(title=report_title(report), creator="relscale", styles=book_styles())
@@ -396,15 +395,15 @@ def report_workbook(report: AdaptationReport) -> Any:
              _("Evidence")]
     for name, section in zip(names, report_sections(report), strict=True):
         sheet = book.add_sheet(name[:31])
-        sheet.set(1, 1, as_text(report_title(report)), style="title")
+        sheet.set(1, 1, report_title(report), style="title")
         row = 2
         for line in _meta(report):
-            sheet.set(row, 1, as_text(line), style="note")
+            sheet.set(row, 1, line, style="note")
             row += 1
-        sheet.set(row + 1, 1, as_text(section.heading), style="title")
+        sheet.set(row + 1, 1, section.heading, style="title")
         row += 2
         for note in section.notes:
-            sheet.set(row, 1, as_text(note), style="note")
+            sheet.set(row, 1, note, style="note")
             row += 1
         write_tables(sheet, section.tables, row + 1)
         sheet.column_widths = {1: 18, **{c: 28 for c in range(2, 16)}}

@@ -170,16 +170,23 @@ def build_codebook(adapted: AdaptedInstrument, locale: str | None = None) -> lis
 
 
 def _markdown(entries: list[Entry], adapted: AdaptedInstrument) -> str:
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
+    import html
+
+    def text(value: str) -> str:
+        # raw HTML from content or a catalog is shown, never rendered
+        return html.escape(value, quote=False)
+
+    def cell(value: str) -> str:
+        return text(value).replace("|", "\\|").replace("\n", " ")
 
     lines = [
-        f"# {_('Codebook')}: {adapted.title}",
+        f"# {_('Codebook')}: {text(adapted.title)}",
         "",
-        f"{_('Sector')}: {adapted.sector_label}; {_('perspective')}: {adapted.perspective}; "
-        f"{_('version')}: {adapted.version}; {_('locale')}: {adapted.locale}",
+        f"{_('Sector')}: {text(adapted.sector_label)}; {_('perspective')}: "
+        f"{adapted.perspective}; {_('version')}: {text(adapted.version)}; "
+        f"{_('locale')}: {adapted.locale}",
         "",
-        f"_{adapted.notice}_",
+        f"_{text(adapted.notice)}_",
         "",
         "| " + " | ".join(headers()) + " |",
         "|" + "---|" * len(FIELDS),
@@ -235,10 +242,14 @@ def codebook_text(entries: list[Entry], adapted: AdaptedInstrument, fmt: str) ->
     import csv
     import io
 
+    from relscale.io.csv_safety import csv_text
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(FIELDS)
-    writer.writerows(e.as_row() for e in entries)
+    free_text = {FIELDS.index("label")}  # wording from content or a catalog: guarded
+    writer.writerows([csv_text(v) if i in free_text else v for i, v in enumerate(e.as_row())]
+                     for e in entries)
     return buffer.getvalue()
 
 

@@ -66,6 +66,25 @@ def _contiguous(table: NormTable) -> bool:
     )
 
 
+MAX_ITEMS = 500
+"""Most items a scoring sheet lays out (two columns each, input and helper)."""
+MAX_ANSWER_CELLS = 500_000
+"""Most answer cells (rows x items): beyond, building and opening the sheet take minutes."""
+
+
+def check_scoring_sheet_size(adapted: AdaptedInstrument, rows: int) -> None:
+    """Refuse, before any work, a scoring sheet too large to build and use (an instrument
+    of thousands of items takes minutes and ends past Excel's column or formula limits)."""
+    n = len(adapted.items)
+    if n > MAX_ITEMS or n * rows > MAX_ANSWER_CELLS:
+        raise RelscaleError(
+            _("{instrument}: a scoring sheet of {n} items x {rows} rows is too large (at most "
+              "{max_items} items and {max_cells} answer cells); use relscale score on a "
+              "table instead").format(instrument=adapted.instrument, n=n, rows=rows,
+                                      max_items=MAX_ITEMS, max_cells=f"{MAX_ANSWER_CELLS:,}")
+        )
+
+
 def build_scoring_sheet(
     adapted: AdaptedInstrument,
     *,
@@ -85,6 +104,7 @@ def build_scoring_sheet(
     from relscale.scoring.norms import describe_norms, select_norm_table
     from relscale.workbooks.codebook import add_codebook_sheet, build_codebook
 
+    check_scoring_sheet_size(adapted, rows)
     table = select_norm_table(adapted.norms, group or {}) if adapted.norms else None
     book = Workbook(styles=_styles(), title=f"{adapted.title} — {adapted.sector_label}",
                     creator=f"relscale {__version__}", protect_structure=True)
