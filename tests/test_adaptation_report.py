@@ -14,15 +14,15 @@ from helpers import runner
 from relscale.cli.main import app
 from relscale.excel.render import render
 from relscale.excel.sheet import Workbook
-from relscale.i18n import set_locale
+from relscale.i18n import _, set_locale
+from relscale.model.labels import LOCALE_CHANGES, PROVENANCE
 from relscale.plugins import get_registry
 from relscale.workbooks.adaptation_report import (
     GUIDELINES,
-    PROVENANCE,
     build_adaptation_report,
     report_markdown,
 )
-from relscale.workbooks.evidence_tables import Table, as_text, book_styles, md_escape, write_tables
+from relscale.workbooks.evidence_tables import Table, book_styles, md_escape, write_tables
 
 RQ = "relationship_quality"
 SECTORS = sorted(get_registry().sectors)
@@ -103,7 +103,16 @@ def test_report_records_match_the_plugins_wording_and_catalogs() -> None:
     assert records["yc_rq_a01"].provenance == "added"
     assert records["yc_rq_a01"].source["en"] is None
     assert records["rq01"].status == {"en": "source", "nl": "translated"}
-    assert records["rq01"].language_provenance["nl"] == "—"  # no per-language field yet
+    # each Dutch wording's own provenance, from the catalog's translator comments
+    from relscale.adapt import adapt
+
+    nl = {i.id: i for i in adapt("relationship_quality", "youth_care", locale="nl").items}
+    for item, record in records.items():
+        assert record.language_provenance["en"] == "—"
+        if item in nl:
+            change = nl[item].locale_change
+            assert change is not None
+            assert record.language_provenance["nl"].startswith(_(LOCALE_CHANGES[change]))
     assert report.not_covered() == [c for c in GUIDELINES if c not in report.addressed()]
     assert len(GUIDELINES) == 18
 
@@ -147,8 +156,6 @@ def test_report_data_errors_are_one_line(sector_data: Path, tmp_path: Path) -> N
 
 
 def test_strings_that_look_like_formulas_are_written_as_text(tmp_path: Path) -> None:
-    assert as_text("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
-    assert as_text("plain") == "plain"
     book = Workbook(styles=book_styles())
     sheet = book.add_sheet("T")
     write_tables(sheet, [Table("=title", ["=col"], [["=1+1", 2.5, None]], ["=note"])], 1)
@@ -157,7 +164,7 @@ def test_strings_that_look_like_formulas_are_written_as_text(tmp_path: Path) -> 
     ws = openpyxl.load_workbook(path).worksheets[0]
     cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
     assert all(c.data_type != "f" for c in cells)
-    assert {c.value for c in cells} >= {"'=title", "'=col", "'=1+1", 2.5, "—", "'=note"}
+    assert {c.value for c in cells} >= {"=title", "=col", "=1+1", 2.5, "—", "=note"}
 
 
 def test_report_markdown_is_the_library_output(tmp_path: Path) -> None:

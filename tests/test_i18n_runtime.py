@@ -18,10 +18,10 @@ from relscale.i18n import (
     ENV_LOCALE_PATH,
     Translator,
     available_locales,
-    format_number,
     load_catalog,
     resolve_locale,
 )
+from relscale.messages import format_number
 
 
 def translate(path: Path, translations: dict[tuple[str | None, str], str]) -> None:

@@ -18,7 +18,7 @@ from relscale import adapt, get_registry
 from relscale.cli.main import app
 from relscale.errors import RelscaleError
 from relscale.scoring.engine import score_responses
-from relscale.scoring.norms import apply_norms, read_norm_table
+from relscale.scoring.norms import apply_norms, band_for, read_norm_table
 from relscale.scoring.norms_build import build_norm_tables
 from relscale.scoring.simulate import simulate, write_sample
 
@@ -50,7 +50,9 @@ def test_percentiles_and_t_match_the_definitions(adapted, sample) -> None:  # ty
             at_or_below = 100 * np.mean(present <= x[i] + 1e-12)
             below, equal = np.sum(present < x[i] - 1e-12), np.sum(np.abs(present - x[i]) < 1e-12)
             t = 50 + 10 * NormalDist().inv_cdf((below + equal / 2) / len(present))
-            assert out["percentile"][i] == pytest.approx(at_or_below, abs=0.006)
+            # stored cut (not rounded) to two decimals, so the band is the exact share's
+            assert at_or_below - 0.01 < out["percentile"][i] <= at_or_below + 1e-9
+            assert out["band"][i] == band_for(group.table.bands, at_or_below)
             assert out["t"][i] == pytest.approx(t, abs=0.006)
         norm = group.table.dimension(dim)
         assert norm.n == len(present)
@@ -203,3 +205,41 @@ def test_excel_lookup_reproduces_the_step_function(tmp_path: Path, adapted, samp
     steps = np.array([p.raw for p in norm.percentiles])
     between = [m for m in np.nanmean(rows, axis=1) if np.min(np.abs(steps - m)) > 1e-5]
     assert between, "some scores should fall between two steps"
+
+
+def test_group_values_with_one_file_name_get_distinct_files(tmp_path: Path, adapted) -> None:  # type: ignore[no-untyped-def]
+    data = write_data(tmp_path, adapted)
+    rows = list(csv.reader(data.open(encoding="utf-8")))
+    regions = ["a/b", "a b", "é", "è", "A/B"]
+    rows[0].append("region")
+    for i, row in enumerate(rows[1:]):
+        row.append(regions[i % len(regions)])
+    with data.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    out = tmp_path / "norms"
+    args = ["norms", "build", str(data), "-i", "relationship_quality", "-s", "disability_care",
+            "--group-by", "region", "--min-n", "10", "-o", str(out)]
+    for attempt in range(2):  # the second run, with --force, overwrites the same six files
+        result = runner.invoke(app, args + (["--force"] if attempt else []))
+        assert result.exit_code == 0, result.output
+        files = sorted(out.iterdir())
+        assert len(files) == 6
+        assert len({p.name.casefold() for p in files}) == 6
+        groups = sorted(read_norm_table(p).group.get("region", "") for p in files)
+        assert groups == sorted(["", *regions])
+
+
+def test_band_comes_from_the_exact_share_not_the_rounded_percentile() -> None:
+    from relscale.scoring.norms import banding_bands
+    from relscale.scoring.norms_build import build_dimension_norm, truncated_percentile
+
+    # 200 of 2001 at or below raw 1: 9.995%, which rounds to 10.00 ("low")
+    raw = np.array([1.0] * 200 + [2.0] * 1000 + [3.0] * 801)
+    norm = build_dimension_norm("closeness", raw, scale_min=1)
+    assert norm.percentiles[0].percentile == 9.99 == truncated_percentile(200, 2001)
+    bands = banding_bands("deciles_nl")
+    assert band_for(bands, 100 * 200 / 2001) == "very low"
+    assert band_for(bands, norm.percentiles[0].percentile) == "very low"
+    # exact boundaries stay on the boundary: 25% of 2000 is 25.00, not 24.99
+    assert truncated_percentile(500, 2000) == 25.0
+    assert truncated_percentile(2001, 2001) == 100.0

@@ -31,6 +31,7 @@ _EXPORTS: dict[str, str] = {
     "ItemSlot": "relscale.model.models",
     "ItemWording": "relscale.model.models",
     "LocaleError": "relscale.errors",
+    "LocalizedExporter": "relscale.exporters.localized",
     "NormTable": "relscale.model.models",
     "Offering": "relscale.model.models",
     "PercentilePoint": "relscale.model.models",
@@ -69,6 +70,7 @@ if TYPE_CHECKING:
     from relscale.adapt import adapt
     from relscale.data_plugin import DataPlugin, data_plugin
     from relscale.errors import ContentError, DataError, LocaleError, PluginError, RelscaleError
+    from relscale.exporters.localized import LocalizedExporter
     from relscale.io.atomic import atomic_write
     from relscale.model.content import (
         load_instrument,
@@ -129,6 +131,7 @@ __all__ = [
     "ItemSlot",
     "ItemWording",
     "LocaleError",
+    "LocalizedExporter",
     "NormTable",
     "Offering",
     "PercentilePoint",

@@ -9,6 +9,13 @@ edited PO file takes effect at once. Fuzzy and empty entries are not used.
 Negotiation falls back region -> language -> English (``nl_BE`` -> ``nl`` -> ``en``),
 and a :class:`Translator` records a note for everything that fell back.
 
+Each translated item carries its own provenance relative to the English wording, in the
+translator comments of its PO entry (see :func:`parse_locale_change`)::
+
+    # change: terms_substituted
+    # rationale: Kinderen van 9 zeggen 'juf' of 'meester', niet 'leerkracht'.
+    msgctxt "rqc02"
+
 Content strings use message contexts built by the ``ctx_*`` functions below, the same
 for extraction (``relscale i18n extract``) and look-up (:func:`relscale.adapt`). Item
 wording uses the item id as context, so a reworded English source keeps its
@@ -19,6 +26,8 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,6 +68,8 @@ def instrument_messages(instrument: Instrument) -> Iterator[tuple[str, str]]:
         yield ctx_field(f"{i}.{d.id}", "description"), d.description
     for p in instrument.scale.points:
         yield ctx_field(f"{i}.scale", str(p.value)), p.label
+    if instrument.scale.not_applicable is not None:
+        yield ctx_field(f"{i}.scale", "na"), instrument.scale.not_applicable.label
     for slot in instrument.items:
         yield ctx_field(slot.id, "intent"), slot.intent
 
@@ -72,10 +83,16 @@ def sector_messages(sector: Sector) -> Iterator[tuple[str, str]]:
         yield ctx_field(f"role.{role.id}", "plural"), role.plural
     for o in sector.offerings:
         owner = f"{o.instrument}.{o.perspective}"
-        for name in ("declined", "instructions", "administration"):
+        for name in ("declined", "title", "instructions", "administration"):
             value = getattr(o, name)
             if value:
                 yield ctx_field(owner, name), value
+        if o.scale is not None:
+            for p in o.scale.points:
+                yield ctx_field(f"{owner}.scale", str(p.value)), p.label
+            if o.scale.not_applicable is not None:
+                yield ctx_field(f"{owner}.scale", "na"), o.scale.not_applicable.label
+            yield ctx_field(f"{owner}.scale", "rationale"), o.scale.rationale
         for w in o.items:
             if w.text:
                 yield ctx_item(w.item), w.text
@@ -180,6 +197,87 @@ def display_name(locale: str, in_locale: str = SOURCE_LOCALE) -> str:
 # --- catalogs --------------------------------------------------------------------------
 
 
+def N_(msgid: str) -> str:
+    """Mark a string for extraction without translating it now."""
+    return msgid
+
+
+_catalog_warnings: list[tuple[str, str, str, str]] = []
+class _Reading(threading.local):
+    depth = 0
+
+
+_reading = _Reading()
+"""Depth of catalog reading in this thread: while a catalog is read, UI strings are not
+looked up (a broken core catalog must not be read again to word its own error)."""
+
+_PROBLEMS = {
+    "braces": N_("unbalanced braces"),
+    "name": N_("field {{{field}}} is not a plain name"),
+    "unknown": N_("field {{{field}}} is not in the English text"),
+    "nested": N_("field {{{field}}} has a nested format"),
+    "conversion": N_("field {{{field}}} has a conversion the English text does not use"),
+}
+
+
+def take_catalog_warnings() -> list[str]:
+    """Warnings about catalog entries left unused since the last call (each once)."""
+    found = [
+        _("{path}: entry {msgid!r} not used ({problem}); shown in English").format(
+            path=path, msgid=msgid, problem=_(_PROBLEMS[code]).format(field=name)
+        )
+        for path, msgid, code, name in _catalog_warnings
+    ]
+    _catalog_warnings.clear()
+    return found
+
+
+def _fields(text: str) -> list[tuple[str, str | None, str | None]] | None:
+    """``(field, format_spec, conversion)`` of each replacement field; None if unparsable."""
+    import string
+
+    try:
+        return [
+            (name, spec, conv)
+            for _lit, name, spec, conv in string.Formatter().parse(text)
+            if name is not None
+        ]
+    except ValueError:
+        return None
+
+
+_SIMPLE_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def placeholder_problem(msgid: str, msgstr: str) -> tuple[str, str] | None:
+    """Why ``msgstr`` may not stand in for ``msgid`` in ``str.format`` (a problem code
+    and the field), or None if it may.
+
+    A translation may use only the named fields of its msgid: no attribute or index
+    access (``{path.__class__}``, ``{x[0]}``), no positional fields, no nested fields in
+    a format spec, and only the conversions (``!r``/``!s``) the msgid uses for that field.
+    A msgid that is no format string (unbalanced braces) admits a translation without
+    fields only.
+    """
+    source = _fields(msgid)
+    target = _fields(msgstr)
+    if target is None:
+        return ("braces", "") if source is not None else None
+    allowed: dict[str, set[str | None]] = {}
+    for name, _spec, conv in source or []:
+        allowed.setdefault(name, {None}).add(conv)
+    for name, spec, conv in target:
+        if not _SIMPLE_FIELD.match(name):
+            return ("name", name)
+        if name not in allowed:
+            return ("unknown", name)
+        if spec and ("{" in spec or "}" in spec):
+            return ("nested", name)
+        if conv not in allowed[name]:
+            return ("conversion", name)
+    return None
+
+
 ENV_MAX_CONTENT = "RELSCALE_MAX_CONTENT_MB"
 DEFAULT_MAX_CONTENT_MB = 16
 
@@ -212,7 +310,18 @@ def _read_catalog(path: str, mtime: float) -> dict[tuple[str | None, str], str]:
 
     from babel.messages.pofile import read_po
 
-    catalog = read_po(io.BytesIO(read_limited(path)))
+    _reading.depth += 1
+    try:
+        catalog = read_po(io.BytesIO(read_limited(path)))
+        catalog.num_plurals  # noqa: B018 (babel parses Plural-Forms only when asked)
+    except (ValueError, UnicodeDecodeError, SyntaxError, LookupError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        # worded in English: this catalog may be the one that would translate it
+        raise LocaleError(
+            _("{path}: not a readable PO file ({reason})").format(path=path, reason=reason)
+        ) from None
+    finally:
+        _reading.depth -= 1
     table: dict[tuple[str | None, str], str] = {}
     for message in catalog:
         if not message.id or message.fuzzy:
@@ -221,8 +330,72 @@ def _read_catalog(path: str, mtime: float) -> dict[tuple[str | None, str], str]:
         string = message.string
         msgstr = string if isinstance(string, str) else (string[0] if string else "")
         if msgstr:
+            problem = placeholder_problem(msgid, msgstr)
+            if problem is not None:
+                _catalog_warnings.append((path, msgid[:60], *problem))
+                continue
             table[(message.context, msgid)] = msgstr
     return table
+
+
+LOCALE_CHANGES = ("kept", "terms_substituted", "reworded")
+"""How a locale's wording relates to the English wording (see ``LocaleChange``)."""
+_CHANGE_TAG = "change:"
+_RATIONALE_TAG = "rationale:"
+
+
+def parse_locale_change(comments: list[str]) -> tuple[str, str | None] | None:
+    """``(change, rationale)`` from an entry's translator comments, None without a
+    ``change:`` line.
+
+    ``change: <kept|terms_substituted|reworded>`` on one comment line; ``rationale:`` starts
+    the rationale, which runs to the end of the comments (PO editors wrap long comments
+    over several lines). An unknown change type is returned as written, for
+    :func:`relscale.i18n_tools.check_catalog` or a test to report.
+    """
+    change: str | None = None
+    rationale: list[str] | None = None
+    for line in comments:
+        text = line.strip()
+        if rationale is not None:
+            rationale.append(text)
+        elif text.startswith(_CHANGE_TAG):
+            change = text[len(_CHANGE_TAG):].strip()
+        elif text.startswith(_RATIONALE_TAG):
+            rationale = [text[len(_RATIONALE_TAG):].strip()]
+    if change is None:
+        return None
+    joined = " ".join(x for x in rationale or () if x)
+    return change, joined or None
+
+
+@functools.lru_cache(maxsize=64)
+def _read_changes(path: str, mtime: float) -> dict[tuple[str | None, str], tuple[str, str | None]]:
+    from babel.messages.pofile import read_po
+
+    with open(path, "rb") as fh:
+        catalog = read_po(fh)
+    table: dict[tuple[str | None, str], tuple[str, str | None]] = {}
+    for message in catalog:
+        if not message.id or message.fuzzy or not message.string:
+            continue
+        found = parse_locale_change(list(message.user_comments))
+        if found is not None:
+            msgid = message.id if isinstance(message.id, str) else message.id[0]
+            table[(message.context, msgid)] = found
+    return table
+
+
+def locale_change(locale_dir: Path | str | None, domain: str, locale: str, context: str,
+                  msgid: str) -> tuple[str, str | None] | None:
+    """The provenance of the translation of one entry that the runtime would show: the
+    entry of the first catalog in the fallback chain that translates it; None in the
+    source language, when no catalog translates it, or when it records no change."""
+    for loc in fallback_chain(locale):
+        for path in catalog_files(locale_dir, domain, loc):
+            if (context, msgid) in _read_catalog(str(path), path.stat().st_mtime):
+                return _read_changes(str(path), path.stat().st_mtime).get((context, msgid))
+    return None
 
 
 def catalog_files(locale_dir: Path | str | None, domain: str, locale: str) -> list[Path]:
@@ -270,7 +443,7 @@ class Translator:
         domain: str = CORE_DOMAIN,
         locale_dir: Path | str | None = CORE_LOCALE_DIR,
     ) -> str:
-        if not self.chain:
+        if not self.chain or _reading.depth:
             return msgid
         found_catalog = False
         for loc in self.chain:
@@ -296,6 +469,12 @@ class Translator:
         """A string of a sector's content, from the sector's own catalog."""
         return self.lookup(source, context=context, domain=sector.domain,
                            locale_dir=sector.locale_dir)
+
+    def sector_change(self, sector: Sector, context: str,
+                      source: str) -> tuple[str, str | None] | None:
+        """How this locale's wording of a sector string differs from the English: see
+        :func:`locale_change`."""
+        return locale_change(sector.locale_dir, sector.domain, self.locale, context, source)
 
     @property
     def notes(self) -> list[str]:
@@ -343,52 +522,3 @@ def pgettext(context: str, msgid: str) -> str:
     Without a translation in this context the English ``msgid`` is shown.
     """
     return _current.lookup(msgid, context=context)
-
-
-def N_(msgid: str) -> str:
-    """Mark a string for extraction without translating it now."""
-    return msgid
-
-
-def format_number(value: float, locale: str | None = None, digits: int = 2) -> str:
-    """A number formatted for the locale (decimal comma in Dutch)."""
-    from babel.numbers import format_decimal
-
-    pattern = "0." + "0" * digits if digits else "0"
-    return format_decimal(value, format=pattern, locale=locale or current_locale())
-
-
-def format_date(value: object, locale: str | None = None) -> str:
-    from babel.dates import format_date as _format_date
-
-    return _format_date(value, format="medium", locale=locale or current_locale())  # type: ignore[arg-type]
-
-
-# --- located messages ------------------------------------------------------------------
-
-
-def where(path: object, row: int | None = None, column: str | int | None = None) -> str:
-    """Format a location as ``file, row R, column C`` for error messages (translated)."""
-    parts = [str(path)]
-    if row is not None:
-        parts.append(_("row {row}").format(row=row))
-    if column is not None:
-        parts.append(_("column {column}").format(column=column))
-    return ", ".join(parts)
-
-
-def pydantic_summary(exc: Exception) -> str:
-    """One line out of a pydantic ValidationError: ``field.path: message; ...``."""
-    errors = getattr(exc, "errors", None)
-    if errors is None:
-        return str(exc)
-    parts = []
-    for err in errors():
-        loc = ".".join(str(p) for p in err.get("loc", ()))
-        msg = err.get("msg", "invalid")
-        msg = msg.removeprefix("Value error, ")
-        parts.append(f"{loc}: {msg}" if loc else msg)
-    summary = "; ".join(parts[:3])
-    if len(parts) > 3:
-        summary += " " + _("(and {n} more)").format(n=len(parts) - 3)
-    return summary

@@ -54,6 +54,8 @@ def write_scores(run: ScoreRun, path: Path | str, *, overwrite: bool = False) ->
         from relscale.workbooks import write
         from relscale.workbooks.results import build_results_workbook
 
+        check_cell_texts(run)
+
         book = build_results_workbook(run.scored, run.adapted, run.scores, run.adapted.locale)
         write(book, path, overwrite=overwrite)
     else:
@@ -62,6 +64,22 @@ def write_scores(run: ScoreRun, path: Path | str, *, overwrite: bool = False) ->
         with atomic_write(path, overwrite=overwrite) as tmp:
             write_csv(run.scored, tmp)
     return path
+
+
+def check_cell_texts(run: ScoreRun) -> None:
+    """Refuse identifiers a workbook cell cannot hold (control characters, over 32,767
+    characters), naming the input's file, row and column, before anything is written."""
+    from relscale.errors import DataError
+    from relscale.excel.stream import text_problem
+    from relscale.messages import where
+
+    table = run.responses
+    for name in table.id_columns:
+        for value, row in zip(table.ids[name], table.rows, strict=True):
+            if isinstance(value, str):
+                problem = text_problem(value, where(table.source, int(row), name))
+                if problem is not None:
+                    raise DataError(str(problem))
 
 
 def check_reliability_output(

@@ -14,7 +14,8 @@ import pluggy
 from pydantic import BaseModel, ValidationError
 
 from relscale.errors import PluginError, RelscaleError
-from relscale.i18n import N_, _, pydantic_summary
+from relscale.i18n import N_, _
+from relscale.messages import pydantic_summary
 from relscale.model.models import Instrument, NormTable, Offering, Perspective, Sector
 
 M = TypeVar("M", bound=BaseModel)

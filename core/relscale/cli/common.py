@@ -68,13 +68,29 @@ def handle_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except RelscaleError as exc:
+            warn_catalogs()
             fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
             from relscale.i18n import _
 
             fail(_("interrupted"), 130)
+        finally:
+            warn_catalogs()
 
     return wrapper  # type: ignore[return-value]
+
+
+def warn_catalogs() -> None:
+    """Print each catalog entry left unused for a bad placeholder (once, on stderr)."""
+    from relscale.i18n import take_catalog_warnings
+
+    for message in take_catalog_warnings():
+        warn_err(message)
+
+
+def warn_err(message: str) -> None:
+    """Print one warning (``relscale: warning: ...``) to stderr."""
+    typer.echo(f"relscale: warning: {message}", err=True)
 
 
 def use_locale(locale: str | None) -> str:

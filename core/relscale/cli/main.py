@@ -117,7 +117,11 @@ def main() -> None:
         raise SystemExit(exc.exit_code) from None
     from relscale.cli.help_i18n import command_for
 
-    command = command_for(app, sys.argv[1:], os.environ.get(ENV_LOCALE))
+    try:
+        command = command_for(app, sys.argv[1:], os.environ.get(ENV_LOCALE))
+    except RelscaleError as exc:  # a catalog that cannot be read: one line
+        typer.echo(f"relscale: error: {exc}", err=True)
+        raise SystemExit(exc.exit_code) from None
     if command is None:
         app()
     else:

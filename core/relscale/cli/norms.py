@@ -18,6 +18,7 @@ from relscale.cli.common import (
     note_err,
     table,
     use_locale,
+    warn_err,
 )
 from relscale.errors import RelscaleError
 from relscale.i18n import N_, _
@@ -50,7 +51,7 @@ def register(app: typer.Typer) -> None:
 def _number(value: float, digits: int = 2) -> str:
     import math
 
-    from relscale.i18n import format_number
+    from relscale.messages import format_number
 
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
@@ -311,6 +312,9 @@ def reliability(
         raise RelscaleError(_("give --instrument (with --sector) or --items"))
     if output is not None:
         write_reliability(report, output, overwrite=force)
+    for scale in report.scales:
+        for warning in scale.warnings:
+            warn_err(warning)
     if fmt == "json" and output is None:
         typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     elif fmt == "table":
@@ -334,12 +338,14 @@ def _print_reliability(report: ReliabilityReport) -> None:
     summary.add_column("N", justify="right")
     summary.add_column(_("alpha"), justify="right")
     summary.add_column(_("alpha (std.)"), justify="right")
+    summary.add_column(_("alpha 95% CI (Feldt)"), justify="right")
     summary.add_column("omega", justify="right")
     summary.add_column(_("Mean"), justify="right")
     summary.add_column("SD", justify="right")
     for r in results:
         summary.add_row(
             r.scale, str(r.k), f"{r.n} / {r.n_total}", _number(r.alpha), _number(r.alpha_std),
+            f"{_number(r.ci_feldt[0])} - {_number(r.ci_feldt[1])}",
             _number(r.omega), _number(r.mean), _number(r.sd),
         )
     out.print(summary)

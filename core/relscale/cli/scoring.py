@@ -16,10 +16,23 @@ from relscale.cli.common import (
     handle_errors,
     note_err,
     use_locale,
+    warn_err,
 )
 from relscale.i18n import _
 
+MAX_WARNINGS = 20
+"""Warnings printed one by one; beyond, a count."""
+
 OutputOption = Annotated[Path, typer.Option("--output", "-o", help="Output file.")]
+FromOption = Annotated[
+    str | None,
+    typer.Option(
+        "--from",
+        help="Read a survey platform's response export: odk (also Kobo), redcap or "
+        "limesurvey (score also recognises them by their columns).",
+        show_default=False,
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -73,7 +86,12 @@ def score(
             show_default=False,
         ),
     ] = None,
+    platform: FromOption = None,
     force: ForceOption = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Refuse duplicate respondents instead of warning."),
+    ] = False,
 ) -> None:
     """Score responses: raw scale scores, norm scores, and a status for every row."""
     from relscale.outputs import check_scores_output, write_scores
@@ -84,9 +102,18 @@ def score(
     key = scoring_key(data, instrument, sector, perspective)
     adapted = adapt_noting(key.instrument, key.sector, key.perspective, used, norms_file=norms)
     run = score_files(
-        data, adapted=adapted, locale=used, groups=group or (), straightlining=flag_straightlining
+        data, adapted=adapted, locale=used, groups=group or (), straightlining=flag_straightlining,
+        platform=platform,
+        strict=strict,
     )
+    if run.mapping is not None:
+        for line in run.mapping.lines():
+            note_err(line)
     write_scores(run, output, overwrite=force)
+    for warning in run.warnings[:MAX_WARNINGS]:
+        warn_err(warning)
+    if len(run.warnings) > MAX_WARNINGS:
+        warn_err(_("... and {n} more").format(n=len(run.warnings) - MAX_WARNINGS))
     counts = run.counts
     summary = _("{scored} scored, {incomplete} with missing scales, {rejected} rejected").format(
         scored=counts["scored"], incomplete=counts["incomplete"], rejected=counts["rejected"]

@@ -202,3 +202,18 @@ def recognise(wb: Any) -> Identity | None:
         kind = dict(pairs).get("kind")
         return Identity(kind, tuple(pairs)) if kind else None
     return None
+
+
+def metadata_int(meta: dict[str, str], key: str, default: int, path: object) -> int:
+    """A whole number >= 1 from relscale's metadata (a row number): one line for a value
+    that is not (a hand-edited or forged metadata sheet)."""
+    from relscale.errors import DataError
+    from relscale.i18n import _
+
+    text = meta.get(key, "").strip() or str(default)
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 1_048_576:
+        raise DataError(
+            _("{path}: relscale metadata {key}={value!r} is not a row number; export a fresh "
+              "workbook").format(path=path, key=key, value=text)
+        )
+    return int(text)

@@ -29,6 +29,7 @@ from relscale.excel.sheet import (
     Workbook,
     column_letter,
 )
+from relscale.excel.stream import splice_streams, stream_start, text_problem
 
 _TOKENS = {"{page}": "&P", "{pages}": "&N", "{sheet}": "&A", "{file}": "&F"}
 _TOKEN_RE = re.compile("|".join(re.escape(t) for t in _TOKENS))
@@ -45,6 +46,24 @@ def header_footer_code(text: str) -> str:
         last = m.end()
     parts.append(text[last:].replace("&", "&&"))
     return "".join(parts)
+
+
+def set_value(xc: Any, value: Any, sheet: str, row: int, col: int) -> None:
+    """Put a plain value into an openpyxl cell: text stays text, never a formula.
+
+    openpyxl turns any string starting with ``=`` into a formula (and ``#N/A`` into an
+    error value); relscale's own formulas are :attr:`relscale.excel.sheet.Cell.formula`,
+    so every other string is written with the string type. Text a spreadsheet cannot
+    hold is refused with the cell named.
+    """
+    if isinstance(value, str):
+        problem = text_problem(value, f"{sheet}!{column_letter(col)}{row}")
+        if problem is not None:
+            raise problem
+        xc.value = value
+        xc.data_type = "s"
+    else:
+        xc.value = value
 
 
 class _StyleCache:
@@ -103,17 +122,35 @@ class _StyleCache:
         return attrs
 
 
-def to_openpyxl(book: Workbook) -> Any:
-    """Build and return an ``openpyxl.Workbook`` for ``book``."""
+def to_openpyxl(book: Workbook, *, streams: bool = True) -> Any:
+    """Build and return an ``openpyxl.Workbook`` for ``book``; with ``streams`` the rows of
+    streamed sheets are added as cells (for inspection; :func:`render` streams them)."""
     from openpyxl import Workbook as XLWorkbook
-    from openpyxl.workbook.defined_name import DefinedName as XLDefinedName
 
     book.check()
     wb = XLWorkbook()
     wb.remove(wb.active)
     cache = _StyleCache(book.styles)
     for sheet in book.sheets:
-        _render_sheet(wb.create_sheet(sheet.name), sheet, cache)
+        ws = wb.create_sheet(sheet.name)
+        _render_sheet(ws, sheet, cache)
+        if streams and sheet.stream is not None:
+            start = stream_start(sheet)
+            for r, values in enumerate(sheet.stream(), start=start):
+                for c, (value, style) in enumerate(values, start=1):
+                    if value is None:
+                        continue
+                    xc = ws.cell(row=r, column=c)
+                    set_value(xc, value, sheet.name, r, c)
+                    _style(xc, style, True, None, cache)
+    _workbook_parts(wb, book)
+    return wb
+
+
+def _workbook_parts(wb: Any, book: Workbook) -> None:
+    """Defined names, properties, structure protection and the active sheet."""
+    from openpyxl.workbook.defined_name import DefinedName as XLDefinedName
+
     for name in book.defined_names:
         wb.defined_names[name.name] = XLDefinedName(name.name, attr_text=name.reference)
     if book.title:
@@ -130,27 +167,72 @@ def to_openpyxl(book: Workbook) -> Any:
         visible = [i for i, s in enumerate(book.sheets) if s.visibility == "visible"]
         active = book.active if book.active in visible else (visible[0] if visible else 0)
         wb.active = active
-    return wb
 
 
 def render(book: Workbook, path: Path | str) -> None:
-    """Write ``book`` to ``path`` as .xlsx; :func:`relscale.workbooks.write` does it atomically."""
-    to_openpyxl(book).save(str(path))
+    """Write ``book`` to ``path`` as .xlsx; :func:`relscale.workbooks.write` does it atomically.
+
+    The rows of a streamed sheet (:attr:`relscale.excel.sheet.Sheet.stream`) are written
+    straight into the file as they are produced: openpyxl renders the workbook without
+    them (in memory, small), then its sheet XML is copied with the rows spliced in, so
+    memory does not grow with the number of rows.
+    """
+    streamed = [sheet for sheet in book.sheets if sheet.stream is not None]
+    wb = to_openpyxl(book, streams=False)
+    if not streamed:
+        wb.save(str(path))
+        return
+    import io
+
+    style_ids = _style_ids(wb, book)
+    # openpyxl numbers worksheet parts by position when saving (sheet1.xml, ...)
+    targets = {f"xl/worksheets/sheet{i}.xml": sheet
+               for i, sheet in enumerate(book.sheets, start=1) if sheet.stream is not None}
+    base = io.BytesIO()
+    wb.save(base)
+    splice_streams(base, Path(path), targets, style_ids)
+
+
+def _style_ids(wb: Any, book: Workbook) -> dict[str | None, int]:
+    """The cell-format index of every named style in ``wb`` (registered through a scratch
+    cell, which is removed again)."""
+    cache = _StyleCache(book.styles)
+    ws = wb.create_sheet("relscale-scratch")
+    ids: dict[str | None, int] = {None: 0}
+    for name in book.styles:
+        xc = ws.cell(row=1, column=1)
+        _style(xc, name, True, None, cache)
+        ids[name] = xc.style_id
+    wb.remove(ws)
+    return ids
+
+
+def _style(xc: Any, style: str | None, locked: bool, comment: str | None,
+           cache: _StyleCache) -> None:
+    from openpyxl.comments import Comment
+
+    if style is not None:
+        for attr, value in cache.get(style).items():
+            setattr(xc, attr, value)
+    if not locked:
+        xc.protection = cache.unlocked
+    if comment:
+        xc.comment = Comment(comment, "relscale")
 
 
 def _render_sheet(ws: Any, sheet: Sheet, cache: _StyleCache) -> None:
-    from openpyxl.comments import Comment
-
     for (row, col), cell in sorted(sheet.cells.items()):
         xc = ws.cell(row=row, column=col)
-        xc.value = cell.formula if cell.formula is not None else cell.value
-        if cell.style is not None:
-            for attr, value in cache.get(cell.style).items():
-                setattr(xc, attr, value)
-        if not cell.locked:
-            xc.protection = cache.unlocked
-        if cell.comment:
-            xc.comment = Comment(cell.comment, "relscale")
+        if cell.formula is not None:
+            xc.value = cell.formula
+        else:
+            set_value(xc, cell.value, sheet.name, row, col)
+        _style(xc, cell.style, cell.locked, cell.comment, cache)
+    _sheet_settings(ws, sheet, cache)
+
+
+def _sheet_settings(ws: Any, sheet: Sheet, cache: _StyleCache) -> None:
+    """Everything of a sheet but its cells."""
     for rng in sheet.merges:
         ws.merge_cells(rng)
     for col, width in sheet.column_widths.items():
@@ -220,7 +302,7 @@ def _validation(v: Validation) -> Any:
 def _print_setup(ws: Any, p: PrintSetup) -> None:
     from openpyxl.worksheet.pagebreak import Break, RowBreak
 
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4 if p.paper == "A4" else ws.PAPERSIZE_LETTER
+    ws.page_setup.paperSize = 9 if p.paper == "A4" else 1  # OOXML paper sizes: A4, letter
     ws.page_setup.orientation = p.orientation
     if p.fit_width is not None:
         ws.sheet_properties.pageSetUpPr.fitToPage = True

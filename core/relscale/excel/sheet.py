@@ -62,8 +62,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
+
+from relscale.errors import ContentError
+from relscale.i18n import _
+
+
+class SheetNameError(ContentError, ValueError):
+    """A sheet name a spreadsheet cannot hold, or one used twice."""
+
 
 CellValue = str | int | float | bool | dt.date | dt.datetime | None
 Visibility = Literal["visible", "hidden", "veryHidden"]
@@ -356,6 +365,13 @@ class Sheet:
     visibility: Visibility = "visible"
     tab_color: str | None = None
     show_grid_lines: bool = True
+    stream: Callable[[], Iterable[Sequence[tuple[CellValue, str | None]]]] | None = None
+    """Rows written below the cells, produced while the file is written (bounded memory
+    for a table of any length): a function returning an iterable of rows, each a
+    sequence of ``(value, style)``; ``None`` for an empty cell. Strings are text, never
+    formulas (:mod:`relscale.excel.stream`)."""
+    stream_start: int = 0
+    """The first streamed row (default: the row after the last cell)."""
 
     def set(
         self,
@@ -425,10 +441,18 @@ class Workbook:
     active: int = 0
 
     def add_sheet(self, name: str, **kwargs: object) -> Sheet:
-        if any(s.name == name for s in self.sheets):
-            raise ValueError(f"duplicate sheet name {name!r}")
-        if len(name) > 31 or any(ch in name for ch in "[]:*?/\\"):
-            raise ValueError(f"invalid sheet name {name!r}")
+        # Sheet names often come from a translation: a bad one is the catalog's fault,
+        # reported in one line (SheetNameError is a ContentError and a ValueError).
+        if any(s.name.casefold() == name.casefold() for s in self.sheets):
+            raise SheetNameError(
+                _("two sheets named {name!r} (sheet names ignore case; check the "
+                  "translation of sheet names)").format(name=name))
+        if (not name.strip() or len(name) > 31 or any(ch in name for ch in "[]:*?/\\")
+                or name.startswith("'") or name.endswith("'")):
+            raise SheetNameError(
+                _("{name!r} is not a valid sheet name (1 to 31 characters, none of "
+                  "[ ] : * ? / \\, no quote at either end; check the translation of sheet "
+                  "names)").format(name=name))
         sheet = Sheet(name=name, **kwargs)  # type: ignore[arg-type]
         self.sheets.append(sheet)
         return sheet

@@ -38,7 +38,8 @@ from pydantic import (
 
 from relscale.errors import RelscaleError
 from relscale.exporters.text import item_label, redcap_label
-from relscale.i18n import CORE_DOMAIN, CORE_LOCALE_DIR, N_, Translator, _, pydantic_summary
+from relscale.i18n import CORE_DOMAIN, CORE_LOCALE_DIR, N_, Translator, _
+from relscale.messages import pydantic_summary
 from relscale.scoring.engine import min_answered_count
 
 if TYPE_CHECKING:

@@ -239,17 +239,12 @@ def xlsform_workbook(form: XLSForm) -> object:
 
 
 def write_xlsform(form: XLSForm, path: Path, *, overwrite: bool = False) -> None:
-    """Write the XLSForm atomically; a value starting with ``=`` stays text, not a formula."""
+    """Write the XLSForm atomically; a value starting with ``=`` stays text, not a formula
+    (:func:`relscale.excel.render.set_value`)."""
     from relscale.excel.render import to_openpyxl
     from relscale.io.atomic import atomic_write
 
     wb = to_openpyxl(xlsform_workbook(form))  # type: ignore[arg-type]
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                # The sheet model has no formulas here: openpyxl took text for one.
-                if cell.data_type == "f":
-                    cell.data_type = "s"
     with atomic_write(path, overwrite=overwrite) as tmp:
         wb.save(str(tmp))
 

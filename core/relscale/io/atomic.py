@@ -39,6 +39,10 @@ def check_output(path: Path, *, overwrite: bool = False, inputs: tuple[Path, ...
     return path
 
 
+_active: set[Path] = set()
+"""Temporary files being written now (removed by :func:`_on_terminate`)."""
+
+
 @contextlib.contextmanager
 def atomic_write(path: Path | str, *, overwrite: bool = False) -> Iterator[Path]:
     """Yield a temporary path to write to; move it onto ``path`` only if the block succeeds.
@@ -47,15 +51,29 @@ def atomic_write(path: Path | str, *, overwrite: bool = False) -> Iterator[Path]
 
         with atomic_write(out, overwrite=force) as tmp:
             workbook.save(tmp)
+
+    The temporary file (``.<name>.<pid>.<random>.part`` beside the target) is removed when
+    the block fails, on Ctrl-C and on SIGTERM; one left by a process that was killed
+    outright (``kill -9``) is removed by the next write of the same target. An existing
+    ``path`` that is a symbolic link is written through: the file it points to is
+    replaced (with ``overwrite``) and the link stays.
     """
     path = check_output(Path(path), overwrite=overwrite)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+        check_output(path, overwrite=overwrite)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        _remove_stale_parts(path)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{path.name}.{os.getpid()}.", suffix=".part", dir=path.parent
+        )
     except OSError as exc:
         raise _cannot_write(path, exc) from None
     os.close(fd)
     tmp = Path(tmp_name)
+    _active.add(tmp)
+    previous = _catch_terminate()
     try:
         try:
             yield tmp
@@ -71,9 +89,82 @@ def atomic_write(path: Path | str, *, overwrite: bool = False) -> Iterator[Path]
         except OSError as exc:
             raise _cannot_write(path, exc) from None
     finally:
+        _active.discard(tmp)
+        _restore_terminate(previous)
         with contextlib.suppress(OSError):
             if tmp.exists():
                 tmp.unlink()
+
+
+def _remove_stale_parts(path: Path) -> None:
+    """Remove ``.part`` files of ``path`` whose writing process no longer runs."""
+    for part in path.parent.glob(f".{glob_escape(path.name)}.*.part"):
+        pid_text = part.name[len(path.name) + 2 :].split(".", 1)[0]
+        if not pid_text.isdigit() or _running(int(pid_text)):
+            continue
+        with contextlib.suppress(OSError):
+            part.unlink()
+
+
+def glob_escape(name: str) -> str:
+    """``name`` with glob's special characters taken literally."""
+    import glob
+
+    return glob.escape(name)
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _on_terminate(signum: int, _frame: object) -> None:
+    """SIGTERM while writing: unwind like Ctrl-C, so the ``.part`` file is removed."""
+    raise SystemExit(128 + signum)
+
+
+def _catch_terminate() -> object:
+    """Install :func:`_on_terminate` for SIGTERM while writing, if nobody else handles it
+    (only the main thread can); returns what to restore."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+            return None
+        return signal.signal(signal.SIGTERM, _on_terminate)
+    except (ValueError, OSError):
+        return None
+
+
+def _restore_terminate(previous: object) -> None:
+    import signal
+
+    if previous is not None and not _active:
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(signal.SIGTERM, previous)  # type: ignore[arg-type]
+
+
+def make_folder(path: Path | str) -> Path:
+    """Create an output folder (and its parents); one line when it cannot be: a file is
+    in the way, the location is read-only."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise RelscaleError(_("{path}: is a file, expected a folder").format(path=path))
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+    return path
 
 
 def _cannot_write(path: Path, exc: OSError) -> RelscaleError:

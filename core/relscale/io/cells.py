@@ -85,11 +85,27 @@ class ValueSheet:
     """One sheet's values (rows of equal length, from A1); rows are converted as they are
     iterated, and kept only when a cell is looked up by position."""
 
-    def __init__(self, path: Path, title: str, sheet: Any) -> None:
+    def __init__(self, path: Path, title: str, sheet: Any, book: ValueBook | None = None
+                 ) -> None:
         self.path = path
         self.title = title
         self._sheet = sheet
+        self._book = book
         self._rows: list[list[Any]] | None = None
+
+    @property
+    def merged_cells(self) -> MergedCells:
+        """The merged ranges; ``"C14" in ws.merged_cells`` as in openpyxl."""
+        try:
+            ranges = self._sheet.merged_cell_ranges or []
+        except Exception:  # calamine reads merged cells of .xlsx only
+            ranges = []
+        return MergedCells(ranges)
+
+    @property
+    def has_formulas(self) -> bool:
+        """Whether the sheet's XML holds any formula (True when it cannot tell)."""
+        return True if self._book is None else self._book.sheet_has_formulas(self.title)
 
     @property
     def max_row(self) -> int:
@@ -143,7 +159,7 @@ class ValueBook:
                 sheet = self._book.get_sheet_by_name(name)
             except Exception as exc:  # calamine's errors for a broken sheet
                 raise DataError(unreadable(self.path, exc)) from None
-            self._sheets[name] = ValueSheet(self.path, name, sheet)
+            self._sheets[name] = ValueSheet(self.path, name, sheet, self)
         return self._sheets[name]
 
     @property
@@ -152,6 +168,50 @@ class ValueBook:
 
     def close(self) -> None:
         self._book.close()
+
+    def sheet_has_formulas(self, name: str) -> bool:
+        """Whether the .xlsx part of sheet ``name`` holds a ``<f>`` element; True when it
+        cannot tell (not an .xlsx, an unexpected layout)."""
+        import re
+
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                book = zf.read("xl/workbook.xml")
+                rels = zf.read("xl/_rels/workbook.xml.rels")
+                sheet = re.search(
+                    rb'<(?:\w+:)?sheet\b[^>]*?name="' + re.escape(_xml_escape(name))
+                    + rb'"[^>]*?(?:r:)?id="([^"]+)"', book)
+                if sheet is None:
+                    return True
+                target = re.search(
+                    rb'<Relationship\b[^>]*?Id="' + re.escape(sheet.group(1))
+                    + rb'"[^>]*?Target="([^"]+)"', rels)
+                if target is None:
+                    return True
+                part = target.group(1).decode().lstrip("/")
+                part = part if part.startswith("xl/") else f"xl/{part}"
+                return re.search(rb"<(?:\w+:)?f[\s>/]", zf.read(part)) is not None
+        except (zipfile.BadZipFile, OSError, KeyError, UnicodeDecodeError):
+            return True
+
+
+class MergedCells:
+    """Merged ranges (calamine's 0-based ``((r0, c0), (r1, c1))``), tested by reference."""
+
+    def __init__(self, ranges: Sequence[Any]) -> None:
+        self._ranges = [((r0 + 1, c0 + 1), (r1 + 1, c1 + 1)) for (r0, c0), (r1, c1) in ranges]
+
+    def __contains__(self, ref: object) -> bool:
+        if not isinstance(ref, str):
+            return False
+        r, c = _parse_ref(ref)
+        return any(r0 <= r <= r1 and c0 <= c <= c1 for (r0, c0), (r1, c1) in self._ranges)
+
+
+def _xml_escape(text: str) -> bytes:
+    from xml.sax.saxutils import escape
+
+    return escape(text, {'"': "&quot;"}).encode("utf-8")
 
 
 @functools.lru_cache(maxsize=4096)

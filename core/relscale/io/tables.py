@@ -37,8 +37,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relscale.errors import DataError
-from relscale.i18n import _, where
+from relscale.i18n import _
 from relscale.io.bulk_csv import BulkCsv, bulk_columns, read_bulk
+from relscale.messages import where
 
 if TYPE_CHECKING:
     import numpy as np

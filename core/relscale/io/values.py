@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from relscale.errors import DataError
-from relscale.i18n import _, where
+from relscale.i18n import _
+from relscale.messages import where
 
 if TYPE_CHECKING:
     import numpy as np
@@ -38,12 +39,15 @@ def validate_values(
     import numpy as np
 
     lo, hi = adapted.scale.min, adapted.scale.max
+    na = adapted.scale.not_applicable
     first: tuple[int, int] | None = None
     # Column by column: temporaries of one column, not of the whole matrix.
     for j in range(values.shape[1] if values.ndim == 2 else 0):
         col = values[:, j]
         with np.errstate(invalid="ignore"):
             bad = ~np.isnan(col) & ((col != np.round(col)) | (col < lo) | (col > hi))
+            if na is not None:
+                bad &= col != na.value
         if bad.any():
             cell = (int(np.argmax(bad)), j)
             first = cell if first is None or cell < first else first
@@ -53,11 +57,29 @@ def validate_values(
     row = int(rows[i]) if rows is not None else i + 1
     column = columns[j] if columns is not None else adapted.items[j].id
     shown = texts(i, j) if texts is not None else _format_value(values[i, j])
+    na = adapted.scale.not_applicable
+    if na is not None:
+        raise DataError(
+            _("{where}: {value!r} is not an answer on this scale (whole numbers {lo} to {hi}, "
+              "{na} for does not apply, or empty for missing)").format(
+                where=where(source, row, column), value=shown, lo=lo, hi=hi, na=na.value)
+        )
     raise DataError(
         _("{where}: {value!r} is not an answer on this scale (whole numbers {lo} to {hi}, "
           "or empty for missing)").format(where=where(source, row, column), value=shown, lo=lo,
                                           hi=hi)
     )
+
+
+def not_applicable_to_missing(adapted: AdaptedInstrument, values: np.ndarray) -> np.ndarray:
+    """``values`` with the scale's 'does not apply' code replaced by NaN (missing): the
+    code records why an answer is absent, and is never a score."""
+    import numpy as np
+
+    na = adapted.scale.not_applicable
+    if na is None:
+        return values
+    return np.where(values == na.value, np.nan, values)
 
 
 def _format_value(x: float) -> str:

@@ -38,6 +38,16 @@ def _truncate(value: float) -> float:
     return math.floor(value * scale + TOLERANCE) / scale
 
 
+def truncated_percentile(at_or_below: int, n: int) -> float:
+    """``100 * at_or_below / n`` cut (not rounded) to two decimals, in integer arithmetic.
+
+    Cutting keeps the band exact: a band boundary has at most two decimals, so the cut
+    value is below a boundary exactly when the share is (200 of 2001 = 9.995% is stored
+    as 9.99 and banded below 10, where rounding made it 10.00).
+    """
+    return (10000 * at_or_below // n) / 100
+
+
 def build_dimension_norm(
     dimension: str, raw: Any, *, scale_min: float | None = None
 ) -> DimensionNorm:
@@ -78,7 +88,7 @@ def build_dimension_norm(
         points.append(
             PercentilePoint(
                 raw=raw_step,
-                percentile=round(100 * float(le) / n, 2),
+                percentile=truncated_percentile(int(le), n),
                 t=round(normalized_t((float(lt) + float(c) / 2) / n, n), 2),
             )
         )
@@ -313,7 +323,26 @@ def norm_group_paths(groups: Sequence[NormGroup], output: Path, grouped: bool) -
     """One file without grouping; ``<folder>/all.toml`` and ``<folder>/<group>.toml`` with."""
     if not grouped:
         return [output]
-    return [output / f"{g.file_stem}.toml" for g in groups]
+    import hashlib
+    from collections import Counter
+
+    # Group values that slug to the same name (``a/b`` and ``a b``, ``é`` and ``è``) or
+    # differ only in case (one file on macOS and Windows) would overwrite each other:
+    # those get a short hash of their exact label, so every group has its own file.
+    stems = [g.file_stem for g in groups]
+    clash = Counter(stem.casefold() for stem in stems)
+    paths = []
+    for g, stem in zip(groups, stems, strict=True):
+        if clash[stem.casefold()] > 1:
+            digest = hashlib.sha1(g.label.encode("utf-8")).hexdigest()[:8]
+            stem = f"{stem}-{digest}"
+        paths.append(output / f"{stem}.toml")
+    if len({str(p).casefold() for p in paths}) != len(paths):  # a hash clash: refuse
+        raise RelscaleError(
+            _("{path}: two norm groups would share a file name; rename a group value")
+            .format(path=output)
+        )
+    return paths
 
 
 def write_norm_groups(

@@ -66,11 +66,21 @@ class ScaleReliability:
     sd: float
     n_total: int = 0
     loadings: tuple[float, ...] = field(default=())
+    ci_feldt: tuple[float, float] = (float("nan"), float("nan"))
+    """95% confidence interval of alpha, Feldt (1965) F-based (psych's ``alpha.ci``)."""
+    ci_duhachek: tuple[float, float] = (float("nan"), float("nan"))
+    """95% confidence interval of alpha, Duhachek & Iacobucci (2004) asymptotic."""
+    left_out: tuple[str, ...] = ()
+    """Items left out of this scale: no answers at all, or no variance."""
+    warnings: tuple[str, ...] = ()
+    """Problems worth a look, one line each: items left out, items correlating negatively
+    with the rest, few complete respondents."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["items"] = [asdict(i) for i in self.items]
-        data["loadings"] = list(self.loadings)
+        for name in ("loadings", "ci_feldt", "ci_duhachek", "left_out", "warnings"):
+            data[name] = list(getattr(self, name))
         return _json_safe(data)
 
 
@@ -195,6 +205,85 @@ def omega_from_cov(c: np.ndarray) -> tuple[float, np.ndarray]:
     return common / (common + unique), loadings
 
 
+SMALL_N = 30
+"""Fewer complete respondents than this (or fewer than half of those who answered) is
+warned about: alpha then rests on little data."""
+
+
+def feldt_ci(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, float]:
+    """Feldt's confidence interval of alpha, as ``psych::alpha.ci``:
+    ``1 - (1 - alpha) * F`` quantiles with ``n - 1`` and ``(n - 1)(k - 1)`` df."""
+    import math
+
+    from scipy import stats
+
+    if not math.isfinite(alpha) or n < 2 or k < 2:
+        return float("nan"), float("nan")
+    p = 1 - level
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    low = 1 - (1 - alpha) * float(stats.f.ppf(1 - p / 2, df1, df2))
+    high = 1 - (1 - alpha) * float(stats.f.ppf(p / 2, df1, df2))
+    return low, high
+
+
+def duhachek_ci(c: np.ndarray, n: int, level: float = 0.95) -> tuple[float, float]:
+    """The asymptotic confidence interval of alpha (Duhachek & Iacobucci, 2004), as psych
+    reports it: ``alpha +- z * sqrt(Q / n)`` with ``Q`` from the covariance matrix."""
+    import numpy as np
+    from scipy import stats
+
+    alpha = alpha_from_cov(c)
+    k = c.shape[0]
+    if not np.isfinite(alpha) or n < 2:
+        return float("nan"), float("nan")
+    total = float(np.sum(c))
+    tr = float(np.trace(c))
+    cc = c @ c
+    q = (2 * k**2 / ((k - 1) ** 2 * total**3)) * (
+        total * (float(np.trace(cc)) + tr**2) - 2 * tr * float(np.sum(cc))
+    )
+    half = float(stats.norm.ppf(1 - (1 - level) / 2)) * float(np.sqrt(max(q, 0.0) / n))
+    return alpha - half, alpha + half
+
+
+def _degenerate_items(
+    x: np.ndarray, items: list[str], scale: str
+) -> tuple[list[int], list[str], list[str]]:
+    """Columns to keep, items left out and the warnings saying why (as psych drops items
+    without variance): an item nobody answered, an item everyone answered alike."""
+    import numpy as np
+
+    keep, left_out, warnings = [], [], []
+    for j, item in enumerate(items):
+        present = x[~np.isnan(x[:, j]), j]
+        if len(present) == 0:
+            left_out.append(item)
+            warnings.append(_("{scale}: item {item} has no answers; left out of this scale")
+                            .format(scale=scale, item=item))
+        elif float(np.ptp(present)) == 0:
+            left_out.append(item)
+            warnings.append(
+                _("{scale}: item {item} has no variance (every answer is {value:g}); left out "
+                  "of this scale").format(scale=scale, item=item, value=float(present[0])))
+        else:
+            keep.append(j)
+    return keep, left_out, warnings
+
+
+def _negative_on_first_component(c: np.ndarray) -> list[int]:
+    """Columns loading negatively on the first principal component of the correlations
+    (signs chosen so most of the loading is positive), as psych's ``alpha`` checks."""
+    import numpy as np
+
+    r = _correlation(c)
+    if not np.all(np.isfinite(r)):
+        return []
+    vector = np.linalg.eigh(r)[1][:, -1]
+    if vector.sum() < 0:
+        vector = -vector
+    return [j for j in range(len(vector)) if vector[j] < -1e-12]
+
+
 def scale_reliability(
     data: Any,
     items: list[str],
@@ -218,11 +307,22 @@ def scale_reliability(
         raise RelscaleError(
             _("{scale}: expected a table with {n} item columns").format(scale=scale, n=len(items))
         )
-    k = len(items)
-    if k < 2:
+    if len(items) < 2:
         raise RelscaleError(
-            _("{scale}: reliability needs at least 2 items, got {k}").format(scale=scale, k=k)
+            _("{scale}: reliability needs at least 2 items, got {k}").format(
+                scale=scale, k=len(items))
         )
+    keep, left_out, warnings = _degenerate_items(x, items, scale)
+    if len(keep) < 2:
+        raise DataError(
+            _("{scale}: fewer than 2 items left after leaving out {items} (no answers or no "
+              "variance)").format(scale=scale, items=", ".join(left_out))
+        )
+    if left_out:
+        x = x[:, keep]
+        items = [items[j] for j in keep]
+        reverse = None if reverse is None else [reverse[j] for j in keep]
+    k = len(items)
     if reverse is not None and any(reverse):
         if scale_min is None or scale_max is None:
             raise RelscaleError(
@@ -240,6 +340,10 @@ def scale_reliability(
         )
     alpha = alpha_from_cov(c)
     omega, loadings = omega_from_cov(c)
+    if n < SMALL_N or 2 * n < n_total:
+        warnings.append(
+            _("{scale}: alpha rests on {n} of {total} respondents ({missing})").format(
+                scale=scale, n=n, total=n_total, missing=_(missing)))
     if missing == "listwise":
         complete = x[~np.isnan(x).any(axis=1)]
         score = complete.mean(axis=1)
@@ -256,8 +360,8 @@ def scale_reliability(
         rest = [j for j in range(k) if j != i]
         cov_rest = float(np.sum(c[i, rest]))
         var_rest = float(np.sum(c[np.ix_(rest, rest)]))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            r_drop = cov_rest / float(np.sqrt(c[i, i] * var_rest))
+        denominator = float(np.sqrt(c[i, i] * var_rest))
+        r_drop = cov_rest / denominator if denominator > 0 else float("nan")
         stats.append(
             ItemStats(
                 item=item,
@@ -268,6 +372,12 @@ def scale_reliability(
                 alpha_if_deleted=alpha_from_cov(c[np.ix_(rest, rest)]) if k > 2 else float("nan"),
             )
         )
+    negative = [items[j] for j in _negative_on_first_component(c)
+                if not (reverse and reverse[j])]
+    if negative:
+        warnings.append(
+            _("{scale}: {items} correlate(s) negatively with the rest of the scale; reverse-"
+              "keyed but not declared so?").format(scale=scale, items=", ".join(negative)))
     return ScaleReliability(
         scale=scale,
         items=tuple(stats),
@@ -281,6 +391,10 @@ def scale_reliability(
         sd=sd,
         n_total=n_total,
         loadings=tuple(float(v) for v in loadings),
+        ci_feldt=feldt_ci(alpha, n, k),
+        ci_duhachek=duhachek_ci(c, n),
+        left_out=tuple(left_out),
+        warnings=tuple(warnings),
     )
 
 

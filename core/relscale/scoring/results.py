@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from relscale.io.csv_safety import csv_text
 from relscale.model import columns as col
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def build_scored_table(
 def format_cell(value: Any, kind: str) -> str:
     """A cell as CSV text: empty for missing, integers for items, shortest float repr."""
     if kind in ("id", "text", "band"):
-        return "" if value is None else str(value)
+        return csv_text(value)  # OWASP CSV-injection policy: relscale.io.csv_safety
     x = float(value)
     if math.isnan(x):
         return ""

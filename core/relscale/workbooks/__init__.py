@@ -30,6 +30,11 @@ def write(
     from relscale.io.atomic import atomic_write, check_output
 
     path = check_output(Path(path), overwrite=overwrite, inputs=tuple(map(Path, inputs)))
+    from relscale.errors import DataError
+
     with atomic_write(path, overwrite=overwrite) as tmp:
-        render(book, tmp)
+        try:
+            render(book, tmp)
+        except DataError as exc:  # text a cell cannot hold: name the file too
+            raise DataError(f"{path}: {exc}") from None
     return path

@@ -212,24 +212,15 @@ STYLES: dict[str, dict[str, Any]] = {
 }
 
 
-def as_text(value: str) -> str:
-    """A user-derived string that a spreadsheet must show as text, never run as a formula.
-
-    The sheet model writes a string starting with ``=`` as a formula; such a string gets
-    a leading apostrophe (shown, so the cell says plainly that it was guarded).
-    """
-    return "'" + value if value.startswith("=") else value
-
-
 def sheet_value(value: Value) -> str | int | float | None:
-    """A table value for a cell: numbers stay numbers, text is guarded, missing is "—"."""
+    """A table value for a cell: numbers stay numbers, text stays text, missing is "—"."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return NONE
     if isinstance(value, bool):
         return cell_text(value)
     if isinstance(value, int | float):
         return float(value) if isinstance(value, float) else value
-    return as_text(str(value))
+    return str(value)
 
 
 def book_styles() -> dict[str, Any]:
@@ -241,10 +232,10 @@ def book_styles() -> dict[str, Any]:
 def write_tables(sheet: Any, tables: list[Table], row: int) -> int:
     """Lay ``tables`` out down ``sheet`` from ``row``; returns the next free row."""
     for t in tables:
-        sheet.set(row, 1, as_text(t.title), style="section")
+        sheet.set(row, 1, t.title, style="section")
         row += 1
         for c, name in enumerate(t.columns, start=1):
-            sheet.set(row, c, as_text(name), style="head")
+            sheet.set(row, c, name, style="head")
         row += 1
         for values in t.rows:
             for c, v in enumerate(values, start=1):
@@ -252,7 +243,7 @@ def write_tables(sheet: Any, tables: list[Table], row: int) -> int:
                 sheet.set(row, c, sheet_value(v), style=style)
             row += 1
         for note in t.notes:
-            sheet.set(row, 1, as_text(note), style="note")
+            sheet.set(row, 1, note, style="note")
             row += 1
         row += 1
     return row
@@ -264,10 +255,10 @@ def tables_workbook(title: str, tables: list[Table], notes: Sequence[str] = ()) 
 
     book = Workbook(title=title, creator="relscale", styles=book_styles())
     sheet = book.add_sheet(_("Evidence"))
-    sheet.set(1, 1, as_text(title), style="title")
+    sheet.set(1, 1, title, style="title")
     row = 2
     for note in notes:
-        sheet.set(row, 1, as_text(note), style="note")
+        sheet.set(row, 1, note, style="note")
         row += 1
     write_tables(sheet, tables, row + 1)
     sheet.column_widths = {1: 22, 2: 16, **{c: 12 for c in range(3, 12)}}

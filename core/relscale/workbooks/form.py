@@ -161,9 +161,9 @@ def _styles() -> dict[str, Style]:
 
 def anchors_text(adapted: AdaptedInstrument) -> str:
     """``1 = label    2 = label ...``; no-break spaces keep each value with its label."""
-    return "    ".join(
-        f"{p.value} = {p.label}".replace(" ", "\u00a0") for p in adapted.scale.points
-    )
+    scale = adapted.scale
+    points = (*scale.points, *((scale.not_applicable,) if scale.not_applicable else ()))
+    return "    ".join(f"{p.value} = {p.label}".replace(" ", "\u00a0") for p in points)
 
 
 def form_texts(perspective: str) -> dict[str, str]:
@@ -301,11 +301,15 @@ def build_form(
 
     answer_range = range_ref(first_item_row, COL_ANSWER, last_item_row, COL_ANSWER)
     labels = f"{scale.min} = {scale.points[0].label}; {scale.max} = {scale.points[-1].label}"
+    if scale.not_applicable is not None:
+        # codes between the points and the 'does not apply' code pass here and are refused
+        # by the read-back, which names the cell
+        labels += f"; {scale.not_applicable.value} = {scale.not_applicable.label}"
     sheet.validations.append(
         Validation.whole(
             answer_range,
-            scale.min,
-            scale.max,
+            min(scale.accepted),
+            max(scale.accepted),
             prompt_title=texts["prompt_title"],
             prompt=texts["prompt"].format(min=scale.min, max=scale.max, labels=labels),
             error_title=texts["error_title"],
@@ -369,6 +373,7 @@ def form_metadata(
         ("form_sheet", layout.sheet),
         ("scale_min", str(scale.min)),
         ("scale_max", str(scale.max)),
+        *((("not_applicable", str(scale.not_applicable.value)),) if scale.not_applicable else ()),
         *((f"field.{name}", cell) for name, cell in layout.fields.items()),
         ("item_ids", ",".join(i for i, _c in layout.answers)),
     ]

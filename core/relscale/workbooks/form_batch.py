@@ -177,8 +177,9 @@ def export_forms(
     jobs = [(s, i, p, loc) for (s, i, p) in combos for loc in wanted]
     if not jobs:
         raise NothingToExport(declined)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    from relscale.io.atomic import make_folder
+
+    out = make_folder(out_dir)
     batch = FormBatch(declined=declined)
     notes: set[str] = set()
     if progress is not None:

@@ -26,7 +26,9 @@ def reliability_workbook(title: str, results: list[ScaleReliability]) -> Any:
     }
     summary = book.add_sheet(_("Reliability"), freeze="A4")
     summary.set(1, 1, title, style="title")
-    head = ["scale", "k", "n", "n_total", "missing", "alpha", "alpha_std", "omega", "mean", "sd"]
+    head = ["scale", "k", "n", "n_total", "missing", "alpha", "alpha_std", "omega", "mean", "sd",
+            "alpha_feldt_low", "alpha_feldt_high", "alpha_duhachek_low", "alpha_duhachek_high",
+            "left_out", "warnings"]
     for c, name in enumerate(head, start=1):
         summary.set(3, c, name, style="head")
     for r, res in enumerate(results, start=4):
@@ -37,12 +39,16 @@ def reliability_workbook(title: str, results: list[ScaleReliability]) -> Any:
             summary.set(r, c, _cell(stat), style="num")
         for c, stat in enumerate((res.mean, res.sd), start=9):
             summary.set(r, c, _cell(stat), style="num2")
+        for c, stat in enumerate((*res.ci_feldt, *res.ci_duhachek), start=11):
+            summary.set(r, c, _cell(stat), style="num")
+        summary.set(r, 15, ", ".join(res.left_out) or None)
+        summary.set(r, 16, " ".join(res.warnings) or None)
     summary.set(
         len(results) + 5, 1,
         _("Omega: one-factor model, iterated principal axis. relscale reliability."),
         style="note",
     )
-    summary.column_widths = {1: 24, **{c: 11 for c in range(2, 11)}}
+    summary.column_widths = {1: 24, **{c: 11 for c in range(2, 15)}, 15: 16, 16: 60}
     detail = book.add_sheet(_("Items"), freeze="A2")
     cols = ["scale", "item", "n", "mean", "sd", "r_drop", "alpha_if_deleted", "loading"]
     for c, name in enumerate(cols, start=1):

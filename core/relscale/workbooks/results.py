@@ -4,6 +4,7 @@ profile per client."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from relscale.scoring.results import ScoredTable
@@ -29,6 +30,30 @@ def _profile_name(scored: ScoredTable, i: int) -> str:
         if values is not None and str(values[i]).strip():
             return str(values[i]).strip()
     return f"#{i + 1}"
+
+
+def score_rows(scored: ScoredTable) -> Iterator[list[tuple[Any, str | None]]]:
+    """The Scores sheet's rows below the header, one respondent each, as ``(value, style)``:
+    texts as text, items and flags as whole numbers, scores with two decimals, missing
+    as an empty cell."""
+    kinds = [scored.kinds[c] for c in scored.columns]
+    columns = [scored.data[c] for c in scored.columns]
+    empty: tuple[Any, str | None] = (None, None)
+    for i in range(scored.n):
+        row: list[tuple[Any, str | None]] = []
+        for col, kind in zip(columns, kinds, strict=True):
+            value = col[i]
+            if kind in ("id", "text", "band"):
+                row.append(empty if value in (None, "") else (str(value), None))
+                continue
+            x = float(value)
+            if math.isnan(x):
+                row.append(empty)
+            elif kind in ("item", "flag"):
+                row.append((int(x), "int"))
+            else:
+                row.append((x, "num"))
+        yield row
 
 
 def _thresholds(table: Any) -> list[float]:
@@ -82,17 +107,9 @@ def build_results_workbook(
         sheet.set(1, c, name, style="head")
     kinds = [scored.kinds[c] for c in scored.columns]
     columns = [scored.data[c] for c in scored.columns]
-    for i in range(scored.n):
-        for c, (col, kind) in enumerate(zip(columns, kinds, strict=True), start=1):
-            value = col[i]
-            if kind in ("id", "text", "band"):
-                if value not in (None, ""):
-                    sheet.set(i + 2, c, str(value))
-                continue
-            x = float(value)
-            if not math.isnan(x):
-                style = "int" if kind in ("item", "flag") else "num"
-                sheet.set(i + 2, c, int(x) if kind in ("item", "flag") else x, style=style)
+    # Streamed while the file is written: memory stays flat however many respondents.
+    sheet.stream = lambda: score_rows(scored)
+    sheet.stream_start = 2
     sheet.freeze = "A2"
     # Wide enough for the variable name and for the texts (codes, band labels; the long
     # norm-group description is capped), so no heading or band is cut off on screen or paper.

@@ -66,6 +66,25 @@ def _contiguous(table: NormTable) -> bool:
     )
 
 
+MAX_ITEMS = 500
+"""Most items a scoring sheet lays out (two columns each, input and helper)."""
+MAX_ANSWER_CELLS = 500_000
+"""Most answer cells (rows x items): beyond, building and opening the sheet take minutes."""
+
+
+def check_scoring_sheet_size(adapted: AdaptedInstrument, rows: int) -> None:
+    """Refuse, before any work, a scoring sheet too large to build and use (an instrument
+    of thousands of items takes minutes and ends past Excel's column or formula limits)."""
+    n = len(adapted.items)
+    if n > MAX_ITEMS or n * rows > MAX_ANSWER_CELLS:
+        raise RelscaleError(
+            _("{instrument}: a scoring sheet of {n} items x {rows} rows is too large (at most "
+              "{max_items} items and {max_cells} answer cells); use relscale score on a "
+              "table instead").format(instrument=adapted.instrument, n=n, rows=rows,
+                                      max_items=MAX_ITEMS, max_cells=f"{MAX_ANSWER_CELLS:,}")
+        )
+
+
 def build_scoring_sheet(
     adapted: AdaptedInstrument,
     *,
@@ -85,6 +104,7 @@ def build_scoring_sheet(
     from relscale.scoring.norms import describe_norms, select_norm_table
     from relscale.workbooks.codebook import add_codebook_sheet, build_codebook
 
+    check_scoring_sheet_size(adapted, rows)
     table = select_norm_table(adapted.norms, group or {}) if adapted.norms else None
     book = Workbook(styles=_styles(), title=f"{adapted.title} — {adapted.sector_label}",
                     creator=f"relscale {__version__}", protect_structure=True)
@@ -131,18 +151,21 @@ def build_scoring_sheet(
         inputs.append(item.id)
         col += 1
     first_item, last_item = item_col[adapted.items[0].id], col - 1
-    anchors = "; ".join(f"{p.value} = {p.label}" for p in adapted.scale.points)
+    na = adapted.scale.not_applicable
+    anchors = "; ".join(f"{p.value} = {p.label}"
+                        for p in (*adapted.scale.points, *((na,) if na else ())))
     data.validations.append(
         Validation.whole(
             f"{ref(FIRST_ROW, first_item)}:{ref(last, last_item)}",
-            lo,
-            hi,
+            min(adapted.scale.accepted),
+            max(adapted.scale.accepted),
             prompt_title=_("Answer"),
             prompt=anchors,
             error_title=_("Not an answer"),
-            error=_("Type a whole number from {lo} to {hi}, or leave the cell empty.").format(
-                lo=lo, hi=hi
-            ),
+            error=(_("Type a whole number from {lo} to {hi}, or leave the cell empty.").format(
+                lo=lo, hi=hi) if na is None else
+                _("Type a whole number from {lo} to {hi}, {na} for does not apply, or leave the "
+                  "cell empty.").format(lo=lo, hi=hi, na=na.value)),
         )
     )
 
@@ -199,7 +222,11 @@ def build_scoring_sheet(
     last_helper = col - 1
     for r in range(FIRST_ROW, last + 1):
         items = f"{ref(r, first_item)}:{ref(r, last_item)}"
-        invalid = f"COUNTA({items})>COUNT({ref(r, first_helper)}:{ref(r, last_helper)})"
+        # 'does not apply' is an answer but not a scale point: it leaves its helper empty
+        # (missing) without making the row invalid
+        answered = (f"COUNTA({items})" if na is None
+                    else f"(COUNTA({items})-COUNTIF({items},{na.value}))")
+        invalid = f"{answered}>COUNT({ref(r, first_helper)}:{ref(r, last_helper)})"
         for d in dims:
             c1, c2 = helper_range[d]
             rng = f"{ref(r, c1)}:{ref(r, c2)}"

@@ -1,0 +1,47 @@
+# Reference confidence intervals of Cronbach's alpha from psych::alpha (Feldt and
+# Duhachek, the "95% confidence boundaries" psych prints) on seeded data sets.
+#
+#     Rscript tests/reference/psych_alpha_reference.R
+#
+# writes tests/data/reliability/<name>.csv (the data, 1..5 answers) and
+# tests/data/reliability/psych_alpha.json. Both are committed, so the Python tests
+# (tests/test_reliability_hardening.py) never need R. Complete data: psych's default
+# use = "pairwise" is then the same as listwise.
+
+suppressPackageStartupMessages(library(psych))
+
+script_path <- sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE))
+out_dir <- normalizePath(file.path(dirname(script_path), "..", "data", "reliability"))
+
+make <- function(seed, n, k, strength) {
+  set.seed(seed)
+  trait <- rnorm(n)
+  x <- sapply(seq_len(k), function(j) trait * strength + rnorm(n))
+  x <- apply(x, 2, function(col) as.integer(cut(col, breaks = c(-Inf, -1.5, -0.5, 0.5, 1.5, Inf))))
+  colnames(x) <- paste0("i", seq_len(k))
+  as.data.frame(x)
+}
+
+sets <- list(
+  strong = make(11, 300, 6, 1.2),
+  weak = make(12, 80, 4, 0.5),
+  small = make(13, 25, 5, 0.9)
+)
+
+entries <- c()
+for (name in names(sets)) {
+  x <- sets[[name]]
+  write.csv(x, file.path(out_dir, paste0(name, ".csv")), row.names = FALSE)
+  a <- psych::alpha(x, warnings = FALSE)
+  feldt <- a$feldt
+  ase <- a$total$ase
+  raw <- a$total$raw_alpha
+  entries <- c(entries, sprintf(
+    paste0('  "%s": {"alpha": %.12f, "feldt": [%.12f, %.12f], ',
+           '"duhachek": [%.12f, %.12f], "n": %d, "k": %d}'),
+    name, raw, feldt$lower.ci, feldt$upper.ci, raw - 1.96 * ase, raw + 1.96 * ase,
+    nrow(x), ncol(x)))
+}
+writeLines(c("{", paste(entries, collapse = ",\n"), "}"),
+           file.path(out_dir, "psych_alpha.json"))
+cat(sprintf("psych %s\n", packageVersion("psych")))

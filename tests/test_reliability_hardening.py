@@ -1,0 +1,109 @@
+"""Reliability on degenerate data (items without answers or variance, items keyed the
+wrong way, few complete respondents) and alpha's confidence intervals against psych.
+
+tests/data/reliability/psych_alpha.json comes from tests/reference/psych_alpha_reference.R
+(psych::alpha's "95% confidence boundaries", Feldt and Duhachek) on the CSV files beside it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from helpers import runner
+from relscale.cli.main import app
+from relscale.errors import DataError
+from relscale.scoring.reliability import scale_reliability
+
+DATA = Path(__file__).parent / "data" / "reliability"
+PSYCH = json.loads((DATA / "psych_alpha.json").read_text(encoding="utf-8"))
+
+
+def _read(name: str) -> tuple[list[str], np.ndarray]:
+    with (DATA / f"{name}.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    return rows[0], np.array(rows[1:], dtype=float)
+
+
+@pytest.mark.parametrize("name", sorted(PSYCH))
+def test_alpha_confidence_intervals_match_psych(name: str) -> None:
+    ref = PSYCH[name]
+    items, x = _read(name)
+    r = scale_reliability(x, items)
+    assert r.alpha == pytest.approx(ref["alpha"], abs=1e-9)
+    assert r.ci_feldt == pytest.approx(tuple(ref["feldt"]), abs=1e-6)
+    # psych uses z = 1.96; relscale the exact normal quantile (1.959964): within 1e-4
+    assert r.ci_duhachek == pytest.approx(tuple(ref["duhachek"]), abs=1e-4)
+    assert r.ci_feldt[0] < r.alpha < r.ci_feldt[1]
+
+
+def _base(n: int = 60, seed: int = 3) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    trait = rng.normal(size=n)
+    return np.clip(np.round(3 + trait[:, None] + rng.normal(size=(n, 4))), 1, 5)
+
+
+def test_zero_variance_item_is_named_and_left_out() -> None:
+    x = _base()
+    x[:, 2] = 4
+    r = scale_reliability(x, ["a", "b", "c", "d"], scale="closeness")
+    assert r.left_out == ("c",) and r.k == 3
+    assert [i.item for i in r.items] == ["a", "b", "d"]
+    assert any("item c has no variance" in w for w in r.warnings)
+    expected = scale_reliability(x[:, [0, 1, 3]], ["a", "b", "d"])
+    assert r.alpha == pytest.approx(expected.alpha)
+
+
+def test_all_empty_item_is_named_and_left_out_not_every_respondent() -> None:
+    x = _base()
+    x[:, 1] = np.nan
+    r = scale_reliability(x, ["a", "b", "c", "d"], scale="conflict")
+    assert r.left_out == ("b",) and r.n == 60
+    assert any("item b has no answers" in w for w in r.warnings)
+
+
+def test_too_few_items_left_is_an_error_naming_them() -> None:
+    x = _base()
+    x[:, 1:] = 2
+    with pytest.raises(DataError, match="b, c, d"):
+        scale_reliability(x, ["a", "b", "c", "d"])
+
+
+def test_negative_item_not_keyed_reversed_is_named() -> None:
+    x = _base()
+    x[:, 3] = 6 - x[:, 3]
+    r = scale_reliability(x, ["a", "b", "c", "d"], scale="s")
+    assert any(w.startswith("s: d correlate") for w in r.warnings)
+    keyed = scale_reliability(x, ["a", "b", "c", "d"], reverse=[False] * 3 + [True],
+                              scale_min=1, scale_max=5)
+    assert not any("correlate" in w for w in keyed.warnings)
+
+
+def test_small_listwise_n_is_warned() -> None:
+    x = _base(n=100)
+    x[8:, 0] = np.nan  # 8 complete of 100
+    r = scale_reliability(x, ["a", "b", "c", "d"], scale="s")
+    assert r.n == 8
+    assert any("8 of 100" in w for w in r.warnings)
+    assert not scale_reliability(_base(n=100), ["a", "b", "c", "d"]).warnings
+
+
+def test_cli_zero_variance_item_warns_without_traceback(tmp_path: Path) -> None:
+    data = tmp_path / "d.csv"
+    x = _base()
+    x[:, 2] = 3
+    lines = ["a,b,c,d"] + [",".join(str(int(v)) for v in row) for row in x]
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner().invoke(
+        app,
+        ["reliability", str(data), "--items", "a,b,c,d", "--format", "json"],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "relscale: warning: scale: item c has no variance" in result.stderr
+    out = json.loads(result.stdout)
+    assert out["scales"][0]["left_out"] == ["c"]
+    assert len(out["scales"][0]["ci_feldt"]) == 2
