@@ -1,8 +1,9 @@
 """The column-wise results CSV writer against the row-by-row writer it replaced.
 
 ``reference_write_csv`` is the implementation relscale had before the column-wise writer
-(``format_cell`` per cell through :func:`csv.writer`), kept here verbatim as the
-reference: the new writer must produce the same bytes on any table.
+(``format_cell`` per cell through :func:`csv.writer`, text through the CSV-injection
+policy of :func:`relscale.io.csv_safety.csv_text`), kept here verbatim as the reference:
+the new writer must produce the same bytes on any table.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from relscale.io.csv_safety import csv_text
 from relscale.scoring.results import ScoredTable, write_csv
 
 
 def reference_format_cell(value: Any, kind: str) -> str:
     if kind in ("id", "text", "band"):
-        return "" if value is None else str(value)
+        return csv_text(value)
     x = float(value)
     if math.isnan(x):
         return ""
@@ -59,6 +61,7 @@ def assert_same_bytes(scored: ScoredTable, tmp_path: Path) -> None:
 TRICKY_TEXT = [
     "", "a", "a,b", 'say "hi"', "line\nbreak", "cr\rx", "a\r\nb", " lead", "trail ", "tab\tx",
     "ünïcödé 漢字 🙂", ";", "#", "NaN", "null", '"', ",", "=1+1", "0123", "1e5",
+    "-5", "+3.5", "-1e3", "@SUM(A1)", "\t=x", "-5\n", "-x", "+", "١٢", "=",
 ]
 
 
@@ -109,7 +112,8 @@ def test_empty_and_single_column(tmp_path: Path) -> None:
 
 floats = st.floats(allow_nan=True, allow_infinity=False, width=64)
 FIXTURE = [HealthCheck.function_scoped_fixture]
-texts = st.one_of(st.none(), st.text(max_size=12))
+texts = st.one_of(st.none(), st.text(max_size=12),
+                  st.from_regex(r"[=+\-@\t\r][0-9a-z.eE+\-\n]{0,6}", fullmatch=True))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=FIXTURE)

@@ -278,30 +278,17 @@ def placeholder_problem(msgid: str, msgstr: str) -> tuple[str, str] | None:
     return None
 
 
-ENV_MAX_CONTENT = "RELSCALE_MAX_CONTENT_MB"
-DEFAULT_MAX_CONTENT_MB = 16
-
-
-def read_limited(path: str | Path) -> bytes:
-    """A content file's bytes (TOML, PO), refused past ``RELSCALE_MAX_CONTENT_MB``
-    (default 16 MB): ``--content /dev/zero`` must not read forever.
-
-    :raises ContentError: the file is larger than the limit.
-    """
+def read_content(path: str | Path) -> bytes:
+    """A content file's bytes (TOML, PO); ContentError past ``RELSCALE_MAX_CONTENT_MB``."""
     from relscale.errors import ContentError
+    from relscale.limits import TooLarge, read_limited
 
     try:
-        limit = int(float(os.environ.get(ENV_MAX_CONTENT) or DEFAULT_MAX_CONTENT_MB) * 2**20)
-    except ValueError:
-        limit = DEFAULT_MAX_CONTENT_MB * 2**20
-    with open(path, "rb") as fh:
-        data = fh.read(limit + 1)
-    if len(data) > limit:
-        raise ContentError(
-            _("{path}: larger than {limit} MB, the limit for content files (set {env} to "
-              "raise it)").format(path=path, limit=round(limit / 2**20), env=ENV_MAX_CONTENT)
-        )
-    return data
+        return read_limited(path)
+    except TooLarge as exc:
+        raise ContentError(_("{path}: larger than {limit} MB, the limit for content files (set "
+                             "{env} to raise it)").format(path=path, limit=exc.limit_mb,
+                                                          env=exc.env)) from None
 
 
 @functools.lru_cache(maxsize=64)
@@ -312,7 +299,7 @@ def _read_catalog(path: str, mtime: float) -> dict[tuple[str | None, str], str]:
 
     _reading.depth += 1
     try:
-        catalog = read_po(io.BytesIO(read_limited(path)))
+        catalog = read_po(io.BytesIO(read_content(path)))
         catalog.num_plurals  # noqa: B018 (babel parses Plural-Forms only when asked)
     except (ValueError, UnicodeDecodeError, SyntaxError, LookupError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -30,12 +30,12 @@ M = TypeVar("M", bound=BaseModel)
 
 def read_toml(path: str | Path) -> dict[str, Any]:
     """Parse a TOML file; errors name the file and line. A file over the content size
-    limit (:func:`relscale.i18n.read_limited`) is refused unread."""
-    from relscale.i18n import read_limited
+    limit (:func:`relscale.i18n.read_content`) is refused unread."""
+    from relscale.i18n import read_content
 
     path = Path(path)
     try:
-        return tomllib.loads(read_limited(path).decode("utf-8"))
+        return tomllib.loads(read_content(path).decode("utf-8"))
     except FileNotFoundError:
         raise ContentError(_("{path}: no such file").format(path=path)) from None
     except tomllib.TOMLDecodeError as exc:

@@ -148,9 +148,10 @@ def _polars_column(pl: Any, name: str, values: Any, kind: str) -> Any:
             codes = np.zeros(len(cells), dtype=np.uint32)
             for k, text in enumerate(few[1:], start=1):
                 codes[cells == text] = k
-            return _empty_as_null(pl.Series(name, few, dtype=pl.String).gather(codes))
+            shown = [csv_text(text) for text in few]  # the CSV-injection policy, per text
+            return _empty_as_null(pl.Series(name, shown, dtype=pl.String).gather(codes))
         try:
-            s = pl.Series(name, values, dtype=pl.String, strict=True)
+            s = _guarded(pl.Series(name, values, dtype=pl.String, strict=True))
         except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError):
             s = pl.Series(name, [format_cell(v, kind) for v in values], dtype=pl.String)
         return _empty_as_null(s)
@@ -188,12 +189,29 @@ def _few_texts(values: Any) -> list[str] | None:
     return sorted(distinct)
 
 
+# relscale.io.csv_safety's policy as a polars expression: its plain-number pattern, with
+# Python's "$" (end, or before a final newline) spelt out for Rust's regex.
+_TRIGGER = r"^[=+\-@\t\r]"
+_PLAIN_NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\n?$"
+
+
+def _guarded(s: Any) -> Any:
+    """:func:`relscale.io.csv_safety.csv_text` over a String series (None stays None)."""
+    import polars as pl
+
+    cell = pl.first()
+    guard = cell.str.contains(_TRIGGER) & ~cell.str.contains(_PLAIN_NUMBER)
+    return s.to_frame().select(
+        pl.when(guard).then(pl.lit("'") + cell).otherwise(cell).alias(s.name)
+    ).to_series()
+
+
 def _empty_as_null(s: Any) -> Any:
     """csv.writer writes "" as nothing; polars would quote it. Null prints as nothing."""
     import polars as pl
 
     return s.to_frame().select(
-        pl.when(pl.first().str.len_bytes() > 0).then(pl.first())
+        pl.when(pl.first().str.len_bytes() > 0).then(pl.first()).alias(s.name)
     ).to_series()
 
 
