@@ -34,8 +34,18 @@ SubjectNameOption = Annotated[
     str | None,
     typer.Option(
         "--subject-name",
-        help="Name (or code) printed where items refer to the other person; "
-        "default a blank line '______'.",
+        help="Name (or code) printed where items refer to the other person, and in the "
+        "form's name field; default a blank line '______'.",
+        show_default=False,
+    ),
+]
+LayoutOption = Annotated[
+    str | None,
+    typer.Option(
+        "--layout",
+        help="compact (a number per row; default for professionals), boxes (answers in "
+        "words, mark one box per row; default for children and clients) or dropdown "
+        "(answers in words in a drop-down, for filling on screen).",
         show_default=False,
     ),
 ]
@@ -56,6 +66,7 @@ def form(
     force: ForceOption = False,
     subject_name: SubjectNameOption = None,
     password: PasswordOption = None,
+    layout: LayoutOption = None,
 ) -> None:
     """Export one fillable, print-ready form (.xlsx) for a sector and perspective."""
     from relscale.workbooks.form import check_form_path, export_form
@@ -63,11 +74,12 @@ def form(
     used = use_locale(locale)
     check_form_path(output)  # before the work of adapting
     adapted = adapt_noting(instrument, sector, perspective, used)
-    layout = export_form(
-        adapted, output, overwrite=force, subject_name=subject_name, password=password
+    written = export_form(
+        adapted, output, overwrite=force, subject_name=subject_name, password=password,
+        layout=layout,
     )
     typer.echo(
-        _("{path}: form with {n} items written").format(path=output, n=len(layout.answers)),
+        _("{path}: form with {n} items written").format(path=output, n=len(written.answers)),
         err=True,
     )
 
@@ -100,6 +112,7 @@ def forms(
     force: ForceOption = False,
     subject_name: SubjectNameOption = None,
     password: PasswordOption = None,
+    layout: LayoutOption = None,
 ) -> None:
     """Export a batch of forms, one workbook per sector x instrument x perspective x locale.
 
@@ -125,6 +138,7 @@ def forms(
                 subject_name=subject_name,
                 password=password,
                 progress=progress,
+                layout=layout,
             )
     except NothingToExport as exc:
         for declined in exc.declined:

@@ -154,6 +154,7 @@ def export_forms(
     subject_name: str | None = None,
     password: str | None = None,
     progress: Progress | None = None,
+    layout: str | None = None,
 ) -> FormBatch:
     """Write a form for every offered sector x instrument x perspective x locale.
 
@@ -192,7 +193,7 @@ def export_forms(
             notes.update(adapted.fallbacks)
             path = out / form_filename(adapted)
             export_form(adapted, path, overwrite=overwrite, subject_name=subject_name,
-                        password=password)
+                        password=password, layout=layout)
             result = FormExport(i, s, p, loc, path=path)
         except (RelscaleError, OSError) as exc:
             result = FormExport(i, s, p, loc, error=str(exc))
