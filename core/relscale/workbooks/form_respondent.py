@@ -47,7 +47,7 @@ TITLE_PT = 18.0
 FULL_WIDTH = 72.0
 """Printable width of the respondent page, in column units (A4 portrait)."""
 POS_WIDTH = 4.0
-BOX_WIDTH = 4.5
+BOX_WIDTH = 4.0
 FIT = 1.2
 """Characters per column unit for the respondent's large text: between Excel (~1.1) and
 LibreOffice (~1.35), so a row is rarely more than a line too tall, never too short."""
@@ -74,6 +74,8 @@ def _styles() -> dict[str, Style]:
         "r_box": base(STATEMENT_PT, bold=True, horizontal="center", vertical="center",
                       border="medium", border_color="000000"),
         "r_option": base(ANSWER_PT, wrap=True, vertical="center", indent=0),
+        "r_option_small": base(12.0, wrap=True, vertical="center", indent=0),
+        "r_option_smaller": base(11.0, wrap=True, vertical="center", indent=0),
         "r_answer": base(ANSWER_PT, bold=True, horizontal="left", vertical="center",
                          border="medium", border_color="000000", fill="FFFDE7", wrap=True),
         "r_rule": Style(font=FONT, size=6, border_bottom="hair", border_color="999999"),
@@ -109,8 +111,13 @@ def build_respondent_form(
     n = len(options)
     name = subject_name.strip() if subject_name and subject_name.strip() else None
 
+    answer_pt = ANSWER_PT
     if layout == "boxes":
         label_width = max(8.0, (FULL_WIDTH - POS_WIDTH) / n - BOX_WIDTH)
+        # a word never breaks inside: with many points or long words, the answers get
+        # smaller (not below 11 pt) before a word would be split
+        longest = max(len(w) for p in options for w in p.label.split())
+        answer_pt = max(11.0, min(ANSWER_PT, label_width * FIT * 11.0 / (longest + 1)))
         last_col = 1 + 2 * n
         widths = {1: POS_WIDTH}
         for k in range(n):
@@ -174,6 +181,9 @@ def build_respondent_form(
     sheet.row_heights[row] = 10
     row += 1
 
+    option_style = ("r_option" if answer_pt >= ANSWER_PT else
+                    "r_option_small" if answer_pt >= 12 else "r_option_smaller")
+    answer_pt = {"r_option": ANSWER_PT, "r_option_small": 12.0}.get(option_style, 11.0)
     first_item_row = row
     answers: list[tuple[str, str]] = []
     breaks: list[int] = []
@@ -183,7 +193,7 @@ def build_respondent_form(
         if layout == "boxes":
             h_text = row_height(text, text_width, size=STATEMENT_PT, pad=4,
                                 chars_per_width=FIT)
-            h_opts = max(max(row_height(p.label, label_width, size=ANSWER_PT, pad=4,
+            h_opts = max(max(row_height(p.label, label_width, size=answer_pt, pad=4,
                                         chars_per_width=FIT) for p in options), 26.0)
             block = h_text + h_opts + 8
             if used + block > PAGE_PT and answers:
@@ -199,7 +209,7 @@ def build_respondent_form(
             for k, point in enumerate(options):
                 box, lab = 2 + 2 * k, 3 + 2 * k
                 sheet.set(row + 1, box, None, style="r_box", locked=False)
-                sheet.set(row + 1, lab, point.label, style="r_option")
+                sheet.set(row + 1, lab, point.label, style=option_style)
                 cells.append(ref(row + 1, box))
             sheet.set(row + 1, id_col, item.id, style="r_id")
             sheet.row_heights[row + 1] = h_opts
