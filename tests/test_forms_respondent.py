@@ -183,6 +183,5 @@ def test_dropdown_reads_words_and_refuses_others(tmp_path: Path) -> None:
     assert row[table[0][0]] == options[-1].value and row[table[1][0]] == options[0].value
     ws[table[2][1]] = "misschien"
     wb.save(filled)
-    with pytest.raises(DataError, match="'misschien' is not one of the answers|"
-                       "'misschien' is geen"):
+    with pytest.raises(DataError, match=r"'misschien' is (not one of the answers|geen)"):
         read_forms([filled])

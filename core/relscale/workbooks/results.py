@@ -73,6 +73,7 @@ def build_results_workbook(
         },
         title=f"{adapted.title} — {adapted.sector_label}",
     )
+    footer = f"relscale · {adapted.instrument} {adapted.version} · {adapted.sector}"
     tables = list(dict.fromkeys(t for t in (scores.norm_group or []) if t))
     norm_lines = tables or ([describe_norms(adapted.norms[0], locale)] if adapted.norms else [])
 
@@ -94,6 +95,11 @@ def build_results_workbook(
                 style = "int" if kind in ("item", "flag") else "num"
                 sheet.set(i + 2, c, int(x) if kind in ("item", "flag") else x, style=style)
     sheet.freeze = "A2"
+    id_columns = [c for c, kind in enumerate(kinds, start=1) if kind == "id"]
+    sheet.print_setup = styles.print_table(
+        title_rows=(1, 1),
+        title_columns=(1, max(id_columns)) if id_columns and id_columns[0] == 1 else None,
+        footer_left=footer)
     # Wide enough for the variable name and for the texts (codes, band labels; the long
     # norm-group description is capped), so no heading or band is cut off on screen or paper.
     for c, (name, col, kind) in enumerate(zip(scored.columns, columns, kinds, strict=True),
@@ -138,6 +144,8 @@ def build_results_workbook(
     summary.column_widths[2] = max(12, *(len(d.id) + 2 for d in adapted.dimensions))
     for c in range(3, len(heads) + 1):
         summary.column_widths[c] = max(10, len(heads[c - 1]) + 2)
+
+    summary.print_setup = styles.print_table(footer_left=footer)
 
     # --- Profiles: one block per client
     profiles = book.add_sheet(_("Profiles")[:31])
@@ -211,7 +219,9 @@ def build_results_workbook(
         row = last + 2 + PROFILE_ROWS
     for c, w in enumerate((24, 11, 11, 8, 24), start=1):
         profiles.column_widths[c] = w
-    profiles.print_setup = PrintSetup(fit_width=1)
+    profiles.print_setup = PrintSetup(fit_width=1, footer_left=footer,
+                                      footer_right=_("Page {page} of {pages}"))
+    styles.set_fonts(book)
     book.active = 2
     return book
 

@@ -83,6 +83,7 @@ def build_scoring_sheet(
     from relscale.excel.sheet import SheetProtection, Validation, Workbook, ref
     from relscale.scoring.engine import STATUS, min_answered_count
     from relscale.scoring.norms import describe_norms, select_norm_table
+    from relscale.workbooks import styles
     from relscale.workbooks.codebook import add_codebook_sheet, build_codebook
 
     table = select_norm_table(adapted.norms, group or {}) if adapted.norms else None
@@ -263,6 +264,16 @@ def build_scoring_sheet(
         ("norm_status", "" if table is None else table.population.status),
     ]
     add_scoring_sheet_metadata(book, pairs)
+    # on paper: landscape, one page wide, headings and the id columns on every page
+    footer = f"relscale · {adapted.instrument} {adapted.version} · {adapted.sector}"
+    data.print_setup = styles.print_table(title_rows=(LABEL_ROW, HEADER_ROW),
+                                          title_columns=(id_first, id_last),
+                                          footer_left=footer)
+    codebook.print_setup = styles.print_table(title_rows=(4, 4), footer_left=footer)
+    adaptation.print_setup = styles.print_table(title_rows=(4, 4), footer_left=footer)
+    if norms_sheet is not None:
+        norms_sheet.print_setup = styles.print_table(title_rows=(5, 6), footer_left=footer)
+    styles.set_fonts(book)
     return book
 
 
