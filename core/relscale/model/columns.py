@@ -18,6 +18,8 @@ STRAIGHTLINING = "straightlining"
 NORM_GROUP = "norm_group"
 NORM_STATUS = "norm_status"
 NORM_SUFFIXES = ("percentile", "t", "band")
+RCI_SUFFIX = "rci"
+"""``<dimension>_rci``: reliable change since the pair's first wave (data with ``wave``)."""
 
 STATUS_SCORED = "scored"
 STATUS_INCOMPLETE = "incomplete"
@@ -35,4 +37,5 @@ def reserved_names(adapted: AdaptedInstrument) -> set[str]:
     for d in adapted.dimensions:
         names.add(d.id)
         names.update(norm_columns(d.id))
+        names.add(f"{d.id}_{RCI_SUFFIX}")
     return names

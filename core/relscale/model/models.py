@@ -297,6 +297,13 @@ class DimensionNorm(Model):
     sd: float = Field(gt=0)
     n: int = Field(ge=1)
     percentiles: tuple[PercentilePoint, ...] = Field(min_length=1)
+    reliability: float | None = Field(
+        default=None,
+        le=1,
+        description="r_xx of the scale in the norm sample (Cronbach's alpha, listwise), "
+        "which with `sd` gives the standard error of a difference for the reliable change "
+        "index; None in tables built before relscale stored it.",
+    )
 
     @model_validator(mode="after")
     def _sorted(self) -> DimensionNorm:
