@@ -195,6 +195,10 @@ def _read_catalog(path: str, mtime: float) -> dict[tuple[str | None, str], str]:
         msgstr = string if isinstance(string, str) else (string[0] if string else "")
         if msgstr:
             table[(message.context, msgid)] = msgstr
+        if not isinstance(string, str):  # plural forms: msgstr[1], ... under their index
+            for k, form in enumerate(string or ()):
+                if form:
+                    table[(message.context, f"{msgid}{PLURAL_SEP}{k}")] = form
     return table
 
 
@@ -305,6 +309,34 @@ def current_locale() -> str:
 def _(msgid: str) -> str:
     """Translate a core UI string into the current locale."""
     return _current.lookup(msgid)
+
+
+PLURAL_SEP = "\x00"
+"""Separates a plural message's singular id from the index of its form in a catalog table."""
+
+
+def plural_index(n: int) -> int:
+    """The plural form for ``n``: 0 for one, 1 for other (English, Dutch and the other
+    two-form languages relscale ships; a language with more forms needs its rule here)."""
+    return 0 if n == 1 else 1
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate a message whose wording depends on a count (``1 form``, ``2 forms``).
+
+    The PO entry has ``msgid_plural`` and ``msgstr[0]``/``msgstr[1]``; without a
+    translation the English singular or plural is shown.
+    """
+    index = plural_index(n)
+    if _current.chain:
+        for loc in _current.chain:
+            table = load_catalog(CORE_LOCALE_DIR, CORE_DOMAIN, loc)
+            if table is None:
+                continue
+            text = table.get((None, f"{singular}{PLURAL_SEP}{index}"))
+            if text is not None:
+                return text
+    return singular if index == 0 else plural
 
 
 def pgettext(context: str, msgid: str) -> str:

@@ -19,7 +19,7 @@ from relscale.cli.common import (
     use_locale,
 )
 from relscale.errors import RelscaleError
-from relscale.i18n import _
+from relscale.i18n import _, ngettext
 
 PasswordOption = Annotated[
     str | None,
@@ -79,7 +79,8 @@ def form(
         layout=layout,
     )
     typer.echo(
-        _("{path}: form with {n} items written").format(path=output, n=len(written.answers)),
+        ngettext("{path}: form with {n} item written", "{path}: form with {n} items written",
+                 len(written.answers)).format(path=output, n=len(written.answers)),
         err=True,
     )
 
@@ -149,7 +150,8 @@ def forms(
     for note in batch.notes:
         note_err(note)
     typer.echo(
-        _("{n} forms written to {path}").format(n=len(batch.written), path=out_dir), err=True
+        ngettext("{n} form written to {path}", "{n} forms written to {path}",
+                 len(batch.written)).format(n=len(batch.written), path=out_dir), err=True
     )
     if batch.failed:
         for failure in batch.failed:
@@ -221,10 +223,13 @@ def read(
         for line in exc.problems:
             typer.echo(f"relscale: error: {line}", err=True)
         raise RelscaleError(
-            _("{n} problem(s) in the forms; nothing written").format(n=len(exc.problems))
+            ngettext("{n} problem in the forms; nothing written",
+                     "{n} problems in the forms; nothing written",
+                     len(exc.problems)).format(n=len(exc.problems))
         ) from None
     typer.echo(
-        _("{n} forms of {key} read into {path}").format(
+        ngettext("{n} form of {key} read into {path}", "{n} forms of {key} read into {path}",
+                 len(result.rows)).format(
             n=len(result.rows), key=result.key, path=output
         ),
         err=True,

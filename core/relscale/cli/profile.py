@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from relscale.cli.common import ForceOption, LocaleOption, SectorOption, handle_errors, use_locale
-from relscale.i18n import _
+from relscale.i18n import ngettext
 
 
 def register(app: typer.Typer) -> None:
@@ -61,5 +61,6 @@ def profile(
                               before=before, locale=used)
     inputs = tuple(p for p in (data, client_data, before) if p is not None)
     write_profiles(profiles, output, overwrite=force, inputs=inputs)
-    typer.echo(_("{path}: {n} profile(s) written").format(path=output,
-                                                          n=len(profiles.profiles)), err=True)
+    n = len(profiles.profiles)
+    typer.echo(ngettext("{path}: {n} profile written", "{path}: {n} profiles written", n)
+               .format(path=output, n=n), err=True)

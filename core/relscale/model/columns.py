@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from relscale.i18n import N_, _
+
 if TYPE_CHECKING:
     from relscale.model.models import AdaptedInstrument
 
@@ -24,6 +26,27 @@ RCI_SUFFIX = "rci"
 STATUS_SCORED = "scored"
 STATUS_INCOMPLETE = "incomplete"
 STATUS_REJECTED = "rejected"
+
+
+STATUS_LABELS = {
+    STATUS_SCORED: N_("scored"),
+    STATUS_INCOMPLETE: N_("incomplete"),
+    STATUS_REJECTED: N_("rejected"),
+    "invalid": N_("invalid"),
+}
+"""Status codes (the values of ``status``) -> their label, translated for display."""
+NORM_STATUS_LABELS = {"published": N_("published"), "local": N_("local"),
+                      "illustrative": N_("illustrative")}
+
+
+def coded_values(labels: dict[str, str]) -> str:
+    """``code = label; ...`` in the current locale (just ``code; ...`` where they agree):
+    the codes stay the data's values, the labels say what they mean."""
+    parts = []
+    for code, label in labels.items():
+        shown = _(label)
+        parts.append(code if shown == code else f"{code} = {shown}")
+    return "; ".join(parts)
 
 
 def norm_columns(dimension: str) -> tuple[str, ...]:

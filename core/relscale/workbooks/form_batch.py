@@ -188,8 +188,10 @@ def export_forms(
         result = FormExport(i, s, p, loc)
         try:
             used, _notes = resolve_locale(loc)
-            set_locale(used)  # UI strings on the form follow the form's locale
+            # adapted before the switch: its notes are messages to the user, in the run's
+            # one language, whatever the form's locale
             adapted = adapt(i, s, p, used)  # type: ignore[arg-type]
+            set_locale(used)  # UI strings on the form follow the form's locale
             notes.update(adapted.fallbacks)
             path = out / form_filename(adapted)
             export_form(adapted, path, overwrite=overwrite, subject_name=subject_name,

@@ -60,6 +60,7 @@ def build_results_workbook(
         quote_sheet,
     )
     from relscale.i18n import _
+    from relscale.model import columns as names
     from relscale.scoring.norms import describe_norms
     from relscale.workbooks import styles
 
@@ -83,12 +84,15 @@ def build_results_workbook(
         sheet.set(1, c, name, style="head")
     kinds = [scored.kinds[c] for c in scored.columns]
     columns = [scored.data[c] for c in scored.columns]
+    # status values in the workbook's language; the CSV keeps the codes
+    labels = {names.STATUS: names.STATUS_LABELS, names.NORM_STATUS: names.NORM_STATUS_LABELS}
     for i in range(scored.n):
         for c, (col, kind) in enumerate(zip(columns, kinds, strict=True), start=1):
             value = col[i]
             if kind in ("id", "text", "band"):
                 if value not in (None, ""):
-                    sheet.set(i + 2, c, str(value))
+                    shown = labels.get(scored.columns[c - 1], {}).get(str(value))
+                    sheet.set(i + 2, c, _(shown) if shown else str(value))
                 continue
             x = float(value)
             if not math.isnan(x):
