@@ -4,6 +4,7 @@ profile per client."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from relscale.scoring.results import ScoredTable
@@ -69,6 +70,8 @@ def build_results_workbook(
             "title": styles.TITLE,
             "note": styles.NOTE,
             "head": styles.HEADER,
+            "head_r": replace(styles.HEADER, horizontal="right"),
+            "note_q": styles.NOTE_QUIET,
             "num": styles.number(styles.DECIMALS_2),
             "int": styles.number(styles.INTEGER),
         },
@@ -171,15 +174,33 @@ def build_results_workbook(
     with_norms = bool(scores.norms)
     thresholds = _thresholds(adapted.norms[0]) if with_norms and adapted.norms else []
     dims = adapted.dimensions
+    fav = {"high": _("higher is favourable"), "low": _("lower is favourable")}
+    edge_cols: list[int] = []
+    if thresholds:
+        # the band edges once, at the top: every chart draws them as lines from here
+        row += 1
+        profiles.set(row, 1, _("Band edges (lines)"), style="head")
+        edge_head = row
+        for j, edge in enumerate(thresholds):
+            profiles.set(row, 2 + j, _("P{p}").format(p=f"{edge:g}"), style="head_r")
+            edge_cols.append(2 + j)
+        for k, d in enumerate(dims, start=1):
+            profiles.set(row + k, 1, d.label)
+            for j, edge in enumerate(thresholds):
+                profiles.set(row + k, 2 + j, edge, style="int")
+        edge_last = row + len(dims)
+        row = edge_last + 1
     for i in drawn:
         start = row + 1
         profiles.set(start, 1, _profile_name(scored, i), style="title")
         head = [_("Dimension"), _("Raw score")]
         if with_norms:
             head += [_("Percentile"), "T", _("Band")]
-            head += [_("P{p}").format(p=f"{t:g}") for t in thresholds]
+        head.append(_("Direction"))
         for c, h in enumerate(head, start=1):
-            profiles.set(start + 1, c, h, style="head")
+            # numbers are right-aligned, so are their headings
+            style = "head_r" if c in ((2, 3, 4) if with_norms else (2,)) else "head"
+            profiles.set(start + 1, c, h, style=style)
         for k, d in enumerate(dims):
             r = start + 2 + k
             profiles.set(r, 1, d.label)
@@ -194,8 +215,7 @@ def build_results_workbook(
                 if not math.isnan(t):
                     profiles.set(r, 4, t, style="num")
                 profiles.set(r, 5, str(scores.norms[d.id]["band"][i] or ""))
-                for j, edge in enumerate(thresholds):
-                    profiles.set(r, 6 + j, edge, style="int")
+            profiles.set(r, len(head), fav[d.favourable], style="note_q")
         first, last = start + 2, start + 1 + len(dims)
         cats = f"{q}!$A${first}:$A${last}"
         if with_norms:
@@ -203,9 +223,9 @@ def build_results_workbook(
             # horizontal lines: the picture a coach discusses with the professional.
             series = [SeriesSpec(f"{q}!$C${start + 1}:$C${last}", title_from_first=True)]
             edges = [
-                SeriesSpec(f"{q}!${_col(6 + j)}${start + 1}:${_col(6 + j)}${last}",
+                SeriesSpec(f"{q}!${_col(c)}${edge_head}:${_col(c)}${edge_last}",
                            title_from_first=True)
-                for j in range(len(thresholds))
+                for c in edge_cols
             ]
             chart = ChartSpec(kind="column", anchor=f"A{last + 2}", lines=tuple(edges),
                               series=tuple(series), categories=cats,
@@ -221,7 +241,7 @@ def build_results_workbook(
                               legend=False)
         profiles.charts.append(chart)
         row = last + 2 + PROFILE_ROWS
-    for c, w in enumerate((24, 11, 11, 8, 24), start=1):
+    for c, w in enumerate((24, 11, 11, 8, 24, 22), start=1):
         profiles.column_widths[c] = w
     profiles.print_setup = PrintSetup(fit_width=1, footer_left=footer,
                                       footer_right=_("Page {page} of {pages}"))
