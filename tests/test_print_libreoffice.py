@@ -71,3 +71,7 @@ def test_results_workbook_prints_one_page_wide(tmp_path: Path) -> None:
     summary = [p for p in pages if "N missing" in p]
     assert len(summary) == 1 and "Max" in summary[0]
     _fonts_named(book)
+    profiles = openpyxl.load_workbook(book)["Profiles"]
+    values = [c.value for row in profiles.iter_rows() for c in row]
+    assert values.count("P10") == 1  # the band edges once, not a constant column per client
+    assert values.count("higher is favourable") == 30 and values.count("lower is favourable") == 60

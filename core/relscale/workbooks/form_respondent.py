@@ -65,7 +65,8 @@ def _styles() -> dict[str, Style]:
         "r_label": base(ANSWER_PT, bold=True, horizontal="right", vertical="center",
                         indent=1, wrap=True),
         "r_field": base(ANSWER_PT, border="thin", border_color="333333", fill="FFFDE7",
-                        vertical="center", horizontal="left", number_format="@"),
+                        vertical="center", horizontal="left", number_format="@",
+                        shrink=True),
         "r_date": base(ANSWER_PT, border="thin", border_color="333333", fill="FFFDE7",
                        vertical="center", horizontal="left", number_format="yyyy-mm-dd"),
         "r_text": base(wrap=True, vertical="top"),
@@ -125,7 +126,8 @@ def build_respondent_form(
             widths[3 + 2 * k] = label_width
         id_col = last_col + 1
         text_width = sum(widths.values()) - POS_WIDTH
-        field_col = last_col
+        # a name needs room: the field spans the last two answers (box and words)
+        field_col = max(2, last_col - 3)
     else:
         widths = {1: POS_WIDTH, 2: FULL_WIDTH - POS_WIDTH - 28.0, 3: 28.0}
         last_col, id_col, field_col = 3, 4, 3
@@ -158,8 +160,10 @@ def build_respondent_form(
         sheet.set(row, 1, field_labels[field_name], style="r_label")
         sheet.merge(row, 1, row, field_col - 1, style="r_label")
         value = name if field_name == "subject_code" else None
-        sheet.set(row, field_col, value, style="r_date" if field_name == "date" else "r_field",
-                  locked=False)
+        field_style = "r_date" if field_name == "date" else "r_field"
+        sheet.set(row, field_col, value, style=field_style, locked=False)
+        if field_col < last_col:
+            sheet.merge(row, field_col, row, last_col, style=field_style)
         sheet.row_heights[row] = 26
         fields[field_name] = ref(row, field_col)
         row += 1
