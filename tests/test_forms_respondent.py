@@ -185,3 +185,16 @@ def test_dropdown_reads_words_and_refuses_others(tmp_path: Path) -> None:
     wb.save(filled)
     with pytest.raises(DataError, match=r"'misschien' is (not one of the answers|geen)"):
         read_forms([filled])
+
+
+def test_pictures_are_circles_from_one_to_all(tmp_path: Path) -> None:
+    path, adapted = make_form(tmp_path, "relationship_quality_client", "education", "client",
+                              "nl", layout="boxes", pictures=True)
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    _item, cells = _items_table(path)[0]
+    words = [str(ws.cell(row=ws[a].row, column=ws[a].column + 1).value) for a in cells.split()]
+    points = len(adapted.scale.points)
+    for k, text in enumerate(words[:points]):
+        circles, label = text.split("\n")
+        assert circles == "\u25cf" * (k + 1) + "\u25cb" * (points - k - 1)
+        assert label == adapted.scale.points[k].label

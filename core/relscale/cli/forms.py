@@ -49,6 +49,14 @@ LayoutOption = Annotated[
         show_default=False,
     ),
 ]
+PicturesOption = Annotated[
+    bool,
+    typer.Option(
+        "--pictures",
+        help="boxes layout: a row of circles above each answer's words, from one filled "
+        "(lowest) to all filled (highest); prints in black and white.",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -67,6 +75,7 @@ def form(
     subject_name: SubjectNameOption = None,
     password: PasswordOption = None,
     layout: LayoutOption = None,
+    pictures: PicturesOption = False,
 ) -> None:
     """Export one fillable, print-ready form (.xlsx) for a sector and perspective."""
     from relscale.workbooks.form import check_form_path, export_form
@@ -76,7 +85,7 @@ def form(
     adapted = adapt_noting(instrument, sector, perspective, used)
     written = export_form(
         adapted, output, overwrite=force, subject_name=subject_name, password=password,
-        layout=layout,
+        layout=layout, pictures=pictures,
     )
     typer.echo(
         ngettext("{path}: form with {n} item written", "{path}: form with {n} items written",
@@ -114,6 +123,7 @@ def forms(
     subject_name: SubjectNameOption = None,
     password: PasswordOption = None,
     layout: LayoutOption = None,
+    pictures: PicturesOption = False,
 ) -> None:
     """Export a batch of forms, one workbook per sector x instrument x perspective x locale.
 
@@ -140,6 +150,7 @@ def forms(
                 password=password,
                 progress=progress,
                 layout=layout,
+                pictures=pictures,
             )
     except NothingToExport as exc:
         for declined in exc.declined:

@@ -184,6 +184,7 @@ def build_form(
     subject_name: str | None = None,
     password: str | None = None,
     layout: str | None = None,
+    pictures: bool = False,
 ) -> tuple[Workbook, FormLayout]:
     """Lay out the fillable form for one adapted instrument (UI strings in the current
     locale, see :func:`relscale.i18n.set_locale`; content in ``adapted.locale``).
@@ -197,7 +198,7 @@ def build_form(
             layout=layout, choices=", ".join(LAYOUTS)))
     if layout != "compact":
         return build_respondent_form(adapted, layout=layout, subject_name=subject_name,
-                                     password=password)
+                                     password=password, pictures=pictures)
     book = Workbook(styles=_styles(), title=adapted.title, creator=f"relscale {__version__}")
     sheet_name = _("Form")[:31]
     sheet = book.add_sheet(sheet_name, show_grid_lines=False)
@@ -366,6 +367,7 @@ def export_form(
     subject_name: str | None = None,
     password: str | None = None,
     layout: str | None = None,
+    pictures: bool = False,
 ) -> FormLayout:
     """Write the fillable form to ``path`` (atomically; refuses to overwrite unless asked).
 
@@ -376,6 +378,6 @@ def export_form(
 
     path = check_form_path(path)
     book, form_layout = build_form(adapted, subject_name=subject_name, password=password,
-                                   layout=layout)
+                                   layout=layout, pictures=pictures)
     write(book, path, overwrite=overwrite)
     return form_layout

@@ -155,6 +155,7 @@ def export_forms(
     password: str | None = None,
     progress: Progress | None = None,
     layout: str | None = None,
+    pictures: bool = False,
 ) -> FormBatch:
     """Write a form for every offered sector x instrument x perspective x locale.
 
@@ -195,7 +196,7 @@ def export_forms(
             notes.update(adapted.fallbacks)
             path = out / form_filename(adapted)
             export_form(adapted, path, overwrite=overwrite, subject_name=subject_name,
-                        password=password, layout=layout)
+                        password=password, layout=layout, pictures=pictures)
             result = FormExport(i, s, p, loc, path=path)
         except (RelscaleError, OSError) as exc:
             result = FormExport(i, s, p, loc, error=str(exc))

@@ -91,6 +91,11 @@ def _styles() -> dict[str, Style]:
     }
 
 
+def circles(k: int, points: int) -> str:
+    """``●●○○`` for the third of four answers... the k-th (0-based) of ``points``."""
+    return "\u25cf" * (k + 1) + "\u25cb" * (points - k - 1)
+
+
 def option_text(label: str) -> str:
     """A label as a drop-down entry: list validations cannot hold commas or quotes."""
     return label.replace(",", "\u201a").replace('"', "'")
@@ -102,8 +107,12 @@ def build_respondent_form(
     layout: str = "boxes",
     subject_name: str | None = None,
     password: str | None = None,
+    pictures: bool = False,
 ) -> tuple[Workbook, FormLayout]:
-    """Lay out a respondent form (``boxes`` or ``dropdown``) and its administrator sheet."""
+    """Lay out a respondent form (``boxes`` or ``dropdown``) and its administrator sheet.
+
+    ``pictures`` (boxes): above each answer's words a row of circles, filled from one
+    for the lowest answer to all for the highest, that prints in black and white."""
     book = Workbook(styles=_styles(), title=respondent_title(adapted, subject_name),
                     creator=f"relscale {__version__}")
     sheet_name = pgettext("client form", "Questions")[:31]
@@ -188,6 +197,11 @@ def build_respondent_form(
     option_style = ("r_option" if answer_pt >= ANSWER_PT else
                     "r_option_small" if answer_pt >= 12 else "r_option_smaller")
     answer_pt = {"r_option": ANSWER_PT, "r_option_small": 12.0}.get(option_style, 11.0)
+    shown = [p.label for p in options]
+    if pictures and layout == "boxes":
+        shown = [f"{circles(k, len(adapted.scale.points))}\n{p.label}"
+                 if k < len(adapted.scale.points) else p.label
+                 for k, p in enumerate(options)]
     first_item_row = row
     answers: list[tuple[str, str]] = []
     breaks: list[int] = []
@@ -197,8 +211,8 @@ def build_respondent_form(
         if layout == "boxes":
             h_text = row_height(text, text_width, size=STATEMENT_PT, pad=4,
                                 chars_per_width=FIT)
-            h_opts = max(max(row_height(p.label, label_width, size=answer_pt, pad=4,
-                                        chars_per_width=FIT) for p in options), 26.0)
+            h_opts = max(max(row_height(shown[k], label_width, size=answer_pt, pad=4,
+                                        chars_per_width=FIT) for k in range(n)), 26.0)
             block = h_text + h_opts + 8
             if used + block > PAGE_PT and answers:
                 breaks.append(row - 1)
@@ -210,10 +224,10 @@ def build_respondent_form(
             sheet.set(row, id_col, item.id, style="r_id")
             sheet.row_heights[row] = h_text
             cells = []
-            for k, point in enumerate(options):
+            for k in range(n):
                 box, lab = 2 + 2 * k, 3 + 2 * k
                 sheet.set(row + 1, box, None, style="r_box", locked=False)
-                sheet.set(row + 1, lab, point.label, style=option_style)
+                sheet.set(row + 1, lab, shown[k], style=option_style)
                 cells.append(ref(row + 1, box))
             sheet.set(row + 1, id_col, item.id, style="r_id")
             sheet.row_heights[row + 1] = h_opts
