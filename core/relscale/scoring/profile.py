@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import math
 import tempfile
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from relscale.errors import DataError, RelscaleError
 from relscale.i18n import _
 from relscale.model.models import AdaptedInstrument, Band, NormTable
 from relscale.scoring.change import WAVE, reliable_change, wave_key
+from relscale.scoring.norms import band_index
 
 
 @dataclass(frozen=True)
@@ -129,16 +129,6 @@ def _score(path: Path, instrument: str, sector: str, perspective: str, locale: s
                    select_norm_table(adapted.norms, {}))
 
 
-def _band_index(bands: Sequence[Band], percentile: float) -> int | None:
-    if math.isnan(percentile):
-        return None
-    for i, band in enumerate(bands):
-        if band.lower <= percentile < band.upper or (i == len(bands) - 1
-                                                     and percentile == band.upper):
-            return i
-    return None
-
-
 def _view(s: _Scored, dimension: str, i: int) -> View | None:
     raw = float(s.raw[dimension][i])
     if math.isnan(raw):
@@ -147,7 +137,7 @@ def _view(s: _Scored, dimension: str, i: int) -> View | None:
         return View(raw, float("nan"), None, None)
     p = float(s.norms[dimension]["percentile"][i])
     band = s.norms[dimension]["band"][i]
-    return View(raw, p, str(band) if band else None, _band_index(s.table.bands, p))
+    return View(raw, p, str(band) if band else None, band_index(s.table.bands, p))
 
 
 def _rows_by_pair(s: _Scored, *, client: bool, name: str) -> dict[tuple[str, str], list[int]]:

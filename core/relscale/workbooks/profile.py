@@ -77,7 +77,7 @@ def favourable_text(favourable: str) -> str:
     return _("Lower is favourable for the relationship.")
 
 
-def _position(view: View, bands: int, middle: int) -> str:
+def _position(view: View, middle: int) -> str:
     if view.band_index is None or view.band_index == middle:
         return "around"
     return "above" if view.band_index > middle else "below"
@@ -98,7 +98,7 @@ def reading(line: DimensionLine, set_: ProfileSet, middle: int) -> str:
     for who, view in views:
         if view is None or view.band_index is None:
             continue
-        parts.append(templates[_position(view, len(set_.bands), middle)].format(
+        parts.append(templates[_position(view, middle)].format(
             who=_cap(who), dimension=line.label.lower()))
     p, c = line.professional, line.client
     if p and c and p.band_index is not None and c.band_index is not None:
