@@ -85,7 +85,7 @@ def mini_sector_dict() -> dict[str, Any]:
                      "provenance": "reworded", "rationale": "Context."},
                     {"item": "m2", "text": "I keep my distance from {subject}.",
                      "provenance": "terms_substituted", "rationale": "Roles."},
-                    {"item": "m3", "text": "We argue.", "provenance": "verbatim",
+                    {"item": "m3", "text": "We argue.", "provenance": "unchanged",
                      "rationale": "Fits."},
                     {"item": "m4", "provenance": "dropped", "rationale": "Does not fit."},
                     {"item": "x1", "text": "We clash about rules.", "provenance": "added",

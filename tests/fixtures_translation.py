@@ -32,7 +32,7 @@ def _offering(texts: dict[str, str], instructions: str) -> dict[str, Any]:
         "perspective": "professional",
         "instructions": instructions,
         "items": [
-            {"item": k, "text": v, "provenance": "verbatim", "rationale": f"Why {k}."}
+            {"item": k, "text": v, "provenance": "unchanged", "rationale": f"Why {k}."}
             for k, v in texts.items()
         ],
     }

@@ -14,11 +14,11 @@ from helpers import runner
 from relscale.cli.main import app
 from relscale.excel.render import render
 from relscale.excel.sheet import Workbook
-from relscale.i18n import set_locale
+from relscale.i18n import _, set_locale
+from relscale.model.labels import LOCALE_CHANGES, PROVENANCE
 from relscale.plugins import get_registry
 from relscale.workbooks.adaptation_report import (
     GUIDELINES,
-    PROVENANCE,
     build_adaptation_report,
     report_markdown,
 )
@@ -103,7 +103,16 @@ def test_report_records_match_the_plugins_wording_and_catalogs() -> None:
     assert records["yc_rq_a01"].provenance == "added"
     assert records["yc_rq_a01"].source["en"] is None
     assert records["rq01"].status == {"en": "source", "nl": "translated"}
-    assert records["rq01"].language_provenance["nl"] == "—"  # no per-language field yet
+    # each Dutch wording's own provenance, from the catalog's translator comments
+    from relscale.adapt import adapt
+
+    nl = {i.id: i for i in adapt("relationship_quality", "youth_care", locale="nl").items}
+    for item, record in records.items():
+        assert record.language_provenance["en"] == "—"
+        if item in nl:
+            change = nl[item].locale_change
+            assert change is not None
+            assert record.language_provenance["nl"].startswith(_(LOCALE_CHANGES[change]))
     assert report.not_covered() == [c for c in GUIDELINES if c not in report.addressed()]
     assert len(GUIDELINES) == 18
 

@@ -41,7 +41,7 @@ def recoded(adapted: Any, values: np.ndarray) -> np.ndarray:
 # (bond, goals, tasks) in instrument order; wap06 and wap08 are reverse-keyed, so the
 # file stores them reversed and the CLI's recoding gives back the reference data.
 WA_MAP = {"w01": "wap01", "w02": "wap04", "w03": "wap07", "w04": "wap10",
-          "w05": "wap02", "w06": "wap05", "w07": "wap08", "w08": "wap11",
+          "w05": "wap02", "w06": "wap05", "w07": "wap08", "w08": "wap13",
           "w09": "wap03", "w10": "wap06", "w11": "wap09", "w12": "wap12"}
 REVERSED = {"wap06", "wap08"}
 

@@ -65,7 +65,7 @@ def test_sav_has_labels_value_labels_missing_and_levels(scored: dict[str, Path])
     assert meta.missing_ranges["closeness_band"] == [{"lo": "", "hi": ""}]
     assert df["rq01"].isna().any() and df["closeness"].isna().any()  # system-missing
     assert meta.file_label.startswith(adapted.title)
-    assert meta.notes and meta.notes[0].startswith("relscale-itembank")
+    assert meta.notes and " ".join(meta.notes).startswith(adapted.notice.split(".")[0])
 
 
 def test_sav_without_pyreadstat_is_one_line(

@@ -85,6 +85,18 @@ def test_the_check_catches_what_it_should() -> None:
     assert len(errors) == 1 and "unknown {onderwerp}" in errors[0].message
 
 
+def test_an_entry_defined_twice_is_an_error(tmp_path: Path) -> None:
+    """babel keeps one of two definitions silently; GNU msgfmt refuses the file."""
+    path = next(p for d, p in _shipped_files() if d.kind == "ui")
+    text = path.read_text(encoding="utf-8")
+    copy = tmp_path / path.name
+    copy.write_text(text + '\nmsgctxt "help"\nmsgid "Show the version."\nmsgstr "x"\n'
+                    + '\n#: x.py:1\nmsgid "interrupted"\nmsgstr "y"\n', encoding="utf-8")
+    found = [p.message for p in tools.check_catalog(copy) if p.severity == "error"]
+    assert found == ["[help] 'Show the version.': defined twice in this file",
+                     "'interrupted': defined twice in this file"]
+
+
 @pytest.mark.parametrize("locale", SHIPPED_LANGUAGES)
 def test_every_offering_is_fully_translated(locale: str) -> None:
     """``relscale show ... --locale nl`` falls back to English nowhere."""

@@ -84,8 +84,10 @@ def _responses(path: Path, bad: tuple[int, str, str] | None = None) -> tuple[Pat
 @pytest.mark.parametrize(
     ("cell", "dutch", "english"),
     [
-        ("9", "'9' is geen antwoord op deze schaal (gehele getallen van 1 tot en met 5",
-         "'9' is not an answer on this scale (whole numbers 1 to 5, or empty for missing)"),
+        ("7", "'7' is geen antwoord op deze schaal (gehele getallen van 1 tot en met 5, 9 voor "
+         "niet van toepassing",
+         "'7' is not an answer on this scale (whole numbers 1 to 5, 9 for does not apply, or "
+         "empty for missing)"),
         ("veel", "'veel' is geen antwoord (een geheel getal op de schaal",
          "'veel' is not an answer (a whole number on the scale, or empty for missing)"),
     ],

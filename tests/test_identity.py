@@ -34,6 +34,9 @@ FORM_KEYS = [
     "locale", "relscale_version", "form_sheet", "scale_min", "scale_max",
     "field.respondent_code", "field.subject_code", "field.date", "item_ids", "checksum",
 ]
+OPTIONAL_FORM_KEYS = {"not_applicable": "scale_max"}
+"""Keys added since format 1 only where they apply (key: the key it follows); a reader
+of an older form finds them absent and carries on."""
 SCORING_KEYS = [
     "kind", "relscale_version", "instrument", "instrument_version", "sector", "perspective",
     "locale", "data_sheet", "header_row", "first_row", "last_row", "input_columns",
@@ -60,7 +63,13 @@ def test_a_form_is_recognised_and_verifies(form: Path, read_only: bool) -> None:
     wb = openpyxl.load_workbook(form, read_only=read_only)
     found = recognise(wb)
     assert found is not None and found.kind == FORM_KIND and found.sheet == FORM_META_SHEET
-    assert [k for k, _v in found.pairs] == FORM_KEYS
+    keys = [k for k, _v in found.pairs]
+    expected = list(FORM_KEYS)
+    for key, after in OPTIONAL_FORM_KEYS.items():
+        if key in keys:
+            expected.insert(expected.index(after) + 1, key)
+    assert keys == expected
+    assert "not_applicable" in keys  # foster homes' professional form has 'does not apply'
     meta = found.metadata
     assert (meta["format"], meta["format_version"]) == ("relscale-form", "1")
     assert (meta["instrument"], meta["sector"], meta["perspective"], meta["locale"]) == (

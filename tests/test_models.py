@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from fixtures_content import instrument_dict, mini_sector_dict, sector_dict
 from relscale import Instrument, ItemWording, NormTable, ResponseScale, Sector
+from relscale.model.models import Offering
 
 
 def test_valid_instrument_loads() -> None:
@@ -58,14 +59,14 @@ def test_item_wording_shapes() -> None:
     with pytest.raises(ValidationError, match="needs dimension, keying and intent"):
         ItemWording(item="a", text="x", provenance="added", rationale="r")
     with pytest.raises(ValidationError, match="belong to added items only"):
-        ItemWording(item="a", text="x", provenance="verbatim", rationale="r", keying="+")
+        ItemWording(item="a", text="x", provenance="unchanged", rationale="r", keying="+")
 
 
 def test_declined_offering_needs_no_items_and_has_none() -> None:
     offering = {"instrument": "mini", "perspective": "professional", "declined": "Because."}
     sector = Sector.model_validate(sector_dict(offerings=[offering]))
     assert sector.offering("mini", "professional").declined == "Because."  # type: ignore[union-attr]
-    bad = dict(offering, items=[{"item": "m1", "text": "t", "provenance": "verbatim",
+    bad = dict(offering, items=[{"item": "m1", "text": "t", "provenance": "unchanged",
                                  "rationale": "r"}])
     with pytest.raises(ValidationError, match="declined but lists items"):
         Sector.model_validate(sector_dict(offerings=[bad]))
@@ -104,3 +105,46 @@ def test_norm_table_shape() -> None:
     with pytest.raises(ValidationError, match="Input should be 'published', 'local'"):
         NormTable.model_validate(_norms(population={"n": 1, "year": 2026, "source": "x",
                                                     "status": "made up"}))
+
+
+def test_verbatim_is_read_as_unchanged_with_a_deprecation_note(tmp_path) -> None:
+    import warnings
+
+    from relscale.model.content import load_sector
+    from relscale.model.models import RelscaleDeprecationWarning
+
+    path = tmp_path / "sector.toml"
+    path.write_text(
+        'id = "old"\nlabel = "Old"\ndescription = "An 0.1 sector file."\n'
+        '[professional]\nid = "w"\nlabel = "worker"\nplural = "workers"\n'
+        '[client]\nid = "c"\nlabel = "client"\nplural = "clients"\n'
+        '[[offerings]]\ninstrument = "working_alliance"\nperspective = "client"\n'
+        'instructions = "Answer."\n'
+        '[[offerings.items]]\nitem = "wac01"\nprovenance = "verbatim"\ntext = "T."\n'
+        'rationale = "Same."\n',
+        encoding="utf-8",
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sector = load_sector(path)
+    assert sector.offerings[0].items[0].provenance == "unchanged"
+    notes = [w for w in caught if issubclass(w.category, RelscaleDeprecationWarning)]
+    assert len(notes) == 1
+    message = str(notes[0].message)
+    assert str(path) in message and "'unchanged'" in message and "wac01" in message
+
+
+def test_a_rationale_said_once_per_offering_fills_items_without_one() -> None:
+    offering = Offering(
+        instrument="i", perspective="client", instructions="Answer.",
+        rationales={"terms_substituted": "Role noun only."},
+        items=[
+            {"item": "a", "text": "x", "provenance": "terms_substituted"},
+            {"item": "b", "text": "y", "provenance": "reworded", "rationale": "Own reason."},
+        ],
+    )
+    assert [w.rationale for w in offering.items] == ["Role noun only.", "Own reason."]
+    with pytest.raises(ValidationError):  # a reworded item needs its own rationale
+        Offering(instrument="i", perspective="client", instructions="Answer.",
+                 rationales={"terms_substituted": "Role noun only."},
+                 items=[{"item": "a", "text": "x", "provenance": "reworded"}])

@@ -120,6 +120,22 @@ def wheel_without_catalogs(p: Path) -> None:
              f'packages = ["{PACKAGE}"]\nexclude = ["*.po"]')
 
 
+def translation_without_change(p: Path) -> None:
+    path = p / PO
+    lines = path.read_text().split("\n")
+    at = lines.index('msgctxt "wac01"')
+    start = at
+    while start > 0 and lines[start - 1].startswith("#"):
+        start -= 1
+    lines[start:at] = [c for c in lines[start:at] if not c.startswith("# ")]  # no change:
+    path.write_text("\n".join(lines))
+
+
+def negated_client_item(p: Path) -> None:
+    _edit_sector(p, lambda d: _item(d, "working_alliance", "client", "wac02")
+                 .update(text="{subject} and I never talk about what I want to work on."))
+
+
 FAULTS = [
     (slot_without_wording, SECTOR, "working_alliance/client: wac03",
      "item slot without wording or provenance"),
@@ -138,6 +154,10 @@ FAULTS = [
     (norms_unknown_perspective, f"{PACKAGE}/norms/relationship_quality_client_client.toml",
      "relationship_quality_client/professional (all)", "perspective 'professional'"),
     (wheel_without_catalogs, PO, "wheel", "not in the wheel hatchling.build builds"),
+    (translation_without_change, SECTOR, "working_alliance/client: wac01",
+     "nl: records no change relative to the English wording"),
+    (negated_client_item, SECTOR, "working_alliance/client: wac02",
+     "en: a client item is negated (never)"),
 ]
 
 

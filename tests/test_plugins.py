@@ -97,7 +97,7 @@ def test_sector_must_cover_every_slot() -> None:
         def register_sectors(self, register: Callable[[Any], None]) -> None:
             register(sector_dict(offerings=[{
                 "instrument": "mini", "perspective": "professional", "instructions": "x",
-                "items": [{"item": "m1", "text": "t", "provenance": "verbatim",
+                "items": [{"item": "m1", "text": "t", "provenance": "unchanged",
                            "rationale": "r"}]}]))
 
     with pytest.raises(PluginError, match="neither worded nor dropped: m2, m3, m4"):

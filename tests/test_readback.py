@@ -201,7 +201,7 @@ def test_read_command_lists_problems_and_writes_nothing(
     cells = answer_cells(path)
     good, bad = tmp_path / "good.xlsx", tmp_path / "bad.xlsx"
     fill_with_openpyxl(path, good, {adapted.item_ids[0]: 2})
-    fill_with_openpyxl(path, bad, {adapted.item_ids[0]: 9, adapted.item_ids[2]: "x"})
+    fill_with_openpyxl(path, bad, {adapted.item_ids[0]: 7, adapted.item_ids[2]: "x"})
     out = tmp_path / "out.csv"
     result = runner.invoke(app, ["read", str(good), str(bad), "-o", str(out)])
     assert result.exit_code != 0

@@ -43,7 +43,7 @@ def mini(method: str = "mean", min_answered: float = 0.8) -> AdaptedInstrument:
         ),
         items=tuple(
             AdaptedItem(id=i, position=n, dimension=d, keying=k, text=f"{i} {{subject}}",  # type: ignore[arg-type]
-                        intent=i, provenance="verbatim", rationale="-")
+                        intent=i, provenance="unchanged", rationale="-")
             for n, (i, d, k) in enumerate(keys, start=1)
         ),
         validated=False, notice="not validated",

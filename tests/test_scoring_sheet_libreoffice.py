@@ -1,7 +1,9 @@
 """Real-client check: LibreOffice recalculates a filled scoring sheet, and every formula
 result must equal ``relscale score`` on the same sheet (raw scores, percentile, T, band,
-status), for three instrument/sector/perspective combinations, two of them with norms
-(normalized and linear T)."""
+status), for instrument/sector/perspective combinations with the instrument's scale and with
+sector scales (children's 4 points, the disability client's 3 points with balancing items,
+and a professional scale whose 'does not apply' code must score as missing), two of them
+with norms (normalized and linear T)."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ CASES = [
     ("relationship_quality", "foster_homes", "professional", "normalized", "deciles_nl"),
     ("working_alliance", "youth_care", "client", "linear", "five_band"),
     ("relationship_quality_client", "education", "client", None, None),
+    ("relationship_quality_client", "disability_care", "client", "normalized", "deciles_nl"),
 ]
 ROWS = 40
 
@@ -36,7 +39,9 @@ def _norm_file(tmp: Path, instrument: str, sector: str, perspective: str, t_scor
     adapted = adapt(instrument, sector, perspective)
     rng = np.random.default_rng(11)
     # A reference sample with a lean, so percentiles are not uniform.
-    values = np.clip(np.round(rng.normal(3.3, 1.1, (250, len(adapted.items)))), 1, 5)
+    lo, hi = adapted.scale.min, adapted.scale.max
+    values = np.clip(np.round(rng.normal((lo + hi) / 2 + 0.3, 1.1, (250, len(adapted.items)))),
+                     lo, hi)
     raw = score_responses(adapted, values).raw
     table = NormTable(
         instrument=instrument,
@@ -53,9 +58,10 @@ def _norm_file(tmp: Path, instrument: str, sector: str, perspective: str, t_scor
     return write_norm_table(table, tmp / f"norms_{instrument}.toml", overwrite=True)
 
 
-def _fill(path: Path, seed: int) -> None:
+def _fill(path: Path, seed: int, adapted: object) -> None:
     """Seeded answers with gaps: full rows, rows with a few gaps, sparse rows, an id-only
-    row, a straight-lined row, and blank rows in between."""
+    row, a straight-lined row, blank rows in between, and 'does not apply' codes where
+    the scale has one."""
     from openpyxl import load_workbook
 
     wb = load_workbook(path)
@@ -64,6 +70,8 @@ def _fill(path: Path, seed: int) -> None:
     items = [i for i, n in enumerate(names, start=1) if isinstance(n, str) and n[-2:].isdigit()
              and not n.startswith("keyed_")]
     rng = np.random.default_rng(seed)
+    scale = adapted.scale  # type: ignore[attr-defined]
+    lo, hi, na = scale.min, scale.max, scale.not_applicable
     for k in range(ROWS):
         r = FIRST_ROW + k
         if k % 9 == 8:
@@ -77,7 +85,10 @@ def _fill(path: Path, seed: int) -> None:
         for c in items:
             if rng.random() < gap:
                 continue
-            ws.cell(r, c, 4 if straight else int(rng.integers(1, 6)))
+            if na is not None and rng.random() < 0.08:
+                ws.cell(r, c, na.value)
+                continue
+            ws.cell(r, c, hi if straight else int(rng.integers(lo, hi + 1)))
     wb.save(path)
 
 
@@ -87,7 +98,7 @@ def test_formulas_equal_relscale_score(tmp_path: Path) -> None:
     runner = CliRunner()
     sheets = []
     for n, (instrument, sector, perspective, t_score, banding) in enumerate(CASES):
-        sheet = tmp_path / f"sheet_{instrument}.xlsx"
+        sheet = tmp_path / f"sheet_{instrument}_{sector}.xlsx"
         args = ["scoring-sheet", instrument, "-s", sector, "-p", perspective,
                 "--rows", str(ROWS), "-o", str(sheet)]
         if t_score:
@@ -95,7 +106,7 @@ def test_formulas_equal_relscale_score(tmp_path: Path) -> None:
             args += ["--norms", str(norms)]
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
-        _fill(sheet, seed=100 + n)
+        _fill(sheet, seed=100 + n, adapted=adapt(instrument, sector, perspective))
         sheets.append((sheet, args))
 
     outdir = tmp_path / "recalculated"
@@ -115,10 +126,18 @@ def test_formulas_equal_relscale_score(tmp_path: Path) -> None:
         rows = computed(outdir / sheet.name)
         assert sorted(rows) == sorted(r["respondent_code"] for r in expected)
         compared = 0
+        na = adapt(*args[1:2], args[3], args[5]).scale.not_applicable
+        not_applicable = 0
         for exp in expected:
             got = rows[exp["respondent_code"]]
             for name, value in exp.items():
                 if name not in got or name.startswith(("norm_", "reason")):
+                    continue
+                if na is not None and got[name] == na.value:
+                    # 'does not apply' on the sheet: missing in relscale score's output, and
+                    # the sheet's scores (compared below) must leave it out as well
+                    assert value == "", (sheet.name, exp["respondent_code"], name, value)
+                    not_applicable += 1
                     continue
                 if name in ("status",) or name.endswith("_band") or name.endswith("_code"):
                     assert (got[name] or "") == value, (sheet.name, exp["respondent_code"], name)
@@ -132,6 +151,7 @@ def test_formulas_equal_relscale_score(tmp_path: Path) -> None:
         has_norms = "--norms" in args or bool(adapt(*args[1:2], args[3], args[5]).norms)
         assert any(n.endswith("_percentile") for n in expected[0]) == has_norms
         norm_cases += has_norms
+        assert (not_applicable > 0) == (na is not None), sheet.name
         assert compared > 30 * len(expected[0]) // 2
     assert statuses == {"scored", "incomplete", "rejected"}
     assert norm_cases >= 2

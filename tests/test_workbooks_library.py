@@ -200,7 +200,7 @@ def test_read_forms_to_csv(tmp_path: Path) -> None:
     with pytest.raises(RelscaleError, match="is also an input"):
         read_forms_to_csv([filled], filled, overwrite=True)
     broken = tmp_path / "broken.xlsx"
-    fill_with_openpyxl(blank, broken, {adapted.item_ids[0]: 9})
+    fill_with_openpyxl(blank, broken, {adapted.item_ids[0]: 7})
     with pytest.raises(FormErrors) as info:
         read_forms_to_csv([broken], tmp_path / "never.csv")
     assert "out of range" in info.value.problems[0]

@@ -7,6 +7,7 @@ from relscale.__about__ import __version__
 from relscale.adapt import adapt
 from relscale.data_plugin import DataPlugin, data_plugin
 from relscale.errors import ContentError, DataError, LocaleError, PluginError, RelscaleError
+from relscale.exporters.localized import LocalizedExporter
 from relscale.io.atomic import atomic_write
 from relscale.model.content import (
     load_instrument,
@@ -67,6 +68,7 @@ __all__ = [
     "ItemSlot",
     "ItemWording",
     "LocaleError",
+    "LocalizedExporter",
     "NormTable",
     "Offering",
     "PercentilePoint",

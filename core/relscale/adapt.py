@@ -9,6 +9,7 @@ from relscale.errors import RelscaleError
 from relscale.i18n import (
     CORE_DOMAIN,
     CORE_LOCALE_DIR,
+    LOCALE_CHANGES,
     N_,
     SOURCE_LOCALE,
     Translator,
@@ -21,6 +22,7 @@ from relscale.model.models import (
     AdaptedDimension,
     AdaptedInstrument,
     AdaptedItem,
+    Instrument,
     NormTable,
     Offering,
     Perspective,
@@ -57,6 +59,35 @@ def declined_reason(sector: Sector, offering: Offering, locale: str) -> str:
     owner = f"{offering.instrument}.{offering.perspective}"
     return Translator(locale).sector_text(
         sector, ctx_field(owner, "declined"), offering.declined or ""
+    )
+
+
+def adapted_scale(inst: Instrument, sec: Sector, offering: Offering,
+                  tr: Translator) -> ResponseScale:
+    """The response scale of an offering in the translator's locale: the sector's own
+    (labels from the sector catalog) or the instrument's (labels from its catalog)."""
+    source: ResponseScale
+    if offering.scale is not None:
+        owner = f"{offering.instrument}.{offering.perspective}.scale"
+
+        def label(key: str, source: str) -> str:
+            return tr.sector_text(sec, ctx_field(owner, key), source)
+
+        source = offering.scale
+    else:
+        owner = f"{inst.id}.scale"
+
+        def label(key: str, source: str) -> str:
+            return tr.instrument_text(inst, ctx_field(owner, key), source)
+
+        source = inst.scale
+    na = source.not_applicable
+    return ResponseScale(
+        id=source.id,
+        points=tuple(ScalePoint(value=p.value, label=label(str(p.value), p.label))
+                     for p in source.points),
+        not_applicable=(ScalePoint(value=na.value, label=label("na", na.label))
+                        if na is not None else None),
     )
 
 
@@ -135,6 +166,10 @@ def adapt(
             intent = sect(ctx_field(wording.item, "intent"), wording.intent or "")
         rationale = sect(ctx_field(wording.item, "rationale"), wording.rationale)
         text = sect(ctx_item(wording.item), wording.text) if wording.text else intent
+        change = (tr.sector_change(sec, ctx_item(wording.item), wording.text)
+                  if wording.text and used_locale != SOURCE_LOCALE else None)
+        if change and change[0] not in LOCALE_CHANGES:
+            change = None  # a typo in a catalog; `relscale i18n check` reports it
         target = dropped if wording.provenance == "dropped" else items
         target.append(
             AdaptedItem(
@@ -146,6 +181,8 @@ def adapt(
                 intent=intent,
                 provenance=wording.provenance,
                 rationale=rationale,
+                locale_change=change[0] if change else None,  # type: ignore[arg-type]
+                locale_rationale=change[1] if change else None,
             )
         )
 
@@ -161,13 +198,7 @@ def adapt(
         for d in inst.dimensions
         if d.id in used_dims
     )
-    scale = ResponseScale(
-        id=inst.scale.id,
-        points=tuple(
-            ScalePoint(value=p.value, label=core(f"{inst.id}.scale", str(p.value), p.label))
-            for p in inst.scale.points
-        ),
-    )
+    scale = adapted_scale(inst, sec, offering, tr)
     respondent_role = sec.role(perspective)
     subject_role = sec.role("client" if perspective == "professional" else "professional")
 
@@ -181,7 +212,8 @@ def adapt(
         instrument=inst.id,
         version=inst.version,
         framework=inst.framework,
-        title=core(inst.id, "title", inst.title),
+        title=(sect(ctx_field(owner, "title"), offering.title) if offering.title
+               else core(inst.id, "title", inst.title)),
         sector=sec.id,
         sector_label=sect(ctx_field("sector", "label"), sec.label),
         perspective=perspective,
@@ -196,6 +228,9 @@ def adapt(
             else None
         ),
         scale=scale,
+        scale_changes=offering.scale.changes if offering.scale else (),
+        scale_rationale=(sect(ctx_field(f"{owner}.scale", "rationale"), offering.scale.rationale)
+                         if offering.scale else None),
         scoring=inst.scoring,
         dimensions=dimensions,
         items=tuple(items),

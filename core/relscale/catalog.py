@@ -205,4 +205,9 @@ def diff_records(
         }
         for item in rows
     ]
+    if adapted.locale.split("_")[0] != SOURCE_LOCALE:
+        # the locale's own provenance relative to the English wording of the same sector
+        for record, item in zip(records, rows, strict=True):
+            record["locale_change"] = item.locale_change or ""
+            record["locale_rationale"] = item.locale_rationale or ""
     return Comparison(adapted, source, records)

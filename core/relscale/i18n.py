@@ -9,6 +9,13 @@ edited PO file takes effect at once. Fuzzy and empty entries are not used.
 Negotiation falls back region -> language -> English (``nl_BE`` -> ``nl`` -> ``en``),
 and a :class:`Translator` records a note for everything that fell back.
 
+Each translated item carries its own provenance relative to the English wording, in the
+translator comments of its PO entry (see :func:`parse_locale_change`)::
+
+    # change: terms_substituted
+    # rationale: Kinderen van 9 zeggen 'juf' of 'meester', niet 'leerkracht'.
+    msgctxt "rqc02"
+
 Content strings use message contexts built by the ``ctx_*`` functions below, the same
 for extraction (``relscale i18n extract``) and look-up (:func:`relscale.adapt`). Item
 wording uses the item id as context, so a reworded English source keeps its
@@ -59,6 +66,8 @@ def instrument_messages(instrument: Instrument) -> Iterator[tuple[str, str]]:
         yield ctx_field(f"{i}.{d.id}", "description"), d.description
     for p in instrument.scale.points:
         yield ctx_field(f"{i}.scale", str(p.value)), p.label
+    if instrument.scale.not_applicable is not None:
+        yield ctx_field(f"{i}.scale", "na"), instrument.scale.not_applicable.label
     for slot in instrument.items:
         yield ctx_field(slot.id, "intent"), slot.intent
 
@@ -72,10 +81,16 @@ def sector_messages(sector: Sector) -> Iterator[tuple[str, str]]:
         yield ctx_field(f"role.{role.id}", "plural"), role.plural
     for o in sector.offerings:
         owner = f"{o.instrument}.{o.perspective}"
-        for name in ("declined", "instructions", "administration"):
+        for name in ("declined", "title", "instructions", "administration"):
             value = getattr(o, name)
             if value:
                 yield ctx_field(owner, name), value
+        if o.scale is not None:
+            for p in o.scale.points:
+                yield ctx_field(f"{owner}.scale", str(p.value)), p.label
+            if o.scale.not_applicable is not None:
+                yield ctx_field(f"{owner}.scale", "na"), o.scale.not_applicable.label
+            yield ctx_field(f"{owner}.scale", "rationale"), o.scale.rationale
         for w in o.items:
             if w.text:
                 yield ctx_item(w.item), w.text
@@ -202,6 +217,66 @@ def _read_catalog(path: str, mtime: float) -> dict[tuple[str | None, str], str]:
     return table
 
 
+LOCALE_CHANGES = ("kept", "terms_substituted", "reworded")
+"""How a locale's wording relates to the English wording (see ``LocaleChange``)."""
+_CHANGE_TAG = "change:"
+_RATIONALE_TAG = "rationale:"
+
+
+def parse_locale_change(comments: list[str]) -> tuple[str, str | None] | None:
+    """``(change, rationale)`` from an entry's translator comments, None without a
+    ``change:`` line.
+
+    ``change: <kept|terms_substituted|reworded>`` on one comment line; ``rationale:`` starts
+    the rationale, which runs to the end of the comments (PO editors wrap long comments
+    over several lines). An unknown change type is returned as written, for
+    :func:`relscale.i18n_tools.check_catalog` or a test to report.
+    """
+    change: str | None = None
+    rationale: list[str] | None = None
+    for line in comments:
+        text = line.strip()
+        if rationale is not None:
+            rationale.append(text)
+        elif text.startswith(_CHANGE_TAG):
+            change = text[len(_CHANGE_TAG):].strip()
+        elif text.startswith(_RATIONALE_TAG):
+            rationale = [text[len(_RATIONALE_TAG):].strip()]
+    if change is None:
+        return None
+    joined = " ".join(x for x in rationale or () if x)
+    return change, joined or None
+
+
+@functools.lru_cache(maxsize=64)
+def _read_changes(path: str, mtime: float) -> dict[tuple[str | None, str], tuple[str, str | None]]:
+    from babel.messages.pofile import read_po
+
+    with open(path, "rb") as fh:
+        catalog = read_po(fh)
+    table: dict[tuple[str | None, str], tuple[str, str | None]] = {}
+    for message in catalog:
+        if not message.id or message.fuzzy or not message.string:
+            continue
+        found = parse_locale_change(list(message.user_comments))
+        if found is not None:
+            msgid = message.id if isinstance(message.id, str) else message.id[0]
+            table[(message.context, msgid)] = found
+    return table
+
+
+def locale_change(locale_dir: Path | str | None, domain: str, locale: str, context: str,
+                  msgid: str) -> tuple[str, str | None] | None:
+    """The provenance of the translation of one entry that the runtime would show: the
+    entry of the first catalog in the fallback chain that translates it; None in the
+    source language, when no catalog translates it, or when it records no change."""
+    for loc in fallback_chain(locale):
+        for path in catalog_files(locale_dir, domain, loc):
+            if (context, msgid) in _read_catalog(str(path), path.stat().st_mtime):
+                return _read_changes(str(path), path.stat().st_mtime).get((context, msgid))
+    return None
+
+
 def catalog_files(locale_dir: Path | str | None, domain: str, locale: str) -> list[Path]:
     """The PO files serving ``domain`` in ``locale``: locale path first, then the shipped."""
     roots = [*locale_path(), *([Path(locale_dir)] if locale_dir else [])]
@@ -273,6 +348,12 @@ class Translator:
         """A string of a sector's content, from the sector's own catalog."""
         return self.lookup(source, context=context, domain=sector.domain,
                            locale_dir=sector.locale_dir)
+
+    def sector_change(self, sector: Sector, context: str,
+                      source: str) -> tuple[str, str | None] | None:
+        """How this locale's wording of a sector string differs from the English: see
+        :func:`locale_change`."""
+        return locale_change(sector.locale_dir, sector.domain, self.locale, context, source)
 
     @property
     def notes(self) -> list[str]:

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from relscale.model.models import Sector
-from relscale.plugin_kit import contract
+from relscale.model.models import Instrument, Perspective, Sector
+from relscale.plugin_kit import contract, contract_locales
 from relscale.plugin_kit.catalogs import check_catalogs
 from relscale.plugin_kit.problem import Problem
 from relscale.plugins import get_registry
@@ -27,7 +27,6 @@ from relscale.registry import Registry
 PLACEHOLDERS = contract.PLACEHOLDERS
 REFERENCE_SECTOR = contract.REFERENCE_SECTOR
 placeholders = contract.placeholders
-
 
 def assert_no_problems(problems: list[Problem]) -> None:
     """Fail with every problem, one per line."""
@@ -82,6 +81,28 @@ class SectorContract:
 
     def test_catalogs_complete(self) -> None:
         assert_no_problems(check_catalogs(self.sector, self.registry))
+
+    def _offered(self) -> list[tuple[Instrument, Perspective]]:
+        result: list[tuple[Instrument, Perspective]] = []
+        for inst in self.registry.instruments.values():
+            for perspective in inst.perspectives:
+                offering = self.sector.offering(inst.id, perspective)
+                if offering is not None and not offering.declined:
+                    result.append((inst, perspective))
+        return result
+
+    def test_every_item_has_provenance_in_every_locale(self) -> None:
+        """Relative to education for the English wording; relative to the English wording
+        for every translation (a `change:` translator comment in the sector's catalog)."""
+        assert_no_problems(contract_locales.check_locale_provenance(self.sector, self.registry))
+
+    def test_sector_scales_complete_in_every_locale(self) -> None:
+        assert_no_problems(contract_locales.check_sector_scales(self.sector, self.registry))
+
+    def test_client_items_have_no_negation(self) -> None:
+        """Client items read by children or clients carry no negation in any locale,
+        unless the item says why it is negated on purpose (`negation = "..."`)."""
+        assert_no_problems(contract_locales.check_client_negations(self.sector, self.registry))
 
     def test_adapts_in_every_shipped_locale(self) -> None:
         assert_no_problems(contract.check_adapts(self.sector, self.registry))

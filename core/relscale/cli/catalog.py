@@ -18,7 +18,8 @@ from relscale.cli.common import (
     use_locale,
 )
 from relscale.errors import RelscaleError
-from relscale.i18n import N_, _
+from relscale.i18n import _
+from relscale.model.labels import LOCALE_CHANGES, locale_change_label, provenance_label
 
 
 def register(app: typer.Typer) -> None:
@@ -147,9 +148,13 @@ def show(
     out.print(adapted.instructions)
     if adapted.administration:
         out.print(f"{_('Administration')}: {adapted.administration}")
+    na = adapted.scale.not_applicable
     out.print(
-        _("Answers") + ": " + "  ".join(f"{p.value} = {p.label}" for p in adapted.scale.points)
+        _("Answers") + ": " + "  ".join(f"{p.value} = {p.label}"
+                                        for p in (*adapted.scale.points, *((na,) if na else ())))
     )
+    if adapted.scale_rationale:
+        out.print(f"{_('Response scale of this sector')}: {adapted.scale_rationale}")
     dims = {d.id: d.label for d in adapted.dimensions}
     listing = table()
     listing.add_column("#", justify="right", no_wrap=True)
@@ -163,19 +168,6 @@ def show(
         )
     out.print(listing)
     out.print(adapted.notice, style="italic")
-
-
-_PROVENANCE = {
-    "verbatim": N_("verbatim"),
-    "terms_substituted": N_("terms substituted"),
-    "reworded": N_("reworded"),
-    "dropped": N_("dropped"),
-    "added": N_("added"),
-}
-
-
-def provenance_label(provenance: str) -> str:
-    return _(_PROVENANCE[provenance])
 
 
 def diff(
@@ -199,17 +191,31 @@ def diff(
     listing.add_column(adapted.sector_label)
     listing.add_column(_("Provenance"))
     listing.add_column(_("Rationale"))
+    in_locale = "locale_change" in (comparison.records[0] if comparison.records else {})
+    if in_locale:
+        listing.add_column(_("Change from English ({locale})").format(locale=adapted.locale))
     for r in comparison.records:
-        listing.add_row(
+        cells = [
             r["item"],
             r["education"] or "—",
             r["sector"] or "—",
             provenance_label(r["provenance"]),
             r["rationale"],
-        )
+        ]
+        if in_locale:
+            cells.append(locale_change_label(r["locale_change"] or None, r["locale_rationale"]))
+        listing.add_row(*cells)
     out = console()
     out.print(listing)
     counts = comparison.provenance_counts()
     out.print(
         ", ".join(f"{provenance_label(k)}: {v}" for k, v in sorted(counts.items()))
     )
+    if in_locale:
+        changes = [r["locale_change"] for r in comparison.records if r["locale_change"]]
+        out.print(_("{locale} against English: {counts}").format(
+            locale=adapted.locale,
+            counts=", ".join(
+                f"{_(LOCALE_CHANGES[c])}: {changes.count(c)}" for c in sorted(set(changes))
+            ) or "—",
+        ))

@@ -18,6 +18,7 @@ from relscale.cli.common import (
     note_err,
     use_locale,
 )
+from relscale.cli.scoring import FromOption
 from relscale.errors import RelscaleError
 from relscale.i18n import _, ngettext
 
@@ -219,6 +220,14 @@ def read(
     output: Annotated[Path, typer.Option("--output", "-o", help="The CSV file to write.")],
     locale: LocaleOption = None,
     force: ForceOption = False,
+    platform: FromOption = None,
+    instrument: Annotated[
+        str | None, typer.Option("--instrument", "-i", help="With --from: the instrument id.")
+    ] = None,
+    sector: Annotated[
+        str | None, typer.Option("--sector", "-s", help="With --from: the sector id.")
+    ] = None,
+    perspective: PerspectiveOption = None,
 ) -> None:
     """Read filled forms back into one tidy CSV (one row per form, one column per item).
 
@@ -227,7 +236,12 @@ def read(
     """
     from relscale.io.readback import FormErrors, read_forms_to_csv
 
-    use_locale(locale)
+    used = use_locale(locale)
+    # --- survey-platform exports (issue 10): relscale.io.platforms ------------------------
+    if platform is not None or instrument or sector:
+        _read_platform(forms_, output, platform, instrument, sector, perspective, used, force)
+        return
+    # ---------------------------------------------------------------------------------------
     try:
         result = read_forms_to_csv(forms_, output, overwrite=force)
     except FormErrors as exc:
@@ -245,3 +259,22 @@ def read(
         ),
         err=True,
     )
+
+
+def _read_platform(
+    files: list[Path], output: Path, platform: str | None, instrument: str | None,
+    sector: str | None, perspective: str | None, locale: str, force: bool,
+) -> None:
+    """``read FILE --from PLATFORM -i I -s S``: a platform export as relscale's responses CSV."""
+    from relscale.io.platforms import write_platform_responses
+
+    if platform is None or not instrument or not sector or len(files) != 1:
+        raise RelscaleError(
+            _("a platform export needs --from, --instrument and --sector, and one file")
+        )
+    adapted = adapt_noting(instrument, sector, perspective, locale)
+    table, report = write_platform_responses(files[0], adapted, output, platform,
+                                             overwrite=force)
+    for line in report.lines():
+        note_err(line)
+    typer.echo(_("{n} responses read into {path}").format(n=table.n, path=output), err=True)

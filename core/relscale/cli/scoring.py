@@ -20,6 +20,15 @@ from relscale.cli.common import (
 from relscale.i18n import _
 
 OutputOption = Annotated[Path, typer.Option("--output", "-o", help="Output file.")]
+FromOption = Annotated[
+    str | None,
+    typer.Option(
+        "--from",
+        help="Read a survey platform's response export: odk (also Kobo), redcap or "
+        "limesurvey (score also recognises them by their columns).",
+        show_default=False,
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -73,6 +82,7 @@ def score(
             show_default=False,
         ),
     ] = None,
+    platform: FromOption = None,
     force: ForceOption = False,
 ) -> None:
     """Score responses: raw scale scores, norm scores, and a status for every row."""
@@ -84,8 +94,12 @@ def score(
     key = scoring_key(data, instrument, sector, perspective)
     adapted = adapt_noting(key.instrument, key.sector, key.perspective, used, norms_file=norms)
     run = score_files(
-        data, adapted=adapted, locale=used, groups=group or (), straightlining=flag_straightlining
+        data, adapted=adapted, locale=used, groups=group or (), straightlining=flag_straightlining,
+        platform=platform,
     )
+    if run.mapping is not None:
+        for line in run.mapping.lines():
+            note_err(line)
     write_scores(run, output, overwrite=force)
     counts = run.counts
     summary = _("{scored} scored, {incomplete} with missing scales, {rejected} rejected").format(

@@ -168,6 +168,7 @@ def read_form(path: Path | str) -> tuple[_Form | None, list[str]]:
             path=path, sheet=sheet_name)]
     ws = wb[sheet_name]
     lo, hi = int(meta["scale_min"]), int(meta["scale_max"])
+    na = int(meta["not_applicable"]) if meta.get("not_applicable") else None
     key = FormKey(meta["instrument"], meta["instrument_version"], meta["sector"],
                   meta["perspective"])
 
@@ -198,7 +199,7 @@ def read_form(path: Path | str) -> tuple[_Form | None, list[str]]:
             ).format(path=path, cell=cell, item=item_id, found=found_id or "-"))
             continue
         value = ws[cell].value
-        answer, problem = _answer(value, lo, hi)
+        answer, problem = _answer(value, lo, hi, na)
         if problem:
             problems.append(_("{path}: cell {cell} (item {item}): {problem}").format(
                 path=path, cell=cell, item=item_id, problem=problem))
@@ -206,10 +207,15 @@ def read_form(path: Path | str) -> tuple[_Form | None, list[str]]:
     return _Form(key, tuple(item_ids), row), problems
 
 
-def _answer(value: Any, lo: int, hi: int) -> tuple[int | None, str | None]:
+def _answer(value: Any, lo: int, hi: int, na: int | None = None) -> tuple[int | None, str | None]:
+    """The answer, or a problem. The 'does not apply' code ``na`` is returned as given:
+    the row keeps why an answer is absent, and scoring counts it as missing."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, None
     expected = _("expected a whole number from {lo} to {hi}").format(lo=lo, hi=hi)
+    if na is not None:
+        expected = _("expected a whole number from {lo} to {hi}, or {na} (does not apply)"
+                     ).format(lo=lo, hi=hi, na=na)
     if isinstance(value, bool | dt.date | dt.datetime | dt.time):
         return None, _("{value!r} is not a number; {expected}").format(
             value=str(value), expected=expected)
@@ -224,7 +230,7 @@ def _answer(value: Any, lo: int, hi: int) -> tuple[int | None, str | None]:
     if not isinstance(value, int):
         return None, _("{value!r} is not a number; {expected}").format(
             value=str(value), expected=expected)
-    if not lo <= value <= hi:
+    if not lo <= value <= hi and value != na:
         return None, _("{value} is out of range; {expected}").format(
             value=value, expected=expected)
     return value, None

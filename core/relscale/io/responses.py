@@ -9,6 +9,8 @@ Inputs (see ``docs/scoring.md``):
 - a filled scoring sheet (``relscale scoring-sheet``), recognised by its metadata sheet;
   it names the instrument, sector and perspective itself.
 - filled forms (files or a folder), read with :func:`relscale.io.readback.read_forms`.
+- a survey platform's response export (ODK / KoboToolbox, REDCap, LimeSurvey), recognised
+  by its header and read by :mod:`relscale.io.platforms`.
 
 Rows with every cell empty are not respondents; they are counted and skipped. Every
 other row becomes a respondent. An answer cell must be empty (or ``NA`` / ``.``) or a
@@ -27,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from relscale.errors import DataError
 from relscale.excel.identity import SCORING_SHEET_KIND, Identity, recognise
 from relscale.i18n import N_, _, where
+from relscale.io.platforms import read_platform_responses, sniff_platform
 from relscale.io.tables import (
     MISSING_SPELLINGS,
     Converter,
@@ -38,7 +41,7 @@ from relscale.io.tables import (
     open_csv,
     open_workbook,
 )
-from relscale.io.values import validate_values
+from relscale.io.values import not_applicable_to_missing, validate_values
 from relscale.model.columns import reserved_names
 
 if TYPE_CHECKING:
@@ -117,6 +120,7 @@ def _read_rows(
     convert = Converter(_value_table(adapted), source, columns, _not_an_answer)
     table = collect_rows(rows, len(header), source, columns, item_idx, id_idx, id_names, convert)
     validate_values(adapted, table.values, source=source, rows=table.rows)
+    table.values = not_applicable_to_missing(adapted, table.values)
     return table
 
 
@@ -199,11 +203,26 @@ def _read_scoring_sheet(
     return table
 
 
-def read_responses(paths: Sequence[Path | str], adapted: AdaptedInstrument) -> ResponseTable:
-    """Read any supported input (see the module docstring) for one adapted instrument."""
+def read_responses(
+    paths: Sequence[Path | str], adapted: AdaptedInstrument, platform: str | None = None
+) -> ResponseTable:
+    """Read any supported input (see the module docstring) for one adapted instrument.
+
+    :param platform: ``odk``, ``redcap`` or ``limesurvey``: read the one file as that
+        platform's export (:mod:`relscale.io.platforms`); default: recognised by its header.
+    """
     files = [Path(p) for p in paths]
     if not files:
         raise DataError(_("no input files given"))
+    # --- survey-platform exports (issue 10): the one hook into this reader -------------
+    # An ODK/Kobo, REDCap or LimeSurvey export (named, or recognised by its header) is
+    # read by relscale.io.platforms, which maps its header to item ids before the item
+    # matching and reads the rows with the shared machinery of relscale.io.tables.
+    if platform and len(files) != 1:
+        raise DataError(_("a platform export is one file; give one file with --from"))
+    if len(files) == 1 and (platform or sniff_platform(files[0])):
+        return read_platform_responses(files[0], adapted, platform)[0]
+    # ------------------------------------------------------------------------------------
     if len(files) == 1 and files[0].suffix.lower() == ".csv":
         return read_csv(files[0], adapted)
     if len(files) == 1 and files[0].suffix.lower() in (".xlsx", ".xlsm"):

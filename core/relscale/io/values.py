@@ -40,6 +40,8 @@ def validate_values(
     lo, hi = adapted.scale.min, adapted.scale.max
     with np.errstate(invalid="ignore"):
         bad = ~np.isnan(values) & ((values != np.round(values)) | (values < lo) | (values > hi))
+        if adapted.scale.not_applicable is not None:
+            bad &= values != adapted.scale.not_applicable.value
     if not bad.any():
         return
     flat = int(np.flatnonzero(bad)[0])
@@ -47,11 +49,29 @@ def validate_values(
     row = int(rows[i]) if rows is not None else i + 1
     column = columns[j] if columns is not None else adapted.items[j].id
     shown = texts(i, j) if texts is not None else _format_value(values[i, j])
+    na = adapted.scale.not_applicable
+    if na is not None:
+        raise DataError(
+            _("{where}: {value!r} is not an answer on this scale (whole numbers {lo} to {hi}, "
+              "{na} for does not apply, or empty for missing)").format(
+                where=where(source, row, column), value=shown, lo=lo, hi=hi, na=na.value)
+        )
     raise DataError(
         _("{where}: {value!r} is not an answer on this scale (whole numbers {lo} to {hi}, "
           "or empty for missing)").format(where=where(source, row, column), value=shown, lo=lo,
                                           hi=hi)
     )
+
+
+def not_applicable_to_missing(adapted: AdaptedInstrument, values: np.ndarray) -> np.ndarray:
+    """``values`` with the scale's 'does not apply' code replaced by NaN (missing): the
+    code records why an answer is absent, and is never a score."""
+    import numpy as np
+
+    na = adapted.scale.not_applicable
+    if na is None:
+        return values
+    return np.where(values == na.value, np.nan, values)
 
 
 def _format_value(x: float) -> str:

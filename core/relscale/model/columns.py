@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from relscale.i18n import N_, _
+from relscale.model import labels
 
 if TYPE_CHECKING:
     from relscale.model.models import AdaptedInstrument
@@ -35,8 +36,8 @@ STATUS_LABELS = {
     "invalid": N_("invalid"),
 }
 """Status codes (the values of ``status``) -> their label, translated for display."""
-NORM_STATUS_LABELS = {"published": N_("published"), "local": N_("local"),
-                      "illustrative": N_("illustrative")}
+NORM_STATUS_LABELS = labels.NORM_STATUS
+"""Norm-table statuses -> their label (:data:`relscale.model.labels.NORM_STATUS`)."""
 
 
 def coded_values(labels: dict[str, str]) -> str:

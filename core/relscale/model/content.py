@@ -7,6 +7,7 @@ can put it in a sector file and pass it with ``--content FILE`` (see docs/conten
 from __future__ import annotations
 
 import tomllib
+import warnings
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,7 +15,14 @@ from pydantic import BaseModel, ValidationError
 
 from relscale.errors import ContentError
 from relscale.i18n import _, pydantic_summary
-from relscale.model.models import Instrument, NormTable, Sector
+from relscale.model.models import (
+    DEPRECATED_PROVENANCE,
+    Instrument,
+    NormTable,
+    RelscaleDeprecationWarning,
+    Sector,
+    deprecated_provenance_note,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -59,7 +67,24 @@ def load_sector(
     sector_id = data.get("id", "")
     data.setdefault("domain", domain or f"relscale_{sector_id}")
     data.setdefault("locale_dir", str(locale_dir or path.parent / "locale"))
+    _upgrade_provenance(data, path)
     return _validate(Sector, data, path)
+
+
+def _upgrade_provenance(data: dict[str, Any], path: Path) -> None:
+    """Read deprecated provenance names (``verbatim``) as their new names, warning once
+    per file with the file and the items concerned."""
+    found: dict[str, list[str]] = {}
+    for offering in data.get("offerings") or ():
+        for item in offering.get("items") or () if isinstance(offering, dict) else ():
+            old = item.get("provenance") if isinstance(item, dict) else None
+            if isinstance(old, str) and old in DEPRECATED_PROVENANCE:
+                found.setdefault(old, []).append(str(item.get("item")))
+                item["provenance"] = DEPRECATED_PROVENANCE[old]
+    for old, items in found.items():
+        shown = ", ".join(items[:5]) + (f" and {len(items) - 5} more" if len(items) > 5 else "")
+        warnings.warn(f"{path}: {deprecated_provenance_note(old)} (items {shown})",
+                      RelscaleDeprecationWarning, stacklevel=3)
 
 
 def load_norm_table(path: str | Path) -> NormTable:

@@ -7,9 +7,16 @@ English text in them is the gettext *source*; localized text is produced by
 
 from __future__ import annotations
 
-from typing import Literal
+import warnings
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from relscale.model.base import IDENTIFIER, Model
+from relscale.model.scales import ResponseScale, ScaleChange, ScalePoint, SectorScale
+
+__all__ = ["IDENTIFIER", "Model", "ResponseScale", "ScaleChange", "ScalePoint", "SectorScale"]
+# (the scale and base names are re-exported: they were defined here before 0.2.0)
 
 Perspective = Literal["professional", "client"]
 """Who answers: the professional about one client, or the client about the professional."""
@@ -18,49 +25,33 @@ PERSPECTIVES: tuple[Perspective, ...] = ("professional", "client")
 
 Keying = Literal["+", "-"]
 Framework = Literal["relationship_quality", "working_alliance"]
-Provenance = Literal["verbatim", "terms_substituted", "reworded", "dropped", "added"]
+Provenance = Literal["unchanged", "terms_substituted", "reworded", "dropped", "added"]
+"""How a sector's item relates to the education wording. ``unchanged`` means identical to
+relscale's own education item (never "verbatim from a published instrument")."""
+DEPRECATED_PROVENANCE = {"verbatim": "unchanged"}
+"""Old provenance names still read, with a :class:`RelscaleDeprecationWarning`."""
+LocaleChange = Literal["kept", "terms_substituted", "reworded"]
+"""How a locale's wording of an item relates to the source-language (English) wording of
+the same sector: ``kept`` (a faithful translation), ``terms_substituted`` (only terms
+differ, e.g. a role noun the respondents use) or ``reworded``."""
 NormStatus = Literal["published", "local", "illustrative"]
 
-IDENTIFIER = r"^[a-z][a-z0-9_]*$"
-"""Ids are lower-case identifiers: they become variable names in data files."""
 
 
-class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+class RelscaleDeprecationWarning(FutureWarning):
+    """A content file uses a name relscale still reads but will drop (shown by default)."""
+
+
+def deprecated_provenance_note(old: str) -> str:
+    return (
+        f"provenance {old!r} is deprecated since relscale 0.2.0 and read as "
+        f"{DEPRECATED_PROVENANCE[old]!r}: it means identical to the education wording, "
+        "which 'verbatim' misread as verbatim from a published instrument; "
+        f"write {DEPRECATED_PROVENANCE[old]!r}"
+    )
 
 
 # --- instruments ------------------------------------------------------------------------
-
-
-class ScalePoint(Model):
-    value: int
-    label: str = Field(min_length=1)
-
-
-class ResponseScale(Model):
-    """An ordered set of integer response points, each with an anchor label."""
-
-    id: str = Field(pattern=IDENTIFIER)
-    points: tuple[ScalePoint, ...] = Field(min_length=2)
-
-    @model_validator(mode="after")
-    def _consecutive(self) -> ResponseScale:
-        values = [p.value for p in self.points]
-        if values != list(range(values[0], values[0] + len(values))):
-            raise ValueError(f"scale points must be consecutive integers in order, got {values}")
-        return self
-
-    @property
-    def min(self) -> int:
-        return self.points[0].value
-
-    @property
-    def max(self) -> int:
-        return self.points[-1].value
-
-    @property
-    def values(self) -> tuple[int, ...]:
-        return tuple(p.value for p in self.points)
 
 
 class Dimension(Model):
@@ -172,11 +163,29 @@ class ItemWording(Model):
     item: str = Field(pattern=IDENTIFIER)
     text: str | None = Field(default=None, description="English wording; absent when dropped.")
     provenance: Provenance
-    rationale: str = Field(min_length=1)
+    rationale: str = Field(
+        min_length=1,
+        description="Why this wording. May be left out for an 'unchanged' or "
+        "'terms_substituted' item when its offering says it once in `rationales`.",
+    )
+    negation: str | None = Field(
+        default=None,
+        description="Client items carry no negation (not, never, no ...); an item that is "
+        "negated on purpose says why here.",
+    )
     # Only for items the sector adds beyond the instrument's slots:
     dimension: str | None = Field(default=None, pattern=IDENTIFIER)
     keying: Keying | None = None
     intent: str | None = None
+
+    @field_validator("provenance", mode="before")
+    @classmethod
+    def _deprecated_names(cls, value: Any) -> Any:
+        if isinstance(value, str) and value in DEPRECATED_PROVENANCE:
+            warnings.warn(deprecated_provenance_note(value), RelscaleDeprecationWarning,
+                          stacklevel=2)
+            return DEPRECATED_PROVENANCE[value]
+        return value
 
     @model_validator(mode="after")
     def _shape(self) -> ItemWording:
@@ -208,7 +217,36 @@ class Offering(Model):
     administration: str | None = Field(
         default=None, description="How the form is administered when not self-completed."
     )
+    title: str | None = Field(
+        default=None,
+        description="The form's title in the respondent's words (e.g. 'How are things "
+        "between you and your teacher?'); default the instrument's title.",
+    )
+    scale: SectorScale | None = Field(
+        default=None, description="The sector's own response scale; default the instrument's."
+    )
+    rationales: dict[Literal["unchanged", "terms_substituted"], str] = Field(
+        default_factory=dict,
+        description="A rationale said once for every item of this change type that gives "
+        "none of its own (e.g. 'Role noun only: student -> client.').",
+    )
     items: tuple[ItemWording, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shared_rationales(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not data.get("rationales"):
+            return data
+        shared = data["rationales"]
+        items = []
+        for w in data.get("items") or ():
+            if isinstance(w, dict) and not w.get("rationale"):
+                given = str(w.get("provenance"))
+                provenance = DEPRECATED_PROVENANCE.get(given, given)
+                if provenance in shared:
+                    w = {**w, "rationale": shared[provenance]}
+            items.append(w)
+        return {**data, "items": items}
 
     @model_validator(mode="after")
     def _shape(self) -> Offering:
@@ -368,6 +406,14 @@ class AdaptedItem(Model):
     intent: str
     provenance: Provenance
     rationale: str
+    locale_change: LocaleChange | None = Field(
+        default=None,
+        description="How this locale's wording relates to the English wording of the same "
+        "sector; None in English (the source language) and for dropped items.",
+    )
+    locale_rationale: str | None = Field(
+        default=None, description="Why the locale's wording differs, when it does."
+    )
 
 
 class AdaptedDimension(Model):
@@ -401,6 +447,11 @@ class AdaptedInstrument(Model):
     instructions: str
     administration: str | None = None
     scale: ResponseScale
+    scale_changes: tuple[ScaleChange, ...] = Field(
+        default=(), description="How the sector's scale differs from the instrument's (none: "
+        "the instrument's scale)."
+    )
+    scale_rationale: str | None = None
     scoring: ScoringRule
     dimensions: tuple[AdaptedDimension, ...]
     items: tuple[AdaptedItem, ...]

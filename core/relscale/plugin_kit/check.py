@@ -22,6 +22,7 @@ from relscale.model.content import read_toml
 from relscale.model.models import Instrument, NormTable, Sector
 from relscale.plugin_kit.catalogs import check_catalogs
 from relscale.plugin_kit.contract import check_slots, contract_problems
+from relscale.plugin_kit.contract_locales import locale_problems
 from relscale.plugin_kit.locate import (
     PluginSource,
     folder_plugins,
@@ -83,6 +84,8 @@ def check_source(source: PluginSource, report: CheckReport, *, build: bool = Tru
         return
     for sector in owned_sectors(registry, source.name):
         problems += contract_problems(sector, registry, fallbacks=False)
+        if not check_slots(sector, registry):  # the locale rules assume whole offerings
+            problems += locale_problems(sector, registry, fallbacks=False)
         problems += check_catalogs(sector, registry)
     _packaging(source, report, build)
 

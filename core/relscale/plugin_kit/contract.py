@@ -17,7 +17,7 @@ from relscale.model.models import Instrument, Offering, Perspective, Sector
 from relscale.plugin_kit.problem import Problem
 from relscale.registry import Registry
 
-PROVENANCE_UNCHANGED = "verbatim"
+PROVENANCE_UNCHANGED = "unchanged"
 """The provenance of wording identical to education's (the one place to rename it)."""
 PLACEHOLDERS = {"subject"}
 """The only placeholder item text may contain."""
@@ -270,7 +270,8 @@ def contract_problems(sector: Sector, registry: Registry, *,
                       min_items: int = MIN_ITEMS_PER_DIMENSION,
                       require_every_instrument: bool = True,
                       fallbacks: bool = True) -> list[Problem]:
-    """Every rule of the contract, in the order of the pytest suite."""
+    """Every rule of the contract, in the order of the pytest suite, but those of
+    :mod:`relscale.plugin_kit.contract_locales` (``locale_problems``)."""
     found = check_roles(sector)
     if require_every_instrument:
         found += check_offerings(sector, registry)

@@ -182,8 +182,9 @@ def _offering_blocks(instrument: str, perspective: Perspective, offering: Offeri
 def write_catalogs(names: PluginNames, package: Path, source: Sector | None,
                    registry: Registry) -> list[Path]:
     """The new sector's PO files: the source's translations under the new domain (with
-    ``from_sector``), else an empty Dutch catalog to fill in."""
-    from relscale.i18n import ctx_field
+    ``from_sector``), each with the source's provenance relative to the English wording
+    (its ``change:``/``rationale:`` translator comments), else an empty Dutch catalog."""
+    from relscale.i18n import ctx_field, locale_change
     from relscale.model.content import load_sector
 
     sector = load_sector(package / "sector.toml")
@@ -201,7 +202,12 @@ def write_catalogs(names: PluginNames, package: Path, source: Sector | None,
                 string = names.label  # a name to translate by hand: the README says so
             elif source is not None and context == ctx_field("sector", "description"):
                 string = templates.from_description(lang, names.label, source_label)
-            catalog.add(msgid, string=string, context=context,
+            change = (locale_change(source.locale_dir, source.domain, lang, context, msgid)
+                      if source is not None and string else None)
+            comments = ([f"change: {change[0]}",
+                         *([f"rationale: {change[1]}"] if change[1] else [])]
+                        if change else [])
+            catalog.add(msgid, string=string, context=context, user_comments=comments,
                         flags=["python-brace-format"] if "{" in msgid else [])
         path = package / "locale" / lang / "LC_MESSAGES" / f"{sector.domain}.po"
         write_po(catalog, path)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from relscale.errors import DataError
 from relscale.i18n import N_, _
-from relscale.io.values import validate_values
+from relscale.io.values import not_applicable_to_missing, validate_values
 from relscale.model.columns import (  # re-exported: the scorer's output names
     NORM_GROUP,
     NORM_STATUS,
@@ -158,6 +158,7 @@ def score_responses(
         )
     if validate:
         validate_values(adapted, values, source=source, rows=rows)
+    values = not_applicable_to_missing(adapted, values)
     lo, hi = adapted.scale.min, adapted.scale.max
     reverse = np.array([item.keying == "-" for item in adapted.items])
     keyed = values.copy()

@@ -16,6 +16,7 @@ from relscale.errors import RelscaleError
 from relscale.i18n import _
 
 if TYPE_CHECKING:
+    from relscale.io.platforms import MappingReport
     from relscale.io.tables import ResponseTable
     from relscale.model.models import AdaptedInstrument
     from relscale.scoring.engine import ScaleScores
@@ -33,6 +34,8 @@ class ScoreRun:
     scores: ScaleScores
     scored: ScoredTable
     """The output table (the columns of the CSV and the results workbook)."""
+    mapping: MappingReport | None = None
+    """For a survey platform's export: what its columns were mapped to."""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -128,6 +131,7 @@ def score_files(
     groups: Sequence[str] = (),
     straightlining: int | None = None,
     adapted: AdaptedInstrument | None = None,
+    platform: str | None = None,
 ) -> ScoreRun:
     """Read, score and norm response files, as ``relscale score`` does.
 
@@ -142,11 +146,15 @@ def score_files(
     :param straightlining: flag respondents who gave one answer to every answered item,
         over at least this many items; None for no flag.
     :param adapted: the instrument already adapted (skips ``instrument`` .. ``norms_file``).
+    :param platform: read the one file as an ``odk``, ``redcap`` or ``limesurvey`` export
+        (:func:`relscale.io.platforms.read_platform_responses`); without it, such an export
+        is recognised by its header. :attr:`ScoreRun.mapping` says what was mapped.
     :raises RelscaleError: unknown ids, a norm file for another combination, groups or
         a norm file without norm tables, or no respondents.
     :raises DataError: a response that is not an answer, naming file, row and column.
     """
     from relscale.adapt import adapt
+    from relscale.io.platforms import read_platform_responses, sniff_platform
     from relscale.io.responses import read_responses
     from relscale.scoring.engine import add_norms, score_responses
     from relscale.scoring.norms import parse_group_specs, respondent_groups, with_norms_file
@@ -158,7 +166,11 @@ def score_files(
         adapted = adapt(key.instrument, key.sector, key.perspective, locale)  # type: ignore[arg-type]
         if norms_file is not None:
             adapted = with_norms_file(adapted, norms_file)
-    table = read_responses(data, adapted)
+    mapping = None
+    if len(data) == 1 and (platform or sniff_platform(data[0])):
+        table, mapping = read_platform_responses(data[0], adapted, platform)
+    else:
+        table = read_responses(data, adapted, platform)
     if table.n == 0:  # a header only, or every row empty: no output to write
         raise RelscaleError(_("{path}: no respondents").format(path=table.source))
     scores = score_responses(
@@ -175,5 +187,5 @@ def score_files(
     elif groups or norms_file:
         raise RelscaleError(_("no norm table for this instrument, sector and perspective"))
     scored = build_scored_table(table, adapted, scores)
-    return ScoreRun(data, adapted, table, scores, scored)
+    return ScoreRun(data, adapted, table, scores, scored, mapping)
 

@@ -126,3 +126,45 @@ def existing_catalogs(registry: Registry | None = None, *, names: Iterable[str] 
         tmpl = template(domain, registry, help_messages=help_messages)
         for lang in found:
             yield CatalogFile(domain, lang, domain.po_path(lang, root), tmpl)
+
+
+def duplicate_entries(path: Path) -> list[tuple[int, str | None, str]]:
+    """Entries defined twice in one PO file, as ``(line, context, msgid)`` of each repeat.
+
+    babel keeps one of them without a word, GNU ``msgfmt`` refuses the file; a merge that
+    kept both sides of a conflict is the usual cause. Entries are the blank-line separated
+    blocks of the file; obsolete (``#~``) entries do not count.
+    """
+    import ast
+    import contextlib
+
+    seen: set[tuple[str | None, str]] = set()
+    repeats: list[tuple[int, str | None, str]] = []
+    block: list[tuple[int, str]] = []
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    for number, raw in enumerate([*lines, ""], start=1):
+        if raw.strip():
+            block.append((number, raw.strip()))
+            continue
+        fields: dict[str, str] = {}
+        field, first = None, 0
+        for at, line in block:
+            keyword, _sep, rest = line.partition(" ")
+            if keyword in ("msgctxt", "msgid"):
+                field, first = keyword, first or at
+                fields[field] = ""
+            elif not line.startswith('"'):
+                field = None
+                continue
+            else:
+                rest = line
+            if field is not None and rest.startswith('"'):
+                with contextlib.suppress(ValueError, SyntaxError):  # the syntax check reports it
+                    fields[field] += ast.literal_eval(rest)
+        block = []
+        if fields.get("msgid"):
+            key = (fields.get("msgctxt"), fields["msgid"])
+            if key in seen:
+                repeats.append((first, *key))
+            seen.add(key)
+    return repeats

@@ -15,11 +15,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from relscale.errors import RelscaleError
-from relscale.i18n import SOURCE_LOCALE, _, catalog_files, catalog_languages
+from relscale.i18n import (
+    LOCALE_CHANGES,
+    SOURCE_LOCALE,
+    _,
+    catalog_files,
+    catalog_languages,
+    parse_locale_change,
+)
 from relscale.translation.catalogs import (
     CatalogSyntaxError,
     at_line,
     catalog_locales,
+    duplicate_entries,
     existing_catalogs,
     message_id,
     message_text,
@@ -139,7 +147,8 @@ def placeholders(text: str) -> set[str]:
 
 
 def check_catalog(path: Path, tmpl: Catalog | None = None) -> list[Problem]:
-    """Problems in one PO file: syntax, placeholders, fuzzy and stale entries.
+    """Problems in one PO file: syntax, entries defined twice, placeholders, fuzzy and
+    stale entries.
 
     Placeholders must be the same set in msgid and msgstr: a missing one loses
     information, an extra one fails at run time.
@@ -150,7 +159,11 @@ def check_catalog(path: Path, tmpl: Catalog | None = None) -> list[Problem]:
         return [Problem(path, exc.line, "error", exc.detail if exc.line else str(exc))]
     except RelscaleError as exc:
         return [Problem(path, None, "error", str(exc))]
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        Problem(path, line, "error", _("{entry}: defined twice in this file").format(
+            entry=f"[{context}] {msgid!r}" if context else repr(msgid)))
+        for line, context, msgid in duplicate_entries(path)
+    ]
     keys = {(m.context, message_id(m)) for m in tmpl if m.id} if tmpl is not None else None
     for message in catalog:
         if not message.id:
@@ -180,6 +193,12 @@ def check_catalog(path: Path, tmpl: Catalog | None = None) -> list[Problem]:
                 problems.append(Problem(path, line, "error", _(
                     "{entry}: placeholders differ ({detail})"
                 ).format(entry=f"{label}{msgid!r}", detail=detail)))
+        change = parse_locale_change(list(message.user_comments))
+        if change and (change[0] not in LOCALE_CHANGES or (change[0] != "kept" and not change[1])):
+            problems.append(Problem(path, line, "error", _(
+                "{entry}: 'change: {change}' must be kept, terms_substituted or reworded, "
+                "and a change other than kept needs a 'rationale:'"
+            ).format(entry=f"{label}{msgid!r}", change=change[0])))
         if message.fuzzy:
             problems.append(Problem(path, line, "warning", _(
                 "{entry}: fuzzy (needs review; not used)"

@@ -245,6 +245,23 @@ def sector_comments(sector: Sector, registry: Registry | None = None) -> dict[st
         notes[ctx_field(owner, "administration")] = [
             f"How the {o.instrument} form ({o.perspective} report) is administered."
         ]
+        notes[ctx_field(owner, "title")] = [
+            f"Title of the {o.instrument} form ({o.perspective} report), in the words of "
+            "whoever fills it in."
+        ]
+        if o.scale is not None:
+            n = len(o.scale.points)
+            for p in o.scale.points:
+                notes[ctx_field(f"{owner}.scale", str(p.value))] = [
+                    f"Answer option {p.value} of {n} on {sector.id}'s own scale {o.scale.id} "
+                    f"for {o.instrument} ({o.perspective}); keep the options parallel."
+                ]
+            notes[ctx_field(f"{owner}.scale", "na")] = [
+                "The 'does not apply' answer; it scores as missing."
+            ]
+            notes[ctx_field(f"{owner}.scale", "rationale")] = [
+                f"Why {sector.id} gives this perspective its own response scale."
+            ]
         for w in o.items:
             slot = slots.get(w.item)
             dimension = w.dimension or (slot.dimension if slot else "?")

@@ -15,13 +15,13 @@ adaptation -o report.md|report.xlsx``); :func:`write_report` writes either, atom
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relscale.errors import RelscaleError
 from relscale.i18n import N_, SOURCE_LOCALE, _
+from relscale.model.labels import NORM_STATUS, PROVENANCE, locale_change_label
 from relscale.workbooks.evidence_tables import (
     NONE,
     Table,
@@ -36,25 +36,11 @@ from relscale.workbooks.evidence_tables import (
 
 if TYPE_CHECKING:
     from relscale.equivalence import CfaEvidence, GroupEvidence
-    from relscale.model.models import ItemWording, Sector
+    from relscale.model.models import AdaptedItem, Sector
 
 SOURCE_SECTOR = "education"
-PROVENANCE = {
-    "verbatim": N_("unchanged"),
-    "unchanged": N_("unchanged"),
-    "terms_substituted": N_("terms substituted"),
-    "reworded": N_("reworded"),
-    "dropped": N_("dropped"),
-    "added": N_("added"),
-}
-NORM_STATUS = {"published": N_("published"), "local": N_("local"),
-               "illustrative": N_("illustrative")}
 CATALOG_STATES = {"translated": N_("translated"), "fuzzy": N_("fuzzy"),
                   "missing": N_("missing"), "source": N_("source language")}
-LANGUAGE_FIELDS = ("languages", "translations", "locales", "by_locale")
-"""Where a per-language provenance may live on an item wording (a mapping locale -> an
-object with ``provenance``/``rationale``); absent fields show as "—"."""
-
 GUIDELINES: dict[str, str] = {
     "PC-1": N_("permission from the holder of the intellectual property rights"),
     "PC-2": N_("overlap of the construct and item content in the populations"),
@@ -137,15 +123,13 @@ class AdaptationReport:
         return [code for code in GUIDELINES if code not in done]
 
 
-def _language_provenance(wording: ItemWording | None, locale: str) -> str:
-    for name in LANGUAGE_FIELDS:
-        per = getattr(wording, name, None)
-        if isinstance(per, Mapping) and locale in per:
-            entry = per[locale]
-            value = entry if isinstance(entry, str) else getattr(entry, "provenance", None)
-            if value:
-                return _(PROVENANCE.get(str(value), str(value)))
-    return NONE
+def _language_provenance(item: AdaptedItem | None) -> str:
+    """How one locale's wording relates to the English wording (the ``change:`` and
+    ``rationale:`` translator comments of the sector's catalog); "—" where none is
+    recorded (English itself, a dropped item, an untranslated entry)."""
+    if item is None:
+        return NONE
+    return locale_change_label(item.locale_change, item.locale_rationale, none=NONE)
 
 
 def translation_status(sector: Sector, locale: str, context: str, source: str) -> str:
@@ -227,8 +211,7 @@ def build_adaptation_report(
             wording={loc: (None if it.provenance == "dropped" or by_loc[loc] is None
                            else by_loc[loc].text) for loc in locales},  # type: ignore[union-attr]
             status={loc: _status(sec, loc, it.id, english) for loc in locales},
-            language_provenance={loc: _language_provenance(wordings.get(it.id), loc)
-                                 for loc in locales},
+            language_provenance={loc: _language_provenance(by_loc[loc]) for loc in locales},
         ))
     norms = [{"group": t.group_label, "status": t.population.status, "n": t.population.n,
               "year": t.population.year, "source": t.population.source}

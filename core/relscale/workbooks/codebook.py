@@ -18,11 +18,11 @@ from relscale.i18n import _
 
 if TYPE_CHECKING:
     from relscale.excel.sheet import Workbook
-    from relscale.model.models import AdaptedInstrument
+    from relscale.model.models import AdaptedInstrument, AdaptedItem
 
 SUBJECT_PLACEHOLDER = "{subject}"
 BLANK = "______"
-FIELDS = ("variable", "label", "dimension", "keying", "values", "missing", "kind")
+FIELDS = ("variable", "label", "dimension", "keying", "values", "missing", "kind", "provenance")
 FORMATS = ("csv", "xlsx", "md")
 
 
@@ -40,6 +40,9 @@ class Entry:
     values: str = ""
     missing: str = ""
     kind: str = ""
+    provenance: str = ""
+    """Items: the change relative to education and, outside English, this locale's
+    change relative to the English wording, each with its rationale."""
 
     def as_row(self) -> list[str]:
         return [getattr(self, f) for f in FIELDS]
@@ -54,7 +57,21 @@ def headers() -> list[str]:
         _("Valid values"),
         _("Missing"),
         _("Kind"),
+        _("Provenance"),
     ]
+
+
+def item_provenance(item: AdaptedItem, locale: str) -> str:
+    """The item's provenance for a codebook cell: relative to education, and in a
+    translation also relative to the English wording."""
+    from relscale.i18n import SOURCE_LOCALE
+
+    text = f"{item.provenance}: {item.rationale}"
+    if locale.split("_")[0] != SOURCE_LOCALE and item.locale_change:
+        text += f" | {locale}: {item.locale_change}"
+        if item.locale_rationale:
+            text += f": {item.locale_rationale}"
+    return text
 
 
 def build_codebook(adapted: AdaptedInstrument, locale: str | None = None) -> list[Entry]:
@@ -72,7 +89,12 @@ def build_codebook(adapted: AdaptedInstrument, locale: str | None = None) -> lis
 
     dims = {d.id: d.label for d in adapted.dimensions}
     anchors = "; ".join(f"{p.value} = {p.label}" for p in adapted.scale.points)
-    empty = _("empty cell")
+    missing = _("empty cell")
+    if adapted.scale.not_applicable is not None:
+        na = adapted.scale.not_applicable
+        missing = _("empty cell; {code} = {label} (scored as missing)").format(
+            code=na.value, label=na.label
+        )
     keyings = {"+": _("+ (as answered)"), "-": _("- (reversed: {lo} + {hi} - value)")}
     reverse = keyings["-"].format(lo=adapted.scale.min, hi=adapted.scale.max)
     entries = [
@@ -82,8 +104,9 @@ def build_codebook(adapted: AdaptedInstrument, locale: str | None = None) -> lis
             dimension=item.dimension,
             keying=keyings["+"] if item.keying == "+" else reverse,
             values=anchors,
-            missing=empty,
+            missing=missing,
             kind=_("item"),
+            provenance=item_provenance(item, adapted.locale),
         )
         for item in adapted.items
     ]
@@ -202,7 +225,7 @@ def add_codebook_sheet(sheet: object, entries: list[Entry], adapted: AdaptedInst
     for r, e in enumerate(entries, start=5):
         for c, v in enumerate(e.as_row(), start=1):
             sheet.set(r, c, v, style="wrap")
-    for c, w in enumerate((16, 60, 16, 22, 40, 28, 12), start=1):
+    for c, w in enumerate((16, 60, 16, 22, 40, 28, 12, 60), start=1):
         sheet.column_widths[c] = w
     sheet.freeze = "B5"
 

@@ -295,11 +295,15 @@ def build_form(
 
     answer_range = range_ref(first_item_row, COL_ANSWER, last_item_row, COL_ANSWER)
     labels = f"{scale.min} = {scale.points[0].label}; {scale.max} = {scale.points[-1].label}"
+    if scale.not_applicable is not None:
+        # codes between the points and the 'does not apply' code pass here and are refused
+        # by the read-back, which names the cell
+        labels += f"; {scale.not_applicable.value} = {scale.not_applicable.label}"
     sheet.validations.append(
         Validation.whole(
             answer_range,
-            scale.min,
-            scale.max,
+            min(scale.accepted),
+            max(scale.accepted),
             prompt_title=texts["prompt_title"],
             prompt=texts["prompt"].format(min=scale.min, max=scale.max, labels=labels),
             error_title=texts["error_title"],

@@ -120,6 +120,8 @@ def respondent_title(adapted: AdaptedInstrument, subject_name: str | None = None
     if adapted.perspective != "client":
         return adapted.title
     name = subject_name.strip() if subject_name and subject_name.strip() else None
+    if not name and _sector_title(adapted):
+        return adapted.title  # the sector's own title, in the respondent's words
     if adapted.framework == "working_alliance":
         if name:
             return pgettext("client form", "Working together with {name}").format(name=name)
@@ -130,6 +132,20 @@ def respondent_title(adapted: AdaptedInstrument, subject_name: str | None = None
             name=name)
     return pgettext("client form", "How are things between you and your {role}?").format(
         role=adapted.subject)
+
+
+def _sector_title(adapted: AdaptedInstrument) -> bool:
+    """Whether the sector words this form's title itself (``Offering.title``), which
+    :func:`relscale.adapt` then puts in ``adapted.title``."""
+    from relscale.errors import RelscaleError
+    from relscale.plugins import get_registry
+
+    try:
+        offering = get_registry().sector(adapted.sector).offering(adapted.instrument,
+                                                                  adapted.perspective)
+    except (RelscaleError, LookupError):
+        return False
+    return bool(getattr(offering, "title", None))
 
 
 def blank_hint(adapted: AdaptedInstrument, subject_name: str | None) -> str | None:

@@ -135,18 +135,21 @@ def build_scoring_sheet(
         inputs.append(item.id)
         col += 1
     first_item, last_item = item_col[adapted.items[0].id], col - 1
-    anchors = "; ".join(f"{p.value} = {p.label}" for p in adapted.scale.points)
+    na = adapted.scale.not_applicable
+    anchors = "; ".join(f"{p.value} = {p.label}"
+                        for p in (*adapted.scale.points, *((na,) if na else ())))
     data.validations.append(
         Validation.whole(
             f"{ref(FIRST_ROW, first_item)}:{ref(last, last_item)}",
-            lo,
-            hi,
+            min(adapted.scale.accepted),
+            max(adapted.scale.accepted),
             prompt_title=_("Answer"),
             prompt=anchors,
             error_title=_("Not an answer"),
-            error=_("Type a whole number from {lo} to {hi}, or leave the cell empty.").format(
-                lo=lo, hi=hi
-            ),
+            error=(_("Type a whole number from {lo} to {hi}, or leave the cell empty.").format(
+                lo=lo, hi=hi) if na is None else
+                _("Type a whole number from {lo} to {hi}, {na} for does not apply, or leave the "
+                  "cell empty.").format(lo=lo, hi=hi, na=na.value)),
         )
     )
 
@@ -203,7 +206,11 @@ def build_scoring_sheet(
     last_helper = col - 1
     for r in range(FIRST_ROW, last + 1):
         items = f"{ref(r, first_item)}:{ref(r, last_item)}"
-        invalid = f"COUNTA({items})>COUNT({ref(r, first_helper)}:{ref(r, last_helper)})"
+        # 'does not apply' is an answer but not a scale point: it leaves its helper empty
+        # (missing) without making the row invalid
+        answered = (f"COUNTA({items})" if na is None
+                    else f"(COUNTA({items})-COUNTIF({items},{na.value}))")
+        invalid = f"{answered}>COUNT({ref(r, first_helper)}:{ref(r, last_helper)})"
         for d in dims:
             c1, c2 = helper_range[d]
             rng = f"{ref(r, c1)}:{ref(r, c2)}"
@@ -377,7 +384,7 @@ def _lay_out_norms(
 
 
 def _lay_out_adaptation(sheet: Sheet, adapted: AdaptedInstrument) -> None:
-    from relscale.workbooks.adaptation_report import PROVENANCE
+    from relscale.model.labels import provenance_label
     from relscale.workbooks.codebook import render_text
 
     dims = {d.id: d.label for d in adapted.dimensions}
@@ -394,7 +401,7 @@ def _lay_out_adaptation(sheet: Sheet, adapted: AdaptedInstrument) -> None:
         dropped = item in adapted.dropped
         values = (item.id, "" if dropped else item.position, render_text(item.text),
                   dims.get(item.dimension, item.dimension), item.keying,
-                  _(PROVENANCE.get(item.provenance, item.provenance)), item.rationale)
+                  provenance_label(item.provenance), item.rationale)
         for c, v in enumerate(values, start=1):
             sheet.set(r, c, v, style="wrap")
         r += 1
