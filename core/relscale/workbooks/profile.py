@@ -208,7 +208,7 @@ def build_profile_workbook(profiles: ProfileSet) -> Workbook:
             ):
                 if before is None or after is None:
                     continue
-                since = _("{who}, change since the first measurement").format(who=who)
+                since = _("{who}, change since the first measurement").format(who=_cap(who))
                 sheet.set(row, 1, f"{MARK_BEFORE} " + _cap(_("earlier")), style="who")
                 for i in range(nb):
                     sheet.set(row, first_band + i, None, style=f"band{i}")
