@@ -158,6 +158,9 @@ def test_boxes_read_back_one_mark_per_row(tmp_path: Path) -> None:
     wb.save(filled)
     (row,) = read_forms([filled]).rows
     assert {i: row[i] for i in adapted.item_ids} == expected
+    with pytest.raises(DataError) as strict:  # --strict: a row without a mark is an error
+        read_forms([filled], strict=True)
+    assert f"item {table[1][0]}): no box is marked" in str(strict.value)
 
     ws[table[2][1].split()[0]] = "x"
     ws[table[2][1].split()[-1]] = "x"

@@ -230,7 +230,8 @@ def read(
     ] = None,
     perspective: PerspectiveOption = None,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Refuse a form saved twice instead of warning.")
+        bool, typer.Option("--strict", help="Refuse a form saved twice, and a row of boxes "
+                           "without a mark, instead of a warning and a missing answer.")
     ] = False,
 ) -> None:
     """Read filled forms back into one tidy CSV (one row per form, one column per item).

@@ -209,7 +209,7 @@ def _field_value(value: Any) -> str:
     return cell_text(value)
 
 
-def read_form(path: Path | str) -> tuple[_Form | None, list[str]]:
+def read_form(path: Path | str, *, strict: bool = False) -> tuple[_Form | None, list[str]]:
     """Read one filled form: (the form, or None if it cannot be used; problems)."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -271,7 +271,7 @@ def read_form(path: Path | str) -> tuple[_Form | None, list[str]]:
         cell = meta.get(f"field.{name}")
         row[name] = _field_value(ws[cell].value) if cell else ""
     if meta.get("layout", "compact") != "compact":
-        ids, found = read_respondent_answers(path, ws, meta, table, row)
+        ids, found = read_respondent_answers(path, ws, meta, table, row, strict=strict)
         return _Form(key, tuple(ids), row), [*problems, *found]
     cell_problems = _answer_cell_problems(path, ws, {row[4]: row[0] for row in table})
     if cell_problems:
@@ -341,12 +341,13 @@ def _options(meta: dict[str, str]) -> list[tuple[int, str]]:
 
 def read_respondent_answers(
     path: Path, ws: Any, meta: dict[str, str], table: Sequence[Sequence[str]],
-    row: dict[str, Any],
+    row: dict[str, Any], *, strict: bool = False,
 ) -> tuple[list[str], list[str]]:
     """Answers of a ``boxes`` or ``dropdown`` form into ``row``; (item ids, problems).
 
-    ``boxes``: a row's answer is the box holding a mark (any text: x, X, a tick); no mark
-    is a missing answer, two or more marks are an error naming the row. ``dropdown``: the
+    ``boxes``: a row's answer is the box holding a mark (any text: x, X, a tick); two or
+    more marks are an error naming the row; no mark is a missing answer (the scoring rule
+    decides whether the scale still has a score), or with ``strict`` an error too. ``dropdown``: the
     cell holds one of the answers in words (or its number); anything else is an error.
     """
     from relscale.excel.sheet import parse_ref
@@ -378,6 +379,11 @@ def read_respondent_answers(
                          labels=", ".join(options[k][1] for k in marked)))
                 row[item_id] = None
                 continue
+            if not marked and strict:
+                problems.append(_(
+                    "{path}: statement {position} (item {item}): no box is marked; mark "
+                    "exactly one box per row (--strict)"
+                ).format(path=path, position=position, item=item_id))
             row[item_id] = options[marked[0]][0] if marked else None
             continue
         text = cell_text(ws[addresses[0]].value).strip()
@@ -429,7 +435,7 @@ def read_forms(paths: Iterable[Path | str], *, strict: bool = False) -> FilledFo
     problems: list[str] = []
     forms: list[_Form] = []
     for f in files:
-        form, found = read_form(f)
+        form, found = read_form(f, strict=strict)
         problems.extend(found)
         if form is not None:
             forms.append(form)
