@@ -51,6 +51,7 @@ def make_form(
     set_locale(locale)
     adapted = adapt(instrument, sector, perspective, locale)  # type: ignore[arg-type]
     path = tmp_path / form_filename(adapted)
+    kwargs.setdefault("layout", "compact")  # the respondent layouts have their own tests
     export_form(adapted, path, **kwargs)
     set_locale("en")
     return path, adapted

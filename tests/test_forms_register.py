@@ -34,7 +34,7 @@ def form_text(tmp_path: Path, instrument: str, sector: str, perspective: str,
     try:
         adapted = adapt(instrument, sector, perspective, locale)  # type: ignore[arg-type]
         path = tmp_path / form_filename(adapted)
-        export_form(adapted, path)
+        export_form(adapted, path, layout="compact")
     finally:
         set_locale("en")
     ws = openpyxl.load_workbook(path).worksheets[0]

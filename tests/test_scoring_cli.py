@@ -192,7 +192,8 @@ def test_forms_name_their_own_instrument(tmp_path: Path) -> None:
     for n in range(2):
         form = folder / f"f{n}.xlsx"
         result = runner().invoke(app, ["form", "working_alliance", "-s", "youth_care",
-                                        "-p", "client", "-o", str(form)])
+                                        "-p", "client", "--layout", "compact",
+                                        "-o", str(form)])
         assert result.exit_code == 0, result.output
         wb = load_workbook(form)
         sheet, rng = next(iter(wb.defined_names["relscale_answers"].destinations))

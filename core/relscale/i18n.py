@@ -28,7 +28,6 @@ import functools
 import os
 import re
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,49 +55,6 @@ def ctx_item(item_id: str) -> str:
 def ctx_field(owner: str, name: str) -> str:
     """Context for a named field of an owner, e.g. ``closeness|label``."""
     return f"{owner}|{name}"
-
-
-def instrument_messages(instrument: Instrument) -> Iterator[tuple[str, str]]:
-    """(context, English source) for every translatable string of a core instrument."""
-    i = instrument.id
-    yield ctx_field(i, "title"), instrument.title
-    yield ctx_field(i, "description"), instrument.description
-    for d in instrument.dimensions:
-        yield ctx_field(f"{i}.{d.id}", "label"), d.label
-        yield ctx_field(f"{i}.{d.id}", "description"), d.description
-    for p in instrument.scale.points:
-        yield ctx_field(f"{i}.scale", str(p.value)), p.label
-    if instrument.scale.not_applicable is not None:
-        yield ctx_field(f"{i}.scale", "na"), instrument.scale.not_applicable.label
-    for slot in instrument.items:
-        yield ctx_field(slot.id, "intent"), slot.intent
-
-
-def sector_messages(sector: Sector) -> Iterator[tuple[str, str]]:
-    """(context, English source) for every translatable string of a sector."""
-    yield ctx_field("sector", "label"), sector.label
-    yield ctx_field("sector", "description"), sector.description
-    for role in (sector.professional, sector.client):
-        yield ctx_field(f"role.{role.id}", "label"), role.label
-        yield ctx_field(f"role.{role.id}", "plural"), role.plural
-    for o in sector.offerings:
-        owner = f"{o.instrument}.{o.perspective}"
-        for name in ("declined", "title", "instructions", "administration"):
-            value = getattr(o, name)
-            if value:
-                yield ctx_field(owner, name), value
-        if o.scale is not None:
-            for p in o.scale.points:
-                yield ctx_field(f"{owner}.scale", str(p.value)), p.label
-            if o.scale.not_applicable is not None:
-                yield ctx_field(f"{owner}.scale", "na"), o.scale.not_applicable.label
-            yield ctx_field(f"{owner}.scale", "rationale"), o.scale.rationale
-        for w in o.items:
-            if w.text:
-                yield ctx_item(w.item), w.text
-            yield ctx_field(w.item, "rationale"), w.rationale
-            if w.intent:
-                yield ctx_field(w.item, "intent"), w.intent
 
 
 # --- locales ---------------------------------------------------------------------------
@@ -322,6 +278,10 @@ def _read_catalog(path: str, mtime: float) -> dict[tuple[str | None, str], str]:
                 _catalog_warnings.append((path, msgid[:60], *problem))
                 continue
             table[(message.context, msgid)] = msgstr
+        if not isinstance(string, str):  # plural forms: msgstr[1], ... under their index
+            for k, form in enumerate(string or ()):
+                if form:
+                    table[(message.context, f"{msgid}{PLURAL_SEP}{k}")] = form
     return table
 
 
@@ -498,6 +458,34 @@ def current_locale() -> str:
 def _(msgid: str) -> str:
     """Translate a core UI string into the current locale."""
     return _current.lookup(msgid)
+
+
+PLURAL_SEP = "\x00"
+"""Separates a plural message's singular id from the index of its form in a catalog table."""
+
+
+def plural_index(n: int) -> int:
+    """The plural form for ``n``: 0 for one, 1 for other (English, Dutch and the other
+    two-form languages relscale ships; a language with more forms needs its rule here)."""
+    return 0 if n == 1 else 1
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate a message whose wording depends on a count (``1 form``, ``2 forms``).
+
+    The PO entry has ``msgid_plural`` and ``msgstr[0]``/``msgstr[1]``; without a
+    translation the English singular or plural is shown.
+    """
+    index = plural_index(n)
+    if _current.chain:
+        for loc in _current.chain:
+            table = load_catalog(CORE_LOCALE_DIR, CORE_DOMAIN, loc)
+            if table is None:
+                continue
+            text = table.get((None, f"{singular}{PLURAL_SEP}{index}"))
+            if text is not None:
+                return text
+    return singular if index == 0 else plural
 
 
 def pgettext(context: str, msgid: str) -> str:

@@ -21,7 +21,7 @@ from relscale.cli.common import (
 )
 from relscale.cli.scoring import FromOption
 from relscale.errors import RelscaleError
-from relscale.i18n import _
+from relscale.i18n import _, ngettext
 
 PasswordOption = Annotated[
     str | None,
@@ -36,9 +36,27 @@ SubjectNameOption = Annotated[
     str | None,
     typer.Option(
         "--subject-name",
-        help="Name (or code) printed where items refer to the other person; "
-        "default a blank line '______'.",
+        help="Name (or code) printed where items refer to the other person, and in the "
+        "form's name field; default a blank line '______'.",
         show_default=False,
+    ),
+]
+LayoutOption = Annotated[
+    str | None,
+    typer.Option(
+        "--layout",
+        help="compact (a number per row; default for professionals), boxes (answers in "
+        "words, mark one box per row; default for children and clients) or dropdown "
+        "(answers in words in a drop-down, for filling on screen).",
+        show_default=False,
+    ),
+]
+PicturesOption = Annotated[
+    bool,
+    typer.Option(
+        "--pictures",
+        help="boxes layout: a row of circles above each answer's words, from one filled "
+        "(lowest) to all filled (highest); prints in black and white.",
     ),
 ]
 
@@ -58,6 +76,8 @@ def form(
     force: ForceOption = False,
     subject_name: SubjectNameOption = None,
     password: PasswordOption = None,
+    layout: LayoutOption = None,
+    pictures: PicturesOption = False,
 ) -> None:
     """Export one fillable, print-ready form (.xlsx) for a sector and perspective."""
     from relscale.workbooks.form import check_form_path, export_form
@@ -65,11 +85,13 @@ def form(
     used = use_locale(locale)
     check_form_path(output)  # before the work of adapting
     adapted = adapt_noting(instrument, sector, perspective, used)
-    layout = export_form(
-        adapted, output, overwrite=force, subject_name=subject_name, password=password
+    written = export_form(
+        adapted, output, overwrite=force, subject_name=subject_name, password=password,
+        layout=layout, pictures=pictures,
     )
     typer.echo(
-        _("{path}: form with {n} items written").format(path=output, n=len(layout.answers)),
+        ngettext("{path}: form with {n} item written", "{path}: form with {n} items written",
+                 len(written.answers)).format(path=output, n=len(written.answers)),
         err=True,
     )
 
@@ -102,6 +124,8 @@ def forms(
     force: ForceOption = False,
     subject_name: SubjectNameOption = None,
     password: PasswordOption = None,
+    layout: LayoutOption = None,
+    pictures: PicturesOption = False,
 ) -> None:
     """Export a batch of forms, one workbook per sector x instrument x perspective x locale.
 
@@ -127,6 +151,8 @@ def forms(
                 subject_name=subject_name,
                 password=password,
                 progress=progress,
+                layout=layout,
+                pictures=pictures,
             )
     except NothingToExport as exc:
         for declined in exc.declined:
@@ -137,7 +163,8 @@ def forms(
     for note in batch.notes:
         note_err(note)
     typer.echo(
-        _("{n} forms written to {path}").format(n=len(batch.written), path=out_dir), err=True
+        ngettext("{n} form written to {path}", "{n} forms written to {path}",
+                 len(batch.written)).format(n=len(batch.written), path=out_dir), err=True
     )
     if batch.failed:
         for failure in batch.failed:
@@ -203,7 +230,8 @@ def read(
     ] = None,
     perspective: PerspectiveOption = None,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Refuse a form saved twice instead of warning.")
+        bool, typer.Option("--strict", help="Refuse a form saved twice, and a row of boxes "
+                           "without a mark, instead of a warning and a missing answer.")
     ] = False,
 ) -> None:
     """Read filled forms back into one tidy CSV (one row per form, one column per item).
@@ -225,12 +253,15 @@ def read(
         for line in exc.problems:
             typer.echo(f"relscale: error: {line}", err=True)
         raise RelscaleError(
-            _("{n} problem(s) in the forms; nothing written").format(n=len(exc.problems))
+            ngettext("{n} problem in the forms; nothing written",
+                     "{n} problems in the forms; nothing written",
+                     len(exc.problems)).format(n=len(exc.problems))
         ) from None
     for warning in result.warnings:
         warn_err(warning)
     typer.echo(
-        _("{n} forms of {key} read into {path}").format(
+        ngettext("{n} form of {key} read into {path}", "{n} forms of {key} read into {path}",
+                 len(result.rows)).format(
             n=len(result.rows), key=result.key, path=output
         ),
         err=True,

@@ -17,6 +17,7 @@ from relscale.cli import forms as forms_cli
 from relscale.cli import i18n as i18n_cli
 from relscale.cli import norms as norms_cli
 from relscale.cli import plugin as plugin_cli
+from relscale.cli import profile as profile_cli
 from relscale.cli import report as report_cli
 from relscale.cli import scoring as scoring_cli
 from relscale.cli.common import ENV_LOCALE, state
@@ -81,6 +82,7 @@ def root(
 catalog.register(app)
 forms_cli.register(app)
 scoring_cli.register(app)
+profile_cli.register(app)
 norms_cli.register(app)
 export_cli.register(app)
 # late bound: cli_command is defined below and the plugins' commands load on first use

@@ -312,6 +312,9 @@ def _print_setup(ws: Any, p: PrintSetup) -> None:
         ws.page_setup.scale = p.scale
     if p.title_rows:
         ws.print_title_rows = f"{p.title_rows[0]}:{p.title_rows[1]}"
+    if p.title_columns:
+        ws.print_title_cols = (f"{column_letter(p.title_columns[0])}:"
+                               f"{column_letter(p.title_columns[1])}")
     if p.print_area:
         ws.print_area = p.print_area
     if p.row_breaks:

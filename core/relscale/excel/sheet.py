@@ -292,6 +292,8 @@ class PrintSetup:
     scale: int | None = None
     title_rows: tuple[int, int] | None = None
     """First and last row repeated at the top of every printed page."""
+    title_columns: tuple[int, int] | None = None
+    """First and last column repeated at the left of every printed page (id columns)."""
     print_area: str | None = None
     """An A1 range (without sheet name)."""
     row_breaks: tuple[int, ...] = ()

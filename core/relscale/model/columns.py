@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from relscale.i18n import N_, _
+from relscale.model import labels
+
 if TYPE_CHECKING:
     from relscale.model.models import AdaptedInstrument
 
@@ -18,10 +21,33 @@ STRAIGHTLINING = "straightlining"
 NORM_GROUP = "norm_group"
 NORM_STATUS = "norm_status"
 NORM_SUFFIXES = ("percentile", "t", "band")
+RCI_SUFFIX = "rci"
+"""``<dimension>_rci``: reliable change since the pair's first wave (data with ``wave``)."""
 
 STATUS_SCORED = "scored"
 STATUS_INCOMPLETE = "incomplete"
 STATUS_REJECTED = "rejected"
+
+
+STATUS_LABELS = {
+    STATUS_SCORED: N_("scored"),
+    STATUS_INCOMPLETE: N_("incomplete"),
+    STATUS_REJECTED: N_("rejected"),
+    "invalid": N_("invalid"),
+}
+"""Status codes (the values of ``status``) -> their label, translated for display."""
+NORM_STATUS_LABELS = labels.NORM_STATUS
+"""Norm-table statuses -> their label (:data:`relscale.model.labels.NORM_STATUS`)."""
+
+
+def coded_values(labels: dict[str, str]) -> str:
+    """``code = label; ...`` in the current locale (just ``code; ...`` where they agree):
+    the codes stay the data's values, the labels say what they mean."""
+    parts = []
+    for code, label in labels.items():
+        shown = _(label)
+        parts.append(code if shown == code else f"{code} = {shown}")
+    return "; ".join(parts)
 
 
 def norm_columns(dimension: str) -> tuple[str, ...]:
@@ -35,4 +61,5 @@ def reserved_names(adapted: AdaptedInstrument) -> set[str]:
     for d in adapted.dimensions:
         names.add(d.id)
         names.update(norm_columns(d.id))
+        names.add(f"{d.id}_{RCI_SUFFIX}")
     return names

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from relscale.errors import RelscaleError
-from relscale.i18n import _, sector_messages
+from relscale.i18n import _
+from relscale.model.messages import sector_messages
 
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog

@@ -105,15 +105,21 @@ def band_label(label: str, locale: str | None = None) -> str:
     return Translator(used).lookup(label)
 
 
-def band_for(bands: Sequence[Band], percentile: float) -> str | None:
-    """The label of the band holding ``percentile``: ``[lower, upper)``, the last closed."""
+def band_index(bands: Sequence[Band], percentile: float) -> int | None:
+    """The position of the band holding ``percentile``: ``[lower, upper)``, the last closed."""
     if percentile is None or math.isnan(percentile):
         return None
     for i, band in enumerate(bands):
         last = i == len(bands) - 1
         if band.lower <= percentile < band.upper or (last and percentile == band.upper):
-            return band.label
+            return i
     return None
+
+
+def band_for(bands: Sequence[Band], percentile: float) -> str | None:
+    """The label of the band holding ``percentile`` (:func:`band_index`)."""
+    i = band_index(bands, percentile)
+    return None if i is None else bands[i].label
 
 
 # --- look-up ----------------------------------------------------------------------------

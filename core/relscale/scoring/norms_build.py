@@ -49,7 +49,8 @@ def truncated_percentile(at_or_below: int, n: int) -> float:
 
 
 def build_dimension_norm(
-    dimension: str, raw: Any, *, scale_min: float | None = None
+    dimension: str, raw: Any, *, scale_min: float | None = None,
+    reliability: float | None = None,
 ) -> DimensionNorm:
     """Percentile steps, mean and SD of one dimension from a reference sample's raw scores.
 
@@ -98,7 +99,18 @@ def build_dimension_norm(
         sd=round(sd, 6),
         n=n,
         percentiles=tuple(points),
+        reliability=None if reliability is None or math.isnan(reliability)
+        else round(reliability, 4),
     )
+
+
+def sample_alpha(keyed: Any) -> float:
+    """Cronbach's alpha of one scale's keyed items in the norm sample (listwise), the
+    r_xx a norm table stores for the reliable change index; NaN if it cannot be had."""
+    from relscale.scoring.reliability import alpha_from_cov, covariance
+
+    c, n = covariance(keyed, "listwise")
+    return alpha_from_cov(c) if n >= 3 else float("nan")
 
 
 # --- norms build ------------------------------------------------------------------------
@@ -222,7 +234,10 @@ def build_norm_tables(
             floor = float(adapted.scale.min)
             if adapted.scoring.method == "sum":
                 floor *= scores.n_items[d]
-            dims.append(build_dimension_norm(d, scores.raw[d][g.rows], scale_min=floor))
+            cols = [j for j, item in enumerate(adapted.items) if item.dimension == d]
+            dims.append(build_dimension_norm(
+                d, scores.raw[d][g.rows], scale_min=floor,
+                reliability=sample_alpha(scores.keyed[np.ix_(g.rows, cols)])))
         raw = np.column_stack([scores.raw[d][g.rows] for d in scores.dimensions])
         n_group = int(np.sum(~np.all(np.isnan(raw), axis=1)))
         table = NormTable(

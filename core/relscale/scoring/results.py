@@ -72,6 +72,13 @@ def build_scored_table(
         for d in scores.dimensions:
             for suffix in col.NORM_SUFFIXES:
                 add(f"{d}_{suffix}", scores.norms[d][suffix], suffix)
+    if scores.norms:
+        from relscale.scoring.change import rci_columns
+        from relscale.scoring.norms import select_norm_table
+
+        change = rci_columns(table.ids, scores.raw, select_norm_table(adapted.norms, {}))
+        for d, values in (change or {}).items():
+            add(f"{d}_{col.RCI_SUFFIX}", values, "rci")
     add(col.STATUS, scores.status(), "text")
     add(col.REASON, scores.reasons(), "text")
     if scores.straightlining is not None:

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relscale.errors import RelscaleError
-from relscale.i18n import _, ctx_field, ctx_item, fallback_chain, load_catalog, sector_messages
+from relscale.i18n import _, ctx_field, ctx_item, fallback_chain, load_catalog
+from relscale.model.messages import sector_messages
 from relscale.translation.catalogs import message_id, write_catalog
 from relscale.translation.domains import registry_or_default, target_locale
 from relscale.translation.templates import new_catalog, sector_template

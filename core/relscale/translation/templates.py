@@ -12,13 +12,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relscale.i18n import (
-    CORE_DOMAIN,
-    ctx_field,
-    ctx_item,
-    instrument_messages,
-    sector_messages,
-)
+from relscale.i18n import CORE_DOMAIN, ctx_field, ctx_item
+from relscale.model.messages import instrument_messages, sector_messages
 from relscale.translation.domains import Domain, registry_or_default
 from relscale.translation.help_texts import HelpText, add_help_messages
 
@@ -31,7 +26,8 @@ if TYPE_CHECKING:
 CORE_PACKAGE_DIR = Path(__file__).parent.parent
 """``core/relscale``: the sources the UI template is extracted from."""
 UI_KEYWORDS = ("_", "N_")
-UI_KEYWORD_SPECS: dict[str, Any] = {"_": None, "N_": None, "pgettext": ((1, "c"), 2)}
+UI_KEYWORD_SPECS: dict[str, Any] = {"_": None, "N_": None, "pgettext": ((1, "c"), 2),
+                                     "ngettext": (1, 2)}
 """babel keyword specs: ``pgettext(context, msgid)`` takes its context from argument 1."""
 TRANSLATOR_TAG = "TRANSLATORS:"
 
@@ -93,6 +89,12 @@ def ui_template(source_dirs: Iterable[Path] | None = None) -> Catalog:
             strip_comment_tags=True,
         )
         for filename, lineno, message, comments, context in results:
+            if isinstance(message, tuple) and len(message) == 2 and all(message):
+                location = (f"{root.name}/{Path(filename).as_posix()}", lineno)
+                if catalog.get(message[0], context) is None:  # a plural message
+                    catalog.add(message, locations=[location], auto_comments=list(comments),
+                                context=context)
+                continue
             if not isinstance(message, str) or not message:
                 continue
             location = (f"{root.name}/{Path(filename).as_posix()}", lineno)

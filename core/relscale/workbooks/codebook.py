@@ -76,6 +76,7 @@ def item_provenance(item: AdaptedItem, locale: str) -> str:
 
 def build_codebook(adapted: AdaptedInstrument, locale: str | None = None) -> list[Entry]:
     """The codebook entries: items, then scores, norm scores and status variables."""
+    from relscale.model.columns import NORM_STATUS_LABELS, STATUS_LABELS, coded_values
     from relscale.scoring.engine import (
         NORM_GROUP,
         NORM_STATUS,
@@ -153,7 +154,8 @@ def build_codebook(adapted: AdaptedInstrument, locale: str | None = None) -> lis
     entries += [
         Entry(STATUS, _("scored: every scale scored; incomplete: some scales missing; "
                         "rejected: no scale scored"),
-              values="scored; incomplete; rejected", kind=_("status")),
+              values=coded_values({k: v for k, v in STATUS_LABELS.items()
+                                   if k != "invalid"}), kind=_("status")),
         Entry(REASON, _("why scales are missing (answered of items, needed)"), kind=_("status")),
         Entry(STRAIGHTLINING, _("1 when every answered item has the same answer (only with "
                                 "--flag-straightlining)"), values="0; 1", kind=_("status")),
@@ -164,7 +166,7 @@ def build_codebook(adapted: AdaptedInstrument, locale: str | None = None) -> lis
                   kind=_("status")),
             Entry(NORM_STATUS, _("status of the norms: published, local or illustrative "
                                  "(synthetic data, not for decisions)"),
-                  values="published; local; illustrative", kind=_("status")),
+                  values=coded_values(NORM_STATUS_LABELS), kind=_("status")),
         ]
     return entries
 

@@ -1,10 +1,15 @@
 """The fillable form: an :class:`~relscale.AdaptedInstrument` laid out as a workbook.
 
+Three layouts (:data:`LAYOUTS`): ``compact``, below, for professionals (the default for a
+professional report), and the respondent layouts ``boxes`` (the default for a child or
+client: answers in words on every row, one box to mark) and ``dropdown`` (answers in words
+in a drop-down), built in :mod:`relscale.workbooks.form_respondent`.
+
 :func:`build_form` returns the writer-neutral :class:`~relscale.excel.sheet.Workbook`
 and the :class:`FormLayout` (where the answers go); :func:`export_form` renders it to an
 .xlsx file atomically.
 
-Layout of the form sheet (one column of answers, robust on screen and on paper):
+Layout of the compact form sheet (one column of answers, robust on screen and on paper):
 
 ====  ==========================================================================
 rows  content
@@ -29,8 +34,6 @@ header-field and answer cell addresses, and a sha256 checksum over all of it.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,72 +53,32 @@ from relscale.excel.sheet import (
 )
 from relscale.i18n import _, pgettext
 from relscale.model.models import AdaptedInstrument
+from relscale.workbooks.form_parts import (
+    BLANK,
+    CHARS_PER_WIDTH,
+    FONT,
+    FONT_SIZE,
+    LAYOUTS,
+    LINE_PT,
+    FormLayout,
+    blank_hint,
+    form_metadata,
+    render_item_text,
+    respondent_title,
+    row_height,
+    wrapped_lines,
+)
+from relscale.workbooks.form_respondent import build_respondent_form
 
-BLANK = "______"
+__all__ = [
+    "BLANK", "CHARS_PER_WIDTH", "COL_ANSWER", "COL_ID", "COL_POS", "COL_TEXT", "FONT",
+    "FONT_SIZE", "LAYOUTS", "LINE_PT", "FormLayout", "build_form", "check_form_path",
+    "default_layout", "export_form", "form_filename", "form_metadata", "form_texts",
+    "render_item_text", "row_height", "wrapped_lines",
+]
 
 COL_POS, COL_TEXT, COL_ANSWER, COL_ID = 1, 2, 3, FORM_ITEM_ID_COLUMN
 WIDTHS = {COL_POS: 5.0, COL_TEXT: 66.0, COL_ANSWER: 13.0, COL_ID: 12.0}
-FONT = "Arial"  # metric-compatible Liberation Sans in LibreOffice: same line breaks
-FONT_SIZE = 11.0
-LINE_PT = 14.0  # line height of 11 pt Arial with leading, in points
-# Characters of Arial 11 per unit of column width. LibreOffice fits ~1.35 (measured on
-# the PDF); Excel's unit is wider text-wise, ~1.1. Too low only makes rows roomier; too
-# high would hide the end of a statement, so take the smaller.
-CHARS_PER_WIDTH = 1.05
-
-
-@dataclass(frozen=True)
-class FormLayout:
-    """Where things are on a generated form (all addresses on sheet ``sheet``)."""
-
-    sheet: str
-    fields: dict[str, str]
-    """Header field -> cell, for :data:`relscale.excel.identity.FORM_FIELDS`."""
-    answers: tuple[tuple[str, str], ...]
-    """(item id, answer cell) in form order."""
-    first_item_row: int
-    title_rows: tuple[int, int]
-
-
-# --- text measurement ------------------------------------------------------------------
-
-
-def wrapped_lines(text: str, width: float, *, chars_per_width: float = CHARS_PER_WIDTH) -> int:
-    """How many lines ``text`` takes when wrapped in a column ``width`` units wide.
-
-    Greedy word wrap, like Excel and LibreOffice; a word longer than a line is broken.
-    Errs on the generous side: a row that is a little too tall is harmless, one that
-    is too short hides the end of a statement.
-    """
-    capacity = max(1, int(width * chars_per_width))
-    lines = 0
-    for paragraph in text.split("\n"):
-        lines += 1
-        used = 0
-        for word in (w for w in paragraph.split(" ") if w):
-            n = len(word)
-            if used and used + 1 + n <= capacity:
-                used += 1 + n
-                continue
-            if used:
-                lines += 1
-            while n > capacity:  # a word longer than a line breaks
-                lines += 1
-                n -= capacity
-            used = n
-    return max(1, lines)
-
-
-def row_height(text: str, width: float, *, size: float = FONT_SIZE, pad: float = 6.0) -> float:
-    """Row height in points for wrapped ``text`` in a column ``width`` units wide."""
-    scale = size / FONT_SIZE
-    lines = wrapped_lines(text, width / scale)
-    return math.ceil(lines * LINE_PT * scale + pad)
-
-
-def render_item_text(text: str, subject_name: str | None = None) -> str:
-    """Fill the ``{subject}`` placeholder with a name or a blank line to write on."""
-    return text.replace("{subject}", subject_name.strip() if subject_name else BLANK)
 
 
 # --- the form --------------------------------------------------------------------------
@@ -143,7 +106,7 @@ def _styles() -> dict[str, Style]:
         "text": _base(wrap=True, vertical="top"),
         "admin": _base(italic=True, wrap=True, vertical="top"),
         "anchors": _base(bold=True, wrap=True, vertical="center", fill="EDEDED",
-                         border="thin", border_color="BBBBBB"),
+                         border="thin", border_color="BBBBBB", indent=1),
         "heading": _base(bold=True, vertical="center", fill="D9D9D9",
                          border="thin", border_color="888888", wrap=True),
         "heading_c": _base(bold=True, vertical="center", horizontal="center",
@@ -160,10 +123,13 @@ def _styles() -> dict[str, Style]:
 
 
 def anchors_text(adapted: AdaptedInstrument) -> str:
-    """``1 = label    2 = label ...``; no-break spaces keep each value with its label."""
-    scale = adapted.scale
-    points = (*scale.points, *((scale.not_applicable,) if scale.not_applicable else ()))
-    return "    ".join(f"{p.value} = {p.label}".replace(" ", "\u00a0") for p in points)
+    """``1 = label   2 = label ...``; no-break spaces keep each value with its label, and
+    the one breakable space sits at the end of a gap, so a wrapped line starts with a value."""
+    from relscale.workbooks.form_parts import answer_options
+
+    return "\u00a0\u00a0\u00a0 ".join(
+        f"{p.value} = {p.label}".replace(" ", "\u00a0") for p in answer_options(adapted)
+    )
 
 
 def form_texts(perspective: str) -> dict[str, str]:
@@ -207,14 +173,32 @@ def form_texts(perspective: str) -> dict[str, str]:
     }
 
 
+def default_layout(adapted: AdaptedInstrument) -> str:
+    """``compact`` for a professional, ``boxes`` (answers in words) for a child or client."""
+    return "boxes" if adapted.perspective == "client" else "compact"
+
+
 def build_form(
     adapted: AdaptedInstrument,
     *,
     subject_name: str | None = None,
     password: str | None = None,
+    layout: str | None = None,
+    pictures: bool = False,
 ) -> tuple[Workbook, FormLayout]:
     """Lay out the fillable form for one adapted instrument (UI strings in the current
-    locale, see :func:`relscale.i18n.set_locale`; content in ``adapted.locale``)."""
+    locale, see :func:`relscale.i18n.set_locale`; content in ``adapted.locale``).
+
+    ``layout`` is one of :data:`LAYOUTS`; default :func:`default_layout`. The respondent
+    layouts are built by :func:`relscale.workbooks.form_respondent.build_respondent_form`.
+    """
+    layout = layout or default_layout(adapted)
+    if layout not in LAYOUTS:
+        raise RelscaleError(_("unknown form layout {layout!r}; choose one of {choices}").format(
+            layout=layout, choices=", ".join(LAYOUTS)))
+    if layout != "compact":
+        return build_respondent_form(adapted, layout=layout, subject_name=subject_name,
+                                     password=password, pictures=pictures)
     book = Workbook(styles=_styles(), title=adapted.title, creator=f"relscale {__version__}")
     sheet_name = _("Form")[:31]
     sheet = book.add_sheet(sheet_name, show_grid_lines=False)
@@ -231,7 +215,7 @@ def build_form(
         sheet.row_heights[row] = row_height(text, full - 2, size=size, pad=pad)
 
     row = 1
-    banner(row, adapted.title, "title", size=15)
+    banner(row, respondent_title(adapted, subject_name), "title", size=15)
     row += 1
     banner(row, adapted.sector_label, "subtitle", size=12)
     row += 1
@@ -254,8 +238,9 @@ def build_form(
     fields: dict[str, str] = {}
     for name in FORM_FIELDS:
         sheet.set(row, COL_TEXT, field_labels[name], style="label")
-        sheet.set(row, COL_ANSWER, None, style="date" if name == "date" else "field",
-                  locked=False)
+        value = subject_name.strip() if name == "subject_code" and subject_name else None
+        sheet.set(row, COL_ANSWER, value or None,
+                  style="date" if name == "date" else "field", locked=False)
         sheet.row_heights[row] = 22
         fields[name] = ref(row, COL_ANSWER)
         row += 1
@@ -264,6 +249,10 @@ def build_form(
 
     banner(row, adapted.instructions, "text")
     row += 1
+    hint = blank_hint(adapted, subject_name)
+    if hint:
+        banner(row, hint, "text")
+        row += 1
     if adapted.administration:
         banner(row, adapted.administration, "admin")
         row += 1
@@ -273,6 +262,7 @@ def build_form(
     anchors = _("Answers: {anchors}").format(anchors=anchors_text(adapted))
     title_first = row
     banner(row, anchors, "anchors", pad=10)
+    sheet.row_heights[row] = row_height(anchors, full - 5, pad=10)
     row += 1
     sheet.set(row, COL_POS, "#", style="heading_c")
     sheet.set(row, COL_TEXT, texts["statement"], style="heading")
@@ -285,13 +275,17 @@ def build_form(
 
     first_item_row = row
     answers: list[tuple[str, str]] = []
+    # One height for every item row (the tallest statement's), so the rows look even:
+    # uneven heights read as meaning something.
+    even = max(26.0, *(row_height(render_item_text(i.text, subject_name), WIDTHS[COL_TEXT],
+                                  pad=10) for i in adapted.items))
     for item in adapted.items:
         text = render_item_text(item.text, subject_name)
         sheet.set(row, COL_POS, item.position, style="pos")
         sheet.set(row, COL_TEXT, text, style="item")
         sheet.set(row, COL_ANSWER, None, style="answer", locked=False)
         sheet.set(row, COL_ID, item.id, style="id")
-        sheet.row_heights[row] = max(26.0, row_height(text, WIDTHS[COL_TEXT], pad=10))
+        sheet.row_heights[row] = even
         answers.append((item.id, ref(row, COL_ANSWER)))
         row += 1
     last_item_row = row - 1
@@ -335,60 +329,23 @@ def build_form(
     answers_abs = range_ref(first_item_row, COL_ANSWER, last_item_row, COL_ANSWER, absolute=True)
     book.defined_names.append(DefinedName("relscale_answers", f"{q}!{answers_abs}"))
 
-    layout = FormLayout(
+    form_layout = FormLayout(
         sheet=sheet_name,
         fields=fields,
         answers=tuple(answers),
         first_item_row=first_item_row,
         title_rows=title_rows,
     )
-    add_form_metadata(book, *form_metadata(adapted, layout), password=password)
+    add_form_metadata(book, *form_metadata(adapted, form_layout), password=password)
     book.protect_structure = True
     book.structure_password = password
-    return book, layout
+    return book, form_layout
 
 
 def _rc(cell: str) -> tuple[int, int]:
     from relscale.excel.sheet import parse_ref
 
     return parse_ref(cell)
-
-
-# --- metadata --------------------------------------------------------------------------
-
-
-def form_metadata(
-    adapted: AdaptedInstrument, layout: FormLayout
-) -> tuple[list[tuple[str, str]], list[tuple[str, ...]]]:
-    """The key/value pairs and the item table of the metadata sheet (the format header and
-    the checksum are added by :func:`relscale.excel.identity.add_form_metadata`)."""
-    scale = adapted.scale
-    pairs = [
-        ("instrument", adapted.instrument),
-        ("instrument_version", adapted.version),
-        ("sector", adapted.sector),
-        ("perspective", adapted.perspective),
-        ("locale", adapted.locale),
-        ("relscale_version", __version__),
-        ("form_sheet", layout.sheet),
-        ("scale_min", str(scale.min)),
-        ("scale_max", str(scale.max)),
-        *((("not_applicable", str(scale.not_applicable.value)),) if scale.not_applicable else ()),
-        *((f"field.{name}", cell) for name, cell in layout.fields.items()),
-        ("item_ids", ",".join(i for i, _c in layout.answers)),
-    ]
-    positions = {i.id: i for i in adapted.items}
-    table: list[tuple[str, ...]] = [
-        (
-            item_id,
-            str(positions[item_id].position),
-            positions[item_id].dimension,
-            positions[item_id].keying,
-            cell,
-        )
-        for item_id, cell in layout.answers
-    ]
-    return pairs, table
 
 
 # --- writing ---------------------------------------------------------------------------
@@ -413,6 +370,8 @@ def export_form(
     overwrite: bool = False,
     subject_name: str | None = None,
     password: str | None = None,
+    layout: str | None = None,
+    pictures: bool = False,
 ) -> FormLayout:
     """Write the fillable form to ``path`` (atomically; refuses to overwrite unless asked).
 
@@ -422,6 +381,7 @@ def export_form(
     from relscale.workbooks import write
 
     path = check_form_path(path)
-    book, layout = build_form(adapted, subject_name=subject_name, password=password)
+    book, form_layout = build_form(adapted, subject_name=subject_name, password=password,
+                                   layout=layout, pictures=pictures)
     write(book, path, overwrite=overwrite)
-    return layout
+    return form_layout

@@ -154,6 +154,8 @@ def export_forms(
     subject_name: str | None = None,
     password: str | None = None,
     progress: Progress | None = None,
+    layout: str | None = None,
+    pictures: bool = False,
 ) -> FormBatch:
     """Write a form for every offered sector x instrument x perspective x locale.
 
@@ -188,12 +190,14 @@ def export_forms(
         result = FormExport(i, s, p, loc)
         try:
             used, _notes = resolve_locale(loc)
-            set_locale(used)  # UI strings on the form follow the form's locale
+            # adapted before the switch: its notes are messages to the user, in the run's
+            # one language, whatever the form's locale
             adapted = adapt(i, s, p, used)  # type: ignore[arg-type]
+            set_locale(used)  # UI strings on the form follow the form's locale
             notes.update(adapted.fallbacks)
             path = out / form_filename(adapted)
             export_form(adapted, path, overwrite=overwrite, subject_name=subject_name,
-                        password=password)
+                        password=password, layout=layout, pictures=pictures)
             result = FormExport(i, s, p, loc, path=path)
         except (RelscaleError, OSError) as exc:
             result = FormExport(i, s, p, loc, error=str(exc))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from relscale.scoring.results import ScoredTable
@@ -34,17 +35,26 @@ def _profile_name(scored: ScoredTable, i: int) -> str:
 
 def score_rows(scored: ScoredTable) -> Iterator[list[tuple[Any, str | None]]]:
     """The Scores sheet's rows below the header, one respondent each, as ``(value, style)``:
-    texts as text, items and flags as whole numbers, scores with two decimals, missing
-    as an empty cell."""
+    texts as text in the ``body`` style (:func:`relscale.workbooks.styles.set_fonts`;
+    status values in the workbook's language, the CSV keeps the codes),
+    items and flags as whole numbers, scores with two decimals, missing as an empty
+    cell."""
+    from relscale.i18n import _
+    from relscale.model import columns as names
+
     kinds = [scored.kinds[c] for c in scored.columns]
     columns = [scored.data[c] for c in scored.columns]
+    labels = [{names.STATUS: names.STATUS_LABELS,
+               names.NORM_STATUS: names.NORM_STATUS_LABELS}.get(c, {}) for c in scored.columns]
+    words = [{code: _(label) for code, label in table.items()} for table in labels]
     empty: tuple[Any, str | None] = (None, None)
     for i in range(scored.n):
         row: list[tuple[Any, str | None]] = []
-        for col, kind in zip(columns, kinds, strict=True):
+        for col, kind, word in zip(columns, kinds, words, strict=True):
             value = col[i]
             if kind in ("id", "text", "band"):
-                row.append(empty if value in (None, "") else (str(value), None))
+                text = str(value) if value not in (None, "") else ""
+                row.append((word.get(text, text), "body") if text else empty)
                 continue
             x = float(value)
             if math.isnan(x):
@@ -93,11 +103,14 @@ def build_results_workbook(
             "title": styles.TITLE,
             "note": styles.NOTE,
             "head": styles.HEADER,
+            "head_r": replace(styles.HEADER, horizontal="right"),
+            "note_q": styles.NOTE_QUIET,
             "num": styles.number(styles.DECIMALS_2),
             "int": styles.number(styles.INTEGER),
         },
         title=f"{adapted.title} — {adapted.sector_label}",
     )
+    footer = f"relscale · {adapted.instrument} {adapted.version} · {adapted.sector}"
     tables = list(dict.fromkeys(t for t in (scores.norm_group or []) if t))
     norm_lines = tables or ([describe_norms(adapted.norms[0], locale)] if adapted.norms else [])
 
@@ -111,6 +124,11 @@ def build_results_workbook(
     sheet.stream = lambda: score_rows(scored)
     sheet.stream_start = 2
     sheet.freeze = "A2"
+    id_columns = [c for c, kind in enumerate(kinds, start=1) if kind == "id"]
+    sheet.print_setup = styles.print_table(
+        title_rows=(1, 1),
+        title_columns=(1, max(id_columns)) if id_columns and id_columns[0] == 1 else None,
+        footer_left=footer)
     # Wide enough for the variable name and for the texts (codes, band labels; the long
     # norm-group description is capped), so no heading or band is cut off on screen or paper.
     for c, (name, col, kind) in enumerate(zip(scored.columns, columns, kinds, strict=True),
@@ -156,6 +174,8 @@ def build_results_workbook(
     for c in range(3, len(heads) + 1):
         summary.column_widths[c] = max(10, len(heads[c - 1]) + 2)
 
+    summary.print_setup = styles.print_table(footer_left=footer)
+
     # --- Profiles: one block per client
     profiles = book.add_sheet(_("Profiles")[:31])
     q = quote_sheet(profiles.name)
@@ -176,15 +196,33 @@ def build_results_workbook(
     with_norms = bool(scores.norms)
     thresholds = _thresholds(adapted.norms[0]) if with_norms and adapted.norms else []
     dims = adapted.dimensions
+    fav = {"high": _("higher is favourable"), "low": _("lower is favourable")}
+    edge_cols: list[int] = []
+    if thresholds:
+        # the band edges once, at the top: every chart draws them as lines from here
+        row += 1
+        profiles.set(row, 1, _("Band edges (lines)"), style="head")
+        edge_head = row
+        for j, edge in enumerate(thresholds):
+            profiles.set(row, 2 + j, _("P{p}").format(p=f"{edge:g}"), style="head_r")
+            edge_cols.append(2 + j)
+        for k, d in enumerate(dims, start=1):
+            profiles.set(row + k, 1, d.label)
+            for j, edge in enumerate(thresholds):
+                profiles.set(row + k, 2 + j, edge, style="int")
+        edge_last = row + len(dims)
+        row = edge_last + 1
     for i in drawn:
         start = row + 1
         profiles.set(start, 1, _profile_name(scored, i), style="title")
         head = [_("Dimension"), _("Raw score")]
         if with_norms:
             head += [_("Percentile"), "T", _("Band")]
-            head += [_("P{p}").format(p=f"{t:g}") for t in thresholds]
+        head.append(_("Direction"))
         for c, h in enumerate(head, start=1):
-            profiles.set(start + 1, c, h, style="head")
+            # numbers are right-aligned, so are their headings
+            style = "head_r" if c in ((2, 3, 4) if with_norms else (2,)) else "head"
+            profiles.set(start + 1, c, h, style=style)
         for k, d in enumerate(dims):
             r = start + 2 + k
             profiles.set(r, 1, d.label)
@@ -199,8 +237,7 @@ def build_results_workbook(
                 if not math.isnan(t):
                     profiles.set(r, 4, t, style="num")
                 profiles.set(r, 5, str(scores.norms[d.id]["band"][i] or ""))
-                for j, edge in enumerate(thresholds):
-                    profiles.set(r, 6 + j, edge, style="int")
+            profiles.set(r, len(head), fav[d.favourable], style="note_q")
         first, last = start + 2, start + 1 + len(dims)
         cats = f"{q}!$A${first}:$A${last}"
         if with_norms:
@@ -208,9 +245,9 @@ def build_results_workbook(
             # horizontal lines: the picture a coach discusses with the professional.
             series = [SeriesSpec(f"{q}!$C${start + 1}:$C${last}", title_from_first=True)]
             edges = [
-                SeriesSpec(f"{q}!${_col(6 + j)}${start + 1}:${_col(6 + j)}${last}",
+                SeriesSpec(f"{q}!${_col(c)}${edge_head}:${_col(c)}${edge_last}",
                            title_from_first=True)
-                for j in range(len(thresholds))
+                for c in edge_cols
             ]
             chart = ChartSpec(kind="column", anchor=f"A{last + 2}", lines=tuple(edges),
                               series=tuple(series), categories=cats,
@@ -226,9 +263,11 @@ def build_results_workbook(
                               legend=False)
         profiles.charts.append(chart)
         row = last + 2 + PROFILE_ROWS
-    for c, w in enumerate((24, 11, 11, 8, 24), start=1):
+    for c, w in enumerate((24, 11, 11, 8, 24, 22), start=1):
         profiles.column_widths[c] = w
-    profiles.print_setup = PrintSetup(fit_width=1)
+    profiles.print_setup = PrintSetup(fit_width=1, footer_left=footer,
+                                      footer_right=_("Page {page} of {pages}"))
+    styles.set_fonts(book)
     book.active = 2
     return book
 

@@ -100,11 +100,15 @@ def build_scoring_sheet(
     from relscale.__about__ import __version__
     from relscale.excel.identity import add_scoring_sheet_metadata
     from relscale.excel.sheet import SheetProtection, Validation, Workbook, ref
+    from relscale.model.columns import STATUS_LABELS
     from relscale.scoring.engine import STATUS, min_answered_count
     from relscale.scoring.norms import describe_norms, select_norm_table
+    from relscale.workbooks import styles
     from relscale.workbooks.codebook import add_codebook_sheet, build_codebook
 
     check_scoring_sheet_size(adapted, rows)
+    # the status in the sheet's language (English: the codes relscale score writes)
+    word = {code: _(label).replace('"', '""') for code, label in STATUS_LABELS.items()}
     table = select_norm_table(adapted.norms, group or {}) if adapted.norms else None
     book = Workbook(styles=_styles(), title=f"{adapted.title} — {adapted.sector_label}",
                     creator=f"relscale {__version__}", protect_structure=True)
@@ -260,8 +264,9 @@ def build_scoring_sheet(
             r,
             status_col,
             style="text",
-            formula=f'=IF(COUNTA({ids})+COUNTA({items})=0,"",IF({invalid},"{STATUS_INVALID}",'
-            f'IF({all_scores},"scored",IF({any_score},"incomplete","rejected"))))',
+            formula=f'=IF(COUNTA({ids})+COUNTA({items})=0,"",IF({invalid},"{word["invalid"]}",'
+            f'IF({all_scores},"{word["scored"]}",IF({any_score},"{word["incomplete"]}",'
+            f'"{word["rejected"]}"))))',
         )
     data.freeze = ref(FIRST_ROW, first_item)
     data.protection = SheetProtection()
@@ -290,6 +295,16 @@ def build_scoring_sheet(
         ("norm_status", "" if table is None else table.population.status),
     ]
     add_scoring_sheet_metadata(book, pairs)
+    # on paper: landscape, one page wide, headings and the id columns on every page
+    footer = f"relscale · {adapted.instrument} {adapted.version} · {adapted.sector}"
+    data.print_setup = styles.print_table(title_rows=(LABEL_ROW, HEADER_ROW),
+                                          title_columns=(id_first, id_last),
+                                          footer_left=footer)
+    codebook.print_setup = styles.print_table(title_rows=(4, 4), footer_left=footer)
+    adaptation.print_setup = styles.print_table(title_rows=(4, 4), footer_left=footer)
+    if norms_sheet is not None:
+        norms_sheet.print_setup = styles.print_table(title_rows=(5, 6), footer_left=footer)
+    styles.set_fonts(book)
     return book
 
 
@@ -389,7 +404,10 @@ def _lay_out_norms(
 
 
 def _lay_out_adaptation(sheet: Sheet, adapted: AdaptedInstrument) -> None:
+    from relscale.model.labels import provenance_label
     from relscale.workbooks.codebook import render_text
+
+    dims = {d.id: d.label for d in adapted.dimensions}
 
     sheet.set(1, 1, f"{_('Adaptation')}: {adapted.title} — {adapted.sector_label}",
               style="title")
@@ -402,7 +420,8 @@ def _lay_out_adaptation(sheet: Sheet, adapted: AdaptedInstrument) -> None:
     for item in (*adapted.items, *adapted.dropped):
         dropped = item in adapted.dropped
         values = (item.id, "" if dropped else item.position, render_text(item.text),
-                  item.dimension, item.keying, item.provenance, item.rationale)
+                  dims.get(item.dimension, item.dimension), item.keying,
+                  provenance_label(item.provenance), item.rationale)
         for c, v in enumerate(values, start=1):
             sheet.set(r, c, v, style="wrap")
         r += 1

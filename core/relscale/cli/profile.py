@@ -1,0 +1,66 @@
+"""``relscale profile``: one relationship-profile page per professional-client pair."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from relscale.cli.common import ForceOption, LocaleOption, SectorOption, handle_errors, use_locale
+from relscale.i18n import ngettext
+
+
+def register(app: typer.Typer) -> None:
+    app.command("profile")(handle_errors(profile))
+
+
+def profile(
+    data: Annotated[
+        Path,
+        typer.Argument(help="The professional's report: responses, or 'relscale score' "
+                       "output, with respondent_code and subject_code (and wave).",
+                       show_default=False),
+    ],
+    instrument: Annotated[
+        str, typer.Option("--instrument", "-i", help="Instrument id of the professional's "
+                          "report, e.g. relationship_quality.")
+    ],
+    sector: SectorOption,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="profiles.pdf (needs LibreOffice) or "
+                           "profiles.xlsx.")
+    ],
+    client_data: Annotated[
+        Path | None,
+        typer.Option("--client-data", help="The client's report on the same pairs, set "
+                     "beside the professional's view.", show_default=False),
+    ] = None,
+    client_instrument: Annotated[
+        str | None,
+        typer.Option("--client-instrument", help="Instrument id of the client's report; "
+                     "default the instrument's client counterpart.", show_default=False),
+    ] = None,
+    before: Annotated[
+        Path | None,
+        typer.Option("--before", help="The professional's report of an earlier measurement "
+                     "(instead of a wave column): change and reliable change index.",
+                     show_default=False),
+    ] = None,
+    locale: LocaleOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Write relationship profiles: per pair, each dimension in bands, both views, change."""
+    from relscale.scoring.profile import build_profiles
+    from relscale.workbooks.profile import check_profile_path, write_profiles
+
+    used = use_locale(locale)
+    check_profile_path(output)
+    profiles = build_profiles(data, instrument=instrument, sector=sector,
+                              client_data=client_data, client_instrument=client_instrument,
+                              before=before, locale=used)
+    inputs = tuple(p for p in (data, client_data, before) if p is not None)
+    write_profiles(profiles, output, overwrite=force, inputs=inputs)
+    n = len(profiles.profiles)
+    typer.echo(ngettext("{path}: {n} profile written", "{path}: {n} profiles written", n)
+               .format(path=output, n=n), err=True)

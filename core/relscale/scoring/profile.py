@@ -1,0 +1,263 @@
+"""Relationship profiles: per professional-client pair, each dimension's score in the
+norm group, from the professional's and the client's view, and change between waves.
+
+The feedback step of relationship-focused coaching shows a professional (teacher, foster
+parent, support worker, youth worker) a profile per child or client: closeness, conflict,
+dependency (or bond, goals, tasks) in bands, the professional's view beside the client's,
+discussed with a coach. :func:`build_profiles` gathers what such a page shows;
+:mod:`relscale.workbooks.profile` lays it out.
+
+Pairs are matched on codes: a professional report's ``respondent_code`` (the professional)
+and ``subject_code`` (the client) against a client report's ``subject_code`` and
+``respondent_code``. Data with a ``wave`` column (or a ``before`` file) give each
+dimension's change since the first wave with its reliable change index
+(:mod:`relscale.scoring.change`).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from relscale.errors import DataError, RelscaleError
+from relscale.i18n import _
+from relscale.model.models import AdaptedInstrument, Band, NormTable
+from relscale.scoring.change import WAVE, reliable_change, wave_key
+from relscale.scoring.norms import band_index
+
+
+@dataclass(frozen=True)
+class View:
+    """One perspective's score on one dimension at one wave."""
+
+    raw: float
+    percentile: float
+    band: str | None
+    band_index: int | None
+    """Position of the band in the norm table's bands (0 = lowest)."""
+
+
+@dataclass(frozen=True)
+class DimensionLine:
+    id: str
+    label: str
+    favourable: str
+    """``high`` or ``low``: which end of the scale is favourable for the relationship."""
+    professional: View | None = None
+    client: View | None = None
+    professional_before: View | None = None
+    client_before: View | None = None
+    professional_rci: float | None = None
+    client_rci: float | None = None
+
+
+@dataclass
+class PairProfile:
+    professional_code: str
+    client_code: str
+    lines: list[DimensionLine]
+    wave: str | None = None
+    before_wave: str | None = None
+
+
+@dataclass
+class ProfileSet:
+    """Everything the profile pages show."""
+
+    professional: AdaptedInstrument
+    client: AdaptedInstrument | None
+    bands: tuple[Band, ...]
+    norms: list[str]
+    """One line per norm table used (:func:`relscale.scoring.norms.describe_norms`)."""
+    statuses: set[str]
+    profiles: list[PairProfile] = field(default_factory=list)
+
+
+def client_counterpart(instrument: str) -> str | None:
+    """The instrument a client answers about the same relationship: the same instrument
+    when it has a client perspective, else ``<instrument>_client`` when registered."""
+    from relscale.plugins import get_registry
+
+    registry = get_registry()
+    inst = registry.instrument(instrument)
+    if "client" in inst.perspectives:
+        return instrument
+    try:
+        registry.instrument(f"{instrument}_client")
+    except (KeyError, RelscaleError):
+        return None
+    return f"{instrument}_client"
+
+
+@dataclass
+class _Scored:
+    adapted: AdaptedInstrument
+    ids: dict[str, list[Any]]
+    raw: dict[str, Any]
+    norms: dict[str, dict[str, Any]]
+    table: NormTable | None
+
+
+def _score(path: Path, instrument: str, sector: str, perspective: str, locale: str) -> _Scored:
+    """Score a response file, or the items of ``relscale score`` output (its score columns
+    are set aside and recomputed: the same rules give the same scores)."""
+    from relscale.adapt import adapt
+    from relscale.model.columns import reserved_names
+    from relscale.scoring.norms import select_norm_table
+    from relscale.scoring.run import score_files
+
+    adapted = adapt(instrument, sector, perspective, locale)  # type: ignore[arg-type]
+    source = path
+    with tempfile.TemporaryDirectory() as tmp:
+        if path.suffix.lower() == ".csv" and path.exists():
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                rows = list(csv.reader(fh))
+            reserved = reserved_names(adapted)
+            if rows and reserved & set(rows[0]):
+                keep = [j for j, name in enumerate(rows[0]) if name not in reserved]
+                source = Path(tmp) / path.name
+                with source.open("w", encoding="utf-8", newline="") as fh:
+                    csv.writer(fh).writerows([[r[j] if j < len(r) else "" for j in keep]
+                                              for r in rows])
+        run = score_files([source], adapted=adapted, locale=locale)
+    scores = run.scores
+    return _Scored(adapted, dict(run.responses.ids), scores.raw, scores.norms,
+                   select_norm_table(adapted.norms, {}))
+
+
+def _view(s: _Scored, dimension: str, i: int) -> View | None:
+    raw = float(s.raw[dimension][i])
+    if math.isnan(raw):
+        return None
+    if not s.norms or s.table is None:
+        return View(raw, float("nan"), None, None)
+    p = float(s.norms[dimension]["percentile"][i])
+    band = s.norms[dimension]["band"][i]
+    return View(raw, p, str(band) if band else None, band_index(s.table.bands, p))
+
+
+def _rows_by_pair(s: _Scored, *, client: bool, name: str) -> dict[tuple[str, str], list[int]]:
+    """Row indices per (professional code, client code), in wave order."""
+    ids = s.ids
+    if "respondent_code" not in ids:
+        raise DataError(_("{data}: a respondent_code column is needed to make profiles").format(
+            data=name))
+    if client and "subject_code" not in ids:
+        raise DataError(_(
+            "{data}: the client report needs respondent_code and subject_code (the "
+            "professional's code) to match pairs"
+        ).format(data=name))
+    n = len(ids["respondent_code"])
+    subject = ids.get("subject_code", [""] * n)
+    pairs: dict[tuple[str, str], list[int]] = {}
+    for i in range(n):
+        me, other = str(ids["respondent_code"][i] or "").strip(), str(subject[i] or "").strip()
+        key = (other, me) if client else (me, other)
+        if key != ("", ""):
+            pairs.setdefault(key, []).append(i)
+    waves = ids.get(WAVE)
+    if waves is not None:
+        for rows in pairs.values():
+            rows.sort(key=lambda i: wave_key(waves[i]))
+    return pairs
+
+
+def _rci(table: NormTable | None, dimension: str, before: View | None,
+         after: View | None) -> float | None:
+    if table is None or before is None or after is None:
+        return None
+    norm = table.dimension(dimension)
+    if norm is None or norm.reliability is None:
+        return None
+    return reliable_change(before.raw, after.raw, norm.sd, norm.reliability)
+
+
+def build_profiles(
+    data: Path | str,
+    *,
+    instrument: str,
+    sector: str,
+    client_data: Path | str | None = None,
+    client_instrument: str | None = None,
+    before: Path | str | None = None,
+    locale: str = "en",
+) -> ProfileSet:
+    """Score the professional's (and the client's) reports and gather one profile per pair.
+
+    :param data: the professional report: raw responses or ``relscale score`` output, with
+        ``respondent_code`` and (to match the client's view) ``subject_code``; with a
+        ``wave`` column, the last wave is shown and compared with the first.
+    :param client_data: the client report of the same pairs (codes the other way round).
+    :param client_instrument: default :func:`client_counterpart`.
+    :param before: the professional report of an earlier measurement (instead of ``wave``).
+    :raises RelscaleError: no norms, or no pairs.
+    """
+    from relscale.scoring.norms import describe_norms
+
+    data = Path(data)
+    prof = _score(data, instrument, sector, "professional", locale)
+    if prof.table is None:
+        raise RelscaleError(_(
+            "{sector} / {instrument}: no norm table, so no profile can place the scores; "
+            "give one with relscale norms build"
+        ).format(sector=sector, instrument=instrument))
+    client: _Scored | None = None
+    if client_data is not None:
+        client_id = client_instrument or client_counterpart(instrument)
+        if client_id is None:
+            raise RelscaleError(_("{instrument}: no client report to set beside it").format(
+                instrument=instrument))
+        client = _score(Path(client_data), client_id, sector, "client", locale)
+    earlier = _score(Path(before), instrument, sector, "professional", locale) if before else None
+
+    prof_pairs = _rows_by_pair(prof, client=False, name=str(data))
+    client_pairs = (_rows_by_pair(client, client=True, name=str(client_data))
+                    if client is not None else {})
+    before_pairs = (_rows_by_pair(earlier, client=False, name=str(before))
+                    if earlier is not None else {})
+    dims = list(prof.adapted.dimensions)
+    if client is not None:
+        dims += [d for d in client.adapted.dimensions if d.id not in {x.id for x in dims}]
+
+    result = ProfileSet(
+        professional=prof.adapted,
+        client=client.adapted if client else None,
+        bands=prof.table.bands,
+        norms=[describe_norms(prof.table, locale)]
+        + ([describe_norms(client.table, locale)] if client and client.table else []),
+        statuses={prof.table.population.status}
+        | ({client.table.population.status} if client and client.table else set()),
+    )
+    waves = prof.ids.get(WAVE)
+    for key in sorted(set(prof_pairs) | set(client_pairs)):
+        p_rows, c_rows = prof_pairs.get(key, []), client_pairs.get(key, [])
+        lines = []
+        for d in dims:
+            pv = _view(prof, d.id, p_rows[-1]) if p_rows and d.id in prof.raw else None
+            cv = (_view(client, d.id, c_rows[-1])
+                  if client and c_rows and d.id in client.raw else None)
+            pb = None
+            if len(p_rows) > 1 and d.id in prof.raw:
+                pb = _view(prof, d.id, p_rows[0])
+            elif earlier is not None and key in before_pairs and d.id in earlier.raw:
+                pb = _view(earlier, d.id, before_pairs[key][-1])
+            cb = (_view(client, d.id, c_rows[0])
+                  if client and len(c_rows) > 1 and d.id in client.raw else None)
+            lines.append(DimensionLine(
+                id=d.id, label=d.label, favourable=d.favourable,
+                professional=pv, client=cv, professional_before=pb, client_before=cb,
+                professional_rci=_rci(prof.table, d.id, pb, pv),
+                client_rci=_rci(client.table if client else None, d.id, cb, cv),
+            ))
+        profile = PairProfile(key[0], key[1], lines)
+        if waves is not None and len(p_rows) > 1:
+            profile.wave = str(waves[p_rows[-1]])
+            profile.before_wave = str(waves[p_rows[0]])
+        result.profiles.append(profile)
+    if not result.profiles:
+        raise RelscaleError(_("{data}: no pairs to profile").format(data=data))
+    return result
