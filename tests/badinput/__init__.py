@@ -201,8 +201,7 @@ def header_field_over_128k(d: Path) -> Case:
     write_data(d, ["a"])
     text = (d / "data.csv").read_text(encoding="utf-8")
     (d / "data.csv").write_text("y" * 140_000 + "," + text, encoding="utf-8")
-    return Case([*SCORE, "-o", "out.csv"], "data.csv", absent=["out.csv"],
-                owner="perf: io/tables.py (csv field limit)")
+    return Case([*SCORE, "-o", "out.csv"], "data.csv", absent=["out.csv"])
 
 
 # --- workbooks that are not what they seem ----------------------------------------------
@@ -213,8 +212,7 @@ def malformed_sheet_xml(d: Path) -> Case:
     path = table_xlsx(d)
     rewrite_zip_member(path, "xl/worksheets/sheet1.xml", lambda b: b[: len(b) // 2])
     return Case(["score", "data.xlsx", "-i", INSTRUMENT, "-s", SECTOR, "-o", "out.csv"],
-                "data.xlsx", absent=["out.csv"], owner="perf: io/tables.py (sheet parsed "
-                "outside the try)")
+                "data.xlsx", absent=["out.csv"])
 
 
 @case
@@ -223,7 +221,7 @@ def undefined_entity_in_sheet(d: Path) -> Case:
     rewrite_zip_member(path, "xl/worksheets/sheet1.xml",
                        lambda b: b.replace(b"<v>1</v>", b"<v>&foo;</v>", 1))
     return Case(["score", "data.xlsx", "-i", INSTRUMENT, "-s", SECTOR, "-o", "out.csv"],
-                "data.xlsx", absent=["out.csv"], owner="perf: io/tables.py")
+                "data.xlsx", absent=["out.csv"])
 
 
 @case
@@ -232,7 +230,7 @@ def number_cell_holding_text(d: Path) -> Case:
     rewrite_zip_member(path, "xl/worksheets/sheet1.xml",
                        lambda b: b.replace(b"<v>1</v>", b"<v>abc</v>", 1))
     return Case(["score", "data.xlsx", "-i", INSTRUMENT, "-s", SECTOR, "-o", "out.csv"],
-                "data.xlsx", absent=["out.csv"], owner="perf: io/tables.py")
+                "data.xlsx", absent=["out.csv"])
 
 
 @case

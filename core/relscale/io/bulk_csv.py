@@ -11,6 +11,7 @@ spelling of a column goes through :meth:`relscale.io.tables.Converter.value` onc
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +65,9 @@ def read_bulk(path: Path, value_columns: Callable[[list[str]], Sequence[int]]) -
     delimiter = ";" if first.count(";") > first.count(",") else ","
     raw_header = first.split(delimiter)
     width = len(raw_header)
+    field_limit = csv.field_size_limit()
+    if any(len(name) > field_limit for name in raw_header):
+        return None  # the csv module refuses it, naming the line
     # Counted over the whole file, less the header line (slicing would copy the file).
     header_cr = int(data[end - 1 : end] == b"\r")
     lines = data.count(b"\n") - 1 + (0 if data.endswith(b"\n") else 1)
@@ -91,6 +95,9 @@ def read_bulk(path: Path, value_columns: Callable[[list[str]], Sequence[int]]) -
         return None
     if any(frame[f"c{j}"].str.len_bytes().max() for j in range(len(header), width)):
         return None  # cells beyond the header's last name: let the csv path word it
+    text = [f"c{j}" for j in range(len(header)) if j not in values]
+    if text and any((frame[c].str.len_chars().max() or 0) > field_limit for c in text):
+        return None  # a cell over the csv module's field limit: that path names it
     return BulkCsv(header=header, frame=frame)
 
 

@@ -159,6 +159,7 @@ class ValueBook:
                 sheet = self._book.get_sheet_by_name(name)
             except Exception as exc:  # calamine's errors for a broken sheet
                 raise DataError(unreadable(self.path, exc)) from None
+            check_sheet_xml(self, name)
             self._sheets[name] = ValueSheet(self.path, name, sheet, self)
         return self._sheets[name]
 
@@ -169,30 +170,50 @@ class ValueBook:
     def close(self) -> None:
         self._book.close()
 
-    def sheet_has_formulas(self, name: str) -> bool:
-        """Whether the .xlsx part of sheet ``name`` holds a ``<f>`` element; True when it
-        cannot tell (not an .xlsx, an unexpected layout)."""
+    def sheet_xml(self, name: str) -> bytes | None:
+        """The XML part of sheet ``name`` of an .xlsx, or None (another format, or an
+        unexpected layout)."""
         import re
 
         try:
             with zipfile.ZipFile(self.path) as zf:
                 book = zf.read("xl/workbook.xml")
                 rels = zf.read("xl/_rels/workbook.xml.rels")
-                sheet = re.search(
-                    rb'<(?:\w+:)?sheet\b[^>]*?name="' + re.escape(_xml_escape(name))
-                    + rb'"[^>]*?(?:r:)?id="([^"]+)"', book)
-                if sheet is None:
-                    return True
-                target = re.search(
-                    rb'<Relationship\b[^>]*?Id="' + re.escape(sheet.group(1))
-                    + rb'"[^>]*?Target="([^"]+)"', rels)
+                sheets = [_attrs(m) for m in re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", book)]
+                rid = next((a.get(b"r:id") or a.get(b"id") for a in sheets
+                            if a.get(b"name") == _xml_escape(name)), None)
+                targets = {a.get(b"Id"): a.get(b"Target")
+                           for a in map(_attrs, re.findall(rb"<Relationship\b[^>]*>", rels))}
+                target = targets.get(rid) if rid else None
                 if target is None:
-                    return True
-                part = target.group(1).decode().lstrip("/")
-                part = part if part.startswith("xl/") else f"xl/{part}"
-                return re.search(rb"<(?:\w+:)?f[\s>/]", zf.read(part)) is not None
+                    return None
+                part = target.decode().lstrip("/")
+                return zf.read(part if part.startswith("xl/") else f"xl/{part}")
         except (zipfile.BadZipFile, OSError, KeyError, UnicodeDecodeError):
-            return True
+            return None
+
+    def sheet_has_formulas(self, name: str) -> bool:
+        """Whether the .xlsx part of sheet ``name`` holds a ``<f>`` element; True when it
+        cannot tell (not an .xlsx, an unexpected layout)."""
+        import re
+
+        xml = self.sheet_xml(name)
+        return xml is None or re.search(rb"<(?:\w+:)?f[\s>/]", xml) is not None
+
+
+_UNDEFINED_ENTITY = rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)"
+
+
+def check_sheet_xml(book: ValueBook, name: str) -> None:
+    """calamine reads a cell with an undefined entity (``&foo;``) as empty; an XML parser
+    refuses the file. Refuse it too, naming the sheet."""
+    import re
+
+    xml = book.sheet_xml(name)
+    if xml is not None and re.search(_UNDEFINED_ENTITY, xml):
+        raise DataError(_("{path}: not a readable .xlsx workbook ({reason})").format(
+            path=book.path, reason=_("sheet {sheet!r} is not well-formed XML (an undefined "
+                                     "entity)").format(sheet=name)))
 
 
 class MergedCells:
@@ -206,6 +227,13 @@ class MergedCells:
             return False
         r, c = _parse_ref(ref)
         return any(r0 <= r <= r1 and c0 <= c <= c1 for (r0, c0), (r1, c1) in self._ranges)
+
+
+def _attrs(tag: bytes) -> dict[bytes, bytes]:
+    """The attributes of one XML start tag (prefixes kept: ``r:id``)."""
+    import re
+
+    return dict(re.findall(rb'([\w:]+)="([^"]*)"', tag))
 
 
 def _xml_escape(text: str) -> bytes:
@@ -236,8 +264,10 @@ def _row(cells: Sequence[Any]) -> list[Any]:
 
 
 def unreadable(path: Path, exc: BaseException) -> str:
-    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return _("{path}: not a readable .xlsx workbook ({reason})").format(path=path, reason=reason)
+    from relscale.io.xlsx_errors import unreadable_reason  # names an encrypted workbook
+
+    return _("{path}: not a readable .xlsx workbook ({reason})").format(
+        path=path, reason=unreadable_reason(path, exc))
 
 
 def open_values(path: Path | str) -> ValueBook:

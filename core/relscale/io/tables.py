@@ -299,7 +299,11 @@ def open_csv(path: Path, empty: str) -> Iterator[tuple[list[str], Rows]]:
         if not first.strip():
             raise DataError(empty.format(path=path))
         delimiter = _sniff_delimiter(first)
-        header = next(csv.reader([first], delimiter=delimiter))
+        try:
+            header = next(csv.reader([first], delimiter=delimiter))
+        except csv.Error as exc:  # e.g. a header cell over the csv module's field limit
+            raise DataError(_("{where}: not a well-formed CSV row ({reason}); is a quote not "
+                              "closed?").format(where=where(path, 1), reason=exc)) from None
         while header and not header[-1].strip():
             header.pop()  # Excel writes trailing empty columns as ";;;"
         reader = csv.reader(fh, delimiter=delimiter, strict=True)
