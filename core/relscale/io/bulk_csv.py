@@ -96,7 +96,8 @@ def read_bulk(path: Path, value_columns: Callable[[list[str]], Sequence[int]]) -
     if any(frame[f"c{j}"].str.len_bytes().max() for j in range(len(header), width)):
         return None  # cells beyond the header's last name: let the csv path word it
     text = [f"c{j}" for j in range(len(header)) if j not in values]
-    if text and any((frame[c].str.len_chars().max() or 0) > field_limit for c in text):
+    longest = frame.select(pl.col(c).str.len_chars().max() for c in text).row(0) if text else ()
+    if any(int(n or 0) > field_limit for n in longest):
         return None  # a cell over the csv module's field limit: that path names it
     return BulkCsv(header=header, frame=frame)
 
