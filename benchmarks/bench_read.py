@@ -3,7 +3,8 @@ cells, as whole processes.
 
 Exports one relationship_quality form (foster homes, professional), fills it with
 openpyxl in 20 seeded variants (answers, a respondent code, a date), copies them to N
-files, then runs, interleaved, N times each:
+files (relscale warns about the copies, one line each, as it would for real duplicates),
+then runs, interleaved, N times each:
 
 - ``relscale read FOLDER -o out.csv``: verify every form (metadata checksum, item rows,
   every answer) and write the tidy CSV;

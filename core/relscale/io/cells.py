@@ -150,6 +150,7 @@ class ValueBook:
         self._book = book
         self.sheetnames: list[str] = list(book.sheet_names)
         self._sheets: dict[str, ValueSheet] = {}
+        self._xml: dict[str, bytes | None] = {}
 
     def __getitem__(self, name: str) -> ValueSheet:
         if name not in self._sheets:
@@ -175,8 +176,11 @@ class ValueBook:
         unexpected layout)."""
         import re
 
+        if name in self._xml:
+            return self._xml[name]
+        self._xml[name] = None
         try:
-            with zipfile.ZipFile(self.path) as zf:
+            with zipfile.ZipFile(self.path) as zf:  # once per sheet: both checks share it
                 book = zf.read("xl/workbook.xml")
                 rels = zf.read("xl/_rels/workbook.xml.rels")
                 sheets = [_attrs(m) for m in re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", book)]
@@ -188,7 +192,10 @@ class ValueBook:
                 if target is None:
                     return None
                 part = target.decode().lstrip("/")
-                return zf.read(part if part.startswith("xl/") else f"xl/{part}")
+                xml = zf.read(part if part.startswith("xl/") else f"xl/{part}")
+                if len(xml) < 1 << 20:  # a form's sheet; a table's is read once anyway
+                    self._xml[name] = xml
+                return xml
         except (zipfile.BadZipFile, OSError, KeyError, UnicodeDecodeError):
             return None
 

@@ -206,8 +206,16 @@ def duplicate_respondents(table: ResponseTable) -> list[str]:
     """One line per identifier that occurs on more than one row: the respondent-subject
     pair (``respondent_code``, ``subject_code``) when the table has those columns, else
     the first identifier column. Rows with an empty identifier are not compared."""
+    from collections import Counter
+
     columns = [c for c in KEY_COLUMNS if c in table.id_columns] or table.id_columns[:1]
     if not columns:
+        return []
+    # Counted in bulk first: most tables have no duplicate, and then no loop per row.
+    parts = [[str(v or "").strip() for v in table.ids[c]] for c in columns]
+    keys = parts[0] if len(parts) == 1 else list(zip(*parts, strict=True))
+    if not any(n > 1 and any(k if isinstance(k, tuple) else (k,))
+               for k, n in Counter(keys).items()):
         return []
     first: dict[tuple[str, ...], int] = {}
     found: list[str] = []
