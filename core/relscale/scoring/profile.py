@@ -196,8 +196,6 @@ def build_profiles(
     :param before: the professional report of an earlier measurement (instead of ``wave``).
     :raises RelscaleError: no norms, or no pairs.
     """
-    from relscale.scoring.norms import describe_norms
-
     data = Path(data)
     prof = _score(data, instrument, sector, "professional", locale)
     if prof.table is None:
@@ -214,10 +212,40 @@ def build_profiles(
         client = _score(Path(client_data), client_id, sector, "client", locale)
     earlier = _score(Path(before), instrument, sector, "professional", locale) if before else None
 
-    prof_pairs = _rows_by_pair(prof, client=False, name=str(data))
-    client_pairs = (_rows_by_pair(client, client=True, name=str(client_data))
+    return _gather(prof, client, earlier, locale, names=(str(data), str(client_data),
+                                                         str(before)))
+
+
+def profiles_from_scores(adapted: AdaptedInstrument, ids: dict[str, list[Any]],
+                         scores: Any, locale: str) -> ProfileSet | None:
+    """The professional's view per pair from scores already computed (the results
+    workbook's profile pages); None where no profile can be made: a client report, no
+    norm table, or no ``respondent_code`` column."""
+    from relscale.scoring.norms import select_norm_table
+
+    if adapted.perspective != "professional" or not adapted.norms or not scores.norms:
+        return None
+    if "respondent_code" not in ids:
+        return None
+    prof = _Scored(adapted, ids, scores.raw, scores.norms,
+                   select_norm_table(adapted.norms, {}))
+    try:
+        return _gather(prof, None, None, locale, names=("data", "", ""))
+    except RelscaleError:
+        return None
+
+
+def _gather(prof: _Scored, client: _Scored | None, earlier: _Scored | None, locale: str, *,
+            names: tuple[str, str, str]) -> ProfileSet:
+    """One profile per pair from the scored reports (:func:`build_profiles`)."""
+    from relscale.scoring.norms import describe_norms
+
+    assert prof.table is not None
+    data, client_data, before = names
+    prof_pairs = _rows_by_pair(prof, client=False, name=data)
+    client_pairs = (_rows_by_pair(client, client=True, name=client_data)
                     if client is not None else {})
-    before_pairs = (_rows_by_pair(earlier, client=False, name=str(before))
+    before_pairs = (_rows_by_pair(earlier, client=False, name=before)
                     if earlier is not None else {})
     dims = list(prof.adapted.dimensions)
     if client is not None:
