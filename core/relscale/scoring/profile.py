@@ -17,6 +17,7 @@ dimension's change since the first wave with its reliable change index
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 import tempfile
 from dataclasses import dataclass, field
@@ -217,7 +218,8 @@ def build_profiles(
 
 
 def profiles_from_scores(adapted: AdaptedInstrument, ids: dict[str, list[Any]],
-                         scores: Any, locale: str) -> ProfileSet | None:
+                         scores: Any, locale: str, *,
+                         limit: int | None = None) -> ProfileSet | None:
     """The professional's view per pair from scores already computed (the results
     workbook's profile pages); None where no profile can be made: a client report, no
     norm table, or no ``respondent_code`` column."""
@@ -230,14 +232,16 @@ def profiles_from_scores(adapted: AdaptedInstrument, ids: dict[str, list[Any]],
     prof = _Scored(adapted, ids, scores.raw, scores.norms,
                    select_norm_table(adapted.norms, {}))
     try:
-        return _gather(prof, None, None, locale, names=("data", "", ""))
+        return _gather(prof, None, None, locale, names=("data", "", ""), limit=limit)
     except RelscaleError:
         return None
 
 
 def _gather(prof: _Scored, client: _Scored | None, earlier: _Scored | None, locale: str, *,
-            names: tuple[str, str, str]) -> ProfileSet:
-    """One profile per pair from the scored reports (:func:`build_profiles`)."""
+            names: tuple[str, str, str], limit: int | None = None) -> ProfileSet:
+    """One profile per pair from the scored reports (:func:`build_profiles`); with
+    ``limit``, only the pairs that come first in the professional's report that have a
+    score (pages for a capped workbook, without building a million)."""
     from relscale.scoring.norms import describe_norms
 
     assert prof.table is not None
@@ -261,7 +265,12 @@ def _gather(prof: _Scored, client: _Scored | None, earlier: _Scored | None, loca
         | ({client.table.population.status} if client and client.table else set()),
     )
     waves = prof.ids.get(WAVE)
-    for key in sorted(set(prof_pairs) | set(client_pairs)):
+    keys = sorted(set(prof_pairs) | set(client_pairs))
+    if limit is not None:
+        scored = (key for key, rows in prof_pairs.items()
+                  if any(not math.isnan(float(raw[rows[-1]])) for raw in prof.raw.values()))
+        keys = sorted(itertools.islice(scored, limit))
+    for key in keys:
         p_rows, c_rows = prof_pairs.get(key, []), client_pairs.get(key, [])
         lines = []
         for d in dims:

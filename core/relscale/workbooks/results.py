@@ -289,13 +289,9 @@ def add_pair_pages(book: Any, scored: ScoredTable, adapted: AdaptedInstrument,
     from relscale.workbooks.profile import build_profile_workbook
 
     ids = {c: list(scored.data[c]) for c in scored.columns if scored.kinds[c] == "id"}
-    found = profiles_from_scores(adapted, ids, scores, locale)
-    if found is None:
-        return 0
     # as on the Profiles sheet: no page for a respondent without any scale score
-    found.profiles = [p for p in found.profiles
-                      if any(line.professional is not None for line in p.lines)][:PAIR_PAGE_CAP]
-    if not found.profiles:
+    found = profiles_from_scores(adapted, ids, scores, locale, limit=PAIR_PAGE_CAP)
+    if found is None or not found.profiles:
         return 0
     pages = build_profile_workbook(found)
     rename = {name: f"profile.{name}" for name in pages.styles}
