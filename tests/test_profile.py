@@ -143,3 +143,40 @@ def test_profile_without_libreoffice_says_so(tmp_path: Path, monkeypatch: pytest
     ok = runner().invoke(app, ["profile", str(teacher), "-i", "relationship_quality",
                                "-s", "education", "-o", str(tmp_path / "p.xlsx")])
     assert ok.exit_code == 0, ok.output
+
+
+def test_results_workbook_holds_the_pair_pages(tmp_path: Path) -> None:
+    """``score -o results.xlsx`` appends each pair's profile page, cell for cell the page
+    ``relscale profile`` draws for the professional's view; capped, and none for a client
+    report."""
+    import openpyxl
+
+    from relscale.workbooks.results import PAIR_PAGE_CAP
+
+    adapted = adapt("relationship_quality", "foster_homes")
+    data = tmp_path / "teacher.csv"
+    write_sample(simulate(adapted, PAIR_PAGE_CAP + 5, 3), data)
+    result = runner().invoke(app, ["score", str(data), "-i", "relationship_quality",
+                                   "-s", "foster_homes", "-o", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 0, result.stderr
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    pages = book.sheetnames[3:]
+    assert book.sheetnames[:3] == ["Scores", "Summary", "Profiles"]
+    assert len(pages) == PAIR_PAGE_CAP and pages[0] == "sim0001"
+    result = runner().invoke(app, ["profile", str(data), "-i", "relationship_quality",
+                                   "-s", "foster_homes", "-o", str(tmp_path / "p.xlsx")])
+    assert result.exit_code == 0, result.stderr
+    alone = openpyxl.load_workbook(tmp_path / "p.xlsx")
+    for name in (pages[0], pages[-1]):
+        mine = [[c.value for c in row] for row in book[name].iter_rows()]
+        theirs = [[c.value for c in row] for row in alone[name].iter_rows()]
+        assert mine == theirs and any("Closeness" in str(v) for row in mine for v in row)
+
+    child = adapt("relationship_quality_client", "foster_homes")
+    kids = tmp_path / "child.csv"
+    write_sample(simulate(child, 20, 4), kids)
+    result = runner().invoke(app, ["score", str(kids), "-i", "relationship_quality_client",
+                                   "-s", "foster_homes", "-o", str(tmp_path / "c.xlsx")])
+    assert result.exit_code == 0, result.stderr
+    assert openpyxl.load_workbook(tmp_path / "c.xlsx").sheetnames == [
+        "Scores", "Summary", "Profiles"]

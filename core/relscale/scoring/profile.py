@@ -17,6 +17,7 @@ dimension's change since the first wave with its reliable change index
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 import tempfile
 from dataclasses import dataclass, field
@@ -196,8 +197,6 @@ def build_profiles(
     :param before: the professional report of an earlier measurement (instead of ``wave``).
     :raises RelscaleError: no norms, or no pairs.
     """
-    from relscale.scoring.norms import describe_norms
-
     data = Path(data)
     prof = _score(data, instrument, sector, "professional", locale)
     if prof.table is None:
@@ -214,10 +213,43 @@ def build_profiles(
         client = _score(Path(client_data), client_id, sector, "client", locale)
     earlier = _score(Path(before), instrument, sector, "professional", locale) if before else None
 
-    prof_pairs = _rows_by_pair(prof, client=False, name=str(data))
-    client_pairs = (_rows_by_pair(client, client=True, name=str(client_data))
+    return _gather(prof, client, earlier, locale, names=(str(data), str(client_data),
+                                                         str(before)))
+
+
+def profiles_from_scores(adapted: AdaptedInstrument, ids: dict[str, list[Any]],
+                         scores: Any, locale: str, *,
+                         limit: int | None = None) -> ProfileSet | None:
+    """The professional's view per pair from scores already computed (the results
+    workbook's profile pages); None where no profile can be made: a client report, no
+    norm table, or no ``respondent_code`` column."""
+    from relscale.scoring.norms import select_norm_table
+
+    if adapted.perspective != "professional" or not adapted.norms or not scores.norms:
+        return None
+    if "respondent_code" not in ids:
+        return None
+    prof = _Scored(adapted, ids, scores.raw, scores.norms,
+                   select_norm_table(adapted.norms, {}))
+    try:
+        return _gather(prof, None, None, locale, names=("data", "", ""), limit=limit)
+    except RelscaleError:
+        return None
+
+
+def _gather(prof: _Scored, client: _Scored | None, earlier: _Scored | None, locale: str, *,
+            names: tuple[str, str, str], limit: int | None = None) -> ProfileSet:
+    """One profile per pair from the scored reports (:func:`build_profiles`); with
+    ``limit``, only the pairs that come first in the professional's report that have a
+    score (pages for a capped workbook, without building a million)."""
+    from relscale.scoring.norms import describe_norms
+
+    assert prof.table is not None
+    data, client_data, before = names
+    prof_pairs = _rows_by_pair(prof, client=False, name=data)
+    client_pairs = (_rows_by_pair(client, client=True, name=client_data)
                     if client is not None else {})
-    before_pairs = (_rows_by_pair(earlier, client=False, name=str(before))
+    before_pairs = (_rows_by_pair(earlier, client=False, name=before)
                     if earlier is not None else {})
     dims = list(prof.adapted.dimensions)
     if client is not None:
@@ -233,7 +265,12 @@ def build_profiles(
         | ({client.table.population.status} if client and client.table else set()),
     )
     waves = prof.ids.get(WAVE)
-    for key in sorted(set(prof_pairs) | set(client_pairs)):
+    keys = sorted(set(prof_pairs) | set(client_pairs))
+    if limit is not None:
+        scored = (key for key, rows in prof_pairs.items()
+                  if any(not math.isnan(float(raw[rows[-1]])) for raw in prof.raw.values()))
+        keys = sorted(itertools.islice(scored, limit))
+    for key in keys:
         p_rows, c_rows = prof_pairs.get(key, []), client_pairs.get(key, [])
         lines = []
         for d in dims:

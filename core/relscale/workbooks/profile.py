@@ -140,7 +140,8 @@ def build_profile_workbook(profiles: ProfileSet) -> Workbook:
     client_dims = {d.id for d in client.dimensions} if client else set()
     used: set[str] = set()
     for profile in profiles.profiles:
-        name = _sheet_name(f"{profile.professional_code} - {profile.client_code}", used)
+        name = _sheet_name(" - ".join(c for c in (profile.professional_code,
+                                                   profile.client_code) if c), used)
         sheet = book.add_sheet(name, show_grid_lines=False)
         sheet.column_widths[1] = LABEL_WIDTH
         for c in range(first_band, first_band + nb):

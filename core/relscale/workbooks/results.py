@@ -267,9 +267,48 @@ def build_results_workbook(
         profiles.column_widths[c] = w
     profiles.print_setup = PrintSetup(fit_width=1, footer_left=footer,
                                       footer_right=_("Page {page} of {pages}"))
+    add_pair_pages(book, scored, adapted, scores, locale or adapted.locale)
     styles.set_fonts(book)
     book.active = 2
     return book
+
+
+PAIR_PAGE_CAP = 50
+"""Relationship profile pages (one A4 sheet per professional-client pair) in one results
+workbook; ``relscale profile`` makes them for every pair."""
+
+
+def add_pair_pages(book: Any, scored: ScoredTable, adapted: AdaptedInstrument,
+                   scores: ScaleScores, locale: str) -> int:
+    """Append the relationship profile page of each professional-client pair (at most
+    :data:`PAIR_PAGE_CAP`), as ``relscale profile`` draws it: the professional's view on
+    the band scale with the favourable direction and a reading in words. Nothing for a
+    client report, without norms or without ``respondent_code``; returns the pages added.
+    """
+    from relscale.scoring.profile import profiles_from_scores
+    from relscale.workbooks.profile import build_profile_workbook
+
+    ids = {c: list(scored.data[c]) for c in scored.columns if scored.kinds[c] == "id"}
+    # as on the Profiles sheet: no page for a respondent without any scale score
+    found = profiles_from_scores(adapted, ids, scores, locale, limit=PAIR_PAGE_CAP)
+    if found is None or not found.profiles:
+        return 0
+    pages = build_profile_workbook(found)
+    rename = {name: f"profile.{name}" for name in pages.styles}
+    book.styles.update({rename[name]: style for name, style in pages.styles.items()})
+    taken = {sheet.name.casefold() for sheet in book.sheets}
+    for sheet in pages.sheets:
+        for cell in sheet.cells.values():
+            if cell.style is not None:
+                cell.style = rename[cell.style]
+        name, k = sheet.name, 2
+        while name.casefold() in taken:
+            suffix = f" ({k})"
+            name, k = sheet.name[: 31 - len(suffix)] + suffix, k + 1
+        sheet.name = name
+        taken.add(name.casefold())
+        book.sheets.append(sheet)
+    return len(pages.sheets)
 
 
 def _col(index: int) -> str:
