@@ -3,8 +3,8 @@ cells, as whole processes.
 
 Exports one relationship_quality form (foster homes, professional), fills it with
 openpyxl in 20 seeded variants (answers, a respondent code, a date), copies them to N
-files (relscale warns about the copies, one line each, as it would for real duplicates),
-then runs, interleaved, N times each:
+files, each with its own respondent code (distinct forms, as real ones are), then runs,
+interleaved, N times each:
 
 - ``relscale read FOLDER -o out.csv``: verify every form (metadata checksum, item rows,
   every answer) and write the tidy CSV;
@@ -25,7 +25,6 @@ import datetime as dt
 import os
 import platform
 import random
-import shutil
 import sys
 import tempfile
 import time
@@ -63,7 +62,23 @@ def make_forms(folder: Path, n: int) -> None:
         wb.save(path)
         variants.append(path)
     for i in range(n):
-        shutil.copy(variants[i % len(variants)], folder / f"form{i:04d}.xlsx")
+        unique_copy(variants[i % len(variants)], folder / f"form{i:04d}.xlsx",
+                    f"r{i % len(variants):03d}", f"r{i % len(variants):03d}-{i:04d}")
+
+
+def unique_copy(source: Path, target: Path, code: str, new_code: str) -> None:
+    """A copy of a filled form with its own respondent code (an inline or shared string
+    in the sheet XML), so the forms are distinct, as real ones are (a copy would be
+    reported as a duplicate)."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w",
+                                                         zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith(("xl/sharedStrings", "xl/worksheets/")):
+                data = data.replace(f">{code}<".encode(), f">{new_code}<".encode())
+            zout.writestr(info, data)
 
 
 def main() -> None:

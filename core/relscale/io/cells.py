@@ -151,6 +151,8 @@ class ValueBook:
         self.sheetnames: list[str] = list(book.sheet_names)
         self._sheets: dict[str, ValueSheet] = {}
         self._xml: dict[str, bytes | None] = {}
+        self._parts: dict[str, str] | None = None
+        self._zip: zipfile.ZipFile | None = None
 
     def __getitem__(self, name: str) -> ValueSheet:
         if name not in self._sheets:
@@ -170,34 +172,53 @@ class ValueBook:
 
     def close(self) -> None:
         self._book.close()
+        if self._zip is not None:
+            self._zip.close()
+            self._zip = None
 
     def sheet_xml(self, name: str) -> bytes | None:
         """The XML part of sheet ``name`` of an .xlsx, or None (another format, or an
         unexpected layout)."""
-        import re
-
         if name in self._xml:
             return self._xml[name]
         self._xml[name] = None
         try:
-            with zipfile.ZipFile(self.path) as zf:  # once per sheet: both checks share it
-                book = zf.read("xl/workbook.xml")
-                rels = zf.read("xl/_rels/workbook.xml.rels")
-                sheets = [_attrs(m) for m in re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", book)]
-                rid = next((a.get(b"r:id") or a.get(b"id") for a in sheets
-                            if a.get(b"name") == _xml_escape(name)), None)
-                targets = {a.get(b"Id"): a.get(b"Target")
-                           for a in map(_attrs, re.findall(rb"<Relationship\b[^>]*>", rels))}
-                target = targets.get(rid) if rid else None
-                if target is None:
-                    return None
-                part = target.decode().lstrip("/")
-                xml = zf.read(part if part.startswith("xl/") else f"xl/{part}")
-                if len(xml) < 1 << 20:  # a form's sheet; a table's is read once anyway
-                    self._xml[name] = xml
-                return xml
+            part = self._sheet_parts().get(name)
+            if part is None:
+                return None
+            xml = self._zipfile().read(part)
         except (zipfile.BadZipFile, OSError, KeyError, UnicodeDecodeError):
             return None
+        if len(xml) < 1 << 20:  # a form's sheet; a table's is read once anyway
+            self._xml[name] = xml
+        return xml
+
+    def _zipfile(self) -> zipfile.ZipFile:
+        """The .xlsx as a zip, opened once for the checks that read its XML."""
+        if self._zip is None:
+            self._zip = zipfile.ZipFile(self.path)
+        return self._zip
+
+    def _sheet_parts(self) -> dict[str, str]:
+        """Sheet name -> its part in the zip (``xl/worksheets/sheet1.xml``), read once
+        from the workbook and its relationships."""
+        import re
+
+        if self._parts is None:
+            self._parts = {}
+            zf = self._zipfile()
+            book = zf.read("xl/workbook.xml")
+            rels = zf.read("xl/_rels/workbook.xml.rels")
+            targets = {a.get(b"Id"): a.get(b"Target")
+                       for a in map(_attrs, re.findall(rb"<Relationship\b[^>]*>", rels))}
+            for a in map(_attrs, re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", book)):
+                target = targets.get(a.get(b"r:id") or a.get(b"id"))
+                if target is None or a.get(b"name") is None:
+                    continue
+                part = target.decode().lstrip("/")
+                self._parts[_xml_unescape(a[b"name"])] = (
+                    part if part.startswith("xl/") else f"xl/{part}")
+        return self._parts
 
     def sheet_has_formulas(self, name: str) -> bool:
         """Whether the .xlsx part of sheet ``name`` holds a ``<f>`` element; True when it
@@ -243,10 +264,10 @@ def _attrs(tag: bytes) -> dict[bytes, bytes]:
     return dict(re.findall(rb'([\w:]+)="([^"]*)"', tag))
 
 
-def _xml_escape(text: str) -> bytes:
-    from xml.sax.saxutils import escape
+def _xml_unescape(name: bytes) -> str:
+    from xml.sax.saxutils import unescape
 
-    return escape(text, {'"': "&quot;"}).encode("utf-8")
+    return unescape(name.decode("utf-8"), {"&quot;": '"', "&apos;": "'"})
 
 
 @functools.lru_cache(maxsize=4096)

@@ -213,15 +213,25 @@ def _field_value(value: Any) -> str:
 
 def read_form(path: Path | str, *, strict: bool = False) -> tuple[_Form | None, list[str]]:
     """Read one filled form: (the form, or None if it cannot be used; problems)."""
-    from relscale.excel.sheet import parse_ref
     from relscale.io.cells import open_values
 
     path = Path(path)
     try:  # values only (calamine): openpyxl's style objects were most of the time
         wb = open_values(path)
-        identity = recognise(wb)
     except DataError as exc:
         return None, [str(exc)]
+    try:
+        return _read_open_form(path, wb, strict=strict)
+    except DataError as exc:
+        return None, [str(exc)]
+    finally:
+        wb.close()
+
+
+def _read_open_form(path: Path, wb: Any, *, strict: bool) -> tuple[_Form | None, list[str]]:
+    from relscale.excel.sheet import parse_ref
+
+    identity = recognise(wb)
     if identity is None or identity.kind != FORM_KIND:
         return None, [_("{path}: not a relscale form (no {sheet} sheet)").format(
             path=path, sheet=FORM_META_SHEET)]
