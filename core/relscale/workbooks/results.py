@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import replace
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from relscale.scoring.results import ScoredTable
@@ -278,6 +279,33 @@ PAIR_PAGE_CAP = 50
 workbook; ``relscale profile`` makes them for every pair."""
 
 
+def _first_pairs_rows(scored: ScoredTable, n_pairs: int) -> Any:
+    """The row numbers of the first ``n_pairs`` professional-client pairs (every wave of
+    each), or None without a ``respondent_code``: the pages are built from these rows only,
+    so a million respondents cost no more than fifty."""
+    import numpy as np
+
+    if "respondent_code" not in scored.data:
+        return None
+    codes = scored.data["respondent_code"]
+    subjects = scored.data.get("subject_code")
+    first: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for i in range(scored.n):
+        key = (str(codes[i] or "").strip(),
+               str(subjects[i] or "").strip() if subjects is not None else "")
+        if key != ("", "") and key not in seen:
+            seen.add(key)
+            first.append(key)
+            if len(first) == n_pairs:
+                break
+    wanted = {k[0] for k in first}
+    return np.array([i for i, code in enumerate(codes) if str(code or "").strip() in wanted
+                     and (str(code or "").strip(),
+                          str(subjects[i] or "").strip() if subjects is not None else "")
+                     in seen], dtype=np.int64)
+
+
 def add_pair_pages(book: Any, scored: ScoredTable, adapted: AdaptedInstrument,
                    scores: ScaleScores, locale: str) -> int:
     """Append the relationship profile page of each professional-client pair (at most
@@ -288,9 +316,17 @@ def add_pair_pages(book: Any, scored: ScoredTable, adapted: AdaptedInstrument,
     from relscale.scoring.profile import profiles_from_scores
     from relscale.workbooks.profile import build_profile_workbook
 
-    ids = {c: list(scored.data[c]) for c in scored.columns if scored.kinds[c] == "id"}
+    rows = _first_pairs_rows(scored, PAIR_PAGE_CAP * 2)  # room for pairs without a score
+    if rows is None:
+        return 0
+    ids = {c: [scored.data[c][i] for i in rows]
+           for c in scored.columns if scored.kinds[c] == "id"}
+    subset = SimpleNamespace(
+        raw={d: values[rows] for d, values in scores.raw.items()},
+        norms={d: {k: v[rows] for k, v in cols.items()} for d, cols in scores.norms.items()},
+    )
     # as on the Profiles sheet: no page for a respondent without any scale score
-    found = profiles_from_scores(adapted, ids, scores, locale, limit=PAIR_PAGE_CAP)
+    found = profiles_from_scores(adapted, ids, subset, locale, limit=PAIR_PAGE_CAP)
     if found is None or not found.profiles:
         return 0
     pages = build_profile_workbook(found)
