@@ -139,7 +139,7 @@ def _workbook_rels(n: int) -> str:
 
 
 def _core(book: Workbook) -> str:
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     creator = (f"<dc:creator>{escape_text(_checked(book.creator, 'creator'))}</dc:creator>"
                if book.creator else "")
     title = (f"<dc:title>{escape_text(_checked(book.title, 'title'))}</dc:title>"
@@ -169,7 +169,8 @@ def _workbook_xml(book: Workbook) -> str:
         f'state="{s.visibility}" r:id="rId{i}"/>'
         for i, s in enumerate(book.sheets, start=1)
     )
-    names = [(n.name, None, n.reference) for n in book.defined_names]
+    names: list[tuple[str, int | None, str]] = [
+        (n.name, None, n.reference) for n in book.defined_names]
     for i, sheet in enumerate(book.sheets):
         names.extend((name, i, value) for name, value in _print_names(sheet))
     defined = "".join(
@@ -422,5 +423,5 @@ def _header_footer(texts: tuple[str | None, str | None, str | None], where: str)
     """``&L&9 left&C&9 centre&R&9 right`` (9 points, as the openpyxl renderer sets)."""
     return escape_text("".join(
         f"&{pos}&9 {header_footer_code(_checked(text, where))}"
-        for pos, text in zip("LCR", texts) if text
+        for pos, text in zip("LCR", texts, strict=True) if text
     ))

@@ -181,7 +181,7 @@ def _alignment(style: Style) -> str:
 
 def _border_xml(sides: BorderSides) -> str:
     parts = []
-    for name, side in zip(_SIDES, sides):
+    for name, side in zip(_SIDES, sides, strict=True):
         if side is None:
             parts.append(f"<{name}/>")
         elif side[1]:
