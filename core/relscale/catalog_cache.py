@@ -4,11 +4,11 @@ Building the registry validates every content file with pydantic, which costs mo
 the listing itself. The listing fields of a registry that was built and checked without
 a warning are kept in a JSON file (one per set of plugins and content files), under a
 fingerprint of everything they were read from: the bytes of every instrument and sector
-file, the plugins in load order, the content size limit, and the versions of relscale,
-pydantic and Python with the stamps of the code that validates. Any difference, or a
-file that cannot be read, and the registry is built and checked again, with the same
-errors as without a cache. Translations are not cached: the records are translated from
-the live catalogs each time.
+file, the plugins in load order, the content size limit, the versions of relscale and
+Python, and the stamps of pydantic's ``version.py`` and of relscale's code that validates.
+Any difference, or a file that cannot be read, and the registry is built and checked
+again, with the same errors as without a cache. Translations are not cached: the records
+are translated from the live catalogs each time.
 
 Only plugins whose content is known by its files take part: core's item bank, the user's
 content files and data plugins (:func:`relscale.data_plugin`). A plugin that registers
@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -125,15 +124,25 @@ def _digest(data: Any) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-def _fingerprint(sources: list[list[Any]]) -> str:
-    from importlib.metadata import version
+def _pydantic_stamp() -> list[Any]:
+    """Where pydantic is and its ``version.py``'s stamp, without importing it (asking
+    importlib.metadata for its version costs more than the rest of the fingerprint)."""
+    from importlib.util import find_spec
 
+    spec = find_spec("pydantic")
+    if spec is None or spec.origin is None:
+        return []
+    version = Path(spec.origin).parent / "version.py"
+    return [str(version), version.stat().st_mtime_ns, version.stat().st_size]
+
+
+def _fingerprint(sources: list[list[Any]]) -> str:
     from relscale.__about__ import __version__
     from relscale.limits import ENV_MAX_CONTENT
 
     contents = [hashlib.sha256(Path(f).read_bytes()).hexdigest()
                 for _name, _kind, files in sources for f in files]
-    return _digest([FORMAT, __version__, version("pydantic"), list(sys.version_info[:3]),
+    return _digest([FORMAT, __version__, _pydantic_stamp(), list(sys.version_info[:3]),
                     os.environ.get(ENV_MAX_CONTENT), _code_stamps(), sources, contents])
 
 
@@ -176,6 +185,8 @@ def load(where: Slot) -> Entries | None:
 def store(where: Slot, entries: Entries) -> None:
     """Keep ``entries`` in ``where``, atomically; a folder that cannot be written is no
     error (the next listing builds the registry again)."""
+    import tempfile
+
     path, fingerprint = where
     tmp = None
     try:
