@@ -246,3 +246,16 @@ def test_cli_broken_content_file_is_still_one_line(cache: Path, tmp_path: Path) 
     assert code != 0 and out == ""
     assert err.startswith(f"relscale: error: {path}: ") and err.count("\n") == 1
     assert "Traceback" not in err
+
+
+def test_a_content_file_past_the_size_limit_is_refused_as_before(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "big.toml"
+    path.write_text(tomli_w.dumps(instrument_dict()) + "#" * 2**20)
+    add_content_files([path])
+    monkeypatch.setenv("RELSCALE_MAX_CONTENT_MB", "1")
+    assert catalog_cache.slot(get_plugin_manager()) is None  # read no further than that
+    plugins.reset_registry()
+    with pytest.raises(relscale.ContentError, match="larger than 1 MB"):
+        sector_records("en")

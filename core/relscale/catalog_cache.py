@@ -138,9 +138,10 @@ def _pydantic_stamp() -> list[Any]:
 
 def _fingerprint(sources: list[list[Any]]) -> str:
     from relscale.__about__ import __version__
-    from relscale.limits import ENV_MAX_CONTENT
+    from relscale.limits import ENV_MAX_CONTENT, read_limited
 
-    contents = [hashlib.sha256(Path(f).read_bytes()).hexdigest()
+    # read as the loaders read (``--content /dev/zero`` stops at the size limit)
+    contents = [hashlib.sha256(read_limited(f)).hexdigest()
                 for _name, _kind, files in sources for f in files]
     return _digest([FORMAT, __version__, _pydantic_stamp(), list(sys.version_info[:3]),
                     os.environ.get(ENV_MAX_CONTENT), _code_stamps(), sources, contents])
@@ -159,9 +160,11 @@ def slot(pm: pluggy.PluginManager) -> Slot | None:
     sources = _content_sources(pm)
     if folder is None or sources is None:
         return None
+    from relscale.limits import TooLarge
+
     try:
         fingerprint = _fingerprint(sources)
-    except OSError:
+    except (OSError, TooLarge):
         return None
     return folder / f"catalog-{_digest(sources)[:20]}.json", fingerprint
 
