@@ -3,7 +3,12 @@ two-command typer app (``floor_typer_app.py``), as whole processes, interleaved.
 
 CPU seconds (user + system) of each process, median of ``--repeat`` runs. The floors:
 the app's ``--help`` with rich help (typer's default; relscale's target) and with plain
-help. Also lists which heavy modules each relscale command imported.
+help; for reference, its ``hello`` command too (typer coerces a parameter through
+pydantic). Also lists which heavy modules each relscale command imported.
+
+The listings run with a listing cache of their own (``RELSCALE_CACHE_DIR`` in a temporary
+folder, filled by one run first), as after a user's first run; ``sectors, validating``
+runs with the cache off: what the first run after any content change costs.
 
 Usage::
 
@@ -19,6 +24,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,9 +40,9 @@ PROBE = (
 )
 
 
-def heavy_modules(args: list[str]) -> str:
+def heavy_modules(args: list[str], env: dict[str, str]) -> str:
     out = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True,
-                         text=True, check=False)
+                         text=True, check=False, env=env)
     return out.stderr.strip().splitlines()[-1] if out.stderr.strip() else ""
 
 
@@ -44,28 +50,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
-    env = dict(os.environ)
+    cache = tempfile.TemporaryDirectory(prefix="relscale-bench-cache-")
+    env = {**os.environ, "RELSCALE_CACHE_DIR": cache.name}
     floor_app = [sys.executable, str(HERE / "floor_typer_app.py"), "--help"]
+    relscale = [sys.executable, "-m", "relscale"]
     cases = {
-        "relscale --help": [sys.executable, "-m", "relscale", "--help"],
-        "relscale sectors": [sys.executable, "-m", "relscale", "sectors"],
-        "relscale instruments": [sys.executable, "-m", "relscale", "instruments"],
+        "relscale --help": ([*relscale, "--help"], env),
+        "relscale sectors": ([*relscale, "sectors"], env),
+        "relscale instruments": ([*relscale, "instruments"], env),
+        "sectors, validating": ([*relscale, "sectors"], {**env, "RELSCALE_CACHE_DIR": ""}),
     }
-    runs: dict[str, list[dict[str, float]]] = {k: [] for k in
-                                               ["floor rich", "floor plain", *cases]}
+    for cmd, case_env in cases.values():  # fills the listing cache
+        timed(cmd, case_env)
+    floors = {
+        "floor rich": (floor_app, env),
+        "floor plain": (floor_app, {**env, "FLOOR_PLAIN_HELP": "1"}),
+        "floor hello": ([*floor_app[:2], "hello"], env),
+    }
+    runs: dict[str, list[dict[str, float]]] = {k: [] for k in [*floors, *cases]}
     for _ in range(args.repeat):
-        runs["floor rich"].append(timed(floor_app, env))
-        runs["floor plain"].append(timed(floor_app, {**env, "FLOOR_PLAIN_HELP": "1"}))
-        for name, cmd in cases.items():
-            runs[name].append(timed(cmd, env))
+        for name, (cmd, case_env) in {**floors, **cases}.items():
+            runs[name].append(timed(cmd, case_env))
     rich = median(runs["floor rich"], "cpu")
     print(f"floor (two-command typer app --help): rich {rich:.3f} s, plain "
-          f"{median(runs['floor plain'], 'cpu'):.3f} s CPU")
-    for name in cases:
+          f"{median(runs['floor plain'], 'cpu'):.3f} s CPU; its hello command "
+          f"{median(runs['floor hello'], 'cpu'):.3f} s")
+    for name, (cmd, case_env) in cases.items():
         cpu = median(runs[name], "cpu")
-        heavy = heavy_modules(cases[name][3:])
+        heavy = heavy_modules(cmd[3:], case_env)
         print(f"{name:22s} {cpu:.3f} s CPU  ratio to rich-help floor {cpu / rich:.2f}  "
               f"heavy modules: {heavy or '-'}")
+    cache.cleanup()
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} "
           f"{platform.release()}, Python {platform.python_version()}; "
           f"{time.strftime('%Y-%m-%d')}")

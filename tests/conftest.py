@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 # Before relscale loads plugins: nothing else that happens to be installed leaks in.
 os.environ["RELSCALE_PLUGINS"] = "education,foster_homes,disability_care,youth_care"
 os.environ.pop("RELSCALE_LOCALE", None)
 os.environ.pop("RELSCALE_CONTENT", None)
 os.environ.pop("RELSCALE_LOCALE_PATH", None)
+# The listing cache of `relscale sectors` (relscale.catalog_cache): not the user's own.
+os.environ["RELSCALE_CACHE_DIR"] = tempfile.mkdtemp(prefix="relscale-cache-")
 
 from collections.abc import Callable, Iterator
 from typing import Any

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from relscale.errors import RelscaleError
-from relscale.i18n import SOURCE_LOCALE, Translator, _, ctx_field
+from relscale.i18n import CORE_LOCALE_DIR, SOURCE_LOCALE, Translator, _, ctx_field
 
 if TYPE_CHECKING:
+    from relscale.catalog_cache import Entries
     from relscale.model.models import AdaptedInstrument, Perspective
     from relscale.registry import Registry
 
@@ -28,29 +29,38 @@ def _registry(registry: Registry | None) -> Registry:
     return registry
 
 
+def _listing(registry: Registry | None) -> Entries:
+    from relscale.catalog_cache import listing, listing_entries
+
+    return listing() if registry is None else listing_entries(registry)
+
+
 def sector_records(
     locale: str = SOURCE_LOCALE, *, registry: Registry | None = None
 ) -> list[Record]:
     """One record per registered sector: ``sector``, ``name``, ``professional`` and
     ``client`` (role labels), ``offers`` (``instrument/perspective`` it does not decline)
-    and ``plugin`` (where it was registered from)."""
-    reg = _registry(registry)
+    and ``plugin`` (where it was registered from).
+
+    Without ``registry``, the process-wide one; its listing fields may come from the
+    cache of :mod:`relscale.catalog_cache` (the same records, without validating again)."""
     tr = Translator(locale)
     records = []
-    for sector in reg.sectors.values():
+    for sector in _listing(registry)["sectors"]:
 
-        def t(context: str, source: str, _s: Any = sector) -> str:
-            return tr.sector_text(_s, context, source)
+        def t(context: str, source: str, _s: Record = sector) -> str:
+            return tr.lookup(source, context=context, domain=_s["domain"],
+                             locale_dir=_s["locale_dir"])
 
+        (professional, professional_label), (client, client_label) = (
+            sector["professional"], sector["client"])
         records.append({
-            "sector": sector.id,
-            "name": t(ctx_field("sector", "label"), sector.label),
-            "professional": t(ctx_field(f"role.{sector.professional.id}", "label"),
-                              sector.professional.label),
-            "client": t(ctx_field(f"role.{sector.client.id}", "label"), sector.client.label),
-            "offers": [f"{o.instrument}/{o.perspective}" for o in sector.offerings
-                       if not o.declined],
-            "plugin": reg.origin[("sector", sector.id)],
+            "sector": sector["sector"],
+            "name": t(ctx_field("sector", "label"), sector["label"]),
+            "professional": t(ctx_field(f"role.{professional}", "label"), professional_label),
+            "client": t(ctx_field(f"role.{client}", "label"), client_label),
+            "offers": list(sector["offers"]),
+            "plugin": sector["plugin"],
         })
     return records
 
@@ -59,19 +69,22 @@ def instrument_records(
     locale: str = SOURCE_LOCALE, *, registry: Registry | None = None
 ) -> list[Record]:
     """One record per registered instrument: ``instrument``, ``title``, ``perspectives``,
-    ``dimensions`` (ids), ``items`` (count per perspective) and ``validated``."""
-    reg = _registry(registry)
+    ``dimensions`` (ids), ``items`` (count per perspective) and ``validated``.
+
+    Without ``registry``, as :func:`sector_records`."""
     tr = Translator(locale)
     return [
         {
-            "instrument": inst.id,
-            "title": tr.instrument_text(inst, ctx_field(inst.id, "title"), inst.title),
-            "perspectives": list(inst.perspectives),
-            "dimensions": [d.id for d in inst.dimensions],
-            "items": {p: len(inst.slots(p)) for p in inst.perspectives},
-            "validated": inst.validated,
+            "instrument": inst["instrument"],
+            "title": tr.lookup(inst["title"], context=ctx_field(inst["instrument"], "title"),
+                               domain=inst["domain"],
+                               locale_dir=inst["locale_dir"] or CORE_LOCALE_DIR),
+            "perspectives": list(inst["perspectives"]),
+            "dimensions": list(inst["dimensions"]),
+            "items": dict(inst["items"]),
+            "validated": inst["validated"],
         }
-        for inst in reg.instruments.values()
+        for inst in _listing(registry)["instruments"]
     ]
 
 

@@ -120,7 +120,7 @@ def resolve_locale(value: str) -> tuple[str, list[str]]:
     Returns the locale used and notes on what fell back. A locale babel knows but for
     which no catalog exists at any level is an error listing what is available.
     """
-    locale = normalize_locale(value)
+    locale = SOURCE_LOCALE if value.strip() == SOURCE_LOCALE else normalize_locale(value)
     if locale == SOURCE_LOCALE or locale.split("_")[0] == SOURCE_LOCALE:
         return SOURCE_LOCALE, []
     have = set(catalog_languages(CORE_LOCALE_DIR, CORE_DOMAIN))

@@ -117,6 +117,11 @@ def get_registry() -> Registry:
     return _registry
 
 
+def built_registry() -> Registry | None:
+    """The process-wide registry if it has been built, else None (nothing is built)."""
+    return _registry
+
+
 def _not_loaded_note() -> str | None:
     excluded = excluded_plugins()
     if not excluded:

@@ -125,9 +125,48 @@ def main() -> None:
         typer.echo(f"relscale: error: {exc}", err=True)
         raise SystemExit(exc.exit_code) from None
     if command is None:
-        app()
-    else:
-        # What app() does: typer runs the same click command in standalone mode. Its
-        # only extra, a traceback hook, defers to Python's own with pretty exceptions
-        # off, as here.
-        command()
+        command = typer.main.get_command(app)
+    defer_coercion(command)
+    # What app() does: typer runs the same click command in standalone mode. Its only
+    # extra, a traceback hook, defers to Python's own with pretty exceptions off, as here.
+    command()
+
+
+class _UnsetFirst:
+    """typer's coercion of one parameter, left unbuilt while the parameter is unset."""
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        if value is None:  # what typer's coercion returns for an unset parameter
+            return () if param.multiple or param.nargs == -1 else None
+        param._runtime_param = None  # typer builds its own now (and keeps it)
+        return param.get_runtime_param().coerce(value, param=param, ctx=ctx)
+
+
+def defer_coercion(command: Any) -> None:
+    """Let typer build a parameter's coercion only once the parameter has a value.
+
+    typer 0.29 coerces every parameter through a pydantic ``TypeAdapter`` that it builds
+    on first use, even for a parameter left unset (whose value it passes on as None or
+    ``()`` without asking the adapter): importing pydantic and building the adapters
+    costs ``relscale sectors`` more CPU than the rest of its start-up. A parameter with a
+    value is coerced by typer itself, as before. A typer whose parameters build their
+    coercion otherwise is left alone.
+    """
+    for param in getattr(command, "params", ()):
+        _defer(param)
+    find_help = getattr(command, "get_help_option", None)
+    if find_help is not None:  # typer makes --help on first use, per command
+
+        def get_help_option(ctx: Any, _find: Any = find_help) -> Any:
+            option = _find(ctx)
+            _defer(option)
+            return option
+
+        command.get_help_option = get_help_option
+    for sub in getattr(command, "commands", {}).values():
+        defer_coercion(sub)
+
+
+def _defer(param: Any) -> None:
+    if hasattr(param, "get_runtime_param") and getattr(param, "_runtime_param", 0) is None:
+        param._runtime_param = _UnsetFirst()
