@@ -14,6 +14,7 @@ os.environ.pop("RELSCALE_LOCALE_PATH", None)
 os.environ["RELSCALE_CACHE_DIR"] = tempfile.mkdtemp(prefix="relscale-cache-")
 
 from collections.abc import Callable, Iterator
+from shutil import rmtree
 from typing import Any
 
 import pytest
@@ -57,3 +58,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         if os.environ.get("CI"):
             pytest.fail("LibreOffice (soffice) is required in CI; .ci/run installs it")
         pytest.skip("LibreOffice (soffice) is not installed")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The session's listing cache folder goes with the session."""
+    rmtree(os.environ["RELSCALE_CACHE_DIR"], ignore_errors=True)
