@@ -25,10 +25,13 @@ import os
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from relscale.errors import DataError
 from relscale.i18n import _
+
+if TYPE_CHECKING:
+    from relscale.io.xlsx_parts import LeanZip
 
 ENV_MAX_UNZIPPED = "RELSCALE_MAX_UNZIPPED_MB"
 DEFAULT_MAX_UNZIPPED_MB = 1024
@@ -92,15 +95,18 @@ class ValueSheet:
         self._sheet = sheet
         self._book = book
         self._rows: list[list[Any]] | None = None
+        self._merged: MergedCells | None = None
 
     @property
     def merged_cells(self) -> MergedCells:
         """The merged ranges; ``"C14" in ws.merged_cells`` as in openpyxl."""
-        try:
-            ranges = self._sheet.merged_cell_ranges or []
-        except Exception:  # calamine reads merged cells of .xlsx only
-            ranges = []
-        return MergedCells(ranges)
+        if self._merged is None:
+            try:
+                ranges = self._sheet.merged_cell_ranges or []
+            except Exception:  # calamine reads merged cells of .xlsx only
+                ranges = []
+            self._merged = MergedCells(ranges)
+        return self._merged
 
     @property
     def has_formulas(self) -> bool:
@@ -128,11 +134,20 @@ class ValueSheet:
         except Exception as exc:  # calamine's errors for a broken sheet
             raise DataError(unreadable(self.path, exc)) from None
 
-    def cell(self, row: int, column: int) -> ValueCell:
+    def raw_rows(self) -> list[list[Any]]:
+        """The rows from A1 as calamine gives them (``""`` for an empty cell, a float for
+        a number, a ``date``); :func:`value` converts one to what :meth:`cell` gives."""
         if self._rows is None:
-            self._rows = list(self._raw_rows())  # as calamine gives them: convert on look-up
+            try:
+                self._rows = self._sheet.to_python(skip_empty_area=False)
+            except Exception as exc:  # calamine's errors for a broken sheet
+                raise DataError(unreadable(self.path, exc)) from None
+        return self._rows
+
+    def cell(self, row: int, column: int) -> ValueCell:
+        rows = self.raw_rows()  # as calamine gives them: convert on look-up
         try:
-            raw = self._rows[row - 1][column - 1] if row > 0 and column > 0 else None
+            raw = rows[row - 1][column - 1] if row > 0 and column > 0 else None
         except IndexError:
             raw = None
         return ValueCell(None if raw is None else _row((raw,))[0])
@@ -153,6 +168,8 @@ class ValueBook:
         self._xml: dict[str, bytes | None] = {}
         self._parts: dict[str, str] | None = None
         self._zip: zipfile.ZipFile | None = None
+        self._lean: LeanZip | None = None
+        self._lean_tried = False
 
     def __getitem__(self, name: str) -> ValueSheet:
         if name not in self._sheets:
@@ -172,6 +189,7 @@ class ValueBook:
 
     def close(self) -> None:
         self._book.close()
+        self._lean, self._lean_tried = None, True
         if self._zip is not None:
             self._zip.close()
             self._zip = None
@@ -186,38 +204,37 @@ class ValueBook:
             part = self._sheet_parts().get(name)
             if part is None:
                 return None
-            xml = self._zipfile().read(part)
+            xml = self._read_part(part)
         except (zipfile.BadZipFile, OSError, KeyError, UnicodeDecodeError):
             return None
         if len(xml) < 1 << 20:  # a form's sheet; a table's is read once anyway
             self._xml[name] = xml
         return xml
 
-    def _zipfile(self) -> zipfile.ZipFile:
-        """The .xlsx as a zip, opened once for the checks that read its XML."""
+    def _read_part(self, part: str) -> bytes:
+        """One part of the .xlsx: read lean (:mod:`relscale.io.xlsx_parts`) when it can,
+        else with :mod:`zipfile`, the file opened once for the checks that read its XML.
+
+        :raises KeyError: no such part; ``zipfile.BadZipFile``, OSError: a broken file.
+        """
+        if not self._lean_tried:
+            from relscale.io.xlsx_parts import open_lean
+
+            self._lean, self._lean_tried = open_lean(self.path), True
+        if self._lean is not None:
+            data = self._lean.read(part)
+            if data is not None:
+                return data
         if self._zip is None:
             self._zip = zipfile.ZipFile(self.path)
-        return self._zip
+        return self._zip.read(part)
 
     def _sheet_parts(self) -> dict[str, str]:
         """Sheet name -> its part in the zip (``xl/worksheets/sheet1.xml``), read once
         from the workbook and its relationships."""
-        import re
-
         if self._parts is None:
-            self._parts = {}
-            zf = self._zipfile()
-            book = zf.read("xl/workbook.xml")
-            rels = zf.read("xl/_rels/workbook.xml.rels")
-            targets = {a.get(b"Id"): a.get(b"Target")
-                       for a in map(_attrs, re.findall(rb"<Relationship\b[^>]*>", rels))}
-            for a in map(_attrs, re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", book)):
-                target = targets.get(a.get(b"r:id") or a.get(b"id"))
-                if target is None or a.get(b"name") is None:
-                    continue
-                part = target.decode().lstrip("/")
-                self._parts[_xml_unescape(a[b"name"])] = (
-                    part if part.startswith("xl/") else f"xl/{part}")
+            self._parts = _sheet_parts(self._read_part("xl/workbook.xml"),
+                                       self._read_part("xl/_rels/workbook.xml.rels"))
         return self._parts
 
     def sheet_has_formulas(self, name: str) -> bool:
@@ -253,8 +270,32 @@ class MergedCells:
     def __contains__(self, ref: object) -> bool:
         if not isinstance(ref, str):
             return False
-        r, c = _parse_ref(ref)
+        return self.covers(*_parse_ref(ref))
+
+    def __bool__(self) -> bool:
+        return bool(self._ranges)
+
+    def covers(self, r: int, c: int) -> bool:
+        """Whether cell (row ``r``, column ``c``, 1-based) lies in a merged range."""
         return any(r0 <= r <= r1 and c0 <= c <= c1 for (r0, c0), (r1, c1) in self._ranges)
+
+
+@functools.lru_cache(maxsize=64)
+def _sheet_parts(book: bytes, rels: bytes) -> dict[str, str]:
+    """Sheet name -> part from ``xl/workbook.xml`` and its relationships; forms of one
+    layout share both, so the answer is kept (callers do not change it)."""
+    import re
+
+    parts: dict[str, str] = {}
+    targets = {a.get(b"Id"): a.get(b"Target")
+               for a in map(_attrs, re.findall(rb"<Relationship\b[^>]*>", rels))}
+    for a in map(_attrs, re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", book)):
+        target = targets.get(a.get(b"r:id") or a.get(b"id"))
+        if target is None or a.get(b"name") is None:
+            continue
+        part = target.decode().lstrip("/")
+        parts[_xml_unescape(a[b"name"])] = part if part.startswith("xl/") else f"xl/{part}"
+    return parts
 
 
 def _attrs(tag: bytes) -> dict[bytes, bytes]:
@@ -264,10 +305,18 @@ def _attrs(tag: bytes) -> dict[bytes, bytes]:
     return dict(re.findall(rb'([\w:]+)="([^"]*)"', tag))
 
 
-def _xml_unescape(name: bytes) -> str:
-    from xml.sax.saxutils import unescape
+_ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'"}
 
-    return unescape(name.decode("utf-8"), {"&quot;": '"', "&apos;": "'"})
+
+def _xml_unescape(name: bytes) -> str:
+    """An attribute value with XML's five entities replaced, as ``xml.sax.saxutils``'s
+    ``unescape`` with ``&quot;`` and ``&apos;`` (which imports urllib: 7 ms a start)."""
+    text = name.decode("utf-8")
+    if "&" not in text:
+        return text
+    for entity, char in _ENTITIES.items():
+        text = text.replace(entity, char)
+    return text.replace("&amp;", "&")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -276,6 +325,11 @@ def _parse_ref(ref: str) -> tuple[int, int]:
     from relscale.excel.sheet import parse_ref
 
     return parse_ref(ref)
+
+
+def value(raw: Any) -> Any:
+    """A cell of :meth:`ValueSheet.raw_rows` as :meth:`ValueSheet.cell` gives it."""
+    return None if raw == "" else raw if type(raw) is str else _value(raw)
 
 
 def _value(v: Any) -> Any:
