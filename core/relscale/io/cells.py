@@ -22,16 +22,17 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from relscale.errors import DataError
 from relscale.i18n import _
 
 if TYPE_CHECKING:
-    from relscale.io.xlsx_parts import LeanZip
+    from relscale.io.xlsx_parts import LeanZip, Packed
 
 ENV_MAX_UNZIPPED = "RELSCALE_MAX_UNZIPPED_MB"
 DEFAULT_MAX_UNZIPPED_MB = 1024
@@ -165,7 +166,7 @@ class ValueBook:
         self._book = book
         self.sheetnames: list[str] = list(book.sheet_names)
         self._sheets: dict[str, ValueSheet] = {}
-        self._xml: dict[str, bytes | None] = {}
+        self._facts: dict[str, XmlFacts | None] = {}
         self._parts: dict[str, str] | None = None
         self._zip: zipfile.ZipFile | None = None
         self._lean: LeanZip | None = None
@@ -194,37 +195,44 @@ class ValueBook:
             self._zip.close()
             self._zip = None
 
-    def sheet_xml(self, name: str) -> bytes | None:
-        """The XML part of sheet ``name`` of an .xlsx, or None (another format, or an
-        unexpected layout)."""
-        if name in self._xml:
-            return self._xml[name]
-        self._xml[name] = None
+    def sheet_facts(self, name: str) -> XmlFacts | None:
+        """What the XML part of sheet ``name`` of an .xlsx holds that calamine reads
+        silently; None when it cannot tell (another format, an unexpected layout)."""
+        if name in self._facts:
+            return self._facts[name]
+        self._facts[name] = None
         try:
             part = self._sheet_parts().get(name)
             if part is None:
                 return None
-            xml = self._read_part(part)
+            packed = self._packed(part)
+            facts = _packed_facts(*packed) if packed is not None else None
+            if facts is None:  # not read lean: zipfile's answer, as for any odd file
+                facts = xml_facts(self._zip_read(part))
         except (zipfile.BadZipFile, OSError, KeyError, UnicodeDecodeError):
             return None
-        if len(xml) < 1 << 20:  # a form's sheet; a table's is read once anyway
-            self._xml[name] = xml
-        return xml
+        self._facts[name] = facts
+        return facts
 
-    def _read_part(self, part: str) -> bytes:
-        """One part of the .xlsx: read lean (:mod:`relscale.io.xlsx_parts`) when it can,
-        else with :mod:`zipfile`, the file opened once for the checks that read its XML.
-
-        :raises KeyError: no such part; ``zipfile.BadZipFile``, OSError: a broken file.
-        """
+    def _packed(self, part: str) -> Packed | None:
+        """A part as stored, read lean (:mod:`relscale.io.xlsx_parts`) when it can; None:
+        read it with :mod:`zipfile`. :raises KeyError: no such part."""
         if not self._lean_tried:
             from relscale.io.xlsx_parts import open_lean
 
             self._lean, self._lean_tried = open_lean(self.path), True
-        if self._lean is not None:
-            data = self._lean.read(part)
-            if data is not None:
-                return data
+        if self._lean is None:
+            return None
+        packed = self._lean.packed(part)
+        if packed is None or len(packed[0]) > 1 << 20:  # keep small parts only
+            return None
+        return packed
+
+    def _zip_read(self, part: str) -> bytes:
+        """One part with :mod:`zipfile`, the file opened once for the checks.
+
+        :raises KeyError: no such part; ``zipfile.BadZipFile``, OSError: a broken file.
+        """
         if self._zip is None:
             self._zip = zipfile.ZipFile(self.path)
         return self._zip.read(part)
@@ -233,29 +241,72 @@ class ValueBook:
         """Sheet name -> its part in the zip (``xl/worksheets/sheet1.xml``), read once
         from the workbook and its relationships."""
         if self._parts is None:
-            self._parts = _sheet_parts(self._read_part("xl/workbook.xml"),
-                                       self._read_part("xl/_rels/workbook.xml.rels"))
+            names = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+            packed = [self._packed(name) for name in names]
+            if packed[0] is not None and packed[1] is not None:
+                self._parts = _packed_sheet_parts(packed[0], packed[1])
+            if self._parts is None:  # not read lean: zipfile's answer
+                self._parts = _sheet_parts(*map(self._zip_read, names))
         return self._parts
 
     def sheet_has_formulas(self, name: str) -> bool:
         """Whether the .xlsx part of sheet ``name`` holds a ``<f>`` element; True when it
         cannot tell (not an .xlsx, an unexpected layout)."""
-        import re
-
-        xml = self.sheet_xml(name)
-        return xml is None or re.search(rb"<(?:\w+:)?f[\s>/]", xml) is not None
+        facts = self.sheet_facts(name)
+        return facts is None or facts.formula
 
 
-_UNDEFINED_ENTITY = rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)"
+class XmlFacts(NamedTuple):
+    """What a sheet's XML holds that calamine reads silently."""
+
+    undefined_entity: bool
+    """``&foo;``: calamine reads the cell as empty, an XML parser refuses the file."""
+    formula: bool
+    """A ``<f>`` element (a formula; its saved value is what calamine reads)."""
+
+
+_UNDEFINED_ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_FORMULA_HINT = re.compile(rb"f(?<=[<:]f)[\s>/]")
+"""Every match of :data:`_FORMULA` holds one of these; searching for it is 20 times faster
+(it starts with a letter), so :data:`_FORMULA` runs only where it is found."""
+
+
+def xml_facts(xml: bytes) -> XmlFacts:
+    """The :class:`XmlFacts` of a sheet's XML."""
+    return XmlFacts(
+        undefined_entity=b"&" in xml and _UNDEFINED_ENTITY.search(xml) is not None,
+        formula=_FORMULA_HINT.search(xml) is not None and _FORMULA.search(xml) is not None)
+
+
+@functools.lru_cache(maxsize=64)
+def _packed_facts(packed: bytes, method: int, crc: int, size: int) -> XmlFacts | None:
+    """:func:`xml_facts` of a part as stored; the forms of one layout share their metadata
+    sheet byte for byte, so it is unpacked and scanned once. None: the part does not
+    unpack as its directory says (zipfile's error, read again there)."""
+    from relscale.io.xlsx_parts import unpack
+
+    xml = unpack(packed, method, crc, size)
+    return None if xml is None else xml_facts(xml)
+
+
+@functools.lru_cache(maxsize=16)
+def _packed_sheet_parts(book: Packed, rels: Packed) -> dict[str, str] | None:
+    """:func:`_sheet_parts` of the workbook and relationships parts as stored; None: a
+    part does not unpack as the zip directory says."""
+    from relscale.io.xlsx_parts import unpack
+
+    book_xml, rels_xml = unpack(*book), unpack(*rels)
+    if book_xml is None or rels_xml is None:
+        return None
+    return _sheet_parts(book_xml, rels_xml)
 
 
 def check_sheet_xml(book: ValueBook, name: str) -> None:
     """calamine reads a cell with an undefined entity (``&foo;``) as empty; an XML parser
     refuses the file. Refuse it too, naming the sheet."""
-    import re
-
-    xml = book.sheet_xml(name)
-    if xml is not None and re.search(_UNDEFINED_ENTITY, xml):
+    facts = book.sheet_facts(name)
+    if facts is not None and facts.undefined_entity:
         raise DataError(_("{path}: not a readable .xlsx workbook ({reason})").format(
             path=book.path, reason=_("sheet {sheet!r} is not well-formed XML (an undefined "
                                      "entity)").format(sheet=name)))
@@ -282,10 +333,8 @@ class MergedCells:
 
 @functools.lru_cache(maxsize=64)
 def _sheet_parts(book: bytes, rels: bytes) -> dict[str, str]:
-    """Sheet name -> part from ``xl/workbook.xml`` and its relationships; forms of one
-    layout share both, so the answer is kept (callers do not change it)."""
-    import re
-
+    """Sheet name -> part from ``xl/workbook.xml`` and its relationships (callers do not
+    change the dict: :func:`_packed_sheet_parts` keeps it)."""
     parts: dict[str, str] = {}
     targets = {a.get(b"Id"): a.get(b"Target")
                for a in map(_attrs, re.findall(rb"<Relationship\b[^>]*>", rels))}
@@ -300,8 +349,6 @@ def _sheet_parts(book: bytes, rels: bytes) -> dict[str, str]:
 
 def _attrs(tag: bytes) -> dict[bytes, bytes]:
     """The attributes of one XML start tag (prefixes kept: ``r:id``)."""
-    import re
-
     return dict(re.findall(rb'([\w:]+)="([^"]*)"', tag))
 
 

@@ -35,13 +35,27 @@ class LeanZip:
         self._data = data
         self._members = members
 
+    def packed(self, name: str) -> Packed | None:
+        """Part ``name`` as stored, for :func:`unpack`; None when this reader leaves the
+        part to :mod:`zipfile` (a local header that does not add up).
+
+        :raises KeyError: the zip holds no such part.
+        """
+        return _packed(self._data, *self._members[name])
+
     def read(self, name: str) -> bytes | None:
         """The bytes of part ``name``, checked, or None when this reader leaves the part
         to :mod:`zipfile` (anything that does not add up).
 
         :raises KeyError: the zip holds no such part.
         """
-        return _member(self._data, *self._members[name])
+        packed = self.packed(name)
+        return None if packed is None else unpack(*packed)
+
+
+Packed = tuple[bytes, int, int, int]
+"""A part as stored: (its compressed bytes, method, CRC-32, size). Equal tuples unpack
+to equal bytes, so callers may keep what they found in a part by this key."""
 
 
 def open_lean(path: Path) -> LeanZip | None:
@@ -91,9 +105,9 @@ def _directory(data: bytes) -> dict[str, tuple[bytes, int, int, int, int, int]] 
     return members
 
 
-def _member(data: bytes, name: bytes, method: int, crc: int, csize: int, size: int,
-            offset: int) -> bytes | None:
-    """One part's bytes, checked; None when anything does not add up."""
+def _packed(data: bytes, name: bytes, method: int, crc: int, csize: int, size: int,
+            offset: int) -> Packed | None:
+    """One part as stored, its local header checked; None when it does not add up."""
     if offset + _LOCAL.size > len(data):
         return None
     (sig, _needed, flags, _method, _time, _date, _crc, _csize, _size, name_len,
@@ -102,7 +116,12 @@ def _member(data: bytes, name: bytes, method: int, crc: int, csize: int, size: i
     if (sig != b"PK\x03\x04" or flags & 0x1 or start + csize > len(data)
             or data[offset + _LOCAL.size : offset + _LOCAL.size + name_len] != name):
         return None
-    packed = data[start : start + csize]
+    return data[start : start + csize], method, crc, size
+
+
+def unpack(packed: bytes, method: int, crc: int, size: int) -> bytes | None:
+    """A part's bytes (:meth:`LeanZip.packed`), checked: exactly ``size`` bytes (never
+    more are unpacked) with CRC-32 ``crc``; None when they are not."""
     if method == 0:
         content = packed
     else:
