@@ -50,15 +50,16 @@ def max_unzipped_bytes() -> int:
     return int(mb * 1024 * 1024)
 
 
-def check_zip(path: Path) -> None:
+def check_zip(path: Path, size: int | None = None) -> None:
     """Refuse a zip-based workbook (.xlsx, .ods) that would unpack to more than the limit.
 
     The sizes are the ones the zip directory declares; the zip reader stops at the
-    declared size, so a part cannot unpack to more than this check saw.
+    declared size, so a part cannot unpack to more than this check saw. ``size``: the
+    file's size when the caller has it.
     """
     limit = max_unzipped_bytes()
     try:
-        if path.stat().st_size * DEFLATE_MAX_RATIO <= limit:
+        if (path.stat().st_size if size is None else size) * DEFLATE_MAX_RATIO <= limit:
             return  # even at deflate's best ratio this file cannot unpack past the limit
     except OSError:
         return
@@ -405,12 +406,18 @@ def open_values(path: Path | str) -> ValueBook:
     :raises DataError: no such file, a workbook over the unpacked-size limit, or a file
         calamine cannot read, in one line naming the file.
     """
+    import stat
+
     from python_calamine import CalamineWorkbook
 
     path = Path(path)
-    if not path.is_file():
+    try:  # one stat for both checks
+        st = os.stat(path)
+    except (OSError, ValueError):
+        st = None
+    if st is None or not stat.S_ISREG(st.st_mode):
         raise DataError(_("{path}: no such file").format(path=path))
-    check_zip(path)
+    check_zip(path, st.st_size)
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own kinds for a file it cannot read

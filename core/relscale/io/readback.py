@@ -85,19 +85,20 @@ def collect_form_paths(paths: Iterable[Path | str]) -> list[Path]:
     result: list[Path] = []
     seen: set[Path] = set()
     for p in map(Path, paths):
-        _resolved(p)
+        real = _resolved(p)
         if p.is_dir():
             found = sorted(
                 x for x in p.glob("*.xlsx") if not x.name.startswith(("~$", ".~lock", "."))
             )
             if not found:
                 raise DataError(_("{path}: no .xlsx files in this folder").format(path=p))
+            # a file in the folder that is no link is where the folder really is
+            keys = [_resolved(f) if f.is_symlink() else real / f.name for f in found]
         elif p.exists():
-            found = [p]
+            found, keys = [p], [real]
         else:
             raise DataError(_("{path}: no such file or folder").format(path=p))
-        for f in found:
-            key = _resolved(f)
+        for f, key in zip(found, keys, strict=True):
             if key not in seen:
                 seen.add(key)
                 result.append(f)
@@ -206,7 +207,11 @@ def read_forms(paths: Iterable[Path | str], *, strict: bool = False) -> FilledFo
 
     A form that repeats another (:func:`duplicate_forms`) is a warning in
     :attr:`FilledForms.warnings`, or with ``strict`` a problem."""
-    files = collect_form_paths(paths)
+    return _read_files(collect_form_paths(paths), strict=strict)
+
+
+def _read_files(files: Sequence[Path], *, strict: bool) -> FilledForms:
+    """:func:`read_forms` of the files :func:`collect_form_paths` gave."""
     if not files:
         raise DataError(_("no forms given"))
     problems: list[str] = []
@@ -251,15 +256,19 @@ def write_csv(forms: FilledForms, path: Path | str, *, overwrite: bool = False,
     import csv
 
     from relscale.io.atomic import atomic_write, check_output
+    from relscale.io.csv_safety import TRIGGERS
 
     check_output(Path(path), overwrite=overwrite, inputs=inputs)
+    columns = forms.columns
     with atomic_write(path, overwrite=overwrite) as tmp, tmp.open(
         "w", newline="", encoding="utf-8"
     ) as fh:
         writer = csv.writer(fh)
-        writer.writerow(forms.columns)
-        for row in forms.rows:
-            writer.writerow([csv_cell(row.get(c)) for c in forms.columns])
+        writer.writerow(columns)
+        for row in forms.rows:  # csv_cell, the common cells (a number, plain text) inline
+            writer.writerow([
+                v if type(v) is int or (type(v) is str and v[:1] not in TRIGGERS)
+                else csv_cell(v) for v in map(row.get, columns)])
 
 
 def read_forms_to_csv(
@@ -276,6 +285,6 @@ def read_forms_to_csv(
 
     files = tuple(collect_form_paths(paths))
     check_output(Path(output), overwrite=overwrite, inputs=files)
-    forms = read_forms(files, strict=strict)
+    forms = _read_files(files, strict=strict)
     write_csv(forms, output, overwrite=overwrite, inputs=files)
     return forms
