@@ -331,6 +331,21 @@ class MergedCells:
         """Whether cell (row ``r``, column ``c``, 1-based) lies in a merged range."""
         return any(r0 <= r <= r1 and c0 <= c <= c1 for (r0, c0), (r1, c1) in self._ranges)
 
+    def covering(self, cells: Sequence[tuple[str, int, int]]) -> list[str]:
+        """The references of those ``cells`` (reference, row, column) that lie in a merged
+        range, in order; only ranges that reach the cells' bounding box are tested."""
+        if not self._ranges or not cells:
+            return []
+        rows = [r for _ref, r, _c in cells]
+        cols = [c for _ref, _r, c in cells]
+        top, bottom, left, right = min(rows), max(rows), min(cols), max(cols)
+        near = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in self._ranges
+                if r0 <= bottom and r1 >= top and c0 <= right and c1 >= left]
+        if not near:
+            return []
+        return [ref for ref, r, c in cells
+                if any(r0 <= r <= r1 and c0 <= c <= c1 for (r0, c0), (r1, c1) in near)]
+
 
 @functools.lru_cache(maxsize=64)
 def _sheet_parts(book: bytes, rels: bytes) -> dict[str, str]:

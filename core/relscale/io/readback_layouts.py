@@ -135,6 +135,8 @@ class Layout:
     """Answer cell -> item of a compact form (one cell per item)."""
     items: tuple[tuple[str, str, int, int], ...]
     """(item, answer cell, row, column) of a compact form, in form order."""
+    positions: tuple[tuple[str, int, int], ...]
+    """(answer cell, row, column), each cell once, in the order of :attr:`cells`."""
 
 
 Layouts = dict[tuple[tuple[Any, ...], ...], Layout]
@@ -203,7 +205,8 @@ def _check_layout(path: Path, wb: Any) -> Layout | list[str]:
                 meta["perspective"]),
         int(meta["scale_min"]), int(meta["scale_max"]),
         int(meta["not_applicable"]) if meta.get("not_applicable") else None,
-        {cell: item_id for item_id, cell, _r, _c in items}, tuple(items))
+        {cell: item_id for item_id, cell, _r, _c in items}, tuple(items),
+        tuple({cell: (cell, r, c) for _item, cell, r, c in items}.values()))
 
 
 def _meta_problem(path: Path, meta: dict[str, str], table: Sequence[Sequence[str]]
@@ -243,11 +246,10 @@ def answer_cell_problems(path: Path, ws: Any, layout: Layout) -> list[str]:
     cells = layout.cells
     problems = []
     merged_cells = ws.merged_cells
-    merged = []
-    if merged_cells:  # a form merges its title rows, never an answer cell
-        covers = getattr(merged_cells, "covers", None)
-        merged = [cell for cell, (r, c) in _positions(layout).items()
-                  if (covers(r, c) if covers else cell in merged_cells)]
+    if hasattr(merged_cells, "covering"):  # a form merges title rows, not answer cells
+        merged = merged_cells.covering(layout.positions)
+    else:
+        merged = [cell for cell in cells if cell in merged_cells]
     for cell in merged:
         problems.append(_("{path}: cell {cell} (item {item}): the answer cell is merged with "
                           "other cells; unmerge it or export a fresh form").format(
@@ -260,11 +262,6 @@ def answer_cell_problems(path: Path, ws: Any, layout: Layout) -> list[str]:
                           "type the answer as a number").format(
             path=path, cell=cell, item=cells[cell]))
     return problems
-
-
-def _positions(layout: Layout) -> dict[str, tuple[int, int]]:
-    """Answer cell -> (row, column), one per cell as in :attr:`Layout.cells`."""
-    return {cell: (r, c) for _item, cell, r, c in layout.items}
 
 
 def _formulas(path: Path, sheet: str, cells: list[str]) -> list[str]:

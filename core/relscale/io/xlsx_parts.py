@@ -30,7 +30,7 @@ _LOCAL = struct.Struct("<4sHHHHHIIIHH")  # local file header, 30 bytes
 class LeanZip:
     """A small zip file's directory and bytes (:func:`open_lean`)."""
 
-    def __init__(self, data: bytes, members: dict[str, tuple[bytes, int, int, int, int, int]]
+    def __init__(self, data: bytes, members: dict[bytes, tuple[int, int, int, int, int]]
                  ) -> None:
         self._data = data
         self._members = members
@@ -41,7 +41,9 @@ class LeanZip:
 
         :raises KeyError: the zip holds no such part.
         """
-        return _packed(self._data, *self._members[name])
+        if not name.isascii():
+            return None  # names as stored are looked up in ASCII only
+        return _packed(self._data, name.encode("ascii"), *self._members[name.encode("ascii")])
 
     def read(self, name: str) -> bytes | None:
         """The bytes of part ``name``, checked, or None when this reader leaves the part
@@ -72,9 +74,10 @@ def open_lean(path: Path) -> LeanZip | None:
     return None if members is None else LeanZip(data, members)
 
 
-def _directory(data: bytes) -> dict[str, tuple[bytes, int, int, int, int, int]] | None:
-    """name -> (name as stored, method, crc, compressed size, size, header offset): the
-    zip directory, as :mod:`zipfile` reads it (a later entry of the same name wins)."""
+def _directory(data: bytes) -> dict[bytes, tuple[int, int, int, int, int]] | None:
+    """ASCII name as stored -> (method, crc, compressed size, size, header offset): the
+    zip directory as :mod:`zipfile` reads it (a later entry of the same name wins); the
+    ASCII names are the same in both encodings a zip may use, other names are skipped."""
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - _END.size - 0xFFFF))
     if end < 0 or end + _END.size > len(data):
         return None
@@ -83,7 +86,7 @@ def _directory(data: bytes) -> dict[str, tuple[bytes, int, int, int, int, int]] 
     if (disk or cd_disk or n_disk != n or n == 0xFFFF or cd_offset + cd_size != end
             or end + _END.size + comment_len != len(data)):
         return None  # several disks, zip64, data before the archive, a trailer
-    members: dict[str, tuple[bytes, int, int, int, int, int]] = {}
+    members: dict[bytes, tuple[int, int, int, int, int]] = {}
     pos = cd_offset
     for _ in range(n):
         if pos + _CENTRAL.size > end:
@@ -93,12 +96,9 @@ def _directory(data: bytes) -> dict[str, tuple[bytes, int, int, int, int, int]] 
             data, pos)
         if sig != b"PK\x01\x02" or flags & 0x1 or method not in (0, 8):
             return None  # encrypted, or a method only zipfile knows (or refuses)
-        raw = data[pos + _CENTRAL.size : pos + _CENTRAL.size + name_len]
-        try:
-            name = raw.decode("utf-8" if flags & 0x800 else "cp437")
-        except UnicodeDecodeError:
-            return None
-        members[name] = (raw, method, crc, csize, size, offset)
+        name = data[pos + _CENTRAL.size : pos + _CENTRAL.size + name_len]
+        if name.isascii():
+            members[name] = (method, crc, csize, size, offset)
         pos += _CENTRAL.size + name_len + extra_len + comment_len
     if pos != end:
         return None
