@@ -168,6 +168,7 @@ class ValueBook:
         self.sheetnames: list[str] = list(book.sheet_names)
         self._sheets: dict[str, ValueSheet] = {}
         self._facts: dict[str, XmlFacts | None] = {}
+        self._stored: dict[str, Packed] = {}
         self._parts: dict[str, str] | None = None
         self._zip: zipfile.ZipFile | None = None
         self._lean: LeanZip | None = None
@@ -208,12 +209,23 @@ class ValueBook:
                 return None
             packed = self._packed(part)
             facts = _packed_facts(*packed) if packed is not None else None
+            if packed is not None and facts is not None and not (
+                    facts.values or facts.formula or facts.undefined_entity):
+                self._stored[name] = packed
             if facts is None:  # not read lean: zipfile's answer, as for any odd file
                 facts = xml_facts(self._zip_read(part))
         except (zipfile.BadZipFile, OSError, KeyError, UnicodeDecodeError):
             return None
         self._facts[name] = facts
         return facts
+
+    def sheet_key(self, name: str) -> Packed | None:
+        """A key to the values of sheet ``name`` when its XML alone gives them: the part
+        as stored, when it holds no ``<v>`` element (a number, a date, a shared string:
+        values that styles and other parts decide), no formula and no undefined entity,
+        only text written in the sheet. Equal keys, equal values (calamine's reading is a
+        function of these bytes); None otherwise, or for another format."""
+        return self._stored.get(name) if self.sheet_facts(name) is not None else None
 
     def _packed(self, part: str) -> Packed | None:
         """A part as stored, read lean (:mod:`relscale.io.xlsx_parts`) when it can; None:
@@ -264,6 +276,8 @@ class XmlFacts(NamedTuple):
     """``&foo;``: calamine reads the cell as empty, an XML parser refuses the file."""
     formula: bool
     """A ``<f>`` element (a formula; its saved value is what calamine reads)."""
+    values: bool
+    """A ``<v>`` element: a value that may need another part (shared strings, styles)."""
 
 
 _UNDEFINED_ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
@@ -271,13 +285,16 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _FORMULA_HINT = re.compile(rb"f(?<=[<:]f)[\s>/]")
 """Every match of :data:`_FORMULA` holds one of these; searching for it is 20 times faster
 (it starts with a letter), so :data:`_FORMULA` runs only where it is found."""
+_VALUE = re.compile(rb"<(?:\w+:)?v[\s>/]")
+_VALUE_HINT = re.compile(rb"v(?<=[<:]v)[\s>/]")
 
 
 def xml_facts(xml: bytes) -> XmlFacts:
     """The :class:`XmlFacts` of a sheet's XML."""
     return XmlFacts(
         undefined_entity=b"&" in xml and _UNDEFINED_ENTITY.search(xml) is not None,
-        formula=_FORMULA_HINT.search(xml) is not None and _FORMULA.search(xml) is not None)
+        formula=_FORMULA_HINT.search(xml) is not None and _FORMULA.search(xml) is not None,
+        values=_VALUE_HINT.search(xml) is not None and _VALUE.search(xml) is not None)
 
 
 @functools.lru_cache(maxsize=64)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -139,29 +139,43 @@ class Layout:
     """(answer cell, row, column), each cell once, in the order of :attr:`cells`."""
 
 
-Layouts = dict[tuple[tuple[Any, ...], ...], Layout]
-"""Checked layouts by the metadata sheet's cells (all text), exactly as read."""
+Layouts = dict[Hashable, Layout]
+"""Checked layouts by their metadata sheet: its part as stored when the sheet's XML alone
+gives its values (:meth:`relscale.io.cells.ValueBook.sheet_key`), and its cells (all
+text) exactly as read."""
 
 
 def form_layout(path: Path, wb: Any, layouts: Layouts | None) -> Layout | list[str]:
     """The form's metadata, checked, or its problems.
 
-    A form's metadata sheet holds text only; the same cells (compared in full, not by
-    their checksum, so a changed sheet is checked again) give the same layout, which
-    ``layouts`` keeps. Other metadata sheets, and problems, are not kept."""
-    key = None
+    A form's metadata sheet holds text only, and the forms of one layout hold the same
+    sheet; ``layouts`` keeps the checked layout of each one seen, by the sheet's stored
+    bytes (then calamine need not read the sheet again) and by its cells, compared in
+    full (not by the checksum), so a sheet that differs in anything is checked again.
+    Other metadata sheets, and problems, are not kept."""
+    keys: list[Hashable] = []
     if layouts is not None and FORM_META_SHEET in wb.sheetnames:
+        sheet_key = getattr(wb, "sheet_key", None)
+        stored = sheet_key(FORM_META_SHEET) if sheet_key is not None else None
+        if stored is not None:
+            if stored in layouts:
+                return layouts[stored]
+            keys.append(stored)
         rows: list[list[Any]] = getattr(wb[FORM_META_SHEET], "raw_rows", list)()
         try:  # all text (a join takes nothing else): read as the converted values are
             "".join(map("".join, rows))
-            key = tuple(map(tuple, rows))
+            cells = tuple(map(tuple, rows))
         except TypeError:
-            key = None
-        if key is not None and key in layouts:
-            return layouts[key]
+            cells = None
+        if cells is not None:
+            if cells in layouts:
+                known = layouts[cells]
+                layouts.update(dict.fromkeys(keys, known))
+                return known
+            keys.append(cells)
     layout = _check_layout(path, wb)
-    if layouts is not None and key is not None and isinstance(layout, Layout):
-        layouts[key] = layout
+    if layouts is not None and isinstance(layout, Layout):
+        layouts.update(dict.fromkeys(keys, layout))
     return layout
 
 
