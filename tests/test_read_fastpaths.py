@@ -230,7 +230,7 @@ def test_a_formula_answer_after_a_kept_layout(tmp_path: Path, blank: tuple[Path,
     _path, adapted = blank
     good = filled(blank, tmp_path / "a.xlsx")
     cells = answer_cells(blank[0])
-    answers = dict.fromkeys(adapted.item_ids, 3)
+    answers: dict[str, Any] = dict.fromkeys(adapted.item_ids, 3)
     answers[adapted.item_ids[0]] = "=1+2"  # openpyxl saves no value for a formula
     bad = filled(blank, tmp_path / "b.xlsx", answers)
     with pytest.raises(FormErrors) as info:
