@@ -348,14 +348,16 @@ class MergedCells:
         """Whether cell (row ``r``, column ``c``, 1-based) lies in a merged range."""
         return any(r0 <= r <= r1 and c0 <= c <= c1 for (r0, c0), (r1, c1) in self._ranges)
 
-    def covering(self, cells: Sequence[tuple[str, int, int]]) -> list[str]:
+    def covering(self, cells: Sequence[tuple[str, int, int]],
+                 box: tuple[int, int, int, int] | None = None) -> list[str]:
         """The references of those ``cells`` (reference, row, column) that lie in a merged
-        range, in order; only ranges that reach the cells' bounding box are tested."""
+        range, in order; only ranges that reach the cells' bounding ``box`` (top, bottom,
+        left, right; computed when not given) are tested."""
         if not self._ranges or not cells:
             return []
-        rows = [r for _ref, r, _c in cells]
-        cols = [c for _ref, _r, c in cells]
-        top, bottom, left, right = min(rows), max(rows), min(cols), max(cols)
+        if box is None:
+            box = bounding_box(cells)
+        top, bottom, left, right = box
         near = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in self._ranges
                 if r0 <= bottom and r1 >= top and c0 <= right and c1 >= left]
         if not near:
@@ -378,6 +380,13 @@ def _sheet_parts(book: bytes, rels: bytes) -> dict[str, str]:
         part = target.decode().lstrip("/")
         parts[_xml_unescape(a[b"name"])] = part if part.startswith("xl/") else f"xl/{part}"
     return parts
+
+
+def bounding_box(cells: Sequence[tuple[str, int, int]]) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) of cells (reference, row, column)."""
+    rows = [r for _ref, r, _c in cells]
+    cols = [c for _ref, _r, c in cells]
+    return min(rows), max(rows), min(cols), max(cols)
 
 
 def _attrs(tag: bytes) -> dict[bytes, bytes]:

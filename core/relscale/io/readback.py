@@ -87,9 +87,9 @@ def collect_form_paths(paths: Iterable[Path | str]) -> list[Path]:
     for p in map(Path, paths):
         real = _resolved(p)
         if p.is_dir():
-            found = sorted(
-                x for x in p.glob("*.xlsx") if not x.name.startswith(("~$", ".~lock", "."))
-            )
+            found = sorted(  # by name: the order of the paths, one folder
+                (x for x in p.glob("*.xlsx") if not x.name.startswith(("~$", ".~lock", "."))),
+                key=lambda x: x.name)
             if not found:
                 raise DataError(_("{path}: no .xlsx files in this folder").format(path=p))
             # a file in the folder that is no link is where the folder really is

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -122,7 +123,7 @@ class FormKey:
 
 
 @dataclass(frozen=True)
-class Layout:
+class Layout:  # frozen: one per metadata sheet, shared by the forms that hold it
     """A form's metadata sheet, checked: what all forms of one layout share."""
 
     meta: dict[str, str]
@@ -137,6 +138,13 @@ class Layout:
     """(item, answer cell, row, column) of a compact form, in form order."""
     positions: tuple[tuple[str, int, int], ...]
     """(answer cell, row, column), each cell once, in the order of :attr:`cells`."""
+
+    @functools.cached_property
+    def box(self) -> tuple[int, int, int, int] | None:
+        """(top, bottom, left, right) of :attr:`positions`; None without them."""
+        from relscale.io.cells import bounding_box
+
+        return bounding_box(self.positions) if self.positions else None
 
 
 Layouts = dict[Hashable, Layout]
@@ -162,17 +170,16 @@ def form_layout(path: Path, wb: Any, layouts: Layouts | None) -> Layout | list[s
                 return layouts[stored]
             keys.append(stored)
         rows: list[list[Any]] = getattr(wb[FORM_META_SHEET], "raw_rows", list)()
+        cells = tuple(map(tuple, rows))
+        if cells in layouts:  # kept keys hold text only, and text equals text only
+            known = layouts[cells]
+            layouts.update(dict.fromkeys(keys, known))
+            return known
         try:  # all text (a join takes nothing else): read as the converted values are
             "".join(map("".join, rows))
-            cells = tuple(map(tuple, rows))
-        except TypeError:
-            cells = None
-        if cells is not None:
-            if cells in layouts:
-                known = layouts[cells]
-                layouts.update(dict.fromkeys(keys, known))
-                return known
             keys.append(cells)
+        except TypeError:
+            pass
     layout = _check_layout(path, wb)
     if layouts is not None and isinstance(layout, Layout):
         layouts.update(dict.fromkeys(keys, layout))
@@ -261,7 +268,7 @@ def answer_cell_problems(path: Path, ws: Any, layout: Layout) -> list[str]:
     problems = []
     merged_cells = ws.merged_cells
     if hasattr(merged_cells, "covering"):  # a form merges title rows, not answer cells
-        merged = merged_cells.covering(layout.positions)
+        merged = merged_cells.covering(layout.positions, layout.box)
     else:
         merged = [cell for cell in cells if cell in merged_cells]
     for cell in merged:
