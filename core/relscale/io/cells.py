@@ -208,7 +208,10 @@ class ValueBook:
             if part is None:
                 return None
             packed = self._packed(part)
-            facts = _packed_facts(*packed) if packed is not None else None
+            facts = None
+            if packed is not None:  # kept for small parts only (a form's, not a table's)
+                scan = _packed_facts if len(packed[0]) <= 1 << 16 else _packed_facts.__wrapped__
+                facts = scan(*packed)
             if packed is not None and facts is not None and not (
                     facts.values or facts.formula or facts.undefined_entity):
                 self._stored[name] = packed
@@ -237,7 +240,7 @@ class ValueBook:
         if self._lean is None:
             return None
         packed = self._lean.packed(part)
-        if packed is None or len(packed[0]) > 1 << 20:  # keep small parts only
+        if packed is None or len(packed[0]) > 1 << 20:  # a large part: as zipfile reads it
             return None
         return packed
 

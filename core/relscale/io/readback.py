@@ -34,7 +34,14 @@ from typing import Any
 from relscale.errors import DataError
 from relscale.excel.identity import FORM_FIELDS, cell_text
 from relscale.i18n import _
-from relscale.io.readback_layouts import FormKey, Layouts, form_layout
+from relscale.io.readback_layouts import (
+    FormKey,
+    Layouts,
+    answer_cell_problems,
+    form_layout,
+    read_compact_answers,
+    read_respondent_answers,
+)
 
 __all__ = ["META_COLUMNS", "FilledForms", "FormErrors", "FormKey", "read_form", "read_forms",
            "read_forms_to_csv"]
@@ -129,8 +136,9 @@ def read_form(path: Path | str, *, strict: bool = False, layouts: Layouts | None
               ) -> tuple[_Form | None, list[str]]:
     """Read one filled form: (the form, or None if it cannot be used; problems).
 
-    ``layouts`` keeps the checked metadata of the forms read so far (:func:`_layout`), so
-    that many forms of one layout check it once; :func:`read_forms` passes one."""
+    ``layouts`` keeps the checked metadata of the forms read so far
+    (:func:`relscale.io.readback_layouts.form_layout`), so that many forms of one layout
+    check it once; :func:`read_forms` passes one."""
     from relscale.io.cells import open_values
 
     path = Path(path)
@@ -173,12 +181,8 @@ def _read_open_form(path: Path, wb: Any, *, strict: bool, layouts: Layouts | Non
         cell = meta.get(f"field.{name}")
         row[name] = _field_value(ws[cell].value) if cell else ""
     if meta.get("layout", "compact") != "compact":
-        from relscale.io.readback_layouts import read_respondent_answers
-
         ids, found = read_respondent_answers(path, ws, meta, table, row, strict=strict)
         return _Form(key, tuple(ids), row), found
-    from relscale.io.readback_layouts import answer_cell_problems, read_compact_answers
-
     cell_problems = answer_cell_problems(path, ws, layout)
     if cell_problems:
         return None, cell_problems

@@ -306,8 +306,8 @@ def _formulas(path: Path, sheet: str, cells: list[str]) -> list[str]:
     return sorted(found, key=cells.index)
 
 
-def _compact_raw(path: Path, rows: list[list[Any]], layout: Layout,
-                     row: dict[str, Any]) -> list[str]:
+def _compact_raw(path: Path, rows: list[list[Any]], layout: Layout, row: dict[str, Any]
+                 ) -> list[str]:
     """The answers of a compact form into ``row`` from the sheet's raw rows
     (:meth:`relscale.io.cells.ValueSheet.raw_rows`); the problems. The same checks and
     answers as :func:`_compact_by_cell`, the common cells (text, a whole number in
@@ -342,7 +342,7 @@ def _raw(rows: list[list[Any]], r: int, c0: int) -> Any:
 
 
 def _compact_by_cell(path: Path, ws: Any, layout: Layout, row: dict[str, Any]
-                             ) -> list[str]:
+                     ) -> list[str]:
     """:func:`_compact_raw` through ``ws.cell`` (a sheet without raw rows)."""
     problems: list[str] = []
     for item_id, cell, r, _c in layout.items:
