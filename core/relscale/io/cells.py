@@ -22,13 +22,17 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from relscale.errors import DataError
 from relscale.i18n import _
+
+if TYPE_CHECKING:
+    from relscale.io.xlsx_parts import LeanZip, Packed
 
 ENV_MAX_UNZIPPED = "RELSCALE_MAX_UNZIPPED_MB"
 DEFAULT_MAX_UNZIPPED_MB = 1024
@@ -46,15 +50,16 @@ def max_unzipped_bytes() -> int:
     return int(mb * 1024 * 1024)
 
 
-def check_zip(path: Path) -> None:
+def check_zip(path: Path, size: int | None = None) -> None:
     """Refuse a zip-based workbook (.xlsx, .ods) that would unpack to more than the limit.
 
     The sizes are the ones the zip directory declares; the zip reader stops at the
-    declared size, so a part cannot unpack to more than this check saw.
+    declared size, so a part cannot unpack to more than this check saw. ``size``: the
+    file's size when the caller has it.
     """
     limit = max_unzipped_bytes()
     try:
-        if path.stat().st_size * DEFLATE_MAX_RATIO <= limit:
+        if (path.stat().st_size if size is None else size) * DEFLATE_MAX_RATIO <= limit:
             return  # even at deflate's best ratio this file cannot unpack past the limit
     except OSError:
         return
@@ -92,15 +97,18 @@ class ValueSheet:
         self._sheet = sheet
         self._book = book
         self._rows: list[list[Any]] | None = None
+        self._merged: MergedCells | None = None
 
     @property
     def merged_cells(self) -> MergedCells:
         """The merged ranges; ``"C14" in ws.merged_cells`` as in openpyxl."""
-        try:
-            ranges = self._sheet.merged_cell_ranges or []
-        except Exception:  # calamine reads merged cells of .xlsx only
-            ranges = []
-        return MergedCells(ranges)
+        if self._merged is None:
+            try:
+                ranges = self._sheet.merged_cell_ranges or []
+            except Exception:  # calamine reads merged cells of .xlsx only
+                ranges = []
+            self._merged = MergedCells(ranges)
+        return self._merged
 
     @property
     def has_formulas(self) -> bool:
@@ -128,11 +136,20 @@ class ValueSheet:
         except Exception as exc:  # calamine's errors for a broken sheet
             raise DataError(unreadable(self.path, exc)) from None
 
-    def cell(self, row: int, column: int) -> ValueCell:
+    def raw_rows(self) -> list[list[Any]]:
+        """The rows from A1 as calamine gives them (``""`` for an empty cell, a float for
+        a number, a ``date``); :func:`value` converts one to what :meth:`cell` gives."""
         if self._rows is None:
-            self._rows = list(self._raw_rows())  # as calamine gives them: convert on look-up
+            try:
+                self._rows = self._sheet.to_python(skip_empty_area=False)
+            except Exception as exc:  # calamine's errors for a broken sheet
+                raise DataError(unreadable(self.path, exc)) from None
+        return self._rows
+
+    def cell(self, row: int, column: int) -> ValueCell:
+        rows = self.raw_rows()  # as calamine gives them: convert on look-up
         try:
-            raw = self._rows[row - 1][column - 1] if row > 0 and column > 0 else None
+            raw = rows[row - 1][column - 1] if row > 0 and column > 0 else None
         except IndexError:
             raw = None
         return ValueCell(None if raw is None else _row((raw,))[0])
@@ -150,9 +167,12 @@ class ValueBook:
         self._book = book
         self.sheetnames: list[str] = list(book.sheet_names)
         self._sheets: dict[str, ValueSheet] = {}
-        self._xml: dict[str, bytes | None] = {}
+        self._facts: dict[str, XmlFacts | None] = {}
+        self._stored: dict[str, Packed] = {}
         self._parts: dict[str, str] | None = None
         self._zip: zipfile.ZipFile | None = None
+        self._lean: LeanZip | None = None
+        self._lean_tried = False
 
     def __getitem__(self, name: str) -> ValueSheet:
         if name not in self._sheets:
@@ -172,73 +192,142 @@ class ValueBook:
 
     def close(self) -> None:
         self._book.close()
+        self._lean, self._lean_tried = None, True
         if self._zip is not None:
             self._zip.close()
             self._zip = None
 
-    def sheet_xml(self, name: str) -> bytes | None:
-        """The XML part of sheet ``name`` of an .xlsx, or None (another format, or an
-        unexpected layout)."""
-        if name in self._xml:
-            return self._xml[name]
-        self._xml[name] = None
+    def sheet_facts(self, name: str) -> XmlFacts | None:
+        """What the XML part of sheet ``name`` of an .xlsx holds that calamine reads
+        silently; None when it cannot tell (another format, an unexpected layout)."""
+        if name in self._facts:
+            return self._facts[name]
+        self._facts[name] = None
         try:
             part = self._sheet_parts().get(name)
             if part is None:
                 return None
-            xml = self._zipfile().read(part)
+            packed = self._packed(part)
+            facts = None
+            if packed is not None:  # kept for small parts only (a form's, not a table's)
+                scan = _packed_facts if len(packed[0]) <= 1 << 16 else _packed_facts.__wrapped__
+                facts = scan(*packed)
+            if packed is not None and facts is not None and not (
+                    facts.values or facts.formula or facts.undefined_entity):
+                self._stored[name] = packed
+            if facts is None:  # not read lean: zipfile's answer, as for any odd file
+                facts = xml_facts(self._zip_read(part))
         except (zipfile.BadZipFile, OSError, KeyError, UnicodeDecodeError):
             return None
-        if len(xml) < 1 << 20:  # a form's sheet; a table's is read once anyway
-            self._xml[name] = xml
-        return xml
+        self._facts[name] = facts
+        return facts
 
-    def _zipfile(self) -> zipfile.ZipFile:
-        """The .xlsx as a zip, opened once for the checks that read its XML."""
+    def sheet_key(self, name: str) -> Packed | None:
+        """A key to the values of sheet ``name`` when its XML alone gives them: the part
+        as stored, when it holds no ``<v>`` element (a number, a date, a shared string:
+        values that styles and other parts decide), no formula and no undefined entity,
+        only text written in the sheet. Equal keys, equal values (calamine's reading is a
+        function of these bytes); None otherwise, or for another format."""
+        return self._stored.get(name) if self.sheet_facts(name) is not None else None
+
+    def _packed(self, part: str) -> Packed | None:
+        """A part as stored, read lean (:mod:`relscale.io.xlsx_parts`) when it can; None:
+        read it with :mod:`zipfile`. :raises KeyError: no such part."""
+        if not self._lean_tried:
+            from relscale.io.xlsx_parts import open_lean
+
+            self._lean, self._lean_tried = open_lean(self.path), True
+        if self._lean is None:
+            return None
+        packed = self._lean.packed(part)
+        if packed is None or len(packed[0]) > 1 << 20:  # a large part: as zipfile reads it
+            return None
+        return packed
+
+    def _zip_read(self, part: str) -> bytes:
+        """One part with :mod:`zipfile`, the file opened once for the checks.
+
+        :raises KeyError: no such part; ``zipfile.BadZipFile``, OSError: a broken file.
+        """
         if self._zip is None:
             self._zip = zipfile.ZipFile(self.path)
-        return self._zip
+        return self._zip.read(part)
 
     def _sheet_parts(self) -> dict[str, str]:
         """Sheet name -> its part in the zip (``xl/worksheets/sheet1.xml``), read once
         from the workbook and its relationships."""
-        import re
-
         if self._parts is None:
-            self._parts = {}
-            zf = self._zipfile()
-            book = zf.read("xl/workbook.xml")
-            rels = zf.read("xl/_rels/workbook.xml.rels")
-            targets = {a.get(b"Id"): a.get(b"Target")
-                       for a in map(_attrs, re.findall(rb"<Relationship\b[^>]*>", rels))}
-            for a in map(_attrs, re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", book)):
-                target = targets.get(a.get(b"r:id") or a.get(b"id"))
-                if target is None or a.get(b"name") is None:
-                    continue
-                part = target.decode().lstrip("/")
-                self._parts[_xml_unescape(a[b"name"])] = (
-                    part if part.startswith("xl/") else f"xl/{part}")
+            names = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+            packed = [self._packed(name) for name in names]
+            if packed[0] is not None and packed[1] is not None:
+                self._parts = _packed_sheet_parts(packed[0], packed[1])
+            if self._parts is None:  # not read lean: zipfile's answer
+                self._parts = _sheet_parts(*map(self._zip_read, names))
         return self._parts
 
     def sheet_has_formulas(self, name: str) -> bool:
         """Whether the .xlsx part of sheet ``name`` holds a ``<f>`` element; True when it
         cannot tell (not an .xlsx, an unexpected layout)."""
-        import re
-
-        xml = self.sheet_xml(name)
-        return xml is None or re.search(rb"<(?:\w+:)?f[\s>/]", xml) is not None
+        facts = self.sheet_facts(name)
+        return facts is None or facts.formula
 
 
-_UNDEFINED_ENTITY = rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)"
+class XmlFacts(NamedTuple):
+    """What a sheet's XML holds that calamine reads silently."""
+
+    undefined_entity: bool
+    """``&foo;``: calamine reads the cell as empty, an XML parser refuses the file."""
+    formula: bool
+    """A ``<f>`` element (a formula; its saved value is what calamine reads)."""
+    values: bool
+    """A ``<v>`` element: a value that may need another part (shared strings, styles)."""
+
+
+_UNDEFINED_ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_FORMULA_HINT = re.compile(rb"f(?<=[<:]f)[\s>/]")
+"""Every match of :data:`_FORMULA` holds one of these; searching for it is 20 times faster
+(it starts with a letter), so :data:`_FORMULA` runs only where it is found."""
+_VALUE = re.compile(rb"<(?:\w+:)?v[\s>/]")
+_VALUE_HINT = re.compile(rb"v(?<=[<:]v)[\s>/]")
+
+
+def xml_facts(xml: bytes) -> XmlFacts:
+    """The :class:`XmlFacts` of a sheet's XML."""
+    return XmlFacts(
+        undefined_entity=b"&" in xml and _UNDEFINED_ENTITY.search(xml) is not None,
+        formula=_FORMULA_HINT.search(xml) is not None and _FORMULA.search(xml) is not None,
+        values=_VALUE_HINT.search(xml) is not None and _VALUE.search(xml) is not None)
+
+
+@functools.lru_cache(maxsize=64)
+def _packed_facts(packed: bytes, method: int, crc: int, size: int) -> XmlFacts | None:
+    """:func:`xml_facts` of a part as stored; the forms of one layout share their metadata
+    sheet byte for byte, so it is unpacked and scanned once. None: the part does not
+    unpack as its directory says (zipfile's error, read again there)."""
+    from relscale.io.xlsx_parts import unpack
+
+    xml = unpack(packed, method, crc, size)
+    return None if xml is None else xml_facts(xml)
+
+
+@functools.lru_cache(maxsize=16)
+def _packed_sheet_parts(book: Packed, rels: Packed) -> dict[str, str] | None:
+    """:func:`_sheet_parts` of the workbook and relationships parts as stored; None: a
+    part does not unpack as the zip directory says."""
+    from relscale.io.xlsx_parts import unpack
+
+    book_xml, rels_xml = unpack(*book), unpack(*rels)
+    if book_xml is None or rels_xml is None:
+        return None
+    return _sheet_parts(book_xml, rels_xml)
 
 
 def check_sheet_xml(book: ValueBook, name: str) -> None:
     """calamine reads a cell with an undefined entity (``&foo;``) as empty; an XML parser
     refuses the file. Refuse it too, naming the sheet."""
-    import re
-
-    xml = book.sheet_xml(name)
-    if xml is not None and re.search(_UNDEFINED_ENTITY, xml):
+    facts = book.sheet_facts(name)
+    if facts is not None and facts.undefined_entity:
         raise DataError(_("{path}: not a readable .xlsx workbook ({reason})").format(
             path=book.path, reason=_("sheet {sheet!r} is not well-formed XML (an undefined "
                                      "entity)").format(sheet=name)))
@@ -253,21 +342,73 @@ class MergedCells:
     def __contains__(self, ref: object) -> bool:
         if not isinstance(ref, str):
             return False
-        r, c = _parse_ref(ref)
+        return self.covers(*_parse_ref(ref))
+
+    def __bool__(self) -> bool:
+        return bool(self._ranges)
+
+    def covers(self, r: int, c: int) -> bool:
+        """Whether cell (row ``r``, column ``c``, 1-based) lies in a merged range."""
         return any(r0 <= r <= r1 and c0 <= c <= c1 for (r0, c0), (r1, c1) in self._ranges)
+
+    def covering(self, cells: Sequence[tuple[str, int, int]],
+                 box: tuple[int, int, int, int] | None = None) -> list[str]:
+        """The references of those ``cells`` (reference, row, column) that lie in a merged
+        range, in order; only ranges that reach the cells' bounding ``box`` (top, bottom,
+        left, right; computed when not given) are tested."""
+        if not self._ranges or not cells:
+            return []
+        if box is None:
+            box = bounding_box(cells)
+        top, bottom, left, right = box
+        near = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in self._ranges
+                if r0 <= bottom and r1 >= top and c0 <= right and c1 >= left]
+        if not near:
+            return []
+        return [ref for ref, r, c in cells
+                if any(r0 <= r <= r1 and c0 <= c <= c1 for (r0, c0), (r1, c1) in near)]
+
+
+@functools.lru_cache(maxsize=64)
+def _sheet_parts(book: bytes, rels: bytes) -> dict[str, str]:
+    """Sheet name -> part from ``xl/workbook.xml`` and its relationships (callers do not
+    change the dict: :func:`_packed_sheet_parts` keeps it)."""
+    parts: dict[str, str] = {}
+    targets = {a.get(b"Id"): a.get(b"Target")
+               for a in map(_attrs, re.findall(rb"<Relationship\b[^>]*>", rels))}
+    for a in map(_attrs, re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", book)):
+        target = targets.get(a.get(b"r:id") or a.get(b"id"))
+        if target is None or a.get(b"name") is None:
+            continue
+        part = target.decode().lstrip("/")
+        parts[_xml_unescape(a[b"name"])] = part if part.startswith("xl/") else f"xl/{part}"
+    return parts
+
+
+def bounding_box(cells: Sequence[tuple[str, int, int]]) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) of cells (reference, row, column)."""
+    rows = [r for _ref, r, _c in cells]
+    cols = [c for _ref, _r, c in cells]
+    return min(rows), max(rows), min(cols), max(cols)
 
 
 def _attrs(tag: bytes) -> dict[bytes, bytes]:
     """The attributes of one XML start tag (prefixes kept: ``r:id``)."""
-    import re
-
     return dict(re.findall(rb'([\w:]+)="([^"]*)"', tag))
 
 
-def _xml_unescape(name: bytes) -> str:
-    from xml.sax.saxutils import unescape
+_ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'"}
 
-    return unescape(name.decode("utf-8"), {"&quot;": '"', "&apos;": "'"})
+
+def _xml_unescape(name: bytes) -> str:
+    """An attribute value with XML's five entities replaced, as ``xml.sax.saxutils``'s
+    ``unescape`` with ``&quot;`` and ``&apos;`` (which imports urllib: 7 ms a start)."""
+    text = name.decode("utf-8")
+    if "&" not in text:
+        return text
+    for entity, char in _ENTITIES.items():
+        text = text.replace(entity, char)
+    return text.replace("&amp;", "&")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -276,6 +417,11 @@ def _parse_ref(ref: str) -> tuple[int, int]:
     from relscale.excel.sheet import parse_ref
 
     return parse_ref(ref)
+
+
+def value(raw: Any) -> Any:
+    """A cell of :meth:`ValueSheet.raw_rows` as :meth:`ValueSheet.cell` gives it."""
+    return None if raw == "" else raw if type(raw) is str else _value(raw)
 
 
 def _value(v: Any) -> Any:
@@ -304,12 +450,18 @@ def open_values(path: Path | str) -> ValueBook:
     :raises DataError: no such file, a workbook over the unpacked-size limit, or a file
         calamine cannot read, in one line naming the file.
     """
+    import stat
+
     from python_calamine import CalamineWorkbook
 
     path = Path(path)
-    if not path.is_file():
+    try:  # one stat for both checks
+        st = os.stat(path)
+    except (OSError, ValueError):
+        st = None
+    if st is None or not stat.S_ISREG(st.st_mode):
         raise DataError(_("{path}: no such file").format(path=path))
-    check_zip(path)
+    check_zip(path, st.st_size)
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own kinds for a file it cannot read
