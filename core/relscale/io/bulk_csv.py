@@ -166,3 +166,83 @@ def _numbers(frame: pl.DataFrame, names: list[str], line_numbers: Any, convert: 
         pl.col(n).to_physical().fill_null(len(table) - 1) for n in names
     ).to_numpy()
     return table[physical]
+
+
+@dataclass
+class BulkAnswers:
+    """A plain CSV file's answers as a polars frame, for scoring in bulk
+    (:mod:`relscale.scoring.bulk`): every cell already checked to be a valid answer."""
+
+    frame: pl.DataFrame
+    """The identifier columns (String, "" for an empty cell) and the item columns (integer,
+    null for missing and for the 'does not apply' code), by name; blank rows skipped."""
+    lines: np.ndarray
+    """The file line of each row (the header is line 1)."""
+    blank_rows: int
+    items: list[str]
+    id_columns: list[str]
+
+
+def bulk_answers(
+    bulk: BulkCsv,
+    value_idx: list[int],
+    id_idx: list[int],
+    items: list[str],
+    id_names: list[str],
+    answer: Callable[[str], int | None],
+) -> BulkAnswers | None:
+    """The file's answers as :class:`BulkAnswers`, or None when some cell is not a valid
+    answer (``answer`` raises ValueError for it): the caller then reads the file the usual
+    way, which names the first such cell. ``answer`` maps a spelling to its value, None for
+    missing; each distinct spelling is asked once. The text columns of ``bulk`` are read
+    here (the frame is emptied)."""
+    import numpy as np
+    import polars as pl
+
+    frame = bulk.frame
+    names = frame.columns[: len(bulk.header)]
+    value_names = [names[c] for c in value_idx]
+    distinct = {
+        cell
+        for cells in frame.select(pl.col(n).unique().implode() for n in value_names).row(0)
+        for cell in cells
+        if cell is not None
+    }
+    try:
+        table = {cell: answer(cell) for cell in distinct}
+        if answer("") is not None:
+            return None  # an empty cell that is an answer: not this reader's case
+    except ValueError:
+        return None
+    known = [v for v in table.values() if v is not None]
+    small = all(-128 <= v < 128 for v in known)
+    dtype = pl.Int8 if small else pl.Int64
+    spellings = sorted(table)
+    codes = pl.Series(spellings, dtype=pl.Categorical).to_physical()
+    size = int(codes.max() or 0) + 1 if len(spellings) else 0
+    lookup: list[int | None] = [None] * size
+    for code, cell in zip(codes.to_list(), spellings, strict=True):
+        lookup[code] = table[cell]
+    values = pl.Series("v", lookup, dtype=dtype)
+    blank = frame.select(
+        pl.all_horizontal(
+            pl.col(n).is_null() if frame.schema[n] == pl.Categorical
+            else pl.col(n).str.len_bytes() == 0
+            for n in names
+        )
+    ).to_series()
+    n_blank = int(blank.sum())
+    lines = np.flatnonzero(~blank.to_numpy()) + 2  # the header is line 1
+    columns = [pl.col(names[c]).alias(name) for c, name in zip(id_idx, id_names, strict=True)]
+    columns += [
+        (pl.lit(values).gather(pl.col(n).to_physical()) if size else pl.lit(None, dtype))
+        .alias(name)
+        for n, name in zip(value_names, items, strict=True)
+    ]
+    lazy = frame.lazy()
+    if n_blank:
+        lazy = lazy.filter(~pl.lit(blank))
+    out = lazy.select(columns).collect()
+    bulk.frame = pl.DataFrame()  # the text is read: free it
+    del frame
+    return BulkAnswers(out, lines.astype(np.int64), n_blank, list(items), list(id_names))

@@ -176,13 +176,21 @@ def _polars_column(pl: Any, name: str, values: Any, kind: str) -> Any:
             ):
                 small = finite.size == 0 or (np.abs(finite) < 128).all()
                 return pl.Series(name, x).fill_nan(None).cast(pl.Int8 if small else pl.Int64)
-        else:
-            size = np.abs(finite)
-            if np.isfinite(finite).all() and (
-                (size == 0) | ((size >= _POLARS_FLOAT_MIN) & (size < _POLARS_FLOAT_MAX))
-            ).all() and not np.signbit(finite[size == 0]).any():
-                return pl.Series(name, x).fill_nan(None)
+        elif floats_print_as_repr(x):
+            return pl.Series(name, x).fill_nan(None)
     return _empty_as_null(pl.Series(name, [format_cell(v, kind) for v in values], dtype=pl.String))
+
+
+def floats_print_as_repr(x: np.ndarray) -> bool:
+    """Whether polars prints every number of ``x`` (NaN: missing) as :func:`format_cell`:
+    finite, zero (not -0.0) or between 1e-4 and 1e16 in size."""
+    import numpy as np
+
+    finite = x[~np.isnan(x)]
+    size = np.abs(finite)
+    return bool(np.isfinite(finite).all() and (
+        (size == 0) | ((size >= _POLARS_FLOAT_MIN) & (size < _POLARS_FLOAT_MAX))
+    ).all() and not np.signbit(finite[size == 0]).any())
 
 
 def _few_texts(values: Any) -> list[str] | None:
@@ -202,15 +210,20 @@ _TRIGGER = r"^[=+\-@\t\r]"
 _PLAIN_NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\n?$"
 
 
+def guard_expr(cell: Any) -> Any:
+    """:func:`relscale.io.csv_safety.csv_text` as a polars expression over a String
+    column (None stays None)."""
+    import polars as pl
+
+    guard = cell.str.contains(_TRIGGER) & ~cell.str.contains(_PLAIN_NUMBER)
+    return pl.when(guard).then(pl.lit("'") + cell).otherwise(cell)
+
+
 def _guarded(s: Any) -> Any:
     """:func:`relscale.io.csv_safety.csv_text` over a String series (None stays None)."""
     import polars as pl
 
-    cell = pl.first()
-    guard = cell.str.contains(_TRIGGER) & ~cell.str.contains(_PLAIN_NUMBER)
-    return s.to_frame().select(
-        pl.when(guard).then(pl.lit("'") + cell).otherwise(cell).alias(s.name)
-    ).to_series()
+    return s.to_frame().select(guard_expr(pl.first()).alias(s.name)).to_series()
 
 
 def _empty_as_null(s: Any) -> Any:

@@ -1,0 +1,294 @@
+"""Scoring a plain CSV file in bulk: the engine's rules as polars expressions.
+
+:func:`relscale.scoring.run.score_files` takes this path for one plain CSV file (read by
+:func:`relscale.io.responses.read_csv_answers`) scored with one norm group for everyone;
+everything else goes through the numpy engine. The rules are the engine's, spelt as
+polars expressions over the answer columns, so no Python code runs per row or per cell:
+
+- reverse keying, answered counts and the minimum-answered rule, mean or prorated sum
+  (:func:`relscale.scoring.engine.score_responses`; answers are whole numbers, so the
+  sums are exact and the scores the same floats as numpy's);
+- percentile, T and band by the step look-up of :func:`relscale.scoring.norms.apply_norms`
+  and the table choice and wording of :func:`relscale.scoring.engine.add_norms`;
+- status, reason and straight-lining (:class:`relscale.scoring.engine.ScaleScores`);
+- the CSV cells of :func:`relscale.scoring.results.write_csv` (the CSV-injection guard on
+  text, empty for missing), written by polars in one go.
+
+``tests/test_bulk_scoring.py`` compares the output with the numpy engine's, byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from relscale.i18n import N_, _
+from relscale.model import columns as col
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from relscale.io.bulk_csv import BulkAnswers
+    from relscale.model.models import AdaptedInstrument, NormTable
+
+PY_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""The characters Python's ``str.strip()`` removes (``str.isspace``), for polars."""
+
+
+@dataclass
+class BulkScores:
+    """The scored output of :func:`score_bulk`, ready to write."""
+
+    columns: list[str]
+    frame: pl.DataFrame
+    """The output's columns, typed as the CSV writes them (null for an empty cell), but
+    for the ones that hold one text for everyone (in ``constants``)."""
+    constants: dict[str, str]
+    counts: dict[str, int]
+    norm_statuses: set[str]
+    straightlining: int | None
+
+
+def score_bulk(
+    answers: BulkAnswers,
+    adapted: AdaptedInstrument,
+    group: dict[str, str] | None,
+    *,
+    locale: str,
+    straightlining: int | None = None,
+) -> BulkScores:
+    """Score answers read in bulk, with one norm group (``group``) for everyone."""
+    import polars as pl
+
+    from relscale.scoring.engine import min_answered_count
+
+    lo, hi = adapted.scale.min, adapted.scale.max
+    dims = [d.id for d in adapted.dimensions]
+    keyed = {
+        item.id: (lo + hi - pl.col(item.id).cast(pl.Int64)) if item.keying == "-"
+        else pl.col(item.id).cast(pl.Int64)
+        for item in adapted.items
+    }
+    count_names = [f"\x00n{j}" for j in range(len(dims))]
+    stats: list[pl.Expr] = []
+    n_items: dict[str, int] = {}
+    needed: dict[str, int] = {}
+    for dim, count_name in zip(dims, count_names, strict=True):
+        ids = [item.id for item in adapted.items if item.dimension == dim]
+        n_items[dim] = k = len(ids)
+        needed[dim] = need = min_answered_count(k, adapted.scoring.min_answered)
+        count = pl.sum_horizontal(pl.col(i).is_not_null() for i in ids)
+        total = pl.sum_horizontal(keyed[i].fill_null(0) for i in ids)
+        mean = total / count
+        score = mean * k if adapted.scoring.method == "sum" else mean
+        stats += [pl.when(count >= need).then(score).alias(dim), count.alias(count_name)]
+    frame = answers.frame.with_columns(stats)
+    # Status, reason and the flag from the scores and counts.
+    missing = [pl.col(d).is_null() for d in dims]
+    n_missing = pl.sum_horizontal(missing)
+    status = (
+        pl.when(n_missing == 0).then(pl.lit(col.STATUS_SCORED))
+        .when(n_missing == len(dims)).then(pl.lit(col.STATUS_REJECTED))
+        .otherwise(pl.lit(col.STATUS_INCOMPLETE))
+    )
+    extra = [status.alias(col.STATUS), _reason(dims, count_names, n_items, needed)]
+    if straightlining is not None:
+        values = [pl.col(i.id) for i in adapted.items]
+        flag = (pl.sum_horizontal(v.is_not_null() for v in values) >= straightlining) & (
+            pl.max_horizontal(values) == pl.min_horizontal(values)
+        )
+        extra.append(flag.fill_null(False).cast(pl.Int8).alias(col.STRAIGHTLINING))
+    norm_exprs, constants, statuses = _norms(adapted, dims, group, locale)
+    frame = frame.with_columns(extra + norm_exprs).drop(count_names)
+    columns = [*answers.id_columns, *answers.items, *dims]
+    if adapted.norms:
+        columns += [f"{d}_{s}" for d in dims for s in col.NORM_SUFFIXES]
+    columns += [col.STATUS, col.REASON]
+    if straightlining is not None:
+        columns.append(col.STRAIGHTLINING)
+    columns += list(constants)
+    guarded = [_text(pl.col(c)).alias(c) for c in answers.id_columns]
+    frame = frame.with_columns(guarded)
+    counted = dict(frame[col.STATUS].value_counts().iter_rows())
+    flagged = (None if straightlining is None
+               else int(frame[col.STRAIGHTLINING].sum()))
+    return BulkScores(
+        columns=columns,
+        frame=frame,
+        constants=constants,
+        counts={s: int(counted.get(s, 0)) for s in (
+            col.STATUS_SCORED, col.STATUS_INCOMPLETE, col.STATUS_REJECTED)},
+        norm_statuses=statuses,
+        straightlining=flagged,
+    )
+
+
+def _pieces(template: str, **known: Any) -> list[str]:
+    """``template`` filled in but for ``{answered}``: the texts around each occurrence."""
+    marker = "\x00"
+    return template.format(answered=marker, **known).split(marker)
+
+
+def _reason(
+    dims: list[str], counts: list[str], n_items: dict[str, int], needed: dict[str, int]
+) -> pl.Expr:
+    """:meth:`relscale.scoring.engine.ScaleScores.reasons` as an expression."""
+    import polars as pl
+
+    part = _("{dimension} ({answered} of {total}, needs {needed})")
+    parts = []
+    for dim, count in zip(dims, counts, strict=True):
+        texts = _pieces(part, dimension=dim, total=n_items[dim], needed=needed[dim])
+        number = pl.col(count).cast(pl.String)
+        pieces: list[pl.Expr] = [pl.lit(texts[0])]
+        for text in texts[1:]:
+            pieces += [number, pl.lit(text)]
+        parts.append(pl.when(pl.col(dim).is_null()).then(pl.concat_str(pieces)))
+    scales = pl.concat_str(parts, separator=", ", ignore_nulls=True)
+    head, *tail = _("too few answers: {scales}").replace("{scales}", "\x00").split("\x00")
+    wrapped: list[pl.Expr] = [pl.lit(head.format())]
+    for text in tail:
+        wrapped += [scales, pl.lit(text.format())]
+    answered = pl.sum_horizontal(pl.col(c) for c in counts)
+    reason = (
+        pl.when(pl.all_horizontal(pl.col(d).is_not_null() for d in dims)).then(None)
+        .when(answered == 0).then(pl.lit(_("no answers")))
+        .otherwise(pl.concat_str(wrapped))
+    )
+    return _text(reason).alias(col.REASON)
+
+
+def _text(expr: pl.Expr) -> pl.Expr:
+    """A text column as the CSV writes it: guarded (:mod:`relscale.io.csv_safety`), empty
+    as null."""
+    import polars as pl
+
+    from relscale.scoring.results import guard_expr
+
+    shown = guard_expr(expr)
+    return pl.when(shown.str.len_bytes() > 0).then(shown)
+
+
+def _norms(
+    adapted: AdaptedInstrument, dims: list[str], group: dict[str, str] | None, locale: str
+) -> tuple[list[pl.Expr], dict[str, str], set[str]]:
+    """The norm columns (expressions), the columns with one text for everyone (norm group
+    and status) and the statuses of the tables applied, as
+    :func:`relscale.scoring.engine.add_norms` gives them for one group."""
+    import polars as pl
+
+    from relscale.i18n import Translator, resolve_locale
+    from relscale.io.csv_safety import csv_text
+    from relscale.scoring.norms import describe_norms, select_norm_table
+
+    if not adapted.norms:
+        return [], {}, set()
+    tr = Translator(resolve_locale(locale)[0]).lookup
+    key = tuple(sorted((group or {}).items()))
+    table = select_norm_table(adapted.norms, dict(key))
+    exprs: list[pl.Expr] = []
+    if table is None:
+        label = tr(N_("no norm table for {group}")).format(
+            group=", ".join(f"{k}={v}" for k, v in key) or tr(N_("all")))
+        for d in dims:
+            exprs += [pl.lit(None, pl.Float64).alias(f"{d}_percentile"),
+                      pl.lit(None, pl.Float64).alias(f"{d}_t"),
+                      pl.lit(None, pl.String).alias(f"{d}_band")]
+        return exprs, {col.NORM_GROUP: csv_text(label), col.NORM_STATUS: ""}, set()
+    for d in dims:
+        exprs += _dimension_norms(table, d, locale)
+    constants = {col.NORM_GROUP: csv_text(describe_norms(table, locale)),
+                 col.NORM_STATUS: csv_text(table.population.status)}
+    return exprs, constants, {table.population.status} - {""}
+
+
+def _dimension_norms(table: NormTable, d: str, locale: str) -> list[pl.Expr]:
+    """Percentile, T and band of one dimension: :func:`relscale.scoring.norms.apply_norms`."""
+    import polars as pl
+
+    from relscale.io.csv_safety import csv_text
+    from relscale.scoring.norms import TOLERANCE, band_for, band_label, normalized_t
+
+    norm = table.dimension(d)
+    if norm is None:
+        return [pl.lit(None, pl.Float64).alias(f"{d}_percentile"),
+                pl.lit(None, pl.Float64).alias(f"{d}_t"),
+                pl.lit(None, pl.String).alias(f"{d}_band")]
+    steps = norm.percentiles
+    raws = pl.Series([float(p.raw) for p in steps], dtype=pl.Float64)
+    pcts = pl.Series([float(p.percentile) for p in steps], dtype=pl.Float64)
+    ts = pl.Series([float(p.t) if p.t is not None else normalized_t(p.percentile / 100, norm.n)
+                    for p in steps], dtype=pl.Float64)
+    labels = {b.label for b in table.bands}
+    bands = []
+    for p in steps:
+        label = band_for(table.bands, float(p.percentile))
+        text = csv_text(band_label(label, locale)) if label in labels and label else ""
+        bands.append(text or None)
+    x = pl.col(d)
+    found = x.is_not_null()
+    step = (
+        pl.lit(raws).search_sorted(x.fill_null(raws[0]) + TOLERANCE, side="right")
+        .cast(pl.Int64) - 1
+    ).clip(0, len(steps) - 1)
+    if table.t_score == "linear":
+        t = 50 + 10 * (x - norm.mean) / norm.sd
+    else:
+        t = pl.when(found).then(pl.lit(ts).gather(step))
+    return [
+        pl.when(found).then(pl.lit(pcts).gather(step)).alias(f"{d}_percentile"),
+        t.alias(f"{d}_t"),
+        pl.when(found).then(pl.lit(pl.Series(bands, dtype=pl.String)).gather(step))
+        .alias(f"{d}_band"),
+    ]
+
+
+def has_duplicates(answers: BulkAnswers, columns: Sequence[str]) -> bool:
+    """Whether two rows have the same identifier (``columns``, each stripped as Python
+    strips), rows with every one empty not compared: the test of
+    :func:`relscale.scoring.run.duplicate_respondents`, in bulk."""
+    import polars as pl
+
+    if not columns:
+        return False
+    keys = [pl.col(c).str.strip_chars(PY_WHITESPACE) for c in columns]
+    found = answers.frame.lazy().select(keys).filter(
+        pl.any_horizontal(k.str.len_bytes() > 0 for k in (pl.col(c) for c in columns))
+    ).select(pl.struct(pl.all()).is_duplicated().any()).collect().item()
+    return bool(found)
+
+
+def write_bulk_csv(scores: BulkScores, path: Path) -> bool:
+    """Write the scored CSV as :func:`relscale.scoring.results.write_csv` writes the same
+    table; False (nothing written) where a float column would print otherwise."""
+    import csv
+    import io
+
+    import polars as pl
+
+    from relscale.scoring.results import floats_print_as_repr
+
+    columns = scores.columns
+    if len(columns) < 2 or len(set(columns)) != len(columns):
+        return False
+    frame = scores.frame
+    for name, dtype in frame.schema.items():
+        if dtype == pl.Float64 and name in columns and not floats_print_as_repr(
+            frame[name].to_numpy()
+        ):
+            return False
+    head = io.StringIO()
+    csv.writer(head).writerow(columns)
+    constants = [pl.lit(text or None, pl.String).alias(name)
+                 for name, text in scores.constants.items()]
+    out = frame.lazy().with_columns(constants).select(columns)
+    with Path(path).open("wb") as fh:
+        fh.write(head.getvalue().encode("utf-8"))
+        out.sink_csv(fh, include_header=False, line_terminator="\r\n",
+                     quote_style="necessary", null_value="")
+    return True
