@@ -96,7 +96,7 @@ def score_bulk(
         .when(n_missing == len(dims)).then(pl.lit(col.STATUS_REJECTED))
         .otherwise(pl.lit(col.STATUS_INCOMPLETE))
     )
-    extra = [status.alias(col.STATUS), _reason(dims, count_names, n_items, needed)]
+    extra = [status.alias(col.STATUS)]
     if straightlining is not None:
         values = [pl.col(i.id) for i in adapted.items]
         flag = (pl.sum_horizontal(v.is_not_null() for v in values) >= straightlining) & (
@@ -104,7 +104,13 @@ def score_bulk(
         )
         extra.append(flag.fill_null(False).cast(pl.Int8).alias(col.STRAIGHTLINING))
     norm_exprs, constants, statuses = _norms(adapted, dims, group, locale)
-    frame = frame.with_columns(extra + norm_exprs).drop(count_names)
+    first = [e.meta.output_name().startswith("\x00") for e in norm_exprs]
+    reasons = _reasons(frame, dims, count_names, n_items, needed)
+    frame = frame.with_columns(
+        [*[e for e, f in zip(norm_exprs, first, strict=True) if f], reasons])
+    frame = frame.with_columns(
+        extra + [e for e, f in zip(norm_exprs, first, strict=True) if not f])
+    frame = frame.drop([c for c in frame.columns if c.startswith("\x00")])
     columns = [*answers.id_columns, *answers.items, *dims]
     if adapted.norms:
         columns += [f"{d}_{s}" for d in dims for s in col.NORM_SUFFIXES]
@@ -128,39 +134,42 @@ def score_bulk(
     )
 
 
-def _pieces(template: str, **known: Any) -> list[str]:
-    """``template`` filled in but for ``{answered}``: the texts around each occurrence."""
-    marker = "\x00"
-    return template.format(answered=marker, **known).split(marker)
-
-
-def _reason(
-    dims: list[str], counts: list[str], n_items: dict[str, int], needed: dict[str, int]
-) -> pl.Expr:
-    """:meth:`relscale.scoring.engine.ScaleScores.reasons` as an expression."""
+def _reasons(
+    frame: pl.DataFrame, dims: list[str], counts: list[str], n_items: dict[str, int],
+    needed: dict[str, int],
+) -> pl.Series:
+    """:meth:`relscale.scoring.engine.ScaleScores.reasons` over ``frame`` (the scores and
+    answered counts): respondents share few patterns (which scales are missing, how many
+    answers), so each pattern is worded once, in Python, and the rows point to it."""
     import polars as pl
 
-    part = _("{dimension} ({answered} of {total}, needs {needed})")
-    parts = []
-    for dim, count in zip(dims, counts, strict=True):
-        texts = _pieces(part, dimension=dim, total=n_items[dim], needed=needed[dim])
-        number = pl.col(count).cast(pl.String)
-        pieces: list[pl.Expr] = [pl.lit(texts[0])]
-        for text in texts[1:]:
-            pieces += [number, pl.lit(text)]
-        parts.append(pl.when(pl.col(dim).is_null()).then(pl.concat_str(pieces)))
-    scales = pl.concat_str(parts, separator=", ", ignore_nulls=True)
-    head, *tail = _("too few answers: {scales}").replace("{scales}", "\x00").split("\x00")
-    wrapped: list[pl.Expr] = [pl.lit(head.format())]
-    for text in tail:
-        wrapped += [scales, pl.lit(text.format())]
-    answered = pl.sum_horizontal(pl.col(c) for c in counts)
-    reason = (
-        pl.when(pl.all_horizontal(pl.col(d).is_not_null() for d in dims)).then(None)
-        .when(answered == 0).then(pl.lit(_("no answers")))
-        .otherwise(pl.concat_str(wrapped))
+    from relscale.io.csv_safety import csv_text
+
+    base = 2 * (max(n_items.values(), default=0) + 1)
+    key = pl.sum_horizontal(
+        (pl.col(c).cast(pl.Int64) * 2 + pl.col(d).is_null().cast(pl.Int64)) * base**j
+        for j, (d, c) in enumerate(zip(dims, counts, strict=True))
     )
-    return _text(reason).alias(col.REASON)
+    some = pl.any_horizontal(pl.col(d).is_null() for d in dims)
+    keys = frame.select(pl.when(some).then(key).alias("key")).to_series()
+    patterns = keys.drop_nulls().unique().sort().to_list()
+    part = _("{dimension} ({answered} of {total}, needs {needed})")
+    texts = []
+    for pattern in patterns:
+        cells = [(pattern // base**j) % base for j in range(len(dims))]
+        miss, answered = [c % 2 for c in cells], [c // 2 for c in cells]
+        if sum(answered) == 0:
+            texts.append(csv_text(_("no answers")))
+            continue
+        parts = [
+            part.format(dimension=d, answered=answered[j], total=n_items[d], needed=needed[d])
+            for j, d in enumerate(dims)
+            if miss[j]
+        ]
+        texts.append(csv_text(_("too few answers: {scales}").format(scales=", ".join(parts))))
+    shown = [t or None for t in texts]
+    return keys.replace_strict(patterns, shown, default=None, return_dtype=pl.String).alias(
+        col.REASON)
 
 
 def _text(expr: pl.Expr) -> pl.Expr:
@@ -232,15 +241,18 @@ def _dimension_norms(table: NormTable, d: str, locale: str) -> list[pl.Expr]:
         bands.append(text or None)
     x = pl.col(d)
     found = x.is_not_null()
-    step = (
+    name = f"\x00step_{d}"
+    step_expr = (
         pl.lit(raws).search_sorted(x.fill_null(raws[0]) + TOLERANCE, side="right")
         .cast(pl.Int64) - 1
-    ).clip(0, len(steps) - 1)
+    ).clip(0, len(steps) - 1).alias(name)
+    step = pl.col(name)
     if table.t_score == "linear":
         t = 50 + 10 * (x - norm.mean) / norm.sd
     else:
         t = pl.when(found).then(pl.lit(ts).gather(step))
     return [
+        step_expr,
         pl.when(found).then(pl.lit(pcts).gather(step)).alias(f"{d}_percentile"),
         t.alias(f"{d}_t"),
         pl.when(found).then(pl.lit(pl.Series(bands, dtype=pl.String)).gather(step))
