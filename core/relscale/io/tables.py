@@ -259,7 +259,7 @@ def answers_table(answers: BulkAnswers, source: object) -> ResponseTable:
         source=str(source),
         items=tuple(answers.items),
         values=np.array(values, dtype=np.float64, order="C"),  # writable
-        rows=answers.lines,
+        rows=answers.lines.to_numpy().astype(np.int64),
         id_columns=list(answers.id_columns),
         ids={name: frame[name].to_list() for name in answers.id_columns},
         blank_rows=answers.blank_rows,

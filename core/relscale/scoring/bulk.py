@@ -70,8 +70,8 @@ def score_bulk(
     lo, hi = adapted.scale.min, adapted.scale.max
     dims = [d.id for d in adapted.dimensions]
     keyed = {
-        item.id: (lo + hi - pl.col(item.id).cast(pl.Int64)) if item.keying == "-"
-        else pl.col(item.id).cast(pl.Int64)
+        item.id: (lo + hi - pl.col(item.id).cast(pl.Int32)) if item.keying == "-"
+        else pl.col(item.id).cast(pl.Int32)
         for item in adapted.items
     }
     count_names = [f"\x00n{j}" for j in range(len(dims))]
@@ -89,8 +89,14 @@ def score_bulk(
         stats += [pl.when(count >= need).then(score).alias(dim), count.alias(count_name)]
     frame = answers.frame.with_columns(stats)
     # Status, reason and the flag from the scores and counts.
-    missing = [pl.col(d).is_null() for d in dims]
-    n_missing = pl.sum_horizontal(missing)
+    n_missing = pl.col("\x00missing")
+    frame = frame.with_columns(
+        pl.sum_horizontal(pl.col(d).is_null() for d in dims).cast(pl.Int32).alias("\x00missing"))
+    scored, rejected, n = frame.select(
+        (n_missing == 0).sum().alias("a"), (n_missing == len(dims)).sum().alias("b"),
+        pl.len()).row(0)
+    counted = {col.STATUS_SCORED: scored, col.STATUS_REJECTED: rejected,
+               col.STATUS_INCOMPLETE: n - scored - rejected}
     status = (
         pl.when(n_missing == 0).then(pl.lit(col.STATUS_SCORED))
         .when(n_missing == len(dims)).then(pl.lit(col.STATUS_REJECTED))
@@ -118,9 +124,7 @@ def score_bulk(
     if straightlining is not None:
         columns.append(col.STRAIGHTLINING)
     columns += list(constants)
-    guarded = [_text(pl.col(c)).alias(c) for c in answers.id_columns]
-    frame = frame.with_columns(guarded)
-    counted = dict(frame[col.STATUS].value_counts().iter_rows())
+    frame = frame.with_columns(_texts(frame, answers.id_columns))
     flagged = (None if straightlining is None
                else int(frame[col.STRAIGHTLINING].sum()))
     return BulkScores(
@@ -170,6 +174,24 @@ def _reasons(
     shown = [t or None for t in texts]
     return keys.replace_strict(patterns, shown, default=None, return_dtype=pl.String).alias(
         col.REASON)
+
+
+def _texts(frame: pl.DataFrame, names: list[str]) -> list[pl.Expr]:
+    """:func:`_text` for the text columns ``names`` of ``frame``, skipping the work where
+    no cell starts with a trigger character or is empty (the usual identifiers)."""
+    import polars as pl
+
+    from relscale.scoring.results import TRIGGER
+
+    if not names:
+        return []
+    checks = frame.select(
+        pl.any_horizontal(
+            pl.col(c).str.contains(TRIGGER).any(), (pl.col(c).str.len_bytes() == 0).any()
+        ).alias(c)
+        for c in names
+    ).row(0)
+    return [_text(pl.col(c)).alias(c) for c, work in zip(names, checks, strict=True) if work]
 
 
 def _text(expr: pl.Expr) -> pl.Expr:
@@ -263,16 +285,26 @@ def _dimension_norms(table: NormTable, d: str, locale: str) -> list[pl.Expr]:
 def has_duplicates(answers: BulkAnswers, columns: Sequence[str]) -> bool:
     """Whether two rows have the same identifier (``columns``, each stripped as Python
     strips), rows with every one empty not compared: the test of
-    :func:`relscale.scoring.run.duplicate_respondents`, in bulk."""
+    :func:`relscale.scoring.run.duplicate_respondents`, in bulk. Hashes first (distinct
+    hashes: no duplicate), the values themselves only when two hashes agree."""
     import polars as pl
 
     if not columns:
         return False
-    keys = [pl.col(c).str.strip_chars(PY_WHITESPACE) for c in columns]
-    found = answers.frame.lazy().select(keys).filter(
-        pl.any_horizontal(k.str.len_bytes() > 0 for k in (pl.col(c) for c in columns))
-    ).select(pl.struct(pl.all()).is_duplicated().any()).collect().item()
-    return bool(found)
+    frame = answers.frame
+    space = "[" + "".join(f"\\x{{{ord(c):X}}}" for c in PY_WHITESPACE) + "]"
+    padded = frame.select(
+        pl.any_horizontal(pl.col(c).str.contains(f"^{space}|{space}$").any() for c in columns)
+    ).item()
+    keys = [pl.col(c).str.strip_chars(PY_WHITESPACE) if padded else pl.col(c)
+            for c in columns]
+    kept = pl.any_horizontal(k.str.len_bytes() > 0 for k in keys)
+    key = keys[0] if len(keys) == 1 else pl.struct(keys)
+    hashed = pl.when(kept).then(key.hash()).drop_nulls()
+    distinct, n = frame.select(hashed.n_unique().alias("a"), hashed.len().alias("b")).row(0)
+    if distinct == n:
+        return False
+    return bool(frame.select(key.filter(kept).is_duplicated().any()).item())
 
 
 def write_bulk_csv(scores: BulkScores, path: Path) -> bool:
@@ -283,16 +315,21 @@ def write_bulk_csv(scores: BulkScores, path: Path) -> bool:
 
     import polars as pl
 
-    from relscale.scoring.results import floats_print_as_repr
+    from relscale.scoring.results import FLOAT_RANGE
 
     columns = scores.columns
     if len(columns) < 2 or len(set(columns)) != len(columns):
         return False
     frame = scores.frame
-    for name, dtype in frame.schema.items():
-        if dtype == pl.Float64 and name in columns and not floats_print_as_repr(
-            frame[name].to_numpy()
-        ):
+    floats = [name for name, dtype in frame.schema.items() if dtype == pl.Float64]
+    if floats:
+        # Polars prints a float as repr() does when it is finite and zero (not -0.0) or
+        # in FLOAT_RANGE (relscale.scoring.results.floats_print_as_repr).
+        lo, hi = FLOAT_RANGE
+        size = pl.col(floats).abs()
+        fine = (size.is_finite() & (((size == 0) & (1 / pl.col(floats) > 0))
+                                    | ((size >= lo) & (size < hi)))) | size.is_null()
+        if not all(frame.select(fine.all()).row(0)):
             return False
     head = io.StringIO()
     csv.writer(head).writerow(columns)

@@ -105,6 +105,7 @@ def format_cell(value: Any, kind: str) -> str:
 # round-trip digits, fixed notation); outside it repr switches to 1e-05 / 1e+16 style.
 _POLARS_FLOAT_MIN = 1e-4
 _POLARS_FLOAT_MAX = 1e16
+FLOAT_RANGE = (_POLARS_FLOAT_MIN, _POLARS_FLOAT_MAX)
 _INT_MAX = float(2**53)
 WRITE_ROWS = 250_000
 
@@ -207,6 +208,7 @@ def _few_texts(values: Any) -> list[str] | None:
 # relscale.io.csv_safety's policy as a polars expression: its plain-number pattern, with
 # Python's "$" (end, or before a final newline) spelt out for Rust's regex.
 _TRIGGER = r"^[=+\-@\t\r]"
+TRIGGER = _TRIGGER
 _PLAIN_NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\n?$"
 
 
