@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from relscale.errors import DataError
 from relscale.excel.identity import SCORING_SHEET_KIND, Identity, metadata_int, recognise
 from relscale.i18n import N_, _
+from relscale.io.bulk_csv import bulk_answers
 from relscale.io.platforms import read_platform_responses, sniff_platform
 from relscale.io.tables import (
     MISSING_SPELLINGS,
@@ -39,14 +40,13 @@ from relscale.io.tables import (
     Converter,
     ResponseTable,
     Rows,
+    answers_table,
     check_text_file,
     collect_bulk,
     collect_rows,
     first_sheet_rows,
     open_csv,
     open_workbook,
-    answers_table,
-    bulk_answers,
     read_bulk,
 )
 from relscale.io.values import not_applicable_to_missing, validate_values

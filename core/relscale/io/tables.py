@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from relscale.errors import DataError
 from relscale.i18n import _
-from relscale.io.bulk_csv import BulkAnswers, BulkCsv, bulk_answers, bulk_columns, read_bulk
+from relscale.io.bulk_csv import BulkAnswers, BulkCsv, bulk_columns, read_bulk
 from relscale.messages import where
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from relscale.i18n import N_, _
 from relscale.model import columns as col
@@ -109,7 +109,7 @@ def score_bulk(
             pl.max_horizontal(values) == pl.min_horizontal(values)
         )
         extra.append(flag.fill_null(False).cast(pl.Int8).alias(col.STRAIGHTLINING))
-    norm_exprs, constants, statuses = _norms(adapted, dims, group, locale)
+    norm_exprs, constants, statuses = _norms(adapted, dims, group, locale, frame)
     first = [e.meta.output_name().startswith("\x00") for e in norm_exprs]
     reasons = _reasons(frame, dims, count_names, n_items, needed)
     frame = frame.with_columns(
@@ -206,7 +206,8 @@ def _text(expr: pl.Expr) -> pl.Expr:
 
 
 def _norms(
-    adapted: AdaptedInstrument, dims: list[str], group: dict[str, str] | None, locale: str
+    adapted: AdaptedInstrument, dims: list[str], group: dict[str, str] | None, locale: str,
+    frame: pl.DataFrame,
 ) -> tuple[list[pl.Expr], dict[str, str], set[str]]:
     """The norm columns (expressions), the columns with one text for everyone (norm group
     and status) and the statuses of the tables applied, as
@@ -232,13 +233,15 @@ def _norms(
                       pl.lit(None, pl.String).alias(f"{d}_band")]
         return exprs, {col.NORM_GROUP: csv_text(label), col.NORM_STATUS: ""}, set()
     for d in dims:
-        exprs += _dimension_norms(table, d, locale)
+        exprs += _dimension_norms(table, d, locale, frame)
     constants = {col.NORM_GROUP: csv_text(describe_norms(table, locale)),
                  col.NORM_STATUS: csv_text(table.population.status)}
-    return exprs, constants, {table.population.status} - {""}
+    return exprs, constants, {str(table.population.status)} - {""}
 
 
-def _dimension_norms(table: NormTable, d: str, locale: str) -> list[pl.Expr]:
+def _dimension_norms(
+    table: NormTable, d: str, locale: str, frame: pl.DataFrame
+) -> list[pl.Expr]:
     """Percentile, T and band of one dimension: :func:`relscale.scoring.norms.apply_norms`."""
     import polars as pl
 
@@ -270,7 +273,11 @@ def _dimension_norms(table: NormTable, d: str, locale: str) -> list[pl.Expr]:
     ).clip(0, len(steps) - 1).alias(name)
     step = pl.col(name)
     if table.t_score == "linear":
-        t = 50 + 10 * (x - norm.mean) / norm.sd
+        # Worked out in Python for each distinct raw score, the floats numpy gives
+        # (polars may reorder the arithmetic, a last digit apart).
+        raw = frame[d].drop_nulls().unique().to_list()
+        linear = [50 + 10 * (r - norm.mean) / norm.sd for r in raw]
+        t = x.replace_strict(raw, linear, default=None, return_dtype=pl.Float64)
     else:
         t = pl.when(found).then(pl.lit(ts).gather(step))
     return [
