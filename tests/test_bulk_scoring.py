@@ -42,6 +42,7 @@ def score_both(
     monkeypatch.setattr(bulk_csv, "BULK_MIN_BYTES", 0)
     run = score_files([path], **kw)
     assert isinstance(run, BulkScoreRun)
+    assert run.bulk.frame is not None  # duplicates are worded without the engine's table
     fast = tmp_path / "fast.csv"
     run.write_csv(fast)
     monkeypatch.setattr(bulk_csv, "BULK_MIN_BYTES", 1 << 60)

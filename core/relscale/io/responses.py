@@ -193,9 +193,12 @@ def read_csv_answers(path: Path | str, adapted: AdaptedInstrument) -> BulkAnswer
     return bulk_answers(bulk, item_idx, id_idx, list(adapted.item_ids), id_names, answer)
 
 
-def read_answers_table(answers: BulkAnswers, path: Path | str) -> ResponseTable:
-    """The :class:`ResponseTable` :func:`read_csv` gives for the same file."""
-    return answers_table(answers, Path(path))
+def read_answers_table(
+    answers: BulkAnswers, path: Path | str, id_columns: Sequence[str] | None = None
+) -> ResponseTable:
+    """The :class:`ResponseTable` :func:`read_csv` gives for the same file; with
+    ``id_columns``, only those identifiers and no answers."""
+    return answers_table(answers, Path(path), id_columns)
 
 
 _open_workbook = open_workbook

@@ -45,9 +45,9 @@ class BulkScores:
     """The scored output of :func:`score_bulk`, ready to write."""
 
     columns: list[str]
-    frame: pl.DataFrame
+    frame: pl.DataFrame | None
     """The output's columns, typed as the CSV writes them (null for an empty cell), but
-    for the ones that hold one text for everyone (in ``constants``)."""
+    for the ones that hold one text for everyone (in ``constants``); None once freed."""
     constants: dict[str, str]
     counts: dict[str, int]
     norm_statuses: set[str]
@@ -328,6 +328,8 @@ def write_bulk_csv(scores: BulkScores, path: Path) -> bool:
     if len(columns) < 2 or len(set(columns)) != len(columns):
         return False
     frame = scores.frame
+    if frame is None:
+        return False
     floats = [name for name, dtype in frame.schema.items() if dtype == pl.Float64]
     if floats:
         # Polars prints a float as repr() does when it is finite and zero (not -0.0) or

@@ -104,7 +104,10 @@ class BulkScoreRun(ScoreRun):
     def responses(self) -> ResponseTable:  # type: ignore[override]
         from relscale.io.responses import read_answers_table
 
-        return read_answers_table(self.answers, self.paths[0])
+        self.bulk.frame = None  # another writer wants these: free the bulk output first
+        table = read_answers_table(self.answers, self.paths[0])
+        self.answers.frame = self.answers.frame.clear()  # the table holds the answers now
+        return table
 
     @cached_property
     def scores(self) -> ScaleScores:  # type: ignore[override]
@@ -303,7 +306,7 @@ def _score_bulk(
     that path does not apply: another input, group columns, a ``wave`` column (reliable
     change), or a cell that is not an answer (the usual reader names it)."""
     from relscale.io.platforms import sniff_platform
-    from relscale.io.responses import read_csv_answers
+    from relscale.io.responses import read_answers_table, read_csv_answers
     from relscale.scoring.bulk import has_duplicates, score_bulk
     from relscale.scoring.change import WAVE
 
@@ -320,8 +323,9 @@ def _score_bulk(
     bulk = score_bulk(answers, adapted, group, locale=locale, straightlining=straightlining)
     run = BulkScoreRun(data, adapted, answers, bulk, group=group, locale=locale,
                        straightlining=straightlining)
-    if has_duplicates(answers, key_columns(answers.id_columns)):
-        run.warnings = tuple(duplicate_respondents(run.responses))
+    keys = key_columns(answers.id_columns)
+    if has_duplicates(answers, keys):
+        run.warnings = tuple(duplicate_respondents(read_answers_table(answers, data[0], keys)))
     if strict and run.warnings:
         raise RelscaleError(run.warnings[0] + " " + _("(--strict)"))
     return run
