@@ -230,3 +230,34 @@ def test_hypothesis_tables(
         return  # no respondents: an error either way
     score_both(path, tmp_path, monkeypatch, instrument=INSTRUMENT, sector="education",
                straightlining=2)
+
+
+@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"),
+                                     KeyboardInterrupt()])
+def test_failed_bulk_write_leaves_no_file(
+    failure: BaseException, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tests/test_acceptance_output.py's disk-full and Ctrl-C cases, on the bulk writer."""
+    import relscale.scoring.bulk
+    from helpers import runner
+    from relscale.cli.main import app
+
+    def broken(scores: Any, path: Path) -> bool:
+        path.write_text("respondent_code,half a row")
+        raise failure
+
+    monkeypatch.setattr(bulk_csv, "BULK_MIN_BYTES", 0)
+    monkeypatch.setattr(relscale.scoring.bulk, "write_bulk_csv", broken)
+    items = adapt(INSTRUMENT, "education").item_ids
+    data = write_table(tmp_path / "data.csv", ["respondent_code", *items],
+                       [[f"r{r}", *["2"] * len(items)] for r in range(5)])
+    out = tmp_path / "scores.csv"
+    result = runner().invoke(app, ["score", str(data), "-i", INSTRUMENT, "-s", "education",
+                                    "-o", str(out)])
+    if isinstance(failure, KeyboardInterrupt):
+        assert result.exit_code == 130
+    else:
+        assert result.exit_code == 1
+        assert "No space left on device" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]
