@@ -144,14 +144,9 @@ def _numbers(frame: pl.DataFrame, names: list[str], line_numbers: Any, convert: 
 
     if not names:
         return np.empty((frame.height, 0))
-    # Categorical codes are shared by all columns, so one table maps a code to its value.
-    distinct = {
-        cell
-        for cells in frame.select(pl.col(n).unique().implode() for n in names).row(0)
-        for cell in cells
-        if cell is not None
-    }
-    spellings = sorted(distinct)
+    # The file's own categories are its distinct spellings (value columns only), listed
+    # in code order, so one table indexed by code maps a cell to its value.
+    spellings = frame.schema[names[0]].categories.to_series().to_list()
     numbers = np.empty(len(spellings))
     bad: list[tuple[int, int, str]] = []
     for k, cell in enumerate(spellings):
@@ -165,10 +160,7 @@ def _numbers(frame: pl.DataFrame, names: list[str], line_numbers: Any, convert: 
     if bad:
         i, j, cell = min(bad)
         raise convert.error(int(line_numbers[i]), j, cell)
-    dtype = frame.schema[names[0]]
-    codes = pl.Series(spellings, dtype=dtype).to_physical().to_numpy().astype(np.int64)
-    table = np.full(int(codes.max(initial=0)) + 2, convert.value(""))  # last: an empty cell
-    table[codes] = numbers
+    table = np.append(numbers, convert.value(""))  # last: an empty cell
     physical = frame.select(
         pl.col(n).to_physical().fill_null(len(table) - 1) for n in names
     ).to_numpy()
