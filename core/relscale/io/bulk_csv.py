@@ -146,7 +146,8 @@ def _numbers(frame: pl.DataFrame, names: list[str], line_numbers: Any, convert: 
         return np.empty((frame.height, 0))
     # The file's own categories are its distinct spellings (value columns only), listed
     # in code order, so one table indexed by code maps a cell to its value.
-    spellings = frame.schema[names[0]].categories.to_series().to_list()
+    categorical: Any = frame.schema[names[0]]
+    spellings = categorical.categories.to_series().to_list()
     numbers = np.empty(len(spellings))
     bad: list[tuple[int, int, str]] = []
     for k, cell in enumerate(spellings):
