@@ -59,10 +59,8 @@ def write_scores(run: ScoreRun, path: Path | str, *, overwrite: bool = False) ->
         book = build_results_workbook(run.scored, run.adapted, run.scores, run.adapted.locale)
         write(book, path, overwrite=overwrite)
     else:
-        from relscale.scoring.results import write_csv
-
         with atomic_write(path, overwrite=overwrite) as tmp:
-            write_csv(run.scored, tmp)
+            run.write_csv(tmp)
     return path
 
 

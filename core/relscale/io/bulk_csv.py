@@ -33,6 +33,8 @@ class BulkCsv:
     frame: pl.DataFrame
     """One column per header column, named ``c0``, ``c1``, ...: Categorical for the value
     columns (few distinct spellings; null for an empty cell), String for the others."""
+    categorical: Any = None
+    """The value columns' dtype: a Categorical of this file's own categories."""
 
 
 def read_bulk(path: Path, value_columns: Callable[[list[str]], Sequence[int]]) -> BulkCsv | None:
@@ -81,13 +83,17 @@ def read_bulk(path: Path, value_columns: Callable[[list[str]], Sequence[int]]) -
     values = set(value_columns(header))
     import polars as pl
 
+    # Categories of this file only: their list is the file's distinct spellings, in code
+    # order, so no pass over the cells is needed to find them.
+    categorical = pl.Categorical(pl.Categories.random())
+
     try:
         frame = pl.read_csv(
             data, has_header=False, skip_lines=1, separator=delimiter, quote_char=None,
             infer_schema=False, empty_string_is_null=False,
             new_columns=[f"c{j}" for j in range(width)], raise_if_empty=False,
             # Categorical: a few bytes per cell instead of a 16-byte string view.
-            schema_overrides={f"c{j}": pl.Categorical for j in values},
+            schema_overrides={f"c{j}": categorical for j in values},
         )
     except pl.exceptions.PolarsError:
         return None  # not UTF-8, ragged: the csv module names the line
@@ -99,7 +105,7 @@ def read_bulk(path: Path, value_columns: Callable[[list[str]], Sequence[int]]) -
     longest = frame.select(pl.col(c).str.len_chars().max() for c in text).row(0) if text else ()
     if any(int(n or 0) > field_limit for n in longest):
         return None  # a cell over the csv module's field limit: that path names it
-    return BulkCsv(header=header, frame=frame)
+    return BulkCsv(header=header, frame=frame, categorical=categorical)
 
 
 def bulk_columns(
@@ -116,7 +122,7 @@ def bulk_columns(
     names = frame.columns[: len(bulk.header)]
     blank = frame.select(
         pl.all_horizontal(
-            pl.col(n).is_null() if frame.schema[n] == pl.Categorical
+            pl.col(n).is_null() if frame.schema[n] == bulk.categorical
             else pl.col(n).str.len_bytes() == 0
             for n in names
         )
@@ -138,14 +144,10 @@ def _numbers(frame: pl.DataFrame, names: list[str], line_numbers: Any, convert: 
 
     if not names:
         return np.empty((frame.height, 0))
-    # Categorical codes are shared by all columns, so one table maps a code to its value.
-    distinct = {
-        cell
-        for cells in frame.select(pl.col(n).unique().implode() for n in names).row(0)
-        for cell in cells
-        if cell is not None
-    }
-    spellings = sorted(distinct)
+    # The file's own categories are its distinct spellings (value columns only), listed
+    # in code order, so one table indexed by code maps a cell to its value.
+    categorical: Any = frame.schema[names[0]]
+    spellings = categorical.categories.to_series().to_list()
     numbers = np.empty(len(spellings))
     bad: list[tuple[int, int, str]] = []
     for k, cell in enumerate(spellings):
@@ -159,10 +161,77 @@ def _numbers(frame: pl.DataFrame, names: list[str], line_numbers: Any, convert: 
     if bad:
         i, j, cell = min(bad)
         raise convert.error(int(line_numbers[i]), j, cell)
-    codes = pl.Series(spellings, dtype=pl.Categorical).to_physical().to_numpy().astype(np.int64)
-    table = np.full(int(codes.max(initial=0)) + 2, convert.value(""))  # last: an empty cell
-    table[codes] = numbers
+    table = np.append(numbers, convert.value(""))  # last: an empty cell
     physical = frame.select(
         pl.col(n).to_physical().fill_null(len(table) - 1) for n in names
     ).to_numpy()
     return table[physical]
+
+
+@dataclass
+class BulkAnswers:
+    """A plain CSV file's answers as a polars frame, for scoring in bulk
+    (:mod:`relscale.scoring.bulk`): every cell already checked to be a valid answer."""
+
+    frame: pl.DataFrame
+    """The identifier columns (String, "" for an empty cell) and the item columns (integer,
+    null for missing and for the 'does not apply' code), by name; blank rows skipped."""
+    lines: pl.Series
+    """The file line of each row (the header is line 1)."""
+    blank_rows: int
+    items: list[str]
+    id_columns: list[str]
+
+
+def bulk_answers(
+    bulk: BulkCsv,
+    value_idx: list[int],
+    id_idx: list[int],
+    items: list[str],
+    id_names: list[str],
+    answer: Callable[[str], int | None],
+) -> BulkAnswers | None:
+    """The file's answers as :class:`BulkAnswers`, or None when some cell is not a valid
+    answer (``answer`` raises ValueError for it): the caller then reads the file the usual
+    way, which names the first such cell. ``answer`` maps a spelling to its value, None for
+    missing; each distinct spelling is asked once. The text columns of ``bulk`` are read
+    here (the frame is emptied)."""
+    import polars as pl
+
+    frame = bulk.frame
+    names = frame.columns[: len(bulk.header)]
+    value_names = [names[c] for c in value_idx]
+    # The file's categories are its distinct spellings (value columns only), in code order.
+    spellings = bulk.categorical.categories.to_series().to_list() if value_names else []
+    try:
+        lookup = [answer(cell) for cell in spellings]
+        if answer("") is not None:
+            return None  # an empty cell that is an answer: not this reader's case
+    except ValueError:
+        return None
+    small = all(-128 <= v < 128 for v in lookup if v is not None)
+    dtype = pl.Int8 if small else pl.Int64
+    values = pl.Series("v", lookup, dtype=dtype)
+    blank = frame.select(
+        pl.all_horizontal(
+            pl.col(n).is_null() if frame.schema[n] == bulk.categorical
+            else pl.col(n).str.len_bytes() == 0
+            for n in names
+        )
+    ).to_series()
+    n_blank = int(blank.sum())
+    lines = pl.int_range(2, frame.height + 2, dtype=pl.Int64, eager=True)  # header: line 1
+    columns = [pl.col(names[c]).alias(name) for c, name in zip(id_idx, id_names, strict=True)]
+    columns += [
+        (pl.lit(values).gather(pl.col(n).to_physical()) if len(values) else pl.lit(None, dtype))
+        .alias(name)
+        for n, name in zip(value_names, items, strict=True)
+    ]
+    lazy = frame.lazy()
+    if n_blank:
+        lazy = lazy.filter(~pl.lit(blank))
+        lines = lines.filter(~blank)
+    out = lazy.select(columns).collect()
+    bulk.frame = pl.DataFrame()  # the text is read: free it
+    del frame
+    return BulkAnswers(out, lines, n_blank, list(items), list(id_names))

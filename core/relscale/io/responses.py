@@ -29,15 +29,18 @@ from typing import TYPE_CHECKING, Any
 from relscale.errors import DataError
 from relscale.excel.identity import SCORING_SHEET_KIND, Identity, metadata_int, recognise
 from relscale.i18n import N_, _
+from relscale.io.bulk_csv import bulk_answers
 from relscale.io.platforms import read_platform_responses, sniff_platform
 from relscale.io.tables import (
     MISSING_SPELLINGS,
     WHOLE_NUMBER,
     WORKBOOK_SUFFIXES,
+    BulkAnswers,
     BulkCsv,
     Converter,
     ResponseTable,
     Rows,
+    answers_table,
     check_text_file,
     collect_bulk,
     collect_rows,
@@ -152,6 +155,50 @@ def read_csv(path: Path | str, adapted: AdaptedInstrument) -> ResponseTable:
     empty = _("{path}: empty file, expected a header row of item ids")
     with open_csv(path, empty) as (header, rows):
         return _read_rows(rows, header, adapted, path)
+
+
+def read_csv_answers(path: Path | str, adapted: AdaptedInstrument) -> BulkAnswers | None:
+    """A plain CSV response table as a polars frame for scoring in bulk
+    (:class:`relscale.io.bulk_csv.BulkAnswers`), or None: the file is not one the bulk
+    reader takes, or some cell is not a valid answer; :func:`read_csv` then reads it (and
+    names the cell). The same rules as :func:`read_csv`: the same spellings, scale points
+    and 'does not apply' code (as missing)."""
+    path = Path(path)
+    check_text_file(path)
+    checked: list[tuple[list[int], list[int], list[str]]] = []
+
+    def value_columns(header: list[str]) -> list[int]:
+        checked.append(_check_header(header, adapted, path, reserved_names(adapted)))
+        return checked[-1][0]
+
+    bulk = read_bulk(path, value_columns)
+    if bulk is None:
+        return None
+    item_idx, id_idx, id_names = checked[-1]
+    convert = Converter(_value_table(adapted), path, adapted.item_ids, _not_an_answer,
+                        WHOLE_NUMBER)
+    lo, hi = adapted.scale.min, adapted.scale.max
+    na = adapted.scale.not_applicable
+
+    def answer(cell: str) -> int | None:
+        x = convert.value(cell)  # ValueError: not a number
+        if x != x:
+            return None
+        if na is not None and x == na.value:
+            return None  # 'does not apply' is missing for scoring
+        if x != round(x) or not lo <= x <= hi:
+            raise ValueError(cell)
+        return int(x)
+
+    return bulk_answers(bulk, item_idx, id_idx, list(adapted.item_ids), id_names, answer)
+
+
+def read_answers_table(
+    answers: BulkAnswers, path: Path | str, id_columns: Sequence[str] | None = None
+) -> ResponseTable:
+    """The :class:`ResponseTable` :func:`read_csv` gives for the same file; with
+    ``id_columns``, only those identifiers and no answers."""
+    return answers_table(answers, Path(path), id_columns)
 
 
 _open_workbook = open_workbook

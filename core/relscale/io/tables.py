@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from relscale.errors import DataError
 from relscale.i18n import _
-from relscale.io.bulk_csv import BulkCsv, bulk_columns, read_bulk
+from relscale.io.bulk_csv import BulkAnswers, BulkCsv, bulk_columns, read_bulk
 from relscale.messages import where
 
 if TYPE_CHECKING:
@@ -242,6 +242,31 @@ def collect_bulk(
         id_columns=list(id_names),
         ids=dict(zip(id_names, ids, strict=True)),
         blank_rows=blank,
+    )
+
+
+def answers_table(
+    answers: BulkAnswers, source: object, id_columns: Sequence[str] | None = None
+) -> ResponseTable:
+    """The :class:`ResponseTable` of answers read in bulk (float, NaN for missing); with
+    ``id_columns``, only those identifiers and no answers (an n x 0 matrix)."""
+    import numpy as np
+    import polars as pl
+
+    frame = answers.frame
+    values = (
+        frame.select(pl.col(answers.items).cast(pl.Float64)).to_numpy()
+        if answers.items and id_columns is None else np.empty((frame.height, 0))
+    )
+    names = list(answers.id_columns if id_columns is None else id_columns)
+    return ResponseTable(
+        source=str(source),
+        items=tuple(answers.items),
+        values=np.array(values, dtype=np.float64, order="C"),  # writable
+        rows=answers.lines.to_numpy().astype(np.int64),
+        id_columns=names,
+        ids={name: frame[name].to_list() for name in names},
+        blank_rows=answers.blank_rows,
     )
 
 

@@ -105,6 +105,7 @@ def format_cell(value: Any, kind: str) -> str:
 # round-trip digits, fixed notation); outside it repr switches to 1e-05 / 1e+16 style.
 _POLARS_FLOAT_MIN = 1e-4
 _POLARS_FLOAT_MAX = 1e16
+FLOAT_RANGE = (_POLARS_FLOAT_MIN, _POLARS_FLOAT_MAX)
 _INT_MAX = float(2**53)
 WRITE_ROWS = 250_000
 
@@ -176,13 +177,21 @@ def _polars_column(pl: Any, name: str, values: Any, kind: str) -> Any:
             ):
                 small = finite.size == 0 or (np.abs(finite) < 128).all()
                 return pl.Series(name, x).fill_nan(None).cast(pl.Int8 if small else pl.Int64)
-        else:
-            size = np.abs(finite)
-            if np.isfinite(finite).all() and (
-                (size == 0) | ((size >= _POLARS_FLOAT_MIN) & (size < _POLARS_FLOAT_MAX))
-            ).all() and not np.signbit(finite[size == 0]).any():
-                return pl.Series(name, x).fill_nan(None)
+        elif floats_print_as_repr(x):
+            return pl.Series(name, x).fill_nan(None)
     return _empty_as_null(pl.Series(name, [format_cell(v, kind) for v in values], dtype=pl.String))
+
+
+def floats_print_as_repr(x: np.ndarray) -> bool:
+    """Whether polars prints every number of ``x`` (NaN: missing) as :func:`format_cell`:
+    finite, zero (not -0.0) or between 1e-4 and 1e16 in size."""
+    import numpy as np
+
+    finite = x[~np.isnan(x)]
+    size = np.abs(finite)
+    return bool(np.isfinite(finite).all() and (
+        (size == 0) | ((size >= _POLARS_FLOAT_MIN) & (size < _POLARS_FLOAT_MAX))
+    ).all() and not np.signbit(finite[size == 0]).any())
 
 
 def _few_texts(values: Any) -> list[str] | None:
@@ -199,18 +208,24 @@ def _few_texts(values: Any) -> list[str] | None:
 # relscale.io.csv_safety's policy as a polars expression: its plain-number pattern, with
 # Python's "$" (end, or before a final newline) spelt out for Rust's regex.
 _TRIGGER = r"^[=+\-@\t\r]"
+TRIGGER = _TRIGGER
 _PLAIN_NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\n?$"
+
+
+def guard_expr(cell: Any) -> Any:
+    """:func:`relscale.io.csv_safety.csv_text` as a polars expression over a String
+    column (None stays None)."""
+    import polars as pl
+
+    guard = cell.str.contains(_TRIGGER) & ~cell.str.contains(_PLAIN_NUMBER)
+    return pl.when(guard).then(pl.lit("'") + cell).otherwise(cell)
 
 
 def _guarded(s: Any) -> Any:
     """:func:`relscale.io.csv_safety.csv_text` over a String series (None stays None)."""
     import polars as pl
 
-    cell = pl.first()
-    guard = cell.str.contains(_TRIGGER) & ~cell.str.contains(_PLAIN_NUMBER)
-    return s.to_frame().select(
-        pl.when(guard).then(pl.lit("'") + cell).otherwise(cell).alias(s.name)
-    ).to_series()
+    return s.to_frame().select(guard_expr(pl.first()).alias(s.name)).to_series()
 
 
 def _empty_as_null(s: Any) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,10 +17,13 @@ from relscale.errors import RelscaleError
 from relscale.i18n import _
 
 if TYPE_CHECKING:
+    from relscale.io.bulk_csv import BulkAnswers
     from relscale.io.platforms import MappingReport
     from relscale.io.tables import ResponseTable
     from relscale.model.models import AdaptedInstrument
+    from relscale.scoring.bulk import BulkScores
     from relscale.scoring.engine import ScaleScores
+    from relscale.scoring.norms import GroupSpec
     from relscale.scoring.results import ScoredTable
 
 
@@ -60,6 +64,89 @@ class ScoreRun:
         """The statuses (``illustrative``, ``local``, ``published``) of the norm tables
         actually applied: a user's ``--norms`` table wins over a registered one."""
         return {s for s in self.scores.norm_status or () if s}
+
+
+    def write_csv(self, path: Path) -> None:
+        """The scored table as CSV (:func:`relscale.scoring.results.write_csv`)."""
+        from relscale.scoring.results import write_csv
+
+        write_csv(self.scored, path)
+
+
+class BulkScoreRun(ScoreRun):
+    """A :class:`ScoreRun` scored in bulk (:mod:`relscale.scoring.bulk`): the CSV is
+    written from the polars columns; ``responses``, ``scores`` and ``scored`` are the
+    numpy engine's, computed on first use (the results workbook, .sav, library callers)."""
+
+    def __init__(
+        self,
+        paths: tuple[Path, ...],
+        adapted: AdaptedInstrument,
+        answers: BulkAnswers,
+        bulk: BulkScores,
+        *,
+        group: dict[str, str] | None,
+        locale: str,
+        straightlining: int | None,
+        warnings: tuple[str, ...] = (),
+    ):
+        self.paths = paths
+        self.adapted = adapted
+        self.mapping = None
+        self.warnings = warnings
+        self.answers = answers
+        self.bulk = bulk
+        self._group = group
+        self._locale = locale
+        self._straightlining = straightlining
+
+    @cached_property
+    def responses(self) -> ResponseTable:  # type: ignore[override]
+        from relscale.io.responses import read_answers_table
+
+        self.bulk.frame = None  # another writer wants these: free the bulk output first
+        table = read_answers_table(self.answers, self.paths[0])
+        self.answers.frame = self.answers.frame.clear()  # the table holds the answers now
+        return table
+
+    @cached_property
+    def scores(self) -> ScaleScores:  # type: ignore[override]
+        from relscale.scoring.engine import add_norms, score_responses
+
+        table = self.responses
+        scores = score_responses(self.adapted, table.values, straightlining=self._straightlining,
+                                 validate=False, source=table.source, rows=table.rows)
+        if self.adapted.norms:
+            add_norms(scores, self.adapted.norms, self._group, locale=self._locale)
+        return scores
+
+    @cached_property
+    def scored(self) -> ScoredTable:  # type: ignore[override]
+        from relscale.scoring.results import build_scored_table
+
+        return build_scored_table(self.responses, self.adapted, self.scores)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(self.bulk.counts)
+
+    @property
+    def blank_rows(self) -> int:
+        return self.answers.blank_rows
+
+    @property
+    def straightlining(self) -> int | None:
+        return self.bulk.straightlining
+
+    @property
+    def norm_statuses(self) -> set[str]:
+        return set(self.bulk.norm_statuses)
+
+    def write_csv(self, path: Path) -> None:
+        from relscale.scoring.bulk import write_bulk_csv
+
+        if not write_bulk_csv(self.bulk, path):
+            super().write_csv(path)
 
 
 @dataclass(frozen=True)
@@ -171,6 +258,14 @@ def score_files(
         adapted = adapt(key.instrument, key.sector, key.perspective, locale)  # type: ignore[arg-type]
         if norms_file is not None:
             adapted = with_norms_file(adapted, norms_file)
+    try:
+        spec: GroupSpec | None = parse_group_specs(groups)
+    except RelscaleError:
+        spec = None  # reported where it always was, after reading
+    if spec is not None and (adapted.norms or not (groups or norms_file)):
+        run = _score_bulk(data, adapted, spec, locale, straightlining, platform, strict)
+        if run is not None:
+            return run
     mapping = None
     if len(data) == 1 and (platform or sniff_platform(data[0])):
         table, mapping = read_platform_responses(data[0], adapted, platform)
@@ -198,8 +293,51 @@ def score_files(
     return ScoreRun(data, adapted, table, scores, scored, mapping, warnings)
 
 
+def _score_bulk(
+    data: tuple[Path, ...],
+    adapted: AdaptedInstrument,
+    spec: GroupSpec,
+    locale: str,
+    straightlining: int | None,
+    platform: str | None,
+    strict: bool,
+) -> BulkScoreRun | None:
+    """One plain CSV file scored in bulk (:mod:`relscale.scoring.bulk`), or None where
+    that path does not apply: another input, group columns, a ``wave`` column (reliable
+    change), or a cell that is not an answer (the usual reader names it)."""
+    from relscale.io.platforms import sniff_platform
+    from relscale.io.responses import read_answers_table, read_csv_answers
+    from relscale.scoring.bulk import has_duplicates, score_bulk
+    from relscale.scoring.change import WAVE
+
+    if platform or spec.columns or len(data) != 1 or data[0].suffix.lower() != ".csv":
+        return None
+    if not data[0].is_file() or sniff_platform(data[0]):
+        return None
+    answers = read_csv_answers(data[0], adapted)
+    if answers is None or (adapted.norms and WAVE in answers.id_columns):
+        return None
+    if answers.frame.height == 0:
+        raise RelscaleError(_("{path}: no respondents").format(path=data[0]))
+    group = dict(spec.fixed) or None
+    bulk = score_bulk(answers, adapted, group, locale=locale, straightlining=straightlining)
+    run = BulkScoreRun(data, adapted, answers, bulk, group=group, locale=locale,
+                       straightlining=straightlining)
+    keys = key_columns(answers.id_columns)
+    if has_duplicates(answers, keys):
+        run.warnings = tuple(duplicate_respondents(read_answers_table(answers, data[0], keys)))
+    if strict and run.warnings:
+        raise RelscaleError(run.warnings[0] + " " + _("(--strict)"))
+    return run
+
+
 KEY_COLUMNS = ("respondent_code", "subject_code")
 """The identifier columns that name one respondent about one subject (forms write them)."""
+
+
+def key_columns(id_columns: Sequence[str]) -> list[str]:
+    """The identifier columns compared by :func:`duplicate_respondents`."""
+    return [c for c in KEY_COLUMNS if c in id_columns] or list(id_columns[:1])
 
 
 def duplicate_respondents(table: ResponseTable) -> list[str]:
@@ -208,7 +346,7 @@ def duplicate_respondents(table: ResponseTable) -> list[str]:
     the first identifier column. Rows with an empty identifier are not compared."""
     from collections import Counter
 
-    columns = [c for c in KEY_COLUMNS if c in table.id_columns] or table.id_columns[:1]
+    columns = key_columns(table.id_columns)
     if not columns:
         return []
     # Counted in bulk first: most tables have no duplicate, and then no loop per row.
