@@ -6,11 +6,18 @@ minimum-answered rule, percentile / T / band from the norm table, status and rea
 the same Scores table (same 39 columns and values: the header, identifiers and texts as
 text, items as whole numbers, scores with two decimals, missing as an empty cell) written
 to .xlsx with XlsxWriter in ``constant_memory`` mode (rows streamed to the sheet XML,
-inline strings), the fastest well-kept Python xlsx writer. With ``polars`` as the fourth
-argument the table is written with ``polars.DataFrame.write_excel`` (which drives
-XlsxWriter) instead; ``bench_results_xlsx.py --floor polars`` times that variant.
+inline strings), the fastest well-kept pure-Python xlsx writer. The fourth argument picks
+another writer for the same table:
 
-XlsxWriter is a benchmark-only dependency: ``pip install -e ".[bench]"``.
+- ``polars``: ``polars.DataFrame.write_excel`` (which drives XlsxWriter; slower than
+  XlsxWriter's own ``write_row`` loop here, see RESULTS-results-xlsx.md);
+- ``rust``: rust_xlsxwriter (XlsxWriter's author's Rust port) through the
+  ``rustpy-xlsxwriter`` binding, handed the polars frame: no Python code per cell, the
+  strictest floor we found. Its number format is one for all floats (``0.00``), items
+  are whole-number floats in General, so it does slightly less styling work.
+
+XlsxWriter and rustpy-xlsxwriter are benchmark-only dependencies:
+``pip install -e ".[bench]"``.
 ``spec.json`` is written by ``bench_scoring.py`` from relscale's adapted instrument, so
 the floor does not import relscale.
 """
@@ -115,11 +122,21 @@ def write_polars(df: pl.DataFrame, spec: dict, output: str) -> None:
                    table_style=None, autofilter=False, freeze_panes=(1, 0))
 
 
+def write_rust(df: pl.DataFrame, spec: dict, output: str) -> None:
+    from rustpy_xlsxwriter import FastExcel
+
+    (FastExcel(output).format(float_format="0.00", bold_headers=True).freeze(row=1)
+     .sheet("Scores", df).save())
+
+
+WRITERS = {"xlsxwriter": write_xlsxwriter, "polars": write_polars, "rust": write_rust}
+
+
 def main(source: str, spec_file: str, output: str, writer: str = "xlsxwriter") -> None:
     with open(spec_file, encoding="utf-8") as fh:
         spec = json.load(fh)
     df = scored_frame(source, spec)
-    (write_polars if writer == "polars" else write_xlsxwriter)(df, spec, output)
+    WRITERS[writer](df, spec, output)
 
 
 if __name__ == "__main__":

@@ -20,8 +20,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-ROWS_PER_SLICE = 20_000
-"""Rows turned into XML at a time (about 35 MB of XML for the results workbook's Scores)."""
+ROWS_PER_SLICE = 4000
+"""Rows turned into XML at a time (about 7 MB of XML for the results workbook's Scores)."""
 
 # polars prints a finite float exactly as Python's repr() in this range (shortest
 # round-trip digits, fixed notation); outside it repr switches to 1e-05 / 1e+16 style.
