@@ -160,9 +160,10 @@ def _text_values(pl: Any, values: Any, labels: Mapping[str, str]) -> Any:
 def _number_values(pl: Any, values: Any, kind: str) -> Any:
     import numpy as np
 
-    x = np.asarray(values, dtype=np.float64)
-    if x.ndim != 1:
-        raise TypeError("one value per cell")
+    if isinstance(values, np.ndarray) and values.dtype.kind in "biuf" and values.ndim == 1:
+        x = values.astype(np.float64, copy=False)
+    else:  # float() of each, as the row writer does (None, text that is no number: refused)
+        x = np.array([float(v) for v in values], dtype=np.float64)
     present = ~np.isnan(x)
     if kind == "int":
         if not np.isfinite(x[present]).all() or (np.abs(x[present]) >= _INT_MAX).any():
