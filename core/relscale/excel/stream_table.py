@@ -15,6 +15,7 @@ cannot hold is written by the row writer, which names the first such cell.
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -112,9 +113,11 @@ def table_xml(table: StreamTable, first_row: int, letters: list[str],
             continue
         frame = pl.DataFrame([numbers]).select(
             pl.concat_str([pl.lit('<row r="'), pl.col("r"), pl.lit('">'), *cells,
-                           pl.lit("</row>")], ignore_nulls=True).str.join("")
+                           pl.lit("</row>")], ignore_nulls=True)
         )
-        yield frame.item().encode("utf-8")
+        out = io.BytesIO()  # the rows back to back, as polars writes them: no copy in Python
+        frame.write_csv(out, include_header=False, quote_style="never", line_terminator="")
+        yield out.getvalue()
 
 
 def _column_values(pl: Any, column: StreamColumn, start: int, stop: int) -> Any:
@@ -136,7 +139,7 @@ def _text_values(pl: Any, values: Any, labels: Mapping[str, str]) -> Any:
         s = pl.Series(values, dtype=pl.String)
     else:
         values = list(values)
-        if not all(type(v) is str or v is None for v in values):
+        if not set(map(type, values)) <= {str, type(None)}:
             # str() of anything else: the row writer's rule, cell by cell
             values = [str(v) if v not in (None, "") else None for v in values]
         s = pl.Series(values, dtype=pl.String)
