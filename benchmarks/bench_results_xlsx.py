@@ -65,7 +65,8 @@ def main() -> None:
         cases["relscale"] = ([sys.executable, *score], env)
         if args.before:
             before = {**env, "PYTHONPATH": str(args.before.resolve() / "core")}
-            cases["before"] = ([sys.executable, *score], before)
+            cases["before"] = ([sys.executable, *score[:-2], f"{tmp}/before.xlsx", "-f"],
+                               before)
         cases["xlsxwriter"] = ([*floor, "DATA", str(spec), f"{tmp}/floor.xlsx", "xlsxwriter"],
                                env)
         if importlib.util.find_spec("rustpy_xlsxwriter"):
@@ -86,9 +87,12 @@ def main() -> None:
                 print(f"{rows:>9,}  {name:<10} {cpu:>5.2f} s {median(got, 'wall'):>5.2f} s "
                       f"{max(r['rss'] for r in got):>5.0f} MiB  {ours / cpu:>13.2f}",
                       flush=True)
-            print(f"{'':>9}  results.xlsx {Path(out).stat().st_size / 1e6:.1f} MB, "
-                  f"XlsxWriter's {Path(tmp, 'floor.xlsx').stat().st_size / 1e6:.1f} MB",
-                  flush=True)
+            sizes = {name: Path(tmp, f"{file}.xlsx") for name, file in (
+                ("relscale", "results"), ("before", "before"), ("xlsxwriter", "floor"),
+                ("rust", "rust"))}
+            print(f"{'':>9}  file sizes: " + ", ".join(
+                f"{name} {path.stat().st_size / 1e6:.1f} MB" for name, path in sizes.items()
+                if path.exists()), flush=True)
     import polars
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} "

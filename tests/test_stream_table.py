@@ -124,7 +124,9 @@ TRICKY = [
 ]
 
 
-def test_tricky_values_same_bytes() -> None:
+@pytest.mark.parametrize("few", [0, 64])  # texts escaped per slice, or once per text
+def test_tricky_values_same_bytes(few: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stream_table, "FEW_TEXTS", few)
     table = StreamTable(TRICKY, 8)
     assert _columnwise(table) == _rowwise(iter(table))
     xml = _columnwise(table).decode()
@@ -138,8 +140,10 @@ def test_huge_whole_numbers_go_cell_by_cell() -> None:
     assert b"<v>1180591620717411303424</v>" in _columnwise(table)
 
 
+@pytest.mark.parametrize("few", [0, 64])
 @pytest.mark.parametrize("bad", ["a\x01b", "x" * 32768])
-def test_refuses_the_same_first_cell(bad: str) -> None:
+def test_refuses_the_same_first_cell(bad: str, few: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stream_table, "FEW_TEXTS", few)
     columns = [StreamColumn(["ok", "ok", "ok", bad], "text", "body"),
                StreamColumn(["ok", "ok", bad, "ok"], "text", "body")]
     with pytest.raises(DataError) as old:
@@ -180,7 +184,13 @@ def test_generated_tables_same_bytes(rows: list[tuple[Any, Any, Any]]) -> None:
     table = StreamTable([StreamColumn(texts, "text", "body", {"a": "<A>"}),
                          StreamColumn(ints, "int", "int"), StreamColumn(nums, "num", "num")],
                         len(rows))
-    assert _columnwise(table, 5) == _rowwise(iter(table), 5)
+    want = _rowwise(iter(table), 5)
+    try:
+        for few in (0, 64):
+            stream_table.FEW_TEXTS = few
+            assert _columnwise(table, 5) == want
+    finally:
+        stream_table.FEW_TEXTS = 64
 
 
 def _parts(path: Path) -> dict[str, bytes]:

@@ -29,6 +29,8 @@ ROWS_PER_SLICE = 4000
 _FLOAT_MIN = 1e-4
 _FLOAT_MAX = 1e16
 _INT_MAX = float(2**62)
+FEW_TEXTS = 64
+"""A text column with at most this many distinct texts is escaped once per text."""
 _ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 _MAX_TEXT = 32767
 
@@ -89,16 +91,22 @@ def table_xml(table: StreamTable, first_row: int, letters: list[str],
     """
     import polars as pl
 
+    few = [_few_texts(pl, column) if column.kind == "text" else None
+           for column in table.columns]
     for start in range(0, table.n, ROWS_PER_SLICE):
         stop = min(start + ROWS_PER_SLICE, table.n)
         numbers = pl.Series("r", range(first_row + start, first_row + stop),
                             dtype=pl.Int64).cast(pl.String)
         cells = []
         refused = False
-        for column, letter in zip(table.columns, letters, strict=True):
+        for column, letter, repeated in zip(table.columns, letters, few, strict=True):
             s = style_ids[column.style]
             attr = f' s="{s}"' if s else ""
-            values = _column_values(pl, column, start, stop)
+            if repeated is not None:
+                codes, texts = repeated
+                values = texts.gather(codes[start:stop])
+            else:
+                values = _column_values(pl, column, start, stop)
             if values is None:
                 refused = True
                 break
@@ -118,6 +126,28 @@ def table_xml(table: StreamTable, first_row: int, letters: list[str],
         out = io.BytesIO()  # the rows back to back, as polars writes them: no copy in Python
         frame.write_csv(out, include_header=False, quote_style="never", line_terminator="")
         yield out.getvalue()
+
+
+def _few_texts(pl: Any, column: StreamColumn) -> tuple[Any, Any] | None:
+    """For a text column of at most :data:`FEW_TEXTS` distinct texts (status, bands, the
+    norm group): each row's code and each text's cell content, made once; else None."""
+    import numpy as np
+
+    try:
+        distinct = set(column.values)
+    except TypeError:
+        return None
+    if len(distinct) > FEW_TEXTS or not {type(v) for v in distinct} <= {str, type(None)}:
+        return None
+    order = list(distinct)
+    try:
+        texts = _text_values(pl, order, column.labels)
+    except ValueError:  # a text a cell cannot hold: the slices say which cell
+        return None
+    index = {text: k for k, text in enumerate(order)}
+    codes = np.fromiter(map(index.__getitem__, column.values), dtype=np.uint8,
+                        count=len(column.values))
+    return codes, texts
 
 
 def _column_values(pl: Any, column: StreamColumn, start: int, stop: int) -> Any:
