@@ -52,6 +52,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--before", type=Path, help="a source tree of relscale to compare")
+    parser.add_argument("--skip", nargs="*", default=[], choices=["xlsxwriter", "rust"],
+                        help="floors not to run (XlsxWriter takes ~3 min per 1M rows)")
     args = parser.parse_args()
     env = {**os.environ, "RELSCALE_PLUGINS": "education"}
     cases: dict[str, tuple[list[str], dict[str, str]]] = {}
@@ -67,9 +69,10 @@ def main() -> None:
             before = {**env, "PYTHONPATH": str(args.before.resolve() / "core")}
             cases["before"] = ([sys.executable, *score[:-2], f"{tmp}/before.xlsx", "-f"],
                                before)
-        cases["xlsxwriter"] = ([*floor, "DATA", str(spec), f"{tmp}/floor.xlsx", "xlsxwriter"],
-                               env)
-        if importlib.util.find_spec("rustpy_xlsxwriter"):
+        if "xlsxwriter" not in args.skip:
+            cases["xlsxwriter"] = ([*floor, "DATA", str(spec), f"{tmp}/floor.xlsx",
+                                    "xlsxwriter"], env)
+        if "rust" not in args.skip and importlib.util.find_spec("rustpy_xlsxwriter"):
             cases["rust"] = ([*floor, "DATA", str(spec), f"{tmp}/rust.xlsx", "rust"], env)
         print(f"{'rows':>9}  {'case':<10} {'CPU':>7} {'wall':>7} {'peak':>9}  "
               f"{'relscale/this':>13}")

@@ -134,6 +134,16 @@ def test_tricky_values_same_bytes(few: int, monkeypatch: pytest.MonkeyPatch) -> 
     assert "<v>1e-05</v>" in xml and "<v>1e+20</v>" in xml and "<v>-0.0</v>" in xml
 
 
+@pytest.mark.parametrize("few", [0, 64])
+def test_labels_apply_to_texts_only(few: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # an empty cell stays empty whatever the labels; a label may be an empty text
+    monkeypatch.setattr(stream_table, "FEW_TEXTS", few)
+    table = StreamTable([StreamColumn(["", None, "a", "b"], "text", "body",
+                                      {"": "never", "a": "", "b": "<B>"})], 4)
+    assert _columnwise(table) == _rowwise(iter(table))
+    assert b"never" not in _columnwise(table) and b"&lt;B&gt;" in _columnwise(table)
+
+
 def test_huge_whole_numbers_go_cell_by_cell() -> None:
     table = StreamTable([StreamColumn([2.0**70, 1.0], "int", "int")], 2)
     assert _columnwise(table) == _rowwise(iter(table))

@@ -174,9 +174,9 @@ def _text_values(pl: Any, values: Any, labels: Mapping[str, str]) -> Any:
         s = pl.Series(values, dtype=pl.String)
     frame = s.to_frame("v")
     v = pl.col("v")
+    v = pl.when(v.str.len_bytes() > 0).then(v)  # an empty text: no cell, whatever the labels
     if labels:
-        v = v.replace(dict(labels))
-    v = pl.when(v.str.len_bytes() > 0).then(v)
+        v = v.replace(dict(labels))  # a label may be empty: then an empty text cell
     frame = frame.select(v.alias("v"))
     v = pl.col("v")
     bad = frame.select((v.str.len_chars() > _MAX_TEXT).any()
