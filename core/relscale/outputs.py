@@ -68,11 +68,13 @@ def check_cell_texts(run: ScoreRun) -> None:
     """Refuse identifiers a workbook cell cannot hold (control characters, over 32,767
     characters), naming the input's file, row and column, before anything is written."""
     from relscale.errors import DataError
-    from relscale.excel.stream import text_problem
+    from relscale.excel.stream import text_problem, texts_fit
     from relscale.messages import where
 
     table = run.responses
     for name in table.id_columns:
+        if texts_fit(table.ids[name]):
+            continue  # else find the first, cell by cell
         for value, row in zip(table.ids[name], table.rows, strict=True):
             if isinstance(value, str):
                 problem = text_problem(value, where(table.source, int(row), name))

@@ -76,6 +76,9 @@ class _StyleCache:
 
         self.locked = Protection(locked=True)
         self.unlocked = Protection(locked=False)
+        self.arrays: dict[tuple[str | None, bool], Any] = {}
+        """(style, locked) -> the openpyxl style array of a cell given them: set once
+        attribute by attribute, then copied (openpyxl would look each object up again)."""
 
     def get(self, name: str) -> dict[str, Any]:
         found = self._cache.get(name)
@@ -209,14 +212,22 @@ def _style_ids(wb: Any, book: Workbook) -> dict[str | None, int]:
 
 def _style(xc: Any, style: str | None, locked: bool, comment: str | None,
            cache: _StyleCache) -> None:
-    from openpyxl.comments import Comment
+    from copy import copy
 
-    if style is not None:
-        for attr, value in cache.get(style).items():
-            setattr(xc, attr, value)
-    if not locked:
-        xc.protection = cache.unlocked
+    if style is not None or not locked:
+        array = cache.arrays.get((style, locked))
+        if array is not None:
+            xc._style = copy(array)
+        else:
+            if style is not None:
+                for attr, value in cache.get(style).items():
+                    setattr(xc, attr, value)
+            if not locked:
+                xc.protection = cache.unlocked
+            cache.arrays[(style, locked)] = copy(xc._style)
     if comment:
+        from openpyxl.comments import Comment
+
         xc.comment = Comment(comment, "relscale")
 
 

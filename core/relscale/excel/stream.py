@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,22 @@ def text_problem(text: str, where: str) -> RelscaleError | None:
                 cell=where, code=ord(bad.group(0)))
         )
     return None
+
+
+STREAM_DEFLATE_LEVEL = 1
+"""zlib level of a streamed sheet's part: its XML is most of the work of writing a large
+workbook; level 1 deflates the Scores of 100,000 respondents (179 MB of XML) in a third
+of the time of the default level 6, to a file 40% larger (21 MB instead of 15 MB;
+benchmarks/RESULTS-results-xlsx.md)."""
+
+
+def texts_fit(texts: Iterable[Any]) -> bool:
+    """Whether every string in ``texts`` fits a cell (:func:`text_problem` finds none);
+    other values are passed over. One pass in C, for a column of any length."""
+    strings = [t for t in texts if isinstance(t, str)]
+    if not strings:
+        return True
+    return max(map(len, strings)) <= MAX_CELL_TEXT and not _ILLEGAL.search("\n".join(strings))
 
 
 def stream_start(sheet: Sheet) -> int:
@@ -70,10 +86,13 @@ def splice_streams(base: Any, path: Path, targets: dict[str, Sheet],
             head, tail = text.split("</sheetData>", 1)
             target = zipfile.ZipInfo(info.filename, info.date_time)
             target.compress_type = zipfile.ZIP_DEFLATED
+            # the other parts keep zlib's default level (Python 3.13 names it compress_level)
+            level = "compress_level" if hasattr(target, "compress_level") else "_compresslevel"
+            setattr(target, level, STREAM_DEFLATE_LEVEL)
             with out.open(target, "w", force_zip64=True) as fh:
                 fh.write(head.encode("utf-8"))
-                for chunk in _stream_xml(sheet, style_ids):
-                    fh.write(chunk.encode("utf-8"))
+                for chunk in stream_xml(sheet, style_ids):
+                    fh.write(chunk)
                 fh.write(("</sheetData>" + tail).encode("utf-8"))
 
 
@@ -81,14 +100,30 @@ def _xml_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _stream_xml(sheet: Sheet, style_ids: dict[str | None, int]) -> Iterator[str]:
-    """The streamed rows as ``<row>`` XML, about a thousand rows per chunk; every string
-    an inline string (text, never a formula)."""
-    letters: list[str] = []
+def stream_xml(sheet: Sheet, style_ids: dict[str | None, int]) -> Iterator[bytes]:
+    """The streamed rows as ``<row>`` XML in UTF-8 chunks: column-wise for a
+    :class:`relscale.excel.stream_table.StreamTable`, else row by row."""
+    from relscale.excel.stream_table import StreamTable, table_xml
+
     start = stream_start(sheet)
     assert sheet.stream is not None
+    rows = sheet.stream()
+    if isinstance(rows, StreamTable):
+        letters = [column_letter(c) for c in range(1, len(rows.columns) + 1)]
+        yield from table_xml(rows, start, letters, style_ids,
+                             lambda part, first: rows_xml(part, first, sheet.name, style_ids))
+        return
+    for chunk in rows_xml(rows, start, sheet.name, style_ids):
+        yield chunk.encode("utf-8")
+
+
+def rows_xml(rows: Iterable[Sequence[tuple[Any, str | None]]], start: int, sheet_name: str,
+             style_ids: Mapping[str | None, int]) -> Iterator[str]:
+    """``rows`` from sheet row ``start`` as ``<row>`` XML, about a thousand rows per chunk;
+    every string an inline string (text, never a formula)."""
+    letters: list[str] = []
     parts: list[str] = []
-    for r, values in enumerate(sheet.stream(), start=start):
+    for r, values in enumerate(rows, start=start):
         cells = []
         for c, (value, style) in enumerate(values, start=1):
             if value is None:
@@ -99,7 +134,7 @@ def _stream_xml(sheet: Sheet, style_ids: dict[str | None, int]) -> Iterator[str]
             s = style_ids[style]
             attr = f' s="{s}"' if s else ""
             if isinstance(value, str):
-                problem = text_problem(value, f"{sheet.name}!{where}")
+                problem = text_problem(value, f"{sheet_name}!{where}")
                 if problem is not None:
                     raise problem
                 cells.append(f'<c r="{where}"{attr} t="inlineStr"><is><t xml:space="preserve">'
@@ -119,5 +154,3 @@ def _stream_xml(sheet: Sheet, style_ids: dict[str | None, int]) -> Iterator[str]
             parts = []
     if parts:
         yield "".join(parts)
-
-

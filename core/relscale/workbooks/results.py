@@ -4,11 +4,11 @@ profile per client."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from dataclasses import replace
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from relscale.excel.stream_table import StreamTable
 from relscale.scoring.results import ScoredTable
 
 if TYPE_CHECKING:
@@ -34,37 +34,30 @@ def _profile_name(scored: ScoredTable, i: int) -> str:
     return f"#{i + 1}"
 
 
-def score_rows(scored: ScoredTable) -> Iterator[list[tuple[Any, str | None]]]:
-    """The Scores sheet's rows below the header, one respondent each, as ``(value, style)``:
+def score_table(scored: ScoredTable) -> StreamTable:
+    """The Scores sheet's rows below the header, one respondent each, column by column:
     texts as text in the ``body`` style (:func:`relscale.workbooks.styles.set_fonts`;
     status values in the workbook's language, the CSV keeps the codes),
     items and flags as whole numbers, scores with two decimals, missing as an empty
-    cell."""
+    cell. Iterating it gives the rows as ``(value, style)``."""
+    from relscale.excel.stream_table import StreamColumn
     from relscale.i18n import _
     from relscale.model import columns as names
 
-    kinds = [scored.kinds[c] for c in scored.columns]
-    columns = [scored.data[c] for c in scored.columns]
-    labels = [{names.STATUS: names.STATUS_LABELS,
-               names.NORM_STATUS: names.NORM_STATUS_LABELS}.get(c, {}) for c in scored.columns]
-    words = [{code: _(label) for code, label in table.items()} for table in labels]
-    empty: tuple[Any, str | None] = (None, None)
-    for i in range(scored.n):
-        row: list[tuple[Any, str | None]] = []
-        for col, kind, word in zip(columns, kinds, words, strict=True):
-            value = col[i]
-            if kind in ("id", "text", "band"):
-                text = str(value) if value not in (None, "") else ""
-                row.append((word.get(text, text), "body") if text else empty)
-                continue
-            x = float(value)
-            if math.isnan(x):
-                row.append(empty)
-            elif kind in ("item", "flag"):
-                row.append((int(x), "int"))
-            else:
-                row.append((x, "num"))
-        yield row
+    columns = []
+    for c in scored.columns:
+        kind = scored.kinds[c]
+        values = scored.data[c]
+        if kind in ("id", "text", "band"):
+            table = {names.STATUS: names.STATUS_LABELS,
+                     names.NORM_STATUS: names.NORM_STATUS_LABELS}.get(c, {})
+            labels = {code: _(label) for code, label in table.items()}
+            columns.append(StreamColumn(values, "text", "body", labels))
+        elif kind in ("item", "flag"):
+            columns.append(StreamColumn(values, "int", "int"))
+        else:
+            columns.append(StreamColumn(values, "num", "num"))
+    return StreamTable(columns, scored.n)
 
 
 def _thresholds(table: Any) -> list[float]:
@@ -122,7 +115,7 @@ def build_results_workbook(
     kinds = [scored.kinds[c] for c in scored.columns]
     columns = [scored.data[c] for c in scored.columns]
     # Streamed while the file is written: memory stays flat however many respondents.
-    sheet.stream = lambda: score_rows(scored)
+    sheet.stream = lambda: score_table(scored)
     sheet.stream_start = 2
     sheet.freeze = "A2"
     id_columns = [c for c, kind in enumerate(kinds, start=1) if kind == "id"]
