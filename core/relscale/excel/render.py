@@ -197,13 +197,13 @@ def render(book: Workbook, path: Path | str) -> None:
 
 
 def _style_ids(wb: Any, book: Workbook) -> dict[str | None, int]:
-    """The cell-format index of every named style in ``wb`` (registered through a scratch
-    cell, which is removed again)."""
+    """The cell-format index of every named style in ``wb`` (registered through scratch
+    cells, one per style so no style inherits another's settings; removed again)."""
     cache = _StyleCache(book.styles)
     ws = wb.create_sheet("relscale-scratch")
     ids: dict[str | None, int] = {None: 0}
-    for name in book.styles:
-        xc = ws.cell(row=1, column=1)
+    for row, name in enumerate(book.styles, start=1):
+        xc = ws.cell(row=row, column=1)
         _style(xc, name, True, None, cache)
         ids[name] = xc.style_id
     wb.remove(ws)
