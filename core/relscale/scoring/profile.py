@@ -141,6 +141,14 @@ def _view(s: _Scored, dimension: str, i: int) -> View | None:
     return View(raw, p, str(band) if band else None, band_index(s.table.bands, p))
 
 
+def pair_key(code: object, subject: object, *, client: bool = False) -> tuple[str, str]:
+    """The (professional code, client code) of a row: its ``respondent_code`` and
+    ``subject_code``, stripped; a client's row names the professional in ``subject_code``.
+    ``("", "")`` is no pair."""
+    me, other = str(code or "").strip(), str(subject or "").strip()
+    return (other, me) if client else (me, other)
+
+
 def _rows_by_pair(s: _Scored, *, client: bool, name: str) -> dict[tuple[str, str], list[int]]:
     """Row indices per (professional code, client code), in wave order."""
     ids = s.ids
@@ -156,8 +164,7 @@ def _rows_by_pair(s: _Scored, *, client: bool, name: str) -> dict[tuple[str, str
     subject = ids.get("subject_code", [""] * n)
     pairs: dict[tuple[str, str], list[int]] = {}
     for i in range(n):
-        me, other = str(ids["respondent_code"][i] or "").strip(), str(subject[i] or "").strip()
-        key = (other, me) if client else (me, other)
+        key = pair_key(ids["respondent_code"][i], subject[i], client=client)
         if key != ("", ""):
             pairs.setdefault(key, []).append(i)
     waves = ids.get(WAVE)

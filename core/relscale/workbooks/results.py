@@ -278,25 +278,25 @@ def _first_pairs_rows(scored: ScoredTable, n_pairs: int) -> Any:
     so a million respondents cost no more than fifty."""
     import numpy as np
 
+    from relscale.scoring.profile import pair_key
+
     if "respondent_code" not in scored.data:
         return None
     codes = scored.data["respondent_code"]
     subjects = scored.data.get("subject_code")
-    first: list[tuple[str, str]] = []
-    seen: set[tuple[str, str]] = set()
-    for i in range(scored.n):
-        key = (str(codes[i] or "").strip(),
-               str(subjects[i] or "").strip() if subjects is not None else "")
-        if key != ("", "") and key not in seen:
-            seen.add(key)
-            first.append(key)
+    if subjects is None:
+        subjects = [None] * scored.n
+    keys = (pair_key(code, subject) for code, subject in zip(codes, subjects, strict=True))
+    first: set[tuple[str, str]] = set()
+    for key in keys:
+        if key != ("", "") and key not in first:
+            first.add(key)
             if len(first) == n_pairs:
                 break
-    wanted = {k[0] for k in first}
-    return np.array([i for i, code in enumerate(codes) if str(code or "").strip() in wanted
-                     and (str(code or "").strip(),
-                          str(subjects[i] or "").strip() if subjects is not None else "")
-                     in seen], dtype=np.int64)
+    wanted = {code for code, _subject in first}
+    return np.array([i for i, (code, subject) in enumerate(zip(codes, subjects, strict=True))
+                     if str(code or "").strip() in wanted and pair_key(code, subject) in first],
+                    dtype=np.int64)
 
 
 def add_pair_pages(book: Any, scored: ScoredTable, adapted: AdaptedInstrument,
