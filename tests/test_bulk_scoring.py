@@ -261,3 +261,33 @@ def test_failed_bulk_write_leaves_no_file(
         assert "No space left on device" in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]
+
+
+def test_a_run_scores_once_by_the_side_its_output_needs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CSV: the polars side only; the results workbook: the numpy side only (the bulk
+    scores are never computed); the figures are the same either way."""
+    from relscale.outputs import write_scores
+
+    monkeypatch.setattr(bulk_csv, "BULK_MIN_BYTES", 0)
+    adapted = adapt(INSTRUMENT, "education")
+    rng = np.random.default_rng(11)
+    header, rows = random_table(rng, list(adapted.item_ids), 200, ["1", "2", "3", "4", "5"],
+                                ["a", "b", "c", "d"] + [f"p{i}" for i in range(300)])
+    path = write_table(tmp_path / "in.csv", header, rows)
+    kw: dict[str, Any] = {"instrument": INSTRUMENT, "sector": "education", "straightlining": 3}
+
+    csv_run = score_files([path], **kw)
+    assert isinstance(csv_run, BulkScoreRun)
+    write_scores(csv_run, tmp_path / "out.csv")
+    assert "bulk" in csv_run.__dict__ and "scores" not in csv_run.__dict__
+
+    book_run = score_files([path], **kw)
+    assert isinstance(book_run, BulkScoreRun)
+    write_scores(book_run, tmp_path / "out.xlsx")
+    assert "scores" in book_run.__dict__ and "bulk" not in book_run.__dict__
+
+    for name in ("counts", "straightlining", "norm_statuses", "blank_rows", "warnings"):
+        assert getattr(book_run, name) == getattr(csv_run, name), name
+    assert csv_run.counts["scored"] and csv_run.warnings

@@ -254,15 +254,16 @@ def answers_table(
     import polars as pl
 
     frame = answers.frame
-    values = (
-        frame.select(pl.col(answers.items).cast(pl.Float64)).to_numpy()
-        if answers.items and id_columns is None else np.empty((frame.height, 0))
-    )
+    items = answers.items if id_columns is None else []
+    # Filled a column at a time: one n x k float matrix, no frame-sized copies beside it.
+    values = np.empty((frame.height, len(items)), dtype=np.float64)
+    for j, name in enumerate(items):
+        values[:, j] = frame[name].cast(pl.Float64).fill_null(np.nan).to_numpy()
     names = list(answers.id_columns if id_columns is None else id_columns)
     return ResponseTable(
         source=str(source),
         items=tuple(answers.items),
-        values=np.array(values, dtype=np.float64, order="C"),  # writable
+        values=values,
         rows=answers.lines.to_numpy().astype(np.int64),
         id_columns=names,
         ids={name: frame[name].to_list() for name in names},

@@ -74,16 +74,17 @@ class ScoreRun:
 
 
 class BulkScoreRun(ScoreRun):
-    """A :class:`ScoreRun` scored in bulk (:mod:`relscale.scoring.bulk`): the CSV is
-    written from the polars columns; ``responses``, ``scores`` and ``scored`` are the
-    numpy engine's, computed on first use (the results workbook, .sav, library callers)."""
+    """A :class:`ScoreRun` for one plain CSV file read in bulk. The CSV is written from
+    the polars columns of :mod:`relscale.scoring.bulk`; ``responses``, ``scores`` and
+    ``scored`` are the numpy engine's (the results workbook, .sav, library callers). Each
+    side is computed on first use, so a run scores once, by the side its output needs; the
+    counts come from whichever side has been computed."""
 
     def __init__(
         self,
         paths: tuple[Path, ...],
         adapted: AdaptedInstrument,
         answers: BulkAnswers,
-        bulk: BulkScores,
         *,
         group: dict[str, str] | None,
         locale: str,
@@ -95,16 +96,28 @@ class BulkScoreRun(ScoreRun):
         self.mapping = None
         self.warnings = warnings
         self.answers = answers
-        self.bulk = bulk
         self._group = group
         self._locale = locale
         self._straightlining = straightlining
 
     @cached_property
+    def bulk(self) -> BulkScores:
+        """The scored output as polars columns (before the numpy side is computed)."""
+        from relscale.scoring.bulk import score_bulk
+
+        return score_bulk(self.answers, self.adapted, self._group, locale=self._locale,
+                          straightlining=self._straightlining)
+
+    def _engine(self) -> bool:
+        """Whether the numpy side has been computed (then it answers for the run)."""
+        return "scores" in self.__dict__ or "bulk" not in self.__dict__
+
+    @cached_property
     def responses(self) -> ResponseTable:  # type: ignore[override]
         from relscale.io.responses import read_answers_table
 
-        self.bulk.frame = None  # another writer wants these: free the bulk output first
+        if "bulk" in self.__dict__:
+            self.bulk.frame = None  # another writer wants these: free the bulk output first
         table = read_answers_table(self.answers, self.paths[0])
         self.answers.frame = self.answers.frame.clear()  # the table holds the answers now
         return table
@@ -128,7 +141,7 @@ class BulkScoreRun(ScoreRun):
 
     @property
     def counts(self) -> dict[str, int]:
-        return dict(self.bulk.counts)
+        return super().counts if self._engine() else dict(self.bulk.counts)
 
     @property
     def blank_rows(self) -> int:
@@ -136,16 +149,16 @@ class BulkScoreRun(ScoreRun):
 
     @property
     def straightlining(self) -> int | None:
-        return self.bulk.straightlining
+        return super().straightlining if self._engine() else self.bulk.straightlining
 
     @property
     def norm_statuses(self) -> set[str]:
-        return set(self.bulk.norm_statuses)
+        return super().norm_statuses if self._engine() else set(self.bulk.norm_statuses)
 
     def write_csv(self, path: Path) -> None:
         from relscale.scoring.bulk import write_bulk_csv
 
-        if not write_bulk_csv(self.bulk, path):
+        if "scores" in self.__dict__ or not write_bulk_csv(self.bulk, path):
             super().write_csv(path)
 
 
@@ -307,7 +320,7 @@ def _score_bulk(
     change), or a cell that is not an answer (the usual reader names it)."""
     from relscale.io.platforms import sniff_platform
     from relscale.io.responses import read_answers_table, read_csv_answers
-    from relscale.scoring.bulk import has_duplicates, score_bulk
+    from relscale.scoring.bulk import has_duplicates
     from relscale.scoring.change import WAVE
 
     if platform or spec.columns or len(data) != 1 or data[0].suffix.lower() != ".csv":
@@ -320,8 +333,7 @@ def _score_bulk(
     if answers.frame.height == 0:
         raise RelscaleError(_("{path}: no respondents").format(path=data[0]))
     group = dict(spec.fixed) or None
-    bulk = score_bulk(answers, adapted, group, locale=locale, straightlining=straightlining)
-    run = BulkScoreRun(data, adapted, answers, bulk, group=group, locale=locale,
+    run = BulkScoreRun(data, adapted, answers, group=group, locale=locale,
                        straightlining=straightlining)
     keys = key_columns(answers.id_columns)
     if has_duplicates(answers, keys):
