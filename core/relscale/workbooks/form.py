@@ -389,17 +389,6 @@ def write_form(book: Workbook, path: Path | str, *, overwrite: bool = False) -> 
     """:func:`relscale.workbooks.write` with the direct writer (:mod:`relscale.excel.xlsx`:
     no openpyxl to import or to fill cell by cell); a book it cannot write (charts,
     comments) goes through openpyxl."""
-    from relscale.errors import DataError
-    from relscale.excel.xlsx import supports, write_xlsx
-    from relscale.io.atomic import atomic_write, check_output
     from relscale.workbooks import write
 
-    if not supports(book):
-        return write(book, path, overwrite=overwrite)
-    path = check_output(Path(path), overwrite=overwrite)
-    with atomic_write(path, overwrite=overwrite) as tmp:
-        try:
-            write_xlsx(book, tmp)
-        except DataError as exc:  # text a cell cannot hold: name the file too
-            raise DataError(f"{path}: {exc}") from None
-    return path
+    return write(book, path, overwrite=overwrite, direct=True)
