@@ -25,67 +25,14 @@ the floor does not import relscale.
 import json
 import sys
 
+import floor_score_polars  # the same scoring work, beside this script
 import polars as pl
 
 
 def scored_frame(source: str, spec: dict) -> pl.DataFrame:
     """floor_score_polars.py's table: identifiers, items, scores, norms, status, reason."""
-    items = spec["items"]
-    lo, hi = spec["min"], spec["max"]
-    df = pl.read_csv(source, infer_schema=False)
-    ids = [c for c in df.columns if c not in items]
-    df = df.with_columns([pl.col(i).cast(pl.Int8) for i in items])
-    keyed = {
-        i: (lo + hi - pl.col(i)) if spec["keys"][i] == "-" else pl.col(i) for i in items
-    }
-    scores = []
-    for dim, dim_items in spec["dimensions"].items():
-        answered = pl.sum_horizontal(pl.col(i).is_not_null() for i in dim_items)
-        total = pl.sum_horizontal(keyed[i].fill_null(0) for i in dim_items)
-        scores.append(
-            pl.when(answered >= spec["needed"][dim]).then(total / answered).alias(dim)
-        )
-        scores.append(answered.alias(f"_{dim}_n"))
-    df = df.with_columns(scores)
-    norm_cols = []
-    for dim, norm in spec["norms"].items():
-        raws = pl.Series(norm["raw"])
-        idx = (
-            raws.search_sorted(df[dim].fill_null(norm["raw"][0]) + 1e-9, side="right") - 1
-        ).clip(0, len(norm["raw"]) - 1)
-        missing = df[dim].is_null()
-        norm_cols += [
-            pl.Series(f"{dim}_percentile", norm["percentile"]).gather(idx)
-            .set(missing, None),
-            pl.Series(f"{dim}_t", norm["t"]).gather(idx).set(missing, None),
-            pl.Series(f"{dim}_band", norm["band"], dtype=pl.Categorical).gather(idx)
-            .set(missing, None),
-        ]
-    df = df.with_columns(norm_cols)
-    dims = list(spec["dimensions"])
-    n_missing = pl.sum_horizontal(pl.col(d).is_null() for d in dims)
-    reason = pl.concat_str(
-        [
-            pl.when(pl.col(d).is_null()).then(
-                pl.format(f"{d} ({{}} of {len(spec['dimensions'][d])}, needs "
-                          f"{spec['needed'][d]})", pl.col(f"_{d}_n"))
-            )
-            for d in dims
-        ],
-        separator=", ", ignore_nulls=True,
-    )
-    df = df.with_columns(
-        pl.when(n_missing == 0).then(pl.lit("scored"))
-        .when(n_missing == len(dims)).then(pl.lit("rejected"))
-        .otherwise(pl.lit("incomplete")).alias("status"),
-        pl.when(n_missing > 0).then(pl.lit("too few answers: ") + reason).alias("reason"),
-        pl.lit(spec["norm_group"]).alias("norm_group"),
-        pl.lit(spec["norm_status"]).alias("norm_status"),
-    )
-    out = [*ids, *items, *dims,
-           *[f"{d}_{s}" for d in dims for s in ("percentile", "t", "band")],
-           "status", "reason", "norm_group", "norm_status"]
-    return df.select(out).with_columns(pl.col(pl.Categorical).cast(pl.String))
+    return floor_score_polars.scored_frame(source, spec).with_columns(
+        pl.col(pl.Categorical).cast(pl.String))
 
 
 def kind(name: str, spec: dict) -> str:

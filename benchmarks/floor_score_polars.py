@@ -14,9 +14,9 @@ import sys
 import polars as pl
 
 
-def main(source: str, spec_file: str, output: str) -> None:
-    with open(spec_file, encoding="utf-8") as fh:
-        spec = json.load(fh)
+def scored_frame(source: str, spec: dict) -> pl.DataFrame:
+    """The scored table: identifiers, items, scores, norms, status, reason, norm group
+    (also the scoring part of ``floor_results_xlsxwriter.py``)."""
     items = spec["items"]
     lo, hi = spec["min"], spec["max"]
     df = pl.read_csv(source, infer_schema=False)
@@ -73,7 +73,13 @@ def main(source: str, spec_file: str, output: str) -> None:
     out = [*ids, *items, *dims,
            *[f"{d}_{s}" for d in dims for s in ("percentile", "t", "band")],
            "status", "reason", "norm_group", "norm_status"]
-    df.select(out).write_csv(output, line_terminator="\r\n")
+    return df.select(out)
+
+
+def main(source: str, spec_file: str, output: str) -> None:
+    with open(spec_file, encoding="utf-8") as fh:
+        spec = json.load(fh)
+    scored_frame(source, spec).write_csv(output, line_terminator="\r\n")
 
 
 if __name__ == "__main__":
