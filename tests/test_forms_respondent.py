@@ -201,3 +201,23 @@ def test_pictures_are_circles_from_one_to_all(tmp_path: Path) -> None:
         circles, label = text.split("\n")
         assert circles == "\u25cf" * (k + 1) + "\u25cb" * (points - k - 1)
         assert label == adapted.scale.points[k].label
+
+
+@pytest.mark.parametrize(
+    ("sector", "locale", "label"),
+    [
+        ("education", "nl", "Naam van je juf of meester"),  # the role's spoken_label, in Dutch
+        ("education", "en", "Name of your teacher"),
+        ("foster_homes", "nl", "Naam van je gezinshuisouder"),  # no spoken_label: the label
+    ],
+)
+def test_the_subject_field_names_the_role_in_the_respondents_words(
+    tmp_path: Path, sector: str, locale: str, label: str
+) -> None:
+    path, adapted = make_form(tmp_path, "relationship_quality_client", sector, locale=locale,
+                              layout="boxes")
+    texts = {_norm(str(c.value)) for row in openpyxl.load_workbook(path).worksheets[0]
+             .iter_rows(max_row=8) for c in row if c.value}
+    assert label in texts
+    if sector == "education" and locale == "nl":
+        assert adapted.subject == "leerkracht" and adapted.subject_spoken == "juf of meester"

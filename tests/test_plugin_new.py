@@ -89,6 +89,14 @@ def test_cli_lists_what_it_wrote(tmp_path: Path) -> None:
                  "relscale_care_farms/locale/nl/LC_MESSAGES/relscale_care_farms.po"):
         assert name in result.stdout
         assert (tmp_path / "relscale-care-farms" / name).is_file()
+    # The roles come whole, the child's word for the teacher included, and its translation.
+    folder = tmp_path / "relscale-care-farms" / "relscale_care_farms"
+    mine = relscale.load_sector(folder / "sector.toml")
+    education = get_registry().sector("education")
+    assert (mine.professional, mine.client) == (education.professional, education.client)
+    assert mine.professional.spoken_label == "teacher"
+    catalog = read_catalog(folder / "locale/nl/LC_MESSAGES/relscale_care_farms.po")
+    assert catalog.get("teacher", context="role.teacher|spoken_label").string == "juf of meester"
 
 
 @pytest.mark.parametrize("which", ["skeleton", "from_youth"])

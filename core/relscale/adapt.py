@@ -221,6 +221,8 @@ def adapt(
         requested_locale=locale,
         respondent=role_label(respondent_role.id, respondent_role.label),
         subject=role_label(subject_role.id, subject_role.label),
+        subject_spoken=(sect(ctx_field(f"role.{subject_role.id}", "spoken_label"),
+                             subject_role.spoken_label) if subject_role.spoken_label else None),
         instructions=sect(ctx_field(owner, "instructions"), offering.instructions or ""),
         administration=(
             sect(ctx_field(owner, "administration"), offering.administration)

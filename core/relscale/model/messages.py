@@ -36,6 +36,8 @@ def sector_messages(sector: Sector) -> Iterator[tuple[str, str]]:
     for role in (sector.professional, sector.client):
         yield ctx_field(f"role.{role.id}", "label"), role.label
         yield ctx_field(f"role.{role.id}", "plural"), role.plural
+        if role.spoken_label:
+            yield ctx_field(f"role.{role.id}", "spoken_label"), role.spoken_label
     for o in sector.offerings:
         owner = f"{o.instrument}.{o.perspective}"
         for name in ("declined", "title", "instructions", "administration"):

@@ -161,6 +161,12 @@ class Role(Model):
     id: str = Field(pattern=IDENTIFIER)
     label: str = Field(min_length=1, description="Singular noun, e.g. 'foster-home parent'.")
     plural: str = Field(min_length=1)
+    spoken_label: str | None = Field(
+        default=None, min_length=1,
+        description="The noun a child or client uses for this role, on the forms they fill "
+        "in (e.g. 'teacher', which a Dutch catalog renders as 'juf of meester'); absent: "
+        "`label`.",
+    )
 
 
 class ItemWording(Model):
@@ -358,6 +364,10 @@ class AdaptedInstrument(Model):
     )
     respondent: str = Field(description="Localized role of who answers.")
     subject: str = Field(description="Localized role of who the answers are about.")
+    subject_spoken: str | None = Field(
+        default=None, description="Localized role of who the answers are about, in the "
+        "respondent's words (the role's `spoken_label`); None: `subject`.",
+    )
     instructions: str
     administration: str | None = None
     scale: ResponseScale

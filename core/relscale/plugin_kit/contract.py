@@ -233,6 +233,7 @@ def check_todo(sector: Sector) -> list[Problem]:
         role = sector.role(kind)  # type: ignore[arg-type]
         look(f"[{kind}]", role.label)
         look(f"[{kind}]", role.plural)
+        look(f"[{kind}]", role.spoken_label)
     for o in sector.offerings:
         for name in ("declined", "instructions", "administration"):
             look(f"{offering_entry(o)}: {name}", getattr(o, name))

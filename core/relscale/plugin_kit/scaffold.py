@@ -118,7 +118,7 @@ def sector_toml(names: PluginNames, source: Sector | None, registry: Registry, *
         keys = {"id": names.sector, "label": names.label,
                 "description": templates.from_description("en", names.label, source.label)}
         roles = [Block(f"[{kind}]", {"id": role.id, "label": role.label,
-                                     "plural": role.plural})
+                                     "plural": role.plural, "spoken_label": role.spoken_label})
                  for kind, role in (("professional", source.professional),
                                     ("client", source.client))]
         offerings = [(o.instrument, o.perspective, o) for o in source.offerings]

@@ -161,7 +161,7 @@ def build_respondent_form(
     field_labels = {
         "respondent_code": pgettext("client form", "Your name"),
         "subject_code": pgettext("client form", "Name of your {role}").format(
-            role=adapted.subject),
+            role=adapted.subject_spoken or adapted.subject),
         "date": _("Date"),
     }
     fields: dict[str, str] = {}
