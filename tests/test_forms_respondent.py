@@ -208,6 +208,7 @@ def test_pictures_are_circles_from_one_to_all(tmp_path: Path) -> None:
     [
         ("education", "nl", "Naam van je juf of meester"),  # the role's spoken_label, in Dutch
         ("education", "en", "Name of your teacher"),
+        ("youth_care", "nl", "Naam van je begeleider"),  # not "jeugdhulpverlener"
         ("foster_homes", "nl", "Naam van je gezinshuisouder"),  # no spoken_label: the label
     ],
 )
