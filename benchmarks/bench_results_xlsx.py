@@ -13,9 +13,9 @@ Generates the seeded CSVs of ``bench_scoring.py`` (N respondents x 22 answer col
   table (same columns, values, number formats) and nothing else: the floor of issue 15;
 - ``floor_results_xlsxwriter.py ... rust`` (when ``rustpy_xlsxwriter`` is installed):
   the same table written by rust_xlsxwriter, a stricter floor than the issue asks for;
-- with ``--before DIR``: relscale from another source tree (``DIR/core`` first on
-  ``PYTHONPATH``, e.g. ``git archive <commit> core | tar -x -C /tmp/before``), for a
-  before/after in the same run.
+- with ``--before DIR``: relscale from another source tree (``DIR/core`` and its
+  education plugin first on ``PYTHONPATH``, e.g. ``git archive <commit> core plugins |
+  tar -x -C /tmp/before``), for a before/after in the same run.
 
 Each process is timed on its own (``os.wait4``): CPU seconds (user + system, all
 threads), wall seconds and peak RSS. Reported: medians, and relscale / floor. Only ratios
@@ -66,7 +66,9 @@ def main() -> None:
                  "education", "-o", out, "-f"]
         cases["relscale"] = ([sys.executable, *score], env)
         if args.before:
-            before = {**env, "PYTHONPATH": str(args.before.resolve() / "core")}
+            tree = args.before.resolve()  # its own content: older code may refuse newer
+            before = {**env, "PYTHONPATH": os.pathsep.join(
+                str(p) for p in (tree / "core", tree / "plugins" / "education") if p.is_dir())}
             cases["before"] = ([sys.executable, *score[:-2], f"{tmp}/before.xlsx", "-f"],
                                before)
         if "xlsxwriter" not in args.skip:
