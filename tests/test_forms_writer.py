@@ -176,7 +176,8 @@ def _awkward_book(carriage_return: bool = False) -> Workbook:
     s.row_heights.update({2: 40.5, 20: 12})
     s.validations.append(Validation.whole("B1:B9", 1, 9, prompt="p & <q>",
                                           prompt_title="t", error='e "x"'))
-    s.validations.append(Validation.list("C10:C12", ["a<b", "c&d"], error_title="E"))
+    s.validations.append(Validation.list("C10:C12 E10 E12:E13", ["a<b", "c&d"],
+                                         error_title="E"))  # several ranges
     s.protection = SheetProtection(password="x", select_locked_cells=False, format_rows=True)
     s.print_setup = PrintSetup(paper="letter", orientation="landscape", title_rows=(1, 2),
                                title_columns=(1, 1), print_area="A1:F20", row_breaks=(5, 9),

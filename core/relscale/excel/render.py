@@ -306,7 +306,8 @@ def _validation(v: Validation) -> Any:
     dv.prompt = v.prompt
     dv.errorTitle = v.error_title
     dv.error = v.error
-    dv.add(v.ranges)
+    for part in v.ranges.split():  # the model's ranges are space-separated
+        dv.add(part)
     return dv
 
 
