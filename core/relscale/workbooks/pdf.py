@@ -3,9 +3,9 @@ converter), and books combined for printing.
 
 :func:`write_pdf` writes one workbook model as a PDF (the profile pages, a round's report
 and cover list); :func:`books_to_pdfs` writes many, converted in as few LibreOffice starts
-as the converter allows (a round's printable forms, one PDF per professional); :func:`combine_for_print` puts the printed
-sheets of several workbooks into one (hidden sheets, such as a form's metadata, are left
-out: a print book is not read back).
+as the converter allows (a round's printable forms, one PDF per professional);
+:func:`combine_for_print` puts the printed sheets of several workbooks into one (hidden
+sheets, such as a form's metadata, are left out: a print book is not read back).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from relscale.excel.sheet import Sheet, Workbook
-from relscale.i18n import _
+
 
 def soffice() -> str | None:
     """The LibreOffice program, or None when it is not installed."""
