@@ -80,7 +80,8 @@ def rci_columns(
             j = first.get(keys[i])
             if not waves[i] or j is None or j == i or waves[j] == waves[i]:
                 continue
-            norm = tables[i].dimension(dimension) if tables[i] is not None else None
+            table_i = tables[i]
+            norm = table_i.dimension(dimension) if table_i is not None else None
             if norm is None or norm.reliability is None:
                 continue
             column[i] = reliable_change(float(scores[j]), float(scores[i]), norm.sd,
