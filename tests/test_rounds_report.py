@@ -12,13 +12,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from rounds_helpers import roster_rows, write_roster
 
 from relscale.rounds.create import new_round
 from relscale.rounds.record import record_answers
 from relscale.rounds.report import write_round_report
 from relscale.rounds.status import round_status
 from relscale.store.engine import Store, open_store
+from rounds_helpers import roster_rows, write_roster
 
 
 def _roster(tmp_path: Path) -> Path:
