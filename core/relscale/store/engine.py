@@ -96,6 +96,13 @@ class Store:
             yield conn
 
     @contextlib.contextmanager
+    def writer(self) -> Iterator[Connection]:
+        """One connection for many write transactions (``with conn.begin(): ...`` each,
+        each as :meth:`write` begins it): a collect stores file after file on one."""
+        with self.engine.connect().execution_options(relscale_write=True) as conn:
+            yield conn
+
+    @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
         """A read-only transaction (one consistent view)."""
         with self.engine.connect() as conn, conn.begin():
