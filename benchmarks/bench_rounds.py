@@ -135,8 +135,8 @@ def main() -> None:
             ours.append(timed(collect, env))
             floor.append(timed(read, env))
             exports.append(timed(export, env))
-        answers = sum(1 for line in Path(f"{tmp}/answers.csv").open(encoding="utf-8")
-                      if ",item," in line)
+        with Path(f"{tmp}/answers.csv").open(encoding="utf-8") as fh:
+            answers = sum(1 for line in fh if ",item," in line)
     a, b = median(ours, "cpu"), median(floor, "cpu")
     e = median(exports, "cpu")
     print(f"round collect {args.forms} forms -> SQLite: {a:.2f} s CPU "
