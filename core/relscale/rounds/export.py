@@ -299,12 +299,17 @@ def _write_long_csv(conn: Connection, round_id: int, lead: dict[int, list[Any]],
     scores = _scores(conn, round_id, set(lead))
     prefixes = {sid: _csv_line(cells) for sid, cells in lead.items()}
 
+    bands: dict[Any, str] = {}
+
     def score_lines(prefix: str, rows: Any) -> Iterator[str]:
         for dim, raw, pct, t, band in rows:
             counts["rows"] += 1
             state = "scored" if raw is not None else "missing"
+            text = bands.get(band)
+            if text is None:
+                text = bands[band] = _plain_text(band)
             yield (f"{prefix},score,{dim},{_num(raw)},{state},{_num(pct)},{_num(t)},"
-                   f"{_plain_text(band)}\r\n")
+                   f"{text}\r\n")
 
     with atomic_write(path, overwrite=overwrite) as tmp, tmp.open(
             "w", newline="", encoding="utf-8") as fh:
@@ -322,7 +327,7 @@ def _write_long_csv(conn: Connection, round_id: int, lead: dict[int, list[Any]],
             if not prefix:
                 continue  # an older version
             n += 1
-            write(f"{prefix},item,{item},{_num(value)},{state},,,\r\n")
+            write(f"{prefix},item,{item},{'' if value is None else value},{state},,,\r\n")
         if current is not None and prefix:
             fh.writelines(score_lines(prefix, scores.get(current, ())))
     counts["answers"] += n
