@@ -386,9 +386,7 @@ def export_form(
 
 
 def write_form(book: Workbook, path: Path | str, *, overwrite: bool = False) -> Path:
-    """:func:`relscale.workbooks.write` with the direct writer (:mod:`relscale.excel.xlsx`:
-    no openpyxl to import or to fill cell by cell); a book it cannot write (charts,
-    comments) goes through openpyxl."""
+    """Write a form's book with :func:`relscale.workbooks.write`, atomically."""
     from relscale.workbooks import write
 
-    return write(book, path, overwrite=overwrite, direct=True)
+    return write(book, path, overwrite=overwrite)
