@@ -245,3 +245,18 @@ def test_libreoffice_draws_the_charts(tmp_path: Path) -> None:
                           check=True).stdout
     for words in ("Bars and lines", "Percent axis", "Only lines", "warm", "calm", "P10"):
         assert words in text, words
+
+
+def test_sheet_names_are_unique_ignoring_case() -> None:
+    from relscale.excel.sheet import Sheet, SheetNameError
+
+    book = Workbook()
+    for k in range(300):
+        book.add_sheet(f"Pair {k}")
+    with pytest.raises(SheetNameError, match="two sheets named"):
+        book.add_sheet("pair 7")
+    book.sheets.append(Sheet(name="Appended"))  # added without add_sheet: still counted
+    with pytest.raises(SheetNameError, match="two sheets named"):
+        book.add_sheet("APPENDED")
+    assert book.add_sheet("Pair 300").name == "Pair 300"
+    assert len(book.sheets) == 302

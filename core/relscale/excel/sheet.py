@@ -442,10 +442,16 @@ class Workbook:
     structure_password: str | None = None
     active: int = 0
 
+    _taken: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
+    """The casefolded names of ``sheets`` (rebuilt when sheets were added otherwise), so
+    adding the 10,000th sheet does not compare names with the 9,999 before it."""
+
     def add_sheet(self, name: str, **kwargs: object) -> Sheet:
         # Sheet names often come from a translation: a bad one is the catalog's fault,
         # reported in one line (SheetNameError is a ContentError and a ValueError).
-        if any(s.name.casefold() == name.casefold() for s in self.sheets):
+        if len(self._taken) != len(self.sheets):
+            self._taken = {s.name.casefold() for s in self.sheets}
+        if name.casefold() in self._taken:
             raise SheetNameError(
                 _("two sheets named {name!r} (sheet names ignore case; check the "
                   "translation of sheet names)").format(name=name))
@@ -457,6 +463,7 @@ class Workbook:
                   "names)").format(name=name))
         sheet = Sheet(name=name, **kwargs)  # type: ignore[arg-type]
         self.sheets.append(sheet)
+        self._taken.add(name.casefold())
         return sheet
 
     def sheet(self, name: str) -> Sheet:
