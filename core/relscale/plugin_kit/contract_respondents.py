@@ -67,7 +67,7 @@ def check_spoken_labels(sector: Sector, registry: Registry) -> list[Problem]:
     from relscale.adapt import adapt
 
     file, found = sector_file(sector), []
-    variants = [v.id for v in sector.variants] or [None]
+    variants: list[str | None] = [v.id for v in sector.variants] or [None]
     for locale in sector_locales(sector):
         for inst, perspective in offered(sector, registry):
             if perspective != "client":

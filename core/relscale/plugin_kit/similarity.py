@@ -39,6 +39,7 @@ negation flipped 0.6 to 0.8; unrelated items on the same construct score 0.2 to 
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -75,7 +76,7 @@ _ROLE_WORDS = {
     "leerkracht", "leerkrachten", "leerling", "leerlingen", "kind", "kinderen", "juf",
     "juffen", "meester", "meesters", "docent", "docenten", "leraar", "leraren", "therapeut",
     "therapeuten", "hulpverlener", "hulpverleners", "jeugdhulpverlener",
-    "jeugdhulpverleners", "begeleider", "begeleiders", "client", "clienten", "jongere",
+    "jeugdhulpverleners", "begeleider", "begeleiders", "clienten", "jongere",
     "jongeren", "gezinshuisouder", "gezinshuisouders", "pleegouder", "pleegouders",
     "ouder", "ouders", "mentoren", "hij", "zij", "ze", "hem", "haar", "hen", "hun",
     "zichzelf", "hem/haar", "hij/zij", "iemand",
@@ -110,11 +111,11 @@ _STOPWORDS = {
     "also", "even", "just", "more", "most", "much", "one", "up", "out", "get", "gets",
     "thing", "things", "something", "anything", "everything",
     # Dutch function words
-    "de", "het", "een", "en", "of", "maar", "als", "dan", "dat", "die", "dit", "deze",
-    "wat", "wie", "waar", "hoe", "om", "te", "van", "in", "op", "aan", "met", "voor",
-    "naar", "bij", "over", "uit", "door", "tot", "ik", "mij", "me", "mijn", "we", "wij",
-    "ons", "onze", "je", "jij", "jou", "jouw", "u", "uw", "is", "ben", "bent", "zijn",
-    "was", "waren", "heb", "hebt", "heeft", "hebben", "had", "word", "wordt", "worden",
+    "de", "het", "een", "en", "maar", "als", "dan", "dat", "die", "dit", "deze",
+    "wat", "wie", "waar", "hoe", "om", "te", "van", "op", "aan", "met", "voor",
+    "naar", "bij", "over", "uit", "door", "tot", "ik", "mij", "mijn", "wij",
+    "ons", "onze", "je", "jij", "jou", "jouw", "u", "uw", "ben", "bent", "zijn",
+    "waren", "heb", "hebt", "heeft", "hebben", "word", "wordt", "worden",
     "werd", "kan", "kun", "kunnen", "wil", "wilt", "willen", "zal", "zou", "moet", "mag",
     "er", "al", "ook", "nog", "wel", "erg", "heel", "echt", "zo", "toe", "mee",
     "iets", "dingen", "ding", "alles",
@@ -203,8 +204,8 @@ def similarity(a: str, b: str) -> Similarity:
     content_b = [stem(w) for w in tb if _content(w)]
     shared = set(content_a) & set(content_b)
     words = _dice(set(content_a), set(content_b)) if len(shared) >= MIN_SHARED_WORDS else 0.0
-    pairs_a = {p for p in zip(ta, ta[1:], strict=False) if _content(p[0]) or _content(p[1])}
-    pairs_b = {p for p in zip(tb, tb[1:], strict=False) if _content(p[0]) or _content(p[1])}
+    pairs_a = {p for p in itertools.pairwise(ta) if _content(p[0]) or _content(p[1])}
+    pairs_b = {p for p in itertools.pairwise(tb) if _content(p[0]) or _content(p[1])}
     chars = (_dice(_grams(" ".join(content_a)), _grams(" ".join(content_b)))
              if content_a and content_b else 0.0)
     return Similarity(tokens=round(words, 3), phrases=round(_dice(pairs_a, pairs_b), 3),
@@ -325,10 +326,14 @@ def check_against(sector: Sector, registry: Registry, sentences: Sequence[Senten
     file, the item and the line of ``source`` (the user's file of sentences)."""
     from relscale.plugin_kit.contract import sector_file
 
+    def num(value: float) -> str:
+        return f"{value:.2f}"
+
     return [Problem(sector_file(sector), m.text.where, _(
-        "{score:.2f} similar to line {line} of {source} (words {tokens:.2f}, phrases "
-        "{phrases:.2f}, characters {characters:.2f}; threshold {threshold:.2f}): {text!r}")
-        .format(score=m.score, line=m.sentence.line, source=source,
-                tokens=m.similarity.tokens, phrases=m.similarity.phrases,
-                characters=m.similarity.characters, threshold=threshold, text=m.text.text))
+        "{score} similar to line {line} of {source} (words {tokens}, phrases {phrases}, "
+        "characters {characters}; threshold {threshold}): {text!r}")
+        .format(score=num(m.score), line=m.sentence.line, source=source,
+                tokens=num(m.similarity.tokens), phrases=num(m.similarity.phrases),
+                characters=num(m.similarity.characters), threshold=num(threshold),
+                text=m.text.text))
         for m in matches(sector_texts(sector, registry), sentences, threshold)]

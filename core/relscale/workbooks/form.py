@@ -356,10 +356,10 @@ def _rc(cell: str) -> tuple[int, int]:
 def form_filename(adapted: AdaptedInstrument, *, with_variant: bool = False) -> str:
     """``<instrument>_<sector>_<perspective>_<locale>.xlsx``; ``with_variant``: the
     respondent variant after the perspective (``..._client-secondary_nl.xlsx``)."""
-    perspective = adapted.perspective
+    who: str = adapted.perspective
     if with_variant and adapted.variant:
-        perspective = f"{perspective}-{adapted.variant}"
-    return f"{adapted.instrument}_{adapted.sector}_{perspective}_{adapted.locale}.xlsx"
+        who = f"{who}-{adapted.variant}"
+    return f"{adapted.instrument}_{adapted.sector}_{who}_{adapted.locale}.xlsx"
 
 
 def check_form_path(path: Path | str) -> Path:
