@@ -56,7 +56,7 @@ VariantOption = Annotated[
     typer.Option(
         "--variant",
         help="Client forms: the sector's respondent variant, which decides the word for the "
-        "professional (education: primary or secondary; `relscale show SECTOR` lists them); "
+        "professional (education: primary or secondary; `relscale show` lists them); "
         "default the sector's first.",
         show_default=False,
     ),

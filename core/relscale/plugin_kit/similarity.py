@@ -15,9 +15,9 @@ word or two swapped, not a paraphrase with new words. Both texts are first norma
   leerling, kind, juf, meester, begeleider, ..., hij, zij) become the same token, so "this
   child" and "this student" compare as equal;
 - **negation-insensitive**: negation words (not, no, never, ...; niet, geen, nooit, ...) are
-  dropped, and a word that is another word of the pair with a negating prefix (``disagree``
-  / ``agree``, ``unfair`` / ``fair``, ``oneens`` / ``eens``) counts as that word, so adding
-  or removing a negation does not hide a copy.
+  dropped (with the "do" of "do not"), and a word that is another word of the pair with a
+  negating prefix (``disagree`` / ``agree``, ``unfair`` / ``fair``, ``oneens`` / ``eens``)
+  counts as that word, so adding or removing a negation does not hide a copy.
 
 Three measures, each between 0 and 1:
 
@@ -31,10 +31,13 @@ Three measures, each between 0 and 1:
     Dice overlap of the character 4-grams of the normalized text, robust to inflection and
     compounding.
 
-The pair's ``score`` is the highest of the three; a pair is listed when it reaches
-:data:`THRESHOLD` (0.5). Calibration (docs/content.md, "Checking against licensed
-wording"): a published item with one word swapped scores 0.7 to 0.9, a copied frame with the
-negation flipped 0.6 to 0.8; unrelated items on the same construct score 0.2 to 0.4.
+The pair's ``score`` is the mean of the three, so that no single measure on a short
+sentence (two shared words of five) decides alone; a pair is listed when it reaches
+:data:`THRESHOLD`, 0.4. Calibration (docs/content.md, "Checking against licensed wording"):
+a sentence with a role noun swapped or a negation added scores 0.75 to 1.0, a copied frame
+with one or two words swapped 0.55 to 0.9, a copied first clause ("I feel ___ is on my side")
+0.43; relscale's 0.3 items against a held list of 140 published sentences score at most
+0.39, with a median of 0.08 (the best match per item).
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ if TYPE_CHECKING:
     from relscale.registry import Registry
 
 THRESHOLD = 0.4
-"""A pair at or above this score is listed (see the module docstring for the calibration)."""
+"""A pair at or above this score is listed (the module docstring gives the calibration)."""
 CHAR_N = 4
 MIN_SHARED_WORDS = 2
 """The word measure counts only pairs sharing at least this many content words: one
@@ -89,6 +92,7 @@ _NEGATIONS = {
     "niet", "geen", "nooit", "niemand", "niets", "niks", "nergens", "zonder", "noch",
 }
 _NEGATING_PREFIXES = ("dis", "un", "in", "im", "non", "mis", "on", "niet")
+_NEGATED_AUXILIARIES = {"do", "does", "did"}
 
 _CONTRACTIONS = (
     (re.compile(r"\bcan't\b"), "can not"), (re.compile(r"\bwon't\b"), "will not"),
@@ -159,9 +163,11 @@ def stem(word: str) -> str:
 def _denegate(words: list[str], other: set[str]) -> list[str]:
     """Drop negation words; a word that is a word of ``other`` behind a negating prefix
     counts as that word (``disagree`` -> ``agree`` when the other text says ``agree``)."""
-    out = []
+    out: list[str] = []
     for word in words:
         if word in _NEGATIONS:
+            if out and out[-1] in _NEGATED_AUXILIARIES:
+                out.pop()  # "do not agree" is "agree"
             continue
         for prefix in _NEGATING_PREFIXES:
             base = word[len(prefix):]
