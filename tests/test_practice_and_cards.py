@@ -89,10 +89,10 @@ def test_practice_rows_are_not_read_back(tmp_path: Path) -> None:
 
 
 def test_children_get_practice_only_when_asked(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
     plain, adapted = make_form(tmp_path / "a", "relationship_quality_client", "education",
-                               "client", "en", layout="boxes") if (tmp_path / "a").mkdir() \
-        is None else (None, None)
-    assert adapted is not None and adapted.practice is not None and not adapted.practice.always
+                               "client", "en", layout="boxes")
+    assert adapted.practice is not None and not adapted.practice.always
     assert "First we practise." not in _sheet_texts(plain, 0)
     (tmp_path / "b").mkdir()
     asked, _ = make_form(tmp_path / "b", "relationship_quality_client", "education", "client",
@@ -230,3 +230,64 @@ def test_cards_command(tmp_path: Path) -> None:
     wrong = runner().invoke(app, [*cmd[:-1], str(tmp_path / "cards.docx")])
     assert wrong.exit_code != 0 and "moet eindigen op .pdf" in wrong.output
     assert "Traceback" not in wrong.output and not (tmp_path / "cards.docx").exists()
+
+
+# --- every client form, printed by LibreOffice ---------------------------------------------
+
+
+def _client_forms() -> list[tuple[str, str, str | None, str, bool]]:
+    found = []
+    for s, inst, perspective in get_registry().offerings():
+        if perspective != "client":
+            continue
+        for variant in [v.id for v in s.variants] or [None]:
+            for locale in ("en", "nl"):
+                found.append((inst.id, s.id, variant, locale, False))
+                if s.offering(inst.id, "client").practice is not None:  # type: ignore[union-attr]
+                    found.append((inst.id, s.id, variant, locale, True))
+    return found
+
+
+@pytest.mark.libreoffice
+def test_every_client_form_prints_with_its_practice_first(tmp_path: Path) -> None:
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    from relscale.workbooks.form import export_form, render_item_text
+
+    made = []
+    for n, (instrument, sector, variant, locale, practice) in enumerate(_client_forms()):
+        set_locale(locale)
+        try:
+            adapted = adapt(instrument, sector, "client", locale, variant=variant)
+            path = tmp_path / f"{n:02d}_{sector}_{instrument}.xlsx"
+            export_form(adapted, path, practice=practice)
+        finally:
+            set_locale("en")
+        made.append((path, adapted, practice or bool(adapted.practice and
+                                                     adapted.practice.always)))
+    subprocess.run(["soffice", "--headless", "--norestore",
+                    f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path / "pdf"), *(str(p) for p, _a, _x in made)],
+                   check=True, capture_output=True, timeout=300)
+
+    def norm(text: str) -> str:
+        return re.sub(r"\s+", " ", text).strip()
+
+    for path, adapted, practice in made:
+        text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "pdf" / (path.stem
+                                                                                + ".pdf")), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        pages = [norm(p) for p in text.split("\f") if p.strip()]
+        first = pages[0]
+        assert adapted.subject_said in first, (path.name, adapted.subject_said)
+        # the first words of item 1 (a statement that wraps can run into its answers)
+        item1 = " ".join(norm(render_item_text(adapted.items[0].text)).split()[:3])
+        assert item1 in first, (path.name, item1)
+        if practice:
+            assert adapted.practice is not None
+            at = [first.find(norm(t)) for t, _a in adapted.practice.statements]
+            assert all(k >= 0 for k in at) and at == sorted(at), (path.name, at)
+            assert max(at) < first.find(item1), path.name
+        else:
+            assert not any(norm(t) in " ".join(pages) for t, _a in
+                           (adapted.practice.statements if adapted.practice else ()))
