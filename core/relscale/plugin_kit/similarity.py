@@ -42,6 +42,7 @@ with one or two words swapped 0.55 to 0.9, a copied first clause ("I feel ___ is
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -134,6 +135,11 @@ def _fold(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """The normalized words of ``text``: lower case, no accents, contractions spelled out,
     every role noun, pronoun, placeholder and blank as :data:`PERSON` (negations kept)."""
+    return list(_tokens(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple[str, ...]:
     folded = _fold(text).replace("\u2019", "'")
     folded = _PLACEHOLDER.sub(f" {PERSON} ", folded)
     for pattern, replacement in _CONTRACTIONS:
@@ -148,7 +154,7 @@ def tokens(text: str) -> list[str]:
             out.pop()  # "juf of meester", "he or she": one person
             continue
         out.append(token)
-    return out
+    return tuple(out)
 
 
 def stem(word: str) -> str:
@@ -160,25 +166,45 @@ def stem(word: str) -> str:
     return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
-def _denegate(words: list[str], other: set[str]) -> list[str]:
-    """Drop negation words; a word that is a word of ``other`` behind a negating prefix
-    counts as that word (``disagree`` -> ``agree`` when the other text says ``agree``)."""
+_Candidates = tuple[tuple[int, tuple[str, ...]], ...]
+
+
+@functools.lru_cache(maxsize=65536)
+def _plain(words: tuple[str, ...]) -> tuple[tuple[str, ...], _Candidates]:
+    """The words without negations (and the "do" of "do not"), and for each word that
+    starts with a negating prefix its position and the words it may stand for."""
     out: list[str] = []
     for word in words:
         if word in _NEGATIONS:
             if out and out[-1] in _NEGATED_AUXILIARIES:
                 out.pop()  # "do not agree" is "agree"
             continue
-        for prefix in _NEGATING_PREFIXES:
-            base = word[len(prefix):]
-            if word.startswith(prefix) and len(base) >= 3 and base in other:
-                word = base
-                break
         out.append(word)
-    return out
+    candidates = tuple(
+        (i, bases) for i, word in enumerate(out)
+        if (bases := tuple(word[len(p):] for p in _NEGATING_PREFIXES
+                           if word.startswith(p) and len(word) - len(p) >= 3)))
+    return tuple(out), candidates
 
 
-def _dice(a: set[str] | set[tuple[str, str]], b: set[str] | set[tuple[str, str]]) -> float:
+def _denegate(words: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
+    """Negation words dropped; a word that is a word of ``other`` behind a negating prefix
+    counts as that word (``disagree`` -> ``agree`` when the other text says ``agree``)."""
+    out, candidates = _plain(words)
+    if not candidates:
+        return out
+    seen = set(_plain(other)[0])
+    mapped = list(out)
+    for i, bases in candidates:
+        for base in bases:
+            if base in seen:
+                mapped[i] = base
+                break
+    return tuple(mapped)
+
+
+def _dice(a: frozenset[str] | frozenset[tuple[str, str]],
+          b: frozenset[str] | frozenset[tuple[str, str]]) -> float:
     if not a or not b:
         return 0.0
     return 2 * len(a & b) / (len(a) + len(b))
@@ -204,18 +230,24 @@ class Similarity:
 
 def similarity(a: str, b: str) -> Similarity:
     """How similar two sentences are (module docstring: normalization and measures)."""
-    ta, tb = tokens(a), tokens(b)
-    ta, tb = _denegate(ta, set(tb)), _denegate(tb, set(ta))
-    content_a = [stem(w) for w in ta if _content(w)]
-    content_b = [stem(w) for w in tb if _content(w)]
-    shared = set(content_a) & set(content_b)
-    words = _dice(set(content_a), set(content_b)) if len(shared) >= MIN_SHARED_WORDS else 0.0
-    pairs_a = {p for p in itertools.pairwise(ta) if _content(p[0]) or _content(p[1])}
-    pairs_b = {p for p in itertools.pairwise(tb) if _content(p[0]) or _content(p[1])}
-    chars = (_dice(_grams(" ".join(content_a)), _grams(" ".join(content_b)))
-             if content_a and content_b else 0.0)
+    ta, tb = _tokens(a), _tokens(b)
+    content_a, pairs_a, grams_a = _parts(_denegate(ta, tb))
+    content_b, pairs_b, grams_b = _parts(_denegate(tb, ta))
+    shared = content_a & content_b
+    words = _dice(content_a, content_b) if len(shared) >= MIN_SHARED_WORDS else 0.0
+    chars = _dice(grams_a, grams_b) if content_a and content_b else 0.0
     return Similarity(tokens=round(words, 3), phrases=round(_dice(pairs_a, pairs_b), 3),
                       characters=round(chars, 3))
+
+
+@functools.lru_cache(maxsize=65536)
+def _parts(words: tuple[str, ...]) -> tuple[frozenset[str], frozenset[tuple[str, str]],
+                                            frozenset[str]]:
+    """The content stems, the word pairs with a content word, and the character 4-grams of
+    the content words (cached: a text meets every sentence of the list)."""
+    content = [stem(w) for w in words if _content(w)]
+    pairs = frozenset(p for p in itertools.pairwise(words) if _content(p[0]) or _content(p[1]))
+    return frozenset(content), pairs, frozenset(_grams(" ".join(content)))
 
 
 def _content(word: str) -> bool:
