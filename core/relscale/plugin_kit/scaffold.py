@@ -162,9 +162,19 @@ def _offering_blocks(instrument: str, perspective: Perspective, offering: Offeri
         return blocks
     blocks = [Block("[[offerings]]", {
         "instrument": offering.instrument, "perspective": offering.perspective,
-        "declined": offering.declined, "instructions": offering.instructions,
-        "administration": offering.administration,
+        "declined": offering.declined, "title": offering.title,
+        "instructions": offering.instructions, "administration": offering.administration,
     }, head)]
+    if offering.scale is not None:  # the answers (and the practice answers) depend on it
+        scale = offering.scale
+        blocks.append(Block("[offerings.scale]", {
+            "id": scale.id, "changes": list(scale.changes), "rationale": scale.rationale},
+            [f"{source.id if source else 'the'}'s own response scale for this perspective"]))
+        blocks += [Block("[[offerings.scale.points]]", {"value": p.value, "label": p.label})
+                   for p in scale.points]
+        if scale.not_applicable is not None:
+            blocks.append(Block("[offerings.scale.not_applicable]", {
+                "value": scale.not_applicable.value, "label": scale.not_applicable.label}))
     assert source is not None
     dims = {s.id: (s.dimension, s.keying) for s in inst.items}
     for w in offering.items:
