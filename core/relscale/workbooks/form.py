@@ -185,6 +185,7 @@ def build_form(
     password: str | None = None,
     layout: str | None = None,
     pictures: bool = False,
+    practice: bool = False,
 ) -> tuple[Workbook, FormLayout]:
     """Lay out the fillable form for one adapted instrument (UI strings in the current
     locale, see :func:`relscale.i18n.set_locale`; content in ``adapted.locale``).
@@ -198,7 +199,7 @@ def build_form(
             layout=layout, choices=", ".join(LAYOUTS)))
     if layout != "compact":
         return build_respondent_form(adapted, layout=layout, subject_name=subject_name,
-                                     password=password, pictures=pictures)
+                                     password=password, pictures=pictures, practice=practice)
     book = Workbook(styles=_styles(), title=adapted.title, creator=f"relscale {__version__}")
     sheet_name = _("Form")[:31]
     sheet = book.add_sheet(sheet_name, show_grid_lines=False)
@@ -232,7 +233,8 @@ def build_form(
 
     field_labels = {
         "respondent_code": texts["respondent_code"],
-        "subject_code": texts["subject_code"].format(role=adapted.subject),
+        "subject_code": texts["subject_code"].format(
+            role=adapted.subject_said if adapted.perspective == "client" else adapted.subject),
         "date": _("Date"),
     }
     fields: dict[str, str] = {}
@@ -351,8 +353,13 @@ def _rc(cell: str) -> tuple[int, int]:
 # --- writing ---------------------------------------------------------------------------
 
 
-def form_filename(adapted: AdaptedInstrument) -> str:
-    return f"{adapted.instrument}_{adapted.sector}_{adapted.perspective}_{adapted.locale}.xlsx"
+def form_filename(adapted: AdaptedInstrument, *, with_variant: bool = False) -> str:
+    """``<instrument>_<sector>_<perspective>_<locale>.xlsx``; ``with_variant``: the
+    respondent variant after the perspective (``..._client-secondary_nl.xlsx``)."""
+    who: str = adapted.perspective
+    if with_variant and adapted.variant:
+        who = f"{who}-{adapted.variant}"
+    return f"{adapted.instrument}_{adapted.sector}_{who}_{adapted.locale}.xlsx"
 
 
 def check_form_path(path: Path | str) -> Path:
@@ -372,6 +379,7 @@ def export_form(
     password: str | None = None,
     layout: str | None = None,
     pictures: bool = False,
+    practice: bool = False,
 ) -> FormLayout:
     """Write the fillable form to ``path`` (atomically; refuses to overwrite unless asked).
 
@@ -380,7 +388,7 @@ def export_form(
     """
     path = check_form_path(path)
     book, form_layout = build_form(adapted, subject_name=subject_name, password=password,
-                                   layout=layout, pictures=pictures)
+                                   layout=layout, pictures=pictures, practice=practice)
     write_form(book, path, overwrite=overwrite)
     return form_layout
 
