@@ -51,6 +51,24 @@ LayoutOption = Annotated[
         show_default=False,
     ),
 ]
+VariantOption = Annotated[
+    str | None,
+    typer.Option(
+        "--variant",
+        help="Client forms: the sector's respondent variant, which decides the word for the "
+        "professional (education: primary or secondary; `relscale show` lists them); "
+        "default the sector's first.",
+        show_default=False,
+    ),
+]
+PracticeOption = Annotated[
+    bool,
+    typer.Option(
+        "--practice",
+        help="Client forms: practice statements before the items, with the script on the "
+        "administrator's page (always on the disability-care client form).",
+    ),
+]
 PicturesOption = Annotated[
     bool,
     typer.Option(
@@ -64,6 +82,7 @@ PicturesOption = Annotated[
 def register(app: typer.Typer) -> None:
     app.command("form")(handle_errors(form))
     app.command("forms")(handle_errors(forms))
+    app.command("cards")(handle_errors(cards))
     app.command("read")(handle_errors(read))
 
 
@@ -78,22 +97,51 @@ def form(
     password: PasswordOption = None,
     layout: LayoutOption = None,
     pictures: PicturesOption = False,
+    variant: VariantOption = None,
+    practice: PracticeOption = False,
 ) -> None:
     """Export one fillable, print-ready form (.xlsx) for a sector and perspective."""
     from relscale.workbooks.form import check_form_path, export_form
 
     used = use_locale(locale)
     check_form_path(output)  # before the work of adapting
-    adapted = adapt_noting(instrument, sector, perspective, used)
+    adapted = adapt_noting(instrument, sector, perspective, used, variant=variant)
+    if practice and adapted.practice is None:
+        raise RelscaleError(_("the {sector} form {instrument} ({perspective}) has no practice "
+                              "statements").format(sector=adapted.sector,
+                                                   instrument=adapted.instrument,
+                                                   perspective=adapted.perspective))
     written = export_form(
         adapted, output, overwrite=force, subject_name=subject_name, password=password,
-        layout=layout, pictures=pictures,
+        layout=layout, pictures=pictures, practice=practice,
     )
     typer.echo(
         ngettext("{path}: form with {n} item written", "{path}: form with {n} items written",
                  len(written.answers)).format(path=output, n=len(written.answers)),
         err=True,
     )
+
+
+def cards(
+    instrument: Annotated[str, typer.Argument(
+        help="Instrument id, e.g. relationship_quality_client.")],
+    sector: SectorOption,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .pdf file to write.")],
+    perspective: PerspectiveOption = None,
+    locale: LocaleOption = None,
+    force: ForceOption = False,
+    variant: VariantOption = None,
+) -> None:
+    """Print answer cards (.pdf): one A4 page with each answer of the form's scale as a
+    large black-and-white pictogram and its word, to point at while the form is read aloud."""
+    from relscale.workbooks.answer_cards import write_answer_cards
+
+    used = use_locale(locale)
+    adapted = adapt_noting(instrument, sector, perspective, used, variant=variant)
+    pages = write_answer_cards([adapted], output, overwrite=force)
+    typer.echo(ngettext("{path}: {n} page of answer cards written",
+                        "{path}: {n} pages of answer cards written", pages).format(
+        path=output, n=pages), err=True)
 
 
 def forms(
@@ -126,6 +174,8 @@ def forms(
     password: PasswordOption = None,
     layout: LayoutOption = None,
     pictures: PicturesOption = False,
+    variant: VariantOption = None,
+    practice: PracticeOption = False,
 ) -> None:
     """Export a batch of forms, one workbook per sector x instrument x perspective x locale.
 
@@ -153,6 +203,8 @@ def forms(
                 progress=progress,
                 layout=layout,
                 pictures=pictures,
+                variant=variant,
+                practice=practice,
             )
     except NothingToExport as exc:
         for declined in exc.declined:

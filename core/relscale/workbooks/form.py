@@ -186,6 +186,7 @@ def build_form(
     password: str | None = None,
     layout: str | None = None,
     pictures: bool = False,
+    practice: bool = False,
     filled: Mapping[str, str] | None = None,
     metadata: Sequence[tuple[str, str]] = (),
     title: str | None = None,
@@ -206,8 +207,8 @@ def build_form(
             layout=layout, choices=", ".join(LAYOUTS)))
     if layout != "compact":
         return build_respondent_form(adapted, layout=layout, subject_name=subject_name,
-                                     password=password, pictures=pictures, filled=filled,
-                                     metadata=metadata)
+                                     password=password, pictures=pictures, practice=practice,
+                                     filled=filled, metadata=metadata)
     book = Workbook(styles=_styles(), title=adapted.title, creator=f"relscale {__version__}")
     sheet_name = _("Form")[:31]
     sheet = book.add_sheet(sheet_name, show_grid_lines=False)
@@ -241,7 +242,8 @@ def build_form(
 
     field_labels = {
         "respondent_code": texts["respondent_code"],
-        "subject_code": texts["subject_code"].format(role=adapted.subject),
+        "subject_code": texts["subject_code"].format(
+            role=adapted.subject_said if adapted.perspective == "client" else adapted.subject),
         "date": _("Date"),
     }
     fields: dict[str, str] = {}
@@ -361,8 +363,13 @@ def _rc(cell: str) -> tuple[int, int]:
 # --- writing ---------------------------------------------------------------------------
 
 
-def form_filename(adapted: AdaptedInstrument) -> str:
-    return f"{adapted.instrument}_{adapted.sector}_{adapted.perspective}_{adapted.locale}.xlsx"
+def form_filename(adapted: AdaptedInstrument, *, with_variant: bool = False) -> str:
+    """``<instrument>_<sector>_<perspective>_<locale>.xlsx``; ``with_variant``: the
+    respondent variant after the perspective (``..._client-secondary_nl.xlsx``)."""
+    who: str = adapted.perspective
+    if with_variant and adapted.variant:
+        who = f"{who}-{adapted.variant}"
+    return f"{adapted.instrument}_{adapted.sector}_{who}_{adapted.locale}.xlsx"
 
 
 def check_form_path(path: Path | str) -> Path:
@@ -382,6 +389,7 @@ def export_form(
     password: str | None = None,
     layout: str | None = None,
     pictures: bool = False,
+    practice: bool = False,
 ) -> FormLayout:
     """Write the fillable form to ``path`` (atomically; refuses to overwrite unless asked).
 
@@ -390,15 +398,13 @@ def export_form(
     """
     path = check_form_path(path)
     book, form_layout = build_form(adapted, subject_name=subject_name, password=password,
-                                   layout=layout, pictures=pictures)
+                                   layout=layout, pictures=pictures, practice=practice)
     write_form(book, path, overwrite=overwrite)
     return form_layout
 
 
 def write_form(book: Workbook, path: Path | str, *, overwrite: bool = False) -> Path:
-    """:func:`relscale.workbooks.write` with the direct writer (:mod:`relscale.excel.xlsx`:
-    no openpyxl to import or to fill cell by cell); a book it cannot write (charts,
-    comments) goes through openpyxl."""
+    """Write a form's book with :func:`relscale.workbooks.write`, atomically."""
     from relscale.workbooks import write
 
-    return write(book, path, overwrite=overwrite, direct=True)
+    return write(book, path, overwrite=overwrite)

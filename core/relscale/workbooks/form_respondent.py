@@ -72,6 +72,7 @@ def _styles() -> dict[str, Style]:
         "r_date": base(ANSWER_PT, border="thin", border_color="333333", fill="FFFDE7",
                        vertical="center", horizontal="left", number_format="yyyy-mm-dd"),
         "r_text": base(wrap=True, vertical="top"),
+        "r_head": base(bold=True, wrap=True, vertical="center"),
         "r_pos": base(bold=True, horizontal="left", vertical="top"),
         "r_item": base(bold=True, wrap=True, vertical="top"),
         "r_box": base(STATEMENT_PT, bold=True, horizontal="center", vertical="center",
@@ -110,6 +111,7 @@ def build_respondent_form(
     subject_name: str | None = None,
     password: str | None = None,
     pictures: bool = False,
+    practice: bool = False,
     filled: Mapping[str, str] | None = None,
     metadata: Sequence[tuple[str, str]] = (),
 ) -> tuple[Workbook, FormLayout]:
@@ -117,7 +119,11 @@ def build_respondent_form(
 
     ``pictures`` (boxes): above each answer's words a row of circles, filled from one
     for the lowest answer to all for the highest, that prints in black and white.
+    ``practice``: the sector's practice statements (``adapted.practice``) before the items,
+    marked A, B, ... and not read back; they are always printed when the sector says so
+    (disability care), and the administrator's page then holds the script.
     ``filled`` and ``metadata`` as for :func:`relscale.workbooks.form.build_form`."""
+    show_practice = adapted.practice is not None and (practice or adapted.practice.always)
     book = Workbook(styles=_styles(), title=respondent_title(adapted, subject_name),
                     creator=f"relscale {__version__}")
     sheet_name = pgettext("client form", "Questions")[:31]
@@ -166,7 +172,7 @@ def build_respondent_form(
     field_labels = {
         "respondent_code": pgettext("client form", "Your name"),
         "subject_code": pgettext("client form", "Name of your {role}").format(
-            role=adapted.subject_spoken or adapted.subject),
+            role=adapted.subject_said),
         "date": _("Date"),
     }
     fields: dict[str, str] = {}
@@ -208,56 +214,72 @@ def build_respondent_form(
         shown = [f"{circles(k, len(adapted.scale.points))}\n{p.label}"
                  if k < len(adapted.scale.points) else p.label
                  for k, p in enumerate(options)]
-    first_item_row = row
-    answers: list[tuple[str, str]] = []
     breaks: list[int] = []
     used = sum(sheet.row_heights.get(r, 15) for r in range(1, row))
-    for item in adapted.items:
-        text = render_item_text(item.text, name)
+    drawn = 0
+
+    def statement(row: int, label: str, text: str, item_id: str | None) -> tuple[int, str]:
+        """One statement and its answer cells from ``row``: (next row, the answer cells)."""
+        nonlocal used, drawn
         if layout == "boxes":
             h_text = row_height(text, text_width, size=STATEMENT_PT, pad=4,
                                 chars_per_width=FIT)
             h_opts = max(max(row_height(shown[k], label_width, size=answer_pt, pad=4,
                                         chars_per_width=FIT) for k in range(n)), 26.0)
             block = h_text + h_opts + 8
-            if used + block > PAGE_PT and answers:
-                breaks.append(row - 1)
-                used = 0.0
-            used += block
-            sheet.set(row, 1, f"{item.position}.", style="r_pos")
-            sheet.set(row, 2, text, style="r_item")
-            sheet.merge(row, 2, row, last_col, style="r_item")
-            sheet.set(row, id_col, item.id, style="r_id")
-            sheet.row_heights[row] = h_text
-            cells = []
-            for k in range(n):
-                box, lab = 2 + 2 * k, 3 + 2 * k
-                sheet.set(row + 1, box, None, style="r_box", locked=False)
-                sheet.set(row + 1, lab, shown[k], style=option_style)
-                cells.append(ref(row + 1, box))
-            sheet.set(row + 1, id_col, item.id, style="r_id")
-            sheet.row_heights[row + 1] = h_opts
-            sheet.set(row + 2, 1, None, style="r_rule")
-            sheet.merge(row + 2, 1, row + 2, last_col, style="r_rule")
-            sheet.row_heights[row + 2] = 8
-            answers.append((item.id, " ".join(cells)))
-            row += 3
         else:
-            h = max(row_height(text, widths[2], size=STATEMENT_PT, pad=10,
-                               chars_per_width=FIT),
-                    row_height(max((p.label for p in options), key=len), widths[3] - 3,
-                               size=ANSWER_PT, pad=10, chars_per_width=FIT), 30.0)
-            if used + h > PAGE_PT and answers:
-                breaks.append(row - 1)
-                used = 0.0
-            used += h
-            sheet.set(row, 1, f"{item.position}.", style="r_pos")
-            sheet.set(row, 2, text, style="r_item")
+            block = max(row_height(text, widths[2], size=STATEMENT_PT, pad=10,
+                                   chars_per_width=FIT),
+                        row_height(max((p.label for p in options), key=len), widths[3] - 3,
+                                   size=ANSWER_PT, pad=10, chars_per_width=FIT), 30.0)
+        if used + block > PAGE_PT and drawn:
+            breaks.append(row - 1)
+            used = 0.0
+        used += block
+        drawn += 1
+        sheet.set(row, 1, label, style="r_pos")
+        sheet.set(row, 2, text, style="r_item")
+        if item_id:
+            sheet.set(row, id_col, item_id, style="r_id")
+        if layout != "boxes":
             sheet.set(row, 3, None, style="r_answer", locked=False)
-            sheet.set(row, id_col, item.id, style="r_id")
-            sheet.row_heights[row] = h
-            answers.append((item.id, ref(row, 3)))
-            row += 1
+            sheet.row_heights[row] = block
+            return row + 1, ref(row, 3)
+        sheet.merge(row, 2, row, last_col, style="r_item")
+        sheet.row_heights[row] = h_text
+        cells = []
+        for k in range(n):
+            box, lab = 2 + 2 * k, 3 + 2 * k
+            sheet.set(row + 1, box, None, style="r_box", locked=False)
+            sheet.set(row + 1, lab, shown[k], style=option_style)
+            cells.append(ref(row + 1, box))
+        if item_id:
+            sheet.set(row + 1, id_col, item_id, style="r_id")
+        sheet.row_heights[row + 1] = h_opts
+        sheet.set(row + 2, 1, None, style="r_rule")
+        sheet.merge(row + 2, 1, row + 2, last_col, style="r_rule")
+        sheet.row_heights[row + 2] = 8
+        return row + 3, " ".join(cells)
+
+    practice_rows: list[int] = []
+    if show_practice and adapted.practice is not None:
+        banner(row, pgettext("client form", "First we practise."),
+               "r_head", STATEMENT_PT)
+        used += sheet.row_heights[row]
+        row += 1
+        for k, (text, _answer) in enumerate(adapted.practice.statements):
+            practice_rows.append(row)
+            row, _cells = statement(row, f"{chr(ord('A') + k)}.", text, None)
+        banner(row, pgettext("client form", "Now the real sentences begin."), "r_head",
+               STATEMENT_PT)
+        used += sheet.row_heights[row]
+        row += 1
+    first_item_row = row
+    answers: list[tuple[str, str]] = []
+    for item in adapted.items:
+        row, cells = statement(row, f"{item.position}.", render_item_text(item.text, name),
+                               item.id)
+        answers.append((item.id, cells))
     last_item_row = row - 1
     row += 1
     banner(row, pgettext("client form", "Thank you for completing this form."), "r_thanks",
@@ -265,8 +287,9 @@ def build_respondent_form(
     last_row = row
 
     if layout == "dropdown":
+        practice_cells = [range_ref(r, 3, r, 3) for r in practice_rows]
         sheet.validations.append(Validation.list(
-            range_ref(first_item_row, 3, last_item_row, 3),
+            " ".join([*practice_cells, range_ref(first_item_row, 3, last_item_row, 3)]),
             [option_text(p.label) for p in options],
             prompt_title=pgettext("client form", "Your answer"),
             prompt=pgettext("client form", "Choose the answer that fits you best."),
@@ -292,7 +315,7 @@ def build_respondent_form(
         item_id_column=id_col,
         options=options,
     )
-    add_administrator_sheet(book, adapted, form_layout)
+    add_administrator_sheet(book, adapted, form_layout, practice=show_practice)
     add_form_metadata(book, *form_metadata(adapted, form_layout, metadata), password=password)
     book.protect_structure = True
     book.structure_password = password
@@ -306,9 +329,10 @@ def respondent_footer(adapted: AdaptedInstrument) -> str:
 
 
 def add_administrator_sheet(
-    book: Workbook, adapted: AdaptedInstrument, layout: FormLayout
+    book: Workbook, adapted: AdaptedInstrument, layout: FormLayout, *, practice: bool = False
 ) -> None:
-    """The page for the adult who administers the form: notice, notes and codes."""
+    """The page for the adult who administers the form: notice, notes, what to read aloud
+    and how (with ``practice``: the practice script and the right answers), and codes."""
     sheet = book.add_sheet(_("For the administrator")[:31], show_grid_lines=False)
     sheet.column_widths.update({1: 26.0, 2: 58.0})
 
@@ -327,8 +351,17 @@ def add_administrator_sheet(
     row = line(row, _("Completed by"), adapted.respondent)
     row = line(row, _("About"), adapted.subject)
     row = line(row, _("Validation"), adapted.notice, "a_notice")
+    if adapted.variant_label:
+        row = line(row, _("Respondents"), adapted.variant_label)
     if adapted.administration:
         row = line(row, _("Administration"), adapted.administration)
+    if practice and adapted.practice is not None:
+        labels = {p.value: p.label for p in layout.options}
+        row = line(row, _("Read aloud: practice"), adapted.practice.script)
+        row = line(row, _("Practice sentences"), "\n".join(
+            _("{letter}. {text} (right answer: {answer})").format(
+                letter=chr(ord("A") + k), text=text, answer=labels.get(answer, answer))
+            for k, (text, answer) in enumerate(adapted.practice.statements)))
     row = line(row, _("Answers"), "; ".join(f"{p.value} = {p.label}" for p in layout.options))
     row = line(row, _("Reading back"), _(
         "relscale read turns filled forms into one table; a row with no mark is a missing "
