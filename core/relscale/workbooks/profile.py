@@ -295,7 +295,6 @@ def write_profiles(profiles: ProfileSet, path: Path | str, *, overwrite: bool = 
     """
     from relscale.io.atomic import atomic_write, check_output
     from relscale.workbooks import write
-    from relscale.workbooks.pdf import write_pdf
 
     path = check_profile_path(path)
     if path.suffix.lower() == ".xlsx":
