@@ -3,7 +3,8 @@ after each overview the profile page of each of their pairs, as .pdf or .xlsx.
 
 The pages are laid out by :mod:`relscale.workbooks.round_report` (summary, overviews) and
 :mod:`relscale.workbooks.profile` (the existing profile page, one per pair), put into one
-book (:func:`relscale.workbooks.pdf.combine_for_print`) and written atomically.
+book for .xlsx (:func:`relscale.workbooks.pdf.combine_for_print`), or converted in parts
+and joined for .pdf (:func:`relscale.workbooks.pdf.write_pdf_parts`), written atomically.
 """
 
 from __future__ import annotations
@@ -55,11 +56,11 @@ def _profile_book(page: ProfessionalOverview, overview: RoundOverview, locale: s
     return build_profile_workbook(made) if made is not None and made.profiles else None
 
 
-def build_report_book(overview: RoundOverview, *, locale: str, pairs: bool = True
-                      ) -> tuple[Workbook, int]:
-    """The whole report as one workbook, and how many pair pages it has."""
+def build_report_books(overview: RoundOverview, *, locale: str, pairs: bool = True
+                       ) -> tuple[list[Workbook], int]:
+    """The report's books in print order (the summary, then per professional the overview
+    and their pairs' profile pages), and how many pair pages there are."""
     from relscale.i18n import current_locale, set_locale
-    from relscale.workbooks.pdf import combine_for_print
     from relscale.workbooks.round_report import build_round_report
 
     ui = current_locale()
@@ -74,8 +75,7 @@ def build_report_book(overview: RoundOverview, *, locale: str, pairs: bool = Tru
                 if profile is not None:
                     books.append(profile)
                     n_pairs += len(profile.sheets)
-        return combine_for_print(books, title=_("Round {round}").format(
-            round=overview.round)), n_pairs
+        return books, n_pairs
     finally:
         set_locale(ui)
 
@@ -94,7 +94,7 @@ def write_round_report(store: Store, name: str, path: Path | str, *,
     from relscale.io.atomic import check_output
     from relscale.rounds.overview import round_overview
     from relscale.workbooks import write
-    from relscale.workbooks.pdf import write_pdf
+    from relscale.workbooks.pdf import combine_for_print, write_pdf_parts
 
     path = check_report_path(path)
     check_output(path, overwrite=overwrite)
@@ -102,10 +102,11 @@ def write_round_report(store: Store, name: str, path: Path | str, *,
         raise RelscaleError(_("--min-group must be 1 or more"))
     overview = round_overview(store, name, previous=previous, locale=locale, names=names,
                               min_group=min_group)
-    book, n_pairs = build_report_book(overview, locale=locale, pairs=pairs)
+    books, n_pairs = build_report_books(overview, locale=locale, pairs=pairs)
+    title = _("Round {round}").format(round=overview.round)
     if path.suffix.lower() == ".xlsx":
-        write(book, path, overwrite=overwrite)
-    else:
-        write_pdf(book, path, overwrite=overwrite)
+        write(combine_for_print(books, title=title), path, overwrite=overwrite)
+    else:  # in parts: LibreOffice's time and memory do not grow with the organization
+        write_pdf_parts(books, path, overwrite=overwrite, title=title)
     return RoundReport(path, len(overview.professionals), n_pairs, overview.names,
                        frozenset(overview.statuses))

@@ -53,6 +53,10 @@ BOX_WIDTH = 4.0
 FIT = 1.2
 """Characters per column unit for the respondent's large text: between Excel (~1.1) and
 LibreOffice (~1.35), so a row is rarely more than a line too tall, never too short."""
+FIT_BOLD = 1.0
+"""The same for the statements, set in bold, whose letters are wider: with 1.2 a statement
+that holds a name instead of the blank ("Als Anna de Vries zegt dat ...", a round's form)
+was measured one line short and its end hidden under the answers (seen in the PDF)."""
 PAGE_PT = 720.0
 """Height of a page's printable area in points (A4 portrait, our margins: 842 - 2 x 51),
 with a small reserve. The page prints at 100 %, never shrunk to fit: 14 pt stays 14 pt."""
@@ -223,13 +227,13 @@ def build_respondent_form(
         nonlocal used, drawn
         if layout == "boxes":
             h_text = row_height(text, text_width, size=STATEMENT_PT, pad=4,
-                                chars_per_width=FIT)
+                                chars_per_width=FIT_BOLD)
             h_opts = max(max(row_height(shown[k], label_width, size=answer_pt, pad=4,
                                         chars_per_width=FIT) for k in range(n)), 26.0)
             block = h_text + h_opts + 8
         else:
             block = max(row_height(text, widths[2], size=STATEMENT_PT, pad=10,
-                                   chars_per_width=FIT),
+                                   chars_per_width=FIT_BOLD),
                         row_height(max((p.label for p in options), key=len), widths[3] - 3,
                                    size=ANSWER_PT, pad=10, chars_per_width=FIT), 30.0)
         if used + block > PAGE_PT and drawn:

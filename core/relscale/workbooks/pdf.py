@@ -58,6 +58,47 @@ def books_to_pdfs(books: Sequence[tuple[Workbook, Path]], *, overwrite: bool = F
     return [path for _book, path in books]
 
 
+SHEETS_PER_PART = 250
+"""Sheets (A4 pages, as a round's report lays them out) per workbook LibreOffice converts:
+as for the profile pages (:data:`relscale.workbooks.profile.PAIRS_PER_BOOK`), a long
+report is made of such parts, several per LibreOffice start, joined in order."""
+
+
+def write_pdf_parts(books: Sequence[Workbook], path: Path | str, *,
+                    overwrite: bool = False, title: str | None = None) -> Path:
+    """Write the printed sheets of ``books``, in order, as one PDF: the books are combined
+    (:func:`combine_for_print`) into parts of about :data:`SHEETS_PER_PART` sheets, never
+    splitting a book, converted in as few LibreOffice starts as the converter allows and
+    joined (:func:`relscale.workbooks.profile.join_pdfs`). Written atomically."""
+    from relscale.io.atomic import atomic_write, check_output
+    from relscale.io.libreoffice import convert_to_pdf, require_soffice
+    from relscale.workbooks import write
+    from relscale.workbooks.profile import BOOKS_PER_START, join_pdfs
+
+    path = Path(path)
+    check_output(path, overwrite=overwrite)
+    require_soffice(path)
+    parts: list[list[Workbook]] = [[]]
+    size = 0
+    for book in books:
+        n = sum(1 for s in book.sheets if s.visibility == "visible")
+        if parts[-1] and size + n > SHEETS_PER_PART:
+            parts.append([])
+            size = 0
+        parts[-1].append(book)
+        size += n
+    with tempfile.TemporaryDirectory() as tmp:
+        xlsx = []
+        for k, part in enumerate(parts):
+            target = Path(tmp) / f"part{k:05d}.xlsx"
+            write(combine_for_print(part, title=title), target, overwrite=True)
+            xlsx.append(target)
+        pdfs = convert_to_pdf(xlsx, tmp, target=path, chunk=BOOKS_PER_START)
+        with atomic_write(path, overwrite=overwrite) as out:
+            join_pdfs(pdfs, out)
+    return path
+
+
 def combine_for_print(books: Sequence[Workbook], *, title: str | None = None) -> Workbook:
     """One workbook with the visible sheets of ``books`` in order, for printing.
 
