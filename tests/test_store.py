@@ -65,6 +65,23 @@ def test_first_schema_store_is_upgraded(tmp_path: Path) -> None:
     assert any(",item,fh_rq_a01,9,not_applicable," in line for line in lines)
 
 
+def test_two_processes_make_one_new_store(store_url: str) -> None:
+    """Two processes opening a new store at once: one creates it (under the write lock or
+    an advisory lock), the other finds it made; both go on."""
+    code = ("import sys\nfrom relscale.store.engine import open_store\n"
+            "open_store(sys.argv[1], create=True).close()\nprint('ok')")
+    procs = [subprocess.Popen([sys.executable, "-c", code, store_url], text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for _ in range(3)]
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0 and out.strip() == "ok", err
+    engine = sa.create_engine(store_url)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text(f"SELECT count(*) FROM {VERSION_TABLE}")).scalar_one() == 1
+    engine.dispose()
+
+
 def test_newer_store_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
     open_store(path, create=True).close()
