@@ -214,7 +214,7 @@ def collect(store: Store, name: str, paths: Sequence[Path | str], *,
 
 
 def _read(path: Path, ctx: _Context, result: FileResult, strict: bool) -> list[_Entry]:
-    from relscale.excel.identity import FORM_META_SHEET, SCORING_META_SHEET
+    from relscale.excel.identity import FORM_META_SHEET, SCORING_META_SHEET, SCORING_SHEET_KIND
 
     if path.suffix.lower() == ".csv":
         return _read_table(path, ctx, result)
@@ -227,7 +227,7 @@ def _read(path: Path, ctx: _Context, result: FileResult, strict: bool) -> list[_
             result.kind = "form"
             return _read_form(path, wb, ctx, result, strict)
         if SCORING_META_SHEET in names and ctx.platform is None:
-            result.kind = "scoring_sheet"
+            result.kind = SCORING_SHEET_KIND
     finally:
         wb.close()
     return _read_table(path, ctx, result)
