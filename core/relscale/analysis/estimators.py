@@ -66,7 +66,7 @@ ORDINAL_BELOW = 5
 __all__ = [
     "ALL_GROUPS", "BACKENDS", "DifferenceTest", "FitOptions", "LatentStat", "LevelFit",
     "Prepared", "RawGroup", "choose_estimator", "default_missing", "difference_test",
-    "fit_cfa", "fit_level", "prepare",
+    "fit_cfa", "fit_level", "levels_for", "prepare",
 ]
 
 
@@ -204,6 +204,11 @@ def check_options(options: FitOptions, level: str | None = None) -> None:
     if level is not None and level not in supports["levels"]:
         raise AnalysisError(f"the {level!r} level is not available with estimator "
                             f"{options.estimator!r}")
+
+
+def levels_for(options: FitOptions) -> tuple[str, ...]:
+    """The invariance levels the estimator fits (``thresholds`` only for ordinal ones)."""
+    return tuple(_backend(options.estimator).SUPPORTS["levels"])
 
 
 def prepare(model: MeasurementModel, groups: Sequence[RawGroup],
