@@ -102,8 +102,8 @@ def test_a_freed_loading_frees_its_intercept_or_the_result_depends_on_group_orde
 def test_joint_score_tests_match_lavTestScore_release(first) -> None:
     _, ref = first
     items, data = _data("procedure_first")
-    from relscale.analysis.estimators import RawGroup, fit_level, prepare
     from relscale.analysis._model import measurement_model
+    from relscale.analysis.estimators import RawGroup, fit_level, prepare
 
     model = measurement_model(items, FACTORS)
     prepared = prepare(model, [RawGroup(g, x) for g, x in data.items()],

@@ -25,7 +25,7 @@ from .fit import FitMeasures, fit_measures
 from .score_tests import ScoreTest, joint_score_test, score_tests
 
 SUPPORTS: Mapping[str, Any] = {
-    "missing": ("listwise", "fiml"),
+    "missing": ("listwise",),
     "levels": ("configural", "metric", "scalar", "strict"),
     "cluster": False,
 }
@@ -40,9 +40,6 @@ EQUAL: dict[str, tuple[str, ...]] = {
 
 def prepare(model: MeasurementModel, groups: Sequence[RawGroup],
             options: FitOptions) -> Prepared:
-    if options.missing == "fiml":
-        raise AnalysisError("missing='fiml' is not available yet in this version of relscale; "
-                            "use 'listwise'")
     data = [prepare_group(g.x, model.items, g.name) for g in groups]
     return Prepared(model, tuple(g.name for g in groups), options,
                     tuple(d.n for d in data), tuple(d.n_excluded for d in data), data)
@@ -119,8 +116,5 @@ def fit_cfa(data: Any, items: Sequence[str], factors: Mapping[str, str],
             options: FitOptions) -> Any:
     from .cfa import fit_cfa as fit_ml_cfa
 
-    if options.missing == "fiml":
-        raise AnalysisError("missing='fiml' is not available yet in this version of relscale; "
-                            "use 'listwise'")
     return fit_ml_cfa(data, items, factors, max_iter=options.max_iter,
                       identification=options.identification)

@@ -91,7 +91,7 @@ def solution_warnings(
                            f"(Heywood case)")
             elif v < 0:
                 out.append(f"item {item!r}{where} loads negatively ({v:.2f}) on {factor!r}; "
-                           f"check its keying (recode reverse-keyed items first)")
+                           f"check its keying")
             elif v < LOW_LOADING:
                 out.append(f"item {item!r}{where} loads only {v:.2f} on {factor!r} "
                            f"(below {LOW_LOADING:.2f})")

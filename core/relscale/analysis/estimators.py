@@ -64,9 +64,22 @@ ORDINAL_BELOW = 5
 """``auto`` treats items with fewer categories than this as ordinal (wlsmv)."""
 
 __all__ = [
-    "ALL_GROUPS", "BACKENDS", "DifferenceTest", "FitOptions", "LatentStat", "LevelFit",
-    "Prepared", "RawGroup", "choose_estimator", "default_missing", "difference_test",
-    "fit_cfa", "fit_level", "levels_for", "prepare",
+    "ALL_GROUPS",
+    "BACKENDS",
+    "DifferenceTest",
+    "FitOptions",
+    "LatentStat",
+    "LevelFit",
+    "Prepared",
+    "RawGroup",
+    "available",
+    "choose_estimator",
+    "default_missing",
+    "difference_test",
+    "fit_cfa",
+    "fit_level",
+    "levels_for",
+    "prepare",
 ]
 
 
@@ -173,6 +186,14 @@ BACKENDS: dict[str, str | None] = {
 """Estimator -> the module implementing it (None: not available in this build)."""
 
 
+def available(estimator: str, missing: str | None = None) -> bool:
+    """Is the estimator (with this missing-data handling) available in this build?"""
+    module = BACKENDS.get(estimator)
+    if module is None:
+        return False
+    return missing is None or missing in importlib.import_module(module).SUPPORTS["missing"]
+
+
 def _backend(estimator: str) -> Any:
     if estimator not in BACKENDS:
         raise AnalysisError(f"unknown estimator {estimator!r} (choose from: "
@@ -196,7 +217,7 @@ def check_options(options: FitOptions, level: str | None = None) -> None:
     supports: Mapping[str, Any] = backend.SUPPORTS
     if options.missing not in supports["missing"]:
         raise AnalysisError(f"missing={options.missing!r} is not available with estimator "
-                            f"{options.estimator!r} (available: "
+                            f"{options.estimator!r} in this version of relscale (available: "
                             f"{', '.join(supports['missing'])})")
     if options.cluster is not None and not supports.get("cluster", False):
         raise AnalysisError(f"clustered data need estimator 'mlr' (cluster-robust standard "
