@@ -202,3 +202,57 @@ def test_decision_never_says_means_comparable_when_the_criterion_rejects_scalar(
         if scalar_rejected:
             assert "means can be compared" not in result.decision
             assert "means and correlations can be compared" not in result.decision
+
+
+def test_marker_case_disagreement_and_holm_stop_are_reported() -> None:
+    items, data = _data("procedure_marker")
+    result = analysis.test_invariance(data, items, FACTORS,
+                                      options=FitOptions(identification="marker"))
+    metric = next(o for o in result.outcomes if o.level == "metric")
+    assert not metric.holds and metric.reason == "holm" and not metric.released
+    assert result.level == "configural"
+    # Chen's cut-offs alone accept every level, the χ² test does not: the decision says both
+    assert set(result.by_criterion) == {"lrt", "chen"}
+    assert result.by_criterion["lrt"][0] == "configural"
+    assert result.by_criterion["chen"][0] == "scalar"
+    assert "The two criteria disagree" in result.decision
+    assert "means can be compared" not in result.decision
+    assert result.to_dict()["by_criterion"]["chen"]["level"] == "scalar"
+
+
+def _shifted(rng: np.random.Generator, n: int, shifts: list[float]) -> dict[str, np.ndarray]:
+    def group(scale: float) -> np.ndarray:
+        eta = rng.multivariate_normal([0, 0], [[1.0, 0.4], [0.4, 1.0]], size=n)
+        x = eta[:, np.repeat([0, 1], 4)] * 0.8 + rng.standard_normal((n, 8)) * 0.6
+        return x + scale * np.array(shifts)
+
+    return {"A": group(0.0), "B": group(1.0)}
+
+
+SIM_FACTORS = {f"x{i}": ("F1" if i <= 4 else "F2") for i in range(1, 9)}
+
+
+def test_at_most_half_of_a_levels_constraints_are_freed() -> None:
+    items = list(SIM_FACTORS)
+    rng = np.random.default_rng(11)
+    # intercepts shifted in both directions in five of eight items (three of one factor):
+    # no common latent mean absorbs them, and freeing four is the most allowed
+    shifts = [0.7, -0.7, 0.0, 0.0, 0.7, -0.7, 1.4, 0.0]
+    result = analysis.test_invariance(_shifted(rng, 600, shifts), items, SIM_FACTORS,
+                                      criterion="lrt")
+    scalar = next(o for o in result.outcomes if o.level == "scalar")
+    assert not scalar.holds and scalar.reason in ("half", "per_factor")
+    assert len(scalar.released) <= 4
+    assert result.level == "metric" and result.partial_scalar is None
+    assert "does not hold, even partially" in result.decision
+    assert result.latent_level == "metric"
+    assert all(s["mean"] is None for s in result.to_dict()["latent"])
+    # two shifted intercepts: freed (Holm-significant), and partial scalar holds
+    shifts = [0.0, 0.6, 0.0, 0.0, 0.0, 0.0, -0.6, 0.0]
+    result = analysis.test_invariance(_shifted(rng, 600, shifts), items, SIM_FACTORS,
+                                      criterion="lrt")
+    assert {(s.test.item, s.test.parameter) for s in result.steps} == {
+        ("x2", "intercept"), ("x7", "intercept")}
+    assert all(s.test.p_value < s.test.holm_alpha for s in result.steps)
+    assert [s.test.holm_alpha for s in result.steps] == pytest.approx([0.05 / 8, 0.05 / 7])
+    assert result.level == "partial scalar"
