@@ -5,7 +5,6 @@ sector groups with dropped and added items, and one-line errors for degenerate d
 from __future__ import annotations
 
 import csv
-import functools
 import json
 import math
 from pathlib import Path
@@ -16,7 +15,6 @@ import pytest
 from analysis_data import load_csv, reference
 from equivalence_data import write_sectors
 
-import relscale.equivalence as equivalence
 from helpers import runner
 from relscale.adapt import adapt
 from relscale.analysis import dif, fit_cfa, recode, test_invariance
@@ -88,7 +86,9 @@ def test_cfa_json_is_fit_cfa_on_the_recoded_matrix(tmp_path: Path) -> None:
                      {it.id: it.dimension for it in adapted.items}).to_dict()
     assert "fh_rq_a01" in out["items"] and out["n_read"] == 600
     assert out["n"] == direct["n"] and out["n_excluded"] == direct["n_excluded"]
+    assert out["fit"].pop("estimator") == direct["fit"].pop("estimator") == "ml"
     assert out["fit"] == pytest.approx(direct["fit"], rel=1e-12)
+    assert (out["estimator"], out["missing"], out["cluster"]) == ("ml", "listwise", None)
     assert [ld["std"] for ld in out["loadings"]] == pytest.approx(
         [ld["std"] for ld in direct["loadings"]], rel=1e-12)
 
@@ -261,7 +261,10 @@ def test_degenerate_data_is_one_line_and_exit_1(
         args = ["invariance", str(_rows(path, lambda i, r: r[1] == "education")), *base,
                 "-g", "sector"]
     else:
-        monkeypatch.setattr(equivalence, "fit_cfa", functools.partial(fit_cfa, max_iter=2))
+        import relscale.analysis.cfa as cfa_module
+
+        monkeypatch.setattr(cfa_module, "fit_cfa",
+                            lambda *a, **k: fit_cfa(*a, **{**k, "max_iter": 2}))
         args = ["cfa", str(path), *base]
     result = run(*args)
     assert result.exit_code == 1

@@ -264,6 +264,9 @@ def start_values(layout: Layout, groups: Sequence[GroupData]) -> np.ndarray:
         if np.linalg.eigvalsh(corr)[0] < 0.05:
             corr = 0.5 * corr + 0.5 * np.eye(m)
         phi = corr * np.sqrt(np.outer(d, d))
+        if layout.identification == "std.lv":  # the same start, rescaled to unit variances
+            lam = lam * np.sqrt(d)[list(model.factor_of)]
+            phi = corr
         for k in layout.group_slice(g):
             prm = layout.params[k]
             if prm.kind == LOADING:

@@ -91,7 +91,7 @@ def solution_warnings(
                            f"(Heywood case)")
             elif v < 0:
                 out.append(f"item {item!r}{where} loads negatively ({v:.2f}) on {factor!r}; "
-                           f"check its keying (recode reverse-keyed items first)")
+                           f"check its keying")
             elif v < LOW_LOADING:
                 out.append(f"item {item!r}{where} loads only {v:.2f} on {factor!r} "
                            f"(below {LOW_LOADING:.2f})")
@@ -118,6 +118,7 @@ def fit_cfa(
     missing: str = "listwise",
     max_iter: int = 300,
     allow_nonconvergence: bool = False,
+    identification: str = "marker",
 ) -> CfaResult:
     """Fit a CFA as ``lavaan::cfa(model, data)`` does with its defaults.
 
@@ -126,6 +127,9 @@ def fit_cfa(
     :param factors: item -> factor; each item loads on one factor, factors correlate.
     :param missing: only ``"listwise"`` (lavaan's default); ``"fiml"`` is not implemented.
     :param allow_nonconvergence: return the last iterate with a warning instead of raising.
+    :param identification: ``"marker"`` (first loading 1, lavaan's default) or ``"std.lv"``
+        (factor variances 1). Other estimators and missing-data handling:
+        :func:`relscale.analysis.estimators.fit_cfa`.
     :raises AnalysisError: too few complete respondents, a constant item, a non-positive-
         definite covariance matrix, an unidentified model or non-convergence.
     """
@@ -135,7 +139,7 @@ def fit_cfa(
         )
     model = measurement_model(items, factors)
     group = prepare_group(data, model.items)
-    layout = build_layout(model, 1)
+    layout = build_layout(model, 1, identification=identification)
     est = estimate(layout, [group], max_iter=max_iter)
     return _result(est, group, allow_nonconvergence)
 

@@ -40,9 +40,46 @@ class FitMeasures:
     baseline_chisq: float
     baseline_df: int
     ntotal: int
+    estimator: str = "ml"
+    # Robust estimators (mlr, wlsmv) fill these; None (left out of to_dict) for plain ML.
+    # lavaan's names: chisq.scaled, df.scaled, pvalue.scaled, chisq.scaling.factor,
+    # chisq.shift.parameters (wlsmv), cfi.scaled, ..., cfi.robust, ...
+    chisq_scaled: float | None = None
+    df_scaled: float | None = None
+    pvalue_scaled: float | None = None
+    scaling_factor: float | None = None
+    shift: float | None = None
+    baseline_chisq_scaled: float | None = None
+    baseline_df_scaled: float | None = None
+    baseline_scaling_factor: float | None = None
+    cfi_scaled: float | None = None
+    tli_scaled: float | None = None
+    rmsea_scaled: float | None = None
+    rmsea_ci_lower_scaled: float | None = None
+    rmsea_ci_upper_scaled: float | None = None
+    cfi_robust: float | None = None
+    tli_robust: float | None = None
+    rmsea_robust: float | None = None
+    rmsea_ci_lower_robust: float | None = None
+    rmsea_ci_upper_robust: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: (v if isinstance(v, int) else float(v)) for k, v in asdict(self).items()}
+        """lavaan's names (dots as underscores); the optional robust fields only when set."""
+        out: dict[str, Any] = {}
+        for k, v in asdict(self).items():
+            if v is None:
+                continue
+            out[k] = v if isinstance(v, int | str) else float(v)
+        return out
+
+    def index(self, name: str) -> float:
+        """The version of ``cfi``, ``tli`` or ``rmsea`` to judge by: robust when the
+        estimator gives it, else scaled, else the plain (normal-theory) index."""
+        for suffix in ("_robust", "_scaled", ""):
+            value = getattr(self, name + suffix, None)
+            if value is not None:
+                return float(value)
+        raise AttributeError(name)
 
 
 def _cfi(x2: float, df: int, x2_null: float, df_null: int) -> float:
