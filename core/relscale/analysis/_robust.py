@@ -144,7 +144,7 @@ def _independence_delta(p: int, meanstructure: bool) -> np.ndarray:
     r, c = vech_index(p)
     diag = np.flatnonzero(r == c)
     off = p if meanstructure else 0
-    cols = (list(range(p)) if meanstructure else []) + [off + k for k in diag]
+    cols = np.array((list(range(p)) if meanstructure else []) + [off + int(k) for k in diag])
     sel = np.zeros((off + len(r), len(cols)))
     sel[cols, np.arange(len(cols))] = 1.0
     return sel
