@@ -18,11 +18,13 @@
 # - ml_cluster: 45 teachers, each rating 20-30 children on 8 five-point items (closeness
 #   c01-c04, conflict c05-c08); children of one teacher share a teacher effect on both
 #   factors (ICC about .2) and a teacher-specific rating bias per item; c06 and c07 share a
-#   residual the model leaves out. The teacher's school
-#   type is the group (regular / special).
+#   residual the model leaves out. The teacher's school type is the group (regular /
+#   special).
 # - ml_small15: a group of 15 ("small") and one of 300 ("large") on 6 five-point items of
 #   one factor; the seed is the first one for which lavaan's fit of the small group alone
 #   converges to an improper solution (a negative residual variance).
+# - ml_small_hard: eleven samples of 15 on which Fisher scoring alone did not get where
+#   lavaan gets (see the end of this script).
 
 suppressPackageStartupMessages(library(lavaan))
 
@@ -280,3 +282,26 @@ out$seed <- sm$seed
 out$cfa_small <- record(suppressWarnings(cfa(s, data = sm$data[sm$data$group == "small", ])))
 out$configural <- record(suppressWarnings(cfa(s, data = sm$data, group = "group")))
 write_json(out, "ml_small15.lavaan.json")
+
+# ml_small_hard: samples of 15 (six five-point items, one factor) on which Fisher scoring
+# alone stalled or wandered off before relscale took Newton steps and lavaan's starting
+# values (seeds found by fitting 300 such samples; lavaan converges on all of these).
+hard_seeds <- c(5, 86, 107, 115, 119, 123, 181, 246, 252, 262, 276)
+f1 <- list(closeness = sprintf("h%02d", 1:6))
+rows <- list()
+fits <- list()
+for (seed in hard_seeds) {
+  set.seed(seed)
+  lam <- c(.85, .80, .75, .70, .65, .60)
+  eta <- rnorm(15)
+  y <- sapply(1:6, function(j) likert(lam[j] * eta + sqrt(1 - lam[j]^2) * rnorm(15)))
+  colnames(y) <- unlist(f1)
+  d <- data.frame(group = sprintf("s%03d", seed), y)
+  rows[[length(rows) + 1]] <- d
+  fits[[length(fits) + 1]] <- c(list(sample = sprintf("s%03d", seed)),
+                                record(suppressWarnings(cfa(syntax(f1), data = d))))
+}
+write_data(do.call(rbind, rows), "ml_small_hard.csv")
+out <- meta("ml_small_hard", f1)
+out$fits <- fits
+write_json(out, "ml_small_hard.lavaan.json")
