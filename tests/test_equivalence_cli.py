@@ -54,7 +54,7 @@ def test_cfa_json_matches_lavaan_reference(tmp_path: Path) -> None:
             w.writerow(["" if math.isnan(v) else int(6 - v if WA_MAP[it] in REVERSED else v)
                         for it, v in zip(items, row, strict=True)])
     result = run("cfa", str(path), "--instrument", "working_alliance", "-p", "professional",
-                 "--format", "json")
+                 "--format", "json", "--missing", "listwise")  # the reference is listwise
     assert result.exit_code == 0, result.stderr
     out = json.loads(result.stdout)
     ref = reference("cfa12_weak.cfa.lavaan.json")["cfa"]
@@ -78,7 +78,8 @@ def test_cfa_json_matches_lavaan_reference(tmp_path: Path) -> None:
 def test_cfa_json_is_fit_cfa_on_the_recoded_matrix(tmp_path: Path) -> None:
     path = tmp_path / "fh.csv"
     samples = write_sectors(path, ["foster_homes"], 600)
-    result = run("cfa", str(path), "-i", RQ, "--sector", "foster_homes", "--format", "json")
+    result = run("cfa", str(path), "-i", RQ, "--sector", "foster_homes", "--format", "json",
+                 "--missing", "listwise")
     assert result.exit_code == 0, result.stderr
     out = json.loads(result.stdout)
     adapted = adapt(RQ, "foster_homes", None, "en")
@@ -123,7 +124,7 @@ def two_sectors(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
 @pytest.fixture(scope="module")
 def invariance_json(two_sectors: tuple[Path, dict[str, Any]]) -> dict[str, Any]:
     result = run("invariance", str(two_sectors[0]), "-i", RQ, "--group-by", "sector",
-                 "--format", "json")
+                 "--format", "json", "--missing", "listwise")
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -246,7 +247,7 @@ def test_degenerate_data_is_one_line_and_exit_1(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = two_sectors[0]
-    base = ["-i", RQ]
+    base = ["-i", RQ, "--missing", "listwise"]  # the cases are about complete respondents
     if case == "few":
         args = ["cfa", str(_rows(path, lambda i, r: i < 15)), *base]
     elif case == "constant_cfa":

@@ -183,11 +183,12 @@ def test_outputs_show_the_method_and_every_warning(fh: Path, tmp_path: Path) -> 
     import openpyxl
 
     target = tmp_path / "inv.xlsx"
+    listwise = ("--missing", "listwise")  # respondents left out: warnings to show
     result = run("invariance", str(fh), "-i", RQ, "-g", "sector", "--format", "xlsx", "-o",
-                 str(target), "--criterion", "lrt")
+                 str(target), "--criterion", "lrt", *listwise)
     assert result.exit_code == 0, result.stderr
     out = json.loads(run("invariance", str(fh), "-i", RQ, "-g", "sector", "--format", "json",
-                         "--criterion", "lrt").stdout)
+                         "--criterion", "lrt", *listwise).stdout)
     cells = [c.value for row in openpyxl.load_workbook(target).worksheets[0].iter_rows()
              for c in row if c.value is not None]
     assert {"Method", "Estimator", "Missing data", "Clustering", "Identification",
@@ -200,7 +201,7 @@ def test_outputs_show_the_method_and_every_warning(fh: Path, tmp_path: Path) -> 
     assert (out["criterion"], out["cluster"], out["identification"]) == ("lrt", None, "std.lv")
     report = tmp_path / "report.md"
     done = run("report", "adaptation", RQ, "--sector", "foster_homes", "--data", str(fh),
-               "-o", str(report))
+               "-o", str(report), *listwise)
     assert done.exit_code == 0, done.stderr
     text = report.read_text(encoding="utf-8")
     for heading in ("### Method", "| Estimator |", "| Missing data |", "| Clustering |"):

@@ -180,7 +180,7 @@ class LevelFit(Protocol):
 
 BACKENDS: dict[str, str | None] = {
     "ml": "relscale.analysis._ml_fit",
-    "mlr": None,
+    "mlr": "relscale.analysis._mlr_fit",
     "wlsmv": None,
 }
 """Estimator -> the module implementing it (None: not available in this build)."""
