@@ -219,3 +219,33 @@ def test_unavailable_estimator_is_one_line(fh: Path, monkeypatch: pytest.MonkeyP
     line = _one_error(run("invariance", str(fh), "-i", RQ, "-g", "sector", "--criterion",
                           "cfi"))
     assert "--criterion 'cfi'" in line and "chen, lrt, both" in line
+
+
+def test_nested_data_are_named_once_and_cluster_gives_mlr(tmp_path: Path) -> None:
+    path = tmp_path / "edu.csv"
+    write_sectors(path, ["education"], 400)
+
+    def teachers(rows: list[list[str]]) -> list[list[str]]:
+        for i, r in enumerate(rows[1:]):
+            r[0] = f"teacher{i // 20:02d}"  # a teacher rates 20 children
+        return rows
+
+    nested = _edit(path, tmp_path / "nested.csv", teachers)
+    result = run("cfa", str(nested), "-i", RQ, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    hints = [w for w in out["warnings"] if "look nested" in w]
+    assert len(hints) == 1 and "--cluster respondent_code" in hints[0]
+    assert result.stderr.count("look nested") == 1
+    clustered = run("cfa", str(nested), "-i", RQ, "--format", "json", "--cluster",
+                    "respondent_code")
+    assert clustered.exit_code == 0, clustered.stderr
+    out = json.loads(clustered.stdout)
+    assert (out["estimator"], out["cluster"], out["n_clusters"]) == ("mlr", "respondent_code", 20)
+    assert not any("look nested" in w for w in out["warnings"])
+    assert out["fit"]["chisq_scaled"] is not None
+    # unique codes: not nested, no hint
+    plain = json.loads(run("cfa", str(path), "-i", RQ, "--format", "json").stdout)
+    assert not any("look nested" in w for w in plain["warnings"])
+    line = _one_error(run("cfa", str(nested), "-i", RQ, "--cluster", "teacher"))
+    assert "no column 'teacher' for --cluster" in line

@@ -111,6 +111,24 @@ def _scale_points(adapted: AdaptedInstrument) -> int:
     return len(adapted.scale.values)
 
 
+PROFESSIONAL_COLUMN = {"professional": "respondent_code", "client": "subject_code"}
+"""The column that holds the professional's code, by the perspective of the answers."""
+
+
+def nested_warning(table: ResponseTable, adapted: AdaptedInstrument, rows: Sequence[int],
+                   options: AnalysisOptions) -> list[str]:
+    """Say once that the data look nested (a professional with several clients) and name
+    ``--cluster`` -- unless it is given."""
+    from relscale.analysis.data import nested_hint
+
+    column = PROFESSIONAL_COLUMN.get(adapted.perspective)
+    if options.cluster is not None or column is None or column not in table.ids:
+        return []
+    codes = table.ids[column]
+    hint = nested_hint([codes[i] for i in rows], column)
+    return [hint] if hint else []
+
+
 # --- CFA -------------------------------------------------------------------------------
 
 
@@ -177,7 +195,8 @@ def cfa_evidence(path: Path | str, adapted: AdaptedInstrument, *,
         result = fit_cfa(x, items, factors, fit_options)
     except AnalysisError as exc:
         raise _in_file(table.source, exc) from None
-    result.warnings = keying_advice(result.warnings, adapted)
+    result.warnings = keying_advice(result.warnings, adapted) + nested_warning(
+        table, adapted, keep, options)
     return CfaEvidence(table.source, adapted.instrument, adapted.sector, adapted.perspective,
                        len(x), items, factors, result, method)
 
@@ -371,7 +390,8 @@ def group_evidence(
                               strict=options.strict, options=fit_options,
                               estimator_note=method.estimator_note)
         method = Method(**{**method.to_dict(), "criterion": chosen})
-        inv.warnings = keying_advice(inv.warnings, adapted)
+        inv.warnings = keying_advice(inv.warnings, adapted) + nested_warning(
+            table, adapted, [i for g in names for i in groups[g].rows], options)
         descriptives = group_descriptives(shared_data, shared.items)
         reliability = _reliability(names, groups, notes)
         dif_results = _dif(shared_data, shared.items, factors, dif_alpha, notes)
