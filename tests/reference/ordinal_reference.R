@@ -1,18 +1,22 @@
 # Reference results for relscale's ordinal estimator (wlsmv), computed with lavaan 0.6-14,
-# semTools 0.5-6 and psych on three seeded ordinal data sets this script makes:
+# semTools 0.5-6 and psych on seeded ordinal data sets this script makes:
 #
 #   ordinal3  three groups (A 600, B 550, C 500), 21 three-point items on three factors, with
 #             a planted weak loading (i05 in group B: .30 instead of .60) and a planted
 #             threshold shift (both thresholds of i12 in group C moved up by .60);
 #   ordinal4  two groups (A 350, B 300), 10 four-point items on two factors, with the third
-#             threshold of o03 in group B moved up by .50 (testable threshold invariance);
-#   ordinal5  one group (N 400), 8 five-point items on one factor (single-group CFA, the
-#             full asymptotic covariance matrix, ordinal alpha and categorical omega).
+#             threshold of o03 in group B moved up by .50 (testable threshold invariance)
+#             and an unmodelled cross-loading of o06 (misfit, so the indices are not at
+#             their bounds);
+#   ordinal5  one group (N 400), 8 five-point items on one factor with an unmodelled
+#             residual correlation of p07 and p08 (single-group CFA, the full asymptotic
+#             covariance matrix, ordinal alpha and categorical omega with a bootstrap).
 #
 #     Rscript tests/reference/ordinal_reference.R
 #
-# writes tests/data/analysis/ordinal{3,4,5}.csv and ordinal{3,4,5}.wlsmv.json. The JSON
-# files are committed, so the Python tests never need R. Every model is lavaan's
+# writes tests/data/analysis/ordinal{3,4,4m,5}.csv and ordinal{3,4,4m,5}.wlsmv.json
+# (ordinal4m: ordinal4 with 6% of the answers missing, fitted with missing = "pairwise").
+# The JSON files are committed, so the Python tests never need R (about 10 minutes). Every model is lavaan's
 # cfa(..., ordered = TRUE, estimator = "WLSMV"); the invariance models are semTools'
 # measEq.syntax(ID.fac = "std.lv", ID.cat = "Wu.Estabrook.2016", parameterization =
 # "delta"), except strict (residual variances), which semTools builds only with
@@ -44,6 +48,8 @@ to_json <- function(x, indent = "") {
   if (is.null(x)) return("null")
   if (is.list(x)) {
     if (length(x) == 0) return(if (is.null(names(x))) "[]" else "{}")
+    if (is.null(names(x)) && all(vapply(x, function(v) is.atomic(v) && length(v) == 1, TRUE)))
+      return(to_json(unlist(x), indent))
     if (!is.null(names(x))) {
       parts <- mapply(function(k, v) paste0(inner, "\"", k, "\": ", to_json(v, inner)),
                       names(x), x)
@@ -52,7 +58,12 @@ to_json <- function(x, indent = "") {
     parts <- vapply(x, function(v) paste0(inner, to_json(v, inner)), "")
     return(paste0("[\n", paste(parts, collapse = ",\n"), "\n", indent, "]"))
   }
-  if (length(x) != 1) return(to_json(as.list(unname(x)), indent))
+  if (length(x) != 1) {
+    if (length(x) > 0 && (is.numeric(x) || is.character(x) || is.logical(x)))
+      return(paste0("[", paste(vapply(x, function(v) to_json(v, inner), ""), collapse = ", "),
+                    "]"))
+    return(to_json(as.list(unname(x)), indent))
+  }
   if (is.character(x)) return(paste0("\"", gsub("\"", "\\\\\"", x), "\""))
   if (is.logical(x)) return(if (is.na(x)) "null" else if (x) "true" else "false")
   if (!is.finite(x)) return("null")
@@ -68,7 +79,7 @@ write_json <- function(x, name) {
 # ---------------------------------------------------------------------------- data sets
 
 simulate <- function(seed, ns, items, factor_of, loadings, thresholds, alpha, psi_sd,
-                     factor_cor, change) {
+                     factor_cor, change, nuisance = NULL) {
   set.seed(seed)
   p <- length(items)
   m <- max(factor_of)
@@ -83,9 +94,13 @@ simulate <- function(seed, ns, items, factor_of, loadings, thresholds, alpha, ps
     diag(R) <- 1
     Psi <- diag(psi_sd[[g]], m) %*% R %*% diag(psi_sd[[g]], m)
     eta <- mvrnorm(ns[g], alpha[[g]], Psi)
+    eta <- matrix(eta, ns[g], m)
+    shared <- rnorm(ns[g])
     y <- matrix(0L, ns[g], p)
     for (j in seq_len(p)) {
       ystar <- lam[j] * eta[, factor_of[j]] + rnorm(ns[g], 0, sqrt(1 - loadings[j]^2))
+      if (!is.null(nuisance) && !is.null(nuisance[[items[j]]]))
+        ystar <- ystar + nuisance[[items[j]]](eta, shared)
       y[, j] <- 1L + rowSums(outer(ystar, th[j, ], ">"))
     }
     d <- as.data.frame(y)
@@ -127,7 +142,8 @@ dat4 <- simulate(
   change = function(g, lam, th) {
     if (g == 2) th[3, 3] <- th[3, 3] + 0.5
     list(lam = lam, th = th)
-  })
+  },
+  nuisance = list(o06 = function(eta, shared) 0.35 * eta[, 1]))
 
 items5 <- sprintf("p%02d", 1:8)
 factors5 <- c("closeness")
@@ -137,12 +153,23 @@ dat5 <- simulate(
   loadings = c(0.8, 0.7, 0.75, 0.6, 0.65, 0.7, 0.55, 0.72),
   thresholds = cbind(rep(-1.5, 8), rep(-0.6, 8), rep(0.2, 8), c(1, 1.1, 0.9, 1.2, 1, 0.8, 1.1, 1)),
   alpha = list(0), psi_sd = list(1), factor_cor = 0,
-  change = function(g, lam, th) list(lam = lam, th = th))
+  change = function(g, lam, th) list(lam = lam, th = th),
+  nuisance = list(p07 = function(eta, shared) 0.5 * shared,
+                  p08 = function(eta, shared) 0.5 * shared))
 dat5$group <- NULL
+
+# ordinal4 with 6% of the answers missing completely at random (missing = "pairwise")
+set.seed(44)
+dat4m <- dat4
+cells <- as.matrix(dat4m[, items4])
+cells[runif(length(cells)) < 0.06] <- NA
+dat4m[, items4] <- cells
 
 write.csv(dat3, file.path(data_dir, "ordinal3.csv"), row.names = FALSE, quote = FALSE)
 write.csv(dat4, file.path(data_dir, "ordinal4.csv"), row.names = FALSE, quote = FALSE)
 write.csv(dat5, file.path(data_dir, "ordinal5.csv"), row.names = FALSE, quote = FALSE)
+write.csv(dat4m, file.path(data_dir, "ordinal4m.csv"), row.names = FALSE, quote = FALSE,
+          na = "NA")
 
 syntax_of <- function(items, factors, fof) {
   paste(vapply(seq_along(factors), function(f)
@@ -226,15 +253,14 @@ param_rows <- function(fit) {
   pe <- parameterEstimates(fit)
   ss <- standardizedSolution(fit)
   labs <- group_names(fit)
-  keep <- which(pe$op %in% c("=~", "|", "~1", "~*~", "~~"))
+  # free parameters only: [lhs, op, rhs, group, est, se, est.std, se of est.std]
+  keep <- which(pe$op %in% c("=~", "|", "~1", "~*~", "~~") & pe$se > 0)
   lapply(keep, function(i) {
     std <- ss[ss$lhs == pe$lhs[i] & ss$op == pe$op[i] & ss$rhs == pe$rhs[i] &
                 (if (is.null(ss$group)) TRUE else ss$group == pe$group[i]), ]
-    list(lhs = pe$lhs[i], op = pe$op[i], rhs = pe$rhs[i],
-         group = labs[if (is.null(pe$group)) 1 else pe$group[i]],
-         est = pe$est[i], se = pe$se[i],
-         est_std = if (nrow(std)) std$est.std[1] else NA,
-         se_std = if (nrow(std)) std$se[1] else NA)
+    list(pe$lhs[i], pe$op[i], pe$rhs[i], labs[if (is.null(pe$group)) 1 else pe$group[i]],
+         pe$est[i], pe$se[i], if (nrow(std)) std$est.std[1] else NA,
+         if (nrow(std)) std$se[1] else NA)
   })
 }
 
@@ -258,10 +284,7 @@ score_list <- function(fit) {
   lapply(seq_len(nrow(uni)), function(r) {
     a <- describe_label(fit, uni$lhs[r])
     b <- describe_label(fit, uni$rhs[r])
-    list(item = a$item, parameter = a$parameter,
-         group = if (is.null(b)) a$group else b$group,
-         reference_group = if (is.null(b)) NA else a$group,
-         x2 = uni$X2[r])
+    list(a$item, a$parameter, if (is.null(b)) a$group else b$group, uni$X2[r])
   })
 }
 
@@ -342,7 +365,8 @@ sampstat <- function(fit) {
 
 # ----------------------------------------------------------------------- multi-group
 
-invariance_reference <- function(dat, items, factors, fof, partials, joint, name) {
+invariance_reference <- function(dat, items, factors, fof, partials, joint, releases,
+                                 name) {
   model <- syntax_of(items, factors, fof)
   fits <- list()
   res <- list(items = items, factors = factors[fof], groups = unique(dat$group))
@@ -381,6 +405,13 @@ invariance_reference <- function(dat, items, factors, fof, partials, joint, name
     list(level = pp$level, release = pp$release, released = pp$released,
          result = model_result(fit))
   })
+  # freeing one parameter (in all groups): satorra.2000 against the level without it
+  res$release_tests <- lapply(releases, function(rr) {
+    fit <- fit_syntax(level_syntax(dat, items, model, rr$level, partial = rr$release),
+                      dat, items)
+    c(list(level = rr$level, item = rr$item, parameter = rr$parameter),
+      lrt(fit, fits[[rr$level]]))
+  })
   res$sampstat <- sampstat(fits$configural)
   # reliability per group: ordinal alpha (psych) and categorical omega (semTools)
   omega <- compRelSEM(fits$configural, ord.scale = TRUE)
@@ -405,6 +436,11 @@ ref3 <- invariance_reference(
          released = list(list("i05", "loading"), list("i12", "intercept")))),
   joint = list(list(level = "metric", item = "i05", parameter = "loading"),
                list(level = "scalar_untied", item = "i12", parameter = "intercept")),
+  releases = list(
+    list(level = "metric", item = "i05", parameter = "loading", release = "closeness =~ i05"),
+    list(level = "metric", item = "i01", parameter = "loading", release = "closeness =~ i01"),
+    list(level = "scalar", item = "i12", parameter = "intercept", release = "i12 ~ 1"),
+    list(level = "scalar", item = "i03", parameter = "intercept", release = "i03 ~ 1")),
   name = "ordinal3")
 write_json(ref3, "ordinal3.wlsmv.json")
 
@@ -416,8 +452,27 @@ ref4 <- invariance_reference(
     list(level = "scalar", release = "o03 | t3",
          released = list(list("o03", "threshold:3")))),
   joint = list(list(level = "thresholds", item = "o03", parameter = "threshold:3")),
+  releases = list(
+    list(level = "thresholds", item = "o03", parameter = "threshold:3",
+         release = "o03 | t3"),
+    list(level = "metric", item = "o02", parameter = "loading", release = "warmth =~ o02"),
+    list(level = "scalar", item = "o07", parameter = "intercept", release = "o07 ~ 1")),
   name = "ordinal4")
 write_json(ref4, "ordinal4.wlsmv.json")
+
+# missing = "pairwise": thresholds per item and correlations per pair from the answers given
+model4 <- syntax_of(items4, factors4, fof4)
+ref4m <- list(items = items4, factors = factors4[fof4], groups = unique(dat4m$group))
+for (level in c("configural", "scalar")) {
+  fit <- cfa(level_syntax(dat4m, items4, model4, level), data = dat4m, group = "group",
+             ordered = items4, estimator = "WLSMV", missing = "pairwise")
+  ref4m[[level]] <- model_result(fit)
+  if (level == "configural") {
+    ref4m$sampstat <- sampstat(fit)
+    ref4m$nobs <- lavInspect(fit, "nobs")
+  }
+}
+write_json(ref4m, "ordinal4m.wlsmv.json")
 
 # ---------------------------------------------------------------------- single group
 

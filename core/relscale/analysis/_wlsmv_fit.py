@@ -26,7 +26,11 @@ from .score_tests import ScoreTest
 from .wlsmv import WlsmvEstimate, estimate
 from .wlsmv_fit import fit_measures
 from .wlsmv_model import (
-    FACTOR_COV, FACTOR_VAR, LATENT_MEAN, LOADING, build_ordinal_layout, group_params,
+    FACTOR_VAR,
+    LATENT_MEAN,
+    LOADING,
+    build_ordinal_layout,
+    group_params,
 )
 from .wlsmv_tests import ScoreEngine, constraint_label, satorra_2000
 
@@ -85,7 +89,7 @@ class WlsmvLevelFit:
                     robust: bool = True) -> list[ScoreTest]:
         """Univariate score tests of every constraint, largest first: robust (scaled) by
         default; ``robust=False`` gives lavaan's ordinary ``lavTestScore`` statistic."""
-        from scipy import stats
+        from scipy.special import chdtrc
 
         out = []
         for r in range(len(self.est.layout.constraints)):
@@ -93,7 +97,7 @@ class WlsmvLevelFit:
             item, parameter, g, ref = constraint_label(self.est, r)
             x2 = t.x2_robust if robust else t.x2
             out.append(ScoreTest(item, parameter, group_names[g], group_names[ref], x2, 1,
-                                 float(stats.chi2.sf(x2, 1))))
+                                 float(chdtrc(1, x2))))
         out.sort(key=lambda t: -t.x2)
         return out
 
@@ -141,10 +145,7 @@ def solution_warnings(est: WlsmvEstimate, names: Sequence[str]) -> list[str]:
         where = f" in group {names[g]!r}" if len(names) > 1 else ""
         gp = group_params(layout, g, est.x_full)
         common = np.einsum("jf,fh,jh->j", gp.lam, gp.psi, gp.lam)
-        if layout.parameterization == "delta":
-            resid = 1.0 / gp.scale ** 2 - common
-        else:
-            resid = gp.scale
+        resid = 1.0 / gp.scale ** 2 - common if layout.parameterization == "delta" else gp.scale
         for j in np.where(resid < 0)[0]:
             out.append(f"improper solution: item {model.items[j]!r}{where} has a negative "
                        f"residual variance (standardized loading above 1; Heywood case)")
@@ -208,7 +209,7 @@ def fit_cfa(data: Any, items: Sequence[str], factors: Mapping[str, str],
     fm = fit_measures(est)
     level = WlsmvLevelFit("configural", (), options, fm, est)
     se = level.standard_errors()
-    std, std_se = standardized_loadings(est)
+    std, std_se = standardized(est)
     loadings, correlations = [], []
     layout = est.layout
     gp = group_params(layout, 0, est.x_full)
@@ -219,12 +220,10 @@ def fit_cfa(data: Any, items: Sequence[str], factors: Mapping[str, str],
         loadings.append(Loading(item, model.factors[f], float(gp.lam[j, f]),
                                 None if k is None else float(se[k]), float(std[0][j]),
                                 float(std_se[0][j])))
-    for k, prm in enumerate(layout.params):
-        if prm.kind == FACTOR_COV:
-            f, h = prm.row, prm.col
-            r = gp.psi[f, h] / np.sqrt(gp.psi[f, f] * gp.psi[h, h])
-            correlations.append(FactorCorrelation(model.factors[f], model.factors[h],
-                                                  float(r), float("nan")))
+    p, m = len(model.items), len(model.factors)
+    for q, (f1, f2) in enumerate(zip(*np.triu_indices(m, 1), strict=True)):
+        correlations.append(FactorCorrelation(model.factors[f1], model.factors[f2],
+                                              float(std[0][p + q]), float(std_se[0][p + q])))
     residuals = {item: float(1.0 - std[0][j] ** 2) for j, item in enumerate(model.items)}
     warnings = solution_warnings(est, ["sample"])
     n = groups[0].n
@@ -236,23 +235,28 @@ def fit_cfa(data: Any, items: Sequence[str], factors: Mapping[str, str],
 
 
 def _std(layout: Any, x_full: np.ndarray) -> list[np.ndarray]:
+    """Per group: std.all loadings (item order), then factor correlations (f < h)."""
     out = []
+    m = len(layout.model.factors)
+    upper = np.triu_indices(m, 1)
     for g in range(layout.n_groups):
         gp = group_params(layout, g, x_full)
         f = np.asarray(layout.model.factor_of)
         lam = gp.lam[np.arange(len(f)), f]
-        sd_f = np.sqrt(np.diag(gp.psi))[f]
+        sd = np.sqrt(np.abs(np.diag(gp.psi)))
         if layout.parameterization == "delta":
             s = gp.scale
         else:
             s = (np.einsum("jf,fh,jh->j", gp.lam, gp.psi, gp.lam) + gp.scale) ** -0.5
-        out.append(lam * sd_f * s)
+        cor = gp.psi / np.outer(sd, sd)
+        out.append(np.concatenate([lam * sd[f] * s, cor[upper]]))
     return out
 
 
-def standardized_loadings(est: WlsmvEstimate) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """``std.all`` loadings per group and their delta-method standard errors (robust
-    covariance, central-difference Jacobian), as ``standardizedSolution()``."""
+def standardized(est: WlsmvEstimate) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Per group: ``std.all`` loadings then factor correlations, and their delta-method
+    standard errors (robust covariance, central-difference Jacobian), as
+    ``standardizedSolution()``."""
     layout = est.layout
     values = _std(layout, est.x_full)
     cov = est.vcov()
@@ -266,5 +270,12 @@ def standardized_loadings(est: WlsmvEstimate) -> tuple[list[np.ndarray], list[np
         jac[:, j] = (np.concatenate(_std(layout, layout.expand(up)))
                      - np.concatenate(_std(layout, layout.expand(down)))) / (2 * h)
     se = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", jac, cov, jac), 0.0, None))
-    p = len(layout.model.items)
-    return values, [se[g * p:(g + 1) * p] for g in range(layout.n_groups)]
+    size = len(flat) // layout.n_groups
+    return values, [se[g * size:(g + 1) * size] for g in range(layout.n_groups)]
+
+
+def standardized_loadings(est: WlsmvEstimate) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """``std.all`` loadings per group and their standard errors (see :func:`standardized`)."""
+    p = len(est.layout.model.items)
+    values, ses = standardized(est)
+    return [v[:p] for v in values], [s[:p] for s in ses]

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy.special import ndtr, ndtri
@@ -63,7 +64,7 @@ class OrdinalGroup:
     def n(self) -> int:
         return int(self.codes.shape[0])
 
-    @property
+    @cached_property
     def stats(self) -> np.ndarray:
         p = len(self.items)
         low = [self.polychoric[i, j] for j in range(p) for i in range(j + 1, p)]
@@ -144,8 +145,8 @@ def encode_group(x: np.ndarray, items: Sequence[str], values: Sequence[np.ndarra
         raise AnalysisError(f"{where}expected a respondents x items table with {len(items)} "
                             f"item columns, got shape {x.shape}")
     if np.isinf(x).any():
-        col = int(np.where(np.isinf(x).any(axis=0))[0][0])
-        raise AnalysisError(f"{where}item {items[col]!r} has an infinite value")
+        bad = int(np.where(np.isinf(x).any(axis=0))[0][0])
+        raise AnalysisError(f"{where}item {items[bad]!r} has an infinite value")
     miss = np.isnan(x)
     keep = ~miss.any(axis=1) if missing == "listwise" else ~miss.all(axis=1)
     x, miss = x[keep], miss[keep]
@@ -167,9 +168,9 @@ def encode_group(x: np.ndarray, items: Sequence[str], values: Sequence[np.ndarra
             raise AnalysisError(
                 f"{where}nobody answered {_format(vals[empty])} on item {items[j]!r} "
                 f"(category {empty + 1} of {len(vals)}), so its threshold cannot be estimated "
-                f"in this group; collapse it with a neighbouring answer in every group, e.g. "
-                f"collapse={{{items[j]!r}: {{{_format(old)}: {_format(new)}}}}}"
-                f" (--collapse {items[j]}:{_format(old)}={_format(new)})")
+                f"in this group; merge it with a neighbouring answer in every group, e.g. "
+                f"recode {_format(old)} as {_format(new)} on item {items[j]!r} "
+                f"(collapse={{{items[j]!r}: {{{_format(old)}: {_format(new)}}}}})")
     return codes, n_excluded
 
 
@@ -274,23 +275,23 @@ def _fix_two_by_two(tables: np.ndarray, levels: np.ndarray, names: Sequence[str]
 def sample_statistics(codes: np.ndarray, levels: Sequence[int], items: Sequence[str],
                       name: str = "sample") -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
     """Thresholds, polychoric correlation matrix and Gamma (NACOV) of one group."""
-    n, p = codes.shape
-    levels = np.asarray(levels, dtype=int)
-    kmax = int(levels.max())
+    _n, p = codes.shape
+    lev = np.asarray(levels, dtype=int)
+    kmax = int(lev.max())
     where = "" if name == "sample" else f" in group {name!r}"
     # step 1: thresholds and the univariate score tables
     thresholds, uni_scores, uni_counts = [], [], []
     for j in range(p):
         col = codes[:, j]
-        counts = np.bincount(col[col >= 0], minlength=levels[j]).astype(float)
+        counts = np.bincount(col[col >= 0], minlength=lev[j]).astype(float)
         cum = np.cumsum(counts)[:-1] / counts.sum()
         th = ndtri(cum)
         thresholds.append(th)
-        ext = _extended(th, levels[j] + 1)
+        ext = _extended(th, lev[j] + 1)
         prob = np.diff(ndtr(ext))
         dens = _PHI * np.exp(-0.5 * th ** 2)
-        sc = np.zeros((levels[j], levels[j] - 1))
-        for t in range(levels[j] - 1):
+        sc = np.zeros((lev[j], lev[j] - 1))
+        for t in range(lev[j] - 1):
             sc[t, t] = dens[t] / prob[t]
             sc[t + 1, t] = -dens[t] / prob[t + 1]
         uni_scores.append(sc)
@@ -306,10 +307,10 @@ def sample_statistics(codes: np.ndarray, levels: Sequence[int], items: Sequence[
     tables = tables.reshape(len(pairs), kmax * kmax + 1)[:, :-1].reshape(-1, kmax, kmax)
     tables = tables.astype(float)
     names = [f"{items[i]!r} and {items[j]!r}{where}" for i, j in pairs]
-    _fix_two_by_two(tables, np.stack([levels[rows], levels[cols]], axis=1), names)
+    _fix_two_by_two(tables, np.stack([lev[rows], lev[cols]], axis=1), names)
     ext = np.stack([_extended(th, kmax + 1) for th in thresholds])
     h, k = ext[rows], ext[cols]
-    start = np.array([_pearson(codes[:, i], codes[:, j]) for i, j in pairs])
+    start = _pearson_start(codes, rows, cols)
     rho = _polychorics(tables, h, k, start, names)
     terms = _pair_terms(h, k, rho, second=False, thresholds=True)
     ok = terms.prob > _SQRT_EPS  # lavaan: likelihoods below sqrt(eps) score NA (= 0)
@@ -319,16 +320,19 @@ def sample_statistics(codes: np.ndarray, levels: Sequence[int], items: Sequence[
     s_th2 = np.where(ok[..., None], terms.d_th2 / safe[..., None], 0.0)
     cor = np.eye(p)
     cor[rows, cols] = cor[cols, rows] = rho
-    gamma = _gamma(codes, levels, kmax, uni_scores, uni_counts, tables, cell, s_rho, s_th1,
+    gamma = _gamma(codes, lev, kmax, uni_scores, uni_counts, tables, cell, s_rho, s_th1,
                    s_th2, rows, cols)
     return thresholds, cor, gamma
 
 
-def _pearson(a: np.ndarray, b: np.ndarray) -> float:
-    ok = (a >= 0) & (b >= 0)
-    if ok.sum() < 3 or a[ok].std() == 0 or b[ok].std() == 0:
-        return 0.0
-    return float(np.corrcoef(a[ok], b[ok])[0, 1])
+def _pearson_start(codes: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Pearson correlations of the codes (lavaan's starting values); 0 where answers
+    are missing (the Newton steps do not depend on the start for their result)."""
+    if (codes < 0).any():
+        return np.zeros(len(rows))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = np.corrcoef(codes.T.astype(float))
+    return np.nan_to_num(r[rows, cols])
 
 
 def _gamma(codes: np.ndarray, levels: np.ndarray, kmax: int, uni_scores: list[np.ndarray],

@@ -30,7 +30,14 @@ import numpy as np
 from .errors import AnalysisError
 from .polychoric import OrdinalGroup
 from .wlsmv_model import (
-    FACTOR_COV, FACTOR_VAR, LOADING, RESIDUAL, SCALE, THRESHOLD, OrdinalLayout, implied,
+    FACTOR_COV,
+    FACTOR_VAR,
+    LOADING,
+    RESIDUAL,
+    SCALE,
+    THRESHOLD,
+    OrdinalLayout,
+    implied,
 )
 
 
@@ -64,11 +71,7 @@ class WlsmvEstimate:
     @cached_property
     def delta_reduced(self) -> list[np.ndarray]:
         """Per group: d moments / d reduced parameters."""
-        out = []
-        for g, jac in enumerate(self.jac):
-            idx = self.layout.group_slice(g)
-            out.append(jac @ self.basis[idx])
-        return out
+        return [to_reduced(self.layout, g, jac) for g, jac in enumerate(self.jac)]
 
     @cached_property
     def weights(self) -> list[np.ndarray]:
@@ -133,6 +136,16 @@ class WlsmvEstimate:
         a = np.sqrt(df / tr_ug2)
         b = df - a * tr_ug
         return float(a * self.chisq + b), float(1.0 / a), float(b)
+
+
+def to_reduced(layout: OrdinalLayout, g: int, jac: np.ndarray) -> np.ndarray:
+    """Columns of a group's full-parameter Jacobian moved to the reduced parameters (a
+    group's free parameters all have different reduced indices)."""
+    red = layout.reduced_of_full[layout.group_slice(g)]
+    out = np.zeros((jac.shape[0], layout.n_reduced))
+    free = red >= 0
+    out[:, red[free]] = jac[:, free]
+    return out
 
 
 def _objective(layout: OrdinalLayout, groups: Sequence[OrdinalGroup], x_full: np.ndarray,
@@ -224,8 +237,6 @@ def estimate(layout: OrdinalLayout, groups: Sequence[OrdinalGroup], *,
     Converged when the largest element of the gradient of ``chisq / N`` is below ``tol``.
     """
     n_total = sum(g.n for g in groups)
-    basis = layout.basis()
-    slices = [layout.group_slice(g) for g in range(len(groups))]
     weights = [1.0 / np.diag(g.gamma) for g in groups]
     theta = start_values(layout, groups) if start is None else start.copy()
     f, moments, jacs = _objective(layout, groups, layout.expand(theta), True)
@@ -234,8 +245,8 @@ def estimate(layout: OrdinalLayout, groups: Sequence[OrdinalGroup], *,
     for it in range(1, max_iter + 1):  # noqa: B007 (it is reported)
         grad = np.zeros(layout.n_reduced)
         hess = np.zeros((layout.n_reduced, layout.n_reduced))
-        for grp, mom, jac, idx, w in zip(groups, moments, jacs, slices, weights, strict=True):
-            d = jac @ basis[idx]
+        for g, (grp, mom, jac, w) in enumerate(zip(groups, moments, jacs, weights, strict=True)):
+            d = to_reduced(layout, g, jac)
             wd = (grp.n - 1) * w[:, None] * d
             grad += wd.T @ (grp.stats - mom)
             hess += d.T @ wd
@@ -262,17 +273,16 @@ def estimate(layout: OrdinalLayout, groups: Sequence[OrdinalGroup], *,
         theta = trial
         f, moments, jacs = new
     if not converged and it >= 1:
-        grad_ok = _gradient_norm(layout, groups, theta, basis, slices, weights) / n_total
+        grad_ok = _gradient_norm(layout, groups, theta, weights) / n_total
         converged = grad_ok < tol * 1000
     return WlsmvEstimate(layout, groups, theta, layout.expand(theta), f, converged, it,
                          moments, jacs)
 
 
 def _gradient_norm(layout: OrdinalLayout, groups: Sequence[OrdinalGroup], theta: np.ndarray,
-                   basis: np.ndarray, slices: list[np.ndarray],
                    weights: list[np.ndarray]) -> float:
     _, moments, jacs = _objective(layout, groups, layout.expand(theta), True)
     grad = np.zeros(layout.n_reduced)
-    for grp, mom, jac, idx, w in zip(groups, moments, jacs, slices, weights, strict=True):
-        grad += (grp.n - 1) * (jac @ basis[idx]).T @ (w * (grp.stats - mom))
+    for g, (grp, mom, jac, w) in enumerate(zip(groups, moments, jacs, weights, strict=True)):
+        grad += (grp.n - 1) * to_reduced(layout, g, jac).T @ (w * (grp.stats - mom))
     return float(np.max(np.abs(grad)))

@@ -4,9 +4,9 @@
   the scaled-and-shifted statistic (:mod:`relscale.analysis.wlsmv`).
 - baseline: the independence model (thresholds free, correlations 0), with its own
   scaled-and-shifted statistic.
-- ``cfi``, ``tli``, ``rmsea`` from the DWLS statistic; the ``_scaled`` versions from the
-  scaled statistics (same df); RMSEA uses N - G (lavaan's ``ntotal - ngroups`` for
-  estimators other than ML).
+- ``cfi``, ``tli``, ``rmsea`` (and its 90% interval) from the DWLS statistic; the
+  ``_scaled`` versions from the scaled statistics (same df); RMSEA uses N - G (lavaan's
+  ``ntotal - ngroups`` for estimators other than ML).
 - ``cfi_robust``, ``tli_robust``, ``rmsea_robust``: Savalei's (2021) "cat-ML" approach in
   lavaan's ``lav_fit_catml_dwls``: the normal-theory ML discrepancy of the polychoric
   correlations at the DWLS estimates, with ``c_hat = tr(U_ML Gamma) / df_ML`` from the DWLS
@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .fit import FitMeasures
+from .fit import FitMeasures, rmsea_ci
 from .polychoric import OrdinalGroup, pairs_of
 from .wlsmv import WlsmvEstimate
 from .wlsmv_model import INTERCEPT, LATENT_MEAN, THRESHOLD
@@ -141,6 +141,8 @@ def catml(est: WlsmvEstimate) -> dict[str, float] | None:
         zwgwz += fg * wz.T @ gamma @ wz
     ks = t_vg - 2.0 * t_pvg + float(np.sum((e_inv @ zvz @ e_inv) * zwgwz))
     df3 = df_null - (layout.n_reduced - len(dropped))
+    if df3 <= 0:
+        return None
     return {"chisq": x2, "df": float(df3), "c_hat": ks / df3, "baseline_chisq": x2_null,
             "baseline_df": float(df_null), "c_hat_baseline": kbs / df_null}
 
@@ -165,17 +167,18 @@ def fit_measures(est: WlsmvEstimate) -> FitMeasures:
         robust["tli_robust"] = _tli(cm["chisq"], df, cm["baseline_chisq"], df_null,
                                     cm["c_hat"], cm["c_hat_baseline"])
         robust["rmsea_robust"] = _rmsea(cm["chisq"], cm["df"], n_rmsea, n_groups, cm["c_hat"])
+    ci = rmsea_ci(x2, df, n_rmsea, n_groups)
     pvalue = float(stats.chi2.sf(x2, df)) if df > 0 else float("nan")
     pvalue_s = float(stats.chi2.sf(x2_s, df)) if df > 0 else float("nan")
     return FitMeasures(
         chisq=x2, df=df, pvalue=pvalue,
         cfi=_cfi(x2, df, x2_null, df_null), tli=_tli(x2, df, x2_null, df_null),
         rmsea=_rmsea(x2, df, n_rmsea, n_groups),
-        rmsea_ci_lower=float("nan"), rmsea_ci_upper=float("nan"),
+        rmsea_ci_lower=ci[0], rmsea_ci_upper=ci[1],
         srmr=srmr(est), baseline_chisq=x2_null, baseline_df=df_null, ntotal=est.n_total,
         estimator="wlsmv",
         chisq_scaled=x2_s, df_scaled=float(df), pvalue_scaled=pvalue_s,
-        scaling_factor=scaling, shift=shift,
+        scaling_factor=scaling if df > 0 else None, shift=shift if df > 0 else None,
         baseline_chisq_scaled=x2_null_s, baseline_df_scaled=float(df_null),
         baseline_scaling_factor=scaling_null,
         cfi_scaled=_cfi(x2_s, df, x2_null_s, df_null),

@@ -32,7 +32,8 @@ as *fixed* parameters of groups 2..G, so score tests can test them.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -75,9 +76,14 @@ class OrdinalLayout:
     reduced_of_full: np.ndarray  # full index -> reduced index (-1: fixed)
     n_reduced: int
     constraints: list[tuple[int, int]]  # (a, b): x_a == x_b, or b == -1: x_a == fixed
+    plan_cache: list[Any] = field(default_factory=list, repr=False, compare=False)
+    slice_cache: dict[int, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     def group_slice(self, g: int) -> np.ndarray:
-        return np.array([i for i, p in enumerate(self.params) if p.group == g], dtype=int)
+        if g not in self.slice_cache:
+            self.slice_cache[g] = np.array(
+                [i for i, p in enumerate(self.params) if p.group == g], dtype=int)
+        return self.slice_cache[g]
 
     def expand(self, theta: np.ndarray) -> np.ndarray:
         fixed = np.array([p.fixed if p.fixed is not None else 0.0 for p in self.params])
@@ -208,35 +214,73 @@ class GroupParams:
     alpha: np.ndarray
 
 
+@dataclass
+class _Plan:
+    """Per group: positions (in the group's slice) and targets of each kind."""
+
+    idx: np.ndarray
+    kinds: dict[str, np.ndarray]  # kind -> positions in idx
+    rows: np.ndarray
+    cols: np.ndarray
+
+
+def _plans(layout: OrdinalLayout) -> list[_Plan]:
+    if not layout.plan_cache:
+        for g in range(layout.n_groups):
+            idx = layout.group_slice(g)
+            kinds = np.array([layout.params[k].kind for k in idx])
+            layout.plan_cache.append(_Plan(
+                idx, {kind: np.where(kinds == kind)[0] for kind in set(kinds.tolist())},
+                np.array([layout.params[k].row for k in idx], dtype=int),
+                np.array([layout.params[k].col for k in idx], dtype=int)))
+    return layout.plan_cache  # type: ignore[no-any-return]
+
+
 def group_params(layout: OrdinalLayout, g: int, x_full: np.ndarray) -> GroupParams:
     model = layout.model
     p, m = len(model.items), len(model.factors)
+    plan = _plans(layout)[g]
+    vals = x_full[plan.idx]
     lam = np.zeros((p, m))
     if layout.identification == "marker":
-        for f, i in enumerate(model.markers):
-            lam[i, f] = 1.0
+        lam[list(model.markers), np.arange(m)] = 1.0
     tau = np.zeros(layout.n_thresholds)
-    start = layout.threshold_start
     out = GroupParams(lam, tau, np.zeros(p), np.ones(p), np.eye(m), np.zeros(m))
-    for k in layout.group_slice(g):
-        prm, v = layout.params[k], x_full[k]
-        if prm.kind == LOADING:
-            lam[prm.row, prm.col] = v
-        elif prm.kind == THRESHOLD:
-            tau[start[prm.row] + prm.col] = v
-        elif prm.kind == INTERCEPT:
-            out.nu[prm.row] = v
-        elif prm.kind in (SCALE, RESIDUAL):
-            out.scale[prm.row] = v
-        elif prm.kind in (FACTOR_VAR, FACTOR_COV):
-            out.psi[prm.row, prm.col] = out.psi[prm.col, prm.row] = v
-        else:
-            out.alpha[prm.row] = v
+    start = layout.threshold_start
+    ks = plan.kinds
+    if LOADING in ks:
+        k = ks[LOADING]
+        lam[plan.rows[k], plan.cols[k]] = vals[k]
+    if THRESHOLD in ks:
+        k = ks[THRESHOLD]
+        tau[start[plan.rows[k]] + plan.cols[k]] = vals[k]
+    if INTERCEPT in ks:
+        k = ks[INTERCEPT]
+        out.nu[plan.rows[k]] = vals[k]
+    for kind in (SCALE, RESIDUAL):
+        if kind in ks:
+            k = ks[kind]
+            out.scale[plan.rows[k]] = vals[k]
+    for kind in (FACTOR_VAR, FACTOR_COV):
+        if kind in ks:
+            k = ks[kind]
+            out.psi[plan.rows[k], plan.cols[k]] = vals[k]
+            out.psi[plan.cols[k], plan.rows[k]] = vals[k]
+    if LATENT_MEAN in ks:
+        k = ks[LATENT_MEAN]
+        out.alpha[plan.rows[k]] = vals[k]
     return out
 
 
 def item_of_threshold(layout: OrdinalLayout) -> np.ndarray:
     return np.repeat(np.arange(len(layout.levels)), np.asarray(layout.levels) - 1)
+
+
+def pair_index(p: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column of each correlation in lavaan's order (by column, then row)."""
+    rows, cols = np.tril_indices(p, -1)
+    order = np.lexsort((rows, cols))
+    return rows[order], cols[order]
 
 
 def implied(layout: OrdinalLayout, g: int, x_full: np.ndarray,
@@ -249,22 +293,18 @@ def implied(layout: OrdinalLayout, g: int, x_full: np.ndarray,
     lpl = gp.lam @ gp.psi @ gp.lam.T
     mean_lat = gp.lam @ gp.alpha
     theta_par = layout.parameterization == "theta"
-    if theta_par:
-        v = np.diag(lpl) + gp.scale
-        s = v ** -0.5
-    else:
-        s = gp.scale
+    s = (np.diag(lpl) + gp.scale) ** -0.5 if theta_par else gp.scale
     th_item = item_of_threshold(layout)
     centred = gp.tau - gp.nu[th_item] - mean_lat[th_item]
-    rows, cols = np.tril_indices(p, -1)
-    order = np.lexsort((rows, cols))  # by column, then row: lavaan's vech order
-    rows, cols = rows[order], cols[order]
-    moments = np.concatenate([centred * s[th_item], s[rows] * s[cols] * lpl[rows, cols]])
+    rows, cols = pair_index(p)
+    ss = s[rows] * s[cols]
+    moments = np.concatenate([centred * s[th_item], ss * lpl[rows, cols]])
     if not derivatives:
         return moments, np.empty((0, 0))
+    plan = _plans(layout)[g]
     n_th, n_cor = len(gp.tau), len(rows)
-    idx = layout.group_slice(g)
-    jac = np.zeros((n_th + n_cor, len(idx)))
+    jac = np.zeros((n_th + n_cor, len(plan.idx)))
+    cor = slice(n_th, n_th + n_cor)
     # derivative of the moments with respect to s (used directly for delta, chained for theta)
     d_s = np.zeros((n_th + n_cor, p))
     d_s[np.arange(n_th), th_item] = centred
@@ -272,38 +312,46 @@ def implied(layout: OrdinalLayout, g: int, x_full: np.ndarray,
     d_s[n_th + np.arange(n_cor), cols] = s[rows] * lpl[rows, cols]
     ds_dv = -0.5 * s ** 3 if theta_par else np.zeros(p)
     psi_lam = gp.lam @ gp.psi  # p x m: (Psi lambda_j)'
-    ss = s[rows] * s[cols]
-    start = layout.threshold_start
-    for c, k in enumerate(idx):
-        prm = layout.params[k]
-        col = np.zeros(n_th + n_cor)
-        if prm.kind == LOADING:
-            j, f = prm.row, prm.col
-            t = slice(start[j], start[j + 1])
-            col[t] = -gp.alpha[f] * s[j]
-            on_r, on_c = rows == j, cols == j
-            col[n_th:][on_r] = ss[on_r] * psi_lam[cols[on_r], f]
-            col[n_th:][on_c] = ss[on_c] * psi_lam[rows[on_c], f]
-            if theta_par:
-                col += d_s[:, j] * ds_dv[j] * 2.0 * psi_lam[j, f]
-        elif prm.kind == THRESHOLD:
-            col[start[prm.row] + prm.col] = s[prm.row]
-        elif prm.kind == INTERCEPT:
-            j = prm.row
-            col[start[j]:start[j + 1]] = -s[j]
-        elif prm.kind == SCALE:
-            col = d_s[:, prm.row].copy()
-        elif prm.kind == RESIDUAL:
-            col = d_s[:, prm.row] * ds_dv[prm.row]
-        elif prm.kind in (FACTOR_VAR, FACTOR_COV):
-            f, h = prm.row, prm.col
-            dv = (gp.lam[:, f] ** 2 if f == h else 2.0 * gp.lam[:, f] * gp.lam[:, h])
-            cross = (gp.lam[rows, f] * gp.lam[cols, h] + gp.lam[rows, h] * gp.lam[cols, f]
-                     if f != h else gp.lam[rows, f] * gp.lam[cols, f])
-            col[n_th:] = ss * cross
-            if theta_par:
-                col += d_s @ (ds_dv * dv)
-        else:  # latent mean
-            col[:n_th] = -gp.lam[th_item, prm.row] * s[th_item]
-        jac[:, c] = col
+    ks = plan.kinds
+    th_of_item = item_of_threshold(layout)
+    if LOADING in ks:
+        k = ks[LOADING]
+        j, f = plan.rows[k], plan.cols[k]
+        on_item = th_of_item[:, None] == j[None, :]
+        jac[:n_th, k] = on_item * (-gp.alpha[f] * s[j])[None, :]
+        on_r = rows[:, None] == j[None, :]
+        on_c = cols[:, None] == j[None, :]
+        jac[cor, k] = ss[:, None] * (on_r * psi_lam[cols][:, f] + on_c * psi_lam[rows][:, f])
+        if theta_par:
+            jac[:, k] += d_s[:, j] * (ds_dv[j] * 2.0 * psi_lam[j, f])[None, :]
+    if THRESHOLD in ks:
+        k = ks[THRESHOLD]
+        j = plan.rows[k]
+        jac[layout.threshold_start[j] + plan.cols[k], k] = s[j]
+    if INTERCEPT in ks:
+        k = ks[INTERCEPT]
+        j = plan.rows[k]
+        jac[:n_th, k] = (th_of_item[:, None] == j[None, :]) * (-s[j])[None, :]
+    if SCALE in ks:
+        k = ks[SCALE]
+        jac[:, k] = d_s[:, plan.rows[k]]
+    if RESIDUAL in ks:
+        k = ks[RESIDUAL]
+        j = plan.rows[k]
+        jac[:, k] = d_s[:, j] * ds_dv[j][None, :]
+    for kind in (FACTOR_VAR, FACTOR_COV):
+        if kind not in ks:
+            continue
+        k = ks[kind]
+        f, h = plan.rows[k], plan.cols[k]
+        same = (f == h)[None, :]
+        cross = gp.lam[rows][:, f] * gp.lam[cols][:, h]
+        cross = np.where(same, cross, cross + gp.lam[rows][:, h] * gp.lam[cols][:, f])
+        jac[cor, k] = ss[:, None] * cross
+        if theta_par:
+            dv = gp.lam[:, f] * gp.lam[:, h] * np.where(same, 1.0, 2.0)
+            jac[:, k] += d_s @ (ds_dv[:, None] * dv)
+    if LATENT_MEAN in ks:
+        k = ks[LATENT_MEAN]
+        jac[:n_th, k] = -gp.lam[th_item][:, plan.rows[k]] * s[th_item][:, None]
     return moments, jac

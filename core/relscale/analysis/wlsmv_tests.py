@@ -117,22 +117,30 @@ class ScoreEngine:
         return np.asarray(np.linalg.pinv(z, rcond=1e-12))
 
     def test(self, release: Sequence[int]) -> ConstraintTest:
-        """Free the constraint rows ``release`` together."""
+        """Free the constraint rows ``release`` together.
+
+        With ``Z^-1`` of all constraints, dropping rows S gives ``J_S = J - C D^-1 C'``
+        (``C``, ``D``: the columns and block of ``Z^-1`` of S), so ``M = J_S - J`` has rank
+        |S| and every trace is an |S| x |S| computation.
+        """
         n_full = self.info.shape[0]
         zi = self._z_inv
         g = self.score
-        j0 = zi[:n_full, :n_full]
         cols = n_full + np.asarray(release, dtype=int)
         c = zi[:n_full, cols]
         d = zi[np.ix_(cols, cols)]
-        n = self.est.n_total
-        if np.linalg.cond(d) > 1e10:
+        eig = np.abs(np.linalg.eigvalsh(d))
+        if eig.min() <= 1e-10 * max(eig.max(), 1e-300) or eig.max() < 1e-14:
             return self._pinv_test(release)
         d_inv = np.linalg.inv(d)
-        m_mat = -c @ d_inv @ c.T  # J_S - J
-        x2 = max(float(n * (g @ j0 @ g + g @ m_mat @ g)), 0.0)
-        return ConstraintTest(tuple(int(r) for r in release), x2, self._robust(x2, m_mat,
-                                                                               len(release)))
+        j0 = zi[:n_full, :n_full]
+        gc = g @ c
+        x2 = max(float(self.est.n_total * (g @ j0 @ g - gc @ d_inv @ gc)), 0.0)
+        small = -d_inv @ (c.T @ self.q @ c)  # M Q restricted to its range
+        tr_ug = float(np.trace(small))
+        tr_ug2 = float(np.sum(small * small.T))
+        return ConstraintTest(tuple(int(r) for r in release), x2,
+                              _scaled(x2, tr_ug, tr_ug2, len(release)))
 
     def _pinv_test(self, release: Sequence[int]) -> ConstraintTest:
         """Freeing these rows leaves the model unidentified: lavaan's ginv route."""
@@ -145,18 +153,18 @@ class ScoreEngine:
         z[:n_full, n_full:] = r1.T
         j_s = np.linalg.pinv(z)[:n_full, :n_full]
         x2 = max(float(self.est.n_total * self.score @ j_s @ self.score), 0.0)
-        m_mat = j_s - self._z_inv[:n_full, :n_full]
+        mq = (j_s - self._z_inv[:n_full, :n_full]) @ self.q
         return ConstraintTest(tuple(int(r) for r in release), x2,
-                              self._robust(x2, m_mat, len(release)))
+                              _scaled(x2, float(np.trace(mq)), float(np.sum(mq * mq.T)),
+                                      len(release)))
 
-    def _robust(self, x2: float, m_mat: np.ndarray, m: int) -> float:
-        mq = m_mat @ self.q
-        tr_ug = float(np.trace(mq))
-        tr_ug2 = float(np.sum(mq * mq.T))
-        if tr_ug2 <= 0 or tr_ug <= 0:
-            return 0.0
-        a = np.sqrt(m / tr_ug2)
-        return max(float(a * x2 + m - a * tr_ug), 0.0)
+
+def _scaled(x2: float, tr_ug: float, tr_ug2: float, m: int) -> float:
+    """Scale and shift a statistic on m df like the Satorra (2000) difference test."""
+    if tr_ug2 <= 0 or tr_ug <= 0:
+        return 0.0
+    a = np.sqrt(m / tr_ug2)
+    return max(float(a * x2 + m - a * tr_ug), 0.0)
 
 
 def constraint_label(est: WlsmvEstimate, row: int) -> tuple[str, str, int, int]:
