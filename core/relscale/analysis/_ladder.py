@@ -12,7 +12,10 @@ freed so far). When a level fails, the partial procedure frees one parameter at 
 - it is freed only while the criterion rejects *and* that largest test is significant
   after Holm's correction for the number of constraints of the level (the j-th release is
   tested at alpha / (n - j)), and never beyond half of the level's constraints or below
-  two constrained items per factor: past that, the level "does not hold, even partially".
+  two constrained items per factor: past that, the level "does not hold, even partially";
+- an item whose loading was freed has its intercept freed in the scalar model as well (an
+  intercept equality under unequal loadings depends on the latent origin, i.e. on which
+  group is the reference, so keeping it would make the result depend on group order).
 """
 
 from __future__ import annotations
@@ -202,15 +205,24 @@ def run_ladder(
             return compare(fit.fit, base.fit, criterion, alpha,
                            test=difference_test(fit, base), cutoff=cut)
 
+        # An item whose loading differs keeps its intercept free too: an equal intercept
+        # under unequal loadings depends on where the latent origin is (the reference
+        # group), so without this the result would depend on the order of the groups.
+        carried: list[Release] = []
+        if level == "scalar":
+            carried = [(it, "intercept", ALL_GROUPS) for it, p, _ in released
+                       if p == "loading"]
+            released += carried
         current = fitted(level, released)
         cmp = judge(current)
         if level == "metric" and not cmp.holds:
             ladder.warnings += marker_problem(prepared, released, names, alpha)
-        here: list[Release] = []
+        here: list[Release] = list(carried)
         reason = "" if cmp.holds else "criterion"
         if not cmp.holds and partial:
             cands = _candidates(current, level, released, names)
             n = len(cands)
+            total = n + len(carried)  # the level's constraints, before any release
             while not cmp.holds:
                 ranked = [r for r in _ranked(current, _candidates(current, level, released, names),
                                              names, order)
@@ -219,11 +231,11 @@ def run_ladder(
                     reason = "per_factor"
                     break
                 x2, df, p, item, parameter = ranked[0]
-                holm = alpha / (n - len(here))
+                holm = alpha / (n - (len(here) - len(carried)))
                 if p >= holm:
                     reason = "holm"
                     break
-                if len(here) + 1 > n // 2:
+                if len(here) + 1 > total // 2:
                     reason = "half"
                     break
                 release = (item, parameter, ALL_GROUPS)

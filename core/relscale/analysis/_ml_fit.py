@@ -18,14 +18,14 @@ from scipy import stats
 from ._estimation import Estimate, estimate
 from ._model import MeasurementModel, Release, build_layout
 from ._solution import standardized, std_entries, vcov
-from .data import GroupData, prepare_group
+from .data import GroupData, listwise_warning, prepare_group
 from .errors import AnalysisError
 from .estimators import DifferenceTest, FitOptions, LatentStat, Prepared, RawGroup
 from .fit import FitMeasures, fit_measures
 from .score_tests import ScoreTest, joint_score_test, score_tests
 
 SUPPORTS: Mapping[str, Any] = {
-    "missing": ("listwise", "fiml"),
+    "missing": ("listwise", "fiml"),  # fiml: relscale.analysis._mlr_fit
     "levels": ("configural", "metric", "scalar", "strict"),
     "cluster": False,
 }
@@ -41,11 +41,15 @@ EQUAL: dict[str, tuple[str, ...]] = {
 def prepare(model: MeasurementModel, groups: Sequence[RawGroup],
             options: FitOptions) -> Prepared:
     if options.missing == "fiml":
-        raise AnalysisError("missing='fiml' is not available yet in this version of relscale; "
-                            "use 'listwise'")
+        from . import _mlr_fit
+
+        return _mlr_fit.prepare(model, groups, options)
     data = [prepare_group(g.x, model.items, g.name) for g in groups]
+    line = listwise_warning([g.name for g in groups], [d.n for d in data],
+                            [d.n_excluded for d in data])
     return Prepared(model, tuple(g.name for g in groups), options,
-                    tuple(d.n for d in data), tuple(d.n_excluded for d in data), data)
+                    tuple(d.n for d in data), tuple(d.n_excluded for d in data), data,
+                    [line] if line else [])
 
 
 @dataclass
@@ -84,8 +88,13 @@ class MlLevelFit:
         return out
 
 
-def fit_level(prepared: Prepared, level: str, released: tuple[Release, ...]) -> MlLevelFit:
+def fit_level(prepared: Prepared, level: str, released: tuple[Release, ...]) -> Any:
     from .cfa import solution_warnings
+
+    if prepared.options.missing == "fiml":
+        from . import _mlr_fit
+
+        return _mlr_fit.fit_level(prepared, level, released)
 
     groups: list[GroupData] = prepared.data
     options = prepared.options
@@ -120,7 +129,8 @@ def fit_cfa(data: Any, items: Sequence[str], factors: Mapping[str, str],
     from .cfa import fit_cfa as fit_ml_cfa
 
     if options.missing == "fiml":
-        raise AnalysisError("missing='fiml' is not available yet in this version of relscale; "
-                            "use 'listwise'")
+        from . import _mlr_fit
+
+        return _mlr_fit.fit_cfa(data, items, factors, options)
     return fit_ml_cfa(data, items, factors, max_iter=options.max_iter,
                       identification=options.identification)

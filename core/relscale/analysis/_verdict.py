@@ -83,6 +83,16 @@ def _failure(outcome: LevelOutcome) -> str:
     return f"{outcome.level} invariance does not hold{tests}"
 
 
+def _allows(ladder: Ladder, final: LevelOutcome, released: Sequence[Release]) -> str:
+    loadings_or_means = any(p != "residual" for _, p, _ in released)
+    if released and loadings_or_means and final.level in ALLOWS_PARTIAL:
+        return ALLOWS_PARTIAL[final.level]
+    if released and final.level == "strict":
+        return (f"{ALLOWS['scalar']}; residual variances differ for the freed items, so "
+                f"compare scale variances and reliabilities with care")
+    return ALLOWS[final.level]
+
+
 def decide(ladder: Ladder, names: Sequence[str]) -> tuple[str, str]:
     """The level reached and what it allows, then why the next level fails."""
     label = level_label(ladder)
@@ -96,30 +106,33 @@ def decide(ladder: Ladder, names: Sequence[str]) -> tuple[str, str]:
     assert final is not None
     released = [r for o in ladder.outcomes[: ladder.outcomes.index(final) + 1]
                 for r in o.released]
-    loadings_or_means = any(p != "residual" for _, p, _ in released)
-    if released and loadings_or_means and final.level in ALLOWS_PARTIAL:
-        allows = ALLOWS_PARTIAL[final.level]
-    elif released and final.level == "strict":
-        allows = (f"{ALLOWS['scalar']}; residual variances differ for the freed items, so "
-                  f"compare scale variances and reliabilities with care")
-    else:
-        allows = ALLOWS[final.level]
     text = f"{label} invariance"
     if released:
         text += f" (freed in all groups: {freed_text(released, names)})"
-    text += f": {allows}"
+    text += f": {_allows(ladder, final, released)}"
     failed = [o for o in ladder.outcomes if not o.holds]
     if failed:
         text += f"; {_failure(failed[0])}"
     return label, text
 
 
+def summary(ladder: Ladder) -> str:
+    """The level and what it would allow, without the tests (for one criterion alone)."""
+    label = level_label(ladder)
+    final = ladder.final
+    if final is None:
+        return f"no level holds ({ALLOWS['none']})"
+    released = [r for o in ladder.outcomes[: ladder.outcomes.index(final) + 1]
+                for r in o.released]
+    allows = _allows(ladder, final, released).replace("can be compared", "comparable")
+    return f"{label} invariance would hold ({allows})"
+
+
 def disagreement(by: dict[str, tuple[str, str]]) -> str:
     """One plain paragraph when the χ² test and Chen's cut-offs reach different levels."""
-    lrt, chen = by["lrt"], by["chen"]
-    return (f"The two criteria disagree. By the χ² difference test: {lrt[1]}. By Chen's "
-            f"(2007) cut-offs: {chen[1]}. The verdict follows both together (the stricter "
-            f"reading).")
+    return (f"The two criteria disagree: by the χ² difference test alone, {by['lrt'][1]}; by "
+            f"Chen's (2007) cut-offs alone, {by['chen'][1]}. The verdict above needs both; "
+            f"report both readings")
 
 
 def rank(label: str) -> int:

@@ -64,9 +64,22 @@ ORDINAL_BELOW = 5
 """``auto`` treats items with fewer categories than this as ordinal (wlsmv)."""
 
 __all__ = [
-    "ALL_GROUPS", "BACKENDS", "DifferenceTest", "FitOptions", "LatentStat", "LevelFit",
-    "Prepared", "RawGroup", "choose_estimator", "default_missing", "difference_test",
-    "fit_cfa", "fit_level", "levels_for", "prepare",
+    "ALL_GROUPS",
+    "BACKENDS",
+    "DifferenceTest",
+    "FitOptions",
+    "LatentStat",
+    "LevelFit",
+    "Prepared",
+    "RawGroup",
+    "available",
+    "choose_estimator",
+    "default_missing",
+    "difference_test",
+    "fit_cfa",
+    "fit_level",
+    "levels_for",
+    "prepare",
 ]
 
 
@@ -167,10 +180,18 @@ class LevelFit(Protocol):
 
 BACKENDS: dict[str, str | None] = {
     "ml": "relscale.analysis._ml_fit",
-    "mlr": None,
+    "mlr": "relscale.analysis._mlr_fit",
     "wlsmv": "relscale.analysis._wlsmv_fit",
 }
 """Estimator -> the module implementing it (None: not available in this build)."""
+
+
+def available(estimator: str, missing: str | None = None) -> bool:
+    """Is the estimator (with this missing-data handling) available in this build?"""
+    module = BACKENDS.get(estimator)
+    if module is None:
+        return False
+    return missing is None or missing in importlib.import_module(module).SUPPORTS["missing"]
 
 
 def _backend(estimator: str) -> Any:
@@ -196,7 +217,7 @@ def check_options(options: FitOptions, level: str | None = None) -> None:
     supports: Mapping[str, Any] = backend.SUPPORTS
     if options.missing not in supports["missing"]:
         raise AnalysisError(f"missing={options.missing!r} is not available with estimator "
-                            f"{options.estimator!r} (available: "
+                            f"{options.estimator!r} in this version of relscale (available: "
                             f"{', '.join(supports['missing'])})")
     if options.cluster is not None and not supports.get("cluster", False):
         raise AnalysisError(f"clustered data need estimator 'mlr' (cluster-robust standard "

@@ -30,7 +30,7 @@ from ._compare import CRITERIA, Comparison, Criterion, compare, srmr_cutoff
 from ._ladder import Ladder, LevelOutcome, PartialStep, run_ladder
 from ._model import ALL_GROUPS, Release, measurement_model
 from ._threads import single_threaded
-from ._verdict import decide, disagreement
+from ._verdict import decide, disagreement, level_label, summary
 from .errors import AnalysisError
 from .estimators import (
     FitOptions,
@@ -224,8 +224,8 @@ def test_invariance(
     if criterion == "both" and any(
             o.comparison is not None and not o.comparison.agree for o in ladder.outcomes):
         for single in ("lrt", "chen"):
-            by[single] = decide(run_ladder(prepared, levels, single, alpha, partial, cache),
-                                names)
+            alone = run_ladder(prepared, levels, single, alpha, partial, cache)
+            by[single] = (level_label(alone), summary(alone))
         if by["lrt"][0] != by["chen"][0]:
             decision = f"{decision}. {disagreement(by)}"
         else:
