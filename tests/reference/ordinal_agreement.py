@@ -16,8 +16,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 import numpy as np  # noqa: E402
-
 import test_analysis_wlsmv as T  # noqa: E402
+
 from relscale.analysis.estimators import difference_test  # noqa: E402
 from relscale.analysis.ordinal_reliability import categorical_omega  # noqa: E402
 
@@ -65,9 +65,9 @@ def main() -> None:
                 ref = r["robust_fixed"][k] if k.endswith("_robust") else r["fit"][k]
                 up("CFI, TLI, RMSEA (plain, scaled, robust), SRMR", abs(getattr(fm, k) - ref))
             mine = T._mine(lf, names)
-            std, std_se = T.W.standardized_loadings(lf.est)
+            std, _ = T.W.standardized_loadings(lf.est)
             model = lf.est.layout.model
-            for lhs, op, rhs, group, est, se, est_std, se_std in r["params"]:
+            for lhs, op, rhs, group, est, se, est_std, _se_std in r["params"]:
                 key = (*T._key(lhs, op, rhs, model.factors), group)
                 value, value_se = mine[key]
                 kind = ("loadings (unstandardized and std.all)" if op == "=~" else

@@ -32,7 +32,6 @@ import numpy as np
 
 from .wlsmv import WlsmvEstimate
 
-
 _GINV_TOL = float(np.sqrt(np.finfo(float).eps))
 
 
