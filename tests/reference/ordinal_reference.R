@@ -49,7 +49,8 @@ to_json <- function(x, indent = "") {
   if (is.list(x)) {
     if (length(x) == 0) return(if (is.null(names(x))) "[]" else "{}")
     if (is.null(names(x)) && all(vapply(x, function(v) is.atomic(v) && length(v) == 1, TRUE)))
-      return(to_json(unlist(x), indent))
+      return(paste0("[", paste(vapply(x, function(v) to_json(v, inner), ""), collapse = ", "),
+                    "]"))
     if (!is.null(names(x))) {
       parts <- mapply(function(k, v) paste0(inner, "\"", k, "\": ", to_json(v, inner)),
                       names(x), x)

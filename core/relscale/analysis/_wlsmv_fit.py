@@ -85,6 +85,7 @@ class WlsmvLevelFit:
             self._engine = ScoreEngine(self.est)
         return self._engine
 
+    @single_threaded
     def score_tests(self, group_names: Sequence[str], *,
                     robust: bool = True) -> list[ScoreTest]:
         """Univariate score tests of every constraint, largest first: robust (scaled) by
@@ -101,6 +102,7 @@ class WlsmvLevelFit:
         out.sort(key=lambda t: -t.x2)
         return out
 
+    @single_threaded
     def joint_score_test(self, item: str, parameter: str, *,
                          robust: bool = True) -> tuple[float, int] | None:
         rows = [r for r in range(len(self.est.layout.constraints))
@@ -110,6 +112,7 @@ class WlsmvLevelFit:
         t = self.engine.test(rows)
         return (t.x2_robust if robust else t.x2), len(rows)
 
+    @single_threaded
     def latent(self, group_names: Sequence[str]) -> list[LatentStat]:
         layout = self.est.layout
         cov = self.est.vcov()
@@ -182,6 +185,7 @@ def fit_level(prepared: Prepared, level: str, released: tuple[Release, ...]) -> 
                          solution_warnings(est, list(prepared.names)))
 
 
+@single_threaded
 def difference_test(restricted: WlsmvLevelFit, free: WlsmvLevelFit) -> DifferenceTest:
     """``lavTestLRT(free, restricted, method = "satorra.2000")``; with no degrees of
     freedom (equivalent models, e.g. thresholds for three-point items) the plain
@@ -253,6 +257,7 @@ def _std(layout: Any, x_full: np.ndarray) -> list[np.ndarray]:
     return out
 
 
+@single_threaded
 def standardized(est: WlsmvEstimate) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Per group: ``std.all`` loadings then factor correlations, and their delta-method
     standard errors (robust covariance, central-difference Jacobian), as

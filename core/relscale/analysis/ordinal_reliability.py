@@ -103,6 +103,7 @@ def _factor_inputs(est: WlsmvEstimate, g: int, f: int,
     return gp.lam[items, f], float(gp.psi[f, f]), gp.scale[items], tau
 
 
+@single_threaded
 def categorical_omega(est: WlsmvEstimate, group: int = 0, factor: int = 0, *,
                       interval: bool = True) -> OmegaResult:
     """Green & Yang's omega of one factor in one group of a WLSMV fit (see the module

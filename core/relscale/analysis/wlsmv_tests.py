@@ -32,6 +32,8 @@ import numpy as np
 
 from .wlsmv import WlsmvEstimate
 
+_GINV_TOL = float(np.sqrt(np.finfo(float).eps))
+
 
 @dataclass(frozen=True)
 class Satorra2000:
@@ -151,7 +153,8 @@ class ScoreEngine:
         z[:n_full, :n_full] = self.info
         z[n_full:, :n_full] = r1
         z[:n_full, n_full:] = r1.T
-        j_s = np.linalg.pinv(z)[:n_full, :n_full]
+        # MASS::ginv's tolerance (sqrt(eps) times the largest singular value)
+        j_s = np.linalg.pinv(z, rcond=_GINV_TOL, hermitian=True)[:n_full, :n_full]
         x2 = max(float(self.est.n_total * self.score @ j_s @ self.score), 0.0)
         mq = (j_s - self._z_inv[:n_full, :n_full]) @ self.q
         return ConstraintTest(tuple(int(r) for r in release), x2,
