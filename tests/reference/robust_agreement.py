@@ -25,6 +25,7 @@ from robust_reference import (
     FIT_KEYS,
     INDEX_KEYS,
     LAVAAN_NAMES,
+    REFERENCE_OF,
     SETUPS,
     groups_of,
     ladder_fits,
@@ -107,8 +108,9 @@ def main() -> None:
             ("ml_missing2", "cfa_listwise_mlr_A", "mlr", "listwise", False),
             ("ml_cluster", "cfa_mlr", "mlr", "listwise", False),
             ("ml_cluster", "cfa_mlr_cluster", "mlr", "listwise", True),
+            ("ml_cluster_gaps", "cfa_mlr_cluster_fiml", "mlr", "fiml", True),
             ("ml_small15", "cfa_small", "ml", "listwise", False)):
-        record = reference(name)[key]
+        record = reference(REFERENCE_OF.get(name, name))[key]
         items, cols, x = table(name)
         label = {"ml_missing2": "A", "ml_small15": "small"}.get(name)
         rows = np.array(cols["group"]) == label if label else np.ones(len(x), dtype=bool)
@@ -119,6 +121,7 @@ def main() -> None:
         factors = {i: model.factors[f] for i, f in zip(model.items, model.factor_of,
                                                        strict=True)}
         result = fit_cfa(x[rows][:, order], list(model.items), factors, options)
+        name = REFERENCE_OF.get(name, name)
         _fit(worst[name], result.fit.to_dict(), record["fit"])
         lav = {(p["lhs"], p["rhs"]): p for p in record["params"] if p["op"] == "=~"}
         for ld in result.loadings:
@@ -127,6 +130,13 @@ def main() -> None:
             _up(worst[name], "standardized loadings", abs(ld.std - p["est_std"]))
             if p["se"] > 0 and ld.se is not None:
                 _up(worst[name], "SEs", abs(ld.se - p["se"]) / p["se"])
+    record = reference("ml_cluster")["metric_mlr_cluster_fiml"]
+    raw, ids = groups_of("ml_cluster_gaps", record["groups"], cluster=True)
+    fit = fit_level(model_of("ml_cluster_gaps"), raw, "metric",
+                    options=FitOptions(estimator="mlr", missing="fiml", cluster=ids,
+                                       identification="marker"))
+    _fit(worst["ml_cluster"], fit.fit.to_dict(), record["fit"])
+    _params(worst["ml_cluster"], fit, record)
     items, cols, x = table("ml_small_hard")
     samples = np.array(cols["group"])
     for record in reference("ml_small_hard")["fits"]:

@@ -28,6 +28,7 @@ from ._fiml import fiml_terms, prepare_missing_group
 from ._model import MeasurementModel, Release, build_layout, measurement_model
 from ._robust import baseline_scaling, fiml_corrected, robust_parts
 from ._solution import standardized, std_entries
+from ._threads import single_threaded
 from .data import listwise_warning, prepare_group
 from .errors import AnalysisError
 from .estimators import DifferenceTest, FitOptions, LatentStat, Prepared, RawGroup
@@ -171,6 +172,7 @@ class RobustLevelFit:
         return out
 
 
+@single_threaded
 def fit_level(prepared: Prepared, level: str, released: tuple[Release, ...]) -> RobustLevelFit:
     from .cfa import solution_warnings
 
@@ -216,7 +218,6 @@ def fit_cfa(data: Any, items: Sequence[str], factors: Mapping[str, str],
             options: FitOptions) -> Any:
     """A single-group CFA by MLR and/or FIML (lavaan: a mean structure with FIML or
     clusters, none otherwise)."""
-    from ._threads import single_threaded
     from .cfa import _result
 
     @single_threaded

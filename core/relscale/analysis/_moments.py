@@ -104,7 +104,7 @@ def pattern_terms(pat: Patterns, mu: np.ndarray, sigma: np.ndarray) -> PatternTe
         return None
     logdet = 2.0 * np.sum(np.log(np.diagonal(chol, axis1=1, axis2=2)), axis=1)
     inv_chol = np.linalg.inv(chol)
-    inv = np.einsum("kba,kbc->kac", inv_chol, inv_chol) * both
+    inv = (np.swapaxes(inv_chol, 1, 2) @ inv_chol) * both
     dev = np.where(obs, pat.mean - mu[None], 0.0)
     w = pat.cov + dev[:, :, None] * dev[:, None, :]
     return PatternTerms(inv, dev, w, logdet, pat.freq)
@@ -117,8 +117,7 @@ def discrepancy(t: PatternTerms) -> float:
 
 def gradient(t: PatternTerms) -> tuple[np.ndarray, np.ndarray]:
     """``dD = tr(G dSigma) + g' dmu``: the symmetric matrix G and the vector g."""
-    aw = np.einsum("kab,kbc->kac", t.inv, t.w)
-    awa = np.einsum("kab,kcb->kac", aw, t.inv)
+    awa = t.inv @ t.w @ t.inv
     g_sigma = np.einsum("k,kab->ab", t.freq, t.inv - awa)
     g_mu = -2.0 * np.einsum("k,kab,kb->a", t.freq, t.inv, t.dev)
     return g_sigma, g_mu
@@ -163,7 +162,7 @@ def expected_information(t: PatternTerms, meanstructure: bool) -> np.ndarray:
 def observed_hessian(t: PatternTerms, meanstructure: bool) -> np.ndarray:
     """The second derivatives of D in the moments (the observed information, times 2)."""
     p = t.inv.shape[1]
-    awa = np.einsum("kab,kbc,kcd->kad", t.inv, t.w, t.inv)
+    awa = t.inv @ t.w @ t.inv
     i_ss = _trace_pairs(_pair_sums(t.inv, t.inv, t.freq), p)
     t_ma = _trace_pairs(_pair_sums(awa, t.inv, t.freq), p)
     h_ss = -i_ss + t_ma + t_ma.T
@@ -173,7 +172,7 @@ def observed_hessian(t: PatternTerms, meanstructure: bool) -> np.ndarray:
     s = np.where(r == c, 0.5, 1.0)
     b = np.einsum("kab,kb->ka", t.inv, t.dev)
     # d2D / dmu_u dsigma_k = 2 u' A E_k A d
-    rr = np.einsum("k,kua,kc->uac", t.freq, t.inv, b)
+    rr = ((t.inv * t.freq[:, None, None]).reshape(len(t.freq), p * p).T @ b).reshape(p, p, p)
     h_ms = 2.0 * s[None, :] * (rr[:, r, c] + rr[:, c, r])
     out = np.zeros((p + len(r), p + len(r)))
     out[:p, :p] = 2.0 * np.einsum("k,kab->ab", t.freq, t.inv)

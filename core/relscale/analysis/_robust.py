@@ -193,59 +193,65 @@ class FimlCorrected:
 
 def fiml_corrected(est: Estimate, groups: Sequence[Any], df: int, df_null: int,
                    version: str, clusters: Clusters = None) -> FimlCorrected:
-    """Zhang & Savalei's FIML-corrected statistics (V3 with MLR, V6 with ML)."""
+    """Zhang & Savalei's FIML-corrected statistics (V3 with MLR, V6 with ML).
+
+    lavaan forms ``U = Wm - Wm D E D' Wm`` over all groups at once (``D`` the model's
+    Jacobian, ``E = (D' Wm D)^-1``, ``Wm``/``Wc`` the incomplete- and complete-data
+    information of the saturated model, block-diagonal by group, weighted by ``f_g``) and
+    takes ``tr(Wc Wm^-1 U Wm^-1)`` (V6) or ``tr(U Wm^-1 Wc Wm^-1 U Gamma)`` (V3, ``Gamma
+    = Wm^-1 J Wm^-1 / f_g``). Expanding ``U`` leaves sums of per-group blocks only.
+    """
     layout = est.layout
     n_total = sum(d.n for d in groups)
-    fr = [d.n / n_total for d in groups]
-    wm, wc, gam, dlt, dlt_b = [], [], [], [], []
+    n_groups = len(groups)
+    blocks: list[dict[str, np.ndarray]] = []
     xx3 = xx3_null = 0.0
     for g, data in enumerate(groups):
+        fr = data.n / n_total
         mean, cov = data.mean, data.cov
         mats = group_matrices(layout, g, est.x_full)
         xx3 += _complete_discrepancy(mean, cov, data.n, mats.mu(), mats.sigma())
         mu_b, sigma_b = _independence_moments(data)
         xx3_null += _complete_discrepancy(mean, cov, data.n, mu_b, sigma_b)
         t = pattern_terms(data.patterns, mean, cov)
-        assert t is not None
-        wm_g = observed_hessian(t, True) / (2.0 * data.n)
         tc = pattern_terms(_one_pattern(mean, cov, data.n), mean, cov)
-        assert tc is not None
-        wc.append(fr[g] * observed_hessian(tc, True) / (2.0 * data.n))
-        wmi = _inverse(wm_g, "saturated model's information")
+        assert t is not None and tc is not None
+        wm_g = observed_hessian(t, True) / (2.0 * data.n)
+        wmi_g = _inverse(wm_g, "saturated model's information")
+        b: dict[str, np.ndarray] = {
+            "wm": fr * wm_g, "wmi": wmi_g / fr,
+            "wc": fr * observed_hessian(tc, True) / (2.0 * data.n),
+            "d": delta(layout, g, mats, meanstructure=True) @ _reducer(layout, g)}
+        sel = _independence_delta(len(mean), True)
+        d_b = np.zeros((sel.shape[0], sel.shape[1] * n_groups))
+        d_b[:, g * sel.shape[1]:(g + 1) * sel.shape[1]] = sel
+        b["d_b"] = d_b
         if version == "V3":
             sc = _scores_at(data, mean, cov, True)
             jm = _first_order(sc, clusters[g] if clusters else None, data.n, True)
-            gam.append(wmi @ jm @ wmi / fr[g])
-        wm.append(fr[g] * wm_g)
-        dlt.append(delta(layout, g, mats, meanstructure=True) @ _reducer(layout, g))
-        dlt_b.append(_independence_delta(len(mean), True))
+            b["gam"] = wmi_g @ jm @ wmi_g / fr
+        blocks.append(b)
 
-    def block(ms: list[np.ndarray]) -> np.ndarray:
-        size = sum(m.shape[0] for m in ms)
-        out = np.zeros((size, size))
-        at = 0
-        for m in ms:
-            out[at:at + m.shape[0], at:at + m.shape[0]] = m
-            at += m.shape[0]
-        return out
+    def k_value(key: str) -> float:
+        e_inv = _inverse(sum(b[key].T @ b["wm"] @ b[key] for b in blocks),
+                         "information matrix")
+        if version != "V3":
+            first = sum(float(np.sum(b["wc"] * b["wmi"].T)) for b in blocks)
+            return first - float(np.sum(e_inv * sum(b[key].T @ b["wc"] @ b[key]
+                                                    for b in blocks).T))
+        t1, a2, a3, bb, cc = 0.0, 0.0, 0.0, 0.0, 0.0
+        for b in blocks:
+            m = b["wmi"] @ b["wc"] @ b["wmi"]
+            x = b["wm"] @ b[key]
+            wm_m = b["wm"] @ m
+            t1 += float(np.sum((wm_m @ b["wm"]) * b["gam"].T))
+            a2 = a2 + x.T @ b["gam"] @ wm_m @ x
+            a3 = a3 + x.T @ wm_m.T @ b["gam"] @ x
+            bb = bb + x.T @ m @ x
+            cc = cc + x.T @ b["gam"] @ x
+        t2 = float(np.sum(e_inv * np.asarray(a2).T))
+        t3 = float(np.sum(e_inv * np.asarray(a3).T))
+        return t1 - t2 - t3 + float(np.trace(e_inv @ bb @ e_inv @ cc))
 
-    wm_all, wc_all = block(wm), block(wc)
-    wmi_all = block([_inverse(w, "saturated model's information") for w in wm])
-    gam_all = block(gam) if gam else None
-
-    def k_value(d_all: np.ndarray) -> float:
-        e_inv = _inverse(d_all.T @ wm_all @ d_all, "information matrix")
-        u = wm_all - wm_all @ d_all @ e_inv @ d_all.T @ wm_all
-        if gam_all is not None:
-            return float(np.trace(u @ wmi_all @ wc_all @ wmi_all @ u @ gam_all))
-        return float(np.trace(wc_all @ wmi_all @ u @ wmi_all))
-
-    k = k_value(np.vstack(dlt))
-    ncol = [b.shape[1] for b in dlt_b]
-    d_b = np.zeros((sum(b.shape[0] for b in dlt_b), sum(ncol)))
-    r = c = 0
-    for b in dlt_b:
-        d_b[r:r + b.shape[0], c:c + b.shape[1]] = b
-        r, c = r + b.shape[0], c + b.shape[1]
-    kb = k_value(d_b)
+    k, kb = k_value("d"), k_value("d_b")
     return FimlCorrected(xx3, k / df if df > 0 else float("nan"), xx3_null, kb / df_null)
