@@ -84,8 +84,7 @@ def _format(value: float) -> str:
     return f"{value:g}"
 
 
-def category_values(data: Sequence[np.ndarray], items: Sequence[str],
-                    names: Sequence[str]) -> list[np.ndarray]:
+def category_values(data: Sequence[np.ndarray], items: Sequence[str]) -> list[np.ndarray]:
     """The answers that occur for each item in any group, in increasing order."""
     out = []
     for j, item in enumerate(items):
@@ -99,7 +98,6 @@ def category_values(data: Sequence[np.ndarray], items: Sequence[str],
             raise AnalysisError(f"item {item!r} has {values.size} different answers: too many "
                                 f"for an ordinal analysis; use estimator 'ml'")
         out.append(values)
-    del names
     return out
 
 
