@@ -428,3 +428,16 @@ def test_a_heywood_case_is_an_improper_solution_warning() -> None:
     assert res.warnings == ["improper solution: item 'a' has a negative residual variance "
                             "(standardized loading above 1; Heywood case)"]
     assert res.fit.df == 0 and res.fit.cfi_robust is None
+
+
+def test_invariance_steps_are_judged_by_the_scaled_indices() -> None:
+    """The robust (cat-ML) indices only see the correlations: the scalar model's equal
+    intercepts (the planted threshold shift of i12) worsen the scaled CFI and RMSEA but
+    leave the robust ones as good or better, so Chen's cut-offs use the scaled ones."""
+    metric, scalar = fitted("ordinal3", "metric").fit, fitted("ordinal3", "scalar").fit
+    assert scalar.cfi_scaled is not None and metric.cfi_scaled is not None
+    assert scalar.cfi_scaled < metric.cfi_scaled - 0.003
+    assert scalar.cfi_robust is not None and metric.cfi_robust is not None
+    assert scalar.cfi_robust >= metric.cfi_robust
+    assert scalar.index("cfi") == scalar.cfi_scaled
+    assert scalar.index("rmsea") == scalar.rmsea_scaled
