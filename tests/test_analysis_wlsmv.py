@@ -441,3 +441,13 @@ def test_invariance_steps_are_judged_by_the_scaled_indices() -> None:
     assert scalar.cfi_robust >= metric.cfi_robust
     assert scalar.index("cfi") == scalar.cfi_scaled
     assert scalar.index("rmsea") == scalar.rmsea_scaled
+
+
+def test_two_items_nobody_answered_together_are_named() -> None:
+    rng = np.random.default_rng(1)
+    x = rng.integers(1, 4, size=(300, 4)).astype(float)
+    x[:150, 0] = np.nan
+    x[150:, 1] = np.nan  # nobody answered both a and b
+    with pytest.raises(AnalysisError, match="items 'a' and 'b': only 0 respondent"):
+        W.fit_cfa(x, ["a", "b", "c", "d"], dict.fromkeys("abcd", "f"),
+                  FitOptions(estimator="wlsmv", missing="pairwise"))

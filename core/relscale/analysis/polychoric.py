@@ -304,7 +304,12 @@ def sample_statistics(codes: np.ndarray, levels: Sequence[int], items: Sequence[
     tables = np.bincount((cell + offsets).ravel(), minlength=len(pairs) * (kmax * kmax + 1))
     tables = tables.reshape(len(pairs), kmax * kmax + 1)[:, :-1].reshape(-1, kmax, kmax)
     tables = tables.astype(float)
-    names = [f"{items[i]!r} and {items[j]!r}{where}" for i, j in pairs]
+    names = [f"{items[j]!r} and {items[i]!r}{where}" for i, j in pairs]
+    counts = tables.sum(axis=(1, 2))
+    if (counts < 2).any():
+        q = int(np.argmin(counts))
+        raise AnalysisError(f"items {names[q]}: only {int(counts[q])} respondent(s) answered "
+                            f"both, so their polychoric correlation cannot be estimated")
     _fix_two_by_two(tables, np.stack([lev[rows], lev[cols]], axis=1), names)
     ext = np.stack([_extended(th, kmax + 1) for th in thresholds])
     h, k = ext[rows], ext[cols]
