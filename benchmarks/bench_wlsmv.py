@@ -25,6 +25,7 @@ four chi-squares, which must agree.
 Usage::
 
     python benchmarks/bench_wlsmv.py [--pairs 5]
+    python benchmarks/bench_wlsmv.py --scaling   # the polychoric step at 1-64 x N
 
 Results are recorded in ``benchmarks/RESULTS-wlsmv.md``.
 """
@@ -41,6 +42,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "analysis" / "ordinal3.csv"
@@ -91,7 +93,31 @@ cat(sprintf('{"fit_cpu": %.4f, "fit_wall": %.4f, "chisq": [%s], "lavaan": "%s"}\
 """
 
 
-def _run(cmd: list[str]) -> tuple[dict[str, object], float, float]:
+SCALING = r"""
+import csv, json, sys, time
+import numpy as np
+from relscale.analysis._model import measurement_model
+from relscale.analysis.estimators import FitOptions, RawGroup, prepare
+with open(sys.argv[1], encoding="utf-8") as f:
+    rows = list(csv.reader(f))
+items = rows[0][1:]
+names = list(dict.fromkeys(r[0] for r in rows[1:]))
+base = {g: np.array([[float(v) for v in r[1:]] for r in rows[1:] if r[0] == g]) for g in names}
+model = measurement_model(items, {it: ("closeness", "conflict", "dependency")[k // 7]
+                                  for k, it in enumerate(items)})
+options = FitOptions(estimator="wlsmv", missing="listwise", identification="std.lv")
+prepare(model, [RawGroup(g, x) for g, x in base.items()], options)  # warm-up
+out = []
+for copies in (1, 4, 16, 64):
+    raw = [RawGroup(g, np.tile(x, (copies, 1))) for g, x in base.items()]
+    c0 = time.process_time()
+    prepare(model, raw, options)
+    out.append([copies * sum(len(x) for x in base.values()), time.process_time() - c0])
+print(json.dumps(out))
+"""
+
+
+def _run(cmd: list[str]) -> tuple[Any, float, float]:
     """Run a child; (its JSON line, CPU seconds user + system, wall seconds)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -108,7 +134,18 @@ def _run(cmd: list[str]) -> tuple[dict[str, object], float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=5)
+    parser.add_argument("--scaling", action="store_true",
+                        help="only time the polychoric step at 1, 4, 16 and 64 times N")
     args = parser.parse_args()
+    if args.scaling:
+        got, _, _ = _run([sys.executable, "-c", SCALING, str(DATA)])
+        assert isinstance(got, list)
+        first = got[0][1]
+        print("polychoric step (thresholds, correlations, Gamma; 3 groups, 21 items):")
+        for n, cpu in got:
+            print(f"  N = {n:>7,}: {cpu:6.3f} s CPU ({cpu / first:5.1f}x the N = "
+                  f"{got[0][0]:,} time)")
+        return
     if shutil.which("Rscript") is None:
         raise SystemExit("Rscript (with lavaan and semTools) is needed for the comparison")
     py = [sys.executable, "-c", RELSCALE, str(DATA)]

@@ -428,3 +428,26 @@ def test_a_heywood_case_is_an_improper_solution_warning() -> None:
     assert res.warnings == ["improper solution: item 'a' has a negative residual variance "
                             "(standardized loading above 1; Heywood case)"]
     assert res.fit.df == 0 and res.fit.cfi_robust is None
+
+
+def test_invariance_steps_are_judged_by_the_scaled_indices() -> None:
+    """The robust (cat-ML) indices only see the correlations: the scalar model's equal
+    intercepts (the planted threshold shift of i12) worsen the scaled CFI and RMSEA but
+    leave the robust ones as good or better, so Chen's cut-offs use the scaled ones."""
+    metric, scalar = fitted("ordinal3", "metric").fit, fitted("ordinal3", "scalar").fit
+    assert scalar.cfi_scaled is not None and metric.cfi_scaled is not None
+    assert scalar.cfi_scaled < metric.cfi_scaled - 0.003
+    assert scalar.cfi_robust is not None and metric.cfi_robust is not None
+    assert scalar.cfi_robust >= metric.cfi_robust
+    assert scalar.index("cfi") == scalar.cfi_scaled
+    assert scalar.index("rmsea") == scalar.rmsea_scaled
+
+
+def test_two_items_nobody_answered_together_are_named() -> None:
+    rng = np.random.default_rng(1)
+    x = rng.integers(1, 4, size=(300, 4)).astype(float)
+    x[:150, 0] = np.nan
+    x[150:, 1] = np.nan  # nobody answered both a and b
+    with pytest.raises(AnalysisError, match="items 'a' and 'b': only 0 respondent"):
+        W.fit_cfa(x, ["a", "b", "c", "d"], dict.fromkeys("abcd", "f"),
+                  FitOptions(estimator="wlsmv", missing="pairwise"))

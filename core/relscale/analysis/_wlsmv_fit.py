@@ -44,8 +44,7 @@ SUPPORTS: Mapping[str, Any] = {
 def ordinal_groups(model: MeasurementModel, groups: Sequence[RawGroup],
                    missing: str = "pairwise") -> list[OrdinalGroup]:
     """Category codes and sample statistics of every group (categories over all groups)."""
-    names = [g.name for g in groups]
-    values = category_values([g.x for g in groups], model.items, names)
+    values = category_values([g.x for g in groups], model.items)
     levels = tuple(len(v) for v in values)
     out = []
     for g in groups:

@@ -84,8 +84,7 @@ def _format(value: float) -> str:
     return f"{value:g}"
 
 
-def category_values(data: Sequence[np.ndarray], items: Sequence[str],
-                    names: Sequence[str]) -> list[np.ndarray]:
+def category_values(data: Sequence[np.ndarray], items: Sequence[str]) -> list[np.ndarray]:
     """The answers that occur for each item in any group, in increasing order."""
     out = []
     for j, item in enumerate(items):
@@ -99,7 +98,6 @@ def category_values(data: Sequence[np.ndarray], items: Sequence[str],
             raise AnalysisError(f"item {item!r} has {values.size} different answers: too many "
                                 f"for an ordinal analysis; use estimator 'ml'")
         out.append(values)
-    del names
     return out
 
 
@@ -306,7 +304,12 @@ def sample_statistics(codes: np.ndarray, levels: Sequence[int], items: Sequence[
     tables = np.bincount((cell + offsets).ravel(), minlength=len(pairs) * (kmax * kmax + 1))
     tables = tables.reshape(len(pairs), kmax * kmax + 1)[:, :-1].reshape(-1, kmax, kmax)
     tables = tables.astype(float)
-    names = [f"{items[i]!r} and {items[j]!r}{where}" for i, j in pairs]
+    names = [f"{items[j]!r} and {items[i]!r}{where}" for i, j in pairs]
+    counts = tables.sum(axis=(1, 2))
+    if (counts < 2).any():
+        q = int(np.argmin(counts))
+        raise AnalysisError(f"items {names[q]}: only {int(counts[q])} respondent(s) answered "
+                            f"both, so their polychoric correlation cannot be estimated")
     _fix_two_by_two(tables, np.stack([lev[rows], lev[cols]], axis=1), names)
     ext = np.stack([_extended(th, kmax + 1) for th in thresholds])
     h, k = ext[rows], ext[cols]

@@ -22,7 +22,7 @@ Fit indices are in :mod:`relscale.analysis.wlsmv_fit`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -54,7 +54,6 @@ class WlsmvEstimate:
     iterations: int
     moments: list[np.ndarray]
     jac: list[np.ndarray]  # per group: d moments / d full parameters of the group
-    _cache: dict[str, object] = field(default_factory=dict, repr=False)
 
     @property
     def n_total(self) -> int:
@@ -63,10 +62,6 @@ class WlsmvEstimate:
     @property
     def df(self) -> int:
         return sum(len(g.stats) for g in self.groups) - self.layout.n_reduced
-
-    @cached_property
-    def basis(self) -> np.ndarray:
-        return self.layout.basis()
 
     @cached_property
     def delta_reduced(self) -> list[np.ndarray]:

@@ -90,14 +90,6 @@ class OrdinalLayout:
         red = self.reduced_of_full
         return np.where(red >= 0, theta[np.maximum(red, 0)], fixed)
 
-    def basis(self) -> np.ndarray:
-        """K: full x reduced, x_full = K theta (+ fixed values)."""
-        k = np.zeros((len(self.params), self.n_reduced))
-        for i, r in enumerate(self.reduced_of_full):
-            if r >= 0:
-                k[i, r] = 1.0
-        return k
-
     def constraint_rows(self) -> np.ndarray:
         rows = np.zeros((len(self.constraints), len(self.params)))
         for r, (a, b) in enumerate(self.constraints):
