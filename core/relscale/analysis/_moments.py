@@ -208,7 +208,13 @@ def em_moments(
     x: np.ndarray, pat: Patterns, max_iter: int = 500, tol: float = 1e-5
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """The saturated (H1) mean and covariance by EM, exactly as lavaan 0.6-14's
-    ``lav_mvnorm_missing_h1_estimate_moments`` (same start, stopping rule and ridge)."""
+    ``lav_mvnorm_missing_h1_estimate_moments`` (same start, stopping rule and ridge).
+
+    The E-step works on the patterns at once: with ``A`` the embedded inverse of a
+    pattern's observed block, the expected row is ``mu + Sigma A d`` and the conditional
+    covariance ``Sigma - Sigma A Sigma``, so the sums over rows need only ``n``, ``d`` and
+    ``W`` of each pattern.
+    """
     n, p = x.shape
     mu = np.nanmean(x, axis=0)
     var = np.nanmean((x - mu) ** 2, axis=0)
@@ -217,36 +223,17 @@ def em_moments(
     r, c = vech_index(p)
     it = 0
     for it in range(1, max_iter + 1):  # noqa: B007 (it is returned)
-        t1 = np.zeros(p)
-        t2 = np.zeros((p, p))
-        for k in range(len(pat.freq)):
-            o = pat.observed[k]
-            m = ~o
-            nk = pat.freq[k]
-            my = pat.mean[k, o]
-            t2oo = nk * (pat.cov[k][np.ix_(o, o)] + np.outer(my, my))
-            if not m.any():
-                t1 += nk * pat.mean[k]
-                t2 += t2oo
-                continue
-            s_oo = sigma[np.ix_(o, o)]
-            s_mo = sigma[np.ix_(m, o)]
-            b = np.linalg.solve(s_oo, s_mo.T).T
-            cst = mu[m] - b @ mu[o]
-            cond = sigma[np.ix_(m, m)] - b @ s_mo.T
-            sum_o = nk * my
-            sum_m = nk * cst + b @ sum_o
-            t1[o] += sum_o
-            t1[m] += sum_m
-            om = np.outer(sum_o, cst) + t2oo @ b.T
-            mm = nk * np.outer(cst, cst) + np.outer(cst, b @ sum_o) \
-                + np.outer(b @ sum_o, cst) + b @ t2oo @ b.T + nk * cond
-            t2[np.ix_(o, o)] += t2oo
-            t2[np.ix_(o, m)] += om
-            t2[np.ix_(m, o)] += om.T
-            t2[np.ix_(m, m)] += mm
+        t = pattern_terms(pat, mu, sigma)
+        if t is None:
+            raise ValueError("the EM covariance matrix is not positive definite")
+        sad = np.einsum("kab,kb->ka", t.inv, t.dev) @ sigma  # rows: Sigma A d
+        m = (t.inv @ t.w @ t.inv - t.inv) * t.freq[:, None, None]
+        t1 = n * mu + t.freq @ sad
+        cross = np.outer(mu, t.freq @ sad)
+        t2 = n * (np.outer(mu, mu) + sigma) + cross + cross.T + sigma @ m.sum(axis=0) @ sigma
         new_mu = t1 / n
         new_sigma = t2 / n - np.outer(new_mu, new_mu)
+        new_sigma = (new_sigma + new_sigma.T) / 2.0
         if np.linalg.eigvalsh(new_sigma)[0] < 1e-6:
             new_sigma[np.diag_indices(p)] += np.max(np.diag(new_sigma)) * 1e-8
         delta = max(np.max(np.abs(new_mu - mu)), np.max(np.abs(new_sigma[r, c] - sigma[r, c])))
