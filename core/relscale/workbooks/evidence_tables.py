@@ -69,20 +69,22 @@ def fit_table(title: str, rows: list[tuple[str, Any]], *, n_read: dict[str, int]
         table.rows.append([label, fit.chisq, *([fit.chisq_scaled] if scaled else []), fit.df,
                            p_text(p), fit.index("cfi"), fit.index("tli"), fit.index("rmsea"),
                            _rmsea_ci(fit), fit.srmr, fit.ntotal])
-    if scaled:
+    if scaled and any(fit.estimator == "wlsmv" for _l, fit in rows):
+        table.notes.append(_("CFI, TLI and RMSEA are the scaled versions: for ordinal items "
+                             "the robust ones cannot show unequal thresholds or intercepts; "
+                             "p is that of the scaled χ²."))
+    elif scaled:
         table.notes.append(_("CFI, TLI and RMSEA are the robust versions (scaled where lavaan "
                              "gives no robust one); p is that of the scaled χ²."))
     return table
 
 
 def _rmsea_ci(fit: Any) -> str:
-    """The interval of the RMSEA shown (robust, else scaled, else plain), or "—"."""
-    for suffix in ("_robust", "_scaled", ""):
-        if getattr(fit, "rmsea" + suffix, None) is not None:
-            lower = getattr(fit, "rmsea_ci_lower" + suffix, None)
-            upper = getattr(fit, "rmsea_ci_upper" + suffix, None)
-            return _ci(lower, upper) if lower is not None and upper is not None else NONE
-    return NONE
+    """The interval of the RMSEA shown (:meth:`FitMeasures.index`), or "—"."""
+    suffix = fit.index_suffix("rmsea")
+    lower = getattr(fit, "rmsea_ci_lower" + suffix, None)
+    upper = getattr(fit, "rmsea_ci_upper" + suffix, None)
+    return _ci(lower, upper) if lower is not None and upper is not None else NONE
 
 
 def method_table(method: Any, warnings: Sequence[str] = ()) -> Table:
