@@ -19,6 +19,7 @@ from .dif import DifItem, DifResult, dif
 from .errors import AnalysisError
 from .fit import FitMeasures
 from .invariance import Comparison, InvarianceResult, ModelFit, PartialStep, test_invariance
+from .ordinal_reliability import OmegaResult, OrdinalReliability, ordinal_reliability
 from .score_tests import ScoreTest
 
 __all__ = [
@@ -33,12 +34,15 @@ __all__ = [
     "InvarianceResult",
     "Loading",
     "ModelFit",
+    "OmegaResult",
+    "OrdinalReliability",
     "PartialStep",
     "ScoreTest",
     "SharedItems",
     "dif",
     "fit_cfa",
     "group_descriptives",
+    "ordinal_reliability",
     "recode",
     "shared_items",
     "test_invariance",

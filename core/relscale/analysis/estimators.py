@@ -181,7 +181,7 @@ class LevelFit(Protocol):
 BACKENDS: dict[str, str | None] = {
     "ml": "relscale.analysis._ml_fit",
     "mlr": "relscale.analysis._mlr_fit",
-    "wlsmv": None,
+    "wlsmv": "relscale.analysis._wlsmv_fit",
 }
 """Estimator -> the module implementing it (None: not available in this build)."""
 

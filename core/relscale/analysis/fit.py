@@ -77,8 +77,13 @@ class FitMeasures:
 
     def index(self, name: str) -> float:
         """The version of ``cfi``, ``tli`` or ``rmsea`` to judge by: robust when the
-        estimator gives it, else scaled, else the plain (normal-theory) index."""
-        for suffix in ("_robust", "_scaled", ""):
+        estimator gives it, else scaled, else the plain (normal-theory) index. For
+        ``wlsmv`` the scaled one: the robust (cat-ML) indices only see the correlations,
+        so equal thresholds or intercepts cannot worsen them (they even improve, with
+        more df)."""
+        order = ("_scaled", "_robust", "") if self.estimator == "wlsmv" else (
+            "_robust", "_scaled", "")
+        for suffix in order:
             value = getattr(self, name + suffix, None)
             if value is not None:
                 return float(value)
