@@ -47,8 +47,12 @@ def table(name: str) -> tuple[list[str], dict[str, list[str]], np.ndarray]:
     return items, cols, x
 
 
+REFERENCE_OF = {"ml_cluster_gaps": "ml_cluster"}
+"""Data sets whose lavaan results are stored with another data set's."""
+
+
 def model_of(name: str) -> MeasurementModel:
-    ref = reference(name)
+    ref = reference(REFERENCE_OF.get(name, name))
     items = [i for its in ref["factors"].values() for i in its]
     return measurement_model(items, {i: f for f, its in ref["factors"].items() for i in its})
 

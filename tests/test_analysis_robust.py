@@ -17,6 +17,7 @@ from robust_reference import (
     FIT_KEYS,
     INDEX_KEYS,
     LAVAAN_NAMES,
+    REFERENCE_OF,
     SETUPS,
     groups_of,
     ladder_fits,
@@ -160,14 +161,15 @@ CFAS = [("ml_missing2", "cfa_fiml_A", "ml", "fiml", False),
         ("ml_missing2", "cfa_listwise_mlr_A", "mlr", "listwise", False),
         ("ml_cluster", "cfa_ml", "ml", "listwise", False),
         ("ml_cluster", "cfa_mlr", "mlr", "listwise", False),
-        ("ml_cluster", "cfa_mlr_cluster", "mlr", "listwise", True)]
+        ("ml_cluster", "cfa_mlr_cluster", "mlr", "listwise", True),
+        ("ml_cluster_gaps", "cfa_mlr_cluster_fiml", "mlr", "fiml", True)]
 
 
 @pytest.mark.parametrize(("name", "key", "estimator", "missing", "cluster"), CFAS,
                          ids=[c[1] for c in CFAS])
 def test_single_group_cfa_matches_lavaan(name: str, key: str, estimator: str, missing: str,
                                          cluster: bool) -> None:
-    record = reference(name)[key]
+    record = reference(REFERENCE_OF.get(name, name))[key]
     label = "A" if name == "ml_missing2" else None
     items, cols, x = table(name)
     rows = np.array(cols["group"]) == label if label else np.ones(len(x), dtype=bool)
@@ -190,6 +192,15 @@ def test_single_group_cfa_matches_lavaan(name: str, key: str, estimator: str, mi
         if p["se"] > 0:
             assert ld.se == pytest.approx(p["se"], rel=0.02)
     assert record["meanstructure"] == (missing == "fiml" or cluster)
+
+
+def test_fiml_with_clusters_in_two_groups_matches_lavaan() -> None:
+    record = reference("ml_cluster")["metric_mlr_cluster_fiml"]
+    raw, ids = groups_of("ml_cluster_gaps", record["groups"], cluster=True)
+    options = FitOptions(estimator="mlr", missing="fiml", cluster=ids, identification="marker")
+    fit = fit_level(model_of("ml_cluster_gaps"), raw, "metric", options=options)
+    assert_fit_matches(fit.fit.to_dict(), record["fit"])
+    assert_params_match(fit, record)
 
 
 def test_fiml_uses_every_respondent_and_listwise_warns_with_counts() -> None:

@@ -214,6 +214,11 @@ class ScaleReliabilityInGroup:
     n: int
     alpha: float | None
     omega: float | None
+    ordinal_alpha: float | None = None
+    """With wlsmv: alpha on the polychoric correlations (``psych::alpha(polychoric(x)$rho)``)."""
+    categorical_omega: float | None = None
+    """With wlsmv: Green & Yang's (2009) omega (``semTools::compRelSEM(ord.scale = TRUE)``)."""
+    omega_ci: tuple[float, float] | None = None
 
 
 @dataclass
@@ -393,7 +398,7 @@ def group_evidence(
         inv.warnings = keying_advice(inv.warnings, adapted) + nested_warning(
             table, adapted, [i for g in names for i in groups[g].rows], options)
         descriptives = group_descriptives(shared_data, shared.items)
-        reliability = _reliability(names, groups, notes)
+        reliability = _reliability(names, groups, notes, method.estimator == "wlsmv")
         dif_results = _dif(shared_data, shared.items, factors, dif_alpha, notes)
     except AnalysisError as exc:
         raise _in_file(table.source, exc) from None
@@ -404,14 +409,16 @@ def group_evidence(
 
 
 def _reliability(
-    names: Sequence[str], groups: Mapping[str, GroupRows], notes: list[str],
+    names: Sequence[str], groups: Mapping[str, GroupRows], notes: list[str], ordinal: bool,
 ) -> list[ScaleReliabilityInGroup]:
-    """Alpha and omega of each scale as the group's sector scores it (its items present)."""
+    """Alpha and omega of each scale as the group's sector scores it (its items present);
+    for ordinal items (wlsmv) also ordinal alpha and categorical omega with its CI."""
     from relscale.scoring.reliability import scale_reliability
 
     out: list[ScaleReliabilityInGroup] = []
     for g in names:
         a, x = groups[g].adapted, groups[g].x
+        extra = _ordinal_reliability(groups[g], notes) if ordinal else {}
         for dim in a.dimensions:
             items = [it.id for it in a.items if it.dimension == dim.id and it.id in groups[g].items]
             cols = [groups[g].items.index(it) for it in items]
@@ -424,8 +431,23 @@ def _reliability(
             out.append(ScaleReliabilityInGroup(
                 g, dim.id, len(items), rel.n,
                 rel.alpha if math.isfinite(rel.alpha) else None,
-                rel.omega if math.isfinite(rel.omega) else None))
+                rel.omega if math.isfinite(rel.omega) else None, *extra.get(dim.id, ())))
     return out
+
+
+def _ordinal_reliability(group: GroupRows, notes: list[str]) -> dict[str, tuple[Any, ...]]:
+    """Scale -> (ordinal alpha, categorical omega, its 95% CI) of one group's own items."""
+    from relscale.analysis.ordinal_reliability import ordinal_reliability
+
+    dims = {it.id: it.dimension for it in group.adapted.items}
+    factors = {it: dims[it] for it in group.items}
+    try:
+        rel = ordinal_reliability(group.x, group.items, factors)
+    except RelscaleError as exc:
+        notes.append(f"group {group.name!r}: no ordinal reliability ({exc})")
+        return {}
+    return {o.factor: (rel.alpha.get(o.factor), o.omega, (o.ci_lower, o.ci_upper))
+            for o in rel.omega}
 
 
 def _dif(

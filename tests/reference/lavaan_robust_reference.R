@@ -19,7 +19,7 @@
 #   c01-c04, conflict c05-c08); children of one teacher share a teacher effect on both
 #   factors (ICC about .2) and a teacher-specific rating bias per item; c06 and c07 share a
 #   residual the model leaves out. The teacher's school type is the group (regular /
-#   special).
+#   special). ml_cluster_gaps: the same with 6% of the answers missing.
 # - ml_small15: a group of 15 ("small") and one of 300 ("large") on 6 five-point items of
 #   one factor; the seed is the first one for which lavaan's fit of the small group alone
 #   converges to an improper solution (a negative residual variance).
@@ -271,6 +271,17 @@ out$cfa_mlr <- record(cfa(s, data = cl$data, estimator = "MLR"))
 out$cfa_mlr_cluster <- record(cfa(s, data = cl$data, estimator = "MLR", cluster = "teacher"))
 out$mlr_cluster <- ladder(cl$data, s, estimator = "MLR", cluster = "teacher", scores = FALSE,
                           lrt_method = "satorra.bentler.2001")
+# the same children with 6% of the answers missing: FIML with cluster-robust MLR
+set.seed(20205)
+gaps <- cl$data
+for (v in unlist(cl$factors)) gaps[runif(nrow(gaps)) < .06, v] <- NA
+gaps <- gaps[rowSums(!is.na(gaps[, unlist(cl$factors)])) > 0, ]
+write_data(gaps, "ml_cluster_gaps.csv")
+out$cfa_mlr_cluster_fiml <- record(cfa(s, data = gaps, estimator = "MLR", cluster = "teacher",
+                                       missing = "ml"))
+out$metric_mlr_cluster_fiml <- record(cfa(s, data = gaps, group = "group",
+                                          group.equal = "loadings", estimator = "MLR",
+                                          cluster = "teacher", missing = "ml"))
 write_json(out, "ml_cluster.lavaan.json")
 
 # ml_small15 ---------------------------------------------------------------------------

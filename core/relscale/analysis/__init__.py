@@ -5,7 +5,9 @@ lavaan's defaults (``estimator = "ML"``, normal likelihood, expected information
 listwise deletion, ``group.equal``), the score tests match ``lavTestScore`` and the
 ordinal DIF models are the proportional-odds models lordif compares (checked against
 ``MASS::polr``). ``tests/reference/lavaan_reference.R`` produces the reference results the
-tests compare with.
+tests compare with. Other estimators (FIML, MLR, cluster-robust MLR, WLSMV) plug in behind
+:mod:`relscale.analysis.estimators`; ``tests/reference/lavaan_robust_reference.R`` makes
+the references for the ML ones.
 """
 
 from __future__ import annotations

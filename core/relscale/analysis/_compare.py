@@ -4,8 +4,10 @@ Chen (2007, Structural Equation Modeling 14, p. 501) as published, for N > 300 a
 equal groups: non-invariance is signalled when CFI drops by .010 or more (ΔCFI ≤ −.010)
 *together with* RMSEA rising by .015 or more (ΔRMSEA ≥ .015) or SRMR rising by .030 or
 more for loadings (ΔSRMR ≥ .030), .010 for intercepts, thresholds and residual variances.
-With a robust estimator the robust (else scaled) CFI and RMSEA are used, and the difference
-test is the estimator's own (Satorra-Bentler 2001 for mlr, Satorra 2000 for wlsmv).
+With mlr the robust CFI and RMSEA are used, with wlsmv the scaled ones (the robust, cat-ML
+indices cannot see unequal thresholds or intercepts; :meth:`FitMeasures.index`), and the
+difference test is the estimator's own (Satorra-Bentler 2001 for mlr, Satorra 2000 for
+wlsmv).
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from ._fiml import fiml_terms, prepare_missing_group
 from ._model import MeasurementModel, Release, build_layout, measurement_model
 from ._robust import baseline_scaling, fiml_corrected, robust_parts
 from ._solution import standardized, std_entries
+from ._threads import single_threaded
 from .data import listwise_warning, prepare_group
 from .errors import AnalysisError
 from .estimators import DifferenceTest, FitOptions, LatentStat, Prepared, RawGroup
@@ -58,6 +59,8 @@ class RobustData:
     groups: list[Any]
     clusters: list[np.ndarray] | None
     fiml: bool
+    cache: dict[Any, Any] = field(default_factory=dict)
+    """What depends on the data alone (H1 and baseline parts), shared by every level."""
 
 
 def _prepare_groups(model: MeasurementModel, groups: Sequence[RawGroup],
@@ -96,6 +99,7 @@ def _prepare_groups(model: MeasurementModel, groups: Sequence[RawGroup],
     return RobustData(data, clusters if options.cluster is not None else None, fiml), warnings
 
 
+@single_threaded
 def prepare(model: MeasurementModel, groups: Sequence[RawGroup],
             options: FitOptions) -> Prepared:
     data, warnings = _prepare_groups(model, groups, options)
@@ -113,10 +117,10 @@ def assess(est: Estimate, data: RobustData, robust: bool) -> tuple[FitMeasures, 
         raise AnalysisError(f"the model has more parameters than data points (df = {fm.df})")
     c = c_null = float("nan")
     if robust:
-        parts = robust_parts(est, groups, data.clusters)
+        parts = robust_parts(est, groups, data.clusters, data.cache)
         c = parts.scaling(fm.df)
         c_null = baseline_scaling(groups, data.clusters, est.layout.meanstructure,
-                                  parts.trace_h1, fm.baseline_df)
+                                  parts.trace_h1, fm.baseline_df, data.cache)
         fm = with_scaled(fm, c, c_null, n_groups)
         cov = parts.vcov()
     else:
@@ -128,7 +132,7 @@ def assess(est: Estimate, data: RobustData, robust: bool) -> tuple[FitMeasures, 
                                 "information matrix)") from None
     if data.fiml:
         fc = fiml_corrected(est, groups, fm.df, fm.baseline_df, "V3" if robust else "V6",
-                            data.clusters)
+                            data.clusters, data.cache)
         fm = with_robust(fm, fc.xx3, fc.c_hat3, fc.xx3_null, fc.c_hat3_null, n_groups)
     elif robust and fm.df > 0:
         fm = with_robust(fm, fm.chisq, c, fm.baseline_chisq, c_null, n_groups)
@@ -148,12 +152,15 @@ class RobustLevelFit:
     cov: np.ndarray
     warnings: list[str] = field(default_factory=list)
 
+    @single_threaded
     def score_tests(self, group_names: Sequence[str]) -> list[ScoreTest]:
         return score_tests(self.est, self.groups, group_names)
 
+    @single_threaded
     def joint_score_test(self, item: str, parameter: str) -> tuple[float, int] | None:
         return joint_score_test(self.est, self.groups, item, parameter)
 
+    @single_threaded
     def latent(self, group_names: Sequence[str]) -> list[LatentStat]:
         layout = self.est.layout
         found: dict[tuple[str, int, int], tuple[float, float]] = {}
@@ -171,6 +178,7 @@ class RobustLevelFit:
         return out
 
 
+@single_threaded
 def fit_level(prepared: Prepared, level: str, released: tuple[Release, ...]) -> RobustLevelFit:
     from .cfa import solution_warnings
 
@@ -216,7 +224,6 @@ def fit_cfa(data: Any, items: Sequence[str], factors: Mapping[str, str],
             options: FitOptions) -> Any:
     """A single-group CFA by MLR and/or FIML (lavaan: a mean structure with FIML or
     clusters, none otherwise)."""
-    from ._threads import single_threaded
     from .cfa import _result
 
     @single_threaded

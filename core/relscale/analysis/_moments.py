@@ -104,7 +104,7 @@ def pattern_terms(pat: Patterns, mu: np.ndarray, sigma: np.ndarray) -> PatternTe
         return None
     logdet = 2.0 * np.sum(np.log(np.diagonal(chol, axis1=1, axis2=2)), axis=1)
     inv_chol = np.linalg.inv(chol)
-    inv = np.einsum("kba,kbc->kac", inv_chol, inv_chol) * both
+    inv = (np.swapaxes(inv_chol, 1, 2) @ inv_chol) * both
     dev = np.where(obs, pat.mean - mu[None], 0.0)
     w = pat.cov + dev[:, :, None] * dev[:, None, :]
     return PatternTerms(inv, dev, w, logdet, pat.freq)
@@ -117,8 +117,7 @@ def discrepancy(t: PatternTerms) -> float:
 
 def gradient(t: PatternTerms) -> tuple[np.ndarray, np.ndarray]:
     """``dD = tr(G dSigma) + g' dmu``: the symmetric matrix G and the vector g."""
-    aw = np.einsum("kab,kbc->kac", t.inv, t.w)
-    awa = np.einsum("kab,kcb->kac", aw, t.inv)
+    awa = t.inv @ t.w @ t.inv
     g_sigma = np.einsum("k,kab->ab", t.freq, t.inv - awa)
     g_mu = -2.0 * np.einsum("k,kab,kb->a", t.freq, t.inv, t.dev)
     return g_sigma, g_mu
@@ -163,7 +162,7 @@ def expected_information(t: PatternTerms, meanstructure: bool) -> np.ndarray:
 def observed_hessian(t: PatternTerms, meanstructure: bool) -> np.ndarray:
     """The second derivatives of D in the moments (the observed information, times 2)."""
     p = t.inv.shape[1]
-    awa = np.einsum("kab,kbc,kcd->kad", t.inv, t.w, t.inv)
+    awa = t.inv @ t.w @ t.inv
     i_ss = _trace_pairs(_pair_sums(t.inv, t.inv, t.freq), p)
     t_ma = _trace_pairs(_pair_sums(awa, t.inv, t.freq), p)
     h_ss = -i_ss + t_ma + t_ma.T
@@ -173,7 +172,7 @@ def observed_hessian(t: PatternTerms, meanstructure: bool) -> np.ndarray:
     s = np.where(r == c, 0.5, 1.0)
     b = np.einsum("kab,kb->ka", t.inv, t.dev)
     # d2D / dmu_u dsigma_k = 2 u' A E_k A d
-    rr = np.einsum("k,kua,kc->uac", t.freq, t.inv, b)
+    rr = ((t.inv * t.freq[:, None, None]).reshape(len(t.freq), p * p).T @ b).reshape(p, p, p)
     h_ms = 2.0 * s[None, :] * (rr[:, r, c] + rr[:, c, r])
     out = np.zeros((p + len(r), p + len(r)))
     out[:p, :p] = 2.0 * np.einsum("k,kab->ab", t.freq, t.inv)
@@ -209,7 +208,13 @@ def em_moments(
     x: np.ndarray, pat: Patterns, max_iter: int = 500, tol: float = 1e-5
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """The saturated (H1) mean and covariance by EM, exactly as lavaan 0.6-14's
-    ``lav_mvnorm_missing_h1_estimate_moments`` (same start, stopping rule and ridge)."""
+    ``lav_mvnorm_missing_h1_estimate_moments`` (same start, stopping rule and ridge).
+
+    The E-step works on the patterns at once: with ``A`` the embedded inverse of a
+    pattern's observed block, the expected row is ``mu + Sigma A d`` and the conditional
+    covariance ``Sigma - Sigma A Sigma``, so the sums over rows need only ``n``, ``d`` and
+    ``W`` of each pattern.
+    """
     n, p = x.shape
     mu = np.nanmean(x, axis=0)
     var = np.nanmean((x - mu) ** 2, axis=0)
@@ -218,36 +223,17 @@ def em_moments(
     r, c = vech_index(p)
     it = 0
     for it in range(1, max_iter + 1):  # noqa: B007 (it is returned)
-        t1 = np.zeros(p)
-        t2 = np.zeros((p, p))
-        for k in range(len(pat.freq)):
-            o = pat.observed[k]
-            m = ~o
-            nk = pat.freq[k]
-            my = pat.mean[k, o]
-            t2oo = nk * (pat.cov[k][np.ix_(o, o)] + np.outer(my, my))
-            if not m.any():
-                t1 += nk * pat.mean[k]
-                t2 += t2oo
-                continue
-            s_oo = sigma[np.ix_(o, o)]
-            s_mo = sigma[np.ix_(m, o)]
-            b = np.linalg.solve(s_oo, s_mo.T).T
-            cst = mu[m] - b @ mu[o]
-            cond = sigma[np.ix_(m, m)] - b @ s_mo.T
-            sum_o = nk * my
-            sum_m = nk * cst + b @ sum_o
-            t1[o] += sum_o
-            t1[m] += sum_m
-            om = np.outer(sum_o, cst) + t2oo @ b.T
-            mm = nk * np.outer(cst, cst) + np.outer(cst, b @ sum_o) \
-                + np.outer(b @ sum_o, cst) + b @ t2oo @ b.T + nk * cond
-            t2[np.ix_(o, o)] += t2oo
-            t2[np.ix_(o, m)] += om
-            t2[np.ix_(m, o)] += om.T
-            t2[np.ix_(m, m)] += mm
+        t = pattern_terms(pat, mu, sigma)
+        if t is None:
+            raise ValueError("the EM covariance matrix is not positive definite")
+        sad = np.einsum("kab,kb->ka", t.inv, t.dev) @ sigma  # rows: Sigma A d
+        m = (t.inv @ t.w @ t.inv - t.inv) * t.freq[:, None, None]
+        t1 = n * mu + t.freq @ sad
+        cross = np.outer(mu, t.freq @ sad)
+        t2 = n * (np.outer(mu, mu) + sigma) + cross + cross.T + sigma @ m.sum(axis=0) @ sigma
         new_mu = t1 / n
         new_sigma = t2 / n - np.outer(new_mu, new_mu)
+        new_sigma = (new_sigma + new_sigma.T) / 2.0
         if np.linalg.eigvalsh(new_sigma)[0] < 1e-6:
             new_sigma[np.diag_indices(p)] += np.max(np.diag(new_sigma)) * 1e-8
         delta = max(np.max(np.abs(new_mu - mu)), np.max(np.abs(new_sigma[r, c] - sigma[r, c])))

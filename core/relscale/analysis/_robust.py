@@ -114,8 +114,13 @@ def trace_h1(groups: Sequence[Any], clusters: Clusters, meanstructure: bool) -> 
     return total
 
 
-def robust_parts(est: Estimate, groups: Sequence[Any], clusters: Clusters = None) -> RobustParts:
-    """E^-1, the first-order information per group and the H1 trace of an estimate."""
+def robust_parts(est: Estimate, groups: Sequence[Any], clusters: Clusters = None,
+                 cache: dict[Any, Any] | None = None) -> RobustParts:
+    """E^-1, the first-order information per group and the H1 trace of an estimate.
+
+    :param cache: a dict kept with the data: what depends on the data alone (the H1
+        trace) is computed once for every model fitted to them.
+    """
     layout = est.layout
     n_total = sum(d.n for d in groups)
     info = observed_information(layout, est.x_full, groups) / (2.0 * n_total)
@@ -128,8 +133,11 @@ def robust_parts(est: Estimate, groups: Sequence[Any], clusters: Clusters = None
         b1 = _first_order(sc, clusters[g] if clusters else None, data.n, True)
         dk = delta(layout, g, mats, meanstructure=layout.meanstructure) @ _reducer(layout, g)
         b0.append(dk.T @ b1 @ dk)
-    return RobustParts(e_inv, b0, trace_h1(groups, clusters, layout.meanstructure), n_total,
-                       [d.n / n_total for d in groups])
+    cache = {} if cache is None else cache
+    key = ("trace_h1", layout.meanstructure)
+    if key not in cache:
+        cache[key] = trace_h1(groups, clusters, layout.meanstructure)
+    return RobustParts(e_inv, b0, cache[key], n_total, [d.n / n_total for d in groups])
 
 
 def _independence_moments(data: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -151,8 +159,12 @@ def _independence_delta(p: int, meanstructure: bool) -> np.ndarray:
 
 
 def baseline_scaling(groups: Sequence[Any], clusters: Clusters, meanstructure: bool,
-                     h1_trace: float, df_null: int) -> float:
+                     h1_trace: float, df_null: int,
+                     cache: dict[Any, Any] | None = None) -> float:
     """The Yuan-Bentler scaling factor of the independence (baseline) model."""
+    key = ("baseline_scaling", meanstructure)
+    if cache is not None and key in cache:
+        return float(cache[key])
     trace = 0.0
     for g, data in enumerate(groups):
         mu, sigma = _independence_moments(data)
@@ -163,6 +175,8 @@ def baseline_scaling(groups: Sequence[Any], clusters: Clusters, meanstructure: b
         sc = _scores_at(data, mu, sigma, meanstructure)
         b0 = sel.T @ _first_order(sc, clusters[g] if clusters else None, data.n, True) @ sel
         trace += float(np.sum(b0 * _inverse(info, "baseline model's information").T))
+    if cache is not None:
+        cache[key] = (h1_trace - trace) / df_null
     return (h1_trace - trace) / df_null
 
 
@@ -192,60 +206,83 @@ class FimlCorrected:
 
 
 def fiml_corrected(est: Estimate, groups: Sequence[Any], df: int, df_null: int,
-                   version: str, clusters: Clusters = None) -> FimlCorrected:
-    """Zhang & Savalei's FIML-corrected statistics (V3 with MLR, V6 with ML)."""
+                   version: str, clusters: Clusters = None,
+                   cache: dict[Any, Any] | None = None) -> FimlCorrected:
+    """Zhang & Savalei's FIML-corrected statistics (V3 with MLR, V6 with ML).
+
+    lavaan forms ``U = Wm - Wm D E D' Wm`` over all groups at once (``D`` the model's
+    Jacobian, ``E = (D' Wm D)^-1``, ``Wm``/``Wc`` the incomplete- and complete-data
+    information of the saturated model, block-diagonal by group, weighted by ``f_g``) and
+    takes ``tr(Wc Wm^-1 U Wm^-1)`` (V6) or ``tr(U Wm^-1 Wc Wm^-1 U Gamma)`` (V3, ``Gamma
+    = Wm^-1 J Wm^-1 / f_g``). Expanding ``U`` leaves sums of per-group blocks only.
+    """
     layout = est.layout
-    n_total = sum(d.n for d in groups)
-    fr = [d.n / n_total for d in groups]
-    wm, wc, gam, dlt, dlt_b = [], [], [], [], []
-    xx3 = xx3_null = 0.0
-    for g, data in enumerate(groups):
-        mean, cov = data.mean, data.cov
+    cache = {} if cache is None else cache
+    key = ("fiml_corrected", version)
+    if key not in cache:
+        cache[key] = _fiml_blocks(groups, version, clusters)
+    blocks: list[dict[str, np.ndarray]] = cache[key]
+    xx3 = 0.0
+    for g, (data, b) in enumerate(zip(groups, blocks, strict=True)):
         mats = group_matrices(layout, g, est.x_full)
-        xx3 += _complete_discrepancy(mean, cov, data.n, mats.mu(), mats.sigma())
-        mu_b, sigma_b = _independence_moments(data)
-        xx3_null += _complete_discrepancy(mean, cov, data.n, mu_b, sigma_b)
+        xx3 += _complete_discrepancy(data.mean, data.cov, data.n, mats.mu(), mats.sigma())
+        b["d"] = delta(layout, g, mats, meanstructure=True) @ _reducer(layout, g)
+
+    def k_value(key: str) -> float:
+        e_inv = _inverse(sum(b[key].T @ b["wm"] @ b[key] for b in blocks),
+                         "information matrix")
+        if version != "V3":
+            first = sum(float(np.sum(b["wc"] * b["wmi"].T)) for b in blocks)
+            return first - float(np.sum(e_inv * sum(b[key].T @ b["wc"] @ b[key]
+                                                    for b in blocks).T))
+        t1, a2, a3, bb, cc = 0.0, 0.0, 0.0, 0.0, 0.0
+        for b in blocks:
+            m = b["wmi"] @ b["wc"] @ b["wmi"]
+            x = b["wm"] @ b[key]
+            wm_m = b["wm"] @ m
+            t1 += float(np.sum((wm_m @ b["wm"]) * b["gam"].T))
+            a2 = a2 + x.T @ b["gam"] @ wm_m @ x
+            a3 = a3 + x.T @ wm_m.T @ b["gam"] @ x
+            bb = bb + x.T @ m @ x
+            cc = cc + x.T @ b["gam"] @ x
+        t2 = float(np.sum(e_inv * np.asarray(a2).T))
+        t3 = float(np.sum(e_inv * np.asarray(a3).T))
+        return t1 - t2 - t3 + float(np.trace(e_inv @ bb @ e_inv @ cc))
+
+    k = k_value("d")
+    if (key, "null") not in cache:
+        xx3_null = 0.0
+        for data in groups:
+            mu_b, sigma_b = _independence_moments(data)
+            xx3_null += _complete_discrepancy(data.mean, data.cov, data.n, mu_b, sigma_b)
+        cache[(key, "null")] = (xx3_null, k_value("d_b") / df_null)
+    xx3_null, c_null = cache[(key, "null")]
+    return FimlCorrected(xx3, k / df if df > 0 else float("nan"), xx3_null, c_null)
+
+
+def _fiml_blocks(groups: Sequence[Any], version: str, clusters: Clusters
+                 ) -> list[dict[str, np.ndarray]]:
+    """Per group, what the FIML-corrected traces need of the data alone (weighted by f_g)."""
+    n_total = sum(d.n for d in groups)
+    blocks = []
+    for g, data in enumerate(groups):
+        fr = data.n / n_total
+        mean, cov = data.mean, data.cov
         t = pattern_terms(data.patterns, mean, cov)
-        assert t is not None
-        wm_g = observed_hessian(t, True) / (2.0 * data.n)
         tc = pattern_terms(_one_pattern(mean, cov, data.n), mean, cov)
-        assert tc is not None
-        wc.append(fr[g] * observed_hessian(tc, True) / (2.0 * data.n))
-        wmi = _inverse(wm_g, "saturated model's information")
+        assert t is not None and tc is not None
+        wm_g = observed_hessian(t, True) / (2.0 * data.n)
+        wmi_g = _inverse(wm_g, "saturated model's information")
+        b: dict[str, np.ndarray] = {
+            "wm": fr * wm_g, "wmi": wmi_g / fr,
+            "wc": fr * observed_hessian(tc, True) / (2.0 * data.n)}
+        sel = _independence_delta(len(mean), True)
+        d_b = np.zeros((sel.shape[0], sel.shape[1] * len(groups)))
+        d_b[:, g * sel.shape[1]:(g + 1) * sel.shape[1]] = sel
+        b["d_b"] = d_b
         if version == "V3":
             sc = _scores_at(data, mean, cov, True)
             jm = _first_order(sc, clusters[g] if clusters else None, data.n, True)
-            gam.append(wmi @ jm @ wmi / fr[g])
-        wm.append(fr[g] * wm_g)
-        dlt.append(delta(layout, g, mats, meanstructure=True) @ _reducer(layout, g))
-        dlt_b.append(_independence_delta(len(mean), True))
-
-    def block(ms: list[np.ndarray]) -> np.ndarray:
-        size = sum(m.shape[0] for m in ms)
-        out = np.zeros((size, size))
-        at = 0
-        for m in ms:
-            out[at:at + m.shape[0], at:at + m.shape[0]] = m
-            at += m.shape[0]
-        return out
-
-    wm_all, wc_all = block(wm), block(wc)
-    wmi_all = block([_inverse(w, "saturated model's information") for w in wm])
-    gam_all = block(gam) if gam else None
-
-    def k_value(d_all: np.ndarray) -> float:
-        e_inv = _inverse(d_all.T @ wm_all @ d_all, "information matrix")
-        u = wm_all - wm_all @ d_all @ e_inv @ d_all.T @ wm_all
-        if gam_all is not None:
-            return float(np.trace(u @ wmi_all @ wc_all @ wmi_all @ u @ gam_all))
-        return float(np.trace(wc_all @ wmi_all @ u @ wmi_all))
-
-    k = k_value(np.vstack(dlt))
-    ncol = [b.shape[1] for b in dlt_b]
-    d_b = np.zeros((sum(b.shape[0] for b in dlt_b), sum(ncol)))
-    r = c = 0
-    for b in dlt_b:
-        d_b[r:r + b.shape[0], c:c + b.shape[1]] = b
-        r, c = r + b.shape[0], c + b.shape[1]
-    kb = k_value(d_b)
-    return FimlCorrected(xx3, k / df if df > 0 else float("nan"), xx3_null, kb / df_null)
+            b["gam"] = wmi_g @ jm @ wmi_g / fr
+        blocks.append(b)
+    return blocks

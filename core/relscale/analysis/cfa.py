@@ -128,7 +128,8 @@ def fit_cfa(
     :param data: respondents x items (floats, NaN for missing), columns in ``items``
         order; reverse-keyed items already recoded (see :func:`relscale.analysis.recode`).
     :param factors: item -> factor; each item loads on one factor, factors correlate.
-    :param missing: only ``"listwise"`` (lavaan's default); ``"fiml"`` is not implemented.
+    :param missing: only ``"listwise"`` (lavaan's default) here; FIML, MLR and clusters:
+        :func:`relscale.analysis.estimators.fit_cfa`.
     :param allow_nonconvergence: return the last iterate with a warning instead of raising.
     :param identification: ``"marker"`` (first loading 1, lavaan's default) or ``"std.lv"``
         (factor variances 1). Other estimators and missing-data handling:
@@ -138,7 +139,8 @@ def fit_cfa(
     """
     if missing != "listwise":
         raise AnalysisError(
-            f"missing={missing!r} is not supported; only 'listwise' (lavaan's default)"
+            f"missing={missing!r} is not supported here, only 'listwise' (lavaan's default); "
+            f"fit with relscale.analysis.estimators.fit_cfa for fiml"
         )
     model = measurement_model(items, factors)
     group = prepare_group(data, model.items)

@@ -81,12 +81,15 @@ class FitMeasures:
         ``wlsmv`` the scaled one: the robust (cat-ML) indices only see the correlations,
         so equal thresholds or intercepts cannot worsen them (they even improve, with
         more df)."""
+        return float(getattr(self, name + self.index_suffix(name)))
+
+    def index_suffix(self, name: str) -> str:
+        """Which version :meth:`index` uses: ``"_robust"``, ``"_scaled"`` or ``""``."""
         order = ("_scaled", "_robust", "") if self.estimator == "wlsmv" else (
             "_robust", "_scaled", "")
         for suffix in order:
-            value = getattr(self, name + suffix, None)
-            if value is not None:
-                return float(value)
+            if getattr(self, name + suffix, None) is not None:
+                return suffix
         raise AttributeError(name)
 
 

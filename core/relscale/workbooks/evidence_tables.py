@@ -68,11 +68,23 @@ def fit_table(title: str, rows: list[tuple[str, Any]], *, n_read: dict[str, int]
         p = fit.pvalue_scaled if scaled and fit.pvalue_scaled is not None else fit.pvalue
         table.rows.append([label, fit.chisq, *([fit.chisq_scaled] if scaled else []), fit.df,
                            p_text(p), fit.index("cfi"), fit.index("tli"), fit.index("rmsea"),
-                           _ci(fit.rmsea_ci_lower, fit.rmsea_ci_upper), fit.srmr, fit.ntotal])
-    if scaled:
+                           _rmsea_ci(fit), fit.srmr, fit.ntotal])
+    if scaled and any(fit.estimator == "wlsmv" for _l, fit in rows):
+        table.notes.append(_("CFI, TLI and RMSEA are the scaled versions: for ordinal items "
+                             "the robust ones cannot show unequal thresholds or intercepts; "
+                             "p is that of the scaled χ²."))
+    elif scaled:
         table.notes.append(_("CFI, TLI and RMSEA are the robust versions (scaled where lavaan "
                              "gives no robust one); p is that of the scaled χ²."))
     return table
+
+
+def _rmsea_ci(fit: Any) -> str:
+    """The interval of the RMSEA shown (:meth:`FitMeasures.index`), or "—"."""
+    suffix = fit.index_suffix("rmsea")
+    lower = getattr(fit, "rmsea_ci_lower" + suffix, None)
+    upper = getattr(fit, "rmsea_ci_upper" + suffix, None)
+    return _ci(lower, upper) if lower is not None and upper is not None else NONE
 
 
 def method_table(method: Any, warnings: Sequence[str] = ()) -> Table:
@@ -214,12 +226,19 @@ def invariance_tables(ev: GroupEvidence) -> list[Table]:
 
 
 def reliability_table(ev: GroupEvidence) -> Table:
+    ordinal = any(r.categorical_omega is not None for r in ev.reliability)
+    extra = [_("ordinal alpha"), _("categorical omega"), _("omega 95% CI")] if ordinal else []
     table = Table(_("Reliability per scale and group"),
-                  [_("Group"), _("Scale"), _("Items"), "N", "alpha", "omega"])
+                  [_("Group"), _("Scale"), _("Items"), "N", "alpha", "omega", *extra])
     for r in ev.reliability:
-        table.rows.append([r.group, r.scale, r.k, r.n, r.alpha, r.omega])
+        ci = _ci(*r.omega_ci) if r.omega_ci else NONE
+        table.rows.append([r.group, r.scale, r.k, r.n, r.alpha, r.omega,
+                           *([r.ordinal_alpha, r.categorical_omega, ci] if ordinal else [])])
     table.notes.append(_("Each group's own items of the scale (as its sector scores it); "
                          "listwise within the scale."))
+    if ordinal:
+        table.notes.append(_("Ordinal alpha: alpha on the polychoric correlations; categorical "
+                             "omega: Green & Yang (2009), from the WLSMV factor model."))
     return table
 
 
