@@ -12,12 +12,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import secrets
 import threading
 import time
 from collections import deque
+
+from relscale.i18n import N_
 
 TOKEN_BYTES = 18
 """Random bytes of a respondent token: 144 bits, 24 URL-safe characters."""
@@ -94,10 +97,8 @@ def verify_password(stored: str | None, password: str) -> bool:
         if not _DUMMY_HASH:
             _DUMMY_HASH.append(hasher.hash(secrets.token_hex(8)))
         stored, password = _DUMMY_HASH[0], password + "\x00"
-        try:
+        with contextlib.suppress(VerificationError, InvalidHashError):
             hasher.verify(stored, password)
-        except (VerificationError, InvalidHashError):
-            pass
         return False
     try:
         return bool(hasher.verify(stored, password))
@@ -111,7 +112,7 @@ MIN_PASSWORD = 10
 def password_problem(password: str) -> str | None:
     """Why a new password is refused (an English message id), or None."""
     if len(password) < MIN_PASSWORD:
-        return "A password has at least {n} characters."
+        return N_("A password has at least {n} characters.")
     return None
 
 
