@@ -1,0 +1,246 @@
+"""Respondent links: issuing them, resolving a token or code, saving each answer as it is
+given, and sending the questionnaire.
+
+A link belongs to one form of one round (one pair, one perspective), is good for one
+submission, and can be revoked; it expires after :attr:`WebConfig.link_days`. The store
+keeps the SHA-256 of its token and code only, so the letters are printed when the links
+are made; printing them again makes new links (the old ones are revoked).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from relscale.store.models import CLIENT, Form, Name, Pair, Round
+from relscale.store.web_tables import OnlineAnswer, RespondentLink
+from relscale.web.accounts import aware, now
+from relscale.web.security import digest, new_code, new_token
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlalchemy.engine import Connection
+
+    from relscale.store.engine import Store
+
+OPEN, USED, REVOKED, EXPIRED, UNKNOWN = "open", "used", "revoked", "expired", "unknown"
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    """A link as made: the only moment its token and code exist in clear."""
+
+    form_id: int
+    token: str
+    code: str
+    professional_code: str
+    client_code: str
+    perspective: str
+    instrument: str
+    locale: str
+    group: str | None
+    respondent_name: str | None
+    subject_name: str | None
+
+
+@dataclass(frozen=True)
+class LinkState:
+    """What a token opens."""
+
+    status: str
+    link_id: int = 0
+    form_id: int = 0
+    round_name: str = ""
+    instrument: str = ""
+    perspective: str = ""
+    sector: str = ""
+    locale: str = "en"
+    subject_name: str | None = None
+
+
+def _names(conn: Connection, round_id: int) -> dict[tuple[str, str], str]:
+    from sqlalchemy import select
+
+    rows = conn.execute(select(Name.role, Name.code, Name.name).where(Name.round_id == round_id))
+    return {(role, code): name for role, code, name in rows}
+
+
+def issue_links(store: Store, round_name: str, *, days: int,
+                form_ids: set[int] | None = None) -> list[IssuedLink]:
+    """New links for the round's forms (those in ``form_ids``, else every form not yet
+    sent online or collected); any older unsent link of those forms is revoked."""
+    from sqlalchemy import insert, select, update
+
+    from relscale.store.models import Submission
+
+    moment = now()
+    made: list[IssuedLink] = []
+    with store.write() as conn:
+        round_id = conn.execute(select(Round.id).where(Round.name == round_name)).scalar_one()
+        names = _names(conn, round_id)
+        query = (select(Form.id, Form.perspective, Form.instrument, Form.locale,
+                        Pair.professional_code, Pair.client_code, Pair.group_name)
+                 .join(Pair, Pair.id == Form.pair_id).where(Form.round_id == round_id)
+                 .order_by(Pair.group_name, Pair.professional_code, Pair.client_code,
+                           Form.perspective.desc(), Form.instrument))
+        answered = set(conn.execute(select(Submission.form_id).join(
+            Form, Form.id == Submission.form_id).where(Form.round_id == round_id)).scalars())
+        rows = [r for r in conn.execute(query)
+                if (r.id in form_ids if form_ids is not None else r.id not in answered)]
+        ids = [r.id for r in rows]
+        for start in range(0, len(ids), 500):
+            conn.execute(update(RespondentLink).where(
+                RespondentLink.form_id.in_(ids[start:start + 500]),
+                RespondentLink.submitted_at.is_(None), RespondentLink.revoked_at.is_(None),
+            ).values(revoked_at=moment))
+        values = []
+        for r in rows:
+            token, code = new_token(), new_code()
+            values.append({"form_id": r.id, "token_sha256": digest(token),
+                           "code_sha256": digest(code), "created_at": moment,
+                           "expires_at": moment + dt.timedelta(days=days)})
+            client = r.perspective == CLIENT
+            made.append(IssuedLink(
+                form_id=r.id, token=token, code=code, professional_code=r.professional_code,
+                client_code=r.client_code, perspective=r.perspective,
+                instrument=r.instrument, locale=r.locale, group=r.group_name,
+                respondent_name=names.get(("client", r.client_code) if client else
+                                          ("professional", r.professional_code)),
+                subject_name=names.get(("professional", r.professional_code) if client else
+                                       ("client", r.client_code))))
+        if values:
+            conn.execute(insert(RespondentLink), values)
+    return made
+
+
+def _state(conn: Connection, where: object) -> LinkState:
+    from sqlalchemy import select
+
+    row = conn.execute(
+        select(RespondentLink.id, RespondentLink.form_id, RespondentLink.expires_at,
+               RespondentLink.revoked_at, RespondentLink.submitted_at, Form.instrument,
+               Form.perspective, Form.sector, Form.locale, Round.name, Round.id.label("rid"),
+               Pair.professional_code, Pair.client_code)
+        .join(Form, Form.id == RespondentLink.form_id).join(Round, Round.id == Form.round_id)
+        .join(Pair, Pair.id == Form.pair_id).where(where)).first()  # type: ignore[arg-type]
+    if row is None:
+        return LinkState(UNKNOWN)
+    if row.submitted_at is not None:
+        status = USED
+    elif row.revoked_at is not None:
+        status = REVOKED
+    elif aware(row.expires_at) <= now():
+        status = EXPIRED
+    else:
+        status = OPEN
+    subject = (("professional", row.professional_code) if row.perspective == CLIENT
+               else ("client", row.client_code))
+    name = conn.execute(select(Name.name).where(
+        Name.round_id == row.rid, Name.role == subject[0], Name.code == subject[1])
+    ).scalar_one_or_none()
+    return LinkState(status, row.id, row.form_id, row.name, row.instrument, row.perspective,
+                     row.sector, row.locale, name)
+
+
+def resolve(store: Store, token: str) -> LinkState:
+    """What a token from a link opens (``UNKNOWN`` for a token no link has)."""
+    if not token or len(token) > 64:
+        return LinkState(UNKNOWN)
+    with store.read() as conn:
+        return _state(conn, RespondentLink.token_sha256 == digest(token))
+
+
+def redeem_code(store: Store, code: str) -> str | None:
+    """A new token for the open link with this code (the link's old token stops working,
+    so only the device that typed the code last can go on); None for a wrong code."""
+    from sqlalchemy import update
+
+    if not code:
+        return None
+    with store.write() as conn:
+        state = _state(conn, RespondentLink.code_sha256 == digest(code))
+        if state.status != OPEN:
+            return None
+        token = new_token()
+        conn.execute(update(RespondentLink).where(RespondentLink.id == state.link_id)
+                     .values(token_sha256=digest(token)))
+    return token
+
+
+def answers_so_far(store: Store, link_id: int) -> dict[str, int]:
+    from sqlalchemy import select
+
+    with store.read() as conn:
+        return dict(conn.execute(select(OnlineAnswer.item, OnlineAnswer.value)
+                                 .where(OnlineAnswer.link_id == link_id)).all())
+
+
+def _upsert(conn: Connection, link_id: int, item: str, value: int) -> None:
+    values = {"link_id": link_id, "item": item, "value": value, "answered_at": now()}
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt = pg_insert(OnlineAnswer).values(values)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as lite_insert
+
+        stmt = lite_insert(OnlineAnswer).values(values)  # type: ignore[assignment]
+    conn.execute(stmt.on_conflict_do_update(
+        index_elements=["link_id", "item"],
+        set_={"value": stmt.excluded.value, "answered_at": stmt.excluded.answered_at}))
+
+
+def save_answer(store: Store, token: str, item: str, value: int,
+                check: Callable[[LinkState], None] | None = None) -> tuple[LinkState, int]:
+    """Save one answer for an open link, replacing an earlier answer to the same item, in
+    one transaction. ``check`` may refuse the answer (raise) once the link is known (an
+    item or code that is not the form's). Returns the link and, when it is open, how many
+    items are answered now."""
+    from sqlalchemy import func, select
+
+    with store.write() as conn:
+        state = _state(conn, RespondentLink.token_sha256 == digest(token))
+        if state.status != OPEN:
+            return state, 0
+        if check is not None:
+            check(state)
+        _upsert(conn, state.link_id, item, value)
+        count = conn.execute(select(func.count()).select_from(OnlineAnswer)
+                             .where(OnlineAnswer.link_id == state.link_id)).scalar_one()
+    return state, int(count)
+
+
+def revoke(store: Store, link_form_ids: set[int]) -> int:
+    """Revoke the unsent links of these forms; returns how many."""
+    from sqlalchemy import update
+
+    with store.write() as conn:
+        result = conn.execute(update(RespondentLink).where(
+            RespondentLink.form_id.in_(link_form_ids), RespondentLink.submitted_at.is_(None),
+            RespondentLink.revoked_at.is_(None)).values(revoked_at=now()))
+    return int(result.rowcount or 0)
+
+
+def finish(store: Store, token: str,
+           extra: Callable[[LinkState], dict[str, int]] | None = None) -> LinkState:
+    """Send the questionnaire: the answers saved so far (and those ``extra`` picks from the
+    post, sent with the button by a browser without script) become a submission of the
+    form, and the link is used up. Returns the link as it was (status ``OPEN``: sent now)."""
+    from sqlalchemy import select, update
+
+    from relscale.rounds.online import record_online_submission
+
+    with store.write() as conn:
+        state = _state(conn, RespondentLink.token_sha256 == digest(token))
+        if state.status != OPEN:
+            return state
+        for item, value in (extra(state) if extra else {}).items():
+            _upsert(conn, state.link_id, item, value)
+        answers = dict(conn.execute(select(OnlineAnswer.item, OnlineAnswer.value)
+                                    .where(OnlineAnswer.link_id == state.link_id)).all())
+        record_online_submission(conn, state.form_id, answers, source=f"web link {state.link_id}")
+        conn.execute(update(RespondentLink).where(RespondentLink.id == state.link_id)
+                     .values(submitted_at=now()))
+    return state
