@@ -81,9 +81,8 @@ def require_user(request: Request, role: str | None = None) -> StaffUser:
 
 def check_origin(request: Request) -> None:
     origin = request.headers.get("origin")
-    if origin and origin != "null":
-        if urlsplit(origin).netloc != request.headers.get("host", ""):
-            raise Refused(403, _("Refused"), _("This form was sent from another site."))
+    if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
+        raise Refused(403, _("Refused"), _("This form was sent from another site."))
 
 
 async def posted_form(request: Request, *, files: bool = False) -> FormData:

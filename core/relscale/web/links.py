@@ -244,3 +244,79 @@ def finish(store: Store, token: str,
         conn.execute(update(RespondentLink).where(RespondentLink.id == state.link_id)
                      .values(submitted_at=now()))
     return state
+
+
+def round_form_ids(store: Store, round_id: int) -> set[int]:
+    from sqlalchemy import select
+
+    with store.read() as conn:
+        return set(conn.execute(select(Form.id).where(Form.round_id == round_id)).scalars())
+
+
+@dataclass(frozen=True)
+class OnlineCounts:
+    links: int
+    open: int
+    started: int
+    sent: int
+
+
+def online_counts(store: Store, round_id: int) -> OnlineCounts:
+    """How the round's links stand: made, still open, with an answer, sent."""
+    from sqlalchemy import distinct, func, select
+
+    moment = now()
+    with store.read() as conn:
+        base = (select(func.count()).select_from(RespondentLink)
+                .join(Form, Form.id == RespondentLink.form_id).where(Form.round_id == round_id))
+        total = conn.execute(base).scalar_one()
+        sent = conn.execute(base.where(RespondentLink.submitted_at.is_not(None))).scalar_one()
+        still = conn.execute(base.where(RespondentLink.submitted_at.is_(None),
+                                        RespondentLink.revoked_at.is_(None),
+                                        RespondentLink.expires_at > moment)).scalar_one()
+        started = conn.execute(
+            select(func.count(distinct(OnlineAnswer.link_id)))
+            .join(RespondentLink, RespondentLink.id == OnlineAnswer.link_id)
+            .join(Form, Form.id == RespondentLink.form_id)
+            .where(Form.round_id == round_id, RespondentLink.submitted_at.is_(None),
+                   RespondentLink.revoked_at.is_(None))).scalar_one()
+    return OnlineCounts(int(total), int(still), int(started), int(sent))
+
+
+@dataclass(frozen=True)
+class PairRow:
+    id: int
+    group: str | None
+    professional_code: str
+    professional_name: str | None
+    client_code: str
+    client_name: str | None
+    sector: str
+    locale: str
+
+
+def round_pairs(store: Store, round_id: int) -> list[PairRow]:
+    """The round's pairs with their names (where stored)."""
+    from sqlalchemy import select
+
+    with store.read() as conn:
+        names = _names(conn, round_id)
+        rows = conn.execute(select(Pair.id, Pair.group_name, Pair.professional_code,
+                                   Pair.client_code, Pair.sector, Pair.locale)
+                            .where(Pair.round_id == round_id)
+                            .order_by(Pair.group_name, Pair.professional_code, Pair.client_code))
+        return [PairRow(r.id, r.group_name, r.professional_code,
+                        names.get(("professional", r.professional_code)), r.client_code,
+                        names.get(("client", r.client_code)), r.sector, r.locale)
+                for r in rows]
+
+
+def known_professionals(store: Store) -> list[tuple[str, str | None]]:
+    """Every professional code of every round, with the latest name stored for it."""
+    from sqlalchemy import select
+
+    with store.read() as conn:
+        codes = sorted(set(conn.execute(select(Pair.professional_code)).scalars()))
+        named = dict(conn.execute(select(Name.code, Name.name).where(
+            Name.role == "professional").order_by(Name.round_id)).all())
+    return [(code, named.get(code)) for code in codes]
