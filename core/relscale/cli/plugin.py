@@ -97,7 +97,7 @@ def check(
 
 
 def schema(
-    kind: Annotated[str, typer.Argument(help="instrument, sector or norm_table.")],
+    kind: Annotated[str, typer.Argument(help="instrument, sector, norm_table or roster.")],
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write to this file instead of standard output.",
