@@ -4,7 +4,6 @@ name in the statements, the answers in words, the sector's pictures of the scale
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -48,12 +47,12 @@ class OnlineForm:
         return sum(1 for item in self.items if item.answer is not None)
 
 
-@functools.lru_cache(maxsize=256)
 def adapted_for(instrument: str, sector: str, perspective: str, locale: str) -> AdaptedInstrument:
-    """The adapted instrument of a form (cached: every answer is checked against it)."""
-    from relscale.adapt import adapt
+    """The adapted instrument of a form (the rounds library's cache: every answer is
+    checked against it)."""
+    from relscale.rounds.record import adapted_for as cached
 
-    return adapt(instrument, sector, perspective, locale)  # type: ignore[arg-type]
+    return cached(instrument, sector, perspective, locale)
 
 
 def valid_values(state: LinkState) -> tuple[set[str], set[int]]:
