@@ -230,6 +230,12 @@ def build_profile_workbook(profiles: ProfileSet) -> Workbook:
                 sheet.row_heights[row] = 28 if len(text) > 110 else 16
                 row += 1
         row += 1
+        if profiles.rci_basis and any(line.professional_before or line.client_before
+                                      for line in profile.lines):
+            basis = _("Reliable change index (Jacobson & Truax) with: {basis}").format(
+                basis=" · ".join(profiles.rci_basis))
+            banner(row, basis, "legend", 14 * (1 + len(basis) // 110) + 4)
+            row += 1
         note = _("Bands compare with the norm group; they describe, they do not diagnose. "
                  "Discuss the profile with the {professional} and a coach.").format(
             professional=prof.respondent)
