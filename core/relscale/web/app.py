@@ -128,7 +128,7 @@ def create_app(store: Store, config: WebConfig | None = None) -> Starlette:
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
 
-    from relscale.web.views import auth, coach, coordinator, respondent, results
+    from relscale.web.views import auth, coordinator, respondent, results
 
     config = config or WebConfig()
     routes: list[Any] = [
@@ -136,7 +136,6 @@ def create_app(store: Store, config: WebConfig | None = None) -> Starlette:
         Route("/lang/{locale}", auth.switch_language),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
         *auth.ROUTES, *respondent.ROUTES, *coordinator.ROUTES, *results.ROUTES,
-        *coach.ROUTES,
     ]
 
     async def refused(request: Request, exc: Exception) -> Response:

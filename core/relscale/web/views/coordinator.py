@@ -157,7 +157,7 @@ def round_page(request: Request) -> Response:
     status = round_status(store, info.name, names=True)
     accounts.audit(store, user, "view-progress", round_name=info.name, client=client_key(request))
     return page(request, "round.html", title=info.name, round=info, counts=counts,
-                status=status, online=links.online_counts(store, info.id),
+                progress=status, online=links.online_counts(store, info.id),
                 link_days=request.app.state.config.link_days)
 
 
