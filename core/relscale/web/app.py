@@ -128,14 +128,15 @@ def create_app(store: Store, config: WebConfig | None = None) -> Starlette:
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
 
-    from relscale.web.views import auth, coordinator, respondent, results
+    from relscale.web.views import auth, coordinator, manage, respondent, results
 
     config = config or WebConfig()
     routes: list[Any] = [
         Route("/", home),
         Route("/lang/{locale}", auth.switch_language),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
-        *auth.ROUTES, *respondent.ROUTES, *coordinator.ROUTES, *results.ROUTES,
+        *auth.ROUTES, *respondent.ROUTES, *coordinator.ROUTES, *manage.ROUTES,
+        *results.ROUTES,
     ]
 
     async def refused(request: Request, exc: Exception) -> Response:
