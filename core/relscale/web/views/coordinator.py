@@ -16,7 +16,15 @@ from relscale.errors import RelscaleError
 from relscale.i18n import _, current_locale
 from relscale.store.web_tables import COACH, COORDINATOR
 from relscale.web import accounts, links
-from relscale.web.http import Refused, client_key, page, posted_form, redirect, require_user, store_of
+from relscale.web.http import (
+    Refused,
+    client_key,
+    page,
+    posted_form,
+    redirect,
+    require_user,
+    store_of,
+)
 from relscale.web.security import format_code
 
 if TYPE_CHECKING:
@@ -82,7 +90,8 @@ async def _save_upload(upload: UploadFile, folder: Path, index: int) -> Path:
     if suffix not in UPLOAD_SUFFIXES:
         raise RelscaleError(_("{name}: not a file relscale reads (use {kinds})").format(
             name=name, kinds=", ".join(UPLOAD_SUFFIXES)))
-    target = folder / f"{index:04d}-{''.join(c if c.isalnum() or c in '._-' else '_' for c in name)}"
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in name)
+    target = folder / f"{index:04d}-{safe}"
     size = 0
     with target.open("wb") as out:
         while chunk := await upload.read(1 << 20):
@@ -227,7 +236,8 @@ async def create_user(request: Request) -> Response:
             accounts.create_user, store, str(form.get("username", "")),
             str(form.get("name", "")), role, str(form.get("password", "")))
     except RelscaleError as exc:
-        return await run_in_threadpool(lambda: users_page(request, error=str(exc), status=400))
+        message = str(exc)
+        return await run_in_threadpool(lambda: users_page(request, error=message, status=400))
     await run_in_threadpool(accounts.audit, store, user, "user-made", detail=made.username,
                             client=client_key(request))
     return redirect("/users?done=user-made")
@@ -249,7 +259,8 @@ async def assign(request: Request) -> Response:
     try:
         await run_in_threadpool(accounts.set_assignments, store, coach_id, codes)
     except RelscaleError as exc:
-        return await run_in_threadpool(lambda: users_page(request, error=str(exc), status=400))
+        message = str(exc)
+        return await run_in_threadpool(lambda: users_page(request, error=message, status=400))
     await run_in_threadpool(accounts.audit, store, user, "assigned",
                             detail=f"coach {coach_id}: {', '.join(sorted(codes))}",
                             client=client_key(request))

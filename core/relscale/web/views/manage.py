@@ -20,7 +20,15 @@ from relscale.errors import RelscaleError
 from relscale.i18n import _
 from relscale.store.web_tables import COORDINATOR
 from relscale.web import accounts
-from relscale.web.http import Refused, client_key, page, posted_form, redirect, require_user, store_of
+from relscale.web.http import (
+    Refused,
+    client_key,
+    page,
+    posted_form,
+    redirect,
+    require_user,
+    store_of,
+)
 from relscale.web.views.coordinator import _round_id, _save_upload, round_by_id
 
 if TYPE_CHECKING:
