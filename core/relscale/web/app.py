@@ -44,7 +44,11 @@ class WebConfig:
     link_days: int = 30
     """How long a respondent link stays valid."""
     login_per_minute: int = 10
+    """Sign-in attempts per minute from one address (and for one user name)."""
     codes_per_minute: int = 10
+    """Codes typed per minute from one address."""
+    slow_down_s: float = 1.0
+    """How long each attempt past a limit waits before it is refused."""
     flash: dict[str, str] = field(default_factory=dict)
 
 

@@ -23,9 +23,6 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
 
-SLOW_DOWN_S = 1.0
-"""Every refused attempt past the limit also waits this long before its answer."""
-
 
 def login_form(request: Request) -> Response:
     return page(request, "login.html", title=_("Sign in"), error=None, username="",
@@ -42,7 +39,7 @@ async def login(request: Request) -> Response:
     limiter: RateLimiter = request.app.state.login_limit
     wait = limiter.hit(client_key(request)) or limiter.hit("user:" + username.lower())
     if wait:
-        await asyncio.sleep(SLOW_DOWN_S)
+        await asyncio.sleep(request.app.state.config.slow_down_s)
         return page(request, "login.html", 429, title=_("Sign in"), username=username,
                     next=target, user=None, error=_(
                         "Too many attempts. Wait {seconds} seconds and try again.").format(

@@ -21,8 +21,6 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
 
-SLOW_DOWN_S = 1.0
-
 
 def ui_locale(locale: str) -> str:
     """The page language for a form's language (``nl_BE`` -> ``nl``; else English)."""
@@ -137,7 +135,7 @@ async def code(request: Request) -> Response:
     form = await posted_form(request)
     wait = request.app.state.code_limit.hit(client_key(request))
     if wait:
-        await asyncio.sleep(SLOW_DOWN_S)
+        await asyncio.sleep(request.app.state.config.slow_down_s)
         return page(request, "code.html", 429, title=_("Enter your code"), user=None,
                     error=_("Too many attempts. Wait {seconds} seconds and try again.")
                     .format(seconds=int(wait) + 1))
