@@ -19,6 +19,7 @@ from relscale.cli import norms as norms_cli
 from relscale.cli import plugin as plugin_cli
 from relscale.cli import profile as profile_cli
 from relscale.cli import report as report_cli
+from relscale.cli import rounds as rounds_cli
 from relscale.cli import scoring as scoring_cli
 from relscale.cli import serve as serve_cli
 from relscale.cli.common import ENV_LOCALE, state
@@ -84,6 +85,7 @@ catalog.register(app)
 forms_cli.register(app)
 scoring_cli.register(app)
 profile_cli.register(app)
+rounds_cli.register(app)
 norms_cli.register(app)
 export_cli.register(app)
 # late bound: cli_command is defined below and the plugins' commands load on first use

@@ -49,7 +49,7 @@ from relscale.io.tables import (
     open_workbook,
     read_bulk,
 )
-from relscale.io.values import not_applicable_to_missing, validate_values
+from relscale.io.values import mark_not_applicable, validate_values
 from relscale.messages import where
 from relscale.model.columns import reserved_names
 
@@ -135,7 +135,7 @@ def _read_rows(
             rows, len(header), source, columns, item_idx, id_idx, id_names, convert
         )
     validate_values(adapted, table.values, source=source, rows=table.rows)
-    table.values = not_applicable_to_missing(adapted, table.values)
+    mark_not_applicable(adapted, table)
     return table
 
 

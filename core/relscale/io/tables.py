@@ -68,6 +68,9 @@ class ResponseTable:
     blank_rows: int = 0
     metadata: dict[str, str] = field(default_factory=dict)
     """For a scoring sheet: instrument, sector, perspective, ... from its metadata."""
+    not_applicable: np.ndarray | None = None
+    """respondents x items, True where the 'does not apply' code was given (``values``
+    holds NaN there); None for a scale without one."""
 
     @property
     def n(self) -> int:

@@ -159,7 +159,7 @@ def _page(code: str, name: str | None, instrument: str, client: str | None, sect
     if client is not None:
         try:
             other = adapted_for(client, sector, "client", locale)
-        except Exception:  # noqa: BLE001 - the sector declines it: no client view
+        except Exception:
             other = None
         if other is not None:
             client_dims = tuple(d.id for d in other.dimensions)

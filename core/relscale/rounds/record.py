@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from relscale.errors import DataError, RelscaleError
+from relscale.errors import DataError
 from relscale.i18n import _
 from relscale.store.models import ANSWERED, NOT_APPLICABLE, SKIPPED
 

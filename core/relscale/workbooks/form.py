@@ -34,6 +34,7 @@ header-field and answer cell addresses, and a sha256 checksum over all of it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -185,12 +186,19 @@ def build_form(
     password: str | None = None,
     layout: str | None = None,
     pictures: bool = False,
+    filled: Mapping[str, str] | None = None,
+    metadata: Sequence[tuple[str, str]] = (),
+    title: str | None = None,
 ) -> tuple[Workbook, FormLayout]:
     """Lay out the fillable form for one adapted instrument (UI strings in the current
     locale, see :func:`relscale.i18n.set_locale`; content in ``adapted.locale``).
 
     ``layout`` is one of :data:`LAYOUTS`; default :func:`default_layout`. The respondent
     layouts are built by :func:`relscale.workbooks.form_respondent.build_respondent_form`.
+    ``filled``: header fields filled in and locked (a round's form prints who answers
+    about whom); ``metadata``: extra pairs for the metadata sheet
+    (:func:`relscale.workbooks.form_parts.form_metadata`); ``title``: the compact form's
+    title instead of the instrument's (a round's form names the client in it).
     """
     layout = layout or default_layout(adapted)
     if layout not in LAYOUTS:
@@ -198,7 +206,8 @@ def build_form(
             layout=layout, choices=", ".join(LAYOUTS)))
     if layout != "compact":
         return build_respondent_form(adapted, layout=layout, subject_name=subject_name,
-                                     password=password, pictures=pictures)
+                                     password=password, pictures=pictures, filled=filled,
+                                     metadata=metadata)
     book = Workbook(styles=_styles(), title=adapted.title, creator=f"relscale {__version__}")
     sheet_name = _("Form")[:31]
     sheet = book.add_sheet(sheet_name, show_grid_lines=False)
@@ -215,7 +224,7 @@ def build_form(
         sheet.row_heights[row] = row_height(text, full - 2, size=size, pad=pad)
 
     row = 1
-    banner(row, respondent_title(adapted, subject_name), "title", size=15)
+    banner(row, title or respondent_title(adapted, subject_name), "title", size=15)
     row += 1
     banner(row, adapted.sector_label, "subtitle", size=12)
     row += 1
@@ -239,8 +248,9 @@ def build_form(
     for name in FORM_FIELDS:
         sheet.set(row, COL_TEXT, field_labels[name], style="label")
         value = subject_name.strip() if name == "subject_code" and subject_name else None
-        sheet.set(row, COL_ANSWER, value or None,
-                  style="date" if name == "date" else "field", locked=False)
+        given = (filled or {}).get(name)
+        sheet.set(row, COL_ANSWER, given or value or None,
+                  style="date" if name == "date" else "field", locked=given is not None)
         sheet.row_heights[row] = 22
         fields[name] = ref(row, COL_ANSWER)
         row += 1
@@ -336,7 +346,7 @@ def build_form(
         first_item_row=first_item_row,
         title_rows=title_rows,
     )
-    add_form_metadata(book, *form_metadata(adapted, form_layout), password=password)
+    add_form_metadata(book, *form_metadata(adapted, form_layout, metadata), password=password)
     book.protect_structure = True
     book.structure_password = password
     return book, form_layout

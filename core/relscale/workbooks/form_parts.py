@@ -8,6 +8,7 @@ build on these; neither imports the other's layout.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from relscale.__about__ import __version__
@@ -166,7 +167,7 @@ def blank_hint(adapted: AdaptedInstrument, subject_name: str | None) -> str | No
 
 
 def form_metadata(
-    adapted: AdaptedInstrument, layout: FormLayout
+    adapted: AdaptedInstrument, layout: FormLayout, extra: Sequence[tuple[str, str]] = ()
 ) -> tuple[list[tuple[str, str]], list[tuple[str, ...]]]:
     """The key/value pairs and the item table of the metadata sheet (the format header and
     the checksum are added by :func:`relscale.excel.identity.add_form_metadata`).
@@ -174,6 +175,8 @@ def form_metadata(
     A compact form writes the pairs relscale always wrote; the respondent layouts add
     ``layout``, ``item_id_column`` and ``option.<n>`` (value and label of each answer),
     and the item table's ``cell`` lists the mark cells of a row, space-separated.
+    ``extra`` pairs come last: a round's form names its round and key there
+    (``round.id``, ``round.form``; :mod:`relscale.rounds.forms`), under the checksum.
     """
     scale = adapted.scale
     na = getattr(scale, "not_applicable", None)
@@ -194,6 +197,7 @@ def form_metadata(
     if layout.layout != "compact":
         pairs += [("layout", layout.layout), ("item_id_column", str(layout.item_id_column))]
         pairs += [(f"option.{k}", f"{p.value}={p.label}") for k, p in enumerate(layout.options)]
+    pairs += list(extra)
     positions = {i.id: i for i in adapted.items}
     table: list[tuple[str, ...]] = [
         (

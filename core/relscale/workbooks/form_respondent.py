@@ -17,6 +17,8 @@ short footer.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from relscale.__about__ import __version__
 from relscale.excel.identity import FORM_FIELDS, add_form_metadata
 from relscale.excel.sheet import (
@@ -108,11 +110,14 @@ def build_respondent_form(
     subject_name: str | None = None,
     password: str | None = None,
     pictures: bool = False,
+    filled: Mapping[str, str] | None = None,
+    metadata: Sequence[tuple[str, str]] = (),
 ) -> tuple[Workbook, FormLayout]:
     """Lay out a respondent form (``boxes`` or ``dropdown``) and its administrator sheet.
 
     ``pictures`` (boxes): above each answer's words a row of circles, filled from one
-    for the lowest answer to all for the highest, that prints in black and white."""
+    for the lowest answer to all for the highest, that prints in black and white.
+    ``filled`` and ``metadata`` as for :func:`relscale.workbooks.form.build_form`."""
     book = Workbook(styles=_styles(), title=respondent_title(adapted, subject_name),
                     creator=f"relscale {__version__}")
     sheet_name = pgettext("client form", "Questions")[:31]
@@ -169,8 +174,9 @@ def build_respondent_form(
         sheet.set(row, 1, field_labels[field_name], style="r_label")
         sheet.merge(row, 1, row, field_col - 1, style="r_label")
         value = name if field_name == "subject_code" else None
+        given = (filled or {}).get(field_name)
         field_style = "r_date" if field_name == "date" else "r_field"
-        sheet.set(row, field_col, value, style=field_style, locked=False)
+        sheet.set(row, field_col, given or value, style=field_style, locked=given is not None)
         if field_col < last_col:
             sheet.merge(row, field_col, row, last_col, style=field_style)
         sheet.row_heights[row] = 26
@@ -287,7 +293,7 @@ def build_respondent_form(
         options=options,
     )
     add_administrator_sheet(book, adapted, form_layout)
-    add_form_metadata(book, *form_metadata(adapted, form_layout), password=password)
+    add_form_metadata(book, *form_metadata(adapted, form_layout, metadata), password=password)
     book.protect_structure = True
     book.structure_password = password
     return book, form_layout

@@ -14,9 +14,6 @@ sheet per pair); :func:`write_profiles` writes .xlsx, or .pdf through LibreOffic
 from __future__ import annotations
 
 import math
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 from relscale.errors import RelscaleError
@@ -277,34 +274,12 @@ def check_profile_path(path: Path | str) -> Path:
 def write_profiles(profiles: ProfileSet, path: Path | str, *, overwrite: bool = False,
                    inputs: tuple[Path, ...] = ()) -> Path:
     """Write the profile pages as .xlsx, or as .pdf through LibreOffice (``soffice``)."""
-    from relscale.io.atomic import atomic_write, check_output
     from relscale.workbooks import write
+    from relscale.workbooks.pdf import write_pdf
 
     path = check_profile_path(path)
     book = build_profile_workbook(profiles)
     if path.suffix.lower() == ".xlsx":
         write(book, path, overwrite=overwrite, inputs=inputs)
         return path
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise RelscaleError(_(
-            "{path}: a PDF needs LibreOffice (soffice), which is not installed; write "
-            ".xlsx instead (-o profiles.xlsx) and print it, or install LibreOffice"
-        ).format(path=path))
-    check_output(path, overwrite=overwrite, inputs=inputs)
-    with tempfile.TemporaryDirectory() as tmp:
-        xlsx = Path(tmp) / (path.stem + ".xlsx")
-        write(book, xlsx, overwrite=True)
-        done = subprocess.run(
-            [soffice, "--headless", "--norestore",
-             f"-env:UserInstallation={(Path(tmp) / 'lo').as_uri()}",
-             "--convert-to", "pdf", "--outdir", tmp, str(xlsx)],
-            capture_output=True, text=True, timeout=300,
-        )
-        pdf = Path(tmp) / (path.stem + ".pdf")
-        if done.returncode != 0 or not pdf.exists():
-            raise RelscaleError(_("{path}: LibreOffice could not make the PDF ({reason})").format(
-                path=path, reason=(done.stderr or "").strip().splitlines()[-1:] or "-"))
-        with atomic_write(path, overwrite=overwrite) as target:
-            shutil.copyfile(pdf, target)
-    return path
+    return write_pdf(book, path, overwrite=overwrite, inputs=inputs)
