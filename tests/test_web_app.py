@@ -342,3 +342,41 @@ def test_delete_round_needs_its_name(site: Any, round_url: str) -> None:
                        follow_redirects=False)
     assert done.status_code == 303
     assert client.get(round_url).status_code == 404
+
+
+def test_forms_zip_then_upload_filled_forms_with_a_result_per_file(site: Any, round_url: str,
+                                                                    tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    from helpers import fill_with_openpyxl, random_answers
+
+    from relscale.rounds.record import adapted_for
+
+    client = coordinator(site)
+    token = csrf_of(client.get(round_url + "/manage").text)
+    got = client.post(round_url + "/forms.zip", data={"csrf": token})
+    assert got.status_code == 200 and got.headers["content-type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(got.content))
+    forms = [n for n in archive.namelist() if n.endswith(".xlsx") and "/T01/" in f"/{n}"]
+    assert len(forms) == 4, archive.namelist()  # T01: 2 clients x 2 perspectives
+    professional = next(n for n in forms if "C01" in n and n.endswith("_professional.xlsx"))
+    blank = tmp_path / "blank.xlsx"
+    blank.write_bytes(archive.read(professional))
+    adapted = adapted_for("relationship_quality", "education", "professional", "en")
+    filled = tmp_path / "filled.xlsx"
+    fill_with_openpyxl(blank, filled, random_answers(adapted.item_ids, 1, 5))
+    upload = client.post(round_url + "/collect", data={"csrf": token}, files=[
+        ("files", ("T01-C01.xlsx", filled.read_bytes(), "application/octet-stream")),
+        ("files", ("broken.xlsx", b"not a workbook", "application/octet-stream")),
+        ("files", ("notes.pdf", b"%PDF", "application/pdf")),
+    ])
+    assert upload.status_code == 400  # one file or more was not stored
+    rows = re.findall(r'<tr class="(ok|error)"><td>([^<]+)</td>', upload.text)
+    assert rows == [("ok", "T01-C01.xlsx"), ("error", "broken.xlsx"), ("error", "notes.pdf")]
+    assert "1 new" in upload.text
+    assert str(tmp_path) not in upload.text and "/tmp/" not in upload.text
+    again = client.post(round_url + "/collect", data={"csrf": token}, files=[
+        ("files", ("T01-C01.xlsx", filled.read_bytes(), "application/octet-stream"))])
+    assert again.status_code == 200 and "1 unchanged" in again.text
+    assert "Forms returned: 1 of 8" in client.get(round_url).text

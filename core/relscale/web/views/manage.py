@@ -136,15 +136,15 @@ def collect_page(request: Request) -> Response:
         round=info.name), round=info, results=None)
 
 
-def _collect_one(store: object, round_name: str, path: Path, shown: str) -> FileResult:
-    from relscale.rounds.collect import collect
-
-    try:
-        report = collect(store, round_name, [path])  # type: ignore[arg-type]
-    except RelscaleError as exc:
-        return FileResult(shown, False, (str(exc).replace(str(path), shown),))
-    lines = tuple(line.replace(str(path), shown) for line in report.lines())
-    return FileResult(shown, report.ok, lines)
+def _result(found: object, shown: str, path: Path) -> FileResult:
+    """One file's line for the page: what was stored, or every problem."""
+    problems = [str(p).replace(str(path), shown) for p in getattr(found, "problems", [])]
+    if problems:
+        return FileResult(shown, False, tuple(problems))
+    return FileResult(shown, True, (_(
+        "{new} new, {versions} new version(s), {unchanged} unchanged").format(
+        new=getattr(found, "new", 0), versions=getattr(found, "new_versions", 0),
+        unchanged=getattr(found, "unchanged", 0)),))
 
 
 async def collect_upload(request: Request) -> Response:
@@ -152,11 +152,14 @@ async def collect_upload(request: Request) -> Response:
     stored in its own transaction and gets its own line of result or error."""
     from starlette.concurrency import run_in_threadpool
 
+    from relscale.rounds.collect import collect
+
     user = require_user(request, COORDINATOR)
     form = await posted_form(request, files=True)
     store = store_of(request)
     info = await run_in_threadpool(round_by_id, store, _round_id(request))
-    results: list[FileResult] = []
+    results: list[FileResult | None] = []
+    saved: list[tuple[int, Path, str]] = []
     with tempfile.TemporaryDirectory(prefix="relscale-collect-") as tmp:
         try:
             for index, upload in enumerate(form.getlist("files")):
@@ -171,15 +174,24 @@ async def collect_upload(request: Request) -> Response:
                 named = path.parent / f"{index:04d}" / shown
                 named.parent.mkdir()
                 path.rename(named)
-                results.append(await run_in_threadpool(_collect_one, store, info.name, named,
-                                                       shown))
+                saved.append((len(results), named, shown))
+                results.append(None)
+            if saved:
+                report = await run_in_threadpool(
+                    collect, store, info.name, [path for _i, path, _s in saved])
+                for (slot, path, shown), found in zip(saved, report.files, strict=True):
+                    results[slot] = _result(found, shown, path)
+        except RelscaleError as exc:
+            for slot, path, shown in saved:
+                results[slot] = FileResult(shown, False, (str(exc).replace(str(path), shown),))
         finally:
             await form.close()
+    done = [r for r in results if r is not None]
     await run_in_threadpool(accounts.audit, store, user, "collect", round_name=info.name,
-                            detail=f"{len(results)} files", client=client_key(request))
-    status = 200 if all(r.ok for r in results) else 400
+                            detail=f"{len(done)} files", client=client_key(request))
+    status = 200 if all(r.ok for r in done) else 400
     return page(request, "collect.html", status, title=_("Upload filled forms: {round}").format(
-        round=info.name), round=info, results=results)
+        round=info.name), round=info, results=done)
 
 
 async def forget(request: Request) -> Response:
