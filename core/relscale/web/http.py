@@ -105,7 +105,9 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     """A page rendered in the request's language, with what the layout needs."""
     from starlette.responses import HTMLResponse
 
-    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    # where the language switch comes back to: this page, or home after a post
+    here = (request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            if request.method == "GET" else "/")
     context.setdefault("user", current_user(request) if "relscale.no_user" not in
                        request.scope else None)
     context.setdefault("flash", request.query_params.get("done") and _flash(request))
