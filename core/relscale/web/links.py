@@ -58,6 +58,7 @@ class LinkState:
     sector: str = ""
     locale: str = "en"
     subject_name: str | None = None
+    subject_code: str = ""
 
 
 def _names(conn: Connection, round_id: int) -> dict[tuple[str, str], str]:
@@ -141,7 +142,7 @@ def _state(conn: Connection, where: object) -> LinkState:
         Name.round_id == row.rid, Name.role == subject[0], Name.code == subject[1])
     ).scalar_one_or_none()
     return LinkState(status, row.id, row.form_id, row.name, row.instrument, row.perspective,
-                     row.sector, row.locale, name)
+                     row.sector, row.locale, name, subject[1])
 
 
 def resolve(store: Store, token: str) -> LinkState:

@@ -32,6 +32,8 @@ class Statement:
 @dataclass(frozen=True)
 class OnlineForm:
     title: str
+    about: str | None
+    """Who the form is about, for an adult who has several (a child's title says it)."""
     instructions: str
     notice: str
     lang: str
@@ -81,12 +83,18 @@ def online_form(state: LinkState, answers: dict[str, int]) -> OnlineForm:
         for p in answer_options(adapted))
     hint = blank_hint(adapted, name)
     instructions = " ".join(x for x in (render_item_text(adapted.instructions, name), hint) if x)
+    from relscale.i18n import _
+
+    single = state.perspective == CLIENT
+    about = None if single else _("About: {who}").format(
+        who=f"{name} ({state.subject_code})" if name else state.subject_code)
     return OnlineForm(
         title=respondent_title(adapted, name),
+        about=about,
         instructions=instructions,
         notice=adapted.notice,
         lang=adapted.locale.replace("_", "-"),
-        single=state.perspective == CLIENT,
+        single=single,
         options=options,
         items=tuple(Statement(i.id, render_item_text(i.text, name), answers.get(i.id))
                     for i in adapted.items),
