@@ -10,8 +10,9 @@ are made; printing them again makes new links (the old ones are revoked).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from relscale.store.models import CLIENT, Form, Name, Pair, Round
 from relscale.store.web_tables import OnlineAnswer, RespondentLink
@@ -116,16 +117,31 @@ def issue_links(store: Store, round_name: str, *, days: int,
     return made
 
 
-def _state(conn: Connection, where: object) -> LinkState:
-    from sqlalchemy import select
+@functools.cache
+def _statements() -> dict[str, Any]:
+    """The statements of the answer path, built once: an answer is one request, and
+    building a SQLAlchemy statement costs more than running it on SQLite."""
+    from sqlalchemy import bindparam, select
 
-    row = conn.execute(
-        select(RespondentLink.id, RespondentLink.form_id, RespondentLink.expires_at,
-               RespondentLink.revoked_at, RespondentLink.submitted_at, Form.instrument,
-               Form.perspective, Form.sector, Form.locale, Round.name, Round.id.label("rid"),
-               Pair.professional_code, Pair.client_code)
-        .join(Form, Form.id == RespondentLink.form_id).join(Round, Round.id == Form.round_id)
-        .join(Pair, Pair.id == Form.pair_id).where(where)).first()  # type: ignore[arg-type]
+    link = (select(RespondentLink.id, RespondentLink.form_id, RespondentLink.expires_at,
+                   RespondentLink.revoked_at, RespondentLink.submitted_at, Form.instrument,
+                   Form.perspective, Form.sector, Form.locale, Round.name,
+                   Round.id.label("rid"), Pair.professional_code, Pair.client_code)
+            .join(Form, Form.id == RespondentLink.form_id)
+            .join(Round, Round.id == Form.round_id).join(Pair, Pair.id == Form.pair_id))
+    return {
+        "by_token": link.where(RespondentLink.token_sha256 == bindparam("digest")),
+        "by_code": link.where(RespondentLink.code_sha256 == bindparam("digest")),
+        "name": select(Name.name).where(Name.round_id == bindparam("rid"),
+                                        Name.role == bindparam("role"),
+                                        Name.code == bindparam("code")),
+    }
+
+
+def _state(conn: Connection, by: str, secret: str, *, names: bool = True) -> LinkState:
+    """The link whose token (``by="by_token"``) or code (``"by_code"``) is ``secret``;
+    with ``names``, the name of whom the form is about."""
+    row = conn.execute(_statements()[by], {"digest": digest(secret)}).first()
     if row is None:
         return LinkState(UNKNOWN)
     if row.submitted_at is not None:
@@ -138,9 +154,9 @@ def _state(conn: Connection, where: object) -> LinkState:
         status = OPEN
     subject = (("professional", row.professional_code) if row.perspective == CLIENT
                else ("client", row.client_code))
-    name = conn.execute(select(Name.name).where(
-        Name.round_id == row.rid, Name.role == subject[0], Name.code == subject[1])
-    ).scalar_one_or_none()
+    name = conn.execute(_statements()["name"], {
+        "rid": row.rid, "role": subject[0], "code": subject[1]}).scalar_one_or_none() \
+        if names else None
     return LinkState(status, row.id, row.form_id, row.name, row.instrument, row.perspective,
                      row.sector, row.locale, name, subject[1])
 
@@ -150,7 +166,7 @@ def resolve(store: Store, token: str) -> LinkState:
     if not token or len(token) > 64:
         return LinkState(UNKNOWN)
     with store.read() as conn:
-        return _state(conn, RespondentLink.token_sha256 == digest(token))
+        return _state(conn, "by_token", token)
 
 
 def redeem_code(store: Store, code: str) -> str | None:
@@ -161,7 +177,7 @@ def redeem_code(store: Store, code: str) -> str | None:
     if not code:
         return None
     with store.write() as conn:
-        state = _state(conn, RespondentLink.code_sha256 == digest(code))
+        state = _state(conn, "by_code", code)
         if state.status != OPEN:
             return None
         token = new_token()
@@ -178,39 +194,41 @@ def answers_so_far(store: Store, link_id: int) -> dict[str, int]:
                                  .where(OnlineAnswer.link_id == link_id)).all())
 
 
-def _upsert(conn: Connection, link_id: int, item: str, value: int) -> None:
-    values = {"link_id": link_id, "item": item, "value": value, "answered_at": now()}
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
+@functools.cache
+def _upsert_statement(dialect: str) -> Any:
+    from sqlalchemy import bindparam
 
-        stmt = pg_insert(OnlineAnswer).values(values)
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
     else:
-        from sqlalchemy.dialects.sqlite import insert as lite_insert
-
-        stmt = lite_insert(OnlineAnswer).values(values)  # type: ignore[assignment]
-    conn.execute(stmt.on_conflict_do_update(
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    stmt = insert(OnlineAnswer).values(link_id=bindparam("link_id"), item=bindparam("item"),
+                                       value=bindparam("value"),
+                                       answered_at=bindparam("answered_at"))
+    return stmt.on_conflict_do_update(
         index_elements=["link_id", "item"],
-        set_={"value": stmt.excluded.value, "answered_at": stmt.excluded.answered_at}))
+        set_={"value": stmt.excluded.value, "answered_at": stmt.excluded.answered_at})
+
+
+def _upsert(conn: Connection, link_id: int, item: str, value: int) -> None:
+    conn.execute(_upsert_statement(conn.dialect.name),
+                 {"link_id": link_id, "item": item, "value": value, "answered_at": now()})
 
 
 def save_answer(store: Store, token: str, item: str, value: int,
-                check: Callable[[LinkState], None] | None = None) -> tuple[LinkState, int]:
+                check: Callable[[LinkState], None] | None = None) -> LinkState:
     """Save one answer for an open link, replacing an earlier answer to the same item, in
     one transaction. ``check`` may refuse the answer (raise) once the link is known (an
-    item or code that is not the form's). Returns the link and, when it is open, how many
-    items are answered now."""
-    from sqlalchemy import func, select
-
+    item or code that is not the form's). Returns the link (its status says whether the
+    answer was saved: ``OPEN``)."""
     with store.write() as conn:
-        state = _state(conn, RespondentLink.token_sha256 == digest(token))
+        state = _state(conn, "by_token", token, names=False)
         if state.status != OPEN:
-            return state, 0
+            return state
         if check is not None:
             check(state)
         _upsert(conn, state.link_id, item, value)
-        count = conn.execute(select(func.count()).select_from(OnlineAnswer)
-                             .where(OnlineAnswer.link_id == state.link_id)).scalar_one()
-    return state, int(count)
+    return state
 
 
 def revoke(store: Store, link_form_ids: set[int]) -> int:
@@ -234,7 +252,7 @@ def finish(store: Store, token: str,
     from relscale.rounds.online import record_online_submission
 
     with store.write() as conn:
-        state = _state(conn, RespondentLink.token_sha256 == digest(token))
+        state = _state(conn, "by_token", token)
         if state.status != OPEN:
             return state
         for item, value in (extra(state) if extra else {}).items():

@@ -21,8 +21,10 @@ STATIC = HERE / "static"
 LANG_COOKIE = "relscale_lang"
 
 
+@functools.lru_cache(maxsize=1)
 def page_locales() -> list[str]:
-    """The languages the page offers: English and every language with a core catalog."""
+    """The languages the page offers: English and every language with a core catalog
+    (looked up once per process: a language added later needs a restart)."""
     return available_locales()
 
 

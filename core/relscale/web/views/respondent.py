@@ -88,12 +88,12 @@ async def answer(request: Request) -> Response:
     form = await posted_form(request)
     token = request.path_params["token"]
     item, value = str(form.get("item", ""))[:200], _value(form.get("value"))
-    state, count = await run_in_threadpool(
+    state = await run_in_threadpool(
         links.save_answer, store_of(request), token, item, value or 0, _check(item, value))
     if state.status != links.OPEN:
         raise refusal(state)
     if "application/json" in request.headers.get("accept", ""):
-        return JSONResponse({"saved": item, "answered": count})
+        return JSONResponse({"saved": item})
     return redirect(f"/r/{token}")
 
 
