@@ -139,7 +139,8 @@ def start_server(url: str, port: int) -> subprocess.Popen:
                 return proc
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "server died")
+                raise RuntimeError(proc.stderr.read().decode() if proc.stderr
+                                   else "server died") from None
             time.sleep(0.1)
     stop_server(proc)
     raise RuntimeError("relscale serve did not start within 30 s")
@@ -259,7 +260,7 @@ async def run_children(port: int, tokens: list[str], think: tuple[float, float],
     start = time.perf_counter()
     tasks = [asyncio.create_task(child(port, k, think, ramp, random.Random(rng.random())))
              for k in kids]
-    done, pending = await asyncio.wait(tasks, timeout=deadline)
+    _done, pending = await asyncio.wait(tasks, timeout=deadline)
     for task in pending:
         task.cancel()
     return kids, time.perf_counter() - start, not pending

@@ -350,7 +350,6 @@ def test_forms_zip_then_upload_filled_forms_with_a_result_per_file(site: Any, ro
     import zipfile
 
     from helpers import fill_with_openpyxl, random_answers
-
     from relscale.rounds.record import adapted_for
 
     client = coordinator(site)

@@ -135,8 +135,8 @@ def stored_answers(site: Any, client: str, perspective: str) -> dict[str, int | 
 
     with site.store.read() as conn:
         rows = conn.execute(
-            select(Answer.item, Answer.value).join(Submission, Submission.id == Answer.submission_id)
-            .join(Form, Form.id == Submission.form_id).join(Pair, Pair.id == Form.pair_id)
+            select(Answer.item, Answer.value)
+            .join(Submission, Submission.id == Answer.submission_id).join(Form, Form.id == Submission.form_id).join(Pair, Pair.id == Form.pair_id)
             .where(Pair.client_code == client, Form.perspective == perspective)).all()
     return dict(rows)
 
@@ -265,8 +265,8 @@ def test_professional_answers_on_a_phone(site: Any, base: str, browser: Any,
 def report_row(site: Any, tmp: Path, label: str) -> dict[tuple[str, str], tuple[str, str]]:
     """(dimension label, role) -> (band, percentile) of a pair in ``relscale round report``."""
     import openpyxl
-    from helpers import runner
 
+    from helpers import runner
     from relscale.cli.main import app
 
     path = tmp / "report.xlsx"

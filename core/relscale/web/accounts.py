@@ -82,7 +82,8 @@ def create_user(store: Store, username: str, name: str, role: str, password: str
             raise AccountError(_("the user name {name!r} is taken").format(name=username))
         new_id = conn.execute(insert(User).values(
             username=username, name=name.strip() or username, role=role,
-            password_hash=hash_password(password), created_at=now())).inserted_primary_key[0]
+            password_hash=hash_password(password), created_at=now()).returning(User.id)
+        ).scalar_one()
     return StaffUser(int(new_id), username, name.strip() or username, role)
 
 

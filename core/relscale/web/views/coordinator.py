@@ -187,7 +187,7 @@ async def make_links(request: Request) -> Response:
     form = await posted_form(request)
     store = store_of(request)
     info = await run_in_threadpool(round_by_id, store, _round_id(request))
-    only = {int(x) for x in form.getlist("form") if str(x).isdigit()} or None
+    only = {int(str(x)) for x in form.getlist("form") if str(x).isdigit()} or None
     made = await run_in_threadpool(links.issue_links, store, info.name,
                                    days=request.app.state.config.link_days, form_ids=only)
     await run_in_threadpool(accounts.audit, store, user, "links-made", round_name=info.name,
@@ -204,7 +204,7 @@ async def revoke_links(request: Request) -> Response:
     form = await posted_form(request)
     store = store_of(request)
     info = await run_in_threadpool(round_by_id, store, _round_id(request))
-    ids = {int(x) for x in form.getlist("form") if str(x).isdigit()}
+    ids = {int(str(x)) for x in form.getlist("form") if str(x).isdigit()}
     if not ids:
         ids = await run_in_threadpool(links.round_form_ids, store, info.id)
     count = await run_in_threadpool(links.revoke, store, ids)

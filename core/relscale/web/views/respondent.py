@@ -17,6 +17,8 @@ from relscale.web.render import page_locales, use_page_locale
 from relscale.web.security import normalize_code
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from starlette.datastructures import FormData
     from starlette.requests import Request
     from starlette.responses import Response
@@ -69,7 +71,7 @@ def _value(text: object) -> int | None:
         return None
 
 
-def _check(item: str, value: int | None) -> object:
+def _check(item: str, value: int | None) -> Callable[[links.LinkState], None]:
     from relscale.web.questionnaire import valid_values
 
     def check(state: links.LinkState) -> None:
@@ -97,7 +99,7 @@ async def answer(request: Request) -> Response:
     return redirect(f"/r/{token}")
 
 
-def _posted_answers(form: FormData) -> object:
+def _posted_answers(form: FormData) -> Callable[[links.LinkState], dict[str, int]]:
     from relscale.web.questionnaire import valid_values
 
     def pick(state: links.LinkState) -> dict[str, int]:
