@@ -136,7 +136,8 @@ def stored_answers(site: Any, client: str, perspective: str) -> dict[str, int | 
     with site.store.read() as conn:
         rows = conn.execute(
             select(Answer.item, Answer.value)
-            .join(Submission, Submission.id == Answer.submission_id).join(Form, Form.id == Submission.form_id).join(Pair, Pair.id == Form.pair_id)
+            .join(Submission, Submission.id == Answer.submission_id)
+            .join(Form, Form.id == Submission.form_id).join(Pair, Pair.id == Form.pair_id)
             .where(Pair.client_code == client, Form.perspective == perspective)).all()
     return dict(rows)
 
