@@ -379,3 +379,38 @@ def test_forms_zip_then_upload_filled_forms_with_a_result_per_file(site: Any, ro
         ("files", ("T01-C01.xlsx", filled.read_bytes(), "application/octet-stream"))])
     assert again.status_code == 200 and "1 unchanged" in again.text
     assert "Forms returned: 1 of 8" in client.get(round_url).text
+
+
+def test_coordinator_assigns_professionals_and_makes_accounts(site: Any, round_url: str) -> None:
+    client = coordinator(site)
+    page = client.get("/users")
+    token = csrf_of(page.text)
+    assert 'value="T02"' in page.text  # the round's professionals are offered
+    saved = client.post(f"/users/{site.coach.id}/assign",
+                        data={"csrf": token, "professional": ["T01", "T02"]},
+                        follow_redirects=False)
+    assert saved.status_code == 303
+    assert "Mr de Vries" in coach(site, "coach1").get("/coach").text
+    made = client.post("/users", data={"csrf": token, "username": "dora", "name": "Dora",
+                                       "role": "coach", "password": "short"})
+    assert made.status_code == 400 and "at least 10 characters" in made.text
+    made = client.post("/users", data={"csrf": token, "username": "dora", "name": "Dora",
+                                       "role": "coach", "password": PASSWORD},
+                       follow_redirects=False)
+    assert made.status_code == 303
+    assert coach(site, "dora").get("/coach").status_code == 200
+    refused = client.post(f"/users/{site.coordinator.id}/assign",
+                          data={"csrf": token, "professional": "T01"})
+    assert refused.status_code == 400  # only a coach has professionals
+
+
+def test_forget_names_keeps_codes_and_answers(site: Any, round_url: str) -> None:
+    pytest.importorskip("relscale.rounds.manage")
+    client = coordinator(site)
+    assert "Ms Jansen" in client.get(round_url + "/pairs").text
+    token = csrf_of(client.get(round_url + "/manage").text)
+    done = client.post(round_url + "/forget-names", data={"csrf": token, "confirm": "Spring"},
+                       follow_redirects=False)
+    assert done.status_code == 303
+    pairs = client.get(round_url + "/pairs").text
+    assert "Ms Jansen" not in pairs and "Sam" not in pairs and "T01" in pairs and "C01" in pairs
