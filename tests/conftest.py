@@ -22,6 +22,7 @@ import pytest
 from relscale import plugins
 from relscale.i18n import set_locale
 from relscale.plugins import get_plugin_manager
+from rounds_helpers import store_url  # noqa: F401 - the rounds tests' store fixture
 
 
 @pytest.fixture(autouse=True)

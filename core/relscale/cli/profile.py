@@ -47,6 +47,17 @@ def profile(
                      "(instead of a wave column): change and reliable change index.",
                      show_default=False),
     ] = None,
+    norms: Annotated[
+        Path | None,
+        typer.Option("--norms", help="A norm table (TOML) for the professional's report, "
+                     "before the registered ones: bands, percentiles and the reliable "
+                     "change index's SD and reliability come from it.", show_default=False),
+    ] = None,
+    client_norms: Annotated[
+        Path | None,
+        typer.Option("--client-norms", help="A norm table (TOML) for the client's report.",
+                     show_default=False),
+    ] = None,
     locale: LocaleOption = None,
     force: ForceOption = False,
 ) -> None:
@@ -58,8 +69,10 @@ def profile(
     check_profile_path(output)
     profiles = build_profiles(data, instrument=instrument, sector=sector,
                               client_data=client_data, client_instrument=client_instrument,
-                              before=before, locale=used)
-    inputs = tuple(p for p in (data, client_data, before) if p is not None)
+                              before=before, locale=used, norms_file=norms,
+                              client_norms_file=client_norms)
+    inputs = tuple(p for p in (data, client_data, before, norms, client_norms)
+                   if p is not None)
     write_profiles(profiles, output, overwrite=force, inputs=inputs)
     n = len(profiles.profiles)
     typer.echo(ngettext("{path}: {n} profile written", "{path}: {n} profiles written", n)

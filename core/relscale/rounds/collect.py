@@ -356,7 +356,7 @@ def _store(store: Store, ctx: _Context, entries: list[_Entry], result: FileResul
 
     from relscale.rounds.record import record_submission, score_answers
 
-    scored = []
+    scored: list[tuple[int, Any]] = []
     by_kind: dict[tuple[str, str, str, str], list[int]] = {}
     for k, e in enumerate(entries):
         by_kind.setdefault((e.form.instrument, e.form.sector, e.form.perspective,

@@ -19,11 +19,15 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from relscale.errors import RelscaleError
 from relscale.i18n import _
 from relscale.rounds.roster import Roster, read_roster
 from relscale.store.engine import Store
+
+if TYPE_CHECKING:
+    from relscale.model.models import NormTable
 
 MAX_NAME = 200
 
@@ -207,7 +211,7 @@ def _names(roster: Roster) -> dict[tuple[str, str], str]:
     return names
 
 
-def _norm_table(path: Path | str, kinds: list[tuple[str, str, str, str]]) -> object:
+def _norm_table(path: Path | str, kinds: list[tuple[str, str, str, str]]) -> NormTable:
     from relscale.scoring.norms import read_norm_table
 
     table = read_norm_table(path)

@@ -2,9 +2,10 @@
 professional, and the cover list of which form goes to whom.
 
 Each form is built by the form builder (:func:`relscale.workbooks.form.build_form`), in
-the pair's language, with who answers about whom printed in its (locked) header fields,
-the client's or professional's name in the title and the statements where the roster
-gave names, and the round's id and the form's key in its checksummed metadata
+the pair's language, with the codes of who answers about whom in its (locked) header
+fields, the client's or professional's name in the title and the statements and the
+respondent's name in the page header where the roster gave names, and the round's id and
+the form's key in its checksummed metadata
 (``round.id``, ``round.form``): reading it back (``round collect``) needs no code typed.
 
 Files are named by codes only (``<professional>/<professional>_<client>_<instrument>_
@@ -19,6 +20,7 @@ an error before anything is written).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -105,15 +107,23 @@ def build_round_form(round_: RoundInfo, form: FormRef, names: dict[tuple[str, st
     metadata = [("round.id", round_.uid), ("round.form", form.key),
                 ("round.professional", form.professional_code),
                 ("round.client", form.client_code)]
+    codes = {"respondent_code": form.respondent_code, "subject_code": form.subject_code}
     set_locale(used)
     try:
         if form.perspective == "professional":
-            return build_form(adapted, subject_name=client_name,
-                              filled={"respondent_code": prof, "subject_code": client},
-                              metadata=metadata, title=f"{adapted.title}: {client}")
-        return build_form(adapted, subject_name=prof_name,
-                          filled={"respondent_code": client, "subject_code": prof},
-                          metadata=metadata)
+            book, layout = build_form(adapted, subject_name=client_name, filled=codes,
+                                      metadata=metadata, title=f"{adapted.title}: {client}")
+            for_whom = prof
+        else:
+            book, layout = build_form(adapted, subject_name=prof_name, filled=codes,
+                                      metadata=metadata)
+            for_whom = client
+        # who the printed form is for, on every page (the code fields hold codes only)
+        sheet = book.sheets[0]
+        if sheet.print_setup is not None:
+            sheet.print_setup = dataclasses.replace(
+                sheet.print_setup, header_right=_("For: {who}").format(who=for_whom))
+        return book, layout
     finally:
         set_locale(ui)
 

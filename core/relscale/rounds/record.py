@@ -151,11 +151,11 @@ def check_answers(adapted: AdaptedInstrument, answers: Mapping[str, Any],
     scale = adapted.scale
     na = scale.not_applicable.value if scale.not_applicable is not None else None
     known = set(adapted.item_ids)
-    for item in answers:
-        if item not in known:
+    for name in answers:
+        if name not in known:
             raise DataError(_("{where}: {item!r} is not an item of {instrument}").format(
-                where=where, item=item, instrument=adapted.instrument))
-    out = []
+                where=where, item=name, instrument=adapted.instrument))
+    out: list[tuple[str, int, int | None, str]] = []
     for item in adapted.items:
         value = answers.get(item.id)
         if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -335,7 +335,7 @@ def rci_basis(tables: list[NormTable], profiles: list[PairProfile], locale: str
     changed = {line.id for p in profiles for line in p.lines
                if line.professional_before is not None or line.client_before is not None}
     lines = []
-    for table in dict.fromkeys(tables):
+    for table in {id(t): t for t in tables}.values():
         parts = []
         for d in table.dimensions:
             if d.dimension not in changed:

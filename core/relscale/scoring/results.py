@@ -76,7 +76,10 @@ def build_scored_table(
         from relscale.scoring.change import rci_columns
         from relscale.scoring.norms import select_norm_table
 
-        change = rci_columns(table.ids, scores.raw, select_norm_table(adapted.norms, {}))
+        # each row's RCI with the SD and reliability of the table its scores were placed
+        # with (a norm group's, a --norms file's), named in its norm_group column
+        used = scores.norm_tables or select_norm_table(adapted.norms, {})
+        change = rci_columns(table.ids, scores.raw, used)
         for d, values in (change or {}).items():
             add(f"{d}_{col.RCI_SUFFIX}", values, "rci")
     add(col.STATUS, scores.status(), "text")

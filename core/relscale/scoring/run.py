@@ -348,8 +348,15 @@ KEY_COLUMNS = ("respondent_code", "subject_code")
 
 
 def key_columns(id_columns: Sequence[str]) -> list[str]:
-    """The identifier columns compared by :func:`duplicate_respondents`."""
-    return [c for c in KEY_COLUMNS if c in id_columns] or list(id_columns[:1])
+    """The identifier columns compared by :func:`duplicate_respondents`; with a ``wave``
+    column, the wave too: a pair measured again is a repeated measurement (docs/scoring.md,
+    reliable change), not the same respondent twice."""
+    from relscale.scoring.change import WAVE
+
+    keys = [c for c in KEY_COLUMNS if c in id_columns] or list(id_columns[:1])
+    if keys and WAVE in id_columns and WAVE not in keys:
+        keys.append(WAVE)
+    return keys
 
 
 def duplicate_respondents(table: ResponseTable) -> list[str]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relscale.errors import RelscaleError
+from relscale.errors import StoreError
 from relscale.i18n import _
 
 if TYPE_CHECKING:
@@ -30,12 +30,10 @@ if TYPE_CHECKING:
 
 ENV_DB = "RELSCALE_DB"
 DEFAULT_DB = "relscale.db"
+__all__ = ["DEFAULT_DB", "ENV_DB", "Store", "StoreError", "make_engine", "open_store",
+           "store_url"]
 BUSY_TIMEOUT_S = 60.0
 """How long a SQLite writer waits for another one before giving up."""
-
-
-class StoreError(RelscaleError):
-    """A store that cannot be opened or used: missing, newer, not a relscale store."""
 
 
 def need_store_packages() -> None:

@@ -22,16 +22,31 @@ review it; ``tests/test_store.py`` checks that the migrated schema equals the mo
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
+from relscale.errors import StoreError
 from relscale.i18n import _
-from relscale.store.engine import StoreError
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from alembic.script import ScriptDirectory
     from sqlalchemy.engine import Connection
 
-    from relscale.store.engine import Store
+
+class Store(Protocol):
+    """What :func:`upgrade` uses of :class:`relscale.store.engine.Store` (a protocol, so
+    this module need not import the engine, which imports it)."""
+
+    @property
+    def dialect(self) -> str: ...
+
+    @property
+    def shown(self) -> str: ...
+
+    def read(self) -> AbstractContextManager[Connection]: ...
+
+    def write(self) -> AbstractContextManager[Connection]: ...
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 VERSION_TABLE = "relscale_schema_version"

@@ -320,7 +320,7 @@ def build_summary_page(book: Workbook, overview: RoundOverview, *, locale: str) 
     if overview.total is not None:
         lines.append(overview.total)
     for line in lines:
-        values: list[object] = [line.group or _("(no group)"), line.pairs, line.scored]
+        values: list[str | int] = [line.group or _("(no group)"), line.pairs, line.scored]
         for key in keys:
             m = line.mean_percentile.get(key, math.nan)
             values.append("—" if math.isnan(m) else round(m))
