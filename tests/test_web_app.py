@@ -414,3 +414,19 @@ def test_forget_names_keeps_codes_and_answers(site: Any, round_url: str) -> None
     assert done.status_code == 303
     pairs = client.get(round_url + "/pairs").text
     assert "Ms Jansen" not in pairs and "Sam" not in pairs and "T01" in pairs and "C01" in pairs
+
+
+def test_one_lost_letter_is_revoked_alone(site: Any, round_url: str) -> None:
+    client = coordinator(site)
+    links = make_links(client, round_url)
+    page = client.get(round_url).text
+    options = re.findall(r'<option value="(\d+)">T01 – C01 \(client\)</option>', page)
+    assert len(options) == 1
+    done = client.post(round_url + "/links/revoke",
+                       data={"csrf": csrf_of(page), "form": options[0]}, follow_redirects=False)
+    assert done.status_code == 303
+    child = next(url for url, perspective, code in links
+                 if perspective == "client" and code == "C01")
+    assert TestClient(site.app).get(child).status_code == 410
+    others = [url for url, perspective, code in links if url != child]
+    assert all(TestClient(site.app).get(u).status_code == 200 for u in others)

@@ -339,3 +339,19 @@ def known_professionals(store: Store) -> list[tuple[str, str | None]]:
         named = dict(conn.execute(select(Name.code, Name.name).where(
             Name.role == "professional").order_by(Name.round_id)).all())
     return [(code, named.get(code)) for code in codes]
+
+
+def open_links(store: Store, round_id: int) -> list[tuple[int, str, str, str]]:
+    """The round's links that still work: (form id, professional code, client code,
+    perspective), to revoke one (a lost letter)."""
+    from sqlalchemy import select
+
+    with store.read() as conn:
+        rows = conn.execute(
+            select(Form.id, Pair.professional_code, Pair.client_code, Form.perspective)
+            .join(RespondentLink, RespondentLink.form_id == Form.id)
+            .join(Pair, Pair.id == Form.pair_id)
+            .where(Form.round_id == round_id, RespondentLink.submitted_at.is_(None),
+                   RespondentLink.revoked_at.is_(None), RespondentLink.expires_at > now())
+            .order_by(Pair.professional_code, Pair.client_code, Form.perspective)).all()
+    return [(r[0], r[1], r[2], r[3]) for r in rows]

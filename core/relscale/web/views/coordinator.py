@@ -167,6 +167,7 @@ def round_page(request: Request) -> Response:
     accounts.audit(store, user, "view-progress", round_name=info.name, client=client_key(request))
     return page(request, "round.html", title=info.name, round=info, counts=counts,
                 progress=status, online=links.online_counts(store, info.id),
+                open_links=links.open_links(store, info.id),
                 link_days=request.app.state.config.link_days)
 
 
@@ -194,7 +195,37 @@ async def make_links(request: Request) -> Response:
                             detail=f"{len(made)} links", client=client_key(request))
     base = str(request.base_url).rstrip("/")
     return page(request, "letters.html", title=_("Letters for {round}").format(round=info.name),
-                round=info, letters=made, base=base, format_code=format_code)
+                round=info, letters=[letter(link, base) for link in made])
+
+
+def letter(link: links.IssuedLink, base: str) -> dict[str, Any]:
+    """One respondent's letter, worded in the language of their form."""
+    from relscale.i18n import current_locale as page_locale
+    from relscale.web.render import use_page_locale
+    from relscale.web.views.respondent import ui_locale
+
+    client = link.perspective == "client"
+    who = link.respondent_name or (link.client_code if client else link.professional_code)
+    about = link.subject_name or (link.professional_code if client else link.client_code)
+    before = page_locale()
+    lang = ui_locale(link.locale)
+    use_page_locale(lang)
+    try:
+        return {
+            "link": link, "lang": lang, "url": f"{base}/r/{link.token}",
+            "code": format_code(link.code),
+            "label": _("Letter for {who}").format(who=who),
+            "title": _("Questionnaire for {who}").format(who=who),
+            "about": _("About: {who}").format(who=about)
+            + (f" · {link.group}" if link.group else ""),
+            "open": _("Open this link on a tablet, phone or computer:"),
+            "or_code": _("Or go to {address} and type this code:").format(
+                address=f"{base}/code"),
+            "note": _("The link works for one questionnaire. Your answers are saved as you "
+                      "give them; send them at the end."),
+        }
+    finally:
+        use_page_locale(before)
 
 
 async def revoke_links(request: Request) -> Response:
