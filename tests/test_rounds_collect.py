@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from helpers import runner
-from rounds_helpers import count_rows, fill_round_form, roster_rows, write_roster
 
+from helpers import runner
 from relscale.cli.main import app
+from rounds_helpers import count_rows, fill_round_form, roster_rows, write_roster
 
 N_PAIRS = 12  # 1 group x 2 professionals x 6 clients: 24 forms
 

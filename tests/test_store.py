@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from helpers import runner
 
+from helpers import runner
 from relscale.cli.main import app
 from relscale.store.engine import StoreError, open_store, store_url
 from relscale.store.migrate import VERSION_TABLE, head, script_directory
@@ -70,7 +70,7 @@ def test_newer_store_is_refused(tmp_path: Path) -> None:
     with engine.begin() as conn:
         conn.execute(sa.text(f"UPDATE {VERSION_TABLE} SET version_num = '9999_future'"))
     engine.dispose()
-    with pytest.raises(StoreError, match="made by a newer relscale.*9999_future"):
+    with pytest.raises(StoreError, match=r"made by a newer relscale.*9999_future"):
         open_store(path)
     engine = sa.create_engine(f"sqlite:///{path}")
     with engine.connect() as conn:  # nothing was changed

@@ -12,11 +12,11 @@ from pathlib import Path
 
 os.environ.setdefault("RELSCALE_PLUGINS", "education,foster_homes,disability_care,youth_care")
 
-from relscale.rounds.create import new_round  # noqa: E402
-from relscale.rounds.record import record_answers  # noqa: E402
-from relscale.rounds.status import round_status  # noqa: E402
-from relscale.store.engine import open_store  # noqa: E402
-from relscale.store.migrate import head  # noqa: E402
+from relscale.rounds.create import new_round
+from relscale.rounds.record import record_answers
+from relscale.rounds.status import round_status
+from relscale.store.engine import open_store
+from relscale.store.migrate import head
 
 TARGET = Path(__file__).resolve().parents[1] / "data" / "rounds" / "store_v0001.db"
 

@@ -30,9 +30,17 @@ from typing import TYPE_CHECKING, Any
 from relscale.errors import DataError, RelscaleError
 from relscale.i18n import _
 from relscale.messages import where
-from relscale.rounds.record import FormRef, Recorded, adapted_for
+from relscale.rounds.record import (
+    FormRef,
+    Recorded,
+    Scored,
+    adapted_for,
+    stored_norm_tables,
+)
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
     from relscale.model.models import AdaptedInstrument, NormTable
     from relscale.rounds.queries import RoundInfo
     from relscale.store.engine import Store
@@ -41,6 +49,9 @@ Progress = Callable[[int, int, str], None]
 RETRIES = 3
 """A file's transaction is tried again this often after a deadlock (PostgreSQL)."""
 SUFFIXES = (".xlsx", ".xlsm", ".csv")
+CHUNK = 256
+"""Files read (and their forms scored together) before they are stored, each file in its
+own transaction."""
 
 
 @dataclass
@@ -163,17 +174,39 @@ def collect(store: Store, name: str, paths: Sequence[Path | str], *,
     report = CollectReport()
     if progress is not None:
         progress(0, len(files), "")
-    for done, path in enumerate(files, start=1):
-        result = FileResult(path)
-        try:
-            entries = _read(path, ctx, result, strict)
-            if not result.problems:
-                _store(store, ctx, entries, result)
-        except RelscaleError as exc:
-            result.problems.append(str(exc))
-        report.files.append(result)
-        if progress is not None:
-            progress(done, len(files), str(path))
+    with store.writer() as conn:
+        for start in range(0, len(files), CHUNK):
+            chunk = files[start:start + CHUNK]
+            read: list[tuple[FileResult, list[_Entry]]] = []
+            for path in chunk:
+                result = FileResult(path)
+                try:
+                    read.append((result, _read(path, ctx, result, strict)))
+                except RelscaleError as exc:
+                    result.problems.append(str(exc))
+                    read.append((result, []))
+            try:
+                scored = _score(ctx, [e for result, entries in read if result.ok
+                                      for e in entries])
+            except RelscaleError:  # an answer the readers let through: find its file
+                scored = {}
+                for result, entries in read:
+                    try:
+                        scored.update(_score(ctx, entries) if result.ok else {})
+                    except RelscaleError as exc:
+                        result.problems.append(str(exc))
+            with conn.begin():  # the norm tables already stored (new ones: with a file)
+                table_ids = stored_norm_tables(conn, list(scored.values()))
+            for result, entries in read:
+                if result.ok:
+                    try:
+                        _store(conn, entries, [scored[id(e)] for e in entries], result,
+                               table_ids)
+                    except RelscaleError as exc:
+                        result.problems.append(str(exc))
+                report.files.append(result)
+                if progress is not None:
+                    progress(len(report.files), len(files), str(result.path))
     return report
 
 
@@ -350,33 +383,40 @@ def _table_entries(path: Path, table: Any, adapted: AdaptedInstrument, ctx: _Con
 # --- storing -----------------------------------------------------------------------------
 
 
-def _store(store: Store, ctx: _Context, entries: list[_Entry], result: FileResult) -> None:
+def _score(ctx: _Context, entries: list[_Entry]) -> dict[int, Scored]:
+    """Every entry of a chunk of files scored, a kind of form at a time (the engine
+    scores a matrix: one call for many forms, not one per form)."""
+    from relscale.rounds.record import score_answers
+
+    by_kind: dict[tuple[str, str, str, str], list[_Entry]] = {}
+    for e in entries:
+        by_kind.setdefault((e.form.instrument, e.form.sector, e.form.perspective,
+                            e.form.locale), []).append(e)
+    out: dict[int, Scored] = {}
+    for (instrument, sector, perspective, locale), group in by_kind.items():
+        adapted = adapted_for(instrument, sector, perspective, locale)
+        done = score_answers(adapted, [e.answers for e in group], ctx.tables,
+                             [e.source for e in group])
+        out.update((id(e), s) for e, s in zip(group, done, strict=True))
+    return out
+
+
+def _store(conn: Connection, entries: list[_Entry], scored: list[Scored],
+           result: FileResult, table_ids: dict[int, int]) -> None:
     """Every entry of one file in one transaction (tried again after a deadlock)."""
     from sqlalchemy.exc import OperationalError
 
-    from relscale.rounds.record import record_submission, score_answers
+    from relscale.rounds.record import record_submission
 
-    scored: list[tuple[int, Any]] = []
-    by_kind: dict[tuple[str, str, str, str], list[int]] = {}
-    for k, e in enumerate(entries):
-        by_kind.setdefault((e.form.instrument, e.form.sector, e.form.perspective,
-                            e.form.locale), []).append(k)
-    for (instrument, sector, perspective, locale), rows in by_kind.items():
-        adapted = adapted_for(instrument, sector, perspective, locale)
-        done = score_answers(adapted, [entries[k].answers for k in rows], ctx.tables,
-                             [entries[k].source for k in rows])
-        scored.extend(zip(rows, done, strict=True))
-    scored.sort(key=lambda pair: pair[0])
     for attempt in range(RETRIES):
         outcomes: list[Recorded] = []
         try:
-            with store.write() as conn:
-                for k, s in scored:
-                    e = entries[k]
+            with conn.begin():
+                for e, s in zip(entries, scored, strict=True):
                     outcomes.append(record_submission(
                         conn, e.form, s, source=e.source, source_kind=result.kind,
                         filled_on=e.filled_on, instrument_version=e.version,
-                        locale=e.locale or e.form.locale))
+                        locale=e.locale or e.form.locale, table_ids=table_ids))
             break
         except OperationalError as exc:
             if attempt == RETRIES - 1 or "deadlock" not in str(exc).lower():

@@ -23,6 +23,32 @@ def norm_json(table: NormTable) -> str:
     return table.model_dump_json()
 
 
+_digests: dict[int, tuple[NormTable, str, str]] = {}
+"""id(table) -> (the table, its JSON, the JSON's sha256): a table is serialized once per
+process (it is kept here, so its id is not reused)."""
+
+
+def _content(table: NormTable) -> tuple[str, str]:
+    known = _digests.get(id(table))
+    if known is None or known[0] is not table:
+        content = norm_json(table)
+        known = _digests[id(table)] = (table, content,
+                                       hashlib.sha256(content.encode("utf-8")).hexdigest())
+    return known[1], known[2]
+
+
+def find_norm_table(conn: Connection, table: NormTable) -> int | None:
+    """The id of ``table`` in the store; None when it is not stored (nothing is written)."""
+    from sqlalchemy import select
+
+    from relscale.store.models import NormTableRecord
+
+    digest = _content(table)[1]
+    found = conn.execute(select(NormTableRecord.id)
+                         .where(NormTableRecord.sha256 == digest)).scalar()
+    return None if found is None else int(found)
+
+
 def store_norm_table(conn: Connection, table: NormTable) -> int:
     """The id of ``table`` in the store, inserted when new."""
     from sqlalchemy import insert, select
@@ -30,8 +56,7 @@ def store_norm_table(conn: Connection, table: NormTable) -> int:
 
     from relscale.store.models import NormTableRecord
 
-    content = norm_json(table)
-    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    content, digest = _content(table)
     found = conn.execute(select(NormTableRecord.id)
                          .where(NormTableRecord.sha256 == digest)).scalar()
     if found is not None:

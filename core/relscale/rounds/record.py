@@ -144,34 +144,57 @@ class Scored:
     scores: tuple[DimensionScore, ...]
 
 
+@dataclass(frozen=True)
+class _Spec:
+    items: tuple[tuple[str, int], ...]
+    states: dict[int, str]
+    known: frozenset[str]
+
+
+_specs: dict[int, tuple[AdaptedInstrument, _Spec]] = {}
+
+
+def _spec(adapted: AdaptedInstrument) -> _Spec:
+    """The items and the state of every code of an adapted instrument, worked out once
+    (checking answers is done per form, thousands of times in a collect)."""
+    known = _specs.get(id(adapted))
+    if known is None or known[0] is not adapted:
+        scale = adapted.scale
+        states = dict.fromkeys(range(scale.min, scale.max + 1), ANSWERED)
+        if scale.not_applicable is not None:
+            states[scale.not_applicable.value] = NOT_APPLICABLE
+        items = tuple((i.id, i.position) for i in adapted.items)
+        known = _specs[id(adapted)] = (adapted, _Spec(items, states,
+                                                      frozenset(i for i, _p in items)))
+    return known[1]
+
+
 def check_answers(adapted: AdaptedInstrument, answers: Mapping[str, Any],
                   where: str = "") -> tuple[tuple[str, int, int | None, str], ...]:
     """The answers in form order with their state; an unknown item or a value off the
     scale is an error naming it (readers have checked files already)."""
-    scale = adapted.scale
-    na = scale.not_applicable.value if scale.not_applicable is not None else None
-    known = set(adapted.item_ids)
-    for name in answers:
-        if name not in known:
-            raise DataError(_("{where}: {item!r} is not an item of {instrument}").format(
-                where=where, item=name, instrument=adapted.instrument))
+    spec = _spec(adapted)
+    if not spec.known.issuperset(answers):
+        name = next(n for n in answers if n not in spec.known)
+        raise DataError(_("{where}: {item!r} is not an item of {instrument}").format(
+            where=where, item=name, instrument=adapted.instrument))
     out: list[tuple[str, int, int | None, str]] = []
-    for item in adapted.items:
-        value = answers.get(item.id)
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            out.append((item.id, item.position, None, SKIPPED))
+    states = spec.states
+    for item, position in spec.items:
+        value = answers.get(item)
+        if value is None:
+            out.append((item, position, None, SKIPPED))
             continue
-        if isinstance(value, bool) or not float(value).is_integer():
-            raise DataError(_("{where}: {item}: {value!r} is not an answer").format(
-                where=where, item=item.id, value=value))
-        code = int(value)
-        if code == na:
-            out.append((item.id, item.position, code, NOT_APPLICABLE))
-        elif scale.min <= code <= scale.max:
-            out.append((item.id, item.position, code, ANSWERED))
+        # 3 and 3.0 are one key; True is not an answer though it equals 1
+        state = states.get(value) if type(value) is not bool else None
+        if state is not None:
+            out.append((item, position, int(value), state))
+        elif isinstance(value, float) and math.isnan(value):
+            out.append((item, position, None, SKIPPED))
         else:
-            raise DataError(_("{where}: {item}: {value} is not an answer on this scale "
-                              "({lo} to {hi})").format(where=where, item=item.id, value=code,
+            scale = adapted.scale
+            raise DataError(_("{where}: {item}: {value!r} is not an answer on this scale "
+                              "({lo} to {hi})").format(where=where, item=item, value=value,
                                                        lo=scale.min, hi=scale.max))
     return tuple(out)
 
@@ -237,50 +260,104 @@ def _none(x: float) -> float | None:
     return None if math.isnan(x) else x
 
 
+@functools.lru_cache(maxsize=1)
+def _statements() -> dict[str, Any]:
+    """The statements :func:`record_submission` runs, built once (SQLAlchemy then reuses
+    their compiled form: building them per call cost more than running them)."""
+    from sqlalchemy import bindparam, insert, select
+
+    from relscale.store.models import Form, Submission
+
+    return {
+        "lock": select(Form.id).where(Form.id == bindparam("form_id")).with_for_update(),
+        "latest": select(Submission.id, Submission.version, Submission.sha256)
+        .where(Submission.form_id == bindparam("form_id"))
+        .order_by(Submission.version.desc()).limit(1),
+        "submission": insert(Submission).returning(Submission.id),
+    }
+
+
+_PLAIN = {
+    "answers": ("answers", ("submission_id", "item", "position", "value", "state")),
+    "scores": ("scores", ("submission_id", "dimension", "raw", "answered", "percentile",
+                          "t", "band", "norm_table_id")),
+}
+
+
+@functools.lru_cache(maxsize=8)
+def _plain_sql(what: str, paramstyle: str) -> str:
+    table, columns = _PLAIN[what]
+    mark = "?" if paramstyle == "qmark" else "%s"
+    return (f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join([mark] * len(columns))})")
+
+
+def _plain(conn: Connection, what: str) -> str:
+    return _plain_sql(what, conn.dialect.paramstyle)
+
+
 def record_submission(conn: Connection, form: FormRef, scored: Scored, *, source: str,
                       source_kind: str, filled_on: str | None, instrument_version: str,
-                      locale: str | None) -> Recorded:
+                      locale: str | None, table_ids: Mapping[int, int] | None = None
+                      ) -> Recorded:
     """Store one submission of ``form`` inside the caller's write transaction (see the
-    module docstring); the same content as the current version stores nothing."""
+    module docstring); the same content as the current version stores nothing.
+
+    ``table_ids``: ``id(norm table) -> its row id`` for tables already stored and
+    committed (:func:`stored_norm_tables`), so each submission need not look them up."""
     import datetime as dt
 
-    from sqlalchemy import insert, select
-
     from relscale.rounds.norms import store_norm_table
-    from relscale.store.models import Answer, Form, Score, Submission
 
+    sql = _statements()
     if conn.dialect.name == "postgresql":  # one writer per form at a time
-        conn.execute(select(Form.id).where(Form.id == form.id).with_for_update())
+        conn.execute(sql["lock"], {"form_id": form.id})
     digest = content_digest(scored, filled_on)
-    latest = conn.execute(select(Submission.id, Submission.version, Submission.sha256)
-                          .where(Submission.form_id == form.id)
-                          .order_by(Submission.version.desc()).limit(1)).first()
+    latest = conn.execute(sql["latest"], {"form_id": form.id}).first()
     if latest is not None and latest.sha256 == digest:
         return Recorded(form, "unchanged", latest.version, latest.id)
     version = 1 if latest is None else latest.version + 1
-    submission_id = conn.execute(insert(Submission).values(
-        form_id=form.id, version=version, sha256=digest, source=source[:500],
-        source_kind=source_kind, filled_on=filled_on, instrument_version=instrument_version,
-        locale=locale, status=scored.status,
-        received_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
-    ).returning(Submission.id)).scalar_one()
-    conn.execute(insert(Answer), [
-        {"submission_id": submission_id, "item": item, "position": position, "value": value,
-         "state": state} for item, position, value, state in scored.answers])
-    table_ids: dict[int, int] = {}
+    submission_id = conn.execute(sql["submission"], {
+        "form_id": form.id, "version": version, "sha256": digest, "source": source[:500],
+        "source_kind": source_kind, "filled_on": filled_on,
+        "instrument_version": instrument_version, "locale": locale, "status": scored.status,
+        "received_at": dt.datetime.now(dt.UTC).replace(microsecond=0),
+    }).scalar_one()
+    # the two many-row inserts as plain SQL with tuples: SQLAlchemy's parameter handling
+    # per row was most of the time of storing a form (benchmarks/RESULTS-rounds.md)
+    conn.exec_driver_sql(_plain(conn, "answers"), [
+        (submission_id, item, position, value, state)
+        for item, position, value, state in scored.answers])
+    known = dict(table_ids or {})
     rows = []
     for s in scored.scores:
         tid = None
         if s.table is not None:
-            tid = table_ids.get(id(s.table))
+            tid = known.get(id(s.table))
             if tid is None:
-                tid = table_ids[id(s.table)] = store_norm_table(conn, s.table)
-        rows.append({"submission_id": submission_id, "dimension": s.dimension,
-                     "raw": _none(s.raw), "answered": s.answered,
-                     "percentile": _none(s.percentile), "t": _none(s.t), "band": s.band,
-                     "norm_table_id": tid})
-    conn.execute(insert(Score), rows)
+                tid = known[id(s.table)] = store_norm_table(conn, s.table)
+        rows.append((submission_id, s.dimension, _none(s.raw), s.answered,
+                     _none(s.percentile), _none(s.t), s.band, tid))
+    conn.exec_driver_sql(_plain(conn, "scores"), rows)
     return Recorded(form, "new" if latest is None else "new_version", version, submission_id)
+
+
+def stored_norm_tables(conn: Connection, scored: Sequence[Scored]) -> dict[int, int]:
+    """``id(table) -> row id`` of the norm tables of ``scored`` already in the store (a
+    table not yet there is stored with the first submission that uses it, in that
+    submission's transaction)."""
+    from relscale.rounds.norms import find_norm_table
+
+    out: dict[int, int] = {}
+    seen: set[int] = set()
+    for one in scored:
+        for s in one.scores:
+            if s.table is not None and id(s.table) not in seen:
+                seen.add(id(s.table))
+                found = find_norm_table(conn, s.table)
+                if found is not None:
+                    out[id(s.table)] = found
+    return out
 
 
 def record_answers(store: Store, round_name: str, answers: Mapping[str, Any], *,

@@ -8,6 +8,6 @@
 
 The store is a layer like ``io/``: it knows tables and transactions, not instruments,
 scoring, forms or the command line (:mod:`relscale.rounds` does the work on top of it).
-SQLAlchemy and Alembic come with the ``rounds`` extra; nothing here is imported by
+SQLAlchemy and Alembic are imported inside the functions: nothing here is imported by
 ``relscale --help``.
 """

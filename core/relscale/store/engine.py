@@ -37,14 +37,14 @@ BUSY_TIMEOUT_S = 60.0
 
 
 def need_store_packages() -> None:
-    """One line naming the extra to install when SQLAlchemy or Alembic is missing."""
+    """One line saying what to do when SQLAlchemy or Alembic is missing (a broken install)."""
     try:
         import alembic  # noqa: F401
         import sqlalchemy  # noqa: F401
     except ImportError as exc:
         raise StoreError(_(
-            "rounds need the 'rounds' extra ({missing} is not installed): "
-            "pip install \"relscale[rounds]\""
+            "rounds need {missing}, which relscale installs with itself; reinstall "
+            "relscale (pip install --force-reinstall relscale)"
         ).format(missing=exc.name)) from None
 
 
@@ -93,6 +93,13 @@ class Store:
         """
         with self.engine.connect().execution_options(relscale_write=True) as conn, \
                 conn.begin():
+            yield conn
+
+    @contextlib.contextmanager
+    def writer(self) -> Iterator[Connection]:
+        """One connection for many write transactions (``with conn.begin(): ...`` each,
+        each as :meth:`write` begins it): a collect stores file after file on one."""
+        with self.engine.connect().execution_options(relscale_write=True) as conn:
             yield conn
 
     @contextlib.contextmanager

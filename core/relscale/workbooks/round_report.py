@@ -2,10 +2,11 @@
 
 The overview (:class:`relscale.scoring.overview.ProfessionalOverview`) is the page a coach
 and a professional sit down with: one row per client, per dimension the professional's and
-the client's view (band in words, percentile, shaded from light for the lowest band to dark
-for the highest, as on the profile pages), an arrow where the change since the previous
+the client's view (band in words and percentile, shaded from light for the lowest band to
+dark for the highest, as on the profile pages; from :data:`COMPACT_FROM` clients on the
+percentile alone, the shade saying the band), an arrow where the change since the previous
 round is reliable (RCI beyond 1.96), then the pairs where the two views differ most and
-the reliable changes in words. It prints on one A4 page (landscape, scaled to fit).
+the reliable changes in words. It prints on one A4 page (portrait, scaled to fit).
 
 The summary shows, per group, how many pairs were scored and the mean percentile of each
 dimension from each perspective; a group with fewer scored pairs than the minimum is not
@@ -36,10 +37,14 @@ SHADES = ("FFFFFF", "F4F4F4", "E9E9E9", "DEDEDE", "D3D3D3", "C8C8C8", "BDBDBD", 
           "A7A7A7", "9C9C9C")
 """Band fills, light (lowest band) to darker (highest); black text stays legible."""
 UP, DOWN = "\u25b2", "\u25bc"  # ▲ ▼ a reliable change up or down
-CLIENT_WIDTH = 24.0
-VIEW_WIDTH = 14.0
-PAGE_WIDTH = 150.0
-"""Column units of the overview's printed width (A4 landscape, scaled to fit)."""
+CLIENT_WIDTH = 22.0
+VIEW_WIDTH = 13.0
+PAGE_WIDTH = 100.0
+"""Column units of the overview's printed width (A4 portrait, scaled to fit)."""
+COMPACT_FROM = 13
+"""From this many clients on, a cell holds the percentile only (one line per client, the
+band in its shade and the legend), so a class of 25 or 30 fits one page at a readable
+size; below it, the band in words too."""
 
 
 def _styles() -> dict[str, Style]:
@@ -69,6 +74,8 @@ def _styles() -> dict[str, Style]:
     for i, fill in enumerate(SHADES):
         styles[f"band{i}"] = s(9, horizontal="center", vertical="center", wrap=True,
                                fill=fill, border="thin", border_color="FFFFFF")
+        styles[f"band{i}_big"] = s(10.5, bold=True, horizontal="center", vertical="center",
+                                   fill=fill, border="thin", border_color="FFFFFF")
     return styles
 
 
@@ -87,11 +94,14 @@ def _band(view: ScoreView, locale: str) -> str:
     return band_label(view.band, locale) if view.band else ""
 
 
-def _cell_text(view: ScoreView | None, change: Change | None, locale: str) -> str:
+def _cell_text(view: ScoreView | None, change: Change | None, locale: str,
+               compact: bool = False) -> str:
     if view is None or math.isnan(view.raw):
         return "—"
     if math.isnan(view.percentile):
         text = _("raw {raw}").format(raw=f"{view.raw:.2f}")
+    elif compact:
+        text = f"P{view.percentile:.0f}"
     else:
         text = f"{_band(view, locale)}\nP{view.percentile:.0f}"
     if change is not None and change.reliable:
@@ -167,6 +177,7 @@ def build_overview_page(book: Workbook, page: ProfessionalOverview, overview: Ro
                                                 pad=6), 18.0)
     row += 2
     title_rows = (5, 6)
+    compact = len(page.pairs) >= COMPACT_FROM
     for pair in page.pairs:
         sheet.set(row, 1, pair.label, style="client")
         height = row_height(pair.label, CLIENT_WIDTH - 1, size=10, pad=6)
@@ -174,10 +185,11 @@ def build_overview_page(book: Workbook, page: ProfessionalOverview, overview: Ro
         for k, (dim, perspective) in enumerate(columns):
             views = pair.professional if perspective == "professional" else pair.client
             view = views.get(dim)
-            text = _cell_text(view, changes.get((perspective, dim)), locale)
-            sheet.set(row, 2 + k, text, style=_shade(view) if view else "missing")
-            height = max(height, row_height(text, VIEW_WIDTH - 1, size=9, pad=6))
-        sheet.row_heights[row] = max(height, 26.0)
+            text = _cell_text(view, changes.get((perspective, dim)), locale, compact)
+            shade = _shade(view) if view else "missing"
+            sheet.set(row, 2 + k, text, style=f"{shade}_big" if compact and view else shade)
+            height = max(height, row_height(text, VIEW_WIDTH - 1, size=10, pad=6))
+        sheet.row_heights[row] = max(height, 18.0 if compact else 26.0)
         row += 1
     row += 1
     row = _differences(sheet, row, page, last, width, locale)
@@ -187,18 +199,34 @@ def build_overview_page(book: Workbook, page: ProfessionalOverview, overview: Ro
     if overview.notice:
         row += 1
         _banner(sheet, row, overview.notice, "norm", last, 8.5, width)
-    legend = _("Each cell: the band in the norm group and the percentile (P); darker is "
-               "higher. {up} / {down}: a change since the previous round larger than "
-               "measurement error (reliable change index beyond 1.96). — : not returned. "
-               "Bands describe, they do not diagnose: discuss them with the {professional} "
-               "and a coach.").format(up=UP, down=DOWN, professional=page.respondent)
+    cells = (_("Each cell: the percentile (P) in the norm group, shaded by its band: "
+               "{bands}.") if compact else
+             _("Each cell: the band in the norm group and the percentile (P); darker is "
+               "higher ({bands})."))
+    legend = cells.format(bands=_bands_text(page, overview, locale)) + " " + _(
+        "{up} / {down}: a change since the previous round larger than measurement error "
+        "(reliable change index beyond 1.96). — : not returned. Bands describe, they do "
+        "not diagnose: discuss them with the {professional} and a coach.").format(
+        up=UP, down=DOWN, professional=page.respondent)
     row += 1
     _banner(sheet, row, legend, "legend", last, 8.5, width)
     sheet.print_setup = PrintSetup(
-        orientation="landscape", fit_width=1, fit_height=1, title_rows=title_rows,
+        orientation="portrait", fit_width=1, fit_height=1, title_rows=title_rows,
         print_area=range_ref(1, 1, row, last), margins_cm=(1.2, 1.2, 1.4, 1.6),
         footer_left=_footer(overview), footer_right=_("Page {page} of {pages}"))
     return sheet
+
+
+def _bands_text(page: ProfessionalOverview, overview: RoundOverview, locale: str) -> str:
+    """The bands from lightest to darkest, with their percentiles, in words."""
+    from relscale.scoring.norms import band_label
+
+    table = next((v.table for pair in page.pairs for v in pair.professional.values()
+                  if v.table is not None), None)
+    if table is None:
+        return "-"
+    return ", ".join(f"{band_label(b.label, locale)} P{b.lower:.0f}–{b.upper:.0f}"
+                     for b in table.bands)
 
 
 def _footer(overview: RoundOverview) -> str:
