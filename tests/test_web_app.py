@@ -430,3 +430,29 @@ def test_one_lost_letter_is_revoked_alone(site: Any, round_url: str) -> None:
     assert TestClient(site.app).get(child).status_code == 410
     others = [url for url, perspective, code in links if url != child]
     assert all(TestClient(site.app).get(u).status_code == 200 for u in others)
+
+
+def test_names_are_text_never_markup(site: Any, tmp_path: Path) -> None:
+    client = coordinator(site)
+    roster = ROSTER.replace("Sam", "<b onmouseover=alert(1)>Sam</b>")
+    made = new_round(client, tmp_path, roster=roster)
+    assert made.status_code == 303
+    pairs = client.get(made.headers["location"] + "/pairs").text
+    assert "<b onmouseover" not in pairs
+    assert "&lt;b onmouseover=alert(1)&gt;Sam&lt;/b&gt;" in pairs
+
+
+def test_a_body_over_the_limit_is_refused(tmp_path: Path) -> None:
+    small = make_site(str(tmp_path / "small.db"), config=WebConfig(max_body_mb=1))
+    try:
+        client = TestClient(small.app)
+        assert sign_in(client, "coord").status_code == 303
+        token = csrf_of(client.get("/rounds").text)
+        big = client.post("/rounds", data={"csrf": token, "name": "X"},
+                          files={"roster": ("r.csv", b"x" * (2 * 1024 * 1024), "text/csv")})
+        assert big.status_code == 413
+        from relscale.rounds.queries import list_rounds
+
+        assert list_rounds(small.store) == []
+    finally:
+        small.store.close()

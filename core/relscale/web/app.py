@@ -49,6 +49,8 @@ class WebConfig:
     """Codes typed per minute from one address."""
     slow_down_s: float = 1.0
     """How long each attempt past a limit waits before it is refused."""
+    max_body_mb: int = 200
+    """The largest request body (an upload of many filled forms); larger ones get 413."""
     flash: dict[str, str] = field(default_factory=dict)
 
 
@@ -72,6 +74,21 @@ class PageMiddleware:
         if fresh:
             csrf = new_csrf()
         scope["relscale.csrf"] = csrf
+        limit = self.config.max_body_mb * 1024 * 1024
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > limit:
+            await _too_large(send)
+            return
+        received = 0
+
+        async def receive_limited() -> dict:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:  # a body sent without Content-Length, or with a false one
+                raise Refused(413, _("Refused"), _("The upload is too large."))
+            return message
+
         https = scope.get("scheme") == "https"
         secure = https or self.config.secure_cookies
         static = scope["path"].startswith("/static/")
@@ -97,7 +114,14 @@ class PageMiddleware:
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive_limited, send_with_headers)
+
+
+async def _too_large(send: Any) -> None:
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": b"413: the request is too large\n"})
 
 
 def _cookies(scope: dict) -> dict[str, str]:

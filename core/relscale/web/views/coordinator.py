@@ -53,7 +53,7 @@ def round_by_id(store: Store, round_id: int) -> RoundInfo:
         return get_round(conn, name)
 
 
-def _round_id(request: Request) -> int:
+def round_id_of(request: Request) -> int:
     try:
         return int(request.path_params["round_id"])
     except ValueError:
@@ -82,7 +82,7 @@ def rounds_page(request: Request) -> Response:
                 problems=[], error=None, values={}, **new_round_choices())
 
 
-async def _save_upload(upload: UploadFile, folder: Path, index: int) -> Path:
+async def save_upload(upload: UploadFile, folder: Path, index: int) -> Path:
     """An uploaded file in ``folder`` under a name of our own (the user's name is kept for
     messages only), its size limited."""
     name = Path(upload.filename or "upload").name
@@ -123,7 +123,7 @@ async def create_round(request: Request) -> Response:
         try:
             if upload is None or isinstance(upload, str) or not upload.filename:
                 raise RelscaleError(_("choose a roster file (CSV or Excel)"))
-            path = await _save_upload(upload, Path(tmp), 0)
+            path = await save_upload(upload, Path(tmp), 0)
             original = Path(upload.filename).name
             named = path.with_name(original if original else path.name)
             path.rename(named)
@@ -160,7 +160,7 @@ def round_page(request: Request) -> Response:
 
     user = require_user(request, COORDINATOR)
     store = store_of(request)
-    info = round_by_id(store, _round_id(request))
+    info = round_by_id(store, round_id_of(request))
     with store.read() as conn:
         counts = round_counts(conn, info.id)
     status = round_status(store, info.name, names=True)
@@ -174,7 +174,7 @@ def round_page(request: Request) -> Response:
 def pairs_page(request: Request) -> Response:
     user = require_user(request, COORDINATOR)
     store = store_of(request)
-    info = round_by_id(store, _round_id(request))
+    info = round_by_id(store, round_id_of(request))
     pairs = links.round_pairs(store, info.id)
     accounts.audit(store, user, "view-pairs", round_name=info.name, client=client_key(request))
     return page(request, "pairs.html", title=_("Pairs of {round}").format(round=info.name),
@@ -187,7 +187,7 @@ async def make_links(request: Request) -> Response:
     user = require_user(request, COORDINATOR)
     form = await posted_form(request)
     store = store_of(request)
-    info = await run_in_threadpool(round_by_id, store, _round_id(request))
+    info = await run_in_threadpool(round_by_id, store, round_id_of(request))
     only = {int(str(x)) for x in form.getlist("form") if str(x).isdigit()} or None
     made = await run_in_threadpool(links.issue_links, store, info.name,
                                    days=request.app.state.config.link_days, form_ids=only)
@@ -234,7 +234,7 @@ async def revoke_links(request: Request) -> Response:
     user = require_user(request, COORDINATOR)
     form = await posted_form(request)
     store = store_of(request)
-    info = await run_in_threadpool(round_by_id, store, _round_id(request))
+    info = await run_in_threadpool(round_by_id, store, round_id_of(request))
     ids = {int(str(x)) for x in form.getlist("form") if str(x).isdigit()}
     if not ids:
         ids = await run_in_threadpool(links.round_form_ids, store, info.id)

@@ -29,7 +29,7 @@ from relscale.web.http import (
     require_user,
     store_of,
 )
-from relscale.web.views.coordinator import _round_id, _save_upload, round_by_id
+from relscale.web.views.coordinator import round_by_id, round_id_of, save_upload
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -49,7 +49,7 @@ class FileResult:
 
 def manage_page(request: Request) -> Response:
     require_user(request, COORDINATOR)
-    info = round_by_id(store_of(request), _round_id(request))
+    info = round_by_id(store_of(request), round_id_of(request))
     return page(request, "manage.html", title=_("Forms, exports, deleting: {round}").format(
         round=info.name), round=info, error=None)
 
@@ -75,7 +75,7 @@ async def forms_zip(request: Request) -> Response:
     user = require_user(request, COORDINATOR)
     form = await posted_form(request)
     store = store_of(request)
-    info = await run_in_threadpool(round_by_id, store, _round_id(request))
+    info = await run_in_threadpool(round_by_id, store, round_id_of(request))
     pdf = form.get("pdf") == "1"
     folder = tempfile.mkdtemp(prefix="relscale-forms-")
 
@@ -108,7 +108,7 @@ async def export(request: Request) -> Response:
     user = require_user(request, COORDINATOR)
     form = await posted_form(request)
     store = store_of(request)
-    info = await run_in_threadpool(round_by_id, store, _round_id(request))
+    info = await run_in_threadpool(round_by_id, store, round_id_of(request))
     suffix = str(form.get("format", ".csv"))
     if suffix not in EXPORT_TYPES:
         raise Refused(400, _("Refused"), _("Unknown export format."))
@@ -131,7 +131,7 @@ async def export(request: Request) -> Response:
 
 def collect_page(request: Request) -> Response:
     require_user(request, COORDINATOR)
-    info = round_by_id(store_of(request), _round_id(request))
+    info = round_by_id(store_of(request), round_id_of(request))
     return page(request, "collect.html", title=_("Upload filled forms: {round}").format(
         round=info.name), round=info, results=None)
 
@@ -157,7 +157,7 @@ async def collect_upload(request: Request) -> Response:
     user = require_user(request, COORDINATOR)
     form = await posted_form(request, files=True)
     store = store_of(request)
-    info = await run_in_threadpool(round_by_id, store, _round_id(request))
+    info = await run_in_threadpool(round_by_id, store, round_id_of(request))
     results: list[FileResult | None] = []
     saved: list[tuple[int, Path, str]] = []
     with tempfile.TemporaryDirectory(prefix="relscale-collect-") as tmp:
@@ -167,7 +167,7 @@ async def collect_upload(request: Request) -> Response:
                     continue
                 shown = Path(upload.filename).name
                 try:
-                    path = await _save_upload(upload, Path(tmp), index)
+                    path = await save_upload(upload, Path(tmp), index)
                 except RelscaleError as exc:
                     results.append(FileResult(shown, False, (str(exc),)))
                     continue
@@ -202,7 +202,7 @@ async def forget(request: Request) -> Response:
     user = require_user(request, COORDINATOR)
     form = await posted_form(request)
     store = store_of(request)
-    info = await run_in_threadpool(round_by_id, store, _round_id(request))
+    info = await run_in_threadpool(round_by_id, store, round_id_of(request))
     if str(form.get("confirm", "")).strip() != info.name:
         return page(request, "manage.html", 400, title=info.name, round=info, error=_(
             "Type the name of the round to confirm."))
@@ -220,7 +220,7 @@ async def delete(request: Request) -> Response:
     user = require_user(request, COORDINATOR)
     form = await posted_form(request)
     store = store_of(request)
-    info = await run_in_threadpool(round_by_id, store, _round_id(request))
+    info = await run_in_threadpool(round_by_id, store, round_id_of(request))
     if str(form.get("confirm", "")).strip() != info.name:
         return page(request, "manage.html", 400, title=info.name, round=info, error=_(
             "Type the name of the round to confirm."))
