@@ -228,7 +228,9 @@ def export_round(store: Store, name: str, path: Path | str, *, wide: bool = Fals
             rows = _long(conn, round_.id, lead, counts)
         data = _Data(header, rows, counts)
         suffix = path.suffix.lower()
-        if suffix == ".csv":
+        if suffix == ".csv" and not wide:
+            _write_long_csv(conn, round_.id, lead, header, counts, path, overwrite)
+        elif suffix == ".csv":
             _write_csv(data, path, overwrite)
         elif suffix == ".xlsx":
             _write_xlsx(data, path, overwrite, names, round_.name)
@@ -241,20 +243,95 @@ def _write_csv(data: _Data, path: Path, overwrite: bool) -> None:
     import csv
 
     from relscale.io.atomic import atomic_write
-    from relscale.io.csv_safety import TRIGGERS, csv_text
-
-    def cell(v: Any) -> Any:
-        if v is None:
-            return ""
-        if type(v) is str and v[:1] in TRIGGERS:
-            return csv_text(v)
-        return v
 
     with atomic_write(path, overwrite=overwrite) as tmp, tmp.open(
             "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(data.header)
-        writer.writerows([cell(v) for v in row] for row in data.rows)
+        writer.writerows([_cell(v) for v in row] for row in data.rows)
+
+
+def _cell(v: Any) -> Any:
+    """A CSV cell: empty for None, text guarded against formula injection."""
+    from relscale.io.csv_safety import TRIGGERS, csv_text
+
+    if v is None:
+        return ""
+    if type(v) is str and v[:1] in TRIGGERS:
+        return csv_text(v)
+    return v
+
+
+def _csv_line(cells: list[Any]) -> str:
+    """``cells`` as :mod:`csv` writes them (quoted where needed), without a line end."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow([_cell(v) for v in cells])
+    return buf.getvalue()
+
+
+def _plain_text(v: Any) -> str:
+    """A text cell as csv writes it: as is unless it needs quoting or a guard."""
+    if v is None:
+        return ""
+    text = str(v)
+    if any(c in text for c in ',"\r\n') or text[:1] in "=+-@\t\r":
+        return _csv_line([text])
+    return text
+
+
+def _num(v: Any) -> str:
+    return "" if v is None else str(v)
+
+
+def _write_long_csv(conn: Connection, round_id: int, lead: dict[int, list[Any]],
+                    header: list[str], counts: dict[str, int], path: Path,
+                    overwrite: bool) -> None:
+    """The long export as CSV, line by line: the leading cells of a submission are written
+    by :mod:`csv` once, the rest (item ids, codes, states, numbers: nothing to quote but a
+    band label) formatted directly. Writing every cell through the csv module took most
+    of the time (``benchmarks/RESULTS-rounds.md``); ``tests/test_rounds_export.py``
+    compares the two byte for byte."""
+    from relscale.io.atomic import atomic_write
+
+    scores = _scores(conn, round_id, set(lead))
+    prefixes = {sid: _csv_line(cells) for sid, cells in lead.items()}
+
+    bands: dict[Any, str] = {}
+
+    def score_lines(prefix: str, rows: Any) -> Iterator[str]:
+        for dim, raw, pct, t, band in rows:
+            counts["rows"] += 1
+            state = "scored" if raw is not None else "missing"
+            text = bands.get(band)
+            if text is None:
+                text = bands[band] = _plain_text(band)
+            yield (f"{prefix},score,{dim},{_num(raw)},{state},{_num(pct)},{_num(t)},"
+                   f"{text}\r\n")
+
+    with atomic_write(path, overwrite=overwrite) as tmp, tmp.open(
+            "w", newline="", encoding="utf-8") as fh:
+        fh.write(_csv_line(header) + "\r\n")
+        write = fh.write
+        current: int | None = None
+        prefix = ""
+        n = 0
+        for sid, item, value, state in _answers(conn, round_id):
+            if sid != current:
+                if current is not None and prefix:
+                    fh.writelines(score_lines(prefix, scores.get(current, ())))
+                current = sid
+                prefix = prefixes.get(sid, "")
+            if not prefix:
+                continue  # an older version
+            n += 1
+            write(f"{prefix},item,{item},{'' if value is None else value},{state},,,\r\n")
+        if current is not None and prefix:
+            fh.writelines(score_lines(prefix, scores.get(current, ())))
+    counts["answers"] += n
+    counts["rows"] += n
 
 
 def _write_xlsx(data: _Data, path: Path, overwrite: bool, names: bool, round_name: str

@@ -38,14 +38,14 @@ BUSY_TIMEOUT_S = 60.0
 
 def need_store_packages() -> None:
     """One line saying what to do when SQLAlchemy or Alembic is missing (a broken install)."""
-    try:
-        import alembic  # noqa: F401
-        import sqlalchemy  # noqa: F401
-    except ImportError as exc:
-        raise StoreError(_(
-            "rounds need {missing}, which relscale installs with itself; reinstall "
-            "relscale (pip install --force-reinstall relscale)"
-        ).format(missing=exc.name)) from None
+    from importlib.util import find_spec
+
+    for name in ("sqlalchemy", "alembic"):  # found, not imported: Alembic only if needed
+        if find_spec(name) is None:
+            raise StoreError(_(
+                "rounds need {missing}, which relscale installs with itself; reinstall "
+                "relscale (pip install --force-reinstall relscale)"
+            ).format(missing=name))
 
 
 def store_url(db: str | Path | None = None) -> str:
