@@ -21,6 +21,7 @@ from relscale.cli import profile as profile_cli
 from relscale.cli import report as report_cli
 from relscale.cli import rounds as rounds_cli
 from relscale.cli import scoring as scoring_cli
+from relscale.cli import serve as serve_cli
 from relscale.cli.common import ENV_LOCALE, state
 from relscale.errors import RelscaleError
 
@@ -92,6 +93,7 @@ i18n_cli.register(app, command_tree=lambda: cli_command())
 analysis_cli.register(app)
 report_cli.register(app)
 plugin_cli.register(app)
+serve_cli.register(app)
 
 _plugins_loaded = False
 

@@ -39,6 +39,7 @@ _EXPORTS = {
     "record_answers": "relscale.rounds.record",
     "record_submission": "relscale.rounds.record",
     "score_answers": "relscale.rounds.record",
+    "record_online_submission": "relscale.rounds.online",
     "round_status": "relscale.rounds.status",
     "RoundStatus": "relscale.rounds.status",
     "write_round_forms": "relscale.rounds.forms",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from relscale.store import web_tables  # noqa: F401 (the page's tables, same metadata)
 from relscale.store.migrate import VERSION_TABLE
 from relscale.store.models import Base
 
