@@ -15,6 +15,7 @@ from relscale.cli.common import (
     handle_errors,
     note_err,
     use_locale,
+    written,
 )
 from relscale.errors import RelscaleError
 from relscale.i18n import _
@@ -84,7 +85,7 @@ def _emit(fmt: str, output: Path | None, force: bool, title: str, tables: list[T
         else:
             _print_tables(title, tables, notes)
             return
-    typer.echo(_("{path} written").format(path=output), err=True)
+    written(output)
 
 
 def _print_tables(title: str, tables: list[Table], notes: list[str]) -> None:
@@ -122,7 +123,8 @@ def cfa(
     instrument: InstrumentOption,
     sector: DataSectorOption = "education",
     perspective: PerspectiveOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx (needs -o).")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-F",
+                                     help="table, json or xlsx (needs -o).")] = "table",
     output: OutputOption = None,
     locale: LocaleOption = None,
     force: ForceOption = False,
@@ -154,7 +156,7 @@ def invariance(
     ],
     sector: DataSectorOption = "education",
     perspective: PerspectiveOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-F", help="table or json.")] = "table",
     output: OutputOption = None,
     locale: LocaleOption = None,
     force: ForceOption = False,

@@ -74,7 +74,7 @@ FormatOption = Annotated[
     str,
     typer.Option(
         "--format",
-        "-f",
+        "-F",
         help="table (for reading), csv or json (for documenting an adaptation).",
     ),
 ]

@@ -54,9 +54,27 @@ ForceOption = Annotated[
 ]
 
 
+def prefixed(kind: str, message: str) -> str:
+    """``relscale: error: ...`` with ``kind`` (error, warning, note) in the current language."""
+    from relscale.i18n import pgettext
+
+    words = {
+        # TRANSLATORS: the prefix of an error line, "relscale: error: ..."
+        "error": pgettext("message prefix", "error"),
+        "warning": pgettext("message prefix", "warning"),
+        "note": pgettext("message prefix", "note"),
+    }
+    return f"relscale: {words[kind]}: {message}"
+
+
+def error_err(message: str) -> None:
+    """Print one error line (``relscale: error: ...``) to stderr, without exiting."""
+    typer.echo(prefixed("error", message), err=True)
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print one error line to stderr and exit (no traceback)."""
-    typer.echo(f"relscale: error: {message}", err=True)
+    error_err(message)
     raise typer.Exit(code)
 
 
@@ -90,7 +108,7 @@ def warn_catalogs() -> None:
 
 def warn_err(message: str) -> None:
     """Print one warning (``relscale: warning: ...``) to stderr."""
-    typer.echo(f"relscale: warning: {message}", err=True)
+    typer.echo(prefixed("warning", message), err=True)
 
 
 def use_locale(locale: str | None) -> str:
@@ -112,7 +130,7 @@ def use_locale(locale: str | None) -> str:
 
 def note_err(message: str) -> None:
     """Print one note (``relscale: note: ...``) to stderr."""
-    typer.echo(f"relscale: note: {message}", err=True)
+    typer.echo(prefixed("note", message), err=True)
 
 
 def adapt_noting(
@@ -147,6 +165,17 @@ def print_notes(notes: Iterable[str], noted: set[str] | None = None) -> None:
             noted.add(note)
 
 
+def written(path: object, what: str | None = None) -> None:
+    """The one message for a file (or folder) a command wrote, on stderr:
+    ``{path} written``, or ``{path}: {what} written`` when there is more to say."""
+    from relscale.i18n import _
+
+    if what:
+        typer.echo(_("{path}: {what} written").format(path=path, what=what), err=True)
+    else:
+        typer.echo(_("{path} written").format(path=path), err=True)
+
+
 def table(title: str | None = None) -> Any:
     """A rich table in the style of every listing relscale prints."""
     from rich import box
@@ -165,3 +194,29 @@ def console() -> Any:
 
 def is_interactive() -> bool:
     return sys.stderr.isatty()
+
+
+class spinner:
+    """A spinner with ``label`` on stderr while slow work runs, when stderr is a terminal;
+    nothing when it is piped or redirected (scripts, CI, tests)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._status: Any = None
+
+    def __enter__(self) -> spinner:
+        if is_interactive():
+            from rich.console import Console
+
+            self._status = Console(stderr=True).status(self.label)
+            self._status.__enter__()
+        return self
+
+    def update(self, label: str) -> None:
+        """Say what is being done now."""
+        if self._status is not None:
+            self._status.update(label)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._status is not None:
+            self._status.__exit__(*exc)

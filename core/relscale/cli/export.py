@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from relscale.cli.common import (
+    ForceOption,
     LocaleOption,
     PerspectiveOption,
     SectorOption,
@@ -16,6 +17,7 @@ from relscale.cli.common import (
     handle_errors,
     note_err,
     use_locale,
+    written,
 )
 from relscale.i18n import _
 
@@ -51,7 +53,7 @@ def exporters(locale: LocaleOption = None) -> None:
 def export(
     instrument: Annotated[str, typer.Argument(help="Instrument id.")],
     sector: SectorOption,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="Exporter name (see `exporters`).")],
+    fmt: Annotated[str, typer.Option("--format", "-F", help="Exporter name (see `exporters`).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
     perspective: PerspectiveOption = None,
     locale: Annotated[
@@ -64,7 +66,7 @@ def export(
             show_default=False,
         ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: ForceOption = False,
 ) -> None:
     """Export an adapted instrument with any registered exporter."""
     from relscale.exporters.localized import export_locales
@@ -86,4 +88,4 @@ def export(
             )
         )
     export_locales(exporter, adapted, output, overwrite=force)
-    typer.echo(_("Wrote {path}").format(path=output), err=True)
+    written(output)

@@ -19,6 +19,7 @@ from relscale.cli.common import (
     table,
     use_locale,
     warn_err,
+    written,
 )
 from relscale.errors import RelscaleError
 from relscale.i18n import N_, _
@@ -82,17 +83,10 @@ def simulate(
     adapted = adapt_noting(instrument, sector, perspective, used)
     sample = draw(adapted, n, seed, missing=missing)
     write_sample(sample, output, overwrite=force)
-    typer.echo(
-        _("{n} simulated respondents ({instrument}/{sector}/{perspective}, seed {seed}) "
-          "written to {path}").format(
-            n=sample.n,
-            instrument=adapted.instrument,
-            sector=adapted.sector,
-            perspective=adapted.perspective,
-            seed=seed,
-            path=output,
-        )
-    )
+    written(output, _("{n} simulated respondents ({instrument}/{sector}/{perspective}, "
+                      "seed {seed})").format(n=sample.n, instrument=adapted.instrument,
+                                             sector=adapted.sector,
+                                             perspective=adapted.perspective, seed=seed))
 
 
 # --- norms build ------------------------------------------------------------------------
@@ -278,7 +272,7 @@ def reliability(
     missing: Annotated[
         str, typer.Option("--missing", help="listwise (default) or pairwise.")
     ] = "listwise",
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-F", help="table or json.")] = "table",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to a file: .json or .xlsx.")
     ] = None,
@@ -320,7 +314,7 @@ def reliability(
     elif fmt == "table":
         _print_reliability(report)
     if output is not None:
-        note_err(_("written to {path}").format(path=output))
+        written(output)
 
 
 def _names(option: str | None) -> list[str]:

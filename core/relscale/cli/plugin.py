@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from relscale.cli.common import console, handle_errors, note_err, use_locale
+from relscale.cli.common import console, handle_errors, note_err, use_locale, written
 from relscale.i18n import _
 
 plugin_app = typer.Typer(
@@ -69,7 +69,7 @@ def check(
                      exists=True, file_okay=False, show_default=False),
     ] = None,
     output_format: Annotated[
-        CheckFormat, typer.Option("--format", help="text (one line per problem) or json.")
+        CheckFormat, typer.Option("--format", "-F", help="text (one line per problem) or json.")
     ] = CheckFormat.text,
     build: Annotated[
         bool, typer.Option("--build/--no-build",
@@ -114,4 +114,4 @@ def schema(
         typer.echo(schema_text(kind), nl=False)
         return
     write_schema(kind, output, overwrite=force)
-    note_err(_("wrote {path}").format(path=output))
+    written(output)

@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from relscale.cli.common import ForceOption, LocaleOption, SectorOption, handle_errors, use_locale
+from relscale.cli.common import (
+    ForceOption,
+    LocaleOption,
+    SectorOption,
+    handle_errors,
+    use_locale,
+    written,
+)
 from relscale.i18n import ngettext
 
 
@@ -62,5 +69,4 @@ def profile(
     inputs = tuple(p for p in (data, client_data, before) if p is not None)
     write_profiles(profiles, output, overwrite=force, inputs=inputs)
     n = len(profiles.profiles)
-    typer.echo(ngettext("{path}: {n} profile written", "{path}: {n} profiles written", n)
-               .format(path=output, n=n), err=True)
+    written(output, ngettext("{n} profile", "{n} profiles", n).format(n=n))

@@ -14,6 +14,7 @@ from relscale.cli.common import (
     handle_errors,
     note_err,
     use_locale,
+    written,
 )
 from relscale.i18n import _
 
@@ -59,4 +60,4 @@ def adaptation(
     write_report(report, output, overwrite=force)
     if any(n["status"] == "illustrative" for n in report.norms):
         note_err(_("illustrative norms (synthetic data): not for decisions about individuals"))
-    typer.echo(_("{path} written").format(path=output), err=True)
+    written(output)

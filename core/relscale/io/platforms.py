@@ -45,7 +45,7 @@ from relscale.io.tables import (
     open_csv,
     open_workbook,
 )
-from relscale.io.values import not_applicable_to_missing, validate_values
+from relscale.io.values import split_not_applicable, validate_values
 from relscale.messages import where
 from relscale.model.columns import reserved_names
 
@@ -426,7 +426,7 @@ def _read(
     table = collect_rows(rows, len(header), source, adapted.item_ids, value_idx,
                          id_idx, id_names, convert)
     validate_values(adapted, table.values, source=source, rows=table.rows, columns=columns)
-    table.values = not_applicable_to_missing(adapted, table.values)
+    split_not_applicable(adapted, table)
     report = MappingReport(
         source=str(source), platform=platform, detected=given is None,
         items={names[c]: i for c, i in sorted(m.items.items())},

@@ -68,6 +68,9 @@ class ResponseTable:
     blank_rows: int = 0
     metadata: dict[str, str] = field(default_factory=dict)
     """For a scoring sheet: instrument, sector, perspective, ... from its metadata."""
+    not_applicable: np.ndarray | None = None
+    """respondents x items, True where the answer was the scale's 'does not apply' code
+    (``values`` holds NaN there: it is never a score); None when the scale has none."""
 
     @property
     def n(self) -> int:

@@ -17,6 +17,7 @@ from relscale.messages import where
 if TYPE_CHECKING:
     import numpy as np
 
+    from relscale.io.tables import ResponseTable
     from relscale.model.models import AdaptedInstrument
 
 
@@ -69,6 +70,19 @@ def validate_values(
           "or empty for missing)").format(where=where(source, row, column), value=shown, lo=lo,
                                           hi=hi)
     )
+
+
+def split_not_applicable(adapted: AdaptedInstrument, table: ResponseTable) -> None:
+    """Mark the 'does not apply' answers of ``table`` (:attr:`ResponseTable.not_applicable`)
+    and make them missing in its values: the code is kept as what it says, never scored."""
+    import numpy as np
+
+    na = adapted.scale.not_applicable
+    if na is None:
+        return
+    with np.errstate(invalid="ignore"):
+        table.not_applicable = table.values == na.value
+    table.values = np.where(table.not_applicable, np.nan, table.values)
 
 
 def not_applicable_to_missing(adapted: AdaptedInstrument, values: np.ndarray) -> np.ndarray:

@@ -185,12 +185,18 @@ def build_form(
     password: str | None = None,
     layout: str | None = None,
     pictures: bool = False,
+    respondent_name: str | None = None,
+    admin_sheet: bool = False,
 ) -> tuple[Workbook, FormLayout]:
     """Lay out the fillable form for one adapted instrument (UI strings in the current
     locale, see :func:`relscale.i18n.set_locale`; content in ``adapted.locale``).
 
     ``layout`` is one of :data:`LAYOUTS`; default :func:`default_layout`. The respondent
     layouts are built by :func:`relscale.workbooks.form_respondent.build_respondent_form`.
+    ``subject_name`` is printed where the items refer to the other person and in the
+    subject field, ``respondent_name`` in the respondent field (see
+    :func:`~relscale.workbooks.form_parts.form_names`). ``admin_sheet``: a respondent
+    layout adds the administrator's page (notice, notes, codes) as a second sheet.
     """
     layout = layout or default_layout(adapted)
     if layout not in LAYOUTS:
@@ -198,7 +204,9 @@ def build_form(
             layout=layout, choices=", ".join(LAYOUTS)))
     if layout != "compact":
         return build_respondent_form(adapted, layout=layout, subject_name=subject_name,
-                                     password=password, pictures=pictures)
+                                     password=password, pictures=pictures,
+                                     respondent_name=respondent_name,
+                                     admin_sheet=admin_sheet)
     book = Workbook(styles=_styles(), title=adapted.title, creator=f"relscale {__version__}")
     sheet_name = _("Form")[:31]
     sheet = book.add_sheet(sheet_name, show_grid_lines=False)
@@ -238,7 +246,8 @@ def build_form(
     fields: dict[str, str] = {}
     for name in FORM_FIELDS:
         sheet.set(row, COL_TEXT, field_labels[name], style="label")
-        value = subject_name.strip() if name == "subject_code" and subject_name else None
+        given = {"subject_code": subject_name, "respondent_code": respondent_name}.get(name)
+        value = given.strip() if given else None
         sheet.set(row, COL_ANSWER, value or None,
                   style="date" if name == "date" else "field", locked=False)
         sheet.row_heights[row] = 22
@@ -372,6 +381,8 @@ def export_form(
     password: str | None = None,
     layout: str | None = None,
     pictures: bool = False,
+    respondent_name: str | None = None,
+    admin_sheet: bool = False,
 ) -> FormLayout:
     """Write the fillable form to ``path`` (atomically; refuses to overwrite unless asked).
 
@@ -380,7 +391,8 @@ def export_form(
     """
     path = check_form_path(path)
     book, form_layout = build_form(adapted, subject_name=subject_name, password=password,
-                                   layout=layout, pictures=pictures)
+                                   layout=layout, pictures=pictures,
+                                   respondent_name=respondent_name, admin_sheet=admin_sheet)
     write_form(book, path, overwrite=overwrite)
     return form_layout
 

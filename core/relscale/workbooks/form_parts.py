@@ -89,6 +89,17 @@ def row_height(
     return math.ceil(lines * LINE_PT * scale + pad)
 
 
+def form_names(perspective: str, *, client_name: str | None = None,
+               professional_name: str | None = None) -> tuple[str | None, str | None]:
+    """(respondent name, subject name) of a form from whose name each is: on a
+    professional's form the professional answers about the client, on a client's form the
+    other way round. The subject's name goes into the sentences and the subject field,
+    the respondent's into the respondent field."""
+    if perspective == "client":
+        return client_name, professional_name
+    return professional_name, client_name
+
+
 def render_item_text(text: str, subject_name: str | None = None) -> str:
     """Fill the ``{subject}`` placeholder with a name or a blank line to write on."""
     return text.replace("{subject}", subject_name.strip() if subject_name else BLANK)

@@ -108,8 +108,11 @@ def build_respondent_form(
     subject_name: str | None = None,
     password: str | None = None,
     pictures: bool = False,
+    respondent_name: str | None = None,
+    admin_sheet: bool = False,
 ) -> tuple[Workbook, FormLayout]:
-    """Lay out a respondent form (``boxes`` or ``dropdown``) and its administrator sheet.
+    """Lay out a respondent form (``boxes`` or ``dropdown``), and with ``admin_sheet``
+    the administrator's page as a second sheet (:func:`add_administrator_sheet`).
 
     ``pictures`` (boxes): above each answer's words a row of circles, filled from one
     for the lowest answer to all for the highest, that prints in black and white."""
@@ -168,7 +171,9 @@ def build_respondent_form(
     for field_name in FORM_FIELDS:
         sheet.set(row, 1, field_labels[field_name], style="r_label")
         sheet.merge(row, 1, row, field_col - 1, style="r_label")
-        value = name if field_name == "subject_code" else None
+        given = respondent_name.strip() if respondent_name else None
+        value = name if field_name == "subject_code" else (
+            given or None if field_name == "respondent_code" else None)
         field_style = "r_date" if field_name == "date" else "r_field"
         sheet.set(row, field_col, value, style=field_style, locked=False)
         if field_col < last_col:
@@ -286,7 +291,8 @@ def build_respondent_form(
         item_id_column=id_col,
         options=options,
     )
-    add_administrator_sheet(book, adapted, form_layout)
+    if admin_sheet:
+        add_administrator_sheet(book, adapted, form_layout)
     add_form_metadata(book, *form_metadata(adapted, form_layout), password=password)
     book.protect_structure = True
     book.structure_password = password
