@@ -99,10 +99,20 @@ def test_every_form_is_protected_validated_and_printable(
         rows = sorted(int(c[1:]) for c in cells.values())
         assert str(dv.sqref) == f"C{rows[0]}:C{rows[-1]}"
         assert rows == list(range(rows[0], rows[-1] + 1))
-        # the points, and a sector's 'does not apply' code (codes in between: read-back)
-        assert (dv.type, dv.formula1, dv.formula2) == (
-            "whole", str(min(adapted.scale.accepted)), str(max(adapted.scale.accepted)))
+        # exactly the scale's codes: the points, and a sector's 'does not apply' code (a
+        # list, so 6, 7 and 8 are refused while typing); the messages name every answer
+        na = adapted.scale.not_applicable
+        if na is None:
+            assert (dv.type, dv.formula1, dv.formula2) == (
+                "whole", str(adapted.scale.min), str(adapted.scale.max))
+        else:
+            assert (dv.type, dv.formula1) == (
+                "list", '"' + ",".join(map(str, adapted.scale.accepted)) + '"')
         assert dv.showErrorMessage and dv.error and dv.prompt
+        for point in (*adapted.scale.points, *((na,) if na else ())):
+            assert f"{point.value} = {point.label}" in dv.error, (path.name, dv.error)
+            assert f"{point.value} = {point.label}" in dv.prompt, (path.name, dv.prompt)
+        assert len(dv.error) <= 255
         assert len(dv.prompt) <= 255 and len(dv.promptTitle) <= 32
         # content: texts, notice, instructions, anchors, no raw placeholder
         texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]

@@ -15,7 +15,6 @@ from relscale.cli.common import (
     adapt_noting,
     console,
     handle_errors,
-    note_err,
     table,
     use_locale,
     warn_err,

@@ -138,7 +138,7 @@ def _distinct(path: Path, header: list[str], wanted: list[str],
                                 infer_schema=False, quote_char='"').select(
                 pl.col(c).str.strip_chars().unique().implode() for c in wanted)
             return {c: {v for v in frame[c][0] if v is not None} for c in wanted}
-        except Exception:  # noqa: BLE001 - a file polars cannot split: the csv module
+        except Exception:  # a file polars cannot split: the csv module reads it
             pass
     values: dict[str, set[str]] = {c: set() for c in wanted}
     with path.open(encoding="utf-8-sig", newline="") as fh:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from relscale.errors import RelscaleError
 from relscale.i18n import _
@@ -109,9 +109,8 @@ class BulkScoreRun(ScoreRun):
     @cached_property
     def bulk(self) -> BulkScores:
         """The scored output as polars columns (before the numpy side is computed)."""
-        from relscale.scoring.bulk import score_bulk
-
         from relscale.model.columns import SCORED_AS
+        from relscale.scoring.bulk import score_bulk
 
         bulk = score_bulk(self.answers, self.adapted, self._group, locale=self._locale,
                           straightlining=self._straightlining)
@@ -287,8 +286,9 @@ def score_files(
     :param as_sector: score data that name their sector as this one on purpose
         (:func:`scoring_key`); the output records it in ``scored_as_sector``.
     :param key: the :func:`scoring_key` already worked out (with ``adapted``).
-    :raises RelscaleError: data scored as another sector than they name, unknown ids, a norm file for another combination, groups or
-        a norm file without norm tables, or no respondents.
+    :raises RelscaleError: data scored as another sector than they name, unknown ids,
+        a norm file for another combination, groups or a norm file without norm tables,
+        or no respondents.
     :raises DataError: a response that is not an answer, naming file, row and column.
     """
     from relscale.adapt import adapt

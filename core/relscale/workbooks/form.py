@@ -45,7 +45,6 @@ from relscale.excel.sheet import (
     PrintSetup,
     SheetProtection,
     Style,
-    Validation,
     Workbook,
     quote_sheet,
     range_ref,
@@ -61,6 +60,7 @@ from relscale.workbooks.form_parts import (
     LAYOUTS,
     LINE_PT,
     FormLayout,
+    answer_validation,
     blank_hint,
     form_metadata,
     render_item_text,
@@ -153,12 +153,10 @@ def form_texts(perspective: str) -> dict[str, str]:
             "statement": pgettext("client form", "Statement"),
             "thanks": pgettext("client form", "Thank you for completing this form."),
             "prompt_title": pgettext("client form", "Your answer"),
-            "prompt": pgettext(
-                "client form", "Type a whole number from {min} to {max} ({labels})."
-            ),
+            "prompt": pgettext("client form", "Type the number of your answer: {answers}."),
             "error_title": pgettext("client form", "Not a valid answer"),
             "error": pgettext(
-                "client form", "Type a whole number from {min} to {max}, or leave the cell empty."
+                "client form", "Type one of these numbers: {answers}; or leave the cell empty."
             ),
         }
     return {
@@ -167,9 +165,9 @@ def form_texts(perspective: str) -> dict[str, str]:
         "statement": _("Statement"),
         "thanks": _("Thank you for completing this form."),
         "prompt_title": _("Your answer"),
-        "prompt": _("Type a whole number from {min} to {max} ({labels})."),
+        "prompt": _("Type the number of your answer: {answers}."),
         "error_title": _("Not a valid answer"),
-        "error": _("Type a whole number from {min} to {max}, or leave the cell empty."),
+        "error": _("Type one of these numbers: {answers}; or leave the cell empty."),
     }
 
 
@@ -303,22 +301,9 @@ def build_form(
     last_row = row
 
     answer_range = range_ref(first_item_row, COL_ANSWER, last_item_row, COL_ANSWER)
-    labels = f"{scale.min} = {scale.points[0].label}; {scale.max} = {scale.points[-1].label}"
-    if scale.not_applicable is not None:
-        # codes between the points and the 'does not apply' code pass here and are refused
-        # by the read-back, which names the cell
-        labels += f"; {scale.not_applicable.value} = {scale.not_applicable.label}"
-    sheet.validations.append(
-        Validation.whole(
-            answer_range,
-            min(scale.accepted),
-            max(scale.accepted),
-            prompt_title=texts["prompt_title"],
-            prompt=texts["prompt"].format(min=scale.min, max=scale.max, labels=labels),
-            error_title=texts["error_title"],
-            error=texts["error"].format(min=scale.min, max=scale.max),
-        )
-    )
+    sheet.validations.append(answer_validation(
+        answer_range, scale, prompt_title=texts["prompt_title"], prompt=texts["prompt"],
+        error_title=texts["error_title"], error=texts["error"]))
     sheet.protection = SheetProtection(password=password)
     sheet.freeze = None
     sheet.print_setup = PrintSetup(

@@ -11,8 +11,10 @@ import math
 from dataclasses import dataclass, field
 
 from relscale.__about__ import __version__
+from relscale.excel.sheet import Validation
 from relscale.i18n import _, pgettext
 from relscale.model.models import AdaptedInstrument, ScalePoint
+from relscale.model.scales import ResponseScale
 
 BLANK = "______"
 FONT = "Arial"  # metric-compatible Liberation Sans in LibreOffice: same line breaks
@@ -171,6 +173,52 @@ def blank_hint(adapted: AdaptedInstrument, subject_name: str | None) -> str | No
         ).format(blank=BLANK, role=adapted.subject)
     return _("Where a statement has {blank}, think of this {role}.").format(
         blank=BLANK, role=adapted.subject)
+
+
+# --- the answers a cell accepts -------------------------------------------------------
+
+
+def answers_in_words(scale: ResponseScale, *, short: bool = False) -> str:
+    """``1 = label; 2 = label; ...; 9 = label``: every answer the scale accepts, its code
+    and its words, 'does not apply' last. ``short``: the end points and 'does not apply'
+    in words, the codes between as numbers (for a message that must stay short)."""
+    points = list(scale.points)
+    na = scale.not_applicable
+    if short and len(points) > 2:
+        middle = ", ".join(str(p.value) for p in points[1:-1])
+        parts = [f"{points[0].value} = {points[0].label}", middle,
+                 f"{points[-1].value} = {points[-1].label}"]
+    else:
+        parts = [f"{p.value} = {p.label}" for p in points]
+    if na is not None:
+        parts.append(f"{na.value} = {na.label}")
+    return "; ".join(parts)
+
+
+def answer_validation(ranges: str, scale: ResponseScale, *, prompt_title: str, prompt: str,
+                      error_title: str, error: str) -> Validation:
+    """The validation of answer cells: exactly the scale's codes. Consecutive points are a
+    whole-number range; with a 'does not apply' code outside them, a list of the codes
+    (so 6, 7 and 8 are refused while typing, not at ``relscale read``). ``prompt`` and
+    ``error`` are templates with ``{answers}``, filled with :func:`answers_in_words`
+    (shortened when a message would pass Excel's 255 characters)."""
+    from relscale.excel.sheet import MAX_MESSAGE
+
+    def fill(template: str) -> str:
+        text = template.format(answers=answers_in_words(scale))
+        if len(text) > MAX_MESSAGE:
+            text = template.format(answers=answers_in_words(scale, short=True))
+        return text
+
+    na = scale.not_applicable
+    values = [p.value for p in scale.points]
+    if na is None:
+        return Validation.whole(ranges, min(values), max(values), prompt_title=prompt_title,
+                                prompt=fill(prompt), error_title=error_title,
+                                error=fill(error))
+    return Validation.list(ranges, [str(v) for v in (*values, na.value)],
+                           prompt_title=prompt_title, prompt=fill(prompt),
+                           error_title=error_title, error=fill(error))
 
 
 # --- metadata --------------------------------------------------------------------------
