@@ -228,3 +228,19 @@ def test_the_subject_field_names_the_role_in_the_respondents_words(
     assert label in texts
     if sector == "education" and locale == "nl":
         assert adapted.subject == "leerkracht" and adapted.subject_spoken == "juf of meester"
+
+
+def test_page_breaks_keep_two_statements_and_the_thanks_together() -> None:
+    """Hand-worked: pages of 300 (first) and 720 points, statements of 100."""
+    from relscale.workbooks.form_respondent import page_breaks
+
+    # filled in order, 3 + 7 + 6 would leave the thanks with 6: fine
+    assert page_breaks([100] * 16, first_page=300, page=720, closing=30) == [3, 10]
+    # 3 + 7 + 1: the last statement would stand alone; 3 + 6 + 2 instead
+    assert page_breaks([100] * 11, first_page=300, page=720, closing=30) == [3, 9]
+    # 3 + 7 and the thanks alone: the thanks go with the last two statements
+    assert page_breaks([100] * 10, first_page=300, page=720, closing=60) == [3, 8]
+    # no split keeps two on every page (a first page with room for one, a statement taller
+    # than a page): filled in order, nothing better exists
+    assert page_breaks([100] * 4, first_page=150, page=720, closing=30) == [1]
+    assert page_breaks([800, 100], first_page=300, page=720, closing=30) == [1]

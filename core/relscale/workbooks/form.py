@@ -100,7 +100,7 @@ def _styles() -> dict[str, Style]:
         ),
         "label": _base(bold=True, horizontal="right", vertical="center", indent=1),
         "field": _base(border="thin", border_color="555555", fill="FFFDE7",
-                       vertical="center", horizontal="left"),
+                       vertical="center", horizontal="left", wrap=True),
         "date": _base(border="thin", border_color="555555", fill="FFFDE7",
                       vertical="center", horizontal="left", number_format="yyyy-mm-dd"),
         "text": _base(wrap=True, vertical="top"),
@@ -248,7 +248,8 @@ def build_form(
         value = given.strip() if given else None
         sheet.set(row, COL_ANSWER, value or None,
                   style="date" if name == "date" else "field", locked=False)
-        sheet.row_heights[row] = 22
+        # a long name wraps in its field: the row grows with it
+        sheet.row_heights[row] = max(22.0, row_height(value or "", WIDTHS[COL_ANSWER], pad=8))
         fields[name] = ref(row, COL_ANSWER)
         row += 1
     sheet.row_heights[row] = 8

@@ -51,13 +51,19 @@ class FormLayout:
 # --- text measurement ------------------------------------------------------------------
 
 
-def wrapped_lines(text: str, width: float, *, chars_per_width: float = CHARS_PER_WIDTH) -> int:
+def wrapped_lines(text: str, width: float, *, chars_per_width: float | None = None,
+                  size: float = FONT_SIZE, bold: bool = False) -> int:
     """How many lines ``text`` takes when wrapped in a column ``width`` units wide.
 
-    Greedy word wrap, like Excel and LibreOffice; a word longer than a line is broken.
-    Errs on the generous side: a row that is a little too tall is harmless, one that
-    is too short hides the end of a statement.
+    Measured with the widths of the font a printout may fall back on
+    (:mod:`relscale.excel.text_metrics`), so a row is never too short under any font the
+    form prints with. With ``chars_per_width``, counted in characters instead (every
+    character that wide): greedy word wrap, a word longer than a line broken.
     """
+    if chars_per_width is None:
+        from relscale.excel.text_metrics import column_points, line_count
+
+        return line_count(text, column_points(width), size, bold=bold)
     capacity = max(1, int(width * chars_per_width))
     lines = 0
     for paragraph in text.split("\n"):
@@ -83,12 +89,19 @@ def row_height(
     *,
     size: float = FONT_SIZE,
     pad: float = 6.0,
-    chars_per_width: float = CHARS_PER_WIDTH,
+    chars_per_width: float | None = None,
+    bold: bool = False,
 ) -> float:
-    """Row height in points for wrapped ``text`` in a column ``width`` units wide."""
-    scale = size / FONT_SIZE
-    lines = wrapped_lines(text, width / scale, chars_per_width=chars_per_width)
-    return math.ceil(lines * LINE_PT * scale + pad)
+    """Row height in points for wrapped ``text`` in a column ``width`` units wide
+    (``chars_per_width``: see :func:`wrapped_lines`)."""
+    from relscale.excel.text_metrics import LINE_HEIGHT_EM
+
+    if chars_per_width is not None:
+        scale = size / FONT_SIZE
+        lines = wrapped_lines(text, width / scale, chars_per_width=chars_per_width)
+        return math.ceil(lines * LINE_PT * scale + pad)
+    lines = wrapped_lines(text, width, size=size, bold=bold)
+    return math.ceil(lines * size * LINE_HEIGHT_EM + pad)
 
 
 def form_names(perspective: str, *, client_name: str | None = None,

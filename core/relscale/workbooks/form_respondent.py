@@ -48,9 +48,8 @@ FULL_WIDTH = 72.0
 """Printable width of the respondent page, in column units (A4 portrait)."""
 POS_WIDTH = 4.0
 BOX_WIDTH = 4.0
-FIT = 1.2
-"""Characters per column unit for the respondent's large text: between Excel (~1.1) and
-LibreOffice (~1.35), so a row is rarely more than a line too tall, never too short."""
+INDENT_PT = 11.0
+"""The gap between a box and its words (one indent: 10.5 points, measured)."""
 PAGE_PT = 720.0
 """Height of a page's printable area in points (A4 portrait, our margins: 842 - 2 x 51),
 with a small reserve. The page prints at 100 %, never shrunk to fit: 14 pt stays 14 pt."""
@@ -74,9 +73,19 @@ def _styles() -> dict[str, Style]:
         "r_item": base(bold=True, wrap=True, vertical="top"),
         "r_box": base(STATEMENT_PT, bold=True, horizontal="center", vertical="center",
                       border="medium", border_color="000000"),
-        "r_option": base(ANSWER_PT, wrap=True, vertical="center", indent=0),
-        "r_option_small": base(12.0, wrap=True, vertical="center", indent=0),
-        "r_option_smaller": base(11.0, wrap=True, vertical="center", indent=0),
+        # one indent: the words stand clear of their box
+        "r_option": base(ANSWER_PT, wrap=True, vertical="center", horizontal="left",
+                         indent=1),
+        "r_option_small": base(12.0, wrap=True, vertical="center", horizontal="left",
+                               indent=1),
+        "r_option_smaller": base(11.0, wrap=True, vertical="center", horizontal="left",
+                                 indent=1),
+        # answers above their boxes (too long to stand beside them), from the box's edge
+        "r_option_above": base(ANSWER_PT, wrap=True, vertical="bottom", horizontal="left"),
+        "r_option_small_above": base(12.0, wrap=True, vertical="bottom",
+                                     horizontal="left"),
+        "r_option_smaller_above": base(11.0, wrap=True, vertical="bottom",
+                                       horizontal="left"),
         "r_answer": base(ANSWER_PT, bold=True, horizontal="left", vertical="center",
                          border="medium", border_color="000000", fill="FFFDE7", wrap=True),
         "r_rule": Style(font=FONT, size=6, border_bottom="hair", border_color="999999"),
@@ -125,12 +134,16 @@ def build_respondent_form(
     name = subject_name.strip() if subject_name and subject_name.strip() else None
 
     answer_pt = ANSWER_PT
+    stacked = False
     if layout == "boxes":
         label_width = max(8.0, (FULL_WIDTH - POS_WIDTH) / n - BOX_WIDTH)
-        # a word never breaks inside: with many points or long words, the answers get
-        # smaller (not below 11 pt) before a word would be split
-        longest = max(len(w) for p in options for w in p.label.split())
-        answer_pt = max(11.0, min(ANSWER_PT, label_width * FIT * 11.0 / (longest + 1)))
+        answer_pt = answer_size([p.label for p in options], label_width)
+        # answers whose words cannot stand beside their boxes unbroken (many answers,
+        # long words) stand above them, over box and words together
+        stacked = not _fits_beside([p.label for p in options], label_width)
+        if stacked:
+            answer_pt = answer_size([p.label for p in options], label_width + BOX_WIDTH,
+                                    indent=0.0)
         last_col = 1 + 2 * n
         widths = {1: POS_WIDTH}
         for k in range(n):
@@ -141,8 +154,9 @@ def build_respondent_form(
         # a name needs room: the field spans the last two answers (box and words)
         field_col = max(2, last_col - 3)
     else:
-        widths = {1: POS_WIDTH, 2: FULL_WIDTH - POS_WIDTH - 28.0, 3: 28.0}
-        last_col, id_col, field_col = 3, 4, 3
+        # a narrow gap keeps the statement clear of the answer cell
+        widths = {1: POS_WIDTH, 2: FULL_WIDTH - POS_WIDTH - 30.0, 3: 2.0, 4: 28.0}
+        last_col, id_col, field_col, answer_col = 4, 5, 3, 4
         text_width = widths[2]
     for col, width in widths.items():
         sheet.column_widths[col] = width
@@ -154,7 +168,7 @@ def build_respondent_form(
         sheet.set(row, 1, text, style=style)
         sheet.merge(row, 1, row, last_col, style=style)
         sheet.row_heights[row] = row_height(text, full - 2, size=size, pad=pad,
-                                            chars_per_width=FIT)
+                                            bold=style == "r_title")
 
     row = 1
     banner(row, respondent_title(adapted, subject_name), "r_title", TITLE_PT, pad=12)
@@ -202,70 +216,89 @@ def build_respondent_form(
     option_style = ("r_option" if answer_pt >= ANSWER_PT else
                     "r_option_small" if answer_pt >= 12 else "r_option_smaller")
     answer_pt = {"r_option": ANSWER_PT, "r_option_small": 12.0}.get(option_style, 11.0)
+    if layout == "boxes" and stacked:
+        option_style += "_above"
     shown = [p.label for p in options]
+    if layout == "boxes":
+        shown = balanced_lines(shown, label_width + (BOX_WIDTH if stacked else 0.0),
+                               answer_pt, indent=0.0 if stacked else INDENT_PT)
     if pictures and layout == "boxes":
-        shown = [f"{circles(k, len(adapted.scale.points))}\n{p.label}"
-                 if k < len(adapted.scale.points) else p.label
-                 for k, p in enumerate(options)]
+        shown = [f"{circles(k, len(adapted.scale.points))}\n{label}"
+                 if k < len(adapted.scale.points) else label
+                 for k, label in enumerate(shown)]
     first_item_row = row
     answers: list[tuple[str, str]] = []
+    texts = [render_item_text(item.text, name) for item in adapted.items]
+    # Every block's height first, then where the pages break (page economy: no page with
+    # one statement, the closing line never alone), then the rows.
+    if layout == "boxes":
+        if stacked:
+            h_labels = max(_label_height(shown[k], label_width + BOX_WIDTH, answer_pt,
+                                         indent=0.0) for k in range(n))
+            h_opts = h_labels + 26.0
+        else:
+            h_opts = max(max(_label_height(shown[k], label_width, answer_pt)
+                             for k in range(n)), 26.0)
+        h_texts = [row_height(text, text_width, size=STATEMENT_PT, pad=4, bold=True)
+                   for text in texts]
+        blocks = [h + h_opts + 8 for h in h_texts]
+    else:
+        h_answer = max(row_height(p.label, widths[answer_col], size=ANSWER_PT, pad=10,
+                                  bold=True) for p in options)
+        h_texts = [max(row_height(text, text_width, size=STATEMENT_PT, pad=10, bold=True),
+                       h_answer, 30.0) for text in texts]
+        blocks = list(h_texts)
+    thanks = pgettext("client form", "Thank you for completing this form.")
+    h_thanks = row_height(thanks, full - 2, size=STATEMENT_PT, pad=8) + 15
+    head = sum(sheet.row_heights.get(r, 15) for r in range(1, row))
+    after = set(page_breaks(blocks, first_page=PAGE_PT - head, page=PAGE_PT,
+                            closing=h_thanks))
     breaks: list[int] = []
-    used = sum(sheet.row_heights.get(r, 15) for r in range(1, row))
-    for item in adapted.items:
-        text = render_item_text(item.text, name)
+    for k, (item, text) in enumerate(zip(adapted.items, texts, strict=True)):
+        if k in after:
+            breaks.append(row - 1)
         if layout == "boxes":
-            h_text = row_height(text, text_width, size=STATEMENT_PT, pad=4,
-                                chars_per_width=FIT)
-            h_opts = max(max(row_height(shown[k], label_width, size=answer_pt, pad=4,
-                                        chars_per_width=FIT) for k in range(n)), 26.0)
-            block = h_text + h_opts + 8
-            if used + block > PAGE_PT and answers:
-                breaks.append(row - 1)
-                used = 0.0
-            used += block
             sheet.set(row, 1, f"{item.position}.", style="r_pos")
             sheet.set(row, 2, text, style="r_item")
             sheet.merge(row, 2, row, last_col, style="r_item")
             sheet.set(row, id_col, item.id, style="r_id")
-            sheet.row_heights[row] = h_text
+            sheet.row_heights[row] = h_texts[k]
+            if stacked:  # the words in a row of their own, above the boxes
+                row += 1
+                for j in range(n):
+                    sheet.set(row, 2 + 2 * j, shown[j], style=option_style)
+                    sheet.merge(row, 2 + 2 * j, row, 3 + 2 * j, style=option_style)
+                sheet.row_heights[row] = h_labels
             cells = []
-            for k in range(n):
-                box, lab = 2 + 2 * k, 3 + 2 * k
+            for j in range(n):
+                box, lab = 2 + 2 * j, 3 + 2 * j
                 sheet.set(row + 1, box, None, style="r_box", locked=False)
-                sheet.set(row + 1, lab, shown[k], style=option_style)
+                if not stacked:
+                    sheet.set(row + 1, lab, shown[j], style=option_style)
                 cells.append(ref(row + 1, box))
             sheet.set(row + 1, id_col, item.id, style="r_id")
-            sheet.row_heights[row + 1] = h_opts
+            sheet.row_heights[row + 1] = 26.0 if stacked else h_opts
             sheet.set(row + 2, 1, None, style="r_rule")
             sheet.merge(row + 2, 1, row + 2, last_col, style="r_rule")
             sheet.row_heights[row + 2] = 8
             answers.append((item.id, " ".join(cells)))
             row += 3
         else:
-            h = max(row_height(text, widths[2], size=STATEMENT_PT, pad=10,
-                               chars_per_width=FIT),
-                    row_height(max((p.label for p in options), key=len), widths[3] - 3,
-                               size=ANSWER_PT, pad=10, chars_per_width=FIT), 30.0)
-            if used + h > PAGE_PT and answers:
-                breaks.append(row - 1)
-                used = 0.0
-            used += h
             sheet.set(row, 1, f"{item.position}.", style="r_pos")
             sheet.set(row, 2, text, style="r_item")
-            sheet.set(row, 3, None, style="r_answer", locked=False)
+            sheet.set(row, answer_col, None, style="r_answer", locked=False)
             sheet.set(row, id_col, item.id, style="r_id")
-            sheet.row_heights[row] = h
-            answers.append((item.id, ref(row, 3)))
+            sheet.row_heights[row] = h_texts[k]
+            answers.append((item.id, ref(row, answer_col)))
             row += 1
     last_item_row = row - 1
     row += 1
-    banner(row, pgettext("client form", "Thank you for completing this form."), "r_thanks",
-           STATEMENT_PT)
+    banner(row, thanks, "r_thanks", STATEMENT_PT)
     last_row = row
 
     if layout == "dropdown":
         sheet.validations.append(Validation.list(
-            range_ref(first_item_row, 3, last_item_row, 3),
+            range_ref(first_item_row, answer_col, last_item_row, answer_col),
             [option_text(p.label) for p in options],
             prompt_title=pgettext("client form", "Your answer"),
             prompt=pgettext("client form", "Choose the answer that fits you best."),
@@ -297,6 +330,114 @@ def build_respondent_form(
     book.protect_structure = True
     book.structure_password = password
     return book, form_layout
+
+
+def answer_size(labels: list[str], width: float, *, indent: float = INDENT_PT) -> float:
+    """The answers' font size (13, 12 or 11 points) in a column ``width`` units wide: the
+    largest at which every answer fits on one line beside its box, so none wraps where
+    the others do not; else the largest at which no word breaks inside."""
+    from relscale.excel.text_metrics import column_points, fits_on_a_line, widest_word
+
+    room = column_points(width) - indent
+    sizes = (ANSWER_PT, 12.0, 11.0)
+    for size in sizes:
+        if all(fits_on_a_line(label, room, size) for label in labels):
+            return size
+    for size in sizes:
+        if widest_word(labels, size) <= room:
+            return size
+    return sizes[-1]
+
+
+def balanced_lines(labels: list[str], width: float, size: float, *,
+                   indent: float = INDENT_PT) -> list[str]:
+    """The answers as printed: each on one line where all fit on one; else every answer
+    of several words broken once, where its two lines are most alike, so they all wrap
+    alike (not "Klopt een / beetje" beside "Klopt niet")."""
+    from relscale.excel.text_metrics import column_points, fits_on_a_line, text_width
+
+    room = column_points(width) - indent
+    if all(fits_on_a_line(label, room, size) for label in labels):
+        return list(labels)
+    out = []
+    for label in labels:
+        words = label.split()
+        if len(words) < 2:
+            out.append(label)
+            continue
+        k = min(range(1, len(words)), key=lambda j: max(
+            text_width(" ".join(words[:j]), size), text_width(" ".join(words[j:]), size)))
+        first, second = " ".join(words[:k]), " ".join(words[k:])
+        fits = fits_on_a_line(first, room, size) and fits_on_a_line(second, room, size)
+        out.append(f"{first}\n{second}" if fits else label)
+    return out
+
+
+def _label_height(text: str, width: float, size: float, *,
+                  indent: float = INDENT_PT) -> float:
+    """The height of an answer's words beside its box (one indent less room)."""
+    from relscale.excel.text_metrics import LINE_HEIGHT_EM, column_points, line_count
+
+    lines = line_count(text, column_points(width) - indent, size)
+    return lines * size * LINE_HEIGHT_EM + 6
+
+
+def _fits_beside(labels: list[str], width: float) -> bool:
+    """Whether every word of the answers fits beside its box at the smallest size."""
+    from relscale.excel.text_metrics import column_points, widest_word
+
+    return widest_word(labels, 11.0) <= column_points(width) - INDENT_PT
+
+
+def page_breaks(blocks: list[float], *, first_page: float, page: float,
+                closing: float) -> list[int]:
+    """Where a respondent form's pages break: the indexes of the statements that start a
+    page after the first. Page economy: the fewest pages on which every page holds at
+    least two statements and the closing line (``closing`` points) stands on the page of
+    the last ones; earlier pages as full as that allows. ``blocks``: each statement's
+    height in points; the first page has ``first_page`` points below the form's head,
+    every other ``page``. Where no such split exists (a statement taller than a page),
+    pages are simply filled in order."""
+    n = len(blocks)
+    least = 1 if n < 2 else 2
+    infinite = n + 1
+
+    def room(start: int) -> float:
+        return first_page if start == 0 else page
+
+    def fits(start: int, end: int) -> bool:
+        used = sum(blocks[start:end]) + (closing if end == n else 0.0)
+        return end - start >= least and used <= room(start)
+
+    # pages[j]: fewest pages for the statements from j on (the closing line on the last)
+    pages = [infinite] * (n + 1)
+    pages[n] = 0
+    for start in range(n - 1, -1, -1):
+        for end in range(start + 1, n + 1):
+            if fits(start, end) and pages[end] + 1 < pages[start]:
+                pages[start] = pages[end] + 1
+    if pages[0] >= infinite:
+        return _filled_in_order(blocks, first_page, page)
+    starts: list[int] = []
+    start = 0
+    while start < n:
+        end = max(e for e in range(start + 1, n + 1)
+                  if fits(start, e) and pages[e] + 1 == pages[start])
+        if end < n:
+            starts.append(end)
+        start = end
+    return starts
+
+
+def _filled_in_order(blocks: list[float], first_page: float, page: float) -> list[int]:
+    starts: list[int] = []
+    used, room = 0.0, first_page
+    for k, height in enumerate(blocks):
+        if used + height > room and k > (starts[-1] if starts else 0):
+            starts.append(k)
+            used, room = 0.0, page
+        used += height
+    return starts
 
 
 def respondent_footer(adapted: AdaptedInstrument) -> str:
