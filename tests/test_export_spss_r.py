@@ -53,8 +53,12 @@ def test_sav_has_labels_value_labels_missing_and_levels(scored: dict[str, Path])
     assert labels["rq01"] == adapted.items[0].text.replace("{subject}", "______")
     assert labels["closeness"].startswith("Nabijheid")
     anchors = {float(p.value): p.label for p in adapted.scale.points}
+    na = adapted.scale.not_applicable
+    assert na is not None
     for item in adapted.item_ids:
-        assert meta.variable_value_labels[item] == anchors
+        # 'does not apply' is labelled, and a user-missing value of its own
+        assert meta.variable_value_labels[item] == {**anchors, float(na.value): na.label}
+        assert meta.missing_ranges[item] == [{"lo": float(na.value), "hi": float(na.value)}]
         assert meta.variable_measure[item] == "ordinal"
     assert meta.variable_value_labels["status"] == {
         "scored": "gescoord", "incomplete": "met ontbrekende schalen", "rejected": "afgewezen"}
@@ -132,7 +136,7 @@ def test_codebook_command_writes_sps_and_r(tmp_path: Path) -> None:
     result = runner.invoke(app, ["codebook", *KEY[:1], *KEY[1:], "--format", "r"])
     assert result.stdout.startswith("# relscale codebook")
     out = tmp_path / "c.sps"
-    result = runner.invoke(app, ["export", *KEY[:1], *KEY[1:], "-f", "codebook-sps",
+    result = runner.invoke(app, ["export", *KEY[:1], *KEY[1:], "-F", "codebook-sps",
                                  "-o", str(out)])
     assert result.exit_code == 0 and out.read_text().startswith("* Encoding: UTF-8.")
 

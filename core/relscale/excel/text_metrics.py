@@ -93,8 +93,17 @@ def _widths(bold: bool) -> dict[str, int]:
     return widths
 
 
-def text_width(text: str, size: float, *, bold: bool = False) -> float:
-    """Printed width of ``text`` (one line) in points at ``size`` points."""
+MONOSPACED = frozenset({"Consolas", "Courier New", "Courier", "DejaVu Sans Mono",
+                        "Liberation Mono"})
+MONOSPACE_EM = 1233 / UNITS_PER_EM
+"""Every character of DejaVu Sans Mono (the fallback for Consolas and Courier New)."""
+
+
+def text_width(text: str, size: float, *, bold: bool = False, font: str | None = None) -> float:
+    """Printed width of ``text`` (one line) in points at ``size`` points (``font``: a
+    monospaced one counts every character alike)."""
+    if font in MONOSPACED:
+        return len(text) * MONOSPACE_EM * size
     widths = _widths(bold)
     return sum(widths.get(ch, UNITS_PER_EM) for ch in text) * size / UNITS_PER_EM
 
@@ -104,17 +113,18 @@ def column_points(units: float) -> float:
     return max(1.0, units * POINTS_PER_COLUMN_UNIT - CELL_PADDING_PT)
 
 
-def line_count(text: str, width_pt: float, size: float, *, bold: bool = False) -> int:
+def line_count(text: str, width_pt: float, size: float, *, bold: bool = False,
+               font: str | None = None) -> int:
     """Lines ``text`` takes wrapped greedily at spaces into ``width_pt`` points, as the
     spreadsheet wraps (a no-break space holds words together; a word wider than the line
     is broken, and takes as many lines as it needs)."""
-    space = text_width(" ", size, bold=bold)
+    space = text_width(" ", size, bold=bold, font=font)
     lines = 0
     for paragraph in text.split("\n"):
         lines += 1
         used = 0.0
         for word in (w for w in paragraph.split(" ") if w):
-            w = text_width(word, size, bold=bold)
+            w = text_width(word, size, bold=bold, font=font)
             if used and used + space + w <= width_pt:
                 used += space + w
                 continue
@@ -131,6 +141,8 @@ def fits_on_a_line(text: str, width_pt: float, size: float, *, bold: bool = Fals
     return text_width(text, size, bold=bold) <= width_pt
 
 
-def widest_word(texts: list[str] | tuple[str, ...], size: float, *, bold: bool = False) -> float:
+def widest_word(texts: list[str] | tuple[str, ...], size: float, *, bold: bool = False,
+                font: str | None = None) -> float:
     """The widest single word of ``texts`` in points: what a column must hold unbroken."""
-    return max((text_width(w, size, bold=bold) for t in texts for w in t.split()), default=0.0)
+    return max((text_width(w, size, bold=bold, font=font) for t in texts for w in t.split()),
+               default=0.0)

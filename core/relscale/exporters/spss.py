@@ -83,8 +83,11 @@ def write_sav(
     df = pd.DataFrame(frame, columns=[v.name for v in variables])
     formats = {}
     for v in variables:
-        if v.kind in ("item", "flag"):
-            formats[v.name] = f"F{len(str(adapted.scale.max))}.0" if v.kind == "item" else "F1.0"
+        if v.kind == "item":
+            codes = [adapted.scale.max, *(float(m) for m in v.missing)]
+            formats[v.name] = f"F{max(len(str(int(c))) for c in codes)}.0"
+        elif v.kind in ("flag", "count"):
+            formats[v.name] = "F1.0" if v.kind == "flag" else "F3.0"
         elif v.numeric:
             formats[v.name] = "F8.2"
     with atomic_write(path, overwrite=overwrite) as tmp:
@@ -186,9 +189,16 @@ def syntax_blocks(variables: Sequence[Variable]) -> list[str]:
                 lines.append(f"    {_value(key)} "
                              + spss_string(clip_bytes(label, VALUE_LABEL_BYTES), indent="    "))
         lines[-1] += "."
-    missing = [v.name for v in variables if v.missing]
+    missing = [v.name for v in variables if v.missing and not v.numeric]
     if missing:
         lines += _name_lines([*missing, "('')."], "MISSING VALUES ")
+    coded: dict[tuple[float | str, ...], list[str]] = {}
+    for v in variables:
+        if v.missing and v.numeric:
+            coded.setdefault(v.missing, []).append(v.name)
+    for codes, names in coded.items():  # 'does not apply': a missing value of its own
+        lines += _name_lines([*names, "(" + ", ".join(_value(c) for c in codes) + ")."],
+                             "MISSING VALUES ")
     levels: dict[str, list[str]] = {}
     for v in variables:
         levels.setdefault(v.measure, []).append(v.name)

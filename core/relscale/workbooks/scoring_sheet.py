@@ -311,6 +311,7 @@ def build_scoring_sheet(
     if norms_sheet is not None:
         norms_sheet.print_setup = styles.print_table(title_rows=(5, 6), footer_left=footer)
     styles.set_fonts(book)
+    styles.fit_layout(book)
     return book
 
 
