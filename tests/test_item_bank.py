@@ -122,8 +122,9 @@ def test_codebooks_follow_the_sector_scale_and_show_locale_provenance() -> None:
     assert entries["dc_rqc_b01"].provenance.startswith("added: ")
     nl = {e.variable: e for e in build_codebook(
         adapt("relationship_quality_client", "disability_care", "client", "nl"), "nl")}
-    assert "| nl: reworded: " in nl["rqc11"].provenance
-    assert "| nl: kept" in nl["rqc01"].provenance
+    # in the reader's words: the language by name, the change as a word
+    assert "| Nederlands: reworded: " in nl["rqc11"].provenance
+    assert "| Nederlands: kept" in nl["rqc01"].provenance
     foster, _ = _foster()
     missing = {e.variable: e.missing for e in build_codebook(foster)}["fh_rq_a01"]
     assert "9 = Does not apply to this situation" in missing
@@ -141,7 +142,7 @@ def test_shipped_norms_follow_the_scales() -> None:
 def test_diff_shows_dutch_only_changes_with_their_rationale() -> None:
     cli = runner()
     result = cli.invoke(_app(), ["diff", "relationship_quality_client", "-s", "disability_care",
-                                 "--locale", "nl", "-f", "json"])
+                                 "--locale", "nl", "-F", "json"])
     assert result.exit_code == 0, result.output
     rows = {r["item"]: r for r in json.loads(result.stdout)}
     assert rows["rqc11"]["locale_change"] == "reworded"
@@ -152,7 +153,7 @@ def test_diff_shows_dutch_only_changes_with_their_rationale() -> None:
                                 "--locale", "nl"])
     assert "termen vervangen" in table.stdout and "t.o.v. Engels" in table.stdout
     english = cli.invoke(_app(), ["diff", "relationship_quality_client", "-s", "education",
-                                  "-f", "json"])
+                                  "-F", "json"])
     assert "locale_change" not in json.loads(english.stdout)[0]
 
 

@@ -17,10 +17,9 @@ import re
 import shutil
 from pathlib import Path
 
+import print_check as pc
 import pytest
 
-import print_check as pc
-from equivalence_data import write_sectors
 from helpers import runner
 from relscale.adapt import adapt
 from relscale.cli.main import app

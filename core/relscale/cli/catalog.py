@@ -13,6 +13,7 @@ from relscale.cli.common import (
     adapt_noting,
     console,
     handle_errors,
+    old_format_spelling,
     print_notes,
     table,
     use_locale,
@@ -25,9 +26,11 @@ from relscale.model.labels import LOCALE_CHANGES, locale_change_label, provenanc
 def register(app: typer.Typer) -> None:
     app.command("sectors")(handle_errors(sectors))
     app.command("instruments")(handle_errors(instruments))
-    app.command("slots")(handle_errors(slots))
-    app.command("show")(handle_errors(show))
-    app.command("diff")(handle_errors(diff))
+    # -f was --format here: kept one release (-f is --force everywhere)
+    old = old_format_spelling(lambda: ("table", "csv", "json"))
+    app.command("slots", cls=old)(handle_errors(slots))
+    app.command("show", cls=old)(handle_errors(show))
+    app.command("diff", cls=old)(handle_errors(diff))
 
 
 def sectors(locale: LocaleOption = None) -> None:

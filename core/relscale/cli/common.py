@@ -54,6 +54,32 @@ ForceOption = Annotated[
 ]
 
 
+def old_format_spelling(values: Callable[[], Iterable[str]]) -> Any:
+    """A command class that reads ``-f VALUE`` as ``-F VALUE`` (``--format``), with a
+    deprecation note: ``-f`` is ``--force`` in every command now, and the old spelling of
+    the format keeps working for one release. ``values``: the formats, asked only when
+    ``-f`` is followed by a value."""
+    from typer.core import TyperCommand
+
+    class OldFormatSpelling(TyperCommand):  # type: ignore[misc]
+        def parse_args(self, ctx: Any, args: list[str]) -> Any:
+            args = list(args)
+            for i, arg in enumerate(args[:-1]):
+                if arg == "--":
+                    break
+                if arg == "-f" and not args[i + 1].startswith("-") and (
+                        args[i + 1] in set(values())):
+                    from relscale.i18n import _
+
+                    args[i] = "-F"
+                    note_err(_("-f {value} is deprecated and will mean --force from the next "
+                               "release, as in every other command: write -F {value} (or "
+                               "--format {value})").format(value=args[i + 1]))
+            return super().parse_args(ctx, args)
+
+    return OldFormatSpelling
+
+
 def prefixed(kind: str, message: str) -> str:
     """``relscale: error: ...`` with ``kind`` (error, warning, note) in the current language."""
     from relscale.i18n import pgettext

@@ -16,14 +16,21 @@ from relscale.cli.common import (
     console,
     handle_errors,
     note_err,
+    old_format_spelling,
     use_locale,
     written,
 )
 from relscale.i18n import _
 
 
+def _exporter_names() -> list[str]:
+    from relscale.plugins import get_registry
+
+    return list(get_registry().exporters)
+
+
 def register(app: typer.Typer) -> None:
-    app.command("export")(handle_errors(export))
+    app.command("export", cls=old_format_spelling(_exporter_names))(handle_errors(export))
     app.command("exporters")(handle_errors(exporters))
 
 

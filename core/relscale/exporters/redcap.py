@@ -169,14 +169,21 @@ def score_calculation(adapted: AdaptedInstrument, dimension: str) -> str:
     need = min_answered_count(k, adapted.scoring.min_answered)
     lo, hi = adapted.scale.min, adapted.scale.max
 
+    na = adapted.scale.not_applicable
+
     def blank(item_id: str) -> str:
         return f"isblankormissingcode([{item_id}])"
 
     def keyed(item_id: str, keying: str) -> str:
         return f"[{item_id}]" if keying == "+" else f"({lo + hi}-[{item_id}])"
 
-    count = "sum(" + ",".join(f"if({blank(i.id)},0,1)" for i in items) + ")"
-    total = "sum(" + ",".join(f"if({blank(i.id)},0,{keyed(i.id, i.keying)})" for i in items)
+    def value(item_id: str, then: str) -> str:
+        """'does not apply' counts as no answer: never a score."""
+        return then if na is None else f"if([{item_id}]={na.value},0,{then})"
+
+    count = "sum(" + ",".join(f"if({blank(i.id)},0,{value(i.id, '1')})" for i in items) + ")"
+    total = "sum(" + ",".join(f"if({blank(i.id)},0,{value(i.id, keyed(i.id, i.keying))})"
+                              for i in items)
     mean = f"{total})/{count}"
     value = mean if adapted.scoring.method == "mean" else f"({mean})*{k}"
     return f"if({count}>={need},{value},'')"
@@ -193,7 +200,9 @@ def build_dictionary(
         return tr.lookup(msgid, context=context, domain=CORE_DOMAIN, locale_dir=CORE_LOCALE_DIR)
 
     form = form_name(adapted)
-    choices = " | ".join(f"{p.value}, {redcap_label(p.label)}" for p in adapted.scale.points)
+    na = adapted.scale.not_applicable  # a choice of its own, with its own code
+    choices = " | ".join(f"{p.value}, {redcap_label(p.label)}"
+                         for p in (*adapted.scale.points, *((na,) if na else ())))
     specs: list[dict[str, str]] = []
     if with_record_id:
         specs.append({"field_name": "record_id", "field_type": "text",

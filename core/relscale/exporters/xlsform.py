@@ -100,6 +100,7 @@ class ScoreCalculation:
 def score_calculations(adapted: AdaptedInstrument) -> list[ScoreCalculation]:
     """The calculate expressions for every scale score (see the module docstring)."""
     lo, hi = adapted.scale.min, adapted.scale.max
+    na = adapted.scale.not_applicable
     out = []
     for dim in adapted.dimensions:
         items = adapted.items_for(dim.id)
@@ -113,8 +114,15 @@ def score_calculations(adapted: AdaptedInstrument) -> list[ScoreCalculation]:
             value = f"number(${{{item_id}}})"
             return value if keying == "+" else f"({lo + hi} - {value})"
 
-        count = " + ".join(f"if({answered(i.id)}, 1, 0)" for i in items)
-        total = " + ".join(f"if({answered(i.id)}, {keyed(i.id, i.keying)}, 0)" for i in items)
+        def unless_na(item_id: str, then: str) -> str:
+            """'does not apply' counts as no answer: never a score."""
+            if na is None:
+                return then
+            return f"if(${{{item_id}}} = '{na.value}', 0, {then})"
+
+        count = " + ".join(unless_na(i.id, f"if({answered(i.id)}, 1, 0)") for i in items)
+        total = " + ".join(unless_na(i.id, f"if({answered(i.id)}, {keyed(i.id, i.keying)}, 0)")
+                           for i in items)
         n_ref, sum_ref = f"${{{dim.id}_n}}", f"${{{dim.id}_sum}}"
         mean = f"{sum_ref} div {n_ref}"
         value = mean if adapted.scoring.method == "mean" else f"{mean} * {k}"
@@ -195,6 +203,12 @@ def build_xlsform(
         form.choices.append({
             "list_name": list_name, "name": str(point.value),
             **texts("label", [a.scale.points[k].label for a in adapted]),
+        })
+    if first.scale.not_applicable is not None:  # a choice of its own, with its own code
+        form.choices.append({
+            "list_name": list_name, "name": str(first.scale.not_applicable.value),
+            **texts("label", [a.scale.not_applicable.label if a.scale.not_applicable
+                              else first.scale.not_applicable.label for a in adapted]),
         })
     form.settings = {
         "form_title": f"{first.title} — {first.sector_label}",
