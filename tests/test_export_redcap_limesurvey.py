@@ -118,8 +118,12 @@ def test_redcap_wording_is_not_piped() -> None:
     items[0] = items[0].model_copy(update={"text": "[record_id] <b>x</b> | 'q' \"d\" {subject}"})
     adapted = adapted.model_copy(update={"items": tuple(items)})
     row = next(r for r in redcap.build_dictionary(adapted) if r.field_name == items[0].id)
+    # the wording's own brackets are inert; the name typed first is piped where the
+    # sentence refers to the other person (a screen has no blank line to write on)
     assert row.field_label == ("&#91;record_id&#93; &lt;b&gt;x&lt;/b&gt; &#124; 'q' \"d\" "
-                               "______")
+                               "[subject_code]")
+    subject = next(r for r in redcap.build_dictionary(adapted) if r.field_name == "subject_code")
+    assert subject.required == "y"
 
 
 def _redcap_eval(calculation: str, values: dict[str, float]) -> Any:
@@ -234,7 +238,8 @@ def test_limesurvey_wording_is_not_an_expression() -> None:
     adapted[1] = adapted[1].model_copy(update={"items": tuple(items)})
     rows = limesurvey.build_rows(adapted)
     texts = [r[6] for r in rows if r[2] == "SQ" and r[8] == "nl"]
-    assert texts[0] == "&#123;if(1,'x','y')&#125; tab &lt;i&gt;&amp;&lt;/i&gt; ______"
+    # the wording's own braces are inert; {subjectcode} pipes the name typed first
+    assert texts[0] == "&#123;if(1,'x','y')&#125; tab &lt;i&gt;&amp;&lt;/i&gt; {subjectcode}"
 
 
 def test_limesurvey_codes_are_checked() -> None:

@@ -88,8 +88,11 @@ def test_settings_and_sheets() -> None:
     assert [r["name"] for r in form.survey if r["type"] == "text"] == [
         "respondent_code", "subject_code"]
     assert re.fullmatch(r"\d{10}", form_version())
-    blank = items[0]["label::English (en)"]
-    assert "\\_\\_\\_\\_\\_\\_" in blank  # the blank line, markdown-escaped
+    # on a screen there is no line to write on: the sentence shows the name typed first
+    label = items[0]["label::English (en)"]
+    assert "${subject_code}" in label and "\\_\\_" not in label and "______" not in label
+    subject = next(r for r in form.survey if r["name"] == "subject_code")
+    assert subject["required"] == "yes"
 
 
 def test_declined_combination_is_refused_with_the_reason(tmp_path: Path) -> None:

@@ -33,9 +33,10 @@ from relscale.errors import RelscaleError
 from relscale.exporters.localized import check_same_instrument
 from relscale.exporters.text import (
     alphanumeric_code,
-    item_label,
     limesurvey_html,
     limesurvey_plain,
+    names_someone,
+    piped_label,
 )
 from relscale.i18n import CORE_DOMAIN, CORE_LOCALE_DIR, N_, Translator, _
 from relscale.scoring.engine import min_answered_count
@@ -171,15 +172,18 @@ def build_rows(adapted: Sequence[AdaptedInstrument], *, subject: str | None = No
         rows.append(_row(id="1", cls="Q", type="S", name="respondentcode", relevance="1",
                          text=limesurvey_html(ui(RESPONDENT_LABEL)), language=lang,
                          mandatory="N", other="N"))
+        # the sentences show the name typed here ({subjectcode}): it is asked first
+        piped = subject is None and names_someone(i.text for i in a.items)
         rows.append(_row(id="2", cls="Q", type="S", name="subjectcode", relevance="1",
                          text=limesurvey_html(ui(SUBJECT_LABEL).format(role=a.subject)),
-                         language=lang, mandatory="N", other="N"))
+                         language=lang, mandatory="Y" if piped else "N", other="N"))
         rows.append(_row(id="3", cls="Q", type="F", name=ITEMS_QUESTION, relevance="1",
                          text=limesurvey_html(a.instructions), language=lang,
                          mandatory=mandatory, other="N"))
         for k, item in enumerate(a.items, start=1):
             rows.append(_row(id=str(100 + k), cls="SQ", type="0", name=codes[item.id],
-                             relevance="1", text=limesurvey_html(item_label(item.text, subject)),
+                             relevance="1", text=piped_label(item.text, subject,
+                                                             limesurvey_html, "{subjectcode}"),
                              language=lang))
         na = a.scale.not_applicable  # a choice of its own, with its own code
         for point in (*a.scale.points, *((na,) if na else ())):

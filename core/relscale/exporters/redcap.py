@@ -37,7 +37,7 @@ from pydantic import (
 )
 
 from relscale.errors import RelscaleError
-from relscale.exporters.text import item_label, redcap_label
+from relscale.exporters.text import names_someone, piped_label, redcap_label
 from relscale.i18n import CORE_DOMAIN, CORE_LOCALE_DIR, N_, Translator, _
 from relscale.messages import pydantic_summary
 from relscale.scoring.engine import min_answered_count
@@ -215,7 +215,10 @@ def build_dictionary(
          "section_header": redcap_label(f"{adapted.title} — {adapted.sector_label}"),
          "field_note": redcap_label(adapted.notice)},
         {"field_name": "subject_code", "field_type": "text", "identifier": "y",
-         "field_label": redcap_label(ui(SUBJECT_LABEL).format(role=adapted.subject))},
+         "field_label": redcap_label(ui(SUBJECT_LABEL).format(role=adapted.subject)),
+         # the sentences show the name typed here ([subject_code]): it is asked first
+         "required": "y" if subject is None and names_someone(
+             i.text for i in adapted.items) else ""},
     ]
     if adapted.administration:
         specs.append({"field_name": "administration",
@@ -226,7 +229,7 @@ def build_dictionary(
                                   adapted.scoring.min_answered)
         specs.append({
             "field_name": item.id, "field_type": "radio", "choices": choices,
-            "field_label": redcap_label(item_label(item.text, subject)),
+            "field_label": piped_label(item.text, subject, redcap_label, "[subject_code]"),
             "matrix_group": f"{form}_items"[:MAX_NAME],
             "required": "y" if need >= len(adapted.items_for(item.dimension)) else "",
             "section_header": redcap_label(adapted.instructions) if k == 0 else "",

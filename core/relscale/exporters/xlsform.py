@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from relscale.errors import RelscaleError
 from relscale.exporters.localized import check_same_instrument
-from relscale.exporters.text import item_label, odk_label
+from relscale.exporters.text import names_someone, odk_label, piped_label
 from relscale.i18n import CORE_DOMAIN, CORE_LOCALE_DIR, N_, Translator, _, display_name
 from relscale.scoring.engine import min_answered_count
 
@@ -178,8 +178,11 @@ def build_xlsform(
         **texts("label", [ui(RESPONDENT_LABEL, a, tr) for a, tr in zip(adapted, trs,
                                                                        strict=True)]),
     })
+    # the sentences show the name typed here (${subject_code}): it is asked first
+    piped = subject is None and names_someone(i.text for a in adapted for i in a.items)
     form.survey.append({
         "type": "text", "name": "subject_code",
+        **({"required": "yes"} if piped else {}),
         **texts("label", [ui(SUBJECT_LABEL, a, tr).format(role=a.subject)
                           for a, tr in zip(adapted, trs, strict=True)]),
     })
@@ -192,7 +195,9 @@ def build_xlsform(
         form.survey.append({
             "type": f"select_one {list_name}", "name": item.id, "appearance": "likert",
             "required": "yes" if _required(first, item.dimension) else "no",
-            **texts("label", [item_label(a.items[j].text, subject) for a in adapted]),
+            **{f"label::{lang}": piped_label(a.items[j].text, subject, odk_label,
+                                             "${subject_code}")
+               for lang, a in zip(langs, adapted, strict=True)},
         })
     form.survey.append({"type": "end_group", "name": ""})
     for calc in score_calculations(first):
