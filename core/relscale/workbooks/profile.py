@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -279,26 +278,14 @@ def write_profiles(profiles: ProfileSet, path: Path | str, *, overwrite: bool = 
     if path.suffix.lower() == ".xlsx":
         write(book, path, overwrite=overwrite, inputs=inputs)
         return path
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise RelscaleError(_(
-            "{path}: a PDF needs LibreOffice (soffice), which is not installed; write "
-            ".xlsx instead (-o profiles.xlsx) and print it, or install LibreOffice"
-        ).format(path=path))
+    from relscale.io.libreoffice import convert_to_pdf, require_soffice
+
+    require_soffice(path)
     check_output(path, overwrite=overwrite, inputs=inputs)
     with tempfile.TemporaryDirectory() as tmp:
         xlsx = Path(tmp) / (path.stem + ".xlsx")
         write(book, xlsx, overwrite=True)
-        done = subprocess.run(
-            [soffice, "--headless", "--norestore",
-             f"-env:UserInstallation={(Path(tmp) / 'lo').as_uri()}",
-             "--convert-to", "pdf", "--outdir", tmp, str(xlsx)],
-            capture_output=True, text=True, timeout=300,
-        )
-        pdf = Path(tmp) / (path.stem + ".pdf")
-        if done.returncode != 0 or not pdf.exists():
-            raise RelscaleError(_("{path}: LibreOffice could not make the PDF ({reason})").format(
-                path=path, reason=(done.stderr or "").strip().splitlines()[-1:] or "-"))
+        (pdf,) = convert_to_pdf([xlsx], tmp, target=path)
         with atomic_write(path, overwrite=overwrite) as target:
             shutil.copyfile(pdf, target)
     return path
