@@ -74,16 +74,14 @@ def tools_or_skip() -> None:
         pytest.skip("LibreOffice or pdftotext is not installed")
 
 
-def render(books: Sequence[Path], out: Path, profile: Path) -> dict[Path, Path]:
-    """Print ``books`` to PDF with LibreOffice (one run); book -> its PDF in ``out``."""
+def render(books: Sequence[Path], out: Path) -> dict[Path, Path]:
+    """Print ``books`` to PDF with LibreOffice (:func:`relscale.io.libreoffice.convert_to_pdf`,
+    several workbooks per start); book -> its PDF in ``out``."""
+    from relscale.io.libreoffice import convert_to_pdf
+
     tools_or_skip()
     out.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        ["soffice", "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
-         "--convert-to", "pdf", "--outdir", str(out), *map(str, books)],
-        check=True, capture_output=True, timeout=900,
-    )
-    pdfs = {book: out / (book.stem + ".pdf") for book in books}
+    pdfs = dict(zip(books, convert_to_pdf(books, out, chunk=12), strict=True))
     for book, pdf in pdfs.items():
         assert pdf.is_file(), f"LibreOffice made no PDF of {book.name}"
     return pdfs

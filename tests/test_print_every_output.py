@@ -122,7 +122,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, P
          "-F", "xlsx", "-o", str(tmp / "cfa_nl.xlsx"))
     for name, most in FROM_DATA.items():
         books[name] = (tmp / f"{name}.xlsx", most)
-    pdfs = pc.render([b for b, _m in books.values()], tmp / "pdf", tmp / "lo")
+    pdfs = pc.render([b for b, _m in books.values()], tmp / "pdf")
     done = {name: (book, pdfs[book], most) for name, (book, most) in books.items()}
     if shutil.which("soffice"):
         pdf = tmp / "profiles_nl.pdf"
