@@ -37,6 +37,7 @@ def sectors(locale: LocaleOption = None) -> None:
     """List the registered care sectors, their roles and what they offer."""
     from relscale.catalog import sector_records
 
+    records = sector_records(use_locale(locale))  # the headers below in its language
     listing = table()
     listing.add_column(_("Sector"), no_wrap=True)
     listing.add_column(_("Name"))
@@ -44,7 +45,7 @@ def sectors(locale: LocaleOption = None) -> None:
     listing.add_column(_("Client"))
     listing.add_column(_("Offers"))
     listing.add_column(_("Plugin"))
-    for r in sector_records(use_locale(locale)):
+    for r in records:
         listing.add_row(r["sector"], r["name"], r["professional"], r["client"],
                         "\n".join(r["offers"]), r["plugin"])
     console().print(listing)
@@ -54,6 +55,7 @@ def instruments(locale: LocaleOption = None) -> None:
     """List the registered instruments with their dimensions and perspectives."""
     from relscale.catalog import instrument_records
 
+    records = instrument_records(use_locale(locale))  # the headers below in its language
     listing = table()
     listing.add_column(_("Instrument"), no_wrap=True)
     listing.add_column(_("Title"))
@@ -61,7 +63,7 @@ def instruments(locale: LocaleOption = None) -> None:
     listing.add_column(_("Dimensions"))
     listing.add_column(_("Items"), justify="right")
     listing.add_column(_("Status"))
-    for r in instrument_records(use_locale(locale)):
+    for r in records:
         listing.add_row(
             r["instrument"],
             r["title"],
