@@ -242,7 +242,9 @@ def split_charts(pages: Sequence[Page], axis_title: str, labels: Sequence[str],
     problems = []
     titles = rows = 0
     for page in pages:
-        t = sum(1 for w in page.words if w.text == axis_title)
+        # the value axis' title is drawn turned: a box taller than it is wide
+        t = sum(1 for w in page.words
+                if w.text == axis_title and (w.y1 - w.y0) > 1.5 * (w.x1 - w.x0))
         r = category_rows(page, labels)
         titles, rows = titles + t, rows + r
         if t != r:

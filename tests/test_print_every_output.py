@@ -59,7 +59,9 @@ OTHERS = {
                          "--sector", "youth_care"], 30),
 }
 # made from data (below): name -> most pages
-FROM_DATA = {"results_nl": 30, "results_en_clients": 30, "profiles_xlsx_nl": 6,
+# results: Scores and Summary, the Profiles sheet (2 or 3 profiles a page) and a page per
+# professional-client pair
+FROM_DATA = {"results_nl": 48, "results_en_clients": 12, "profiles_xlsx_nl": 6,
              "reliability_nl": 4, "cfa_nl": 6}
 PAGE_WORDS = ["Page", "of", "Pagina", "van"]
 

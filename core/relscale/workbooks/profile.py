@@ -175,7 +175,13 @@ def build_profile_workbook(profiles: ProfileSet) -> Workbook:
     book = Workbook(styles=_styles(nb), title=_("Relationship profiles"))
     first_band, value_col = 2, 2 + nb
     last_col = value_col
-    width_all = LABEL_WIDTH + nb * BAND_WIDTH + VALUE_WIDTH
+    from relscale.excel.text_metrics import POINTS_PER_COLUMN_UNIT, text_width
+
+    # the first column holds every dimension's name whole (12 pt bold)
+    labels = [line.label for p in profiles.profiles for line in p.lines]
+    label_width = max([LABEL_WIDTH, *(text_width(t, 12, bold=True) / POINTS_PER_COLUMN_UNIT
+                                      + 2 for t in labels)])
+    width_all = label_width + nb * BAND_WIDTH + VALUE_WIDTH
     middle = next((i for i, b in enumerate(bands) if b.lower <= 50 < b.upper), nb // 2)
     prof, client = profiles.professional, profiles.client
     prof_dims = {d.id for d in prof.dimensions}
@@ -185,7 +191,7 @@ def build_profile_workbook(profiles: ProfileSet) -> Workbook:
         name = _sheet_name(" - ".join(c for c in (profile.professional_code,
                                                    profile.client_code) if c), used)
         sheet = book.add_sheet(name, show_grid_lines=False)
-        sheet.column_widths[1] = LABEL_WIDTH
+        sheet.column_widths[1] = round(label_width, 1)
         for c in range(first_band, first_band + nb):
             sheet.column_widths[c] = BAND_WIDTH
         sheet.column_widths[value_col] = VALUE_WIDTH
