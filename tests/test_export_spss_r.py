@@ -87,8 +87,28 @@ def test_sav_without_pyreadstat_is_one_line(
     result = runner.invoke(app, ["score", str(scored["csv"]).replace("scores.csv",
                                  "sample.csv"), "-i", KEY[0], *KEY[1:], "-o", str(out)])
     assert result.exit_code == 1
-    assert result.stderr.strip().splitlines()[-1].endswith('pip install "relscale[spss]"')
+    # the hint fits how relscale was installed: here, from this checkout (editable)
+    last = result.stderr.strip().splitlines()[-1]
+    assert 'pip install -e "' in last and last.endswith('[spss]"'), last
     assert not out.exists()
+
+
+def test_install_hint_fits_the_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from relscale import install_hints
+
+    checkout = tmp_path / "relscale"
+    checkout.mkdir()
+    editable = {"url": checkout.as_uri(), "dir_info": {"editable": True}}
+    monkeypatch.setattr(install_hints, "_direct_url", lambda: editable)
+    monkeypatch.chdir(checkout)
+    assert install_hints.install_hint("spss") == 'pip install -e ".[spss]"'
+    monkeypatch.chdir(tmp_path)
+    assert install_hints.install_hint("spss") == f'pip install -e "{checkout}[spss]"'
+    monkeypatch.setattr(install_hints, "_direct_url", lambda: None)  # from the index
+    assert install_hints.install_hint("spss") == 'pip install "relscale[spss]"'
+    monkeypatch.setattr(install_hints.sys, "prefix", "/home/u/.local/pipx/venvs/relscale")
+    assert install_hints.install_hint("spss", ("pyreadstat", "pandas")) == (
+        "pipx inject relscale pyreadstat pandas")
 
 
 def test_spss_strings_are_quoted_and_lines_short() -> None:

@@ -33,6 +33,15 @@ VARIABLE_LABEL_BYTES = 255
 VALUE_LABEL_BYTES = 120
 FILE_LABEL_BYTES = 64
 INSTALL_HINT = 'pip install "relscale[spss]"'
+"""The hint for an install from the package index (:func:`sav_install_hint` says it the way
+relscale was installed)."""
+
+
+def sav_install_hint() -> str:
+    """How to install the ``spss`` extra into this relscale."""
+    from relscale.install_hints import install_hint
+
+    return install_hint("spss", ("pyreadstat", "pandas"))
 
 
 def clip_bytes(text: str, limit: int) -> str:
@@ -52,7 +61,8 @@ def _pyreadstat() -> Any:
         import pyreadstat
     except ImportError:
         raise RelscaleError(
-            _("writing .sav files needs pyreadstat: {command}").format(command=INSTALL_HINT)
+            _("writing .sav files needs pyreadstat: {command}").format(
+                command=sav_install_hint())
         ) from None
     return pyreadstat
 
