@@ -234,3 +234,41 @@ def test_forms_name_their_own_instrument(tmp_path: Path) -> None:
         writer.writerows([[r[c] for c in keep if c in r] for r in rows])
     result = runner().invoke(app, ["score", str(plain), "-o", str(tmp_path / "again.csv")])
     assert result.exit_code == 1 and "give --instrument and --sector" in result.output
+
+
+def test_slow_work_shows_a_spinner_on_a_terminal_only(tmp_path: Path) -> None:
+    """Slow work (here scoring to a results workbook) shows what it is doing on stderr
+    when stderr is a terminal, and prints nothing of it when stderr is piped."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    sample = tmp_path / "s.csv"
+    assert runner().invoke(app, ["simulate", "-i", INSTRUMENT, "-s", SECTOR, "-o",
+                                 str(sample), "--n", "20"]).exit_code == 0
+    args = [sys.executable, "-m", "relscale", "score", str(sample), "-i", INSTRUMENT, "-s",
+            SECTOR]
+    master, slave = pty.openpty()
+    try:
+        done = subprocess.run([*args, "-o", str(tmp_path / "a.xlsx")], stderr=slave,
+                              stdout=subprocess.PIPE, timeout=120)
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+    assert done.returncode == 0
+    assert b"Scoring" in seen or b"Writing" in seen, seen[:300]
+    piped = subprocess.run([*args, "-o", str(tmp_path / "b.xlsx")], capture_output=True,
+                           text=True, timeout=120)
+    assert piped.returncode == 0
+    assert "Scoring" not in piped.stderr and "Writing" not in piped.stderr
+    assert "\x1b" not in piped.stderr  # no terminal control codes either

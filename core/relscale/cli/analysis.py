@@ -14,6 +14,7 @@ from relscale.cli.common import (
     console,
     handle_errors,
     note_err,
+    spinner,
     use_locale,
     written,
 )
@@ -136,7 +137,8 @@ def cfa(
     kind = _check_format(fmt, ("table", "json", "xlsx"))
     used = use_locale(locale)
     adapted = adapt_noting(instrument, sector, perspective, used)
-    evidence = cfa_evidence(data, adapted)
+    with spinner(_("Fitting the model")):
+        evidence = cfa_evidence(data, adapted)
     title = _("CFA: {instrument}, {sector}, {perspective} ({path})").format(
         instrument=adapted.instrument, sector=adapted.sector, perspective=adapted.perspective,
         path=data)
@@ -168,7 +170,8 @@ def invariance(
     kind = _check_format(fmt, ("table", "json"))
     used = use_locale(locale)
     adapted = adapt_noting(instrument, sector, perspective, used)
-    evidence = group_evidence(data, adapted, group_by)
+    with spinner(_("Fitting the models per group")):
+        evidence = group_evidence(data, adapted, group_by)
     title = _("Invariance across {column}: {instrument}, {perspective} ({path})").format(
         column=group_by, instrument=adapted.instrument, perspective=adapted.perspective,
         path=data)

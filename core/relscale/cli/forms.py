@@ -17,6 +17,7 @@ from relscale.cli.common import (
     handle_errors,
     is_interactive,
     note_err,
+    spinner,
     use_locale,
     warn_err,
     written,
@@ -304,7 +305,8 @@ def read(
         return
     # ---------------------------------------------------------------------------------------
     try:
-        result = read_forms_to_csv(forms_, output, overwrite=force, strict=strict)
+        with spinner(_("Reading forms")):
+            result = read_forms_to_csv(forms_, output, overwrite=force, strict=strict)
     except FormErrors as exc:
         for line in exc.problems:
             error_err(line)

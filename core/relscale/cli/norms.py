@@ -15,6 +15,7 @@ from relscale.cli.common import (
     adapt_noting,
     console,
     handle_errors,
+    spinner,
     table,
     use_locale,
     warn_err,
@@ -80,8 +81,9 @@ def simulate(
 
     used = use_locale(locale)
     adapted = adapt_noting(instrument, sector, perspective, used)
-    sample = draw(adapted, n, seed, missing=missing)
-    write_sample(sample, output, overwrite=force)
+    with spinner(_("Simulating")):
+        sample = draw(adapted, n, seed, missing=missing)
+        write_sample(sample, output, overwrite=force)
     written(output, _("{n} simulated respondents ({instrument}/{sector}/{perspective}, "
                       "seed {seed})").format(n=sample.n, instrument=adapted.instrument,
                                              sector=adapted.sector,
@@ -143,10 +145,11 @@ def build(
     check_build_options(status, t_score, min_n)
     columns = [c.strip() for c in (group_by or "").split(",") if c.strip()]
     adapted = adapt_noting(instrument, sector, perspective, used)
-    groups = build_norms_from_file(
-        data, adapted, group_by=columns, min_n=min_n, status=status, source=source,
-        year=year, note=note, banding=banding, t_score=t_score,
-    )
+    with spinner(_("Building norms")):
+        groups = build_norms_from_file(
+            data, adapted, group_by=columns, min_n=min_n, status=status, source=source,
+            year=year, note=note, banding=banding, t_score=t_score,
+        )
     paths = write_norm_groups(
         groups, output, grouped=bool(columns), overwrite=force, inputs=(data,)
     )

@@ -12,10 +12,11 @@ from relscale.cli.common import (
     LocaleOption,
     SectorOption,
     handle_errors,
+    spinner,
     use_locale,
     written,
 )
-from relscale.i18n import ngettext
+from relscale.i18n import _, ngettext
 
 
 def register(app: typer.Typer) -> None:
@@ -63,10 +64,12 @@ def profile(
 
     used = use_locale(locale)
     check_profile_path(output)
-    profiles = build_profiles(data, instrument=instrument, sector=sector,
-                              client_data=client_data, client_instrument=client_instrument,
-                              before=before, locale=used)
-    inputs = tuple(p for p in (data, client_data, before) if p is not None)
-    write_profiles(profiles, output, overwrite=force, inputs=inputs)
+    with spinner(_("Scoring")) as status:
+        profiles = build_profiles(data, instrument=instrument, sector=sector,
+                                  client_data=client_data, client_instrument=client_instrument,
+                                  before=before, locale=used)
+        inputs = tuple(p for p in (data, client_data, before) if p is not None)
+        status.update(_("Writing {path}").format(path=output))  # a PDF: LibreOffice
+        write_profiles(profiles, output, overwrite=force, inputs=inputs)
     n = len(profiles.profiles)
     written(output, ngettext("{n} profile", "{n} profiles", n).format(n=n))

@@ -13,6 +13,7 @@ from relscale.cli.common import (
     SectorOption,
     handle_errors,
     note_err,
+    spinner,
     use_locale,
     written,
 )
@@ -55,9 +56,12 @@ def adaptation(
     from relscale.workbooks.adaptation_report import build_adaptation_report, write_report
 
     used = use_locale(locale)
-    report = build_adaptation_report(instrument, sector, perspective, locale=used, data=data,
-                                     group_by=group_by)
-    write_report(report, output, overwrite=force)
+    with spinner(_("Writing the report") if data is None else
+                 _("Fitting the models for the report")) as status:
+        report = build_adaptation_report(instrument, sector, perspective, locale=used,
+                                         data=data, group_by=group_by)
+        status.update(_("Writing {path}").format(path=output))
+        write_report(report, output, overwrite=force)
     if any(n["status"] == "illustrative" for n in report.norms):
         note_err(_("illustrative norms (synthetic data): not for decisions about individuals"))
     written(output)
