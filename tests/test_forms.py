@@ -295,3 +295,18 @@ def test_forms_batch_selection(tmp_path: Path) -> None:
                                   "--perspective", "client"])
     assert nothing.exit_code != 0 and "nothing to export" in nothing.output
     assert runner.invoke(app, ["forms", "--out-dir", str(tmp_path)]).exit_code != 0
+
+
+@pytest.mark.parametrize("layout", ["compact", "boxes"])
+def test_footer_holds_no_codes_a_reader_takes_for_words(tmp_path: Path, layout: str) -> None:
+    """A Dutch client form's footer said ``· client · nl`` (or ``professional``): the codes
+    are on the metadata sheet; the footer names the form and says it is not validated."""
+    path, adapted = make_form(tmp_path, "working_alliance", "youth_care", "client", "nl",
+                              layout=layout)
+    import openpyxl
+
+    footer = openpyxl.load_workbook(path).worksheets[0].oddFooter.left.text
+    assert f"{adapted.instrument} {adapted.version}" in footer
+    assert "nog niet gevalideerd" in footer
+    for code in ("client", "professional", " nl"):
+        assert code not in footer, footer

@@ -68,7 +68,7 @@ from relscale.workbooks.form_parts import (
     row_height,
     wrapped_lines,
 )
-from relscale.workbooks.form_respondent import build_respondent_form
+from relscale.workbooks.form_respondent import build_respondent_form, respondent_footer
 
 __all__ = [
     "BLANK", "CHARS_PER_WIDTH", "COL_ANSWER", "COL_ID", "COL_POS", "COL_TEXT", "FONT",
@@ -312,8 +312,9 @@ def build_form(
         print_area=range_ref(1, COL_POS, last_row, COL_ANSWER),
         header_left=f"{adapted.title} — {adapted.sector_label}",
         header_right=_("Code") + ": ____________",
-        footer_left=f"relscale · {adapted.instrument} {adapted.version} · "
-        f"{adapted.perspective} · {adapted.locale}",
+        # what the form is, for whoever files it: no perspective or locale codes (the
+        # metadata sheet holds them), which a reader would take for words
+        footer_left=respondent_footer(adapted),
         footer_right=_("Page {page} of {pages}"),
     )
     q = quote_sheet(sheet_name)
