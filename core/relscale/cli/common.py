@@ -154,6 +154,15 @@ def use_locale(locale: str | None) -> str:
     return used
 
 
+def messages_locale(first: str | None) -> str | None:
+    """The locale for the messages of a command whose ``--locale`` names what it writes
+    (``forms``, ``export``: several locales): the user's language when given globally
+    (``relscale --locale``, ``$RELSCALE_LOCALE``), else the first locale written."""
+    if state.locale or os.environ.get(ENV_LOCALE):
+        return None  # use_locale() takes the global one
+    return first
+
+
 def note_err(message: str) -> None:
     """Print one note (``relscale: note: ...``) to stderr."""
     typer.echo(prefixed("note", message), err=True)

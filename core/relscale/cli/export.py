@@ -15,6 +15,7 @@ from relscale.cli.common import (
     adapt_noting,
     console,
     handle_errors,
+    messages_locale,
     note_err,
     old_format_spelling,
     use_locale,
@@ -77,16 +78,17 @@ def export(
 ) -> None:
     """Export an adapted instrument with any registered exporter."""
     from relscale.exporters.localized import export_locales
+    from relscale.i18n import resolve_locale
     from relscale.plugins import get_registry
 
     locales: list[str | None] = list(locale) if locale else [None]
-    used = use_locale(locales[0])
+    used = use_locale(messages_locale(locales[0]))
     exporter = get_registry().exporter(fmt)
     noted: set[str] = set()
-    adapted = [
-        adapt_noting(instrument, sector, perspective, used if k == 0 else str(other),
-                     noted=noted)
-        for k, other in enumerate(locales)
+    adapted = [  # each in its own locale; the messages in the user's (``used``)
+        adapt_noting(instrument, sector, perspective,
+                     used if other is None else resolve_locale(other)[0], noted=noted)
+        for other in locales
     ]
     if output.suffix.lower() != exporter.suffix:
         note_err(

@@ -16,6 +16,7 @@ from relscale.cli.common import (
     error_err,
     handle_errors,
     is_interactive,
+    messages_locale,
     note_err,
     spinner,
     use_locale,
@@ -169,7 +170,8 @@ def forms(
             "--locale",
             "-l",
             help="Locale of the forms, repeatable (--locale en --locale nl); default the "
-            "global --locale, then $RELSCALE_LOCALE, then en. Messages use the first.",
+            "global --locale, then $RELSCALE_LOCALE, then en. Messages use the global "
+            "--locale (or $RELSCALE_LOCALE), else the first.",
             show_default=False,
         ),
     ] = None,
@@ -189,7 +191,7 @@ def forms(
     """
     from relscale.workbooks.form_batch import NothingToExport, export_forms
 
-    use_locale(locale[0] if locale else None)
+    use_locale(messages_locale(locale[0] if locale else None))
     _note_subject_name(subject_name)
     if not all_ and not (sector or instrument or perspective):
         raise RelscaleError(
