@@ -25,7 +25,27 @@ from relscale.i18n import available_locales
 
 pytestmark = pytest.mark.skipif("nl" not in available_locales(), reason="no nl catalog")
 
-ENGLISH = frozenset(["usage", "options", "option", "arguments", "argument", "commands", "required", "default", "defaults", "show", "shows", "the", "and", "with", "for", "from", "to", "this", "that", "these", "those", "which", "what", "who", "whose", "where", "when", "write", "writes", "written", "wrote", "read", "reads", "file", "files", "folder", "folders", "output", "input", "name", "names", "title", "offers", "perspectives", "dimensions", "error", "errors", "warning", "warnings", "note", "notes", "missing", "invalid", "value", "values", "help", "message", "exit", "exits", "try", "got", "such", "did", "you", "your", "mean", "possible", "does", "exist", "unexpected", "extra", "aborted", "dynamic", "env", "var", "number", "integer", "path", "language", "unchanged", "kept", "reworded", "dropped", "added", "terms", "substituted", "scored", "incomplete", "rejected", "percentile", "yes", "no", "all", "none", "one", "every", "each", "only", "not", "are", "be", "or", "if", "on", "by", "it", "its", "has", "have", "will", "can", "may", "must", "should", "use", "see", "give", "choose", "list", "lists", "instead", "without", "within", "between", "before", "after", "about", "above", "below", "than", "then", "also", "other", "others", "more", "most", "less", "least", "into", "onto", "under", "new", "old", "first", "last", "next", "same", "sheet", "sheets", "workbook", "answer", "answers", "raw", "norms", "group", "groups", "column", "columns", "row", "rows", "validated", "translated", "fuzzy", "total", "complete", "package", "domain", "format", "formats", "suffix", "description", "plugins", "native", "english", "dutch"])
+ENGLISH = frozenset([
+    "usage", "options", "option", "arguments", "argument", "commands", "required", "default",
+    "defaults", "show", "shows", "the", "and", "with", "for", "from", "to", "this", "that",
+    "these", "those", "which", "what", "who", "whose", "where", "when", "write", "writes",
+    "written", "wrote", "read", "reads", "file", "files", "folder", "folders", "output",
+    "input", "name", "names", "title", "offers", "perspectives", "dimensions", "error",
+    "errors", "warning", "warnings", "note", "notes", "missing", "invalid", "value", "values",
+    "help", "message", "exit", "exits", "try", "got", "such", "did", "you", "your", "mean",
+    "possible", "does", "exist", "unexpected", "extra", "aborted", "dynamic", "env", "var",
+    "number", "integer", "path", "language", "unchanged", "kept", "reworded", "dropped",
+    "added", "terms", "substituted", "scored", "incomplete", "rejected", "percentile", "yes",
+    "no", "all", "none", "one", "every", "each", "only", "not", "are", "be", "or", "if", "on",
+    "by", "it", "its", "has", "have", "will", "can", "may", "must", "should", "use", "see",
+    "give", "choose", "list", "lists", "instead", "without", "within", "between", "before",
+    "after", "about", "above", "below", "than", "then", "also", "other", "others", "more",
+    "most", "less", "least", "into", "onto", "under", "new", "old", "first", "last", "next",
+    "same", "sheet", "sheets", "workbook", "answer", "answers", "raw", "norms", "group",
+    "groups", "column", "columns", "row", "rows", "validated", "translated", "fuzzy", "total",
+    "complete", "package", "domain", "format", "formats", "suffix", "description", "plugins",
+    "native", "english", "dutch"
+])
 """Common English words that are not Dutch words (``score``, ``item``, ``status``,
 ``instrument``, ``sector``, ``plugin``, ``band``, ``code``, ``of``, ``is``, ``over`` are
 both; ``professional``, ``client``, ``table``, ``text`` are values a user types: not

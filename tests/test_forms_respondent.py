@@ -232,7 +232,7 @@ def test_the_subject_field_names_the_role_in_the_respondents_words(
 
 def test_page_breaks_keep_two_statements_and_the_thanks_together() -> None:
     """Hand-worked: pages of 300 (first) and 720 points, statements of 100."""
-    from relscale.workbooks.form_respondent import page_breaks
+    from relscale.workbooks.form_measure import page_breaks
 
     # filled in order, 3 + 7 + 6 would leave the thanks with 6: fine
     assert page_breaks([100] * 16, first_page=300, page=720, closing=30) == [3, 10]

@@ -8,8 +8,8 @@ the norm table's SD and reliability; LibreOffice prints each profile on one A4 p
 from __future__ import annotations
 
 import csv
-import re
 import math
+import re
 import shutil
 import subprocess
 from pathlib import Path

@@ -12,14 +12,16 @@ library prints around them is its own English: ``Usage:``, ``Options``, ``[requi
   the ``relscale`` catalog.
 
 The words are marked below (``N_``) so ``relscale i18n`` puts them in the template. The
-patches are made once per process, by :func:`relscale.cli.main.main` only, so an English
-run and the library are untouched.
+library's words are routed only while :func:`relscale.cli.main.main` runs a command
+(:func:`words_installed`), so an English run, the library and other callers in the same
+process are untouched.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from relscale.i18n import N_
@@ -92,14 +94,18 @@ def metavar(param: Any, ctx: Any) -> str | None:
                         else name.rstrip("_").upper() or "TEXT")
 
 
+_pending: list[Callable[[str], str]] = []
+
+
 def localize(command: Any, translate: Callable[[str], str] | None = None,
              name: str = "relscale") -> None:
     """Metavars on every parameter of the tree (translated with ``translate``), and with
-    ``translate`` the usage line and placeholders of every command."""
+    ``translate`` the usage line and placeholders of every command; the library's own
+    words follow while :func:`words_installed` runs."""
     word = translate or (lambda text: text)
     _walk(command, (name,), None, word, translate is not None)
     if translate is not None:
-        install_words(translate)
+        _pending[:] = [translate]
 
 
 def _walk(command: Any, path: tuple[str, ...], parent: Any, word: Callable[[str], str],
@@ -194,19 +200,36 @@ def _inner(message: str, translate: Callable[[str], str]) -> str:
     return message
 
 
-_installed: list[Callable[[str], str]] = []
+@contextlib.contextmanager
+def words_installed() -> Iterator[None]:
+    """While the block runs, typer's words (its module-level ``_``) and the output of
+    click's usage errors go through the translation :func:`localize` was given (nothing
+    when it was given none); restored afterwards."""
+    if not _pending:
+        yield
+        return
+    translate = _pending.pop()
+    import typer.core as typer_core
+    from typer._click import exceptions
+
+    saved = (typer_core._, exceptions.UsageError.show,  # type: ignore[attr-defined]
+             exceptions.ClickException.show)
+    install_words(translate)
+    try:
+        yield
+    finally:
+        typer_core._ = saved[0]  # type: ignore[attr-defined,assignment]
+        exceptions.UsageError.show = saved[1]  # type: ignore[method-assign]
+        exceptions.ClickException.show = saved[2]  # type: ignore[method-assign]
 
 
 def install_words(translate: Callable[[str], str]) -> None:
     """Route typer's words (its module-level ``_``) and the output of click's usage errors
-    through ``translate``. Once per process (the command line's, never the library's)."""
-    if _installed:
-        return
-    _installed.append(translate)
+    through ``translate`` (:func:`words_installed` undoes it)."""
     import typer.core as typer_core
     from typer._click import exceptions, utils
 
-    typer_core._ = translate  # type: ignore[attr-defined]
+    typer_core._ = translate  # type: ignore[attr-defined,assignment]
 
     def show_usage_error(self: Any, file: Any = None) -> None:
         hint = ""

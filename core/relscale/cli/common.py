@@ -84,12 +84,15 @@ def prefixed(kind: str, message: str) -> str:
     """``relscale: error: ...`` with ``kind`` (error, warning, note) in the current language."""
     from relscale.i18n import pgettext
 
-    words = {
-        # TRANSLATORS: the prefix of an error line, "relscale: error: ..."
-        "error": pgettext("message prefix", "error"),
-        "warning": pgettext("message prefix", "warning"),
-        "note": pgettext("message prefix", "note"),
-    }
+    try:
+        words = {
+            # TRANSLATORS: the prefix of an error line, "relscale: error: ..."
+            "error": pgettext("message prefix", "error"),
+            "warning": pgettext("message prefix", "warning"),
+            "note": pgettext("message prefix", "note"),
+        }
+    except RelscaleError:  # a catalog that cannot be read: say so in English
+        words = {"error": "error", "warning": "warning", "note": "note"}
     return f"relscale: {words[kind]}: {message}"
 
 

@@ -177,12 +177,13 @@ def score_calculation(adapted: AdaptedInstrument, dimension: str) -> str:
     def keyed(item_id: str, keying: str) -> str:
         return f"[{item_id}]" if keying == "+" else f"({lo + hi}-[{item_id}])"
 
-    def value(item_id: str, then: str) -> str:
+    def unless_na(item_id: str, then: str) -> str:
         """'does not apply' counts as no answer: never a score."""
         return then if na is None else f"if([{item_id}]={na.value},0,{then})"
 
-    count = "sum(" + ",".join(f"if({blank(i.id)},0,{value(i.id, '1')})" for i in items) + ")"
-    total = "sum(" + ",".join(f"if({blank(i.id)},0,{value(i.id, keyed(i.id, i.keying))})"
+    count = "sum(" + ",".join(f"if({blank(i.id)},0,{unless_na(i.id, '1')})"
+                              for i in items) + ")"
+    total = "sum(" + ",".join(f"if({blank(i.id)},0,{unless_na(i.id, keyed(i.id, i.keying))})"
                               for i in items)
     mean = f"{total})/{count}"
     value = mean if adapted.scoring.method == "mean" else f"({mean})*{k}"

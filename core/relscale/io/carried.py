@@ -104,11 +104,14 @@ def _csv_key(path: Path) -> CarriedKey | None:
     except (OSError, UnicodeDecodeError):
         return None  # the reader reports it
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter), [])]
-    wanted = [c for c in KEY_COLUMNS if c in header]
-    if "sector" not in wanted:
-        return None
-    values = _distinct(path, header, wanted, delimiter)
+    try:
+        header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter), [])]
+        wanted = [c for c in KEY_COLUMNS if c in header]
+        if "sector" not in wanted:
+            return None
+        values = _distinct(path, header, wanted, delimiter)
+    except (csv.Error, OSError, UnicodeDecodeError):
+        return None  # not a table this can read: the reader names the problem
     registered = _registered()
     found: dict[str, str | None] = dict.fromkeys(KEY_COLUMNS)
     for column in wanted:

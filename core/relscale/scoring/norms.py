@@ -252,7 +252,8 @@ def describe_norms(table: NormTable, locale: str | None = None) -> str:
     line = tr(
         N_("{head}: {sector} / {instrument} / {perspective}, group {group}; bands: {banding}")
     )
-    names = (table.sector, table.instrument, table.perspective, table.banding)
+    names: tuple[str, str, str, str] = (table.sector, table.instrument, table.perspective,
+                                        table.banding)
     if used.split("_")[0] != SOURCE_LOCALE:
         names = _named(table, used, tr)
     return line.format(head=head, sector=names[0], instrument=names[1],

@@ -76,12 +76,12 @@ def build_scored_table(
     na = getattr(adapted.scale, "not_applicable", None)
     marked = table.not_applicable
     for j, item in enumerate(adapted.item_ids):
-        values = table.values[:, j]
+        answers = table.values[:, j]
         if na is not None and marked is not None and marked[:, j].any():
             import numpy as np
 
-            values = np.where(marked[:, j], float(na.value), values)
-        add(item, values, "item")
+            answers = np.where(marked[:, j], float(na.value), answers)
+        add(item, answers, "item")
     for d in scores.dimensions:
         add(d, scores.raw[d], "raw")
     for name, dimension, suffix in col.count_columns(adapted):
