@@ -38,12 +38,13 @@ def recoded(adapted: Any, values: np.ndarray) -> np.ndarray:
 # --- cfa --------------------------------------------------------------------------------
 
 # cfa12_weak (lavaan reference) has 3 factors x 4 items: the working-alliance slots
-# (bond, goals, tasks) in instrument order; wap06 and wap08 are reverse-keyed, so the
+# (bond, goals, tasks) in instrument order; wap15 and wap14 (the reverse-keyed tasks and
+# goals slots, wap06 and wap08 before item bank 0.3) are reverse-keyed, so the
 # file stores them reversed and the CLI's recoding gives back the reference data.
 WA_MAP = {"w01": "wap01", "w02": "wap04", "w03": "wap07", "w04": "wap10",
-          "w05": "wap02", "w06": "wap05", "w07": "wap08", "w08": "wap13",
-          "w09": "wap03", "w10": "wap06", "w11": "wap09", "w12": "wap12"}
-REVERSED = {"wap06", "wap08"}
+          "w05": "wap02", "w06": "wap05", "w07": "wap14", "w08": "wap13",
+          "w09": "wap03", "w10": "wap15", "w11": "wap09", "w12": "wap12"}
+REVERSED = {"wap15", "wap14"}
 
 
 def test_cfa_json_matches_lavaan_reference(tmp_path: Path) -> None:

@@ -215,7 +215,8 @@ def test_pictures_are_circles_from_one_to_all(tmp_path: Path) -> None:
         ("education", "nl", "Naam van je juf of meester"),  # the role's spoken_label, in Dutch
         ("education", "en", "Name of your teacher"),
         ("youth_care", "nl", "Naam van je begeleider"),  # not "jeugdhulpverlener"
-        ("foster_homes", "nl", "Naam van je gezinshuisouder"),  # no spoken_label: the label
+        ("foster_homes", "nl", "Naam van je gezinshuisouder"),
+        ("foster_homes", "en", "Name of your house parent"),  # not "gezinshuis parent"
     ],
 )
 def test_the_subject_field_names_the_role_in_the_respondents_words(

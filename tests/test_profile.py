@@ -132,6 +132,30 @@ def test_profile_pdf_one_page_per_pair(tmp_path: Path) -> None:
         assert "zeer laag" in page and "zeer hoog" in page  # the band scale
 
 
+@pytest.mark.libreoffice
+def test_profile_pdf_in_chunks_keeps_every_page_in_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Converted a few pages per workbook and a few workbooks per LibreOffice start, the
+    joined PDF holds every pair's page, in the order of the pairs."""
+    import relscale.workbooks.profile as profile_book
+
+    teacher, child = _pairs(tmp_path)
+    monkeypatch.setattr(profile_book, "PAIRS_PER_BOOK", 1)
+    monkeypatch.setattr(profile_book, "BOOKS_PER_START", 3)
+    pdf = tmp_path / "profiles.pdf"
+    result = runner().invoke(app, ["profile", str(teacher), "-i", "relationship_quality",
+                                   "-s", "education", "--client-data", str(child),
+                                   "-o", str(pdf)])
+    assert result.exit_code == 0, result.output
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    pages = [p for p in text.split("\f") if p.strip()]
+    codes = [row["respondent_code"] for row in csv.DictReader(teacher.open(encoding="utf-8"))]
+    assert len(pages) == len(codes) == 4
+    for page, code in zip(pages, codes, strict=True):
+        assert f"Teacher: {code}" in " ".join(page.split())
+
+
 def test_profile_without_libreoffice_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              ) -> None:
     teacher, _child = _pairs(tmp_path)

@@ -70,7 +70,7 @@ def check_cell_texts(run: ScoreRun) -> None:
     """Refuse identifiers a workbook cell cannot hold (control characters, over 32,767
     characters), naming the input's file, row and column, before anything is written."""
     from relscale.errors import DataError
-    from relscale.excel.stream import text_problem, texts_fit
+    from relscale.excel.xlsx_sheet import text_problem, texts_fit
     from relscale.messages import where
 
     table = run.responses

@@ -61,12 +61,12 @@ def _emit(fmt: str, output: Path | None, force: bool, title: str, tables: list[T
     if fmt == "xlsx":
         if output is None:
             raise RelscaleError(_("an xlsx result needs a file: give -o FILE.xlsx"))
-        from relscale.excel.render import render
+        from relscale.excel.xlsx import write_xlsx
         from relscale.workbooks.evidence_tables import tables_workbook
 
         check_output(output, overwrite=force)
         with atomic_write(output, overwrite=force) as tmp:
-            render(tables_workbook(title, tables, notes), tmp)
+            write_xlsx(tables_workbook(title, tables, notes), tmp)
     elif fmt == "json":
         text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
         if output is None:

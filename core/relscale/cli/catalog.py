@@ -18,6 +18,7 @@ from relscale.cli.common import (
     table,
     use_locale,
 )
+from relscale.cli.forms import VariantOption
 from relscale.errors import RelscaleError
 from relscale.i18n import _
 from relscale.model.labels import LOCALE_CHANGES, locale_change_label, provenance_label
@@ -140,11 +141,13 @@ def show(
     perspective: PerspectiveOption = None,
     locale: LocaleOption = None,
     fmt: FormatOption = "table",
+    variant: VariantOption = None,
 ) -> None:
     """Show an instrument as adapted to a sector: instructions, scale and items."""
     from relscale.catalog import item_records
+    from relscale.plugins import get_registry
 
-    adapted = adapt_noting(instrument, sector, perspective, use_locale(locale))
+    adapted = adapt_noting(instrument, sector, perspective, use_locale(locale), variant=variant)
     if _emit_records(item_records(adapted), fmt):
         return
     out = console()
@@ -153,6 +156,10 @@ def show(
         f"{_('Respondent')}: {adapted.respondent}    {_('About')}: {adapted.subject}    "
         f"{_('Version')}: {adapted.version}"
     )
+    if adapted.variant_label:
+        known = ", ".join(v.id for v in get_registry().sector(adapted.sector).variants)
+        out.print(f"{_('Respondents')}: {adapted.variant_label} (--variant {adapted.variant}; "
+                  f"{known})")
     out.print(adapted.instructions)
     if adapted.administration:
         out.print(f"{_('Administration')}: {adapted.administration}")

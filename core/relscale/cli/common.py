@@ -179,13 +179,15 @@ def adapt_noting(
     *,
     norms_file: Path | None = None,
     noted: set[str] | None = None,
+    variant: str | None = None,
 ) -> AdaptedInstrument:
     """:func:`relscale.adapt` in a locale already resolved by :func:`use_locale`, with a
     ``--norms`` file first among its norm tables
     (:func:`relscale.scoring.norms.with_norms_file`), and its fallback notes on stderr."""
     from relscale.adapt import adapt
 
-    adapted = adapt(instrument, sector, cast("Perspective | None", perspective), locale)
+    adapted = adapt(instrument, sector, cast("Perspective | None", perspective), locale,
+                    variant=variant)
     print_notes(adapted.fallbacks, noted)
     if norms_file is not None:
         from relscale.scoring.norms import with_norms_file

@@ -101,6 +101,24 @@ LayoutOption = Annotated[
         show_default=False,
     ),
 ]
+VariantOption = Annotated[
+    str | None,
+    typer.Option(
+        "--variant",
+        help="Client forms: the sector's respondent variant, which decides the word for the "
+        "professional (education: primary or secondary; `relscale show` lists them); "
+        "default the sector's first.",
+        show_default=False,
+    ),
+]
+PracticeOption = Annotated[
+    bool,
+    typer.Option(
+        "--practice",
+        help="Client forms: practice statements before the items, with the script on the "
+        "administrator's page (always on the disability-care client form).",
+    ),
+]
 PicturesOption = Annotated[
     bool,
     typer.Option(
@@ -114,6 +132,7 @@ PicturesOption = Annotated[
 def register(app: typer.Typer) -> None:
     app.command("form")(handle_errors(form))
     app.command("forms")(handle_errors(forms))
+    app.command("cards")(handle_errors(cards))
     app.command("read")(handle_errors(read))
 
 
@@ -131,6 +150,8 @@ def form(
     layout: LayoutOption = None,
     pictures: PicturesOption = False,
     admin_sheet: AdminSheetOption = False,
+    variant: VariantOption = None,
+    practice: PracticeOption = False,
 ) -> None:
     """Export one fillable, print-ready form (.xlsx) for a sector and perspective."""
     from relscale.workbooks.form import check_form_path, export_form
@@ -138,15 +159,42 @@ def form(
     used = use_locale(locale)
     _note_subject_name(subject_name)
     check_form_path(output)  # before the work of adapting
-    adapted = adapt_noting(instrument, sector, perspective, used)
+    adapted = adapt_noting(instrument, sector, perspective, used, variant=variant)
+    if practice and adapted.practice is None:
+        raise RelscaleError(_("the {sector} form {instrument} ({perspective}) has no practice "
+                              "statements").format(sector=adapted.sector,
+                                                   instrument=adapted.instrument,
+                                                   perspective=adapted.perspective))
     respondent, subject = _names(adapted.perspective, client_name, professional_name,
                                  subject_name)
     layout_ = export_form(
         adapted, output, overwrite=force, subject_name=subject, respondent_name=respondent,
         password=password, layout=layout, pictures=pictures, admin_sheet=admin_sheet,
+        practice=practice,
     )
     n = len(layout_.answers)
     written(output, ngettext("form with {n} item", "form with {n} items", n).format(n=n))
+
+
+def cards(
+    instrument: Annotated[str, typer.Argument(
+        help="Instrument id, e.g. relationship_quality_client.")],
+    sector: SectorOption,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .pdf file to write.")],
+    perspective: PerspectiveOption = None,
+    locale: LocaleOption = None,
+    force: ForceOption = False,
+    variant: VariantOption = None,
+) -> None:
+    """Print answer cards (.pdf): one A4 page with each answer of the form's scale as a
+    large black-and-white pictogram and its word, to point at while the form is read aloud."""
+    from relscale.workbooks.answer_cards import write_answer_cards
+
+    used = use_locale(locale)
+    adapted = adapt_noting(instrument, sector, perspective, used, variant=variant)
+    pages = write_answer_cards([adapted], output, overwrite=force)
+    written(output, ngettext("{n} page of answer cards", "{n} pages of answer cards",
+                             pages).format(n=pages))
 
 
 def forms(
@@ -183,6 +231,8 @@ def forms(
     layout: LayoutOption = None,
     pictures: PicturesOption = False,
     admin_sheet: AdminSheetOption = False,
+    variant: VariantOption = None,
+    practice: PracticeOption = False,
 ) -> None:
     """Export a batch of forms, one workbook per sector x instrument x perspective x locale.
 
@@ -214,6 +264,8 @@ def forms(
                 layout=layout,
                 pictures=pictures,
                 admin_sheet=admin_sheet,
+                variant=variant,
+                practice=practice,
             )
     except NothingToExport as exc:
         for declined in exc.declined:

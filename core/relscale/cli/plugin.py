@@ -75,12 +75,26 @@ def check(
         bool, typer.Option("--build/--no-build",
                            help="Build the wheel and sdist to check they hold the data files.")
     ] = True,
+    against: Annotated[
+        Path | None,
+        typer.Option("--against", help="A text file of sentences the items must not echo "
+                     "(one per line, e.g. a licensed instrument's items): every item, in "
+                     "every language, that comes too close to one is a problem.",
+                     dir_okay=False, show_default=False),
+    ] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option("--threshold", min=0.0, max=1.0,
+                     help="With --against: the similarity (0-1) from which a pair is listed "
+                     "(default 0.4, see docs/content.md).", show_default=False),
+    ] = None,
 ) -> None:
     """Check sector plugins: contract, translations, norms and packaging; exit 0 when clean."""
     from relscale.plugin_kit import check_plugins
 
     use_locale(None)
-    report = check_plugins(names or None, path=path, build=build)
+    report = check_plugins(names or None, path=path, build=build, against=against,
+                           threshold=threshold)
     if output_format is CheckFormat.json:
         typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:

@@ -259,13 +259,13 @@ def xlsform_workbook(form: XLSForm) -> object:
 
 def write_xlsform(form: XLSForm, path: Path, *, overwrite: bool = False) -> None:
     """Write the XLSForm atomically; a value starting with ``=`` stays text, not a formula
-    (:func:`relscale.excel.render.set_value`)."""
-    from relscale.excel.render import to_openpyxl
+    (:func:`relscale.excel.xlsx.write_xlsx` writes every string as text)."""
+    from relscale.excel.xlsx import write_xlsx
     from relscale.io.atomic import atomic_write
 
-    wb = to_openpyxl(xlsform_workbook(form))  # type: ignore[arg-type]
+    book = xlsform_workbook(form)
     with atomic_write(path, overwrite=overwrite) as tmp:
-        wb.save(str(tmp))
+        write_xlsx(book, tmp)  # type: ignore[arg-type]
 
 
 def export_xlsform(

@@ -387,7 +387,7 @@ def report_markdown(report: AdaptationReport) -> str:
 
 def report_workbook(report: AdaptationReport) -> Any:
     """The report as a writer-neutral workbook: one sheet per section; every string from
-    content or data written as text (:func:`relscale.excel.render.set_value`)."""
+    content or data is written as text (:func:`relscale.excel.xlsx.write_xlsx`)."""
     from relscale.excel.sheet import Workbook
     from relscale.workbooks.styles import fit_layout, print_table, set_fonts
 
@@ -429,7 +429,7 @@ def write_report(report: AdaptationReport, path: Path | str, *, overwrite: bool 
         if suffix == ".md":
             tmp.write_text(report_markdown(report), encoding="utf-8")
         else:
-            from relscale.excel.render import render
+            from relscale.excel.xlsx import write_xlsx
 
-            render(report_workbook(report), tmp)
+            write_xlsx(report_workbook(report), tmp)
     return target

@@ -185,6 +185,7 @@ def build_form(
     pictures: bool = False,
     respondent_name: str | None = None,
     admin_sheet: bool = False,
+    practice: bool = False,
 ) -> tuple[Workbook, FormLayout]:
     """Lay out the fillable form for one adapted instrument (UI strings in the current
     locale, see :func:`relscale.i18n.set_locale`; content in ``adapted.locale``).
@@ -204,7 +205,7 @@ def build_form(
         return build_respondent_form(adapted, layout=layout, subject_name=subject_name,
                                      password=password, pictures=pictures,
                                      respondent_name=respondent_name,
-                                     admin_sheet=admin_sheet)
+                                     admin_sheet=admin_sheet, practice=practice)
     book = Workbook(styles=_styles(), title=adapted.title, creator=f"relscale {__version__}")
     sheet_name = _("Form")[:31]
     sheet = book.add_sheet(sheet_name, show_grid_lines=False)
@@ -238,7 +239,8 @@ def build_form(
 
     field_labels = {
         "respondent_code": texts["respondent_code"],
-        "subject_code": texts["subject_code"].format(role=adapted.subject),
+        "subject_code": texts["subject_code"].format(
+            role=adapted.subject_said if adapted.perspective == "client" else adapted.subject),
         "date": _("Date"),
     }
     fields: dict[str, str] = {}
@@ -347,8 +349,13 @@ def _rc(cell: str) -> tuple[int, int]:
 # --- writing ---------------------------------------------------------------------------
 
 
-def form_filename(adapted: AdaptedInstrument) -> str:
-    return f"{adapted.instrument}_{adapted.sector}_{adapted.perspective}_{adapted.locale}.xlsx"
+def form_filename(adapted: AdaptedInstrument, *, with_variant: bool = False) -> str:
+    """``<instrument>_<sector>_<perspective>_<locale>.xlsx``; ``with_variant``: the
+    respondent variant after the perspective (``..._client-secondary_nl.xlsx``)."""
+    who: str = adapted.perspective
+    if with_variant and adapted.variant:
+        who = f"{who}-{adapted.variant}"
+    return f"{adapted.instrument}_{adapted.sector}_{who}_{adapted.locale}.xlsx"
 
 
 def check_form_path(path: Path | str) -> Path:
@@ -370,6 +377,7 @@ def export_form(
     pictures: bool = False,
     respondent_name: str | None = None,
     admin_sheet: bool = False,
+    practice: bool = False,
 ) -> FormLayout:
     """Write the fillable form to ``path`` (atomically; refuses to overwrite unless asked).
 
@@ -379,15 +387,14 @@ def export_form(
     path = check_form_path(path)
     book, form_layout = build_form(adapted, subject_name=subject_name, password=password,
                                    layout=layout, pictures=pictures,
-                                   respondent_name=respondent_name, admin_sheet=admin_sheet)
+                                   respondent_name=respondent_name, admin_sheet=admin_sheet,
+                                   practice=practice)
     write_form(book, path, overwrite=overwrite)
     return form_layout
 
 
 def write_form(book: Workbook, path: Path | str, *, overwrite: bool = False) -> Path:
-    """:func:`relscale.workbooks.write` with the direct writer (:mod:`relscale.excel.xlsx`:
-    no openpyxl to import or to fill cell by cell); a book it cannot write (charts,
-    comments) goes through openpyxl."""
+    """Write a form's book with :func:`relscale.workbooks.write`, atomically."""
     from relscale.workbooks import write
 
-    return write(book, path, overwrite=overwrite, direct=True)
+    return write(book, path, overwrite=overwrite)

@@ -152,12 +152,12 @@ def respondent_title(adapted: AdaptedInstrument, subject_name: str | None = None
         if name:
             return pgettext("client form", "Working together with {name}").format(name=name)
         return pgettext("client form", "Working together with your {role}").format(
-            role=adapted.subject)
+            role=adapted.subject_said)
     if name:
         return pgettext("client form", "How are things between you and {name}?").format(
             name=name)
     return pgettext("client form", "How are things between you and your {role}?").format(
-        role=adapted.subject)
+        role=adapted.subject_said)
 
 
 def _sector_title(adapted: AdaptedInstrument) -> bool:
@@ -183,7 +183,7 @@ def blank_hint(adapted: AdaptedInstrument, subject_name: str | None) -> str | No
     if adapted.perspective == "client":
         return pgettext(
             "client form", "Where a sentence has {blank}, think of your {role}."
-        ).format(blank=BLANK, role=adapted.subject)
+        ).format(blank=BLANK, role=adapted.subject_said)
     return _("Where a statement has {blank}, think of this {role}.").format(
         blank=BLANK, role=adapted.subject)
 

@@ -75,6 +75,7 @@ def _styles() -> dict[str, Style]:
         "r_date": base(ANSWER_PT, border="thin", border_color="333333", fill="FFFDE7",
                        vertical="center", horizontal="left", number_format="yyyy-mm-dd"),
         "r_text": base(wrap=True, vertical="top"),
+        "r_head": base(bold=True, wrap=True, vertical="center"),
         "r_pos": base(bold=True, horizontal="left", vertical="top"),
         "r_item": base(bold=True, wrap=True, vertical="top"),
         "r_box": base(STATEMENT_PT, bold=True, horizontal="center", vertical="center",
@@ -125,12 +126,17 @@ def build_respondent_form(
     pictures: bool = False,
     respondent_name: str | None = None,
     admin_sheet: bool = False,
+    practice: bool = False,
 ) -> tuple[Workbook, FormLayout]:
     """Lay out a respondent form (``boxes`` or ``dropdown``), and with ``admin_sheet``
     the administrator's page as a second sheet (:func:`add_administrator_sheet`).
 
     ``pictures`` (boxes): above each answer's words a row of circles, filled from one
-    for the lowest answer to all for the highest, that prints in black and white."""
+    for the lowest answer to all for the highest, that prints in black and white.
+    ``practice``: the sector's practice statements (``adapted.practice``) before the items,
+    marked A, B, ... and not read back; they are always printed when the sector says so
+    (disability care), and the administrator's page then holds the script."""
+    show_practice = adapted.practice is not None and (practice or adapted.practice.always)
     book = Workbook(styles=_styles(), title=respondent_title(adapted, subject_name),
                     creator=f"relscale {__version__}")
     sheet_name = pgettext("client form", "Questions")[:31]
@@ -174,7 +180,7 @@ def build_respondent_form(
         sheet.set(row, 1, text, style=style)
         sheet.merge(row, 1, row, last_col, style=style)
         sheet.row_heights[row] = row_height(text, full - 2, size=size, pad=pad,
-                                            bold=style == "r_title")
+                                            bold=style in ("r_title", "r_head"))
 
     row = 1
     banner(row, respondent_title(adapted, subject_name), "r_title", TITLE_PT, pad=12)
@@ -184,7 +190,7 @@ def build_respondent_form(
     field_labels = {
         "respondent_code": pgettext("client form", "Your name"),
         "subject_code": pgettext("client form", "Name of your {role}").format(
-            role=adapted.subject_spoken or adapted.subject),
+            role=adapted.subject_said),
         "date": _("Date"),
     }
     fields: dict[str, str] = {}
@@ -232,15 +238,21 @@ def build_respondent_form(
         shown = [f"{circles(k, len(adapted.scale.points))}\n{label}"
                  if k < len(adapted.scale.points) else label
                  for k, label in enumerate(shown)]
-    first_item_row = row
-    answers: list[tuple[str, str]] = []
-    texts = [render_item_text(item.text, name) for item in adapted.items]
+    # The statements: the practice ones first (A., B.: not read back), then the items.
+    entries: list[tuple[str, str, str | None]] = []
+    if show_practice and adapted.practice is not None:
+        entries += [(f"{chr(ord('A') + k)}.", text, None)
+                    for k, (text, _answer) in enumerate(adapted.practice.statements)]
+    n_practice = len(entries)
+    entries += [(f"{item.position}.", render_item_text(item.text, name), item.id)
+                for item in adapted.items]
+    texts = [text for _label, text, _id in entries]
     # Every block's height first, then where the pages break (page economy: no page with
     # one statement, the closing line never alone), then the rows.
     if layout == "boxes":
         if stacked:
             h_labels = max(label_height(shown[k], label_width + BOX_WIDTH, answer_pt,
-                                         indent=0.0) for k in range(n))
+                                        indent=0.0) for k in range(n))
             h_opts = h_labels + 26.0
         else:
             h_opts = max(max(label_height(shown[k], label_width, answer_pt)
@@ -254,57 +266,76 @@ def build_respondent_form(
         h_texts = [max(row_height(text, text_width, size=STATEMENT_PT, pad=10, bold=True),
                        h_answer, 30.0) for text in texts]
         blocks = list(h_texts)
+    practise = pgettext("client form", "First we practise.")
+    begin = pgettext("client form", "Now the real sentences begin.")
+    if n_practice:  # the banners go with the statement they head
+        blocks[0] += row_height(practise, full - 2, size=STATEMENT_PT, pad=8, bold=True)
+        blocks[n_practice] += row_height(begin, full - 2, size=STATEMENT_PT, pad=8, bold=True)
     thanks = pgettext("client form", "Thank you for completing this form.")
     h_thanks = row_height(thanks, full - 2, size=STATEMENT_PT, pad=8) + 15
     head = sum(sheet.row_heights.get(r, 15) for r in range(1, row))
     after = set(page_breaks(blocks, first_page=PAGE_PT - head, page=PAGE_PT,
                             closing=h_thanks))
     breaks: list[int] = []
-    for k, (item, text) in enumerate(zip(adapted.items, texts, strict=True)):
+    practice_rows: list[int] = []
+    answers: list[tuple[str, str]] = []
+    first_item_row = row
+    for k, (label, text, item_id) in enumerate(entries):
         if k in after:
             breaks.append(row - 1)
-        if layout == "boxes":
-            sheet.set(row, 1, f"{item.position}.", style="r_pos")
-            sheet.set(row, 2, text, style="r_item")
-            sheet.merge(row, 2, row, last_col, style="r_item")
-            sheet.set(row, id_col, item.id, style="r_id")
-            sheet.row_heights[row] = h_texts[k]
-            if stacked:  # the words in a row of their own, above the boxes
-                row += 1
-                for j in range(n):
-                    sheet.set(row, 2 + 2 * j, shown[j], style=option_style)
-                    sheet.merge(row, 2 + 2 * j, row, 3 + 2 * j, style=option_style)
-                sheet.row_heights[row] = h_labels
-            cells = []
-            for j in range(n):
-                box, lab = 2 + 2 * j, 3 + 2 * j
-                sheet.set(row + 1, box, None, style="r_box", locked=False)
-                if not stacked:
-                    sheet.set(row + 1, lab, shown[j], style=option_style)
-                cells.append(ref(row + 1, box))
-            sheet.set(row + 1, id_col, item.id, style="r_id")
-            sheet.row_heights[row + 1] = 26.0 if stacked else h_opts
-            sheet.set(row + 2, 1, None, style="r_rule")
-            sheet.merge(row + 2, 1, row + 2, last_col, style="r_rule")
-            sheet.row_heights[row + 2] = 8
-            answers.append((item.id, " ".join(cells)))
-            row += 3
-        else:
-            sheet.set(row, 1, f"{item.position}.", style="r_pos")
-            sheet.set(row, 2, text, style="r_item")
-            sheet.set(row, answer_col, None, style="r_answer", locked=False)
-            sheet.set(row, id_col, item.id, style="r_id")
-            sheet.row_heights[row] = h_texts[k]
-            answers.append((item.id, ref(row, answer_col)))
+        if n_practice and k == 0:
+            banner(row, practise, "r_head", STATEMENT_PT)
             row += 1
+        if n_practice and k == n_practice:
+            banner(row, begin, "r_head", STATEMENT_PT)
+            row += 1
+        if k == n_practice:
+            first_item_row = row
+        if k < n_practice:
+            practice_rows.append(row)
+        sheet.set(row, 1, label, style="r_pos")
+        sheet.set(row, 2, text, style="r_item")
+        if item_id:
+            sheet.set(row, id_col, item_id, style="r_id")
+        sheet.row_heights[row] = h_texts[k]
+        if layout != "boxes":
+            sheet.set(row, answer_col, None, style="r_answer", locked=False)
+            if item_id:
+                answers.append((item_id, ref(row, answer_col)))
+            row += 1
+            continue
+        sheet.merge(row, 2, row, last_col, style="r_item")
+        if stacked:  # the words in a row of their own, above the boxes
+            row += 1
+            for j in range(n):
+                sheet.set(row, 2 + 2 * j, shown[j], style=option_style)
+                sheet.merge(row, 2 + 2 * j, row, 3 + 2 * j, style=option_style)
+            sheet.row_heights[row] = h_labels
+        cells = []
+        for j in range(n):
+            box, lab = 2 + 2 * j, 3 + 2 * j
+            sheet.set(row + 1, box, None, style="r_box", locked=False)
+            if not stacked:
+                sheet.set(row + 1, lab, shown[j], style=option_style)
+            cells.append(ref(row + 1, box))
+        if item_id:
+            sheet.set(row + 1, id_col, item_id, style="r_id")
+            answers.append((item_id, " ".join(cells)))
+        sheet.row_heights[row + 1] = 26.0 if stacked else h_opts
+        sheet.set(row + 2, 1, None, style="r_rule")
+        sheet.merge(row + 2, 1, row + 2, last_col, style="r_rule")
+        sheet.row_heights[row + 2] = 8
+        row += 3
     last_item_row = row - 1
     row += 1
     banner(row, thanks, "r_thanks", STATEMENT_PT)
     last_row = row
 
     if layout == "dropdown":
+        practice_cells = [range_ref(r, answer_col, r, answer_col) for r in practice_rows]
         sheet.validations.append(Validation.list(
-            range_ref(first_item_row, answer_col, last_item_row, answer_col),
+            " ".join([*practice_cells,
+                      range_ref(first_item_row, answer_col, last_item_row, answer_col)]),
             [option_text(p.label) for p in options],
             prompt_title=pgettext("client form", "Your answer"),
             prompt=pgettext("client form", "Choose the answer that fits you best."),
@@ -331,7 +362,7 @@ def build_respondent_form(
         options=options,
     )
     if admin_sheet:
-        add_administrator_sheet(book, adapted, form_layout)
+        add_administrator_sheet(book, adapted, form_layout, practice=show_practice)
     add_form_metadata(book, *form_metadata(adapted, form_layout), password=password)
     book.protect_structure = True
     book.structure_password = password
@@ -345,9 +376,10 @@ def respondent_footer(adapted: AdaptedInstrument) -> str:
 
 
 def add_administrator_sheet(
-    book: Workbook, adapted: AdaptedInstrument, layout: FormLayout
+    book: Workbook, adapted: AdaptedInstrument, layout: FormLayout, *, practice: bool = False
 ) -> None:
-    """The page for the adult who administers the form: notice, notes and codes."""
+    """The page for the adult who administers the form: notice, notes, what to read aloud
+    and how (with ``practice``: the practice script and the right answers), and codes."""
     sheet = book.add_sheet(_("For the administrator")[:31], show_grid_lines=False)
     sheet.column_widths.update({1: 26.0, 2: 58.0})
 
@@ -366,8 +398,17 @@ def add_administrator_sheet(
     row = line(row, _("Completed by"), adapted.respondent)
     row = line(row, _("About"), adapted.subject)
     row = line(row, _("Validation"), adapted.notice, "a_notice")
+    if adapted.variant_label:
+        row = line(row, _("Respondents"), adapted.variant_label)
     if adapted.administration:
         row = line(row, _("Administration"), adapted.administration)
+    if practice and adapted.practice is not None:
+        labels = {p.value: p.label for p in layout.options}
+        row = line(row, _("Read aloud: practice"), adapted.practice.script)
+        row = line(row, _("Practice sentences"), "\n".join(
+            _("{letter}. {text} (right answer: {answer})").format(
+                letter=chr(ord("A") + k), text=text, answer=labels.get(answer, answer))
+            for k, (text, answer) in enumerate(adapted.practice.statements)))
     row = line(row, _("Answers"), "; ".join(f"{p.value} = {p.label}" for p in layout.options))
     row = line(row, _("Reading back"), _(
         "relscale read turns filled forms into one table; a row with no mark is a missing "

@@ -168,8 +168,13 @@ def legend_lines(profiles: ProfileSet) -> list[str]:
     return lines
 
 
-def build_profile_workbook(profiles: ProfileSet) -> Workbook:
-    """One sheet per pair, each an A4 page."""
+def build_profile_workbook(profiles: ProfileSet, *, taken: set[str] | None = None
+                           ) -> Workbook:
+    """One sheet per pair, each an A4 page.
+
+    :param taken: sheet names already used (by earlier chunks of the same profile set);
+        the names used here are added to it.
+    """
     bands = profiles.bands
     nb = len(bands)
     book = Workbook(styles=_styles(nb), title=_("Relationship profiles"))
@@ -186,7 +191,7 @@ def build_profile_workbook(profiles: ProfileSet) -> Workbook:
     prof, client = profiles.professional, profiles.client
     prof_dims = {d.id for d in prof.dimensions}
     client_dims = {d.id for d in client.dimensions} if client else set()
-    used: set[str] = set()
+    used: set[str] = set() if taken is None else taken
     for profile in profiles.profiles:
         name = _sheet_name(" - ".join(c for c in (profile.professional_code,
                                                    profile.client_code) if c), used)
@@ -325,25 +330,57 @@ def check_profile_path(path: Path | str) -> Path:
     return path
 
 
+PAIRS_PER_BOOK = 250
+"""Profile pages per workbook LibreOffice converts; a PDF of more pairs is made of such
+chunks (several per LibreOffice start), so neither a conversion's time nor memory grows
+with the whole set (benchmarks/RESULTS-writer.md)."""
+BOOKS_PER_START = 4
+
+
 def write_profiles(profiles: ProfileSet, path: Path | str, *, overwrite: bool = False,
                    inputs: tuple[Path, ...] = ()) -> Path:
-    """Write the profile pages as .xlsx, or as .pdf through LibreOffice (``soffice``)."""
+    """Write the profile pages as .xlsx, or as .pdf through LibreOffice (``soffice``).
+
+    A PDF is converted in chunks of :data:`PAIRS_PER_BOOK` pages, :data:`BOOKS_PER_START`
+    chunks per LibreOffice start, each start bounded in time
+    (:mod:`relscale.io.libreoffice`), and the chunks joined in order into one file.
+    """
     from relscale.io.atomic import atomic_write, check_output
     from relscale.workbooks import write
 
     path = check_profile_path(path)
-    book = build_profile_workbook(profiles)
     if path.suffix.lower() == ".xlsx":
-        write(book, path, overwrite=overwrite, inputs=inputs)
+        write(build_profile_workbook(profiles), path, overwrite=overwrite, inputs=inputs)
         return path
+    from dataclasses import replace
+
     from relscale.io.libreoffice import convert_to_pdf, require_soffice
 
     require_soffice(path)
     check_output(path, overwrite=overwrite, inputs=inputs)
     with tempfile.TemporaryDirectory() as tmp:
-        xlsx = Path(tmp) / (path.stem + ".xlsx")
-        write(book, xlsx, overwrite=True)
-        (pdf,) = convert_to_pdf([xlsx], tmp, target=path)
+        books, taken = [], set[str]()
+        pairs = profiles.profiles
+        for k, start in enumerate(range(0, max(len(pairs), 1), PAIRS_PER_BOOK)):
+            part = replace(profiles, profiles=pairs[start:start + PAIRS_PER_BOOK])
+            book = Path(tmp) / f"part{k:05d}.xlsx"
+            write(build_profile_workbook(part, taken=taken), book, overwrite=True)
+            books.append(book)
+        pdfs = convert_to_pdf(books, tmp, target=path, chunk=BOOKS_PER_START)
         with atomic_write(path, overwrite=overwrite) as target:
-            shutil.copyfile(pdf, target)
+            join_pdfs(pdfs, target)
     return path
+
+
+def join_pdfs(parts: list[Path], target: Path) -> None:
+    """Write the pages of ``parts``, in order, as one PDF (one part is copied as it is)."""
+    if len(parts) == 1:
+        shutil.copyfile(parts[0], target)
+        return
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(str(part))
+    with open(target, "wb") as fh:
+        writer.write(fh)

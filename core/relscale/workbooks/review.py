@@ -116,8 +116,8 @@ def build_review(rows: list[ReviewRow], *, sector_label: str, locale: str) -> Wo
 def write_review(rows: list[ReviewRow], path: Path, *, sector_label: str, locale: str,
                  overwrite: bool = False) -> None:
     """Write the side-by-side review workbook of the ITC translation step."""
-    from relscale.excel.render import render
+    from relscale.excel.xlsx import write_xlsx
 
     book = build_review(rows, sector_label=sector_label, locale=locale)
     with atomic_write(path, overwrite=overwrite) as tmp:
-        render(book, tmp)
+        write_xlsx(book, tmp)
