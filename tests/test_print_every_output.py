@@ -19,6 +19,7 @@ from pathlib import Path
 
 import print_check as pc
 import pytest
+from equivalence_data import write_sectors
 
 from helpers import runner
 from relscale.adapt import adapt
@@ -58,11 +59,16 @@ OTHERS = {
     "report_youth_nl": (["--locale", "nl", "report", "adaptation", "relationship_quality",
                          "--sector", "youth_care"], 30),
 }
+# PDFs relscale makes itself: name -> (command line, most pages); checked on the PDF alone
+PDFS = {
+    "cards_disability_nl": (["--locale", "nl", "cards", "relationship_quality_client",
+                             "--sector", "disability_care"], 1),
+}
 # made from data (below): name -> most pages
 # results: Scores and Summary, the Profiles sheet (2 or 3 profiles a page) and a page per
 # professional-client pair
 FROM_DATA = {"results_nl": 48, "results_en_clients": 12, "profiles_xlsx_nl": 6,
-             "reliability_nl": 4, "cfa_nl": 6}
+             "reliability_nl": 4, "cfa_nl": 6, "report_data_nl": 40}
 PAGE_WORDS = ["Page", "of", "Pagina", "van"]
 
 
@@ -122,6 +128,10 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, P
          "--n", "300")
     _run("--locale", "nl", "cfa", str(big), "-i", "relationship_quality", "-s", "education",
          "-F", "xlsx", "-o", str(tmp / "cfa_nl.xlsx"))
+    sectors = tmp / "sectors.csv"
+    write_sectors(sectors, ["education", "disability_care"], 150)
+    _run("--locale", "nl", "report", "adaptation", "relationship_quality", "--sector",
+         "disability_care", "--data", str(sectors), "-o", str(tmp / "report_data_nl.xlsx"))
     for name, most in FROM_DATA.items():
         books[name] = (tmp / f"{name}.xlsx", most)
     pdfs = pc.render([b for b, _m in books.values()], tmp / "pdf")
@@ -131,10 +141,36 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, P
         _run("--locale", "nl", "profile", str(teacher), "-i", "relationship_quality", "-s",
              "education", "--client-data", str(child), "-o", str(pdf))
         done["profiles_pdf_nl"] = (tmp / "profiles_xlsx_nl.xlsx", pdf, 6)
+    for name, (args, most) in PDFS.items():
+        pdf = tmp / f"{name}.pdf"
+        _run(*args, "-o", str(pdf))
+        done[name] = (pdf, pdf, most)
     return done
 
 
 ALL = [*FORMS, *OTHERS, *FROM_DATA, "profiles_pdf_nl"]
+
+
+@pytest.mark.parametrize("name", list(PDFS))
+def test_pdfs_print_cleanly(printed: dict[str, tuple[Path, Path, int]], name: str) -> None:
+    """A PDF relscale draws itself: its page count, no text over text, and every word whole
+    (each a word of the answers it shows)."""
+    _pdf, pdf, most = printed[name]
+    pages = pc.read_pdf(pdf)
+    args = PDFS[name][0]
+    adapted = adapt(args[args.index("cards") + 1], args[args.index("--sector") + 1], None,
+                    args[args.index("--locale") + 1])
+    words = [p.label for p in (*adapted.scale.points,
+                               *((adapted.scale.not_applicable,)
+                                 if adapted.scale.not_applicable else ()))]
+    problems = {
+        "pages": [f"{len(pages)} pages, expected at most {most}"] if len(pages) > most else [],
+        "overlapping text": pc.overlaps(pages),
+        "broken words": pc.broken_words(pages, [*words, adapted.title, adapted.sector_label,
+                                                adapted.notice], PAGE_WORDS),
+    }
+    problems = {k: v for k, v in problems.items() if v}
+    assert not problems, problems
 
 
 @pytest.mark.parametrize("name", ALL)
