@@ -22,7 +22,7 @@ from relscale.cli.common import (
     written,
 )
 from relscale.errors import RelscaleError
-from relscale.i18n import N_, _
+from relscale.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from relscale.scoring.reliability import ReliabilityReport
@@ -170,6 +170,8 @@ def build(
     out = console()
     out.print(report)
     out.print(describe_norms(groups[0].table, used))  # type: ignore[arg-type]
+    written(output, ngettext("{n} norm table", "{n} norm tables", len(paths)).format(
+        n=len(paths)))
 
 
 # --- norms show / list ------------------------------------------------------------------
