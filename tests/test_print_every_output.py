@@ -170,3 +170,62 @@ def test_pdfs_print_cleanly(printed: dict[str, tuple[Path, Path, int]], name: st
     }
     problems = {k: v for k, v in problems.items() if v}
     assert not problems, problems
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_prints_cleanly(printed: dict[str, tuple[Path, Path, int]], name: str) -> None:
+    book, pdf, most = printed[name]
+    pages = pc.read_pdf(pdf)
+    texts = pc.printed_texts(book)
+    problems = {
+        "pages": [f"{len(pages)} pages, expected at most {most}"] if len(pages) > most else [],
+        "overlapping text": pc.overlaps(pages),
+        "cut off": pc.missing_words(pages, texts),
+        "broken words": pc.broken_words(pages, texts, PAGE_WORDS),
+        "a column alone": pc.lone_columns(pages),
+    }
+    problems = {k: v for k, v in problems.items() if v}
+    assert not problems, "\n".join(f"{name}: {k}: {v[:8]}" for k, v in problems.items())
+
+
+@pytest.mark.parametrize("name", ["results_nl", "results_en_clients"])
+def test_no_chart_across_a_page_break(printed: dict[str, tuple[Path, Path, int]],
+                                      name: str) -> None:
+    import openpyxl
+
+    book, pdf, _most = printed[name]
+    wb = openpyxl.load_workbook(book)
+    charts = sum(len(ws._charts) for ws in wb.worksheets)
+    assert charts
+    locale = "nl" if name.endswith("nl") else "en"
+    instrument = "relationship_quality" if locale == "nl" else "relationship_quality_client"
+    labels = [d.label for d in adapt(instrument, "education", None, locale).dimensions]
+    axis = "Percentiel" if locale == "nl" else "Percentile"
+    problems = pc.split_charts(pc.read_pdf(pdf), axis, labels, charts)
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("name", [n for n in FORMS if "boxes" in n or "pictures" in n
+                                  or "dropdown" in n])
+def test_no_page_holds_one_item_or_only_the_closing_line(
+    printed: dict[str, tuple[Path, Path, int]], name: str
+) -> None:
+    """Item bank 0.3, page economy: every page of a respondent form holds at least two
+    statements, and the closing line never stands alone (the foster-home child form's page
+    3 held one statement, the disability-care client form's the thanks alone)."""
+    args = FORMS[name][0]
+    instrument, sector = args[1], args[3]
+    perspective = args[args.index("-p") + 1] if "-p" in args else None
+    locale = args[args.index("-l") + 1]
+    adapted = adapt(instrument, sector, perspective, locale)
+    _book, pdf, _most = printed[name]
+    pages = [p for p in pc.read_pdf(pdf)
+             if not any(w.text in ("administrator:", "afnemer:") for w in p.words)]
+    starts = [re.compile(rf"^{item.position}\.$") for item in adapted.items]
+    counts = []
+    for page in pages:
+        lefts = [w for w in page.words if w.x0 < page.width * 0.2]
+        counts.append(sum(1 for s in starts if any(s.match(w.text) for w in lefts)))
+    assert sum(counts) == len(adapted.items), counts
+    assert all(c >= 2 for c in counts if c), counts
+    assert counts[-1] >= 1, ("the closing line alone on the last page", counts)
