@@ -142,7 +142,8 @@ def test_report_with_data(sector_data: Path, locale: str, suffix: str, tmp_path:
         wb = openpyxl.load_workbook(target)
         evidence = wb.worksheets[-1]
         values = [c.value for row in evidence.iter_rows() for c in row if c.value is not None]
-        assert "Modelfit (ML, standaardinstellingen van lavaan)" in values
+        assert "Modelfit (ml)" in values
+        assert {"Methode", "Schatter", "Ontbrekende gegevens", "Clustering"} <= set(values)
         assert "Invariantiemodellen" in values and "fh_rq_a01" in values
         assert not any(isinstance(v, float) and v != v for v in values)
 

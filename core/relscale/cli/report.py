@@ -7,6 +7,14 @@ from typing import Annotated
 
 import typer
 
+from relscale.cli.analysis import (
+    ClusterOption,
+    CriterionOption,
+    EstimatorOption,
+    IdentificationOption,
+    MissingOption,
+    analysis_options,
+)
 from relscale.cli.common import (
     LocaleOption,
     PerspectiveOption,
@@ -47,6 +55,11 @@ def adaptation(
     group_by: Annotated[
         str, typer.Option("--group-by", "-g", help="The data's group column, usually sector.")
     ] = "sector",
+    estimator: EstimatorOption = "auto",
+    missing: MissingOption = None,
+    cluster: ClusterOption = None,
+    identification: IdentificationOption = None,
+    criterion: CriterionOption = "both",
     locale: LocaleOption = None,
     force: Annotated[
         bool, typer.Option("--force", "-f", help="Overwrite the output file if it exists.")
@@ -56,10 +69,11 @@ def adaptation(
     from relscale.workbooks.adaptation_report import build_adaptation_report, write_report
 
     used = use_locale(locale)
+    options = analysis_options(estimator, missing, cluster, identification, criterion)
     with spinner(_("Writing the report") if data is None else
                  _("Fitting the models for the report")) as status:
         report = build_adaptation_report(instrument, sector, perspective, locale=used,
-                                         data=data, group_by=group_by)
+                                         data=data, group_by=group_by, options=options)
         status.update(_("Writing {path}").format(path=output))
         write_report(report, output, overwrite=force)
     if any(n["status"] == "illustrative" for n in report.norms):

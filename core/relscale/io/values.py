@@ -98,3 +98,29 @@ def not_applicable_to_missing(adapted: AdaptedInstrument, values: np.ndarray) ->
 
 def _format_value(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def check_range(table: Any, scale_min: float | None, scale_max: float | None) -> None:
+    """Refuse answers outside ``--scale-min`` / ``--scale-max`` (naming file, row, column):
+    reversing on a scale the data do not have gives answers that are no answers."""
+    import numpy as np
+
+    x = table.values
+    with np.errstate(invalid="ignore"):
+        outside = np.zeros(x.shape, dtype=bool)
+        if scale_min is not None:
+            outside |= x < scale_min
+        if scale_max is not None:
+            outside |= x > scale_max
+    hits = np.argwhere(outside)
+    if len(hits):
+        i, j = (int(v) for v in hits[0])
+        raise DataError(
+            _("{where}: {value:g} is outside the scale given (--scale-min {lo}, "
+              "--scale-max {hi}); check the options against the data").format(
+                where=where(table.source, int(table.rows[i]), table.items[j]),
+                value=float(x[i, j]), lo=_bound(scale_min), hi=_bound(scale_max)))
+
+
+def _bound(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"

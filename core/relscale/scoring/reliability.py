@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from relscale.errors import DataError, RelscaleError
 from relscale.i18n import _
+from relscale.scoring.keying import keying_warnings
 
 if TYPE_CHECKING:
     import numpy as np
@@ -272,20 +273,6 @@ def _degenerate_items(
     return keep, left_out, warnings
 
 
-def _negative_on_first_component(c: np.ndarray) -> list[int]:
-    """Columns loading negatively on the first principal component of the correlations
-    (signs chosen so most of the loading is positive), as psych's ``alpha`` checks."""
-    import numpy as np
-
-    r = _correlation(c)
-    if not np.all(np.isfinite(r)):
-        return []
-    vector = np.linalg.eigh(r)[1][:, -1]
-    if vector.sum() < 0:
-        vector = -vector
-    return [j for j in range(len(vector)) if vector[j] < -1e-12]
-
-
 def scale_reliability(
     data: Any,
     items: list[str],
@@ -374,12 +361,7 @@ def scale_reliability(
                 alpha_if_deleted=alpha_from_cov(c[np.ix_(rest, rest)]) if k > 2 else float("nan"),
             )
         )
-    negative = [items[j] for j in _negative_on_first_component(c)
-                if not (reverse and reverse[j])]
-    if negative:
-        warnings.append(
-            _("{scale}: {items} correlate(s) negatively with the rest of the scale; reverse-"
-              "keyed but not declared so?").format(scale=scale, items=", ".join(negative)))
+    warnings += keying_warnings(scale, items, reverse, c, [it.r_drop for it in stats])
     return ScaleReliability(
         scale=scale,
         items=tuple(stats),
@@ -477,6 +459,7 @@ def item_reliability(
     :raises DataError: a missing column or a cell that is not a number, or no respondents.
     """
     from relscale.io.tables import read_columns
+    from relscale.io.values import check_range
 
     path = Path(path)
     how = check_missing(missing)
@@ -491,8 +474,10 @@ def item_reliability(
     table = read_columns(path, names)
     if table.n == 0:
         raise DataError(_("{path}: no respondents").format(path=path))
+    check_range(table, scale_min, scale_max)
     result = scale_reliability(
         table.values, names, scale="scale", reverse=[n in reverse for n in names],
         scale_min=scale_min, scale_max=scale_max, missing=how,
     )
     return ReliabilityReport(path, str(path), (result,))
+

@@ -168,12 +168,16 @@ def build_adaptation_report(
     data: Path | str | None = None,
     group_by: str = "sector",
     registry: Any = None,
+    options: Any = None,
 ) -> AdaptationReport:
     """Collect the adaptation report for one instrument x sector x perspective.
 
     :param locale: the language of the report's own text (already resolved).
     :param data: a response file; adds CFA (the sector's own respondents when ``group_by``
         names them, else every row), invariance, reliability and DIF across ``group_by``.
+    :param options: how to fit (:class:`relscale.equivalence_io.AnalysisOptions`; default:
+        chosen from the data). The report shows the estimator, missing-data handling,
+        clustering and every warning.
     :raises RelscaleError: unknown ids, a perspective the sector does not offer, or data
         the analyses cannot use (one line naming file, column, item or group).
     """
@@ -223,17 +227,18 @@ def build_adaptation_report(
         scale={loc: [p.label for p in a.scale.points] for loc, a in adapted.items()},
         items=items)
     if data is not None:
-        _add_evidence(report, main, Path(data), group_by)
+        _add_evidence(report, main, Path(data), group_by, options)
     return report
 
 
-def _add_evidence(report: AdaptationReport, adapted: Any, data: Path, group_by: str) -> None:
+def _add_evidence(report: AdaptationReport, adapted: Any, data: Path, group_by: str,
+                  options: Any) -> None:
     from relscale.equivalence import cfa_evidence, group_evidence
 
-    report.groups = group_evidence(data, adapted, group_by)
+    report.groups = group_evidence(data, adapted, group_by, options=options)
     has_own = report.sector in report.groups.n_read
     report.cfa = cfa_evidence(data, adapted, where=(group_by, report.sector) if has_own
-                              else None)
+                              else None, options=options)
     if not has_own:
         report.data_notes.append(_(
             "No group {sector!r} in column {column!r}: the CFA uses every respondent of "
