@@ -195,10 +195,13 @@ def take_catalog_warnings() -> list[str]:
 def read_content(path: str | Path) -> bytes:
     """A content file's bytes (TOML, PO); ContentError past ``RELSCALE_MAX_CONTENT_MB``."""
     from relscale.errors import ContentError
-    from relscale.limits import TooLarge, read_limited
+    from relscale.limits import BadLimit, TooLarge, read_limited
 
     try:
         return read_limited(path)
+    except BadLimit as exc:
+        raise ContentError(_("{env}={value!r} is not a limit: set a positive number or leave "
+                             "it unset").format(env=exc.env, value=exc.value)) from None
     except TooLarge as exc:
         raise ContentError(_("{path}: larger than {limit} MB, the limit for content files (set "
                              "{env} to raise it)").format(path=path, limit=exc.limit_mb,

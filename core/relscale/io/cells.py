@@ -30,51 +30,26 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from relscale.errors import DataError
 from relscale.i18n import _
+from relscale.io.sheet_limits import (  # the limits, re-exported for their old callers
+    DEFAULT_MAX_UNZIPPED_MB,
+    DEFLATE_MAX_RATIO,
+    ENV_MAX_UNZIPPED,
+    check_zip,
+    max_unzipped_bytes,
+)
 
 if TYPE_CHECKING:
     from relscale.io.xlsx_parts import LeanZip, Packed
 
-ENV_MAX_UNZIPPED = "RELSCALE_MAX_UNZIPPED_MB"
-DEFAULT_MAX_UNZIPPED_MB = 1024
-DEFLATE_MAX_RATIO = 1032
-"""Deflate cannot compress better than about 1032:1 (zip's other methods in .xlsx: none)."""
+__all__ = ["DEFAULT_MAX_UNZIPPED_MB", "DEFLATE_MAX_RATIO", "ENV_MAX_UNZIPPED", "ValueBook",
+           "ValueSheet", "check_zip", "max_unzipped_bytes", "open_values"]
 
 
-def max_unzipped_bytes() -> int:
-    """The most a workbook may unpack to (``RELSCALE_MAX_UNZIPPED_MB``, in MB)."""
-    value = os.environ.get(ENV_MAX_UNZIPPED, "")
-    try:
-        mb = float(value) if value.strip() else DEFAULT_MAX_UNZIPPED_MB
-    except ValueError:
-        mb = DEFAULT_MAX_UNZIPPED_MB
-    return int(mb * 1024 * 1024)
-
-
-def check_zip(path: Path, size: int | None = None) -> None:
-    """Refuse a zip-based workbook (.xlsx, .ods) that would unpack to more than the limit.
-
-    The sizes are the ones the zip directory declares; the zip reader stops at the
-    declared size, so a part cannot unpack to more than this check saw. ``size``: the
-    file's size when the caller has it.
-    """
-    limit = max_unzipped_bytes()
-    try:
-        if (path.stat().st_size if size is None else size) * DEFLATE_MAX_RATIO <= limit:
-            return  # even at deflate's best ratio this file cannot unpack past the limit
-    except OSError:
-        return
-    try:
-        with zipfile.ZipFile(path) as zf:
-            total = sum(info.file_size for info in zf.infolist())
-    except (zipfile.BadZipFile, OSError):
-        return  # not a zip (an .xls, or broken): the reader's own message
-    if total > limit:
-        raise DataError(
-            _("{path}: the workbook unpacks to {size} MB, more than the limit of {limit} MB "
-              "(set {env} to raise it)").format(
-                path=path, size=round(total / 2**20), limit=round(limit / 2**20),
-                env=ENV_MAX_UNZIPPED)
-        )
+def calamine_failed(exc: BaseException) -> bool:
+    """Whether ``exc`` is calamine refusing a file: its errors are Exceptions, and a Rust
+    panic arrives as pyo3's ``PanicException``, which derives from BaseException (an
+    ``except Exception`` lets it through as a traceback)."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
 class ValueCell:
@@ -105,7 +80,9 @@ class ValueSheet:
         if self._merged is None:
             try:
                 ranges = self._sheet.merged_cell_ranges or []
-            except Exception:  # calamine reads merged cells of .xlsx only
+            except BaseException as exc:  # calamine reads merged cells of .xlsx only
+                if not calamine_failed(exc):
+                    raise
                 ranges = []
             self._merged = MergedCells(ranges)
         return self._merged
@@ -133,7 +110,9 @@ class ValueSheet:
     def _raw_rows(self) -> Iterator[list[Any]]:
         try:  # from A1, as openpyxl (calamine pads the empty rows and columns before)
             yield from self._sheet.iter_rows()
-        except Exception as exc:  # calamine's errors for a broken sheet
+        except BaseException as exc:  # calamine's errors for a broken sheet
+            if not calamine_failed(exc):
+                raise
             raise DataError(unreadable(self.path, exc)) from None
 
     def raw_rows(self) -> list[list[Any]]:
@@ -142,7 +121,9 @@ class ValueSheet:
         if self._rows is None:
             try:
                 self._rows = self._sheet.to_python(skip_empty_area=False)
-            except Exception as exc:  # calamine's errors for a broken sheet
+            except BaseException as exc:  # calamine's errors for a broken sheet
+                if not calamine_failed(exc):
+                    raise
                 raise DataError(unreadable(self.path, exc)) from None
         return self._rows
 
@@ -162,8 +143,10 @@ class ValueSheet:
 class ValueBook:
     """A workbook's sheets by name, read on first use."""
 
-    def __init__(self, path: Path, book: Any) -> None:
+    def __init__(self, path: Path, book: Any, kind: str | None = "xlsx") -> None:
         self.path = path
+        self.kind = kind
+        """``xlsx``, ``ods`` or ``xls`` (:func:`relscale.io.sheet_limits.check_before_opening`)."""
         self._book = book
         self.sheetnames: list[str] = list(book.sheet_names)
         self._sheets: dict[str, ValueSheet] = {}
@@ -178,13 +161,35 @@ class ValueBook:
         if name not in self._sheets:
             if name not in self.sheetnames:
                 raise KeyError(name)
+            if self.kind == "xlsx":
+                self._check_extent(name)  # before calamine builds the grid
             try:
                 sheet = self._book.get_sheet_by_name(name)
-            except Exception as exc:  # calamine's errors for a broken sheet
+            except BaseException as exc:  # calamine's errors for a broken sheet
+                if not calamine_failed(exc):
+                    raise
                 raise DataError(unreadable(self.path, exc)) from None
             check_sheet_xml(self, name)
             self._sheets[name] = ValueSheet(self.path, name, sheet, self)
         return self._sheets[name]
+
+    def _check_extent(self, name: str) -> None:
+        """:func:`relscale.io.sheet_limits.check_xlsx_sheet` of sheet ``name``."""
+        from relscale.io.sheet_limits import check_xlsx_sheet
+        from relscale.io.xlsx_parts import unpack
+
+        def read(part: str) -> bytes | None:
+            packed = self._packed(part)
+            return None if packed is None else unpack(*packed)
+
+        try:
+            part = self._sheet_parts().get(name)
+            if self._zip is None:
+                self._zip = zipfile.ZipFile(self.path)
+            check_xlsx_sheet(self.path, name, part, read, self._zip.open,
+                             self._zip.namelist())
+        except (zipfile.BadZipFile, OSError, KeyError, UnicodeDecodeError):
+            pass  # a broken file: calamine's own message names it
 
     @property
     def worksheets(self) -> list[ValueSheet]:
@@ -462,8 +467,13 @@ def open_values(path: Path | str) -> ValueBook:
     if st is None or not stat.S_ISREG(st.st_mode):
         raise DataError(_("{path}: no such file").format(path=path))
     check_zip(path, st.st_size)
+    from relscale.io.sheet_limits import check_before_opening
+
+    kind = check_before_opening(path)  # what calamine would allocate, measured first
     try:
         book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own kinds for a file it cannot read
+    except BaseException as exc:  # calamine raises its own kinds for a file it cannot read
+        if not calamine_failed(exc):
+            raise
         raise DataError(unreadable(path, exc)) from None
-    return ValueBook(path, book)
+    return ValueBook(path, book, kind)

@@ -287,7 +287,18 @@ def id_text(value: Any) -> str:
 
 def check_text_file(path: Path) -> None:
     """Refuse a workbook saved under a .csv name with a message that says so (instead of
-    "not UTF-8"): .xlsx is a zip file, .xls an OLE2 compound file."""
+    "not UTF-8"): .xlsx is a zip file, .xls an OLE2 compound file. Refuse what is no
+    regular file (``/dev/zero``, a pipe, a device: read for ever), also behind a link."""
+    import os
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return  # the caller's open() reports it
+    if not stat.S_ISREG(mode):
+        raise DataError(_("{path}: not a regular file (a device, a pipe or a folder); give "
+                          "a CSV file").format(path=path))
     try:
         with path.open("rb") as fh:
             magic = fh.read(8)

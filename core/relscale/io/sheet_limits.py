@@ -1,0 +1,448 @@
+"""How large a grid a workbook would make, found before python-calamine builds it.
+
+calamine builds a sheet as one rectangle of cells from its first to its last stored cell
+(32 bytes a cell), and reserves memory for what a file declares: a 5 KB .xlsx with cells
+at A1 and XFD1048576 asks for 17 billion cells (``memory allocation of 549755813888 bytes
+failed``, a Rust abort that no ``except`` catches); a shared-strings part that declares
+four billion strings aborts at opening; a 1 KB .ods repeats one cell a hundred million
+times. So relscale measures each sheet from the file first and refuses what is too large:
+
+- ``.xlsx`` / ``.xlsm``: the references of the cells a sheet's XML stores (``r="XFD1"``,
+  and cells without one counted where calamine would put them) give the grid from A1 to
+  the last cell, :func:`xlsx_extent`; the shared strings' ``uniqueCount`` may not exceed
+  what the part can hold (:func:`check_shared_strings`);
+- ``.ods``: ``content.xml`` read with expat, repeated rows and columns counted, every
+  table's grid (:func:`ods_extents`);
+- ``.xls``: :mod:`relscale.io.xls_limits`.
+
+Before any of it, :func:`check_zip` refuses a zip whose parts would unpack to more than
+``RELSCALE_MAX_UNZIPPED_MB`` (default 1024 MB; a "zip bomb").
+
+A grid (rows x columns, from A1 to the last cell that holds anything) may have at most
+``RELSCALE_MAX_CELLS`` cells (default 25,000,000: about 800 MB in calamine; a table of
+1,000,000 rows x 25 columns). Refused, the message names the sheet and its last cell.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, NamedTuple
+
+from relscale.errors import DataError
+from relscale.i18n import _
+from relscale.limits import BadLimit, env_limit
+
+ENV_MAX_CELLS = "RELSCALE_MAX_CELLS"
+DEFAULT_MAX_CELLS = 25_000_000
+SHEET_ROWS, SHEET_COLUMNS = 1_048_576, 16_384
+"""The largest sheet a spreadsheet program makes (a reference beyond is refused)."""
+CHUNK = 16 << 20
+"""Bytes of a sheet's XML scanned at a time (the scan keeps no more)."""
+
+
+class Extent(NamedTuple):
+    """A sheet's grid: from A1 to row ``rows``, column ``columns`` (0 x 0: empty)."""
+
+    rows: int
+    columns: int
+    bad_ref: str | None = None
+    """A cell reference beyond a sheet's limits (then ``rows`` and ``columns`` are not
+    the grid's)."""
+
+    @property
+    def cells(self) -> int:
+        return self.rows * self.columns
+
+    def merge(self, other: Extent) -> Extent:
+        return Extent(max(self.rows, other.rows), max(self.columns, other.columns),
+                      self.bad_ref or other.bad_ref)
+
+
+def max_cells() -> int:
+    """The most cells a sheet's grid may have (``RELSCALE_MAX_CELLS``)."""
+    try:
+        return int(env_limit(ENV_MAX_CELLS, DEFAULT_MAX_CELLS))
+    except BadLimit as exc:
+        raise DataError(bad_limit(exc)) from None
+
+
+def bad_limit(exc: BadLimit) -> str:
+    """The message for a limit set to no positive number."""
+    return _("{env}={value!r} is not a limit: set a positive number or leave it unset").format(
+        env=exc.env, value=exc.value)
+
+
+def column_letters(column: int) -> str:
+    """1 -> ``A``, 16384 -> ``XFD``."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def check_extent(path: object, sheet: str, extent: Extent) -> None:
+    """Refuse a sheet whose grid is over :func:`max_cells` or that names a cell beyond a
+    sheet, naming the file, the sheet and its last cell."""
+    where = f"{path} [{sheet}]"
+    if extent.bad_ref is not None:
+        raise DataError(_("{where}: cell reference {ref!r} lies beyond the last cell of a "
+                          "sheet (XFD1048576); not a workbook relscale reads").format(
+            where=where, ref=extent.bad_ref[:40]))
+    limit = max_cells()
+    if extent.cells > limit:
+        last = f"{column_letters(extent.columns)}{extent.rows}"
+        raise DataError(_(
+            "{where}: the sheet reaches cell {cell} ({rows} rows x {columns} columns = "
+            "{cells} cells), more than the limit of {limit} (set {env} to raise it); delete "
+            "what lies beyond the table, or save the table alone").format(
+            where=where, cell=last, rows=extent.rows, columns=extent.columns,
+            cells=extent.cells, limit=limit, env=ENV_MAX_CELLS))
+
+
+ENV_MAX_UNZIPPED = "RELSCALE_MAX_UNZIPPED_MB"
+DEFAULT_MAX_UNZIPPED_MB = 1024
+DEFLATE_MAX_RATIO = 1032
+"""Deflate cannot compress better than about 1032:1 (zip's other methods in .xlsx: none)."""
+
+
+def max_unzipped_bytes() -> int:
+    """The most a workbook may unpack to (``RELSCALE_MAX_UNZIPPED_MB``, in MB)."""
+    try:
+        return int(env_limit(ENV_MAX_UNZIPPED, DEFAULT_MAX_UNZIPPED_MB) * 1024 * 1024)
+    except BadLimit as exc:
+        raise DataError(bad_limit(exc)) from None
+
+
+def check_zip(path: Path, size: int | None = None) -> None:
+    """Refuse a zip-based workbook (.xlsx, .ods) that would unpack to more than the limit.
+
+    The sizes are the ones the zip directory declares; the zip reader stops at the
+    declared size, so a part cannot unpack to more than this check saw. ``size``: the
+    file's size when the caller has it.
+    """
+    limit = max_unzipped_bytes()
+    try:
+        if (path.stat().st_size if size is None else size) * DEFLATE_MAX_RATIO <= limit:
+            return  # even at deflate's best ratio this file cannot unpack past the limit
+    except OSError:
+        return
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip (an .xls, or broken): the reader's own message
+    if total > limit:
+        raise DataError(
+            _("{path}: the workbook unpacks to {size} MB, more than the limit of {limit} MB "
+              "(set {env} to raise it)").format(
+                path=path, size=round(total / 2**20), limit=round(limit / 2**20),
+                env=ENV_MAX_UNZIPPED)
+        )
+
+
+# --- .xlsx ------------------------------------------------------------------------------
+
+_REF = rb'([A-Z]+)([0-9]+)'
+_PLAIN_CELL = re.compile(rb'<c r="' + _REF + rb'"')
+"""A cell as Excel, LibreOffice, openpyxl and relscale write it (``<c r="A1"``)."""
+_TAG = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?(c|row)(?=[\s/>])([^>]*)>')
+"""A cell or row start tag in any form (a namespace prefix, attributes in any order)."""
+_R_ATTR = re.compile(rb'(?:^|\s)r\s*=\s*(["\'])([^"\']*)\1')
+_REF_TEXT = re.compile(rb'([A-Za-z]+)([0-9]+)')
+
+
+def _column(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _chunks(stream: IO[bytes], size: int = CHUNK) -> Iterator[bytes]:
+    """The stream in pieces that end after a ``>`` (no tag or reference is cut)."""
+    rest = b""
+    while True:
+        block = stream.read(size)
+        if not block:
+            if rest:
+                yield rest
+            return
+        data = rest + block
+        cut = data.rfind(b">") + 1
+        if cut == 0 and len(data) < 4 * size:
+            rest = data
+            continue
+        cut = cut or len(data)
+        rest = data[cut:]
+        yield data[:cut]
+
+
+def xlsx_extent(chunks: Iterable[bytes]) -> Extent:
+    """The grid of a sheet's XML (given in pieces that end after a ``>``).
+
+    Every cell element counts, empty or not (a formatted empty cell too: a bound that
+    is never smaller than calamine's). Where every cell is written ``<c r="A1"`` (as
+    Excel, LibreOffice, openpyxl and relscale write them) and in order, the first and
+    last cells of a piece give its grid, and one search shows that no other cell lies
+    beyond it; anything else (another cell beyond, a prefix, another attribute first, no
+    ``r``) is read tag by tag (:func:`_general_extent`).
+    """
+    extent = Extent(0, 0)
+    for data in chunks:
+        seen = _ends_extent(data)
+        if seen is None or b":c" in data or _beyond(seen).search(data) is not None:
+            extent = extent.merge(_general_extent(data, extent))
+        else:
+            extent = extent.merge(seen)
+        if extent.bad_ref:
+            break
+    return extent
+
+
+def _ends_extent(data: bytes) -> Extent | None:
+    """The grid of the ``<c r="A1"`` cells at the start and the end of ``data`` (all of
+    it when short); None for a reference beyond a sheet (read tag by tag)."""
+    if len(data) < 1 << 16:
+        refs = _PLAIN_CELL.findall(data)
+    else:
+        refs = _PLAIN_CELL.findall(data[: 1 << 12]) + _PLAIN_CELL.findall(data[-(1 << 14):])
+    seen = _refs_extent(refs)
+    return None if seen.bad_ref else seen
+
+
+@functools.lru_cache(maxsize=64)
+def _beyond(seen: Extent) -> re.Pattern[bytes]:
+    """A cell that is not ``<c r="A1"`` within ``seen``: another form of cell tag, a
+    reference that is no capital letters and digits, or one beyond the row or column."""
+    return re.compile(rb'<c(?:(?=[\s>/])(?! r="[A-Z]+[0-9]+")| r="(?:(?:%s)[0-9]|[A-Z]+(?:%s)"))'
+                      % (_greater(column_letters(seen.columns).encode(), rb"A-Z", 90),
+                         _greater(str(seen.rows).encode(), rb"0-9", 57)))
+
+
+def _greater(text: bytes, span: bytes, high: int) -> bytes:
+    """A pattern for the strings of the class ``[span]`` that are longer than ``text``,
+    or as long and later in order (letters or digits: greater as a column or a row)."""
+    if not text or text == b"0":
+        return b"[%s]+" % span
+    parts = [b"[%s]{%d,}" % (span, len(text) + 1)]
+    for i, ch in enumerate(text):
+        if ch < high:
+            parts.append(re.escape(text[:i]) + b"[%s-%s]" % (bytes([ch + 1]), bytes([high]))
+                         + b"[%s]{%d}" % (span, len(text) - i - 1))
+    return b"|".join(parts)
+
+
+def _refs_extent(refs: list[tuple[bytes, bytes]]) -> Extent:
+    rows = columns = 0
+    for letters, digits in refs:
+        if len(letters) > 3 or len(digits) > 7:
+            return Extent(0, 0, (letters + digits)[:12].decode())
+        rows, columns = max(rows, int(digits)), max(columns, _column(letters))
+    if rows > SHEET_ROWS or columns > SHEET_COLUMNS:
+        return Extent(0, 0, f"{column_letters(columns)}{rows}")
+    return Extent(rows, columns)
+
+
+def _general_extent(data: bytes, before: Extent) -> Extent:
+    """:func:`xlsx_extent` of XML in any form, tag by tag."""
+    rows, columns = before.rows, before.columns
+    row, col = rows, columns  # not known at a piece's start: the largest so far
+    for tag in _TAG.finditer(data):
+        found = _R_ATTR.search(tag.group(2))
+        value = found.group(2) if found else None
+        if tag.group(1) == b"row":
+            digits = value is not None and value.isdigit() and len(value) <= 8
+            row = int(value) if digits else row + 1  # type: ignore[arg-type]
+            col = 0
+            rows = max(rows, row)
+            continue
+        if value is None:
+            col += 1
+            cell_row = max(row, 1)
+        else:
+            ref = _REF_TEXT.fullmatch(value)
+            if ref is None or len(ref.group(1)) > 3 or len(ref.group(2)) > 7:
+                return Extent(0, 0, value[:12].decode("utf-8", "replace"))
+            col, cell_row = _column(ref.group(1)), int(ref.group(2))
+        rows, columns = max(rows, cell_row), max(columns, col)
+    if rows > SHEET_ROWS or columns > SHEET_COLUMNS:
+        return Extent(0, 0, f"{column_letters(columns)}{rows}")
+    return Extent(rows, columns)
+
+
+def check_shared_strings(path: object, head: bytes, size: int) -> None:
+    """Refuse a shared-strings part whose ``uniqueCount`` (what calamine reserves room
+    for) exceeds what a part of ``size`` bytes can hold (5 bytes a string: ``<si/>``)
+    or :func:`max_cells`. ``head``: the part's first bytes (the ``<sst>`` tag)."""
+    found = re.search(rb'<(?:[A-Za-z_][\w.-]*:)?sst\b[^>]*?\suniqueCount\s*=\s*["\']\s*'
+                      rb'([0-9]+)', head)
+    if found is None:
+        return
+    declared = int(found.group(1)[:20])
+    if declared > size // 5 + 1 or declared > max_cells():
+        raise DataError(_("{path}: not a readable .xlsx workbook ({reason})").format(
+            path=path, reason=_("the shared strings declare {n} strings in {size} bytes")
+            .format(n=declared, size=size)))
+
+
+# --- .ods -------------------------------------------------------------------------------
+
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+
+
+def ods_extents(stream: IO[bytes]) -> dict[str, Extent]:
+    """Every table's grid in an .ods ``content.xml``: rows and cells repeated as their
+    ``number-rows-repeated`` / ``number-columns-repeated`` say, counted to the last cell
+    that holds a value or text (empty repeated cells, which calamine does not keep, do
+    not count). A document type declaration is refused (no entity is expanded).
+
+    :raises ValueError: not well-formed XML (the reader's own message follows).
+    """
+    from xml.parsers import expat
+
+    tables: dict[str, Extent] = {}
+    state = {"name": "", "row": 0, "rows": 0, "cols": 0, "col": 0, "row_cols": 0,
+             "row_repeat": 1, "cell_repeat": 0, "cell_value": False, "depth": 0}
+    cell_tags = {f"{_TABLE} table-cell", f"{_TABLE} covered-table-cell"}
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        if state["depth"]:
+            state["depth"] += 1
+            state["cell_value"] = True  # anything inside a cell (text:p) is content
+            return
+        if tag == f"{_TABLE} table":
+            state.update(name=attrs.get(f"{_TABLE} name", ""), row=0, rows=0, cols=0)
+        elif tag == f"{_TABLE} table-row":
+            state.update(col=0, row_cols=0, row_repeat=_repeat(
+                attrs.get(f"{_TABLE} number-rows-repeated")))
+        elif tag in cell_tags:
+            state.update(cell_repeat=_repeat(attrs.get(f"{_TABLE} number-columns-repeated")),
+                         cell_value=f"{_OFFICE} value-type" in attrs, depth=1)
+
+    def end(tag: str) -> None:
+        if state["depth"] > 1:
+            state["depth"] -= 1
+            return
+        if state["depth"] == 1 and tag in cell_tags:
+            state["depth"] = 0
+            state["col"] += state["cell_repeat"]
+            if state["cell_value"]:
+                state["row_cols"] = state["col"]
+        elif tag == f"{_TABLE} table-row":
+            state["row"] += state["row_repeat"]
+            if state["row_cols"]:
+                state["rows"] = state["row"]
+                state["cols"] = max(state["cols"], state["row_cols"])
+        elif tag == f"{_TABLE} table":
+            name = str(state["name"])
+            tables[name] = Extent(int(state["rows"]), int(state["cols"]))
+
+    def doctype(*_args: object) -> None:
+        raise ValueError("a document type declaration")
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.StartDoctypeDeclHandler = doctype
+    try:
+        while True:
+            block = stream.read(1 << 20)
+            parser.Parse(block, not block)
+            if not block:
+                break
+    except expat.ExpatError as exc:
+        raise ValueError(str(exc)) from None
+    return tables
+
+
+def _repeat(value: str | None) -> int:
+    """A repeat count as calamine takes it: at least 1; past the sheet's rows it is only
+    the limit that matters, so it is capped there."""
+    if not value:
+        return 1
+    text = value.strip()
+    return min(int(text[:12]), SHEET_ROWS * SHEET_COLUMNS) if text.isdigit() else 1
+
+
+def check_ods(path: Path, content: IO[bytes]) -> None:
+    """Refuse an .ods whose tables' grids are over the limit (every table: calamine reads
+    them all on opening)."""
+    try:
+        extents = ods_extents(content)
+    except ValueError as exc:
+        raise DataError(_("{path}: not a readable .xlsx workbook ({reason})").format(
+            path=path, reason=str(exc))) from None
+    for name, extent in extents.items():
+        check_extent(path, name, extent)
+
+
+# --- where the readers call in --------------------------------------------------------
+
+
+def check_before_opening(path: Path) -> str | None:
+    """The checks a workbook needs before calamine opens it (which reads the shared
+    strings of an .xlsx, every table of an .ods and every sheet of an .xls); returns the
+    format found (``xlsx``, ``ods``, ``xls``; None: not one calamine reads, its own
+    message follows). :raises DataError: a grid or a declaration over the limits."""
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(8)
+    except OSError:
+        return None
+    if magic.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        if path.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
+            return None  # an encrypted workbook: calamine's reader for the name refuses it
+        from relscale.io.xls_limits import check_xls
+
+        check_xls(path)
+        return "xls"
+    if not magic.startswith(b"PK"):
+        return None
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            if "content.xml" in names and "xl/workbook.xml" not in names:
+                with zf.open("content.xml") as content:
+                    check_ods(path, content)
+                return "ods"
+            for name in names:
+                if name.lower().endswith("sharedstrings.xml"):
+                    with zf.open(name) as part:
+                        check_shared_strings(path, part.read(4096), zf.getinfo(name).file_size)
+    except (zipfile.BadZipFile, OSError, KeyError, NotImplementedError, RuntimeError,
+            EOFError, UnicodeDecodeError):
+        return None  # a broken file: calamine's message names it
+    return "xlsx"
+
+
+def check_xlsx_sheet(path: Path, sheet: str, part: str | None,
+                     read: Callable[[str], bytes | None], open_part: Callable[[str], IO[bytes]],
+                     parts: Iterable[str]) -> None:
+    """Refuse sheet ``sheet`` of an .xlsx before calamine builds it, when its grid is
+    over the limit. ``part``: its XML part (None when the workbook's relationships do not
+    say, or name no part of the file: then every XML part is measured, the largest
+    counts); ``read`` gives a small part's bytes (None: not read so), ``open_part`` a
+    stream of any part."""
+    names = list(parts)
+    candidates = [part] if part in names else [p for p in names if p.lower().endswith(".xml")]
+    extent = Extent(0, 0)
+    for name in candidates:
+        data = read(name)
+        if data is not None:
+            extent = extent.merge(_cached_extent(data))
+        else:
+            with open_part(name) as stream:
+                extent = extent.merge(xlsx_extent(_chunks(stream)))
+    check_extent(path, sheet, extent)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_extent(data: bytes) -> Extent:
+    """:func:`xlsx_extent` of a small part (the forms of one layout share their sheets)."""
+    return xlsx_extent([data])
