@@ -264,3 +264,224 @@ def data_is_a_link_to_dev_zero(d: Path) -> Case:
     (d / "data.csv").symlink_to("/dev/zero")
     return Case([*SCORE, "-o", "out.csv"], "data.csv: not a regular file", absent=["out.csv"],
                 isolated=True)
+
+
+# --- 4: codes as typed, no formula in any cell read -------------------------------------
+
+
+def _field_cell(path: Path, name: str) -> str:
+    import openpyxl
+
+    from relscale.excel.identity import FORM_META_SHEET
+
+    wb = openpyxl.load_workbook(path)
+    meta = {str(r[0].value): r[1].value for r in wb[FORM_META_SHEET].iter_rows(max_col=2)}
+    return str(meta[f"field.{name}"])
+
+
+def _set_cell(path: Path, ref: str, value: object) -> None:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    wb.worksheets[0][ref] = value
+    wb.save(path)
+
+
+def _cell_xml(path: Path, ref: str, xml: str) -> None:
+    """Replace cell ``ref`` of the form sheet's XML (a cell openpyxl cannot write: a
+    formula with the value a spreadsheet program saved beside it)."""
+    import re
+
+    from badinput import rewrite_zip_member
+
+    def change(data: bytes) -> bytes:
+        cell = re.compile(rb'<c r="%s"[^>]*?(?:/>|>.*?</c>)' % ref.encode(), re.S)
+        assert cell.search(data), ref
+        return cell.sub(xml.encode(), data, count=1)
+
+    rewrite_zip_member(path, "xl/worksheets/sheet1.xml", change)
+
+
+READ = ["read", "form.xlsx", "-o", "out.csv"]
+
+
+@case
+def form_code_turned_into_a_date(d: Path) -> Case:
+    """4: ``1/2`` typed into a General code cell came back as a date (46024)."""
+    import datetime as dt
+
+    from badinput import filled_form
+
+    path, _cells = filled_form(d)
+    ref = _field_cell(path, "subject_code")
+    _set_cell(path, ref, dt.datetime(2026, 1, 2))
+    return Case(READ, f"form.xlsx: cell {ref} (subject_code) holds '2026-01-02 00:00:00', "
+                "not the text typed", absent=["out.csv"])
+
+
+@case
+def form_code_too_long_for_a_number(d: Path) -> Case:
+    """4: ``123456789012345678`` came back as 123456789012346000."""
+    from badinput import filled_form
+
+    path, _cells = filled_form(d)
+    ref = _field_cell(path, "respondent_code")
+    _cell_xml(path, ref, f'<c r="{ref}"><v>1.2345678901234568E+17</v></c>')
+    return Case(READ, f"form.xlsx: cell {ref} (respondent_code) holds '1.2345678901234568e+17'",
+                absent=["out.csv"])
+
+
+@case
+def form_code_cell_is_a_formula_without_value(d: Path) -> Case:
+    """4: a formula in a code cell with no saved value was read as an empty code."""
+    from badinput import filled_form
+
+    path, _cells = filled_form(d)
+    ref = _field_cell(path, "respondent_code")
+    _cell_xml(path, ref, f'<c r="{ref}" t="str"><f>A1&amp;"x"</f></c>')
+    return Case(READ, f"form.xlsx: cell {ref} (respondent_code): a formula",
+                absent=["out.csv"])
+
+
+@case
+def form_answer_is_a_formula_with_its_value(d: Path) -> Case:
+    """4: a formula in an answer cell that LibreOffice had calculated was accepted."""
+    from badinput import filled_form
+
+    path, cells = filled_form(d)
+    item, ref = next(iter(cells.items()))
+    _cell_xml(path, ref, f'<c r="{ref}"><f>1+2</f><v>3</v></c>')
+    return Case(READ, f"form.xlsx: cell {ref} (item {item}): a formula", absent=["out.csv"])
+
+
+@case
+def form_codes_are_text_cells(d: Path) -> Case:
+    """4: the code cells of a new form are text cells (``007`` stays ``007``), and the
+    form says so; a code typed as text reads back exactly."""
+    import openpyxl
+
+    from badinput import filled_form
+
+    path, _cells = filled_form(d)
+    for name in ("respondent_code", "subject_code"):
+        assert openpyxl.load_workbook(path).worksheets[0][
+            _field_cell(path, name)].number_format == "@"
+    _set_cell(path, _field_cell(path, "respondent_code"), "007")
+    return Case([*READ, "--strict"], "1 form of", code=0, raw=True, present=["out.csv"],
+                lacks=["error:"])
+
+
+@case
+def table_cell_is_a_formula(d: Path) -> Case:
+    """4: a formula in a table's cell was read as its saved value."""
+    from badinput.hostile import sheet_xml, table_cells, xlsx
+
+    xml = sheet_xml(table_cells(_header(), [_answers_row()])).replace(
+        '<c r="B2"><v>3</v></c>', '<c r="B2"><f>1+2</f><v>3</v></c>')
+    assert "<f>" in xml
+    xlsx(d / "data.xlsx", [("Sheet1", xml)])
+    return Case(XLSX_SCORE, "data.xlsx [Sheet1], cell B2: a formula", absent=["out.csv"])
+
+
+@case
+def ods_table_cell_is_a_formula(d: Path) -> Case:
+    """4: the same in an .ods table (``table:formula``)."""
+    from badinput.hostile import ods, ods_cell, ods_row
+
+    row = ods_cell("r1") + ods_cell(3).replace(
+        "<table:table-cell ", '<table:table-cell table:formula="of:=1+2" ') + "".join(
+        ods_cell(3) for _ in _header()[2:])
+    ods(d / "data.ods", [("Data", ods_row("".join(ods_cell(h) for h in _header()))
+                          + ods_row(row))])
+    return Case(["score", "data.ods", "-i", INSTRUMENT, "-s", SECTOR, "-o", "out.csv"],
+                "data.ods [Data], cell B2: a formula", absent=["out.csv"])
+
+
+# --- 6: which sheet is read ---------------------------------------------------------------
+
+
+def _two_sheets(d: Path) -> None:
+    from badinput.hostile import sheet_xml, table_cells, xlsx
+
+    old = sheet_xml(table_cells(_header(), [["old", *[1] * (len(_header()) - 1)]]))
+    current = sheet_xml(table_cells(_header(), [_answers_row()]))
+    xlsx(d / "data.xlsx", [("old", old), ("current", current)], hidden=["old"])
+
+
+@case
+def hidden_first_sheet_is_refused(d: Path) -> Case:
+    """6: a hidden 'old' first sheet was scored instead of the visible 'current' one."""
+    _two_sheets(d)
+    return Case(XLSX_SCORE, "data.xlsx: the first sheet 'old' is hidden; name the sheet to "
+                "read with --sheet (visible sheets: 'current')", absent=["out.csv"])
+
+
+@case
+def named_sheet_is_read_and_said(d: Path) -> Case:
+    """6: ``--sheet current`` reads it, and a note says which sheet was read."""
+    _two_sheets(d)
+    return Case([*XLSX_SCORE, "--sheet", "current"], "relscale: note: data.xlsx: read sheet "
+                "'current'; not read: 'old' (hidden)", code=0, raw=True, present=["out.csv"])
+
+
+# --- 10: another version, edited wording --------------------------------------------------
+
+
+@case
+def form_of_an_older_item_bank(d: Path) -> Case:
+    """10: a form of item bank 0.1.0 (checksum matching) was scored with 0.2.0 keys."""
+    from badinput import filled_form, forge_form, set_pair
+
+    path, _cells = filled_form(d)
+    forge_form(path, set_pair("instrument_version", "0.1.0"))
+    return Case(["score", "form.xlsx", "-o", "out.csv"], "form.xlsx: answers to "
+                f"{INSTRUMENT} 0.1.0, but this relscale scores version", absent=["out.csv"])
+
+
+@case
+def read_output_of_an_older_item_bank(d: Path) -> Case:
+    """10: the same through the CSV ``relscale read`` wrote for such forms."""
+    from badinput import items
+
+    with (d / "data.csv").open("w", encoding="utf-8") as fh:
+        fh.write(",".join(["instrument", "version", "respondent_code", *items()]) + "\n")
+        fh.write(",".join([INSTRUMENT, "0.1.0", "r1", *["3"] * len(items())]) + "\n")
+    return Case([*SCORE, "-o", "out.csv"], f"data.csv, row 2, column version: answers to "
+                f"{INSTRUMENT} 0.1.0", absent=["out.csv"])
+
+
+@case
+def form_wording_edited(d: Path) -> Case:
+    """10: a form whose visible statement was edited read back with exit 0."""
+    import openpyxl
+
+    from badinput import filled_form
+
+    path, cells = filled_form(d)
+    item, ref = next(iter(cells.items()))
+    text_ref = "B" + ref[1:]
+    wb = openpyxl.load_workbook(path)
+    wb.worksheets[0][text_ref] = "The child is never a problem."
+    wb.save(path)
+    return Case(READ, f"form.xlsx: the wording on the form was changed (cells {text_ref} "
+                f"(item {item}))", absent=["out.csv"])
+
+
+@case
+def form_legend_edited(d: Path) -> Case:
+    """10: the answers' legend (which number means what) edited, protection removed."""
+    import openpyxl
+
+    from badinput import filled_form
+
+    path, _cells = filled_form(d)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    ws.protection.sheet = False
+    legend = next(c for row in ws.iter_rows() for c in row
+                  if isinstance(c.value, str) and c.value.startswith("Answers:"))
+    assert "1\u00a0=" in legend.value
+    legend.value = legend.value.replace("1\u00a0=", "5\u00a0=", 1)
+    wb.save(path)
+    return Case(READ, f"form.xlsx: the wording on the form was changed (cells "
+                f"{legend.coordinate})", absent=["out.csv"])

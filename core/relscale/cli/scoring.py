@@ -24,6 +24,11 @@ MAX_WARNINGS = 20
 """Warnings printed one by one; beyond, a count."""
 
 OutputOption = Annotated[Path, typer.Option("--output", "-o", help="Output file.")]
+SheetOption = Annotated[
+    str | None,
+    typer.Option("--sheet", help="The sheet of a workbook to read (default: the first; a "
+                 "hidden first sheet must be named).", show_default=False),
+]
 FromOption = Annotated[
     str | None,
     typer.Option(
@@ -92,6 +97,7 @@ def score(
         bool,
         typer.Option("--strict", help="Refuse duplicate respondents instead of warning."),
     ] = False,
+    sheet: SheetOption = None,
 ) -> None:
     """Score responses: raw scale scores, norm scores, and a status for every row."""
     from relscale.outputs import check_scores_output, write_scores
@@ -105,7 +111,10 @@ def score(
         data, adapted=adapted, locale=used, groups=group or (), straightlining=flag_straightlining,
         platform=platform,
         strict=strict,
+        sheet=sheet,
     )
+    for line in run.notes:
+        note_err(line)
     if run.mapping is not None:
         for line in run.mapping.lines():
             note_err(line)

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from relscale.errors import DataError
 from relscale.i18n import _
+from relscale.io.merged import MergedCells, bounding_box  # re-exported
 from relscale.io.sheet_limits import (  # the limits, re-exported for their old callers
     DEFAULT_MAX_UNZIPPED_MB,
     DEFLATE_MAX_RATIO,
@@ -41,8 +42,9 @@ from relscale.io.sheet_limits import (  # the limits, re-exported for their old 
 if TYPE_CHECKING:
     from relscale.io.xlsx_parts import LeanZip, Packed
 
-__all__ = ["DEFAULT_MAX_UNZIPPED_MB", "DEFLATE_MAX_RATIO", "ENV_MAX_UNZIPPED", "ValueBook",
-           "ValueSheet", "check_zip", "max_unzipped_bytes", "open_values"]
+__all__ = ["DEFAULT_MAX_UNZIPPED_MB", "DEFLATE_MAX_RATIO", "ENV_MAX_UNZIPPED", "MergedCells",
+           "ValueBook", "ValueSheet", "bounding_box", "check_zip", "max_unzipped_bytes",
+           "open_values"]
 
 
 def calamine_failed(exc: BaseException) -> bool:
@@ -148,6 +150,8 @@ class ValueBook:
         self.kind = kind
         """``xlsx``, ``ods`` or ``xls`` (:func:`relscale.io.sheet_limits.check_before_opening`)."""
         self._book = book
+        self.formulas: dict[str, list[tuple[int, int] | None]] = {}
+        """Sheet -> its cells with a formula (:meth:`formula_cells`), as found so far."""
         self.sheetnames: list[str] = list(book.sheet_names)
         self._sheets: dict[str, ValueSheet] = {}
         self._facts: dict[str, XmlFacts | None] = {}
@@ -172,6 +176,27 @@ class ValueBook:
             check_sheet_xml(self, name)
             self._sheets[name] = ValueSheet(self.path, name, sheet, self)
         return self._sheets[name]
+
+    def formula_cells(self, name: str) -> list[tuple[int, int] | None]:
+        """The cells (row, column; None: a cell without a reference) of sheet ``name``
+        that hold a formula, the first 100 (:mod:`relscale.io.sheet_formulas`)."""
+        if name in self.formulas or self.kind != "xlsx":
+            return self.formulas.get(name, [])
+        found: list[tuple[int, int] | None] = []
+        if self.sheet_has_formulas(name):
+            from relscale.io.sheet_formulas import xlsx_formula_cells
+
+            part = self._sheet_parts().get(name)
+            found = xlsx_formula_cells(self._zip_read(part)) if part else [None]
+        self.formulas[name] = found
+        return found
+
+    def visible(self, name: str) -> bool:
+        """Whether sheet ``name`` is shown (not hidden or very hidden)."""
+        for meta in getattr(self._book, "sheets_metadata", ()):
+            if meta.name == name:
+                return str(meta.visible).rsplit(".", 1)[-1] == "Visible"
+        return True
 
     def _check_extent(self, name: str) -> None:
         """:func:`relscale.io.sheet_limits.check_xlsx_sheet` of sheet ``name``."""
@@ -338,42 +363,6 @@ def check_sheet_xml(book: ValueBook, name: str) -> None:
                                      "entity)").format(sheet=name)))
 
 
-class MergedCells:
-    """Merged ranges (calamine's 0-based ``((r0, c0), (r1, c1))``), tested by reference."""
-
-    def __init__(self, ranges: Sequence[Any]) -> None:
-        self._ranges = [((r0 + 1, c0 + 1), (r1 + 1, c1 + 1)) for (r0, c0), (r1, c1) in ranges]
-
-    def __contains__(self, ref: object) -> bool:
-        if not isinstance(ref, str):
-            return False
-        return self.covers(*_parse_ref(ref))
-
-    def __bool__(self) -> bool:
-        return bool(self._ranges)
-
-    def covers(self, r: int, c: int) -> bool:
-        """Whether cell (row ``r``, column ``c``, 1-based) lies in a merged range."""
-        return any(r0 <= r <= r1 and c0 <= c <= c1 for (r0, c0), (r1, c1) in self._ranges)
-
-    def covering(self, cells: Sequence[tuple[str, int, int]],
-                 box: tuple[int, int, int, int] | None = None) -> list[str]:
-        """The references of those ``cells`` (reference, row, column) that lie in a merged
-        range, in order; only ranges that reach the cells' bounding ``box`` (top, bottom,
-        left, right; computed when not given) are tested."""
-        if not self._ranges or not cells:
-            return []
-        if box is None:
-            box = bounding_box(cells)
-        top, bottom, left, right = box
-        near = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in self._ranges
-                if r0 <= bottom and r1 >= top and c0 <= right and c1 >= left]
-        if not near:
-            return []
-        return [ref for ref, r, c in cells
-                if any(r0 <= r <= r1 and c0 <= c <= c1 for (r0, c0), (r1, c1) in near)]
-
-
 @functools.lru_cache(maxsize=64)
 def _sheet_parts(book: bytes, rels: bytes) -> dict[str, str]:
     """Sheet name -> part from ``xl/workbook.xml`` and its relationships (callers do not
@@ -388,13 +377,6 @@ def _sheet_parts(book: bytes, rels: bytes) -> dict[str, str]:
         part = target.decode().lstrip("/")
         parts[_xml_unescape(a[b"name"])] = part if part.startswith("xl/") else f"xl/{part}"
     return parts
-
-
-def bounding_box(cells: Sequence[tuple[str, int, int]]) -> tuple[int, int, int, int]:
-    """(top, bottom, left, right) of cells (reference, row, column)."""
-    rows = [r for _ref, r, _c in cells]
-    cols = [c for _ref, _r, c in cells]
-    return min(rows), max(rows), min(cols), max(cols)
 
 
 def _attrs(tag: bytes) -> dict[bytes, bytes]:
@@ -469,11 +451,13 @@ def open_values(path: Path | str) -> ValueBook:
     check_zip(path, st.st_size)
     from relscale.io.sheet_limits import check_before_opening
 
-    kind = check_before_opening(path)  # what calamine would allocate, measured first
+    kind, formulas = check_before_opening(path)  # what calamine would allocate, first
     try:
         book = CalamineWorkbook.from_path(str(path))
     except BaseException as exc:  # calamine raises its own kinds for a file it cannot read
         if not calamine_failed(exc):
             raise
         raise DataError(unreadable(path, exc)) from None
-    return ValueBook(path, book, kind)
+    found = ValueBook(path, book, kind)
+    found.formulas.update(formulas)
+    return found

@@ -372,7 +372,8 @@ def sniff_platform(path: Path | str) -> str | None:
 
 
 def read_platform_responses(
-    path: Path | str, adapted: AdaptedInstrument, platform: str | None = None
+    path: Path | str, adapted: AdaptedInstrument, platform: str | None = None,
+    sheet: str | None = None,
 ) -> tuple[ResponseTable, MappingReport]:
     """Read a survey platform's response export (CSV, or XLSX: the first sheet).
 
@@ -391,8 +392,10 @@ def read_platform_responses(
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         wb = open_workbook(path)
         try:
-            header, rows, source = first_sheet_rows(wb, path, empty)
-            return _read(header, rows, source, adapted, given)
+            header, rows, source, note = first_sheet_rows(wb, path, empty, sheet)
+            table, report = _read(header, rows, source, adapted, given)
+            table.notes += [note] if note else []
+            return table, report
         finally:
             wb.close()
     with open_csv(path, empty) as (header, rows):

@@ -34,6 +34,7 @@ from typing import Any
 from relscale.errors import DataError
 from relscale.excel.identity import FORM_FIELDS, cell_text
 from relscale.i18n import _
+from relscale.io.form_checks import form_problems, wording_problems
 from relscale.io.readback_layouts import (
     FormKey,
     Layouts,
@@ -180,14 +181,21 @@ def _read_open_form(path: Path, wb: Any, *, strict: bool, layouts: Layouts | Non
     for name in FORM_FIELDS:
         cell = meta.get(f"field.{name}")
         row[name] = _field_value(ws[cell].value) if cell else ""
-    if meta.get("layout", "compact") != "compact":
-        ids, found = read_respondent_answers(path, ws, meta, table, row, strict=strict)
-        return _Form(key, tuple(ids), row), found
-    cell_problems = answer_cell_problems(path, ws, layout)
+    cell_problems = form_problems(path, wb, ws, meta, table)  # formulas and codes
     if cell_problems:
         return None, cell_problems
-    problems = read_compact_answers(path, ws, layout, row)
-    return _Form(key, tuple(item_id for item_id, *_rest in layout.items), row), problems
+    if meta.get("layout", "compact") != "compact":
+        ids, found = read_respondent_answers(path, ws, meta, table, row, strict=strict)
+        form = _Form(key, tuple(ids), row)
+    else:
+        cell_problems = answer_cell_problems(path, ws, layout)
+        if cell_problems:
+            return None, cell_problems
+        found = read_compact_answers(path, ws, layout, row)
+        form = _Form(key, tuple(item_id for item_id, *_rest in layout.items), row)
+    if not found:  # the wording, once the rows are known to be where they were
+        found = wording_problems(path, ws, meta, table)
+    return form, found
 
 
 def duplicate_forms(forms: Sequence[_Form]) -> list[str]:

@@ -296,19 +296,23 @@ _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 
 
-def ods_extents(stream: IO[bytes]) -> dict[str, Extent]:
+def ods_extents(stream: IO[bytes], formulas: dict[str, list[tuple[int, int]]] | None = None
+                ) -> dict[str, Extent]:
     """Every table's grid in an .ods ``content.xml``: rows and cells repeated as their
     ``number-rows-repeated`` / ``number-columns-repeated`` say, counted to the last cell
     that holds a value or text (empty repeated cells, which calamine does not keep, do
     not count). A document type declaration is refused (no entity is expanded).
+    ``formulas`` receives, per table, the first cells (row, column) with a formula.
 
     :raises ValueError: not well-formed XML (the reader's own message follows).
     """
     from xml.parsers import expat
 
+    formulas = {} if formulas is None else formulas
     tables: dict[str, Extent] = {}
     state = {"name": "", "row": 0, "rows": 0, "cols": 0, "col": 0, "row_cols": 0,
              "row_repeat": 1, "cell_repeat": 0, "cell_value": False, "depth": 0}
+    found: list[tuple[int, int]] = []
     cell_tags = {f"{_TABLE} table-cell", f"{_TABLE} covered-table-cell"}
 
     def start(tag: str, attrs: dict[str, str]) -> None:
@@ -318,12 +322,15 @@ def ods_extents(stream: IO[bytes]) -> dict[str, Extent]:
             return
         if tag == f"{_TABLE} table":
             state.update(name=attrs.get(f"{_TABLE} name", ""), row=0, rows=0, cols=0)
+            found.clear()
         elif tag == f"{_TABLE} table-row":
             state.update(col=0, row_cols=0, row_repeat=_repeat(
                 attrs.get(f"{_TABLE} number-rows-repeated")))
         elif tag in cell_tags:
             state.update(cell_repeat=_repeat(attrs.get(f"{_TABLE} number-columns-repeated")),
                          cell_value=f"{_OFFICE} value-type" in attrs, depth=1)
+            if f"{_TABLE} formula" in attrs and len(found) < 100:
+                found.append((int(state["row"]) + 1, int(state["col"]) + 1))
 
     def end(tag: str) -> None:
         if state["depth"] > 1:
@@ -342,6 +349,8 @@ def ods_extents(stream: IO[bytes]) -> dict[str, Extent]:
         elif tag == f"{_TABLE} table":
             name = str(state["name"])
             tables[name] = Extent(int(state["rows"]), int(state["cols"]))
+            if found:
+                formulas[name] = list(found)
 
     def doctype(*_args: object) -> None:
         raise ValueError("a document type declaration")
@@ -370,55 +379,61 @@ def _repeat(value: str | None) -> int:
     return min(int(text[:12]), SHEET_ROWS * SHEET_COLUMNS) if text.isdigit() else 1
 
 
-def check_ods(path: Path, content: IO[bytes]) -> None:
+def check_ods(path: Path, content: IO[bytes]) -> dict[str, list[tuple[int, int]]]:
     """Refuse an .ods whose tables' grids are over the limit (every table: calamine reads
-    them all on opening)."""
+    them all on opening); returns the cells with a formula, per table."""
+    formulas: dict[str, list[tuple[int, int]]] = {}
     try:
-        extents = ods_extents(content)
+        extents = ods_extents(content, formulas)
     except ValueError as exc:
         raise DataError(_("{path}: not a readable .xlsx workbook ({reason})").format(
             path=path, reason=str(exc))) from None
     for name, extent in extents.items():
         check_extent(path, name, extent)
+    return formulas
 
 
 # --- where the readers call in --------------------------------------------------------
 
 
-def check_before_opening(path: Path) -> str | None:
+Formulas = dict[str, list[tuple[int, int]]]
+"""Sheet name -> the first cells (row, column) holding a formula."""
+
+
+def check_before_opening(path: Path) -> tuple[str | None, Formulas]:
     """The checks a workbook needs before calamine opens it (which reads the shared
     strings of an .xlsx, every table of an .ods and every sheet of an .xls); returns the
     format found (``xlsx``, ``ods``, ``xls``; None: not one calamine reads, its own
-    message follows). :raises DataError: a grid or a declaration over the limits."""
+    message follows) and, for .ods and .xls, the cells with a formula (an .xlsx sheet's
+    are found when it is read). :raises DataError: a grid or a declaration over the
+    limits."""
     try:
         with open(path, "rb") as fh:
             magic = fh.read(8)
     except OSError:
-        return None
+        return None, {}
     if magic.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         if path.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
-            return None  # an encrypted workbook: calamine's reader for the name refuses it
+            return None, {}  # an encrypted workbook: calamine's reader for the name says so
         from relscale.io.xls_limits import check_xls
 
-        check_xls(path)
-        return "xls"
+        return "xls", check_xls(path)
     if not magic.startswith(b"PK"):
-        return None
+        return None, {}
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
             if "content.xml" in names and "xl/workbook.xml" not in names:
                 with zf.open("content.xml") as content:
-                    check_ods(path, content)
-                return "ods"
+                    return "ods", check_ods(path, content)
             for name in names:
                 if name.lower().endswith("sharedstrings.xml"):
                     with zf.open(name) as part:
                         check_shared_strings(path, part.read(4096), zf.getinfo(name).file_size)
     except (zipfile.BadZipFile, OSError, KeyError, NotImplementedError, RuntimeError,
             EOFError, UnicodeDecodeError):
-        return None  # a broken file: calamine's message names it
-    return "xlsx"
+        return None, {}  # a broken file: calamine's message names it
+    return "xlsx", {}
 
 
 def check_xlsx_sheet(path: Path, sheet: str, part: str | None,

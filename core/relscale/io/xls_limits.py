@@ -35,8 +35,9 @@ class _Bad(Exception):
     """The file does not add up (the reason, in English, for the message)."""
 
 
-def check_xls(path: Path) -> None:
-    """Refuse an .xls calamine would choke on, or whose sheets' grids are over the limit.
+def check_xls(path: Path) -> dict[str, list[tuple[int, int]]]:
+    """Refuse an .xls calamine would choke on, or whose sheets' grids are over the limit;
+    returns the cells (row, column) of the Formula records, per sheet.
 
     :raises DataError: one line naming the file (and the sheet)."""
     from relscale.io.sheet_limits import Extent, check_extent
@@ -50,9 +51,13 @@ def check_xls(path: Path) -> None:
         raise DataError(_("{path}: not a readable .xls workbook ({reason})").format(
             path=path, reason=reason)) from None
     except OSError:
-        return  # the reader's own message
-    for name, (rows, columns) in extents:
+        return {}  # the reader's own message
+    formulas: dict[str, list[tuple[int, int]]] = {}
+    for name, (rows, columns), found in extents:
         check_extent(path, name, Extent(rows, columns))
+        if found:
+            formulas[name] = found
+    return formulas
 
 
 def _workbook_stream(data: bytes) -> bytes:
@@ -141,8 +146,13 @@ def _records(stream: bytes, start: int = 0):  # type: ignore[no-untyped-def]
         pos += 4 + length
 
 
-def _sheet_extents(stream: bytes) -> list[tuple[str, tuple[int, int]]]:
-    """Each sheet's grid (rows, columns) as calamine would reserve and build it."""
+Sheet = tuple[str, tuple[int, int], list[tuple[int, int]]]
+"""A sheet's name, its grid (rows, columns) and its formula cells (row, column)."""
+
+
+def _sheet_extents(stream: bytes) -> list[Sheet]:
+    """Each sheet's grid (rows, columns) as calamine would reserve and build it, and the
+    first cells holding a formula (1-based)."""
     sheets: list[tuple[int, str]] = []
     for kind, record in _records(stream):
         if kind == 0x0085 and len(record) >= 8:  # BoundSheet8: offset, then the name
@@ -153,9 +163,10 @@ def _sheet_extents(stream: bytes) -> list[tuple[str, tuple[int, int]]]:
             sheets.append((offset, name or str(len(sheets) + 1)))
         elif kind == 0x000A:
             break
-    extents: list[tuple[str, tuple[int, int]]] = []
+    extents: list[Sheet] = []
     for offset, name in sheets:
         rows = columns = 0
+        formulas: list[tuple[int, int]] = []
         if offset >= len(stream):
             raise _Bad(_("a sheet beyond the end of the workbook stream"))
         started = False
@@ -176,9 +187,11 @@ def _sheet_extents(stream: bytes) -> list[tuple[str, tuple[int, int]]]:
             elif kind in _CELL_RECORDS and len(record) >= 4:
                 row, col = struct.unpack_from("<HH", record)
                 rows, columns = max(rows, row + 1), max(columns, col + 1)
+                if kind == 0x0006 and len(formulas) < 100:
+                    formulas.append((row + 1, col + 1))
             elif kind in _MULTI_RECORDS and len(record) >= 6:
                 row, _first = struct.unpack_from("<HH", record)
                 last = struct.unpack_from("<H", record, len(record) - 2)[0]
                 rows, columns = max(rows, row + 1), max(columns, last + 1)
-        extents.append((name, (rows, columns)))
+        extents.append((name, (rows, columns), formulas))
     return extents

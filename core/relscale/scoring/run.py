@@ -65,6 +65,11 @@ class ScoreRun:
         actually applied: a user's ``--norms`` table wins over a registered one."""
         return {s for s in self.scores.norm_status or () if s}
 
+    @property
+    def notes(self) -> list[str]:
+        """What the reader chose that the user should know (which sheet was read)."""
+        return list(self.responses.notes)
+
 
     def write_csv(self, path: Path) -> None:
         """The scored table as CSV (:func:`relscale.scoring.results.write_csv`)."""
@@ -155,6 +160,10 @@ class BulkScoreRun(ScoreRun):
     def norm_statuses(self) -> set[str]:
         return super().norm_statuses if self._engine() else set(self.bulk.norm_statuses)
 
+    @property
+    def notes(self) -> list[str]:
+        return []  # one plain CSV file: no sheet to choose
+
     def write_csv(self, path: Path) -> None:
         from relscale.scoring.bulk import write_bulk_csv
 
@@ -235,6 +244,7 @@ def score_files(
     adapted: AdaptedInstrument | None = None,
     platform: str | None = None,
     strict: bool = False,
+    sheet: str | None = None,
 ) -> ScoreRun:
     """Read, score and norm response files, as ``relscale score`` does.
 
@@ -254,13 +264,15 @@ def score_files(
         is recognised by its header. :attr:`ScoreRun.mapping` says what was mapped.
     :param strict: duplicate respondents (:func:`duplicate_respondents`) are an error, not
         a warning in :attr:`ScoreRun.warnings`.
+    :param sheet: the sheet of a workbook table (default: the first, refused when hidden;
+        :attr:`ScoreRun.notes` says which was read when there are others).
     :raises RelscaleError: unknown ids, a norm file for another combination, groups or
         a norm file without norm tables, or no respondents.
     :raises DataError: a response that is not an answer, naming file, row and column.
     """
     from relscale.adapt import adapt
     from relscale.io.platforms import read_platform_responses, sniff_platform
-    from relscale.io.responses import read_responses
+    from relscale.io.responses import check_table_versions, read_responses
     from relscale.scoring.engine import add_norms, score_responses
     from relscale.scoring.norms import parse_group_specs, respondent_groups, with_norms_file
     from relscale.scoring.results import build_scored_table
@@ -281,11 +293,12 @@ def score_files(
             return run
     mapping = None
     if len(data) == 1 and (platform or sniff_platform(data[0])):
-        table, mapping = read_platform_responses(data[0], adapted, platform)
+        table, mapping = read_platform_responses(data[0], adapted, platform, sheet)
     else:
-        table = read_responses(data, adapted, platform)
+        table = read_responses(data, adapted, platform, sheet)
     if table.n == 0:  # a header only, or every row empty: no output to write
         raise RelscaleError(_("{path}: no respondents").format(path=table.source))
+    check_table_versions(table, adapted)
     warnings = tuple(duplicate_respondents(table))
     if strict and warnings:
         raise RelscaleError(warnings[0] + " " + _("(--strict)"))
@@ -319,7 +332,7 @@ def _score_bulk(
     that path does not apply: another input, group columns, a ``wave`` column (reliable
     change), or a cell that is not an answer (the usual reader names it)."""
     from relscale.io.platforms import sniff_platform
-    from relscale.io.responses import read_answers_table, read_csv_answers
+    from relscale.io.responses import check_table_versions, read_answers_table, read_csv_answers
     from relscale.scoring.bulk import has_duplicates
     from relscale.scoring.change import WAVE
 
@@ -330,6 +343,9 @@ def _score_bulk(
     answers = read_csv_answers(data[0], adapted)
     if answers is None or (adapted.norms and WAVE in answers.id_columns):
         return None
+    if {"instrument", "version"} <= set(answers.id_columns):
+        check_table_versions(read_answers_table(answers, data[0], ["instrument", "version"]),
+                             adapted)
     if answers.frame.height == 0:
         raise RelscaleError(_("{path}: no respondents").format(path=data[0]))
     group = dict(spec.fixed) or None

@@ -100,7 +100,7 @@ def _styles() -> dict[str, Style]:
         ),
         "label": _base(bold=True, horizontal="right", vertical="center", indent=1),
         "field": _base(border="thin", border_color="555555", fill="FFFDE7",
-                       vertical="center", horizontal="left"),
+                       vertical="center", horizontal="left", number_format="@"),  # codes: text
         "date": _base(border="thin", border_color="555555", fill="FFFDE7",
                       vertical="center", horizontal="left", number_format="yyyy-mm-dd"),
         "text": _base(wrap=True, vertical="top"),
@@ -336,7 +336,7 @@ def build_form(
         first_item_row=first_item_row,
         title_rows=title_rows,
     )
-    add_form_metadata(book, *form_metadata(adapted, form_layout), password=password)
+    add_form_metadata(book, *form_metadata(adapted, form_layout, sheet), password=password)
     book.protect_structure = True
     book.structure_password = password
     return book, form_layout

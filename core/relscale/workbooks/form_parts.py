@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass, field
 
 from relscale.__about__ import __version__
+from relscale.excel.identity import FIELD_FORMAT_KEY, TEXTS_KEY, shown_texts
+from relscale.excel.sheet import Sheet
 from relscale.i18n import _, pgettext
 from relscale.model.models import AdaptedInstrument, ScalePoint
 
@@ -166,14 +168,17 @@ def blank_hint(adapted: AdaptedInstrument, subject_name: str | None) -> str | No
 
 
 def form_metadata(
-    adapted: AdaptedInstrument, layout: FormLayout
+    adapted: AdaptedInstrument, layout: FormLayout, sheet: Sheet | None = None
 ) -> tuple[list[tuple[str, str]], list[tuple[str, ...]]]:
     """The key/value pairs and the item table of the metadata sheet (the format header and
     the checksum are added by :func:`relscale.excel.identity.add_form_metadata`).
 
     A compact form writes the pairs relscale always wrote; the respondent layouts add
     ``layout``, ``item_id_column`` and ``option.<n>`` (value and label of each answer),
-    and the item table's ``cell`` lists the mark cells of a row, space-separated.
+    and the item table's ``cell`` lists the mark cells of a row, space-separated. Given
+    the form ``sheet``, the pairs end with ``field_format = text`` (the code cells are
+    text cells) and ``texts`` (a digest of every text shown: the reader refuses a form
+    whose wording was edited; :mod:`relscale.io.form_checks`).
     """
     scale = adapted.scale
     na = getattr(scale, "not_applicable", None)
@@ -194,6 +199,8 @@ def form_metadata(
     if layout.layout != "compact":
         pairs += [("layout", layout.layout), ("item_id_column", str(layout.item_id_column))]
         pairs += [(f"option.{k}", f"{p.value}={p.label}") for k, p in enumerate(layout.options)]
+    if sheet is not None:
+        pairs += [(FIELD_FORMAT_KEY, "text"), (TEXTS_KEY, shown_texts(sheet))]
     positions = {i.id: i for i in adapted.items}
     table: list[tuple[str, ...]] = [
         (

@@ -287,7 +287,7 @@ def build_respondent_form(
         options=options,
     )
     add_administrator_sheet(book, adapted, form_layout)
-    add_form_metadata(book, *form_metadata(adapted, form_layout), password=password)
+    add_form_metadata(book, *form_metadata(adapted, form_layout, sheet), password=password)
     book.protect_structure = True
     book.structure_password = password
     return book, form_layout
