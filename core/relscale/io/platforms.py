@@ -35,13 +35,13 @@ from typing import TYPE_CHECKING, Any
 
 from relscale.errors import DataError
 from relscale.i18n import N_, _
+from relscale.io.sheets import first_sheet_rows
 from relscale.io.tables import (
     MISSING_SPELLINGS,
     Converter,
     ResponseTable,
     Rows,
     collect_rows,
-    first_sheet_rows,
     open_csv,
     open_workbook,
 )
@@ -457,17 +457,17 @@ def write_platform_responses(
     :raises RelscaleError: the output exists (without ``overwrite``) or is the input.
     :raises DataError: as :func:`read_platform_responses`; nothing is written then.
     """
-    import csv
     import math
 
     from relscale.io.atomic import atomic_write, check_output
+    from relscale.io.csv_safety import writer as csv_writer
 
     check_output(Path(output), overwrite=overwrite, inputs=(Path(path),))
     table, report = read_platform_responses(path, adapted, platform)
     with atomic_write(output, overwrite=overwrite) as tmp, tmp.open(
         "w", newline="", encoding="utf-8"
     ) as fh:
-        writer = csv.writer(fh)
+        writer = csv_writer(fh)  # identifiers from the export: guarded
         writer.writerow([*table.id_columns, *table.items])
         for i in range(table.n):
             writer.writerow([

@@ -265,17 +265,16 @@ def csv_cell(value: object) -> object:
 def write_csv(forms: FilledForms, path: Path | str, *, overwrite: bool = False,
               inputs: tuple[Path, ...] = ()) -> None:
     """Write the rows as a tidy UTF-8 CSV (empty cells for missing answers), atomically."""
-    import csv
-
     from relscale.io.atomic import atomic_write, check_output
     from relscale.io.csv_safety import TRIGGERS
+    from relscale.io.csv_safety import writer as csv_writer
 
     check_output(Path(path), overwrite=overwrite, inputs=inputs)
     columns = forms.columns
     with atomic_write(path, overwrite=overwrite) as tmp, tmp.open(
         "w", newline="", encoding="utf-8"
     ) as fh:
-        writer = csv.writer(fh)
+        writer = csv_writer(fh)
         writer.writerow(columns)
         for row in forms.rows:  # csv_cell, the common cells (a number, plain text) inline
             writer.writerow([

@@ -31,6 +31,7 @@ from relscale.excel.identity import SCORING_SHEET_KIND, Identity, metadata_int, 
 from relscale.i18n import N_, _
 from relscale.io.bulk_csv import bulk_answers
 from relscale.io.platforms import read_platform_responses, sniff_platform
+from relscale.io.sheets import first_sheet_rows
 from relscale.io.tables import (
     MISSING_SPELLINGS,
     WHOLE_NUMBER,
@@ -44,7 +45,6 @@ from relscale.io.tables import (
     check_text_file,
     collect_bulk,
     collect_rows,
-    first_sheet_rows,
     open_csv,
     open_workbook,
     read_bulk,

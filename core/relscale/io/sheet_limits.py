@@ -415,9 +415,14 @@ def check_before_opening(path: Path) -> tuple[str | None, Formulas]:
     if magic.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         if path.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
             return None, {}  # an encrypted workbook: calamine's reader for the name says so
-        from relscale.io.xls_limits import check_xls
+        from relscale.io.xls_limits import xls_sheets
 
-        return "xls", check_xls(path)
+        formulas: Formulas = {}
+        for name, (rows, columns), found in xls_sheets(path):
+            check_extent(path, name, Extent(rows, columns))
+            if found:
+                formulas[name] = found
+        return "xls", formulas
     if not magic.startswith(b"PK"):
         return None, {}
     try:

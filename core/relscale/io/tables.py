@@ -396,58 +396,6 @@ def open_workbook(path: Path) -> Any:
     return open_values(path)
 
 
-def pick_sheet(wb: Any, path: Path, sheet: str | None = None) -> tuple[Any, str | None]:
-    """The sheet a table is read from, and a note naming it when the workbook has others.
-
-    ``sheet`` names it; else the first sheet, refused when hidden (a hidden first sheet
-    is an old or scratch copy more often than the data). Every cell of the sheet is read,
-    so a formula in it is refused (:mod:`relscale.io.sheet_formulas`).
-
-    :raises DataError: no such sheet, a hidden first sheet, a formula.
-    """
-    from relscale.io.sheet_formulas import refuse_formulas
-
-    names = list(wb.sheetnames)
-    visible = getattr(wb, "visible", lambda _name: True)
-    if sheet is not None:
-        if sheet not in names:
-            raise DataError(_("{path}: no sheet {sheet!r} (sheets: {names})").format(
-                path=path, sheet=sheet, names=", ".join(map(repr, names))))
-        name = sheet
-    else:
-        name = names[0]
-        if not visible(name):
-            shown = [n for n in names if visible(n)]
-            raise DataError(_("{path}: the first sheet {sheet!r} is hidden; name the sheet "
-                              "to read with --sheet (visible sheets: {names})").format(
-                path=path, sheet=name, names=", ".join(map(repr, shown)) or "-"))
-    others = [repr(n) if visible(n) else _("{sheet} (hidden)").format(sheet=repr(n))
-              for n in names if n != name]
-    note = _("{path}: read sheet {sheet!r}; not read: {others} (--sheet names another)"
-             ).format(path=path, sheet=name, others=", ".join(others)) if others else None
-    ws = wb[name]
-    if hasattr(wb, "formula_cells"):
-        refuse_formulas(f"{path} [{ws.title}]", wb.formula_cells(name))
-    return ws, note
-
-
-def first_sheet_rows(wb: Any, path: Path, empty: str, sheet: str | None = None
-                     ) -> tuple[list[str], Rows, str, str | None]:
-    """The header, numbered rows and source name (``file [sheet]``) of a workbook's sheet
-    (:func:`pick_sheet`), and the note naming it; ``empty`` is the error for a sheet
-    without a header row."""
-    ws, note = pick_sheet(wb, path, sheet)
-    rows = ws.iter_rows(values_only=True)
-    header_row = next(rows, None)
-    if header_row is None:
-        raise DataError(empty.format(path=path))
-    header = ["" if h is None else str(h) for h in header_row]
-    while header and not header[-1]:
-        header.pop()
-    numbered = ((r, list(cells)) for r, cells in enumerate(rows, start=2))
-    return header, numbered, f"{path} [{ws.title}]", note
-
-
 def read_columns(path: Path | str, columns: Sequence[str], sheet: str | None = None
                  ) -> ResponseTable:
     """Named numeric columns of a CSV or XLSX table (its first sheet, or ``sheet``),
@@ -464,6 +412,8 @@ def read_columns(path: Path | str, columns: Sequence[str], sheet: str | None = N
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         wb = open_workbook(path)
         try:
+            from relscale.io.sheets import first_sheet_rows
+
             header, rows, source, note = first_sheet_rows(wb, path, empty, sheet)
             table = _read_named(rows, header, columns, source)
             table.notes += [note] if note else []

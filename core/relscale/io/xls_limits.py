@@ -5,8 +5,8 @@ declares: the compound file's header sizes (it reserves memory for them), its se
 chains (a chain that loops is followed for ever), a sheet's DIMENSIONS record (rows x
 columns reserved) and the positions of its cells (the grid spans the first to the last).
 This module walks the same structures first, as calamine would, and refuses a file
-whose header or chains do not add up, or whose grids exceed ``RELSCALE_MAX_CELLS``
-(:mod:`relscale.io.sheet_limits`).
+whose header or chains do not add up; :mod:`relscale.io.sheet_limits` refuses grids over
+``RELSCALE_MAX_CELLS``.
 
 The compound file (MS-CFB): a 512-byte header, sectors of 512 or 4096 bytes, a FAT of
 sector chains, a directory (the ``Workbook`` stream), a mini stream for small streams.
@@ -31,33 +31,29 @@ _MULTI_RECORDS = {0x00BD, 0x00BE}
 """MulRk, MulBlank: row, first column, ..., last column (the record's last two bytes)."""
 
 
+Sheet = tuple[str, tuple[int, int], list[tuple[int, int]]]
+"""A sheet's name, its grid (rows, columns) and its formula cells (row, column)."""
+
+
 class _Bad(Exception):
     """The file does not add up (the reason, in English, for the message)."""
 
 
-def check_xls(path: Path) -> dict[str, list[tuple[int, int]]]:
-    """Refuse an .xls calamine would choke on, or whose sheets' grids are over the limit;
-    returns the cells (row, column) of the Formula records, per sheet.
+def xls_sheets(path: Path) -> list[Sheet]:
+    """Each sheet of an .xls: its name, its grid (rows, columns) as calamine would build
+    it, and its first Formula cells (row, column); :func:`relscale.io.sheet_limits.
+    check_before_opening` refuses a grid over the limit.
 
-    :raises DataError: one line naming the file (and the sheet)."""
-    from relscale.io.sheet_limits import Extent, check_extent
-
+    :raises DataError: the file does not add up (one line naming it)."""
     try:
         data = path.read_bytes()
-        stream = _workbook_stream(data)
-        extents = _sheet_extents(stream)
+        return _sheet_extents(_workbook_stream(data))
     except (_Bad, struct.error, IndexError, OverflowError, MemoryError) as exc:
         reason = str(exc) if isinstance(exc, _Bad) else _("its structure does not add up")
         raise DataError(_("{path}: not a readable .xls workbook ({reason})").format(
             path=path, reason=reason)) from None
     except OSError:
-        return {}  # the reader's own message
-    formulas: dict[str, list[tuple[int, int]]] = {}
-    for name, (rows, columns), found in extents:
-        check_extent(path, name, Extent(rows, columns))
-        if found:
-            formulas[name] = found
-    return formulas
+        return []  # the reader's own message
 
 
 def _workbook_stream(data: bytes) -> bytes:
@@ -144,10 +140,6 @@ def _records(stream: bytes, start: int = 0):  # type: ignore[no-untyped-def]
         kind, length = struct.unpack_from("<HH", stream, pos)
         yield kind, stream[pos + 4 : pos + 4 + length]
         pos += 4 + length
-
-
-Sheet = tuple[str, tuple[int, int], list[tuple[int, int]]]
-"""A sheet's name, its grid (rows, columns) and its formula cells (row, column)."""
 
 
 def _sheet_extents(stream: bytes) -> list[Sheet]:

@@ -317,11 +317,11 @@ def has_duplicates(answers: BulkAnswers, columns: Sequence[str]) -> bool:
 def write_bulk_csv(scores: BulkScores, path: Path) -> bool:
     """Write the scored CSV as :func:`relscale.scoring.results.write_csv` writes the same
     table; False (nothing written) where a float column would print otherwise."""
-    import csv
     import io
 
     import polars as pl
 
+    from relscale.io.csv_safety import writer as csv_writer
     from relscale.scoring.results import FLOAT_RANGE
 
     columns = scores.columns
@@ -341,7 +341,7 @@ def write_bulk_csv(scores: BulkScores, path: Path) -> bool:
         if not all(frame.select(fine.all()).row(0)):
             return False
     head = io.StringIO()
-    csv.writer(head).writerow(columns)
+    csv_writer(head).writerow(columns)
     constants = [pl.lit(text or None, pl.String).alias(name)
                  for name, text in scores.constants.items()]
     out = frame.lazy().with_columns(constants).select(columns)

@@ -122,6 +122,7 @@ def _score(path: Path, instrument: str, sector: str, perspective: str, locale: s
                 keep = [j for j, name in enumerate(rows[0]) if name not in reserved]
                 source = Path(tmp) / path.name
                 with source.open("w", encoding="utf-8", newline="") as fh:
+                    # a copy read back at once: not guarded (tests/test_architecture.py)
                     csv.writer(fh).writerows([[r[j] if j < len(r) else "" for j in keep]
                                               for r in rows])
         run = score_files([source], adapted=adapted, locale=locale)

@@ -8,7 +8,6 @@ identifier columns as given, item ids, ``<dimension>`` raw scores, then
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relscale.io.csv_safety import csv_text
+from relscale.io.csv_safety import writer as csv_writer
 from relscale.model import columns as col
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ def write_csv(scored: ScoredTable, path: Path) -> None:
         _write_csv_rows(scored, path)  # csv quotes a lone empty cell; names must be unique
         return
     head = io.StringIO()
-    csv.writer(head).writerow(scored.columns)
+    csv_writer(head).writerow(scored.columns)
     with path.open("wb") as fh:
         fh.write(head.getvalue().encode("utf-8"))
         # In slices of rows, so the typed copy of the table is a slice, not a second table.
@@ -241,7 +241,7 @@ def _write_csv_rows(scored: ScoredTable, path: Path) -> None:
     """Row by row through :mod:`csv` (small or unusual tables only)."""
     kinds = [scored.kinds[c] for c in scored.columns]
     with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
+        writer = csv_writer(fh)
         writer.writerow(scored.columns)
         for row in scored.rows():
             writer.writerow([format_cell(v, k) for v, k in zip(row, kinds, strict=True)])

@@ -169,11 +169,12 @@ def simulate(
 
 def sample_csv(sample: Sample) -> str:
     """The sample as CSV text: respondent_code, gender, then one column per item."""
-    import csv
     import io
 
+    from relscale.io.csv_safety import writer as csv_writer
+
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow([ID_COLUMN, GROUP_COLUMN, *sample.items])
     for code, group, row in zip(sample.codes, sample.groups, sample.values.tolist(), strict=True):
         writer.writerow([code, group, *("" if v != v else int(v) for v in row)])
