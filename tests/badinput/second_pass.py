@@ -485,3 +485,100 @@ def form_legend_edited(d: Path) -> Case:
     wb.save(path)
     return Case(READ, f"form.xlsx: the wording on the form was changed (cells "
                 f"{legend.coordinate})", absent=["out.csv"])
+
+
+# --- 8: wide tables -------------------------------------------------------------------------
+
+
+@case
+def csv_wider_than_the_limit(d: Path) -> Case:
+    """8: 6,000 columns: the per-column steps were quadratic (10,000 took 238 s); now a
+    documented limit (5,000) refuses it before any work per column."""
+    from badinput import items
+
+    extra = [f"x{k}" for k in range(6000 - len(items()) - 1)]
+    with (d / "data.csv").open("w", encoding="utf-8") as fh:
+        fh.write(",".join(["respondent_code", *items(), *extra]) + "\n")
+        fh.write(",".join(["r1", *["3"] * len(items()), *[""] * len(extra)]) + "\n")
+    return Case([*SCORE, "-o", "out.csv"], "data.csv, row 1: 6000 columns, more than the "
+                "limit of 5000 (set RELSCALE_MAX_COLUMNS to raise it)", absent=["out.csv"],
+                isolated=True)
+
+
+# --- 11, 15: codes compared in NFC, sheet names from codes -----------------------------------
+
+
+@case
+def duplicate_codes_typed_two_ways(d: Path) -> Case:
+    """11: ``José`` with a combined and with a separate accent were two respondents."""
+    import unicodedata
+
+    write_data(d, [unicodedata.normalize("NFC", "José"), unicodedata.normalize("NFD", "José")])
+    return Case([*SCORE, "-o", "out.csv", "--strict"], "data.csv: rows 2 and 3 have the same "
+                f"respondent_code ({unicodedata.normalize('NFC', 'José')})",
+                absent=["out.csv"])
+
+
+def _pair_data(d: Path, name: str, instrument: str, perspective: str,
+               pairs: list[tuple[str, str]]) -> None:
+    from relscale.adapt import adapt
+
+    ids = adapt(instrument, SECTOR, perspective).item_ids
+    with (d / name).open("w", encoding="utf-8") as fh:
+        fh.write(",".join(["respondent_code", "subject_code", *ids]) + "\n")
+        for me, other in pairs:
+            fh.write(",".join([me, other, *["3"] * len(ids)]) + "\n")
+
+
+@case
+def profile_pairs_that_do_not_match(d: Path) -> Case:
+    """11: a client code ``7`` against ``007`` made two one-sided profiles without a word."""
+    _pair_data(d, "prof.csv", INSTRUMENT, "professional", [("t1", "007")])
+    _pair_data(d, "client.csv", f"{INSTRUMENT}_client", "client", [("7", "t1")])
+    return Case(["profile", "prof.csv", "-i", INSTRUMENT, "-s", SECTOR, "--client-data",
+                 "client.csv", "-o", "p.xlsx"], "prof.csv: pair t1 / 007 has no match in "
+                "client.csv; its profile shows one view (there: t1 / 7, which differs in case "
+                "or leading zeros only)", code=0, present=["p.xlsx"])
+
+
+@case
+def sheet_names_from_codes_clash(d: Path) -> Case:
+    """15: codes ``a1`` and ``A1`` and ``b'`` broke ``score -o .xlsx`` (two sheets named
+    'a1'; a name ending in a quote)."""
+    write_data(d, ["a1", "A1", "b'"])
+    return Case([*SCORE, "-o", "out.xlsx"], "out.xlsx written", code=0, raw=True,
+                present=["out.xlsx"])
+
+
+@case
+def profile_sheet_names_from_codes_clash(d: Path) -> Case:
+    """15: the same for ``relscale profile``."""
+    write_data(d, ["a1", "A1", "b'"])
+    return Case(["profile", "data.csv", "-i", INSTRUMENT, "-s", SECTOR, "-o", "p.xlsx"],
+                "p.xlsx: 3 profiles written", code=0, raw=True, present=["p.xlsx"])
+
+
+# --- 12: a norms file is used or refused ------------------------------------------------------
+
+
+@case
+def norms_file_for_a_group_nobody_is_in(d: Path) -> Case:
+    """12: ``--norms`` with a group table was set aside for the illustrative norms."""
+    from badinput import norm_toml
+
+    write_data(d, ["a"])
+    norm_toml(d, lambda t: t.replace("[group]\n", '[group]\ngender = "female"\n', 1))
+    return Case([*SCORE, "--norms", "norms.toml", "-o", "out.csv"], "norms.toml: a norm "
+                "table for group gender=female, which no respondent belongs to",
+                absent=["out.csv"])
+
+
+@case
+def norms_file_for_another_fixed_group(d: Path) -> Case:
+    """12: the same with ``--group gender=male``: the file's table is not for them."""
+    from badinput import norm_toml
+
+    write_data(d, ["a"])
+    norm_toml(d, lambda t: t.replace("[group]\n", '[group]\ngender = "female"\n', 1))
+    return Case([*SCORE, "--norms", "norms.toml", "--group", "gender=male", "-o", "out.csv"],
+                "norms.toml: a norm table for group gender=female", absent=["out.csv"])

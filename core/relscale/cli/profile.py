@@ -7,8 +7,15 @@ from typing import Annotated
 
 import typer
 
-from relscale.cli.common import ForceOption, LocaleOption, SectorOption, handle_errors, use_locale
-from relscale.i18n import ngettext
+from relscale.cli.common import (
+    ForceOption,
+    LocaleOption,
+    SectorOption,
+    handle_errors,
+    use_locale,
+    warn_err,
+)
+from relscale.i18n import _, ngettext
 
 
 def register(app: typer.Typer) -> None:
@@ -61,6 +68,10 @@ def profile(
                               before=before, locale=used)
     inputs = tuple(p for p in (data, client_data, before) if p is not None)
     write_profiles(profiles, output, overwrite=force, inputs=inputs)
+    for line in profiles.warnings[:20]:
+        warn_err(line)
+    if len(profiles.warnings) > 20:
+        warn_err(_("... and {n} more").format(n=len(profiles.warnings) - 20))
     n = len(profiles.profiles)
     typer.echo(ngettext("{path}: {n} profile written", "{path}: {n} profiles written", n)
                .format(path=output, n=n), err=True)

@@ -70,7 +70,8 @@ def score(
     locale: LocaleOption = None,
     norms: Annotated[
         Path | None,
-        typer.Option("--norms", help="A norm table file (TOML) to use before the registered ones."),
+        typer.Option("--norms", help="A norm table file (TOML) to use instead of the "
+                     "registered ones."),
     ] = None,
     group: Annotated[
         list[str] | None,
@@ -109,6 +110,7 @@ def score(
     adapted = adapt_noting(key.instrument, key.sector, key.perspective, used, norms_file=norms)
     run = score_files(
         data, adapted=adapted, locale=used, groups=group or (), straightlining=flag_straightlining,
+        norms_file=norms,
         platform=platform,
         strict=strict,
         sheet=sheet,
@@ -198,5 +200,9 @@ def scoring_sheet(
     check_scoring_sheet_path(output, overwrite=force)  # before the work of adapting
     adapted = adapt_noting(instrument, sector, perspective, used, norms_file=norms)
     fixed = parse_group_specs(group or [], columns=False).fixed
+    if norms is not None and adapted.norms:
+        from relscale.scoring.norms import check_norms_fit
+
+        check_norms_fit(adapted.norms[0], norms, fixed)
     write_scoring_sheet(adapted, output, rows=rows, group=fixed, locale=used, overwrite=force)
     typer.echo(_("{path} written").format(path=output), err=True)

@@ -199,12 +199,14 @@ def _read_open_form(path: Path, wb: Any, *, strict: bool, layouts: Layouts | Non
 
 
 def duplicate_forms(forms: Sequence[_Form]) -> list[str]:
-    """One line for each form that repeats an earlier one: the same codes, date and
-    answers (a copy saved twice into the folder)."""
+    """One line for each form that repeats an earlier one: the same codes (compared as
+    :func:`relscale.model.columns.id_key`), date and answers (a copy saved twice)."""
+    from relscale.model.columns import id_key
+
     first: dict[tuple[Any, ...], str] = {}
     found = []
     for form in forms:
-        key = tuple(sorted((k, str(v)) for k, v in form.row.items() if k != "source_file"))
+        key = tuple(sorted((k, id_key(v)) for k, v in form.row.items() if k != "source_file"))
         path = form.row["source_file"]
         if key in first:
             found.append(_("{path}: the same form as {first} (same codes, date and answers)")

@@ -145,6 +145,27 @@ def check_zip(path: Path, size: int | None = None) -> None:
         )
 
 
+ENV_MAX_COLUMNS = "RELSCALE_MAX_COLUMNS"
+DEFAULT_MAX_COLUMNS = 5000
+"""The widest table relscale reads (``RELSCALE_MAX_COLUMNS``): every step per column is
+linear, but a column costs about 1 ms and 60 KB in the bulk reader and writer
+(benchmarks/RESULTS-fuzz.md), so 5,000 columns read in seconds and 100,000 would not."""
+
+
+def check_width(source: object, width: int) -> None:
+    """Refuse a table wider than ``RELSCALE_MAX_COLUMNS``, before any work per column."""
+    from relscale.messages import where
+
+    try:
+        limit = int(env_limit(ENV_MAX_COLUMNS, DEFAULT_MAX_COLUMNS))
+    except BadLimit as exc:
+        raise DataError(bad_limit(exc)) from None
+    if width > limit:
+        raise DataError(_("{where}: {n} columns, more than the limit of {limit} (set {env} "
+                          "to raise it)").format(where=where(source, 1), n=width, limit=limit,
+                                                 env=ENV_MAX_COLUMNS))
+
+
 # --- .xlsx ------------------------------------------------------------------------------
 
 _REF = rb'([A-Z]+)([0-9]+)'

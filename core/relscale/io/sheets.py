@@ -67,5 +67,8 @@ def first_sheet_rows(wb: Any, path: Path, empty: str, sheet: str | None = None
     header = ["" if h is None else str(h) for h in header_row]
     while header and not header[-1]:
         header.pop()
+    from relscale.io.sheet_limits import check_width
+
+    check_width(f"{path} [{ws.title}]", len(header))
     numbered = ((r, list(cells)) for r, cells in enumerate(rows, start=2))
     return header, numbered, f"{path} [{ws.title}]", note

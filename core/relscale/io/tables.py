@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from relscale.errors import DataError
 from relscale.i18n import _
 from relscale.io.bulk_csv import BulkAnswers, BulkCsv, bulk_columns, read_bulk
+from relscale.io.sheet_limits import check_width
 from relscale.messages import where
 
 if TYPE_CHECKING:
@@ -346,6 +347,7 @@ def open_csv(path: Path, empty: str) -> Iterator[tuple[list[str], Rows]]:
                               "closed?").format(where=where(path, 1), reason=exc)) from None
         while header and not header[-1].strip():
             header.pop()  # Excel writes trailing empty columns as ";;;"
+        check_width(path, len(header))
         reader = csv.reader(fh, delimiter=delimiter, strict=True)
         width = len(header)
 
@@ -432,9 +434,12 @@ def read_columns(path: Path | str, columns: Sequence[str], sheet: str | None = N
 def _read_named(
     rows: Any, header: list[str], columns: Sequence[str], source: object
 ) -> ResponseTable:
+    from collections import Counter
+
     names = [h.strip() for h in header]
+    counts = Counter(names)  # once: a count per column would be quadratic in the width
     for name in columns:
-        if names.count(name) > 1:
+        if counts[name] > 1:
             first = names.index(name)
             raise DataError(
                 _("{where}: the column name appears twice (columns {first} and {second})").format(
@@ -452,7 +457,7 @@ def _read_named(
     value_idx = [names.index(c) for c in columns]
     id_idx = [
         c for c, name in enumerate(names)
-        if name and name not in columns and names.count(name) == 1
+        if name and name not in columns and counts[name] == 1
     ]
     spellings = {s: float("nan") for s in MISSING_SPELLINGS}
     convert = Converter(spellings, source, columns)

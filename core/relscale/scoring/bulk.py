@@ -291,7 +291,7 @@ def _dimension_norms(
 
 def has_duplicates(answers: BulkAnswers, columns: Sequence[str]) -> bool:
     """Whether two rows have the same identifier (``columns``, each stripped as Python
-    strips), rows with every one empty not compared: the test of
+    strips, in NFC), rows with every one empty not compared: the test of
     :func:`relscale.scoring.run.duplicate_respondents`, in bulk. Hashes first (distinct
     hashes: no duplicate), the values themselves only when two hashes agree."""
     import polars as pl
@@ -305,6 +305,10 @@ def has_duplicates(answers: BulkAnswers, columns: Sequence[str]) -> bool:
     ).item()
     keys = [pl.col(c).str.strip_chars(PY_WHITESPACE) if padded else pl.col(c)
             for c in columns]
+    ascii_only = frame.select(pl.all_horizontal(
+        pl.col(c).str.contains(r"^[\x00-\x7F]*$").all() for c in columns)).item()
+    if not ascii_only:  # compared in NFC, as relscale.model.columns.id_key compares
+        keys = [k.str.normalize("NFC") for k in keys]
     kept = pl.any_horizontal(k.str.len_bytes() > 0 for k in keys)
     key = keys[0] if len(keys) == 1 else pl.struct(keys)
     hashed = pl.when(kept).then(key.hash()).drop_nulls()

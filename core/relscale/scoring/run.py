@@ -253,7 +253,10 @@ def score_files(
     :param instrument: instrument id; with ``sector`` and ``perspective`` taken from a
         scoring sheet or forms when not given.
     :param locale: the (resolved) locale of band labels and norm descriptions.
-    :param norms_file: a norm table file (TOML) to use before the registered ones.
+    :param norms_file: a norm table file (TOML) to use instead of the registered ones;
+        with ``adapted``, the file its only norm table came from
+        (:func:`relscale.scoring.norms.with_norms_file`): refused when no respondent's
+        group selects it.
     :param groups: norm groups, ``KEY=VALUE`` for everyone or a column name whose values
         give each respondent's group (see :func:`relscale.scoring.norms.parse_group_specs`).
     :param straightlining: flag respondents who gave one answer to every answered item,
@@ -274,7 +277,12 @@ def score_files(
     from relscale.io.platforms import read_platform_responses, sniff_platform
     from relscale.io.responses import check_table_versions, read_responses
     from relscale.scoring.engine import add_norms, score_responses
-    from relscale.scoring.norms import parse_group_specs, respondent_groups, with_norms_file
+    from relscale.scoring.norms import (
+        check_norms_fit,
+        parse_group_specs,
+        respondent_groups,
+        with_norms_file,
+    )
     from relscale.scoring.results import build_scored_table
 
     data = tuple(Path(p) for p in paths)
@@ -287,6 +295,9 @@ def score_files(
         spec: GroupSpec | None = parse_group_specs(groups)
     except RelscaleError:
         spec = None  # reported where it always was, after reading
+    user_table = adapted.norms[0] if norms_file is not None and adapted.norms else None
+    if user_table is not None and spec is not None and not spec.columns:
+        check_norms_fit(user_table, norms_file, spec.fixed)  # used, or refused before reading
     if spec is not None and (adapted.norms or not (groups or norms_file)):
         run = _score_bulk(data, adapted, spec, locale, straightlining, platform, strict)
         if run is not None:
@@ -311,8 +322,10 @@ def score_files(
         rows=table.rows,
     )
     if adapted.norms:
-        add_norms(scores, adapted.norms, respondent_groups(parse_group_specs(groups), table),
-                  locale=locale)
+        each = respondent_groups(parse_group_specs(groups), table)
+        if user_table is not None:
+            check_norms_fit(user_table, norms_file, each)
+        add_norms(scores, adapted.norms, each, locale=locale)
     elif groups or norms_file:
         raise RelscaleError(_("no norm table for this instrument, sector and perspective"))
     scored = build_scored_table(table, adapted, scores)
@@ -371,14 +384,17 @@ def key_columns(id_columns: Sequence[str]) -> list[str]:
 def duplicate_respondents(table: ResponseTable) -> list[str]:
     """One line per identifier that occurs on more than one row: the respondent-subject
     pair (``respondent_code``, ``subject_code``) when the table has those columns, else
-    the first identifier column. Rows with an empty identifier are not compared."""
+    the first identifier column, compared as :func:`relscale.model.columns.id_key` (NFC).
+    Rows with an empty identifier are not compared."""
     from collections import Counter
 
     columns = key_columns(table.id_columns)
     if not columns:
         return []
+    from relscale.model.columns import id_key
+
     # Counted in bulk first: most tables have no duplicate, and then no loop per row.
-    parts = [[str(v or "").strip() for v in table.ids[c]] for c in columns]
+    parts = [[id_key(v) for v in table.ids[c]] for c in columns]
     keys = parts[0] if len(parts) == 1 else list(zip(*parts, strict=True))
     if not any(n > 1 and any(k if isinstance(k, tuple) else (k,))
                for k, n in Counter(keys).items()):
@@ -386,7 +402,7 @@ def duplicate_respondents(table: ResponseTable) -> list[str]:
     first: dict[tuple[str, ...], int] = {}
     found: list[str] = []
     for i in range(table.n):
-        key = tuple(str(table.ids[c][i] or "").strip() for c in columns)
+        key = tuple(id_key(table.ids[c][i]) for c in columns)
         if not any(key):
             continue
         row = int(table.rows[i])

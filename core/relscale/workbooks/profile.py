@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from relscale.errors import RelscaleError
-from relscale.excel.sheet import PrintSetup, Sheet, Style, Workbook, range_ref
+from relscale.excel.sheet import PrintSetup, Sheet, Style, Workbook, range_ref, sheet_name_from
 from relscale.i18n import _
 from relscale.scoring.change import is_reliable
 from relscale.scoring.profile import DimensionLine, ProfileSet, View
@@ -249,15 +249,9 @@ def _cap(text: str) -> str:
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
-    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in text).strip() or "pair"
-    name = clean[:31]
-    k = 2
-    while name in used:
-        suffix = f" ({k})"
-        name = clean[: 31 - len(suffix)] + suffix
-        k += 1
-    used.add(name)
-    return name
+    """A pair's sheet: its codes, made a valid and unique name (``a1`` and ``A1``, a code
+    ending in a quote: :func:`relscale.excel.sheet.sheet_name_from`)."""
+    return sheet_name_from(text, used, "pair")
 
 
 def check_profile_path(path: Path | str) -> Path:
