@@ -582,3 +582,35 @@ def norms_file_for_another_fixed_group(d: Path) -> Case:
     norm_toml(d, lambda t: t.replace("[group]\n", '[group]\ngender = "female"\n', 1))
     return Case([*SCORE, "--norms", "norms.toml", "--group", "gender=male", "-o", "out.csv"],
                 "norms.toml: a norm table for group gender=female", absent=["out.csv"])
+
+
+# --- 13: platform exports recognised on several signals ------------------------------------
+
+
+@case
+def plain_table_with_a_complete_column(d: Path) -> Case:
+    """13: a plain CSV with ``intake_complete`` was taken for a REDCap export: its first
+    column (``site``) became the key, ``intake_complete`` was dropped."""
+    from badinput import items
+
+    with (d / "data.csv").open("w", encoding="utf-8") as fh:
+        fh.write(",".join(["site", "respondent_code", *items(), "intake_complete"]) + "\n")
+        for code in ("a", "b"):
+            fh.write(",".join(["A", code, *["3"] * len(items()), "yes"]) + "\n")
+    return Case([*SCORE, "-o", "out.csv", "--strict"], "out.csv written", code=0, raw=True,
+                present=["out.csv"], lacks=["REDCap"])
+
+
+@case
+def redcap_longitudinal_export_keeps_its_events(d: Path) -> Case:
+    """13: ``redcap_event_name`` was dropped, so baseline and follow-up rows of a record
+    could not be told apart (and were the same respondent twice)."""
+    from badinput import items
+
+    with (d / "data.csv").open("w", encoding="utf-8") as fh:
+        fh.write(",".join(["record_id", "redcap_event_name", *items(),
+                           f"{INSTRUMENT}_complete"]) + "\n")
+        for event in ("baseline_arm_1", "followup_arm_1"):
+            fh.write(",".join(["1", event, *["3"] * len(items()), "2"]) + "\n")
+    return Case([*SCORE, "-o", "out.csv", "--strict"], "relscale: note: kept: "
+                "redcap_event_name -> wave", code=0, raw=True, present=["out.csv"])

@@ -377,8 +377,13 @@ KEY_COLUMNS = ("respondent_code", "subject_code")
 
 
 def key_columns(id_columns: Sequence[str]) -> list[str]:
-    """The identifier columns compared by :func:`duplicate_respondents`."""
-    return [c for c in KEY_COLUMNS if c in id_columns] or list(id_columns[:1])
+    """The identifier columns compared by :func:`duplicate_respondents`: with a ``wave``
+    column (a REDCap event, repeated measurement) the wave too, since one respondent
+    answers once per wave."""
+    from relscale.scoring.change import WAVE
+
+    keys = [c for c in KEY_COLUMNS if c in id_columns] or list(id_columns[:1])
+    return [*keys, WAVE] if keys and WAVE in id_columns and WAVE not in keys else keys
 
 
 def duplicate_respondents(table: ResponseTable) -> list[str]:
