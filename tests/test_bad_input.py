@@ -68,8 +68,9 @@ def _check(case: Case, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         assert text.replace("{dir}", str(folder)) not in stderr + stdout, (text, stderr)
     for out in case.present:
         assert (folder / out).exists(), out
-    if case.raw:
-        assert any(line.startswith(expect) for line in stderr.splitlines()), stderr
+    if case.raw:  # a report's line, on stderr or stdout
+        lines = (stderr + "\n" + stdout).splitlines()
+        assert any(line.startswith(expect) for line in lines), stderr + stdout
     elif case.code:
         errors = [line for line in stderr.splitlines() if line.startswith("relscale: error: ")]
         assert errors and errors[0].startswith("relscale: error: " + expect), stderr

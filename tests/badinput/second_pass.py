@@ -614,3 +614,88 @@ def redcap_longitudinal_export_keeps_its_events(d: Path) -> Case:
             fh.write(",".join(["1", event, *["3"] * len(items()), "2"]) + "\n")
     return Case([*SCORE, "-o", "out.csv", "--strict"], "relscale: note: kept: "
                 "redcap_event_name -> wave", code=0, raw=True, present=["out.csv"])
+
+
+# --- 17: reliability's arguments ---------------------------------------------------------------
+
+
+def _abc(d: Path, rows: list[list[str]]) -> None:
+    with (d / "data.csv").open("w", encoding="utf-8") as fh:
+        fh.write("a,b,c\n")
+        for row in rows:
+            fh.write(",".join(row) + "\n")
+
+
+RELIABILITY = ["reliability", "data.csv", "--items", "a,b,c"]
+ROWS = [["1", "2", "3"], ["99", "2", "2"], ["2", "3", "3"], ["3", "3", "2"]]
+
+
+@case
+def reliability_answer_outside_the_scale(d: Path) -> Case:
+    """17: 99 (a missing-data code) with ``--scale-max 3`` was reverse-keyed as -95."""
+    _abc(d, ROWS)
+    return Case([*RELIABILITY, "--reverse", "a", "--scale-min", "1", "--scale-max", "3",
+                 "-o", "out.json"], "data.csv, row 3, column a: 99 is outside the scale "
+                "(1 to 3)", absent=["out.json"])
+
+
+@case
+def reliability_bounds_the_wrong_way_round(d: Path) -> Case:
+    """17: ``--scale-min 5 --scale-max 1`` was accepted."""
+    _abc(d, ROWS[:1] + ROWS[2:])
+    return Case([*RELIABILITY, "--reverse", "a", "--scale-min", "5", "--scale-max", "1",
+                 "-o", "out.json"], "--scale-min 5 is not below --scale-max 1",
+                absent=["out.json"])
+
+
+@case
+def reliability_item_named_twice(d: Path) -> Case:
+    """17: ``--items a,a,b`` counted one column twice."""
+    _abc(d, ROWS[:1] + ROWS[2:])
+    return Case(["reliability", "data.csv", "--items", "a,a,b", "-o", "out.json"],
+                "--items: 'a' is named twice", absent=["out.json"])
+
+
+# --- 18: text printed where it goes ----------------------------------------------------------
+
+
+OSC = "\x1b]8;;http://evil.example\x07click\x1b]8;;\x07"
+
+
+@case
+def escape_sequence_in_a_kept_column_name(d: Path) -> Case:
+    """18: an OSC sequence in a column name reached the terminal through the ``kept:``
+    note of a platform export."""
+    from badinput import items
+
+    with (d / "data.csv").open("w", encoding="utf-8") as fh:
+        fh.write(",".join(["record_id", f"site{OSC}", *items(), f"{INSTRUMENT}_complete"])
+                 + "\n")
+        fh.write(",".join(["1", "A", *["3"] * len(items()), "2"]) + "\n")
+    return Case([*SCORE, "-o", "out.csv"], "relscale: note: kept: site\\x1b]8;;", code=0,
+                raw=True, present=["out.csv"], lacks=["\x1b"])
+
+
+@case
+def escape_sequence_in_a_norm_group(d: Path) -> Case:
+    """18: a CSI sequence in a group value reached the terminal in the ``norms build``
+    table."""
+    from badinput import items
+
+    with (d / "data.csv").open("w", encoding="utf-8") as fh:
+        fh.write(",".join(["respondent_code", "site", *items()]) + "\n")
+        for k in range(12):
+            site = "\x1b[2J\x1b[Hclean" if k % 2 else "B"
+            fh.write(",".join([f"r{k}", site, *[str(1 + (k + j) % 5)
+                                                for j in range(len(items()))]]) + "\n")
+    return Case(["norms", "build", "data.csv", "-i", INSTRUMENT, "-s", SECTOR, "--group-by",
+                 "site", "--min-n", "5", "-o", "norms"], "Local norms (N=", code=0, raw=True,
+                present=["norms"], lacks=["\x1b"])
+
+
+@case
+def nul_in_an_id_written_to_csv(d: Path) -> Case:
+    """18: a NUL in an id was refused for .xlsx but written into the CSV."""
+    write_data(d, ["a\x00b"])
+    return Case([*SCORE, "-o", "out.csv"], "data.csv, row 2, column respondent_code: text "
+                "contains the control character U+0000", absent=["out.csv"])

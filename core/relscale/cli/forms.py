@@ -13,6 +13,7 @@ from relscale.cli.common import (
     PerspectiveOption,
     SectorOption,
     adapt_noting,
+    echo,
     handle_errors,
     is_interactive,
     note_err,
@@ -168,7 +169,7 @@ def forms(
     )
     if batch.failed:
         for failure in batch.failed:
-            typer.echo(f"relscale: error: {failure.label}: {failure.error}", err=True)
+            echo(f"relscale: error: {failure.label}: {failure.error}", err=True)
         raise RelscaleError(
             _("{n} of {total} forms failed (listed above)").format(
                 n=len(batch.failed), total=len(batch.exports)
@@ -251,7 +252,7 @@ def read(
         result = read_forms_to_csv(forms_, output, overwrite=force, strict=strict)
     except FormErrors as exc:
         for line in exc.problems:
-            typer.echo(f"relscale: error: {line}", err=True)
+            echo(f"relscale: error: {line}", err=True)
         raise RelscaleError(
             ngettext("{n} problem in the forms; nothing written",
                      "{n} problems in the forms; nothing written",
@@ -259,7 +260,7 @@ def read(
         ) from None
     for warning in result.warnings:
         warn_err(warning)
-    typer.echo(
+    echo(
         ngettext("{n} form of {key} read into {path}", "{n} forms of {key} read into {path}",
                  len(result.rows)).format(
             n=len(result.rows), key=result.key, path=output

@@ -284,6 +284,11 @@ def reliability(
     ] = None,
     force: ForceOption = False,
     locale: LocaleOption = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help="The sheet of a workbook to read (default: the first; a "
+                     "hidden first sheet must be named).", show_default=False),
+    ] = None,
 ) -> None:
     """Cronbach's alpha, standardized alpha, McDonald's omega and item statistics per scale."""
     import json
@@ -303,10 +308,10 @@ def reliability(
         if not sector:
             raise RelscaleError(_("--instrument needs --sector"))
         adapted = adapt_noting(instrument, sector, perspective, used)
-        report = instrument_reliability(data, adapted, missing)
+        report = instrument_reliability(data, adapted, missing, sheet)
     elif items:
         report = item_reliability(
-            data, _names(items), _names(reverse), scale_min, scale_max, missing
+            data, _names(items), _names(reverse), scale_min, scale_max, missing, sheet
         )
     else:
         raise RelscaleError(_("give --instrument (with --sector) or --items"))

@@ -86,7 +86,14 @@ class GuardedWriter:
         self._writer = csv.writer(fh, **kwargs)
 
     def writerow(self, row: Iterable[Any]) -> Any:
-        return self._writer.writerow([guard_cell(v) for v in row])
+        cells = [guard_cell(v) for v in row]
+        if any(isinstance(v, str) and "\x00" in v for v in cells):
+            from relscale.errors import DataError
+            from relscale.i18n import _
+
+            raise DataError(_("a text holds the control character U+0000 (NUL), which ends "
+                              "a CSV field for many programs; remove it from the input"))
+        return self._writer.writerow(cells)
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:

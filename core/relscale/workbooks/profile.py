@@ -24,6 +24,7 @@ from relscale.excel.sheet import PrintSetup, Sheet, Style, Workbook, range_ref, 
 from relscale.i18n import _
 from relscale.scoring.change import is_reliable
 from relscale.scoring.profile import DimensionLine, ProfileSet, View
+from relscale.text_safety import shown_code_points as shown
 from relscale.workbooks.styles import FONT
 
 LABEL_WIDTH = 22.0
@@ -154,15 +155,15 @@ def build_profile_workbook(profiles: ProfileSet) -> Workbook:
             sheet.row_heights[row] = height
 
         banner(1, _("Relationship profile"), "title", 26)
-        pair = f"{_cap(prof.respondent)}: {profile.professional_code or '—'}    " \
-               f"{_cap(prof.subject)}: {profile.client_code or '—'}"
+        pair = f"{_cap(prof.respondent)}: {shown(profile.professional_code) or '—'}    " \
+               f"{_cap(prof.subject)}: {shown(profile.client_code) or '—'}"
         banner(2, pair, "pair", 20)
         sub = f"{prof.title} — {prof.sector_label}"
         if client is not None:
             sub += f"; {client.title}"
         if profile.wave:
             sub += " · " + _("wave {wave} (compared with wave {before})").format(
-                wave=profile.wave, before=profile.before_wave)
+                wave=shown(profile.wave), before=shown(profile.before_wave or ""))
         banner(3, sub, "sub", 16)
         banner(4, " · ".join(profiles.norms), "norm", 14 * max(1, len(profiles.norms)) + 4)
         legend = _("{p} {professional}   {c} {client}   {b} earlier measurement").format(
