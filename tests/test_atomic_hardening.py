@@ -73,10 +73,10 @@ def test_a_target_that_appears_during_the_write_is_not_replaced(tmp_path: Path) 
     from relscale.errors import RelscaleError
 
     target = tmp_path / "out.csv"
-    with pytest.raises(RelscaleError, match="appeared while relscale was writing it"):
-        with atomic_write(target) as tmp:
-            tmp.write_text("mine", encoding="utf-8")
-            target.write_text("the other run's", encoding="utf-8")  # another run finishes
+    with pytest.raises(RelscaleError, match="appeared while relscale was writing it"), \
+            atomic_write(target) as tmp:
+        tmp.write_text("mine", encoding="utf-8")
+        target.write_text("the other run's", encoding="utf-8")  # another run finishes
     assert target.read_text(encoding="utf-8") == "the other run's"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]  # no .part left
 
@@ -93,10 +93,10 @@ def test_without_hard_links_the_name_is_taken_exclusively(
     with atomic_write(target) as tmp:
         tmp.write_text("first", encoding="utf-8")
     assert target.read_text(encoding="utf-8") == "first"
-    with pytest.raises(RelscaleError, match="appeared while relscale was writing it"):
-        with atomic_write(tmp_path / "new.csv") as tmp:
-            tmp.write_text("mine", encoding="utf-8")
-            (tmp_path / "new.csv").write_text("theirs", encoding="utf-8")
+    with pytest.raises(RelscaleError, match="appeared while relscale was writing it"), \
+            atomic_write(tmp_path / "new.csv") as tmp:
+        tmp.write_text("mine", encoding="utf-8")
+        (tmp_path / "new.csv").write_text("theirs", encoding="utf-8")
     assert (tmp_path / "new.csv").read_text(encoding="utf-8") == "theirs"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.csv", "out.csv"]
 

@@ -9,21 +9,18 @@ import csv
 import io
 import shutil
 import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
 import openpyxl
 import pytest
+from badinput import INSTRUMENT, SECTOR, filled_form, items, write_data
+from badinput.hostile import sheet_xml, table_cells, xlsx
 
 from helpers import runner
 from relscale.adapt import adapt
 from relscale.cli.main import app
 from relscale.io.csv_safety import csv_unguard
-
-sys.path.insert(0, str(Path(__file__).parent))
-from badinput import INSTRUMENT, SECTOR, filled_form, items, write_data  # noqa: E402
-from badinput.hostile import sheet_xml, table_cells, xlsx  # noqa: E402
 
 RLO = "\u202e"
 HYPERLINK = '=HYPERLINK("http://evil.example","Help")'

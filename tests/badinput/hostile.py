@@ -155,7 +155,7 @@ def biff_sheet(cells: Sequence[tuple[int, int, object]],
     last column + 1; from the cells when not given), the cells (Number or Label), EOF."""
     rows = [r for r, _c, _v in cells] or [0]
     cols = [c for _r, c, _v in cells] or [0]
-    dims = dimensions or (min(rows), max(rows) + 1, min(cols), max(cols) + 1)
+    dims = dimensions or (min(rows), max(rows) + 1, min(cols), min(max(cols) + 1, 0xFFFF))
     out = _record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0x0DBB, 0x07CC, 0x41, 6))
     out += _record(0x0200, struct.pack("<IIHHH", *dims, 0))
     for r, c, value in cells:

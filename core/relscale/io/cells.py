@@ -24,6 +24,7 @@ import functools
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -186,8 +187,11 @@ class ValueBook:
         if self.sheet_has_formulas(name):
             from relscale.io.sheet_formulas import xlsx_formula_cells
 
-            part = self._sheet_parts().get(name)
-            found = xlsx_formula_cells(self._zip_read(part)) if part else [None]
+            try:
+                part = self._sheet_parts().get(name)
+                found = xlsx_formula_cells(self._zip_read(part)) if part else [None]
+            except (zipfile.BadZipFile, OSError, KeyError, EOFError, zlib.error) as exc:
+                raise DataError(unreadable(self.path, exc)) from None
         self.formulas[name] = found
         return found
 
@@ -213,8 +217,10 @@ class ValueBook:
                 self._zip = zipfile.ZipFile(self.path)
             check_xlsx_sheet(self.path, name, part, read, self._zip.open,
                              self._zip.namelist())
-        except (zipfile.BadZipFile, OSError, KeyError, UnicodeDecodeError):
-            pass  # a broken file: calamine's own message names it
+        except (zipfile.BadZipFile, OSError, KeyError, UnicodeDecodeError, EOFError,
+                RuntimeError, NotImplementedError, zlib.error) as exc:
+            # not measured, not read: calamine would build what the file declares
+            raise DataError(unreadable(self.path, exc)) from None
 
     @property
     def worksheets(self) -> list[ValueSheet]:

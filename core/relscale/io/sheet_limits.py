@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, NamedTuple
@@ -444,8 +445,6 @@ def check_before_opening(path: Path) -> tuple[str | None, Formulas]:
             if found:
                 formulas[name] = found
         return "xls", formulas
-    if not magic.startswith(b"PK"):
-        return None, {}
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
@@ -456,9 +455,20 @@ def check_before_opening(path: Path) -> tuple[str | None, Formulas]:
                 if name.lower().endswith("sharedstrings.xml"):
                     with zf.open(name) as part:
                         check_shared_strings(path, part.read(4096), zf.getinfo(name).file_size)
+            if path.stat().st_size * DEFLATE_MAX_RATIO > max_unzipped_bytes():
+                # A part may inflate to more than its declared size, and calamine's zip
+                # reader goes on inflating: read each (zipfile stops at the declared size
+                # and refuses the rest), so that check_zip's sum holds.
+                for name in names:
+                    with zf.open(name) as part:
+                        while part.read(1 << 20):
+                            pass
     except (zipfile.BadZipFile, OSError, KeyError, NotImplementedError, RuntimeError,
-            EOFError, UnicodeDecodeError):
-        return None, {}  # a broken file: calamine's message names it
+            EOFError, UnicodeDecodeError, zlib.error) as exc:
+        from relscale.io.xlsx_errors import unreadable_reason
+
+        raise DataError(_("{path}: not a readable .xlsx workbook ({reason})").format(
+            path=path, reason=unreadable_reason(path, exc))) from None
     return "xlsx", {}
 
 
