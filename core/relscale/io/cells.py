@@ -465,5 +465,5 @@ def open_values(path: Path | str) -> ValueBook:
             raise
         raise DataError(unreadable(path, exc)) from None
     found = ValueBook(path, book, kind)
-    found.formulas.update(formulas)
+    found.formulas.update({name: list(cells) for name, cells in formulas.items()})
     return found

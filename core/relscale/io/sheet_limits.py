@@ -332,47 +332,47 @@ def ods_extents(stream: IO[bytes], formulas: dict[str, list[tuple[int, int]]] | 
 
     formulas = {} if formulas is None else formulas
     tables: dict[str, Extent] = {}
-    state = {"name": "", "row": 0, "rows": 0, "cols": 0, "col": 0, "row_cols": 0,
-             "row_repeat": 1, "cell_repeat": 0, "cell_value": False, "depth": 0}
+    state = _OdsState()
     found: list[tuple[int, int]] = []
     cell_tags = {f"{_TABLE} table-cell", f"{_TABLE} covered-table-cell"}
 
     def start(tag: str, attrs: dict[str, str]) -> None:
-        if state["depth"]:
-            state["depth"] += 1
-            state["cell_value"] = True  # anything inside a cell (text:p) is content
+        if state.depth:
+            state.depth += 1
+            state.cell_value = True  # anything inside a cell (text:p) is content
             return
         if tag == f"{_TABLE} table":
-            state.update(name=attrs.get(f"{_TABLE} name", ""), row=0, rows=0, cols=0)
+            state.name = attrs.get(f"{_TABLE} name", "")
+            state.row = state.rows = state.cols = 0
             found.clear()
         elif tag == f"{_TABLE} table-row":
-            state.update(col=0, row_cols=0, row_repeat=_repeat(
-                attrs.get(f"{_TABLE} number-rows-repeated")))
+            state.col = state.row_cols = 0
+            state.row_repeat = _repeat(attrs.get(f"{_TABLE} number-rows-repeated"))
         elif tag in cell_tags:
-            state.update(cell_repeat=_repeat(attrs.get(f"{_TABLE} number-columns-repeated")),
-                         cell_value=f"{_OFFICE} value-type" in attrs, depth=1)
+            state.cell_repeat = _repeat(attrs.get(f"{_TABLE} number-columns-repeated"))
+            state.cell_value = f"{_OFFICE} value-type" in attrs
+            state.depth = 1
             if f"{_TABLE} formula" in attrs and len(found) < 100:
-                found.append((int(state["row"]) + 1, int(state["col"]) + 1))
+                found.append((state.row + 1, state.col + 1))
 
     def end(tag: str) -> None:
-        if state["depth"] > 1:
-            state["depth"] -= 1
+        if state.depth > 1:
+            state.depth -= 1
             return
-        if state["depth"] == 1 and tag in cell_tags:
-            state["depth"] = 0
-            state["col"] += state["cell_repeat"]
-            if state["cell_value"]:
-                state["row_cols"] = state["col"]
+        if state.depth == 1 and tag in cell_tags:
+            state.depth = 0
+            state.col += state.cell_repeat
+            if state.cell_value:
+                state.row_cols = state.col
         elif tag == f"{_TABLE} table-row":
-            state["row"] += state["row_repeat"]
-            if state["row_cols"]:
-                state["rows"] = state["row"]
-                state["cols"] = max(state["cols"], state["row_cols"])
+            state.row += state.row_repeat
+            if state.row_cols:
+                state.rows = state.row
+                state.cols = max(state.cols, state.row_cols)
         elif tag == f"{_TABLE} table":
-            name = str(state["name"])
-            tables[name] = Extent(int(state["rows"]), int(state["cols"]))
+            tables[state.name] = Extent(state.rows, state.cols)
             if found:
-                formulas[name] = list(found)
+                formulas[state.name] = list(found)
 
     def doctype(*_args: object) -> None:
         raise ValueError("a document type declaration")
@@ -390,6 +390,15 @@ def ods_extents(stream: IO[bytes], formulas: dict[str, list[tuple[int, int]]] | 
     except expat.ExpatError as exc:
         raise ValueError(str(exc)) from None
     return tables
+
+
+class _OdsState:
+    """Where :func:`ods_extents` is in ``content.xml``."""
+
+    name = ""
+    row = rows = cols = col = row_cols = cell_repeat = depth = 0
+    row_repeat = 1
+    cell_value = False
 
 
 def _repeat(value: str | None) -> int:

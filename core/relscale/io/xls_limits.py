@@ -85,9 +85,9 @@ def _workbook_stream(data: bytes) -> bytes:
         if n in seen or len(seen) > difat_len:
             raise _Bad(_("a sector chain that loops"))
         seen.add(n)
-        entries = struct.unpack_from(f"<{size // 4}I", sector(n))
-        difat.extend(entries[:-1])
-        n = entries[-1]
+        links = struct.unpack_from(f"<{size // 4}I", sector(n))
+        difat.extend(links[:-1])
+        n = links[-1]
     fat: list[int] = []
     for n in difat:
         if n < MAXREGSECT:
@@ -107,7 +107,7 @@ def _workbook_stream(data: bytes) -> bytes:
     entries = [directory[k : k + 128] for k in range(0, len(directory) - 127, 128)]
     if not entries:
         raise _Bad(_("no directory"))
-    names = {}
+    names: dict[str, int] = {}
     for k, entry in enumerate(entries):
         name_len = min(struct.unpack_from("<H", entry, 64)[0], 64)
         name = entry[: max(0, name_len - 2)].decode("utf-16-le", "replace")
