@@ -19,8 +19,10 @@ Before any of it, :func:`check_zip` refuses a zip whose parts would unpack to mo
 ``RELSCALE_MAX_UNZIPPED_MB`` (default 1024 MB; a "zip bomb").
 
 A grid (rows x columns, from A1 to the last cell that holds anything) may have at most
-``RELSCALE_MAX_CELLS`` cells (default 25,000,000: about 800 MB in calamine; a table of
-1,000,000 rows x 25 columns). Refused, the message names the sheet and its last cell.
+``RELSCALE_MAX_CELLS`` cells (default 5,000,000: a table of 200,000 rows x 25 columns).
+Reading a sheet at the limit peaks under 500 MB, sparse or dense, .xlsx or .ods
+(benchmarks/RESULTS-fuzz.md). Refused, the message names the sheet and its last cell;
+larger tables are read as CSV.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from relscale.i18n import _
 from relscale.limits import BadLimit, env_limit
 
 ENV_MAX_CELLS = "RELSCALE_MAX_CELLS"
-DEFAULT_MAX_CELLS = 25_000_000
+DEFAULT_MAX_CELLS = 5_000_000
 SHEET_ROWS, SHEET_COLUMNS = 1_048_576, 16_384
 """The largest sheet a spreadsheet program makes (a reference beyond is refused)."""
 CHUNK = 16 << 20
