@@ -699,3 +699,4 @@ def nul_in_an_id_written_to_csv(d: Path) -> Case:
     write_data(d, ["a\x00b"])
     return Case([*SCORE, "-o", "out.csv"], "data.csv, row 2, column respondent_code: text "
                 "contains the control character U+0000", absent=["out.csv"])
+
