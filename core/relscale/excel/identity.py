@@ -24,6 +24,7 @@ in ``io/`` need it; it imports neither.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
@@ -153,6 +154,7 @@ def _write_pairs(sheet: Sheet, pairs: Sequence[tuple[str, str]], style: str | No
     return row
 
 
+@functools.lru_cache(maxsize=4096)
 def text_digest(text: str) -> str:
     """A short digest of a shown text: NFC, whitespace collapsed (a client may rewrap)."""
     import unicodedata

@@ -205,18 +205,25 @@ class ValueBook:
     def _check_extent(self, name: str) -> None:
         """:func:`relscale.io.sheet_limits.check_xlsx_sheet` of sheet ``name``."""
         from relscale.io.sheet_limits import check_xlsx_sheet
-        from relscale.io.xlsx_parts import unpack
 
         def read(part: str) -> bytes | None:
             packed = self._packed(part)
-            return None if packed is None else unpack(*packed)
+            return None if packed is None else unpacked(packed)
+
+        def open_part(part: str) -> Any:
+            if self._zip is None:
+                self._zip = zipfile.ZipFile(self.path)
+            return self._zip.open(part)
 
         try:
             part = self._sheet_parts().get(name)
-            if self._zip is None:
-                self._zip = zipfile.ZipFile(self.path)
-            check_xlsx_sheet(self.path, name, part, read, self._zip.open,
-                             self._zip.namelist())
+            if self._lean is not None:
+                names = self._lean.names()
+            else:
+                if self._zip is None:
+                    self._zip = zipfile.ZipFile(self.path)
+                names = self._zip.namelist()
+            check_xlsx_sheet(self.path, name, part, read, open_part, names)
         except (zipfile.BadZipFile, OSError, KeyError, UnicodeDecodeError, EOFError,
                 RuntimeError, NotImplementedError, zlib.error) as exc:
             # not measured, not read: calamine would build what the file declares
@@ -341,10 +348,17 @@ def _packed_facts(packed: bytes, method: int, crc: int, size: int) -> XmlFacts |
     """:func:`xml_facts` of a part as stored; the forms of one layout share their metadata
     sheet byte for byte, so it is unpacked and scanned once. None: the part does not
     unpack as its directory says (zipfile's error, read again there)."""
+    xml = unpacked((packed, method, crc, size))
+    return None if xml is None else xml_facts(xml)
+
+
+@functools.lru_cache(maxsize=8)
+def unpacked(packed: Packed) -> bytes | None:
+    """:func:`relscale.io.xlsx_parts.unpack` of a small part, kept for the next check of
+    the same sheet (its XML facts, then its grid)."""
     from relscale.io.xlsx_parts import unpack
 
-    xml = unpack(packed, method, crc, size)
-    return None if xml is None else xml_facts(xml)
+    return unpack(*packed)
 
 
 @functools.lru_cache(maxsize=16)
@@ -457,7 +471,7 @@ def open_values(path: Path | str) -> ValueBook:
     check_zip(path, st.st_size)
     from relscale.io.sheet_limits import check_before_opening
 
-    kind, formulas = check_before_opening(path)  # what calamine would allocate, first
+    kind, formulas, lean = check_before_opening(path)  # what calamine would allocate
     try:
         book = CalamineWorkbook.from_path(str(path))
     except BaseException as exc:  # calamine raises its own kinds for a file it cannot read
@@ -465,5 +479,7 @@ def open_values(path: Path | str) -> ValueBook:
             raise
         raise DataError(unreadable(path, exc)) from None
     found = ValueBook(path, book, kind)
+    if lean is not None:  # already read: its parts serve the sheet checks
+        found._lean, found._lean_tried = lean, True
     found.formulas.update({name: list(cells) for name, cells in formulas.items()})
     return found

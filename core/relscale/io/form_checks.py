@@ -20,6 +20,7 @@ their wording cannot be checked.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -119,20 +120,21 @@ def _plain_code(value: Any) -> bool:
 
 def _text_problems(path: Path, ws: Any, listed: str, table: Sequence[Sequence[str]]
                    ) -> list[str]:
-    from relscale.excel.sheet import parse_ref
-
-    rows = {}
-    for item_id, *_rest, refs in table:
-        rows[parse_ref(refs.split()[0])[0]] = item_id
+    rows = _item_rows(tuple(refs.split()[0] for *_rest, refs in table),
+                      tuple(row[0] for row in table))
+    raw = getattr(ws, "raw_rows", None)
+    grid = raw() if raw is not None else None
     changed = []
-    for pair in listed.split():
-        ref, _sep, digest = pair.partition("=")
-        try:
-            row = parse_ref(ref)[0]
-        except ValueError:
-            continue  # a checksummed metadata sheet lists only cells
-        value = ws[ref].value
-        shown = value if isinstance(value, str) else "" if value is None else str(value)
+    for ref, row, column, digest in _listed(listed):
+        if grid is not None:  # as calamine gives them: text is text
+            try:
+                value = grid[row - 1][column - 1]
+            except IndexError:
+                value = ""
+            shown = value if type(value) is str else str(ws[ref].value or "")
+        else:
+            value = ws[ref].value
+            shown = value if isinstance(value, str) else "" if value is None else str(value)
         if text_digest(shown) != digest:
             item = rows.get(row) or rows.get(row + 1)
             changed.append(f"{ref} ({_('item {item}').format(item=item)})" if item else ref)
@@ -141,3 +143,27 @@ def _text_problems(path: Path, ws: Any, listed: str, table: Sequence[Sequence[st
     return [_("{path}: the wording on the form was changed (cells {cells}): answers to "
               "other wording cannot be scored; export a fresh form").format(
         path=path, cells=", ".join(changed[:8]) + (" ..." if len(changed) > 8 else ""))]
+
+
+@functools.lru_cache(maxsize=64)
+def _listed(listed: str) -> tuple[tuple[str, int, int, str], ...]:
+    """The ``texts`` pair as (cell, row, column, digest), parsed once per layout."""
+    from relscale.excel.sheet import parse_ref
+
+    found = []
+    for pair in listed.split():
+        ref, _sep, digest = pair.partition("=")
+        try:
+            row, column = parse_ref(ref)
+        except ValueError:
+            continue  # a checksummed metadata sheet lists only cells
+        found.append((ref, row, column, digest))
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=64)
+def _item_rows(first_cells: tuple[str, ...], items: tuple[str, ...]) -> dict[int, str]:
+    """Row of each item's (first) answer cell -> the item."""
+    from relscale.excel.sheet import parse_ref
+
+    return {parse_ref(ref)[0]: item for ref, item in zip(first_cells, items, strict=True)}

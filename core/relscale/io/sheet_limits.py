@@ -33,11 +33,14 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 from relscale.errors import DataError
 from relscale.i18n import _
 from relscale.limits import BadLimit, env_limit
+
+if TYPE_CHECKING:
+    from relscale.io.xlsx_parts import LeanZip
 
 ENV_MAX_CELLS = "RELSCALE_MAX_CELLS"
 DEFAULT_MAX_CELLS = 5_000_000
@@ -231,10 +234,10 @@ def xlsx_extent(chunks: Iterable[bytes]) -> Extent:
 def _ends_extent(data: bytes) -> Extent | None:
     """The grid of the ``<c r="A1"`` cells at the start and the end of ``data`` (all of
     it when short); None for a reference beyond a sheet (read tag by tag)."""
-    if len(data) < 1 << 16:
+    if len(data) < 1 << 13:
         refs = _PLAIN_CELL.findall(data)
     else:
-        refs = _PLAIN_CELL.findall(data[: 1 << 12]) + _PLAIN_CELL.findall(data[-(1 << 14):])
+        refs = _PLAIN_CELL.findall(data[: 1 << 11]) + _PLAIN_CELL.findall(data[-(1 << 12):])
     seen = _refs_extent(refs)
     return None if seen.bad_ref else seen
 
@@ -262,11 +265,15 @@ def _greater(text: bytes, span: bytes, high: int) -> bytes:
 
 
 def _refs_extent(refs: list[tuple[bytes, bytes]]) -> Extent:
-    rows = columns = 0
-    for letters, digits in refs:
-        if len(letters) > 3 or len(digits) > 7:
-            return Extent(0, 0, (letters + digits)[:12].decode())
-        rows, columns = max(rows, int(digits)), max(columns, _column(letters))
+    if not refs:
+        return Extent(0, 0)
+    letters = {ref[0] for ref in refs}  # a sheet has few distinct columns and rows
+    digits = {ref[1] for ref in refs}
+    long_letters = next((x for x in letters if len(x) > 3), None)
+    long_digits = next((x for x in digits if len(x) > 7), None)
+    if long_letters is not None or long_digits is not None:
+        return Extent(0, 0, ((long_letters or b"A") + (long_digits or b"1"))[:12].decode())
+    rows, columns = max(map(int, digits)), max(map(_column, letters))
     if rows > SHEET_ROWS or columns > SHEET_COLUMNS:
         return Extent(0, 0, f"{column_letters(columns)}{rows}")
     return Extent(rows, columns)
@@ -433,21 +440,26 @@ Formulas = dict[str, list[tuple[int, int]]]
 """Sheet name -> the first cells (row, column) holding a formula."""
 
 
-def check_before_opening(path: Path) -> tuple[str | None, Formulas]:
+def check_before_opening(path: Path) -> tuple[str | None, Formulas, LeanZip | None]:
     """The checks a workbook needs before calamine opens it (which reads the shared
     strings of an .xlsx, every table of an .ods and every sheet of an .xls); returns the
     format found (``xlsx``, ``ods``, ``xls``; None: not one calamine reads, its own
-    message follows) and, for .ods and .xls, the cells with a formula (an .xlsx sheet's
-    are found when it is read). :raises DataError: a grid or a declaration over the
-    limits."""
+    message follows), for .ods and .xls the cells with a formula (an .xlsx sheet's are
+    found when it is read), and the file read by :func:`relscale.io.xlsx_parts.open_lean`
+    when it could be (a small .xlsx: no zipfile objects, its parts kept for the reader).
+
+    :raises DataError: a grid or a declaration over the limits; a zip whose parts cannot
+        be checked (calamine would read what they declare)."""
+    from relscale.io.xlsx_parts import open_lean
+
     try:
         with open(path, "rb") as fh:
             magic = fh.read(8)
     except OSError:
-        return None, {}
+        return None, {}, None
     if magic.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         if path.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
-            return None, {}  # an encrypted workbook: calamine's reader for the name says so
+            return None, {}, None  # an encrypted workbook: calamine's reader says so
         from relscale.io.xls_limits import xls_sheets
 
         formulas: Formulas = {}
@@ -455,13 +467,16 @@ def check_before_opening(path: Path) -> tuple[str | None, Formulas]:
             check_extent(path, name, Extent(rows, columns))
             if found:
                 formulas[name] = found
-        return "xls", formulas
+        return "xls", formulas, None
+    lean = open_lean(path)
     try:
+        if lean is not None and _lean_xlsx(path, lean):
+            return "xlsx", {}, lean
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
             if "content.xml" in names and "xl/workbook.xml" not in names:
                 with zf.open("content.xml") as content:
-                    return "ods", check_ods(path, content)
+                    return "ods", check_ods(path, content), None
             for name in names:
                 if name.lower().endswith("sharedstrings.xml"):
                     with zf.open(name) as part:
@@ -472,7 +487,22 @@ def check_before_opening(path: Path) -> tuple[str | None, Formulas]:
 
         raise DataError(_("{path}: not a readable .xlsx workbook ({reason})").format(
             path=path, reason=unreadable_reason(path, exc))) from None
-    return "xlsx", {}
+    return "xlsx", {}, None
+
+
+def _lean_xlsx(path: Path, lean: LeanZip) -> bool:
+    """:func:`check_before_opening` of an .xlsx read lean; False: leave it to zipfile (an
+    .ods, or a part the lean reader does not take)."""
+    names = lean.names()
+    if "content.xml" in names and "xl/workbook.xml" not in names:
+        return False
+    for name in names:
+        if name.lower().endswith("sharedstrings.xml"):
+            data = lean.read(name)
+            if data is None:
+                return False
+            check_shared_strings(path, data[:4096], lean.size(name))
+    return True
 
 
 def check_xlsx_sheet(path: Path, sheet: str, part: str | None,
