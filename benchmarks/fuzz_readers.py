@@ -19,10 +19,13 @@ peak resident set size (``wait4``'s ``ru_maxrss``) is recorded. Processes run un
 address-space limit (``--as-mb``, default 3072) so a runaway input fails fast instead of
 taking the machine; such a failure would show as an abort here.
 
-Two more measurements, for the bound in docs/security.md:
+More measurements, for the bounds in docs/security.md:
 
 - **at the limit**: a 5 KB .xlsx whose two cells span exactly ``RELSCALE_MAX_CELLS`` (the
   largest grid relscale admits; calamine builds all of it), read with ``score``;
+- **wide tables**: ``score`` of CSVs 1,000 to 8,000 columns wide (the limit raised), to
+  show every per-column step linear, and the same before the fix (``--baseline-src``);
+- **a large table**: ``score`` of a 100,000-row .xlsx, the cost of measuring its sheet;
 - **the zip readers**: relscale's hand-written reader of small .xlsx files
   (``relscale.io.xlsx_parts``) against :mod:`zipfile` on hostile zips (damaged, lying
   sizes, a bomb, many members, duplicate names): what each returns and how fast.
@@ -30,6 +33,7 @@ Two more measurements, for the bound in docs/security.md:
 Usage::
 
     python benchmarks/fuzz_readers.py [--minutes 10] [--seed 1] [--as-mb 3072]
+        [--baseline-src /tmp/main]   # a checkout of main, for the width and table cases
 
 Results are recorded in ``benchmarks/RESULTS-fuzz.md``.
 """
@@ -190,6 +194,65 @@ def at_the_limit(as_mb: int, dense: bool) -> tuple[int, str, float, float, int, 
     return code, last, peak, seconds, rows * columns, size
 
 
+def baseline_env(src: Path | None) -> dict[str, str]:
+    """``PYTHONPATH`` for another checkout (its ``core`` and plugin folders), or none."""
+    if src is None:
+        return {}
+    folders = [src / "core", *sorted((src / "plugins").glob("*"))]
+    return {"PYTHONPATH": os.pathsep.join(str(f) for f in folders)}
+
+
+def widths(as_mb: int, baseline: Path | None) -> list[tuple[int, str, float, float]]:
+    """``score`` of a CSV of 20 rows and N columns (the items, then N others), per N:
+    (N, which tree, seconds, peak MB). The limit is raised for the widths beyond it."""
+    from badinput import items
+
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (1000, 2000, 4000, 8000):
+            path = Path(tmp) / f"w{n}.csv"
+            extra = [f"x{k}" for k in range(n - len(items()) - 1)]
+            with path.open("w", encoding="utf-8") as fh:
+                fh.write(",".join(["respondent_code", *items(), *extra]) + "\n")
+                for r in range(20):
+                    fh.write(",".join([f"r{r}", *["3"] * len(items()), *["a"] * len(extra)])
+                             + "\n")
+            trees = [("branch", {"RELSCALE_MAX_COLUMNS": "20000"})]
+            if baseline is not None and n <= 4000:  # the quadratic steps: minutes beyond
+                trees.append(("baseline", baseline_env(baseline)))
+            for label, env in trees:
+                code, _err, peak, seconds = run(
+                    ["score", path.name, "-i", INSTRUMENT, "-s", SECTOR, "-o",
+                     f"out-{label}-{n}.csv"], Path(tmp), env, as_mb)
+                out.append((n, label if code == 0 else f"{label} (exit {code})", seconds,
+                            peak))
+    return out
+
+
+def large_table(as_mb: int, baseline: Path | None, rows: int = 100_000
+                ) -> list[tuple[str, float, float]]:
+    """``score`` of an .xlsx table of ``rows`` respondents (23 columns, every cell
+    filled): the cost of measuring its sheet before calamine reads it, against another
+    tree. (which tree, seconds, peak MB)."""
+    from badinput import items
+    from badinput.hostile import sheet_xml, table_cells, xlsx
+
+    header = ["respondent_code", *items()]
+    body = [[f"r{r}", *[1 + (r + k) % 5 for k in range(len(items()))]] for r in range(rows)]
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        xlsx(Path(tmp) / "big.xlsx", [("Sheet1", sheet_xml(table_cells(header, body)))])
+        del body
+        trees = [("branch", {})] + ([("baseline", baseline_env(baseline))] if baseline else [])
+        for _round in range(2):
+            for label, env in trees:
+                code, _err, peak, seconds = run(
+                    ["score", "big.xlsx", "-i", INSTRUMENT, "-s", SECTOR, "-o",
+                     f"out-{label}-{_round}.csv"], Path(tmp), env, as_mb)
+                out.append((label if code == 0 else f"{label} (exit {code})", seconds, peak))
+    return out
+
+
 def hostile_zips(folder: Path) -> dict[str, Path]:
     """Zips no spreadsheet program writes, built from a small table workbook."""
     import struct
@@ -300,6 +363,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--as-mb", type=int, default=3072)
     parser.add_argument("--skip-limit", action="store_true")
+    parser.add_argument("--baseline-src", type=Path, help="another checkout (its root) to "
+                        "run the width and large-table cases with, for a before/after")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
@@ -323,6 +388,14 @@ def main() -> None:
             print(f"at the limit, {'dense' if dense else 'sparse'} ({cells:,} cells, "
                   f"{size / 2**20:.1f} MB file): exit {code}, peak {peak:.0f} MB, "
                   f"{seconds:.1f} s; {last[:100]}")
+    print("| columns | tree | seconds | peak MB |")
+    print("|---:|---|---:|---:|")
+    for n, label, seconds, peak in widths(args.as_mb, args.baseline_src):
+        print(f"| {n} | {label} | {seconds:.1f} | {peak:.0f} |")
+    print("| 100,000-row .xlsx | seconds | peak MB |")
+    print("|---|---:|---:|")
+    for label, seconds, peak in large_table(args.as_mb, args.baseline_src):
+        print(f"| {label} | {seconds:.1f} | {peak:.0f} |")
     print("| zip | xlsx_parts | zipfile | xlsx_parts (ms) | zipfile (ms) |")
     print("|---|---|---|---:|---:|")
     for name, lean, zf, t_lean, t_zip in compare_zip_readers():

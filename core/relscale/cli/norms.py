@@ -20,6 +20,7 @@ from relscale.cli.common import (
     use_locale,
     warn_err,
 )
+from relscale.cli.scoring import SheetOption
 from relscale.errors import RelscaleError
 from relscale.i18n import N_, _
 
@@ -137,6 +138,7 @@ def build(
     ] = "normalized",
     force: ForceOption = False,
     locale: LocaleOption = None,
+    sheet: SheetOption = None,
 ) -> None:
     """Build norm tables from a reference sample (raw scores as `relscale score` computes them)."""
     from relscale.scoring.norms import describe_norms
@@ -152,7 +154,7 @@ def build(
     adapted = adapt_noting(instrument, sector, perspective, used)
     groups = build_norms_from_file(
         data, adapted, group_by=columns, min_n=min_n, status=status, source=source,
-        year=year, note=note, banding=banding, t_score=t_score,
+        year=year, note=note, banding=banding, t_score=t_score, sheet=sheet,
     )
     paths = write_norm_groups(
         groups, output, grouped=bool(columns), overwrite=force, inputs=(data,)
@@ -284,11 +286,7 @@ def reliability(
     ] = None,
     force: ForceOption = False,
     locale: LocaleOption = None,
-    sheet: Annotated[
-        str | None,
-        typer.Option("--sheet", help="The sheet of a workbook to read (default: the first; a "
-                     "hidden first sheet must be named).", show_default=False),
-    ] = None,
+    sheet: SheetOption = None,
 ) -> None:
     """Cronbach's alpha, standardized alpha, McDonald's omega and item statistics per scale."""
     import json

@@ -64,7 +64,7 @@ def check_catalog(path: Path, template: list[tuple[str, str]]) -> list[Problem]:
                 error=exc)))
             continue
         unsafe = forms_problem(_ids(existing.id), _forms(existing.string))
-        if unsafe is not None and unsafe[0] != "braces":
+        if unsafe is not None and unsafe[0] not in ("braces", "unknown"):
             found.append(Problem(file, entry, _(
                 "unsafe placeholder {field} (only the English text's plain {{name}} fields; "
                 "not used at run time)").format(field="{" + unsafe[1] + "}")))
