@@ -19,7 +19,6 @@ This leaf module imports nothing from relscale.
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Iterable
 
 PROBLEMS = {
@@ -41,6 +40,8 @@ Field = tuple[str, str | None, str | None]
 
 def fields(text: str) -> list[Field] | None:
     """``(field, format_spec, conversion)`` of each replacement field; None if unparsable."""
+    import string  # here: importing it costs `relscale --help` 4 ms
+
     try:
         return [
             (name, spec or None, conv)
