@@ -402,10 +402,13 @@ def _lean_xlsx(path: Path, lean: LeanZip) -> bool:
         return False
     for name in names:
         if name.lower().endswith("sharedstrings.xml"):
-            data = lean.read(name)
-            if data is None:
+            packed = lean.packed(name)
+            if packed is None:
                 return False
-            check_shared_strings(path, data[:4096], lean.size(name))
+            stored, method = packed[0], packed[1]
+            head = (zlib.decompressobj(-15).decompress(stored, 4096) if method == 8
+                    else stored[:4096])  # the <sst> tag only: the part may be large
+            check_shared_strings(path, head, lean.size(name))
     return True
 
 
