@@ -15,7 +15,7 @@ and damaged bytes. Each is given to the command that reads it:
 
 Every process must exit 0 or 1, print no traceback, no Rust panic or allocation failure,
 and write stderr lines that each start with ``relscale:`` or are the run's summary; its
-peak resident set size (``wait4``'s ``ru_maxrss``) is recorded. Processes run under an
+peak resident set size (GNU time's ``%M``) is recorded. Processes run under an
 address-space limit (``--as-mb``, default 3072) so a runaway input fails fast instead of
 taking the machine; such a failure would show as an abort here.
 
@@ -62,26 +62,34 @@ KINDS = ("csv", "xlsx", "ods", "xls", "po", "toml")
 BAD = ("Traceback", "panicked", "memory allocation of", "Fatal Python error")
 
 
-def _limit(mb: int) -> object:
-    def apply() -> None:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (mb << 20, mb << 20))
-    return apply
-
-
 def run(args: list[str], cwd: Path, env: dict[str, str], as_mb: int) -> tuple[int, str, float,
                                                                               float]:
-    """(exit code, stderr, peak RSS in MB, seconds) of ``relscale ARGS`` in a child."""
+    """(exit code, stderr, peak RSS in MB, seconds) of ``relscale ARGS`` in a child, under
+    ``prlimit --as``. The peak is GNU time's (``%M``) for the relscale process itself: a
+    child forked from this process would count this process's memory in its own peak."""
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "relscale", *args], cwd=cwd,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, **env}, preexec_fn=_limit(as_mb))
-    assert proc.stderr is not None
-    err = proc.stderr.read().decode("utf-8", "replace")
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, err, usage.ru_maxrss / 1024, time.perf_counter() - start
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        proc = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", "-o", rss.name, "prlimit", f"--as={as_mb << 20}",
+             sys.executable, "-m", "relscale", *args], cwd=cwd, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, env={**os.environ, **env}, check=False)
+        text = Path(rss.name).read_text(encoding="utf-8").split()
+    peak = int(text[-1]) / 1024 if text and text[-1].isdigit() else float("nan")
+    err = proc.stderr.decode("utf-8", "replace")
+    err = "\n".join(line for line in err.splitlines()
+                    if not line.startswith("Command exited with non-zero status"))
+    code = proc.returncode
+    return code, err, peak, time.perf_counter() - start
+
+
+def tree_items(env: dict[str, str]) -> list[str]:
+    """The item ids of the instrument in the tree ``env`` points to (its item bank may
+    differ from this one's)."""
+    done = subprocess.run([sys.executable, "-c", "from relscale.adapt import adapt; print("
+                           f"','.join(adapt({INSTRUMENT!r}, {SECTOR!r}).item_ids))"],
+                          capture_output=True, text=True, env={**os.environ, **env},
+                          check=True)
+    return done.stdout.strip().split(",")
 
 
 def make_input(kind: str, folder: Path, items: tuple[str, ...]) -> tuple[list[str],
@@ -205,22 +213,22 @@ def baseline_env(src: Path | None) -> dict[str, str]:
 def widths(as_mb: int, baseline: Path | None) -> list[tuple[int, str, float, float]]:
     """``score`` of a CSV of 20 rows and N columns (the items, then N others), per N:
     (N, which tree, seconds, peak MB). The limit is raised for the widths beyond it."""
-    from badinput import items
 
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in (1000, 2000, 4000, 8000):
-            path = Path(tmp) / f"w{n}.csv"
-            extra = [f"x{k}" for k in range(n - len(items()) - 1)]
-            with path.open("w", encoding="utf-8") as fh:
-                fh.write(",".join(["respondent_code", *items(), *extra]) + "\n")
-                for r in range(20):
-                    fh.write(",".join([f"r{r}", *["3"] * len(items()), *["a"] * len(extra)])
-                             + "\n")
             trees = [("branch", {"RELSCALE_MAX_COLUMNS": "20000"})]
             if baseline is not None and n <= 4000:  # the quadratic steps: minutes beyond
                 trees.append(("baseline", baseline_env(baseline)))
             for label, env in trees:
+                ids = tree_items(env)
+                path = Path(tmp) / f"w{n}-{label}.csv"
+                extra = [f"x{k}" for k in range(n - len(ids) - 1)]
+                with path.open("w", encoding="utf-8") as fh:
+                    fh.write(",".join(["respondent_code", *ids, *extra]) + "\n")
+                    for r in range(20):
+                        fh.write(",".join([f"r{r}", *["3"] * len(ids), *["a"] * len(extra)])
+                                 + "\n")
                 code, _err, peak, seconds = run(
                     ["score", path.name, "-i", INSTRUMENT, "-s", SECTOR, "-o",
                      f"out-{label}-{n}.csv"], Path(tmp), env, as_mb)
@@ -234,20 +242,22 @@ def large_table(as_mb: int, baseline: Path | None, rows: int = 100_000
     """``score`` of an .xlsx table of ``rows`` respondents (23 columns, every cell
     filled): the cost of measuring its sheet before calamine reads it, against another
     tree. (which tree, seconds, peak MB)."""
-    from badinput import items
     from badinput.hostile import sheet_xml, table_cells, xlsx
 
-    header = ["respondent_code", *items()]
-    body = [[f"r{r}", *[1 + (r + k) % 5 for k in range(len(items()))]] for r in range(rows)]
     out = []
+    trees = [("branch", {})] + ([("baseline", baseline_env(baseline))] if baseline else [])
     with tempfile.TemporaryDirectory() as tmp:
-        xlsx(Path(tmp) / "big.xlsx", [("Sheet1", sheet_xml(table_cells(header, body)))])
-        del body
-        trees = [("branch", {})] + ([("baseline", baseline_env(baseline))] if baseline else [])
+        for label, env in trees:
+            ids = tree_items(env)
+            body = [[f"r{r}", *[1 + (r + k) % 5 for k in range(len(ids))]]
+                    for r in range(rows)]
+            xlsx(Path(tmp) / f"big-{label}.xlsx", [("Sheet1", sheet_xml(table_cells(
+                ["respondent_code", *ids], body)))])
+            del body
         for _round in range(2):
             for label, env in trees:
                 code, _err, peak, seconds = run(
-                    ["score", "big.xlsx", "-i", INSTRUMENT, "-s", SECTOR, "-o",
+                    ["score", f"big-{label}.xlsx", "-i", INSTRUMENT, "-s", SECTOR, "-o",
                      f"out-{label}-{_round}.csv"], Path(tmp), env, as_mb)
                 out.append((label if code == 0 else f"{label} (exit {code})", seconds, peak))
     return out
