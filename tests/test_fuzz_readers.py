@@ -193,3 +193,38 @@ def test_toml_content(tmp_path: Path, data: st.DataObject) -> None:
             continue
         with contextlib.suppress(RelscaleError):
             loader(path)
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.integers(1, 3000), st.integers(1, 800),
+                          st.sampled_from(["plain", "attr", "prefix", "no-r", "empty"])),
+                min_size=1, max_size=12))
+def test_the_measured_extent_covers_calamines_grid(
+        tmp_path_factory: pytest.TempPathFactory, cells: list[tuple[int, int, str]]) -> None:
+    """relscale's measure of a sheet (io/sheet_limits.py) is never smaller than the grid
+    calamine builds from it, whatever form the cell tags take."""
+    from python_calamine import CalamineWorkbook
+
+    from relscale.io.sheet_limits import column_letters, xlsx_extent
+
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rows: dict[int, list[str]] = {}
+    for row, col, form in sorted(cells):
+        ref = f"{column_letters(col)}{row}"
+        rows.setdefault(row, []).append({
+            "plain": f'<c r="{ref}"><v>1</v></c>',
+            "attr": f'<c s="0" r="{ref}"><v>1</v></c>',
+            "prefix": f'<x:c xmlns:x="{ns}" r="{ref}"><x:v>1</x:v></x:c>',
+            "no-r": "<c><v>1</v></c>",
+            "empty": f'<c r="{ref}" s="0"/>',
+        }[form])
+    body = "".join(f'<row r="{r}">{"".join(c)}</row>' for r, c in sorted(rows.items()))
+    xml = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{ns}"><sheetData>'
+           f"{body}</sheetData></worksheet>")
+    path = hostile.xlsx(tmp_path_factory.mktemp("extent") / "s.xlsx", [("S", xml)])
+    extent = xlsx_extent([xml.encode()])
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("S")
+    if sheet.height and sheet.width:
+        (r1, c1) = sheet.end
+        assert r1 + 1 <= extent.rows and c1 + 1 <= extent.columns, (sheet.start, sheet.end,
+                                                                   extent)

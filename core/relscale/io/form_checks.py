@@ -120,29 +120,41 @@ def _plain_code(value: Any) -> bool:
 
 def _text_problems(path: Path, ws: Any, listed: str, table: Sequence[Sequence[str]]
                    ) -> list[str]:
-    rows = _item_rows(tuple(refs.split()[0] for *_rest, refs in table),
-                      tuple(row[0] for row in table))
+    cells = _listed(listed)
     raw = getattr(ws, "raw_rows", None)
     grid = raw() if raw is not None else None
-    changed = []
-    for ref, row, column, digest in _listed(listed):
+    shown = []
+    for ref, row, column, _digest in cells:
         if grid is not None:  # as calamine gives them: text is text
             try:
                 value = grid[row - 1][column - 1]
             except IndexError:
                 value = ""
-            shown = value if type(value) is str else str(ws[ref].value or "")
+            shown.append(value if type(value) is str else str(ws[ref].value or ""))
         else:
             value = ws[ref].value
-            shown = value if isinstance(value, str) else "" if value is None else str(value)
-        if text_digest(shown) != digest:
-            item = rows.get(row) or rows.get(row + 1)
-            changed.append(f"{ref} ({_('item {item}').format(item=item)})" if item else ref)
+            shown.append(value if isinstance(value, str) else "" if value is None
+                         else str(value))
+    changed = _changed(listed, tuple(shown))  # the forms of one layout show one wording
     if not changed:
         return []
+    rows = _item_rows(tuple(refs.split()[0] for *_rest, refs in table),
+                      tuple(row[0] for row in table))
+    names = []
+    for k in changed:
+        ref, row, _column, _digest = cells[k]
+        item = rows.get(row) or rows.get(row + 1)
+        names.append(f"{ref} ({_('item {item}').format(item=item)})" if item else ref)
     return [_("{path}: the wording on the form was changed (cells {cells}): answers to "
               "other wording cannot be scored; export a fresh form").format(
-        path=path, cells=", ".join(changed[:8]) + (" ..." if len(changed) > 8 else ""))]
+        path=path, cells=", ".join(names[:8]) + (" ..." if len(names) > 8 else ""))]
+
+
+@functools.lru_cache(maxsize=256)
+def _changed(listed: str, shown: tuple[str, ...]) -> tuple[int, ...]:
+    """The positions in :func:`_listed` whose shown text has another digest."""
+    return tuple(k for k, (text, cell) in enumerate(zip(shown, _listed(listed), strict=True))
+                 if text_digest(text) != cell[3])
 
 
 @functools.lru_cache(maxsize=64)

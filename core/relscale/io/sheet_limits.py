@@ -221,6 +221,10 @@ def xlsx_extent(chunks: Iterable[bytes]) -> Extent:
     """
     extent = Extent(0, 0)
     for data in chunks:
+        if (len(data) < 1 << 20 and _SMALL_BOUND.cells <= max_cells() and b":c" not in data
+                and _NOT_SMALL.search(data) is None):
+            extent = extent.merge(_SMALL_BOUND)  # a bound, not the grid: enough to admit it
+            continue
         seen = _ends_extent(data)
         if seen is None or b":c" in data or _beyond(seen).search(data) is not None:
             extent = extent.merge(_general_extent(data, extent))
@@ -229,6 +233,13 @@ def xlsx_extent(chunks: Iterable[bytes]) -> Extent:
         if extent.bad_ref:
             break
     return extent
+
+
+_SMALL_BOUND = Extent(999, 702)
+"""Rows of at most three digits, columns of at most two letters: a form's sheet."""
+_NOT_SMALL = re.compile(rb'<c(?:(?=[\s>/])(?! r="[A-Z]{1,2}[0-9]{1,3}")'
+                        rb'| r="(?:[A-Z]{3}|[A-Z]+[0-9]{4}))')
+"""A cell beyond :data:`_SMALL_BOUND`, or a cell tag in another form."""
 
 
 def _ends_extent(data: bytes) -> Extent | None:
