@@ -15,9 +15,11 @@ from scipy import stats
 
 from relscale import analysis
 from relscale.analysis import AnalysisError, FitMeasures, shared_items
+from relscale.analysis.estimators import FitOptions
 from relscale.analysis.invariance import compare
 
 DATASETS = ["inv21", "inv12_shift", "inv12_loading"]
+MARKER = FitOptions(identification="marker")  # the reference models are lavaan's defaults
 LEVELS = ["configural", "metric", "scalar"]
 
 
@@ -25,7 +27,7 @@ LEVELS = ["configural", "metric", "scalar"]
 def tested(request: pytest.FixtureRequest):
     name = request.param
     items, data = by_group(name)
-    result = analysis.test_invariance(data, items, factors(name))
+    result = analysis.test_invariance(data, items, factors(name), options=MARKER)
     return name, result, reference(f"{name}.invariance.lavaan.json")
 
 
@@ -67,20 +69,25 @@ def test_planted_non_invariance_is_freed_and_refit_matches_lavaan(tested) -> Non
         assert "means and correlations can be compared" in result.decision
         return
     first = result.steps[0]
-    freed = (first.test.item, first.test.parameter, first.test.group)
+    freed = (first.test.item, first.test.parameter)
     if name == "inv12_shift":
         assert result.metric_vs_configural.holds and not result.scalar_vs_metric.holds
-        assert freed == ("s06", "intercept", "B")
+        assert freed == ("s06", "intercept")
         assert ref["partial_scalar"]["group_partial"] == "s06 ~ 1"
-        _assert_fit(first.fit, ref["partial_scalar"]["fit"])
+        _assert_fit(first.fit.fit, ref["partial_scalar"]["fit"])
     else:
         assert not result.metric_vs_configural.holds
-        assert freed == ("l03", "loading", "B")
+        assert freed == ("l03", "loading")
         assert ref["partial_metric"]["group_partial"] == "closeness =~ l03"
-        _assert_fit(first.fit, ref["partial_metric"]["fit"])
+        _assert_fit(first.fit.fit, ref["partial_metric"]["fit"])
+    # freed in all groups (lavaan's group.partial), chosen by a Holm-significant score test
+    assert first.test.to_dict()["group"] == "all"
+    assert first.test.p_value < first.test.holm_alpha
     assert len(result.steps) == 1 and first.comparison.holds
     assert result.level == "partial scalar"
     assert f"'{first.test.item}'" in result.decision
+    assert "not raw scale means" in result.decision
+    assert "means and correlations can be compared" not in result.decision
 
 
 def test_to_dict_is_json_with_the_documented_keys(tested) -> None:
@@ -92,19 +99,29 @@ def test_to_dict_is_json_with_the_documented_keys(tested) -> None:
     assert data["decision"] == result.decision
 
 
-def _fit(cfi: float, rmsea: float, chisq: float, df: int) -> FitMeasures:
-    return FitMeasures(chisq, df, 0.5, cfi, cfi, rmsea, 0.0, 0.1, 0.03, 1000.0, 100, 800)
+def _fit(cfi: float, rmsea: float, chisq: float, df: int, srmr: float = 0.03) -> FitMeasures:
+    return FitMeasures(chisq, df, 0.5, cfi, cfi, rmsea, 0.0, 0.1, srmr, 1000.0, 100, 800)
 
 
-def test_chen_cutoffs_and_lrt() -> None:
+def test_chen_cutoffs_as_published_and_lrt() -> None:
+    """Chen (2007): ΔCFI ≤ -.010 *together with* ΔRMSEA ≥ .015 or ΔSRMR ≥ .030
+    (loadings) / .010 (intercepts, residuals) signals non-invariance."""
     base = _fit(0.990, 0.030, 100.0, 90)
     assert compare(_fit(0.981, 0.040, 110.0, 99), base).holds
-    assert not compare(_fit(0.979, 0.040, 110.0, 99), base).holds  # ΔCFI -.011
-    assert not compare(_fit(0.985, 0.046, 110.0, 99), base).holds  # ΔRMSEA .016
+    # a CFI drop alone is not enough, nor an RMSEA rise alone
+    assert compare(_fit(0.979, 0.040, 110.0, 99), base).holds
+    assert compare(_fit(0.985, 0.046, 110.0, 99), base).holds
+    assert not compare(_fit(0.979, 0.046, 110.0, 99), base).holds  # ΔCFI -.011, ΔRMSEA .016
+    # SRMR: .030 for loadings, .010 for intercepts
+    srmr_up = _fit(0.979, 0.040, 110.0, 99, srmr=0.045)
+    assert compare(srmr_up, base, cutoff=0.030).holds
+    assert not compare(_fit(0.979, 0.040, 110.0, 99, srmr=0.061), base, cutoff=0.030).holds
+    assert not compare(srmr_up, base, cutoff=0.010).holds
     lrt = compare(_fit(0.985, 0.035, 130.0, 99), base, criterion="lrt")
     assert lrt.delta_chisq == pytest.approx(30.0) and lrt.delta_df == 9
     assert lrt.p_value == pytest.approx(stats.chi2.sf(30.0, 9)) and not lrt.holds
     assert lrt.chen_ok and not compare(_fit(0.985, 0.035, 130.0, 99), base, "both").holds
+    assert not lrt.agree
 
 
 def test_shared_items_reports_what_is_left_out() -> None:
@@ -187,7 +204,7 @@ def test_simulation_invariant_population_not_flagged_beyond_nominal_rate() -> No
 def test_three_groups_match_lavaan() -> None:
     items, data = by_group("inv12_loading")
     three = {"A": data["A"], "B": data["B"][:200], "C": data["B"][200:]}
-    result = analysis.test_invariance(three, items, factors("inv12_loading"))
+    result = analysis.test_invariance(three, items, factors("inv12_loading"), options=MARKER)
     ref = reference("inv12_loading3.invariance.lavaan.json")
     assert ref["groups"] == ["A", "B", "C"]
     for level in LEVELS:
@@ -201,8 +218,10 @@ def test_three_groups_match_lavaan() -> None:
             assert t.reference_group == "A"
             assert t.x2 == pytest.approx(expected[(t.item, t.parameter, t.group)], rel=0.02,
                                          abs=1e-3)
-    # the weak loading is freed in both groups that have it, one constraint at a time
-    freed = [(s.test.item, s.test.parameter) for s in result.steps]
-    assert freed[:2] == [("l03", "loading"), ("l03", "loading")]
-    assert {s.test.group for s in result.steps[:2]} == {"B", "C"}
+    # the weak loading is freed once, in all three groups (group.partial), and the refit
+    # is lavaan's partial metric model
+    first = result.steps[0]
+    assert (first.test.item, first.test.parameter, first.test.df) == ("l03", "loading", 2)
+    assert ref["partial_metric"]["group_partial"] == "closeness =~ l03"
+    _assert_fit(first.fit.fit, ref["partial_metric"]["fit"])
     assert any("'l03' in group 'B' loads only" in w for w in result.warnings)

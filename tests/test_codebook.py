@@ -24,7 +24,8 @@ def test_codebook_csv_lists_items_scores_and_norm_variables(tmp_path: Path) -> N
     by_name = {r["variable"]: r for r in rows}
     for item in adapted.items:
         row = by_name[item.id]
-        assert row["dimension"] == item.dimension
+        labels = {d.id: d.label for d in adapted.dimensions}
+        assert row["dimension"] == labels[item.dimension]
         # "+ (as answered)" would be a formula in a spreadsheet: guarded (issue 25)
         assert csv_unguard(row["keying"]).startswith(item.keying)
         assert row["keying"] == csv_text(csv_unguard(row["keying"]))

@@ -5,7 +5,6 @@ sector groups with dropped and added items, and one-line errors for degenerate d
 from __future__ import annotations
 
 import csv
-import functools
 import json
 import math
 from pathlib import Path
@@ -16,7 +15,6 @@ import pytest
 from analysis_data import load_csv, reference
 from equivalence_data import write_sectors
 
-import relscale.equivalence as equivalence
 from helpers import runner
 from relscale.adapt import adapt
 from relscale.analysis import dif, fit_cfa, recode, test_invariance
@@ -38,12 +36,13 @@ def recoded(adapted: Any, values: np.ndarray) -> np.ndarray:
 # --- cfa --------------------------------------------------------------------------------
 
 # cfa12_weak (lavaan reference) has 3 factors x 4 items: the working-alliance slots
-# (bond, goals, tasks) in instrument order; wap06 and wap08 are reverse-keyed, so the
+# (bond, goals, tasks) in instrument order; wap15 and wap14 (the reverse-keyed tasks and
+# goals slots, wap06 and wap08 before item bank 0.3) are reverse-keyed, so the
 # file stores them reversed and the CLI's recoding gives back the reference data.
 WA_MAP = {"w01": "wap01", "w02": "wap04", "w03": "wap07", "w04": "wap10",
-          "w05": "wap02", "w06": "wap05", "w07": "wap08", "w08": "wap13",
-          "w09": "wap03", "w10": "wap06", "w11": "wap09", "w12": "wap12"}
-REVERSED = {"wap06", "wap08"}
+          "w05": "wap02", "w06": "wap05", "w07": "wap14", "w08": "wap13",
+          "w09": "wap03", "w10": "wap15", "w11": "wap09", "w12": "wap12"}
+REVERSED = {"wap15", "wap14"}
 
 
 def test_cfa_json_matches_lavaan_reference(tmp_path: Path) -> None:
@@ -56,7 +55,7 @@ def test_cfa_json_matches_lavaan_reference(tmp_path: Path) -> None:
             w.writerow(["" if math.isnan(v) else int(6 - v if WA_MAP[it] in REVERSED else v)
                         for it, v in zip(items, row, strict=True)])
     result = run("cfa", str(path), "--instrument", "working_alliance", "-p", "professional",
-                 "--format", "json")
+                 "--format", "json", "--missing", "listwise")  # the reference is listwise
     assert result.exit_code == 0, result.stderr
     out = json.loads(result.stdout)
     ref = reference("cfa12_weak.cfa.lavaan.json")["cfa"]
@@ -80,7 +79,8 @@ def test_cfa_json_matches_lavaan_reference(tmp_path: Path) -> None:
 def test_cfa_json_is_fit_cfa_on_the_recoded_matrix(tmp_path: Path) -> None:
     path = tmp_path / "fh.csv"
     samples = write_sectors(path, ["foster_homes"], 600)
-    result = run("cfa", str(path), "-i", RQ, "--sector", "foster_homes", "--format", "json")
+    result = run("cfa", str(path), "-i", RQ, "--sector", "foster_homes", "--format", "json",
+                 "--missing", "listwise")
     assert result.exit_code == 0, result.stderr
     out = json.loads(result.stdout)
     adapted = adapt(RQ, "foster_homes", None, "en")
@@ -88,7 +88,9 @@ def test_cfa_json_is_fit_cfa_on_the_recoded_matrix(tmp_path: Path) -> None:
                      {it.id: it.dimension for it in adapted.items}).to_dict()
     assert "fh_rq_a01" in out["items"] and out["n_read"] == 600
     assert out["n"] == direct["n"] and out["n_excluded"] == direct["n_excluded"]
+    assert out["fit"].pop("estimator") == direct["fit"].pop("estimator") == "ml"
     assert out["fit"] == pytest.approx(direct["fit"], rel=1e-12)
+    assert (out["estimator"], out["missing"], out["cluster"]) == ("ml", "listwise", None)
     assert [ld["std"] for ld in out["loadings"]] == pytest.approx(
         [ld["std"] for ld in direct["loadings"]], rel=1e-12)
 
@@ -123,7 +125,7 @@ def two_sectors(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
 @pytest.fixture(scope="module")
 def invariance_json(two_sectors: tuple[Path, dict[str, Any]]) -> dict[str, Any]:
     result = run("invariance", str(two_sectors[0]), "-i", RQ, "--group-by", "sector",
-                 "--format", "json")
+                 "--format", "json", "--missing", "listwise")
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -246,7 +248,7 @@ def test_degenerate_data_is_one_line_and_exit_1(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = two_sectors[0]
-    base = ["-i", RQ]
+    base = ["-i", RQ, "--missing", "listwise"]  # the cases are about complete respondents
     if case == "few":
         args = ["cfa", str(_rows(path, lambda i, r: i < 15)), *base]
     elif case == "constant_cfa":
@@ -261,7 +263,10 @@ def test_degenerate_data_is_one_line_and_exit_1(
         args = ["invariance", str(_rows(path, lambda i, r: r[1] == "education")), *base,
                 "-g", "sector"]
     else:
-        monkeypatch.setattr(equivalence, "fit_cfa", functools.partial(fit_cfa, max_iter=2))
+        import relscale.analysis.cfa as cfa_module
+
+        monkeypatch.setattr(cfa_module, "fit_cfa",
+                            lambda *a, **k: fit_cfa(*a, **{**k, "max_iter": 2}))
         args = ["cfa", str(path), *base]
     result = run(*args)
     assert result.exit_code == 1

@@ -1,4 +1,4 @@
-"""The writer-neutral sheet model and its openpyxl renderer."""
+"""The writer-neutral sheet model and the workbook writer (relscale.excel.xlsx)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from relscale.excel.render import header_footer_code, render
 from relscale.excel.sheet import (
     ChartSpec,
     DefinedName,
@@ -26,6 +25,8 @@ from relscale.excel.sheet import (
     range_ref,
     ref,
 )
+from relscale.excel.xlsx import write_xlsx
+from relscale.excel.xlsx_sheet import header_footer_code
 
 
 @pytest.mark.parametrize(
@@ -114,11 +115,11 @@ def _sample_book() -> Workbook:
     return book
 
 
-def test_render_maps_every_feature(tmp_path: Path) -> None:
+def test_the_writer_maps_every_feature(tmp_path: Path) -> None:
     import openpyxl
 
     path = tmp_path / "book.xlsx"
-    render(_sample_book(), path)
+    write_xlsx(_sample_book(), path)
     wb = openpyxl.load_workbook(path)
     ws = wb["Scores"]
     assert wb.sheetnames == ["Scores", "meta"]
@@ -151,32 +152,29 @@ def test_render_maps_every_feature(tmp_path: Path) -> None:
     assert wb.defined_names["scores"].attr_text == "'Scores'!$B$2:$B$4"
 
 
-def test_styles_are_converted_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    from relscale.excel import render as render_mod
+def test_a_style_is_one_cell_format(tmp_path: Path) -> None:
+    """Cells naming one style share one cell format (styles.xml does not grow with cells)."""
+    import zipfile
 
-    calls: list[Style] = []
-    original = render_mod._StyleCache._convert
-
-    def counting(style: Style) -> dict:
-        calls.append(style)
-        return original(style)
-
-    monkeypatch.setattr(render_mod._StyleCache, "_convert", staticmethod(counting))
     book = Workbook(styles={"s": Style(bold=True)})
     sheet = book.add_sheet("S")
     for r in range(1, 200):
         sheet.set(r, 1, r, style="s")
-    render_mod.to_openpyxl(book)
-    assert len(calls) == 1
+    write_xlsx(book, tmp_path / "s.xlsx")
+    with zipfile.ZipFile(tmp_path / "s.xlsx") as z:
+        styles = z.read("xl/styles.xml").decode()
+        cells = z.read("xl/worksheets/sheet1.xml").decode()
+    assert '<cellXfs count="2">' in styles
+    assert cells.count(' s="1"') == 199
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_recalculates_rendered_formulas(tmp_path: Path) -> None:
+def test_libreoffice_recalculates_written_formulas(tmp_path: Path) -> None:
     """An independent client computes our formulas: LibreOffice converts to CSV."""
     path = tmp_path / "book.xlsx"
     book = _sample_book()
     book.protect_structure = False
-    render(book, path)
+    write_xlsx(book, path)
     subprocess.run(
         [shutil.which("soffice") or "soffice", "--headless", "--norestore",
          f"-env:UserInstallation=file://{tmp_path}/profile",
@@ -206,7 +204,7 @@ def test_column_chart_with_threshold_lines(tmp_path: Path) -> None:
         lines=(SeriesSpec("P!C1:C3", title_from_first=True),),
     ))
     path = tmp_path / "chart.xlsx"
-    render(book, path)
+    write_xlsx(book, path)
     with zipfile.ZipFile(path) as z:
         charts = [n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]
         assert len(charts) == 1
@@ -217,3 +215,48 @@ def test_column_chart_with_threshold_lines(tmp_path: Path) -> None:
     assert "P!$C$2:$C$3" in line.replace("'", "") and '<smooth val="0"' in line
     bar = xml[xml.index("<barChart>"):xml.index("</barChart>")]
     assert "P!$B$2:$B$3" in bar.replace("'", "")
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_draws_the_charts(tmp_path: Path) -> None:
+    """LibreOffice opens the chart parts and draws them: their titles reach the PDF."""
+    from relscale.io.libreoffice import convert_to_pdf
+
+    book = Workbook()
+    sheet = book.add_sheet("P")
+    for r, (name, pct, edge) in enumerate([("dim", "pct", "P10"), ("warm", 80, 10),
+                                           ("calm", 20, 10)], start=1):
+        sheet.set(r, 1, name)
+        sheet.set(r, 2, pct)
+        sheet.set(r, 3, edge)
+    sheet.charts.append(ChartSpec(
+        kind="column", anchor="E2", categories="P!A2:A3", title="Bars and lines",
+        y_title="Percent axis", y_min=0, y_max=100,
+        series=(SeriesSpec("P!B1:B3", title_from_first=True),),
+        lines=(SeriesSpec("P!C1:C3", title_from_first=True),),
+    ))
+    sheet.charts.append(ChartSpec(kind="line", anchor="E20", categories="P!A2:A3",
+                                  title="Only lines", series=(SeriesSpec("P!B2:B3"),),
+                                  legend=False))
+    path = tmp_path / "charts.xlsx"
+    write_xlsx(book, path)
+    (pdf,) = convert_to_pdf([path], tmp_path, timeout=120)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    for words in ("Bars and lines", "Percent axis", "Only lines", "warm", "calm", "P10"):
+        assert words in text, words
+
+
+def test_sheet_names_are_unique_ignoring_case() -> None:
+    from relscale.excel.sheet import Sheet, SheetNameError
+
+    book = Workbook()
+    for k in range(300):
+        book.add_sheet(f"Pair {k}")
+    with pytest.raises(SheetNameError, match="two sheets named"):
+        book.add_sheet("pair 7")
+    book.sheets.append(Sheet(name="Appended"))  # added without add_sheet: still counted
+    with pytest.raises(SheetNameError, match="two sheets named"):
+        book.add_sheet("APPENDED")
+    assert book.add_sheet("Pair 300").name == "Pair 300"
+    assert len(book.sheets) == 302

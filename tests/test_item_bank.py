@@ -1,5 +1,5 @@
-"""Item bank 0.2: sector response scales end to end, 'does not apply', per-locale
-provenance, and the review's content rules."""
+"""Item bank 0.2 and 0.3: sector response scales end to end, 'does not apply', per-locale
+provenance, and the reviews' content rules."""
 
 from __future__ import annotations
 
@@ -35,6 +35,12 @@ def test_children_answer_with_truth_words_only() -> None:
                   adapt("relationship_quality_client", "youth_care", "client", locale).scale.points]
         assert not any(w in label for label in labels
                        for w in ("mostly", "meestal", "ertussenin", "in between", "sometimes"))
+        # 0.3: "a little" and "partly" (een beetje / deels) could not be told apart
+        assert not any(w in label.split() for label in labels for w in ("partly", "deels"))
+    youth = adapt("relationship_quality_client", "youth_care", "client", "nl").scale
+    assert [p.label for p in youth.points] == [
+        "Klopt helemaal niet", "Klopt een beetje", "Klopt half", "Klopt grotendeels",
+        "Klopt helemaal"]
 
 
 def test_disability_clients_answer_on_three_points_with_balancing_items() -> None:
@@ -122,8 +128,11 @@ def test_codebooks_follow_the_sector_scale_and_show_locale_provenance() -> None:
     assert entries["dc_rqc_b01"].provenance.startswith("added: ")
     nl = {e.variable: e for e in build_codebook(
         adapt("relationship_quality_client", "disability_care", "client", "nl"), "nl")}
-    assert "| nl: reworded: " in nl["rqc11"].provenance
-    assert "| nl: kept" in nl["rqc01"].provenance
+    # in the reader's words: the language by name, the change as a word
+    assert "| Nederlands: kept" in nl["rqc01"].provenance
+    professional = {e.variable: e for e in build_codebook(
+        adapt("relationship_quality", "disability_care", "professional", "nl"), "nl")}
+    assert "| Nederlands: reworded: " in professional["rq19"].provenance  # "uit dienst"
     foster, _ = _foster()
     missing = {e.variable: e.missing for e in build_codebook(foster)}["fh_rq_a01"]
     assert "9 = Does not apply to this situation" in missing
@@ -140,19 +149,19 @@ def test_shipped_norms_follow_the_scales() -> None:
 
 def test_diff_shows_dutch_only_changes_with_their_rationale() -> None:
     cli = runner()
-    result = cli.invoke(_app(), ["diff", "relationship_quality_client", "-s", "disability_care",
-                                 "--locale", "nl", "-f", "json"])
+    result = cli.invoke(_app(), ["diff", "relationship_quality_client", "-s", "youth_care",
+                                 "--locale", "nl", "-F", "json"])
     assert result.exit_code == 0, result.output
     rows = {r["item"]: r for r in json.loads(result.stdout)}
-    assert rows["rqc11"]["locale_change"] == "reworded"
-    assert "snel genoeg van mij" in rows["rqc11"]["sector"]
-    assert "taalreview" in rows["rqc11"]["locale_rationale"]
+    assert rows["rqc05"]["locale_change"] == "reworded"
+    assert "dichtklap" in rows["rqc05"]["sector"]
+    assert "itemreview" in rows["rqc05"]["locale_rationale"]
     assert rows["rqc01"]["locale_change"] == "kept"
-    table = cli.invoke(_app(), ["diff", "relationship_quality_client", "-s", "education",
+    table = cli.invoke(_app(), ["diff", "relationship_quality_client", "-s", "foster_homes",
                                 "--locale", "nl"])
     assert "termen vervangen" in table.stdout and "t.o.v. Engels" in table.stdout
     english = cli.invoke(_app(), ["diff", "relationship_quality_client", "-s", "education",
-                                  "-f", "json"])
+                                  "-F", "json"])
     assert "locale_change" not in json.loads(english.stdout)[0]
 
 
@@ -181,15 +190,31 @@ def test_i18n_check_reports_an_unknown_change(tmp_path: Path) -> None:
 
 
 def test_review_findings_stay_fixed() -> None:
-    """Regression guard for the item review of November 2026: the fragments that made
-    items too close to published ones, and the faults named, do not come back."""
+    """Regression guard for the item reviews of November 2026 (0.2) and of 0.2 (0.3): the
+    fragments that made items too close to published ones, and the faults named, do not
+    come back."""
     banned = ("make sense to me", "on my side", "enjoy the time i spend", "sometimes",
-              "could explain", "could tell", "have talked about", "has a hard time")
+              "could explain", "could tell", "have talked about", "has a hard time",
+              # 0.3
+              "look forward to", "how to go about", "want different things", "enjoy working",
+              "even on days", "power struggle", "deal with", "can turn into", "cannot seem",
+              "claims more of my time", "too busy", "at the weekend", "a fight with",
+              "really listens", "get along", "gezinshuis parent", "a nuisance")
     for sector in get_registry().sectors.values():
         for offering in sector.offerings:
             for w in offering.items:
                 text = (w.text or "").lower()
                 assert not any(b in text for b in banned), (sector.id, w.item, w.text)
+            for text in (offering.title or "", offering.instructions or ""):
+                assert "gezinshuis parent" not in text.lower(), (sector.id, text)
+    banned_nl = ("opschieten", "uit mijn dienst", "hoe waar is", "stop met luisteren",
+                 "lastig", "jeugdhulpverlener")
+    for s, inst, perspective in get_registry().offerings():
+        if perspective != "client":
+            continue
+        adapted = adapt(inst.id, s.id, perspective, "nl")
+        for text in [adapted.title, adapted.instructions, *(i.text for i in adapted.items)]:
+            assert not any(b in text.lower() for b in banned_nl), (s.id, text)
     for inst in get_registry().instruments.values():
         for perspective in inst.perspectives:
             for dim in inst.dimensions:

@@ -89,14 +89,17 @@ def test_cli_lists_what_it_wrote(tmp_path: Path) -> None:
                  "relscale_care_farms/locale/nl/LC_MESSAGES/relscale_care_farms.po"):
         assert name in result.stdout
         assert (tmp_path / "relscale-care-farms" / name).is_file()
-    # The roles come whole, the child's word for the teacher included, and its translation.
+    # The roles come whole, and the respondent variants with the child's word for the
+    # teacher ({role}) and its translation per variant.
     folder = tmp_path / "relscale-care-farms" / "relscale_care_farms"
     mine = relscale.load_sector(folder / "sector.toml")
     education = get_registry().sector("education")
     assert (mine.professional, mine.client) == (education.professional, education.client)
-    assert mine.professional.spoken_label == "teacher"
+    assert mine.variants == education.variants
+    assert [v.id for v in mine.variants] == ["primary", "secondary"]
     catalog = read_catalog(folder / "locale/nl/LC_MESSAGES/relscale_care_farms.po")
-    assert catalog.get("teacher", context="role.teacher|spoken_label").string == "juf of meester"
+    assert catalog.get("teacher", context="variant.primary|spoken_label").string == "juf of meester"
+    assert catalog.get("teacher", context="variant.secondary|spoken_label").string == "docent"
 
 
 @pytest.mark.parametrize("which", ["skeleton", "from_youth"])

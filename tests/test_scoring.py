@@ -198,7 +198,7 @@ def test_scoring_never_imports_openpyxl() -> None:
         "a = adapt('relationship_quality', 'foster_homes')\n"
         "s = score_responses(a, np.full((3, len(a.items)), 3.0))\n"
         "add_norms(s, a.norms)\n"
-        "print(sorted(m for m in ('openpyxl', 'relscale.excel.render') if m in sys.modules))\n"
+        "print(sorted(m for m in ('openpyxl', 'relscale.excel.xlsx') if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=60)

@@ -27,6 +27,23 @@ def test_same_seed_same_sample(adapted) -> None:  # type: ignore[no-untyped-def]
     assert sample_csv(simulate(adapted, 200, 6)) != sample_csv(a)
 
 
+def test_chunks_do_not_change_the_sample(adapted, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Drawing and writing a chunk of rows at a time gives the sample of one whole draw."""
+    import relscale.scoring.simulate as sim
+
+    whole = simulate(adapted, 250, 11, missing=0.1)
+    whole_csv = sample_csv(whole)
+    monkeypatch.setattr(sim, "CHUNK_ROWS", 7)
+    chunked = simulate(adapted, 250, 11, missing=0.1)
+    np.testing.assert_array_equal(chunked.values, whole.values)
+    assert sample_csv(chunked) == whole_csv
+    # the CSV itself, row by row, from the values (one independent formatting)
+    lines = whole_csv.splitlines()
+    assert len(lines) == 251
+    first = whole.values[0]
+    assert lines[1].split(",")[2:] == ["" if v != v else str(int(v)) for v in first]
+
+
 def test_values_on_the_scale_with_missingness(adapted) -> None:  # type: ignore[no-untyped-def]
     s = simulate(adapted, 2000, 1, missing=0.05)
     present = s.values[~np.isnan(s.values)]

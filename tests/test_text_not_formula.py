@@ -1,7 +1,7 @@
 """Formula injection: text from respondents, content or catalogs is never a live formula.
 
 The sheet model separates relscale's own formulas (``Cell.formula``) from values, and the
-renderer writes every string value as text. LibreOffice, converting the results workbook
+writer writes every string value as text. LibreOffice, converting the results workbook
 to CSV, is the independent check: a live ``=1+1`` would come out as ``2``. CSV outputs
 follow relscale's OWASP policy (relscale.io.csv_safety, docs/scoring.md).
 """
@@ -20,8 +20,8 @@ import pytest
 from helpers import runner
 from relscale.adapt import adapt
 from relscale.cli.main import app
-from relscale.excel.render import render, to_openpyxl
 from relscale.excel.sheet import Workbook
+from relscale.excel.xlsx import write_xlsx
 from relscale.io.csv_safety import csv_text, csv_unguard, needs_guard
 
 INSTRUMENT, SECTOR = "relationship_quality", "foster_homes"
@@ -75,12 +75,14 @@ def test_relscale_formulas_stay_formulas_and_text_stays_text(tmp_path: Path) -> 
     sheet = book.add_sheet("S")
     sheet.set(1, 1, "=1+1")
     sheet.set(1, 2, formula="=1+1")
-    ws = to_openpyxl(book).worksheets[0]
+    write_xlsx(book, tmp_path / "f.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "f.xlsx").worksheets[0]
     assert (ws["A1"].data_type, ws["B1"].data_type) == ("s", "f")
+    assert (ws["A1"].value, ws["B1"].value) == ("=1+1", "=1+1")
 
 
 @pytest.mark.parametrize("stream", [False, True])
-def test_streamed_and_plain_rendering_write_the_same_cells(tmp_path: Path, stream: bool) -> None:
+def test_streamed_and_plain_rows_write_the_same_cells(tmp_path: Path, stream: bool) -> None:
     book = Workbook(styles={})
     from relscale.excel.sheet import Style
 
@@ -97,7 +99,7 @@ def test_streamed_and_plain_rendering_write_the_same_cells(tmp_path: Path, strea
                 if v is not None:
                     sheet.set(r, c, v, style=s)
     path = tmp_path / f"s{stream}.xlsx"
-    render(book, path)
+    write_xlsx(book, path)
     ws = openpyxl.load_workbook(path).worksheets[0]
     got = [[(c.value, c.data_type, c.number_format) for c in row] for row in ws.iter_rows()]
     assert got == [[("id", "s", "General"), ("score", "s", "General")],

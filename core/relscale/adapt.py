@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from relscale.errors import RelscaleError
@@ -22,14 +22,17 @@ from relscale.model.models import (
     AdaptedDimension,
     AdaptedInstrument,
     AdaptedItem,
+    AdaptedPractice,
     Instrument,
     NormTable,
     Offering,
     Perspective,
+    RespondentVariant,
     ResponseScale,
     ScalePoint,
     Sector,
 )
+from relscale.model.respondents import ROLE_PLACEHOLDER
 
 if TYPE_CHECKING:
     from relscale.registry import Registry
@@ -91,6 +94,37 @@ def adapted_scale(inst: Instrument, sec: Sector, offering: Offering,
     )
 
 
+def respondent_variant(sec: Sector, variant: str | None) -> RespondentVariant | None:
+    """The sector's respondent variant ``variant`` (its first when None); an error naming
+    the choices for an unknown one."""
+    try:
+        return sec.variant(variant)
+    except KeyError:
+        if not sec.variants:
+            raise RelscaleError(_("sector {sector!r} has no respondent variants (--variant)")
+                                .format(sector=sec.id)) from None
+        raise RelscaleError(
+            _("sector {sector!r} has no respondent variant {variant!r} (it has: {known})")
+            .format(sector=sec.id, variant=variant,
+                    known=", ".join(v.id for v in sec.variants))) from None
+
+
+def adapted_practice(offering: Offering, sect: Callable[[str, str], str],
+                     said_as: Callable[[str], str]) -> AdaptedPractice | None:
+    """The offering's practice statements and script in the translator's locale."""
+    practice = offering.practice
+    if practice is None:
+        return None
+    owner = f"{offering.instrument}.{offering.perspective}"
+    return AdaptedPractice(
+        statements=tuple(
+            (said_as(sect(ctx_field(f"{owner}.practice", str(n)), s.text)), s.answer)
+            for n, s in enumerate(practice.statements, start=1)),
+        script=said_as(sect(ctx_field(owner, "practice_script"), practice.script)),
+        always=practice.always,
+    )
+
+
 def adapt(
     instrument: str,
     sector: str,
@@ -99,6 +133,7 @@ def adapt(
     *,
     registry: Registry | None = None,
     norms: Iterable[NormTable] = (),
+    variant: str | None = None,
 ) -> AdaptedInstrument:
     """Adapt a registered instrument to a sector, perspective and locale.
 
@@ -108,8 +143,10 @@ def adapt(
     :param locale: requested locale; negotiated ``nl_BE`` -> ``nl`` -> ``en``.
     :param norms: extra norm tables (e.g. from ``--norms FILE``) for this combination,
         used before the registered ones.
+    :param variant: the sector's respondent variant (``Sector.variants``, e.g. education's
+        ``secondary``) whose word for the professional fills ``{role}``; default the first.
     :raises RelscaleError: unknown ids, a perspective the sector does not offer (with the
-        sector's reason), or an unknown locale.
+        sector's reason), an unknown variant, or an unknown locale.
     """
     if registry is None:
         from relscale.plugins import get_registry
@@ -153,6 +190,22 @@ def adapt(
     def sect(context: str, source: str) -> str:
         return tr.sector_text(sec, context, source)
 
+    chosen = respondent_variant(sec, variant)
+    respondent_role = sec.role(perspective)
+    subject_role = sec.role("client" if perspective == "professional" else "professional")
+    if chosen is not None:
+        spoken: str | None = sect(ctx_field(f"variant.{chosen.id}", "spoken_label"),
+                                  chosen.spoken_label)
+    elif subject_role.spoken_label:
+        spoken = sect(ctx_field(f"role.{subject_role.id}", "spoken_label"),
+                      subject_role.spoken_label)
+    else:
+        spoken = None
+    said = spoken or sect(ctx_field(f"role.{subject_role.id}", "label"), subject_role.label)
+
+    def said_as(text: str) -> str:
+        return text.replace(ROLE_PLACEHOLDER, said)
+
     slots = {s.id: s for s in inst.slots(perspective)}
     items: list[AdaptedItem] = []
     dropped: list[AdaptedItem] = []
@@ -165,7 +218,7 @@ def adapt(
         else:
             intent = sect(ctx_field(wording.item, "intent"), wording.intent or "")
         rationale = sect(ctx_field(wording.item, "rationale"), wording.rationale)
-        text = sect(ctx_item(wording.item), wording.text) if wording.text else intent
+        text = said_as(sect(ctx_item(wording.item), wording.text)) if wording.text else intent
         change = (tr.sector_change(sec, ctx_item(wording.item), wording.text)
                   if wording.text and used_locale != SOURCE_LOCALE else None)
         if change and change[0] not in LOCALE_CHANGES:
@@ -199,8 +252,6 @@ def adapt(
         if d.id in used_dims
     )
     scale = adapted_scale(inst, sec, offering, tr)
-    respondent_role = sec.role(perspective)
-    subject_role = sec.role("client" if perspective == "professional" else "professional")
 
     def role_label(role_id: str, label: str) -> str:
         return sect(ctx_field(f"role.{role_id}", "label"), label)
@@ -212,7 +263,7 @@ def adapt(
         instrument=inst.id,
         version=inst.version,
         framework=inst.framework,
-        title=(sect(ctx_field(owner, "title"), offering.title) if offering.title
+        title=(said_as(sect(ctx_field(owner, "title"), offering.title)) if offering.title
                else core(inst.id, "title", inst.title)),
         sector=sec.id,
         sector_label=sect(ctx_field("sector", "label"), sec.label),
@@ -221,9 +272,11 @@ def adapt(
         requested_locale=locale,
         respondent=role_label(respondent_role.id, respondent_role.label),
         subject=role_label(subject_role.id, subject_role.label),
-        subject_spoken=(sect(ctx_field(f"role.{subject_role.id}", "spoken_label"),
-                             subject_role.spoken_label) if subject_role.spoken_label else None),
-        instructions=sect(ctx_field(owner, "instructions"), offering.instructions or ""),
+        subject_spoken=spoken,
+        variant=chosen.id if chosen is not None else None,
+        variant_label=(sect(ctx_field(f"variant.{chosen.id}", "label"), chosen.label)
+                       if chosen is not None else None),
+        instructions=said_as(sect(ctx_field(owner, "instructions"), offering.instructions or "")),
         administration=(
             sect(ctx_field(owner, "administration"), offering.administration)
             if offering.administration
@@ -233,6 +286,7 @@ def adapt(
         scale_changes=offering.scale.changes if offering.scale else (),
         scale_rationale=(sect(ctx_field(f"{owner}.scale", "rationale"), offering.scale.rationale)
                          if offering.scale else None),
+        practice=adapted_practice(offering, sect, said_as),
         scoring=inst.scoring,
         dimensions=dimensions,
         items=tuple(items),

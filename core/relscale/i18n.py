@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -404,23 +405,23 @@ class Translator:
 
 # --- UI strings ------------------------------------------------------------------------
 
-_current = Translator()
+# one context per request in relscale.web: concurrent requests never mix their locales
+_current: ContextVar[Translator] = ContextVar("ui_locale", default=Translator())  # noqa: B039
 
 
 def set_locale(locale: str) -> Translator:
     """Make ``locale`` (already resolved) the locale of UI strings; returns its translator."""
-    global _current
-    _current = Translator(locale)
-    return _current
+    _current.set(translator := Translator(locale))
+    return translator
 
 
 def current_locale() -> str:
-    return _current.locale
+    return _current.get().locale
 
 
 def _(msgid: str) -> str:
     """Translate a core UI string into the current locale."""
-    return _current.lookup(msgid)
+    return _current.get().lookup(msgid)
 
 
 PLURAL_SEP = "\x00"
@@ -440,8 +441,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     translation the English singular or plural is shown.
     """
     index = plural_index(n)
-    if _current.chain:
-        for loc in _current.chain:
+    if (chain := _current.get().chain):
+        for loc in chain:
             table = load_catalog(CORE_LOCALE_DIR, CORE_DOMAIN, loc)
             if table is None:
                 continue
@@ -459,4 +460,4 @@ def pgettext(context: str, msgid: str) -> str:
     context must be a literal for extraction (babel keyword spec ``pgettext:1c,2``).
     Without a translation in this context the English ``msgid`` is shown.
     """
-    return _current.lookup(msgid, context=context)
+    return _current.get().lookup(msgid, context=context)

@@ -38,9 +38,11 @@ def check_scores_output(
     return check_output(path, overwrite=overwrite, inputs=tuple(Path(p) for p in inputs))
 
 
-def write_scores(run: ScoreRun, path: Path | str, *, overwrite: bool = False) -> Path:
-    """Write scored output: CSV (one row per respondent), a results workbook (.xlsx) or an
-    SPSS data file with variable and value labels (.sav, needs pyreadstat).
+def write_scores(run: ScoreRun, path: Path | str, *, overwrite: bool = False,
+                 decimals: int | None = 4) -> Path:
+    """Write scored output: CSV (one row per respondent, scores rounded to ``decimals``;
+    None: full precision), a results workbook (.xlsx) or an SPSS data file with variable
+    and value labels (.sav, needs pyreadstat); the last two keep full precision.
 
     :raises RelscaleError: see :func:`check_scores_output`; nothing is written then.
     """
@@ -61,7 +63,7 @@ def write_scores(run: ScoreRun, path: Path | str, *, overwrite: bool = False) ->
     else:
         check_cell_texts(run, nul_only=True)  # a NUL ends a CSV field for many readers
         with atomic_write(path, overwrite=overwrite) as tmp:
-            run.write_csv(tmp)
+            run.write_csv(tmp, decimals)
     return path
 
 
@@ -70,7 +72,7 @@ def check_cell_texts(run: ScoreRun, *, nul_only: bool = False) -> None:
     characters), naming the input's file, row and column, before anything is written;
     with ``nul_only`` (a CSV), a NUL character only."""
     from relscale.errors import DataError
-    from relscale.excel.stream import text_problem, texts_fit
+    from relscale.excel.xlsx_sheet import text_problem, texts_fit
     from relscale.messages import where
     from relscale.scoring.run import BulkScoreRun
 

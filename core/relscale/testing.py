@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from relscale.model.models import Instrument, Perspective, Sector
-from relscale.plugin_kit import contract, contract_locales
+from relscale.plugin_kit import contract, contract_locales, contract_respondents
 from relscale.plugin_kit.catalogs import check_catalogs
 from relscale.plugin_kit.problem import Problem
 from relscale.plugins import get_registry
@@ -103,6 +103,14 @@ class SectorContract:
         """Client items read by children or clients carry no negation in any locale,
         unless the item says why it is negated on purpose (`negation = "..."`)."""
         assert_no_problems(contract_locales.check_client_negations(self.sector, self.registry))
+
+    def test_respondents_read_their_own_word_for_the_professional(self) -> None:
+        """Client forms name the professional with the respondent's word (the variant's or
+        the role's spoken label) in every locale and variant, never the staff term."""
+        assert_no_problems(contract_respondents.check_spoken_labels(self.sector, self.registry))
+
+    def test_practice_statements_fit_the_scale(self) -> None:
+        assert_no_problems(contract_respondents.check_practice(self.sector, self.registry))
 
     def test_adapts_in_every_shipped_locale(self) -> None:
         assert_no_problems(contract.check_adapts(self.sector, self.registry))

@@ -5,10 +5,13 @@ Each group has its own copy of every parameter (the "full" parameter vector, lav
 estimated value (the "reduced" vector that is actually optimised). Score tests work in the
 full space with the constraints as rows of ``R`` (lavaan's ``con.jac``).
 
-Identification is lavaan's default: the first item of every factor is its marker (loading
-fixed to 1), factor variances and covariances are free, residual variances are free,
-intercepts are free, latent means are fixed to 0 (free in groups 2..G when intercepts are
-constrained equal, as with ``group.equal = c("loadings", "intercepts")``).
+Identification is lavaan's default (``"marker"``): the first item of every factor is its
+marker (loading fixed to 1), factor variances and covariances are free, residual variances
+are free, intercepts are free, latent means are fixed to 0 (free in groups 2..G when
+intercepts are constrained equal, as with ``group.equal = c("loadings", "intercepts")``).
+With ``"std.lv"`` (lavaan's ``std.lv = TRUE``) every loading is free and the factor
+variances are fixed to 1 -- in the first group only once loadings are constrained equal
+(lavaan frees them in groups 2..G then), so no single item's loading sets the scale.
 """
 
 from __future__ import annotations
@@ -22,6 +25,10 @@ from .errors import AnalysisError
 
 LOADING = "loading"
 INTERCEPT = "intercept"
+RESIDUAL = "residual"
+ALL_GROUPS = -1
+"""The group of a release that frees the parameter in every group (lavaan's group.partial)."""
+EQUAL_OF_KIND = {LOADING: "loadings", INTERCEPT: "intercepts", RESIDUAL: "residuals"}
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,7 @@ class Layout:
     reduced_of_full: np.ndarray  # full index -> reduced index
     n_reduced: int
     constraints: list[tuple[int, int]]  # (full index in group 1, full index in group g)
+    identification: str = "marker"
 
     def group_slice(self, g: int) -> np.ndarray:
         return np.array([i for i, p in enumerate(self.params) if p.group == g], dtype=int)
@@ -92,12 +100,13 @@ class Layout:
         return theta[self.reduced_of_full]
 
     def describe(self, full_index: int) -> tuple[str, str]:
-        """(item, parameter kind) of a loading or intercept full parameter."""
+        """(item, parameter kind) of a loading, intercept or residual full parameter."""
         p = self.params[full_index]
         return self.model.items[p.row], p.kind
 
 
-Release = tuple[str, str, int]  # (item, "loading" | "intercept", group index >= 1)
+Release = tuple[str, str, int]
+"""(item, "loading" | "intercept" | "residual", group index >= 1, or ALL_GROUPS)."""
 
 
 def build_layout(
@@ -107,41 +116,49 @@ def build_layout(
     equal: Collection[str] = (),
     meanstructure: bool = False,
     released: Collection[Release] = (),
+    identification: str = "marker",
 ) -> Layout:
     """Parameters of a CFA in ``n_groups`` groups.
 
-    :param equal: ``"loadings"`` and/or ``"intercepts"`` (lavaan's ``group.equal``).
-    :param released: constraints freed for partial invariance (lavaan's
-        ``group.partial``, but per group: the parameter of that item in group ``g`` no
-        longer equals group 1's).
+    :param equal: ``"loadings"``, ``"intercepts"`` and/or ``"residuals"`` (lavaan's
+        ``group.equal``).
+    :param released: constraints freed for partial invariance. ``(item, kind,
+        ALL_GROUPS)`` is lavaan's ``group.partial``: the parameter is free in every group;
+        ``(item, kind, g)`` frees it in group ``g`` only (no longer equal to group 1's).
+    :param identification: ``"marker"`` (lavaan's default) or ``"std.lv"``.
     """
+    if identification not in ("marker", "std.lv"):
+        raise ValueError(f"identification must be 'marker' or 'std.lv', not {identification!r}")
     m, p = len(model.factors), len(model.items)
-    markers = set(model.markers)
+    markers = set(model.markers) if identification == "marker" else set()
     latent_means_free = "intercepts" in equal
+    variances_free = identification == "marker" or "loadings" in equal
     if latent_means_free and not meanstructure:
         raise ValueError("equal intercepts need the mean structure")
     params: list[Param] = []
     for g in range(n_groups):
 
-        def label(kind: str, item: int, shared: bool, g: int = g) -> str:
+        def label(kind: str, item: int, g: int = g) -> str:
             name = f"{kind}:{model.items[item]}"
-            if shared and (model.items[item], kind, g) not in released:
+            key = model.items[item]
+            if EQUAL_OF_KIND[kind] in equal and (key, kind, g) not in released \
+                    and (key, kind, ALL_GROUPS) not in released:
                 return name
             return f"g{g}:{name}"
 
         for i in range(p):
             if i not in markers:
-                shared = "loadings" in equal
-                params.append(Param(g, LOADING, i, model.factor_of[i], label(LOADING, i, shared)))
+                params.append(Param(g, LOADING, i, model.factor_of[i], label(LOADING, i)))
         for f in range(m):
             for h in range(f, m):
+                if f == h and not (variances_free and (identification == "marker" or g > 0)):
+                    continue  # std.lv: variance fixed to 1
                 params.append(Param(g, "factor_cov", f, h, f"g{g}:phi:{f}:{h}"))
         for i in range(p):
-            params.append(Param(g, "residual", i, i, f"g{g}:theta:{i}"))
+            params.append(Param(g, RESIDUAL, i, i, label(RESIDUAL, i)))
         if meanstructure:
             for i in range(p):
-                shared = "intercepts" in equal
-                params.append(Param(g, INTERCEPT, i, 0, label(INTERCEPT, i, shared)))
+                params.append(Param(g, INTERCEPT, i, 0, label(INTERCEPT, i)))
             if latent_means_free and g > 0:
                 for f in range(m):
                     params.append(Param(g, "latent_mean", f, 0, f"g{g}:alpha:{f}"))
@@ -158,7 +175,8 @@ def build_layout(
         reduced[k] = labels[prm.label]
     # lavaan orders its "==" rows by parameter (group 1's .pN.) then group
     constraints.sort()
-    return Layout(model, n_groups, meanstructure, params, reduced, len(labels), constraints)
+    return Layout(model, n_groups, meanstructure, params, reduced, len(labels), constraints,
+                  identification)
 
 
 @dataclass
@@ -181,9 +199,10 @@ def group_matrices(layout: Layout, g: int, x_full: np.ndarray) -> GroupMatrices:
     model = layout.model
     p, m = len(model.items), len(model.factors)
     lam = np.zeros((p, m))
-    for f, i in enumerate(model.markers):
-        lam[i, f] = 1.0
-    phi = np.zeros((m, m))
+    if layout.identification == "marker":
+        for f, i in enumerate(model.markers):
+            lam[i, f] = 1.0
+    phi = np.eye(m)  # std.lv: a variance that is no parameter is fixed to 1
     theta = np.zeros(p)
     nu = np.zeros(p)
     alpha = np.zeros(m)
@@ -193,7 +212,7 @@ def group_matrices(layout: Layout, g: int, x_full: np.ndarray) -> GroupMatrices:
             lam[prm.row, prm.col] = v
         elif prm.kind == "factor_cov":
             phi[prm.row, prm.col] = phi[prm.col, prm.row] = v
-        elif prm.kind == "residual":
+        elif prm.kind == RESIDUAL:
             theta[prm.row] = v
         elif prm.kind == INTERCEPT:
             nu[prm.row] = v

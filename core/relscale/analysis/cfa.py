@@ -19,7 +19,7 @@ from ._estimation import Estimate, estimate
 from ._model import LOADING, build_layout, group_matrices, measurement_model
 from ._solution import StdEntry, standardized_with_se, vcov
 from ._threads import single_threaded
-from .data import GroupData, prepare_group
+from .data import GroupData, listwise_warning, prepare_group
 from .errors import AnalysisError
 from .fit import FitMeasures, fit_measures
 
@@ -78,7 +78,8 @@ class CfaResult:
 def solution_warnings(
     est: Estimate, entries: Sequence[StdEntry], values: np.ndarray, group_names: Sequence[str]
 ) -> list[str]:
-    """Heywood cases and weak or negative loadings, one line each, naming item and group."""
+    """Heywood cases ("improper solution: ..."; lavaan warns the same) and weak or negative
+    loadings, one line each, naming item and group."""
     model = est.layout.model
     out: list[str] = []
     for e, v in zip(entries, values, strict=True):
@@ -87,25 +88,27 @@ def solution_warnings(
         if e.kind == LOADING:
             factor = model.factors[e.col]
             if abs(v) > 1.0:
-                out.append(f"item {item!r}{where}: standardized loading {v:.3f} exceeds 1 "
-                           f"(Heywood case)")
+                out.append(f"improper solution: item {item!r}{where} has a standardized "
+                           f"loading of {v:.3f}, beyond 1 (a Heywood case)")
             elif v < 0:
                 out.append(f"item {item!r}{where} loads negatively ({v:.2f}) on {factor!r}; "
-                           f"check its keying (recode reverse-keyed items first)")
+                           f"check its keying")
             elif v < LOW_LOADING:
                 out.append(f"item {item!r}{where} loads only {v:.2f} on {factor!r} "
                            f"(below {LOW_LOADING:.2f})")
         elif e.kind == "residual_variance" and v < 0:
-            out.append(f"item {item!r}{where}: negative residual variance (Heywood case)")
+            out.append(f"improper solution: item {item!r}{where} has a negative residual "
+                       f"variance (a Heywood case)")
         elif e.kind == "factor_correlation" and abs(v) > 1.0:
-            out.append(f"factors {model.factors[e.row]!r} and {model.factors[e.col]!r}{where} "
-                       f"correlate {v:.3f} (above 1: the solution is improper)")
+            out.append(f"improper solution: factors {model.factors[e.row]!r} and "
+                       f"{model.factors[e.col]!r}{where} correlate {v:.3f}, beyond 1")
     for g in range(est.layout.n_groups):
         where = f" in group {group_names[g]!r}" if len(group_names) > 1 else ""
         phi = group_matrices(est.layout, g, est.x_full).phi
         for f, name in enumerate(model.factors):
             if phi[f, f] <= 0:
-                out.append(f"factor {name!r}{where} has a non-positive variance (Heywood case)")
+                out.append(f"improper solution: factor {name!r}{where} has a non-positive "
+                           f"variance (a Heywood case)")
     return out
 
 
@@ -118,29 +121,41 @@ def fit_cfa(
     missing: str = "listwise",
     max_iter: int = 300,
     allow_nonconvergence: bool = False,
+    identification: str = "marker",
 ) -> CfaResult:
     """Fit a CFA as ``lavaan::cfa(model, data)`` does with its defaults.
 
     :param data: respondents x items (floats, NaN for missing), columns in ``items``
         order; reverse-keyed items already recoded (see :func:`relscale.analysis.recode`).
     :param factors: item -> factor; each item loads on one factor, factors correlate.
-    :param missing: only ``"listwise"`` (lavaan's default); ``"fiml"`` is not implemented.
+    :param missing: only ``"listwise"`` (lavaan's default) here; FIML, MLR and clusters:
+        :func:`relscale.analysis.estimators.fit_cfa`.
     :param allow_nonconvergence: return the last iterate with a warning instead of raising.
+    :param identification: ``"marker"`` (first loading 1, lavaan's default) or ``"std.lv"``
+        (factor variances 1). Other estimators and missing-data handling:
+        :func:`relscale.analysis.estimators.fit_cfa`.
     :raises AnalysisError: too few complete respondents, a constant item, a non-positive-
         definite covariance matrix, an unidentified model or non-convergence.
     """
     if missing != "listwise":
         raise AnalysisError(
-            f"missing={missing!r} is not supported; only 'listwise' (lavaan's default)"
+            f"missing={missing!r} is not supported here, only 'listwise' (lavaan's default); "
+            f"fit with relscale.analysis.estimators.fit_cfa for fiml"
         )
     model = measurement_model(items, factors)
     group = prepare_group(data, model.items)
-    layout = build_layout(model, 1)
+    layout = build_layout(model, 1, identification=identification)
     est = estimate(layout, [group], max_iter=max_iter)
-    return _result(est, group, allow_nonconvergence)
+    result = _result(est, group, allow_nonconvergence)
+    line = listwise_warning(["sample"], [group.n], [group.n_excluded])
+    result.warnings[:0] = [line] if line else []
+    return result
 
 
-def _result(est: Estimate, group: GroupData, allow_nonconvergence: bool) -> CfaResult:
+def _result(est: Estimate, group: GroupData, allow_nonconvergence: bool, *,
+            fit: FitMeasures | None = None, cov: np.ndarray | None = None) -> CfaResult:
+    """The CfaResult of an estimate; other estimators pass their own fit measures and
+    parameter covariance matrix (robust, observed information)."""
     model = est.layout.model
     warnings: list[str] = []
     if not est.converged:
@@ -148,10 +163,11 @@ def _result(est: Estimate, group: GroupData, allow_nonconvergence: bool) -> CfaR
         if not allow_nonconvergence:
             raise AnalysisError(msg + " (the model may not fit these data or not be identified)")
         warnings.append(msg + "; the estimates are not trustworthy")
-    df = fit_measures(est, [group])
+    df = fit if fit is not None else fit_measures(est, [group])
     if df.df < 0:
         raise AnalysisError(f"the model has more parameters than data points (df = {df.df})")
-    cov = vcov(est)
+    if cov is None:
+        cov = vcov(est)
     entries, values, se = standardized_with_se(est, cov)
     unstd_se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     loading_index = {

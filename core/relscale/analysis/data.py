@@ -130,3 +130,46 @@ def prepare_group(data: Any, items: Sequence[str], name: str = "sample") -> Grou
         )
         raise AnalysisError(f"{where}the item covariance matrix is not positive definite{hint}")
     return GroupData(name, xc, n, int((~complete).sum()), mean, cov)
+
+
+LISTWISE_SHARE = 0.10
+"""Listwise deletion that leaves out more than this share of a group is warned about."""
+
+
+def listwise_warning(names: Sequence[str], n_used: Sequence[int],
+                     n_excluded: Sequence[int]) -> str | None:
+    """One warning line when listwise deletion left out more than 10% of any group, with
+    the counts of every group that lost that much (None when none did)."""
+    parts = []
+    for name, used, left in zip(names, n_used, n_excluded, strict=True):
+        total = used + left
+        if total and left > LISTWISE_SHARE * total:
+            where = "" if len(names) == 1 and name == "sample" else f"group {name!r}: "
+            parts.append(f"{where}{left} of {total} ({left / total:.0%})")
+    if not parts:
+        return None
+    return ("listwise deletion left out more than 10% of the respondents (" + "; ".join(parts)
+            + "); full-information ML (missing 'fiml') uses every answer given")
+
+
+def nested_hint(codes: Sequence[Any], column: str, *, min_share: float = 0.5) -> str | None:
+    """Say once that the data look nested when, in a professional-code column, most
+    respondents share their professional with others (a teacher rating several children).
+
+    :param codes: the column's value per respondent (None, NaN or "" when unknown).
+    :param column: the column's name, for the message.
+    :returns: the hint naming ``--cluster COLUMN``, or None when the data do not look nested
+        (fewer than ``min_share`` of the coded respondents share a code).
+    """
+    known = [str(c).strip() for c in codes
+             if c is not None and not (isinstance(c, float) and np.isnan(c)) and str(c).strip()]
+    if not known:
+        return None
+    _, counts = np.unique(np.array(known), return_counts=True)
+    shared = int(counts[counts > 1].sum())
+    if shared <= min_share * len(known):
+        return None
+    most = int(counts.max())
+    return (f"the data look nested: {int((counts > 1).sum())} codes in column {column!r} "
+            f"appear with several respondents (up to {most}); answers of one professional's "
+            f"clients are not independent, use --cluster {column} for cluster-robust results")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
-from scipy import stats
+from scipy.special import chdtrc
 
 from ._ordinal import fit_proportional_odds
 from ._threads import single_threaded
@@ -240,14 +240,21 @@ def _all_items(
         if sd == 0:
             raise AnalysisError(f"item {item!r}: the matching score is constant")
         mz = (m - m.mean()) / sd  # same model space, better conditioned
-        designs = [mz[:, None], np.column_stack([mz, dummies]),
-                   np.column_stack([mz, dummies, mz[:, None] * dummies])]
-        fits = [fit_proportional_odds(codes, d, what=f"item {item!r}") for d in designs]
+        # The models see a row only through (answer, matching score, group): fit the
+        # distinct patterns with their counts as weights (the same likelihood).
+        levels, m_code = np.unique(m, return_inverse=True)
+        key = (codes.astype(np.int64) * len(levels) + m_code) * (q + 1) + group
+        _keys, first, weight = np.unique(key, return_index=True, return_counts=True)
+        pc, pm, pd = codes[first], mz[first], dummies[first]
+        designs = [pm[:, None], np.column_stack([pm, pd]),
+                   np.column_stack([pm, pd, pm[:, None] * pd])]
+        fits = [fit_proportional_odds(pc, d, weights=weight, what=f"item {item!r}")
+                for d in designs]
         freq = np.bincount(codes)
         ll0 = float(np.sum(freq * np.log(freq / n)))
         ll = [f.loglik for f in fits]
         chi12, chi13, chi23 = 2 * (ll[1] - ll[0]), 2 * (ll[2] - ll[0]), 2 * (ll[2] - ll[1])
-        p12, p13, p23 = (float(stats.chi2.sf(max(c, 0.0), d))
+        p12, p13, p23 = (float(chdtrc(d, max(c, 0.0)))
                          for c, d in ((chi12, q), (chi13, 2 * q), (chi23, q)))
         mcf = tuple(1.0 - v / ll0 for v in ll)
         cs_max = 1.0 - np.exp(2.0 * ll0 / n)

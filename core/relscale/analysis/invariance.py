@@ -1,46 +1,59 @@
-"""Measurement invariance across groups: configural, metric, scalar, and partial.
+"""Measurement invariance across groups: configural, (thresholds,) metric, scalar, (strict),
+with partial invariance done as the literature does it.
 
-The three models are lavaan's ``cfa(model, data, group = "group", group.equal = ...)``
-with ``group.equal`` empty, ``"loadings"`` and ``c("loadings", "intercepts")``: a mean
-structure in every group, marker loadings fixed to 1, latent means fixed to 0 in the
-first group and free in the others once intercepts are equal. Fit measures follow
-lavaan's multi-group definitions (chi-square summed over groups, RMSEA times sqrt(G),
-SRMR weighted by N_g / N); the score tests are ``lavTestScore``'s univariate tests.
+The models are lavaan's ``cfa(model, data, group = "group", group.equal = ...)`` with
+``group.equal`` empty, ``"loadings"``, ``c("loadings", "intercepts")`` and, optionally,
+``+ "residuals"`` (strict); for ordinal items (``wlsmv``) the ladder is Wu & Estabrook's
+(2016): configural, thresholds, metric, scalar. Models are fitted through
+:mod:`relscale.analysis.estimators`, so every estimator (ml, mlr, wlsmv) and missing-data
+handling runs the same procedure. Identification defaults to ``std.lv`` (factor variances 1
+and means 0 in the first group, free in the others once loadings / intercepts are equal),
+so a non-invariant marker item cannot spoil the procedure; with ``marker`` identification
+the result says when the marker is the non-invariant item.
 
-Each step is judged by Chen's (2007) cut-offs (CFI drops by at most .010, RMSEA rises by
-at most .015), by the likelihood-ratio test, or by both. When a step fails, the partial
-procedure frees the equality constraint with the largest score statistic, one at a time,
-until the step passes, keeping at least two invariant items per factor.
+Each level is judged against the last level that held by Chen's (2007) cut-offs as
+published, by the difference test, or by both (the default); see
+:mod:`relscale.analysis._compare`. The partial procedure (:mod:`relscale.analysis._ladder`)
+frees a parameter in all groups at a time, chosen by the largest joint score test, with a
+Holm-corrected stopping rule, so the result does not depend on the order of rows or groups.
+When the two criteria disagree, each is followed on its own as well and the decision says
+what each allows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field, replace
+from typing import Any
 
-from scipy import stats
-
-from ._estimation import Estimate, estimate
-from ._model import INTERCEPT, LOADING, MeasurementModel, Release, build_layout, measurement_model
-from ._solution import standardized, std_entries, vcov
+from ._compare import CRITERIA, Comparison, Criterion, compare, srmr_cutoff
+from ._ladder import Ladder, LevelOutcome, PartialStep, run_ladder
+from ._model import ALL_GROUPS, Release, measurement_model
 from ._threads import single_threaded
-from .cfa import solution_warnings
-from .data import GroupData, prepare_group
+from ._verdict import decide, disagreement, level_label, summary
 from .errors import AnalysisError
-from .fit import FitMeasures, fit_measures
-from .score_tests import ScoreTest, score_tests
+from .estimators import (
+    FitOptions,
+    LatentStat,
+    LevelFit,
+    Prepared,
+    RawGroup,
+    check_options,
+    difference_test,
+    fit_level,
+    levels_for,
+    prepare,
+)
+from .fit import FitMeasures
+from .score_tests import ScoreTest
 
-Criterion = Literal["chen", "lrt", "both"]
-DELTA_CFI = 0.010
-DELTA_RMSEA = 0.015
-CONFIGURAL_CFI = 0.90
-CONFIGURAL_RMSEA = 0.08
+__all__ = ["Comparison", "Criterion", "InvarianceResult", "ModelFit", "PartialStep",
+           "compare", "test_invariance"]
 
 
 @dataclass(frozen=True)
 class ModelFit:
-    """One fitted invariance model and the constraints freed in it."""
+    """One fitted invariance model and the parameters freed in it."""
 
     level: str
     fit: FitMeasures
@@ -49,177 +62,112 @@ class ModelFit:
     def to_dict(self, group_names: Sequence[str]) -> dict[str, Any]:
         out = self.fit.to_dict()
         out["released"] = [
-            {"item": it, "parameter": kind, "group": group_names[g]}
+            {"item": it, "parameter": kind,
+             "group": "all" if g == ALL_GROUPS else group_names[g]}
             for it, kind, g in self.released
         ]
         return out
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """A constrained model against the less constrained one it is nested in."""
-
-    delta_chisq: float
-    delta_df: int
-    p_value: float
-    delta_cfi: float
-    delta_rmsea: float
-    chen_ok: bool
-    lrt_ok: bool
-    holds: bool
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(vars(self))
-
-
-def compare(
-    restricted: FitMeasures, free: FitMeasures, criterion: Criterion = "chen", alpha: float = 0.05
-) -> Comparison:
-    """Nested likelihood-ratio test and the change in CFI and RMSEA (Chen, 2007)."""
-    d_chi = max(restricted.chisq - free.chisq, 0.0)
-    d_df = restricted.df - free.df
-    p = float(stats.chi2.sf(d_chi, d_df)) if d_df > 0 else 1.0
-    d_cfi = restricted.cfi - free.cfi
-    d_rmsea = restricted.rmsea - free.rmsea
-    chen_ok = bool(d_cfi >= -DELTA_CFI and d_rmsea <= DELTA_RMSEA)
-    lrt_ok = bool(p >= alpha)
-    holds = {"chen": chen_ok, "lrt": lrt_ok, "both": chen_ok and lrt_ok}[criterion]
-    return Comparison(float(d_chi), int(d_df), p, float(d_cfi), float(d_rmsea), chen_ok, lrt_ok,
-                      holds)
-
-
-@dataclass(frozen=True)
-class PartialStep:
-    """One constraint freed by the partial procedure and the comparison after freeing."""
-
-    level: str  # metric | scalar
-    test: ScoreTest
-    fit: FitMeasures
-    comparison: Comparison
 
 
 @dataclass
 class InvarianceResult:
     """The invariance ladder for one instrument across groups, with a verdict."""
 
-    groups: dict[str, int]  # group -> N (complete cases)
+    groups: dict[str, int]  # group -> N used
     items: list[str]
     configural: ModelFit
     metric: ModelFit
     scalar: ModelFit
     metric_vs_configural: Comparison
+    """Full metric against the level below it (configural; thresholds for ordinal items)."""
     scalar_vs_metric: Comparison
-    score_tests: list[ScoreTest]  # on the scalar model (loadings and intercepts)
+    score_tests: list[ScoreTest]  # univariate, on the full scalar model
     score_tests_metric: list[ScoreTest]
     partial_metric: ModelFit | None
     partial_scalar: ModelFit | None
     steps: list[PartialStep]
-    level: str  # none | configural | partial metric | metric | partial scalar | scalar
+    level: str  # none | configural | [partial] thresholds | metric | scalar | strict
     decision: str
     criterion: str
     warnings: list[str] = field(default_factory=list)
+    options: FitOptions = field(default_factory=FitOptions)
+    estimator_note: str = ""
+    thresholds: ModelFit | None = None
+    strict: ModelFit | None = None
+    thresholds_vs_configural: Comparison | None = None
+    strict_vs_scalar: Comparison | None = None
+    partial_strict: ModelFit | None = None
+    outcomes: list[LevelOutcome] = field(default_factory=list)
+    latent: list[LatentStat] = field(default_factory=list)
+    latent_level: str | None = None
+    """The model the latent statistics come from (means only from scalar or strict)."""
+    by_criterion: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """When the χ² test and Chen's cut-offs disagree: criterion -> (level, decision)."""
+    n_excluded: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def reference_group(self) -> str:
+        return next(iter(self.groups))
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serializable result (keys ``configural``, ``metric``, ``scalar``, ...)."""
+        """JSON-serializable result (``configural``, ``metric``, ``scalar``, ``estimator``,
+        ``latent``, ...)."""
         names = list(self.groups)
-        return {
+        out: dict[str, Any] = {
             "groups": dict(self.groups),
+            "n_excluded": dict(self.n_excluded),
             "items": list(self.items),
-            "configural": self.configural.to_dict(names),
-            "metric": self.metric.to_dict(names),
-            "scalar": self.scalar.to_dict(names),
-            "metric_vs_configural": self.metric_vs_configural.to_dict(),
-            "scalar_vs_metric": self.scalar_vs_metric.to_dict(),
-            "score_tests": [t.to_dict() for t in self.score_tests],
-            "score_tests_metric": [t.to_dict() for t in self.score_tests_metric],
-            "partial_metric": self.partial_metric.to_dict(names) if self.partial_metric else None,
-            "partial_scalar": self.partial_scalar.to_dict(names) if self.partial_scalar else None,
-            "steps": [
-                {"level": s.level, "freed": s.test.to_dict(), "fit": s.fit.to_dict(),
-                 "comparison": s.comparison.to_dict()}
-                for s in self.steps
-            ],
-            "level": self.level,
-            "decision": self.decision,
-            "criterion": self.criterion,
-            "warnings": list(self.warnings),
+            **self.options.describe(),
+            "estimator_note": self.estimator_note,
+            "reference_group": self.reference_group,
         }
+        for level in ("configural", "thresholds", "metric", "scalar", "strict"):
+            model = getattr(self, level)
+            if model is not None:
+                out[level] = model.to_dict(names)
+        for key in ("thresholds_vs_configural", "metric_vs_configural", "scalar_vs_metric",
+                    "strict_vs_scalar"):
+            cmp = getattr(self, key)
+            if cmp is not None:
+                out[key] = cmp.to_dict()
+        out["score_tests"] = [t.to_dict() for t in self.score_tests]
+        out["score_tests_metric"] = [t.to_dict() for t in self.score_tests_metric]
+        for key in ("partial_metric", "partial_scalar", "partial_strict"):
+            model = getattr(self, key)
+            out[key] = model.to_dict(names) if model is not None else None
+        out["steps"] = [
+            {"level": s.level, "freed": s.test.to_dict(), "fit": s.fit.fit.to_dict(),
+             "comparison": s.comparison.to_dict()}
+            for s in self.steps
+        ]
+        out["outcomes"] = [
+            {"level": o.level, "holds": o.holds,
+             "released": [{"item": it, "parameter": p} for it, p, _ in o.released],
+             "reason": o.reason,
+             "comparison": o.comparison.to_dict() if o.comparison else None}
+            for o in self.outcomes
+        ]
+        means = self.latent_level in ("scalar", "strict")
+        out["latent_level"] = self.latent_level
+        out["latent"] = [
+            {**s.to_dict(), **({} if means else {"mean": None, "mean_se": None})}
+            for s in self.latent
+        ]
+        out["level"] = self.level
+        out["decision"] = self.decision
+        out["criterion"] = self.criterion
+        out["by_criterion"] = {k: {"level": v[0], "decision": v[1]}
+                               for k, v in self.by_criterion.items()}
+        out["warnings"] = list(self.warnings)
+        return out
 
 
-LEVELS: dict[str, tuple[str, ...]] = {
-    "configural": (),
-    "metric": ("loadings",),
-    "scalar": ("loadings", "intercepts"),
-}
-
-
-def fit_level(
-    model: MeasurementModel,
-    groups: Sequence[GroupData],
-    level: str,
-    released: Sequence[Release] = (),
-    *,
-    max_iter: int = 300,
-) -> tuple[Estimate, FitMeasures]:
-    """Fit one invariance model (``level`` as lavaan's ``group.equal``) and its fit."""
-    layout = build_layout(model, len(groups), equal=LEVELS[level], meanstructure=True,
-                          released=released)
-    est = estimate(layout, groups, max_iter=max_iter)
-    what = f"the {level} model" + (" (partial)" if released else "")
-    if not est.converged:
-        raise AnalysisError(f"{what} did not converge in {est.iterations} iterations")
-    try:
-        vcov(est)
-    except AnalysisError:
-        raise AnalysisError(f"{what} is not identified with these data "
-                            f"(singular information matrix)") from None
-    return est, fit_measures(est, groups)
-
-
-def _can_release(model: MeasurementModel, released: Sequence[Release], test: ScoreTest,
-                 group: int) -> bool:
-    """Keep at least two invariant items per factor (the marker counts for loadings)."""
-    f = model.factor_of[model.items.index(test.item)]
-    members = [it for it, ff in zip(model.items, model.factor_of, strict=True) if ff == f]
-    freed = {it for it, kind, g in released if kind == test.parameter and g == group}
-    freed.add(test.item)
-    return len([it for it in members if it not in freed]) >= 2
-
-
-def _partial(
-    model: MeasurementModel,
-    groups: Sequence[GroupData],
-    names: Sequence[str],
-    level: str,
-    kind: str,
-    base: FitMeasures,
-    released: list[Release],
-    criterion: Criterion,
-    alpha: float,
-    max_iter: int,
-) -> tuple[list[PartialStep], FitMeasures | None, Comparison | None]:
-    """Free the largest-score constraint of ``kind`` one at a time until ``level`` holds."""
-    steps: list[PartialStep] = []
-    last_fit: FitMeasures | None = None
-    last_cmp: Comparison | None = None
-    est, _ = fit_level(model, groups, level, released, max_iter=max_iter)
-    while True:
-        tests = [t for t in score_tests(est, groups, names) if t.parameter == kind]
-        candidates = [t for t in tests if _can_release(model, released, t, names.index(t.group))]
-        if not candidates:
-            break
-        top = candidates[0]
-        released.append((top.item, kind, names.index(top.group)))
-        est, last_fit = fit_level(model, groups, level, released, max_iter=max_iter)
-        last_cmp = compare(last_fit, base, criterion, alpha)
-        steps.append(PartialStep(level, top, last_fit, last_cmp))
-        if last_cmp.holds:
-            break
-    return steps, last_fit, last_cmp
-
-
-def _freed_text(released: Sequence[Release], names: Sequence[str]) -> str:
-    return ", ".join(f"{kind} of {it!r} in group {names[g]!r}" for it, kind, g in released)
+def _partial_model(outcome: LevelOutcome | None, released: Sequence[Release]
+                   ) -> ModelFit | None:
+    """The partial model of a level that needed freed parameters (cumulative releases)."""
+    if outcome is None or not released:
+        return None
+    return ModelFit(outcome.level, outcome.fit.fit, tuple(released))
 
 
 @single_threaded
@@ -228,114 +176,126 @@ def test_invariance(
     items: Sequence[str],
     factors: Mapping[str, str],
     *,
-    criterion: Criterion = "chen",
+    criterion: Criterion = "both",
     alpha: float = 0.05,
     partial: bool = True,
-    max_iter: int = 300,
+    strict: bool = False,
+    options: FitOptions | None = None,
+    estimator_note: str = "",
+    max_iter: int | None = None,
 ) -> InvarianceResult:
-    """Configural, metric and scalar invariance as lavaan's ``group.equal`` ladder.
+    """The invariance ladder as lavaan's ``group.equal`` models, with partial invariance.
 
-    :param data_by_group: group name -> respondents x items (NaN for missing; listwise
-        deletion per group), columns in ``items`` order, reverse-keyed items recoded. Use
-        :func:`relscale.analysis.shared_items` first when groups answered different slots.
+    :param data_by_group: group name -> respondents x items (NaN for missing), columns in
+        ``items`` order, reverse-keyed items recoded. The first group is the reference
+        (latent mean 0, and variance 1 under std.lv); nothing else depends on the order.
     :param factors: item -> factor.
-    :param criterion: ``"chen"`` (ΔCFI ≥ -.010 and ΔRMSEA ≤ .015), ``"lrt"`` (Δχ² p ≥
-        ``alpha``) or ``"both"``; decides each step and the partial procedure.
-    :param partial: free constraints by their score tests when a step fails.
+    :param criterion: ``"chen"`` (Chen 2007 as published), ``"lrt"`` (difference test p ≥
+        ``alpha``) or ``"both"`` (a level holds when both say so).
+    :param partial: free parameters by their score tests when a level fails.
+    :param strict: also test equal residual variances (strict invariance).
+    :param options: estimator, missing-data handling, clustering, identification
+        (default: ml, listwise, std.lv).
     :raises AnalysisError: fewer than 2 groups, degenerate data in a group (naming it),
-        an unidentified or non-converging model.
+        an unidentified or non-converging model, an unavailable estimator.
     """
     if len(data_by_group) < 2:
         raise AnalysisError(f"invariance needs at least 2 groups, got {len(data_by_group)}")
+    if criterion not in CRITERIA:
+        raise AnalysisError(f"unknown criterion {criterion!r} (choose from: "
+                            f"{', '.join(CRITERIA)})")
+    options = options or FitOptions(identification="std.lv")
+    if max_iter is not None:
+        options = replace(options, max_iter=max_iter)
+    check_options(options)
     model = measurement_model(items, factors)
     names = list(data_by_group)
-    groups = [prepare_group(data_by_group[n], model.items, n) for n in names]
-    warnings = [f"group {g.name!r}: {g.n_excluded} respondent(s) with missing answers left "
-                f"out (listwise deletion)" for g in groups if g.n_excluded]
-    warnings += [f"group {g.name!r} has only {g.n} complete respondents; invariance tests "
-                 f"are unstable below about 200 per group" for g in groups if g.n < 200]
-
-    conf_est, conf = fit_level(model, groups, "configural", max_iter=max_iter)
-    entries = std_entries(conf_est.layout)
-    values = standardized(conf_est.layout, conf_est.theta, entries)
-    warnings += [f"configural model: {w}"
-                 for w in solution_warnings(conf_est, entries, values, names)]
-    met_est, met = fit_level(model, groups, "metric", max_iter=max_iter)
-    sca_est, sca = fit_level(model, groups, "scalar", max_iter=max_iter)
-    tests_metric = score_tests(met_est, groups, names)
-    tests_scalar = score_tests(sca_est, groups, names)
-    met_cmp = compare(met, conf, criterion, alpha)
-    sca_cmp = compare(sca, met, criterion, alpha)
-
-    steps: list[PartialStep] = []
-    released: list[Release] = []
-    partial_metric = partial_scalar = None
-    metric_ok, metric_base = met_cmp.holds, met
-    if not metric_ok and partial:
-        s, fit_p, cmp_p = _partial(model, groups, names, "metric", LOADING, conf, released,
-                                   criterion, alpha, max_iter)
-        steps += s
-        if fit_p is not None and cmp_p is not None:
-            partial_metric = ModelFit("metric", fit_p, tuple(released))
-            metric_ok, metric_base = cmp_p.holds, fit_p
-    scalar_ok = False
-    if metric_ok:
-        if released:
-            _, sca_p = fit_level(model, groups, "scalar", released, max_iter=max_iter)
-            sca_cmp_now = compare(sca_p, metric_base, criterion, alpha)
+    raw = [RawGroup(n, data_by_group[n]) for n in names]
+    prepared = prepare(model, raw, options)
+    levels = ["configural", *[lv for lv in ("thresholds", "metric", "scalar")
+                              if lv in levels_for(options)]]
+    if strict:
+        check_options(options, "strict")
+        levels.append("strict")
+    cache: dict[tuple[str, tuple[Release, ...]], LevelFit] = {}
+    ladder = run_ladder(prepared, levels, criterion, alpha, partial, cache)
+    level, decision = decide(ladder, names)
+    by: dict[str, tuple[str, str]] = {}
+    if criterion == "both" and any(
+            o.comparison is not None and not o.comparison.agree for o in ladder.outcomes):
+        for single in ("lrt", "chen"):
+            alone = run_ladder(prepared, levels, single, alpha, partial, cache)
+            by[single] = (level_label(alone), summary(alone))
+        if by["lrt"][0] != by["chen"][0]:
+            decision = f"{decision}. {disagreement(by)}"
         else:
-            sca_p, sca_cmp_now = sca, sca_cmp
-        scalar_ok = sca_cmp_now.holds
-        if not scalar_ok and partial:
-            s, fit_p, cmp_p = _partial(model, groups, names, "scalar", INTERCEPT, metric_base,
-                                       released, criterion, alpha, max_iter)
-            steps += s
-            if fit_p is not None and cmp_p is not None:
-                scalar_ok = cmp_p.holds
-                partial_scalar = ModelFit("scalar", fit_p, tuple(released))
-        elif released:
-            partial_scalar = ModelFit("scalar", sca_p, tuple(released))
-
-    level, decision = _decide(conf, metric_ok, scalar_ok, released, names)
-    return InvarianceResult(
-        groups={g.name: g.n for g in groups}, items=list(model.items),
-        configural=ModelFit("configural", conf), metric=ModelFit("metric", met),
-        scalar=ModelFit("scalar", sca), metric_vs_configural=met_cmp,
-        scalar_vs_metric=sca_cmp, score_tests=tests_scalar, score_tests_metric=tests_metric,
-        partial_metric=partial_metric, partial_scalar=partial_scalar, steps=steps,
-        level=level, decision=decision, criterion=criterion, warnings=warnings,
-    )
+            by = {}
+    return _result(prepared, ladder, levels, criterion, alpha, level, decision, by,
+                   estimator_note, cache)
 
 
 test_invariance.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
 
 
-def _decide(conf: FitMeasures, metric_ok: bool, scalar_ok: bool, released: Sequence[Release],
-            names: Sequence[str]) -> tuple[str, str]:
-    """The invariance level reached and what it allows, in one plain sentence."""
-    if conf.cfi < CONFIGURAL_CFI or conf.rmsea > CONFIGURAL_RMSEA:
-        return "none", (
-            f"the factor model does not fit every group (configural CFI {conf.cfi:.3f}, "
-            f"RMSEA {conf.rmsea:.3f}); scores are not comparable across groups"
-        )
-    loadings = [r for r in released if r[1] == LOADING]
-    intercepts = [r for r in released if r[1] == INTERCEPT]
-    if not metric_ok:
-        return "configural", (
-            "same factor structure, but loadings differ; compare neither scale means nor "
-            "correlations across groups"
-        )
-    if not scalar_ok:
-        if loadings:
-            return "partial metric", (
-                f"scores comparable at the partial metric level (freed: "
-                f"{_freed_text(loadings, names)}); compare correlations, not means"
-            )
-        return "metric", "scores comparable at the metric level; compare correlations, not means"
-    if intercepts or loadings:
-        return "partial scalar", (
-            f"scores comparable at the partial scalar level (freed: "
-            f"{_freed_text(released, names)}); compare latent means from the partial model, "
-            f"not raw scale means"
-        )
-    return "scalar", "scores comparable at the scalar level; means and correlations can be compared"
+def _result(prepared: Prepared, ladder: Ladder, levels: Sequence[str], criterion: str,
+            alpha: float, level: str, decision: str, by: dict[str, tuple[str, str]],
+            note: str, cache: dict[tuple[str, tuple[Release, ...]], LevelFit]
+            ) -> InvarianceResult:
+    names = list(prepared.names)
+
+    def full(lv: str) -> LevelFit:
+        if (lv, ()) not in cache:
+            cache[(lv, ())] = fit_level(prepared.model, prepared, lv)
+        return cache[(lv, ())]
+
+    def versus(lv: str, below: str) -> Comparison:
+        a, b = full(lv), full(below)
+        return compare(a.fit, b.fit, criterion, alpha,  # type: ignore[arg-type]
+                       test=difference_test(a, b), cutoff=srmr_cutoff(lv))
+
+    below_metric = "thresholds" if "thresholds" in levels else "configural"
+    warnings = list(prepared.warnings)
+    warnings += [f"group {g!r}: {k} respondent(s) with missing answers left out (listwise "
+                 f"deletion)" for g, k in zip(names, prepared.n_excluded, strict=True) if k]
+    warnings += [f"group {g!r} has only {n} respondents; invariance tests are unstable below "
+                 f"about 200 per group" for g, n in zip(names, prepared.n, strict=True)
+                 if n < 200]
+    warnings += [f"configural model: {w}" for w in full("configural").warnings]
+    final = ladder.final
+    if final is not None and final.level != "configural":
+        warnings += [f"{final.level} model: {w}" for w in final.fit.warnings
+                     if "improper" in w or "Heywood" in w]
+    warnings += ladder.warnings
+    released_upto: dict[str, list[Release]] = {}
+    acc: list[Release] = []
+    for o in ladder.outcomes:
+        acc = acc + list(o.released)
+        released_upto[o.level] = acc if o.holds else []
+    latent: list[LatentStat] = []
+    latent_level = None
+    if final is not None and final.level in ("metric", "scalar", "strict"):
+        latent, latent_level = final.fit.latent(names), final.level
+    return InvarianceResult(
+        groups=dict(zip(names, prepared.n, strict=True)), items=list(prepared.model.items),
+        configural=ModelFit("configural", full("configural").fit),
+        metric=ModelFit("metric", full("metric").fit),
+        scalar=ModelFit("scalar", full("scalar").fit),
+        metric_vs_configural=versus("metric", below_metric),
+        scalar_vs_metric=versus("scalar", "metric"),
+        score_tests=full("scalar").score_tests(names),
+        score_tests_metric=full("metric").score_tests(names),
+        partial_metric=_partial_model(ladder.outcome("metric"), released_upto.get("metric", [])),
+        partial_scalar=_partial_model(ladder.outcome("scalar"), released_upto.get("scalar", [])),
+        partial_strict=_partial_model(ladder.outcome("strict"), released_upto.get("strict", [])),
+        steps=ladder.steps, level=level, decision=decision, criterion=criterion,
+        warnings=list(dict.fromkeys(warnings)), options=prepared.options, estimator_note=note,
+        thresholds=ModelFit("thresholds", full("thresholds").fit)
+        if "thresholds" in levels else None,
+        strict=ModelFit("strict", full("strict").fit) if "strict" in levels else None,
+        thresholds_vs_configural=versus("thresholds", "configural")
+        if "thresholds" in levels else None,
+        strict_vs_scalar=versus("strict", "scalar") if "strict" in levels else None,
+        outcomes=ladder.outcomes, latent=latent, latent_level=latent_level, by_criterion=by,
+        n_excluded=dict(zip(names, prepared.n_excluded, strict=True)),
+    )
+

@@ -40,13 +40,11 @@ class ScoreTest:
         return asdict(self)
 
 
-def score_tests(
-    est: Estimate, groups: Sequence[GroupData], group_names: Sequence[str]
-) -> list[ScoreTest]:
-    """Univariate score tests of every equality constraint, largest statistic first."""
+def _score_and_info(
+    est: Estimate, groups: Sequence[GroupData]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Unit score, unit expected information (full space), constraint rows and N."""
     layout = est.layout
-    if not layout.constraints:
-        return []
     n_total = sum(d.n for d in groups)
     n_full = len(layout.params)
     score = np.zeros(n_full)
@@ -59,22 +57,57 @@ def score_tests(
     rows = np.zeros((len(layout.constraints), n_full))
     for r, (a, b) in enumerate(layout.constraints):
         rows[r, a], rows[r, b] = 1.0, -1.0
+    return score, info, rows, n_total
+
+
+def _released_x2(score: np.ndarray, info: np.ndarray, rows: np.ndarray, release: Sequence[int],
+                 n_total: int) -> float:
+    """lavTestScore's statistic for freeing the constraint rows ``release`` together."""
+    n_full = len(score)
+    r1 = np.delete(rows, list(release), axis=0)
+    n_c = len(r1)
+    z = np.zeros((n_full + n_c, n_full + n_c))
+    z[:n_full, :n_full] = info
+    z[n_full:, :n_full] = r1
+    z[:n_full, n_full:] = r1.T
+    rhs = np.concatenate([score, np.zeros(n_c)])
+    try:
+        sol = np.linalg.solve(z, rhs)[:n_full]
+    except np.linalg.LinAlgError:
+        sol = (np.linalg.pinv(z) @ rhs)[:n_full]
+    return max(float(n_total * score @ sol), 0.0)
+
+
+def score_tests(
+    est: Estimate, groups: Sequence[GroupData], group_names: Sequence[str]
+) -> list[ScoreTest]:
+    """Univariate score tests of every equality constraint, largest statistic first."""
+    layout = est.layout
+    if not layout.constraints:
+        return []
+    score, info, rows, n_total = _score_and_info(est, groups)
     out: list[ScoreTest] = []
-    n_c = len(rows) - 1
     for r, (a, b) in enumerate(layout.constraints):
-        r1 = np.delete(rows, r, axis=0)
-        z = np.zeros((n_full + n_c, n_full + n_c))
-        z[:n_full, :n_full] = info
-        z[n_full:, :n_full] = r1
-        z[:n_full, n_full:] = r1.T
-        try:
-            sol = np.linalg.solve(z, np.concatenate([score, np.zeros(n_c)]))[:n_full]
-        except np.linalg.LinAlgError:
-            sol = (np.linalg.pinv(z) @ np.concatenate([score, np.zeros(n_c)]))[:n_full]
-        x2 = max(float(n_total * score @ sol), 0.0)
+        x2 = _released_x2(score, info, rows, [r], n_total)
         item, kind = layout.describe(a)
         out.append(ScoreTest(item, kind, group_names[layout.params[b].group],
                              group_names[layout.params[a].group], x2, 1,
                              float(stats.chi2.sf(x2, 1))))
     out.sort(key=lambda t: -t.x2)
     return out
+
+
+def joint_score_test(
+    est: Estimate, groups: Sequence[GroupData], item: str, parameter: str
+) -> tuple[float, int]:
+    """The multivariate score test of all constraints of one parameter (its equality
+    across every group), as ``lavTestScore(fit, release = rows)$test``: the expected drop
+    in chi-square when the parameter is freed in all groups (lavaan's ``group.partial``).
+    """
+    layout = est.layout
+    release = [r for r, (a, _) in enumerate(layout.constraints)
+               if layout.describe(a) == (item, parameter)]
+    if not release:
+        raise ValueError(f"no equality constraint on the {parameter} of {item!r}")
+    score, info, rows, n_total = _score_and_info(est, groups)
+    return _released_x2(score, info, rows, release, n_total), len(release)

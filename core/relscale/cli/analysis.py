@@ -14,7 +14,10 @@ from relscale.cli.common import (
     console,
     handle_errors,
     note_err,
+    spinner,
     use_locale,
+    warn_err,
+    written,
 )
 from relscale.errors import RelscaleError
 from relscale.i18n import _
@@ -42,6 +45,49 @@ OutputOption = Annotated[
 ForceOption = Annotated[
     bool, typer.Option("--force", "-f", help="Overwrite the output file if it exists.")
 ]
+EstimatorOption = Annotated[
+    str, typer.Option("--estimator", help="auto, ml, mlr or wlsmv. auto: wlsmv when the items "
+                      "have fewer than 5 categories, else ml (mlr with --cluster).")
+]
+MissingOption = Annotated[
+    str | None, typer.Option("--missing", help="fiml, listwise or pairwise. Default: fiml for "
+                             "ml/mlr when answers are missing, pairwise for wlsmv.")
+]
+ClusterOption = Annotated[
+    str | None, typer.Option("--cluster", help="Column naming each respondent's cluster (e.g. "
+                             "the professional's code): cluster-robust χ² and SEs (mlr).")
+]
+IdentificationOption = Annotated[
+    str | None, typer.Option("--identification", help="std.lv (factor variances 1; default "
+                             "for invariance) or marker (first loading 1; default for cfa).")
+]
+CriterionOption = Annotated[
+    str, typer.Option("--criterion", help="chen, lrt or both (a level holds when both say so).")
+]
+
+ESTIMATOR_CHOICES = ("auto", "ml", "mlr", "wlsmv")
+MISSING_CHOICES = ("fiml", "listwise", "pairwise")
+IDENTIFICATION_CHOICES = ("std.lv", "marker")
+CRITERION_CHOICES = ("chen", "lrt", "both")
+
+
+def _choice(option: str, value: str | None, allowed: tuple[str, ...]) -> None:
+    if value is not None and value not in allowed:
+        raise RelscaleError(_("{option} {value!r}: choose from {choices}").format(
+            option=option, value=value, choices=", ".join(allowed)))
+
+
+def analysis_options(estimator: str = "auto", missing: str | None = None,
+                     cluster: str | None = None, identification: str | None = None,
+                     criterion: str = "both", strict: bool = False) -> Any:
+    """The checked command-line choices as :class:`relscale.equivalence_io.AnalysisOptions`."""
+    from relscale.equivalence_io import AnalysisOptions
+
+    _choice("--estimator", estimator, ESTIMATOR_CHOICES)
+    _choice("--missing", missing, MISSING_CHOICES)
+    _choice("--identification", identification, IDENTIFICATION_CHOICES)
+    _choice("--criterion", criterion, CRITERION_CHOICES)
+    return AnalysisOptions(estimator, missing, cluster, identification, criterion, strict)
 
 
 def register(app: typer.Typer) -> None:
@@ -59,12 +105,12 @@ def _emit(fmt: str, output: Path | None, force: bool, title: str, tables: list[T
     if fmt == "xlsx":
         if output is None:
             raise RelscaleError(_("an xlsx result needs a file: give -o FILE.xlsx"))
-        from relscale.excel.render import render
+        from relscale.excel.xlsx import write_xlsx
         from relscale.workbooks.evidence_tables import tables_workbook
 
         check_output(output, overwrite=force)
         with atomic_write(output, overwrite=force) as tmp:
-            render(tables_workbook(title, tables, notes), tmp)
+            write_xlsx(tables_workbook(title, tables, notes), tmp)
     elif fmt == "json":
         text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
         if output is None:
@@ -84,7 +130,7 @@ def _emit(fmt: str, output: Path | None, force: bool, title: str, tables: list[T
         else:
             _print_tables(title, tables, notes)
             return
-    typer.echo(_("{path} written").format(path=output), err=True)
+    written(output)
 
 
 def _print_tables(title: str, tables: list[Table], notes: list[str]) -> None:
@@ -122,26 +168,35 @@ def cfa(
     instrument: InstrumentOption,
     sector: DataSectorOption = "education",
     perspective: PerspectiveOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx (needs -o).")] = "table",
+    estimator: EstimatorOption = "auto",
+    missing: MissingOption = None,
+    cluster: ClusterOption = None,
+    identification: IdentificationOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-F",
+                                     help="table, json or xlsx (needs -o).")] = "table",
     output: OutputOption = None,
     locale: LocaleOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Confirmatory factor analysis of the instrument's own dimensions (lavaan's defaults)."""
+    """Confirmatory factor analysis of the instrument's own dimensions (as lavaan's cfa)."""
     from relscale.equivalence import cfa_evidence
     from relscale.workbooks.evidence_tables import cfa_tables
 
     kind = _check_format(fmt, ("table", "json", "xlsx"))
     used = use_locale(locale)
+    options = analysis_options(estimator, missing, cluster, identification)
     adapted = adapt_noting(instrument, sector, perspective, used)
-    evidence = cfa_evidence(data, adapted)
+    with spinner(_("Fitting the model")):
+        evidence = cfa_evidence(data, adapted, options=options)
+    if evidence.method is not None:
+        note_err(evidence.method.estimator_note)
     title = _("CFA: {instrument}, {sector}, {perspective} ({path})").format(
         instrument=adapted.instrument, sector=adapted.sector, perspective=adapted.perspective,
         path=data)
     _emit(kind, output, force, title, cfa_tables(evidence), evidence.to_dict(),
           [adapted.notice])
     for warning in evidence.result.warnings:
-        note_err(warning)
+        warn_err(warning)
 
 
 def invariance(
@@ -154,7 +209,16 @@ def invariance(
     ],
     sector: DataSectorOption = "education",
     perspective: PerspectiveOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    estimator: EstimatorOption = "auto",
+    missing: MissingOption = None,
+    cluster: ClusterOption = None,
+    identification: IdentificationOption = None,
+    criterion: CriterionOption = "both",
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Also test equal residual variances (strict).")
+    ] = False,
+    fmt: Annotated[str, typer.Option("--format", "-F",
+                                     help="table, json or xlsx (needs -o).")] = "table",
     output: OutputOption = None,
     locale: LocaleOption = None,
     force: ForceOption = False,
@@ -163,12 +227,18 @@ def invariance(
     from relscale.equivalence import group_evidence
     from relscale.workbooks.evidence_tables import group_tables
 
-    kind = _check_format(fmt, ("table", "json"))
+    kind = _check_format(fmt, ("table", "json", "xlsx"))
     used = use_locale(locale)
+    options = analysis_options(estimator, missing, cluster, identification, criterion, strict)
     adapted = adapt_noting(instrument, sector, perspective, used)
-    evidence = group_evidence(data, adapted, group_by)
+    with spinner(_("Fitting the models per group")):
+        evidence = group_evidence(data, adapted, group_by, options=options)
+    if evidence.method is not None:
+        note_err(evidence.method.estimator_note)
     title = _("Invariance across {column}: {instrument}, {perspective} ({path})").format(
         column=group_by, instrument=adapted.instrument, perspective=adapted.perspective,
         path=data)
     _emit(kind, output, force, title, group_tables(evidence), evidence.to_dict(),
           [adapted.notice])
+    for warning in evidence.invariance.warnings:
+        warn_err(warning)

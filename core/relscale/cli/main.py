@@ -19,7 +19,9 @@ from relscale.cli import norms as norms_cli
 from relscale.cli import plugin as plugin_cli
 from relscale.cli import profile as profile_cli
 from relscale.cli import report as report_cli
+from relscale.cli import rounds as rounds_cli
 from relscale.cli import scoring as scoring_cli
+from relscale.cli import serve as serve_cli
 from relscale.cli.common import ENV_LOCALE, state, terminal_safe
 from relscale.errors import RelscaleError
 
@@ -83,6 +85,7 @@ catalog.register(app)
 forms_cli.register(app)
 scoring_cli.register(app)
 profile_cli.register(app)
+rounds_cli.register(app)
 norms_cli.register(app)
 export_cli.register(app)
 # late bound: cli_command is defined below and the plugins' commands load on first use
@@ -90,6 +93,7 @@ i18n_cli.register(app, command_tree=lambda: cli_command())
 analysis_cli.register(app)
 report_cli.register(app)
 plugin_cli.register(app)
+serve_cli.register(app)
 
 _plugins_loaded = False
 
@@ -125,11 +129,17 @@ def main() -> None:
         typer.echo(f"relscale: error: {terminal_safe(str(exc))}", err=True)
         raise SystemExit(exc.exit_code) from None
     if command is None:
+        from relscale.cli.click_words import localize
+
         command = typer.main.get_command(app)
+        localize(command)  # metavars that name what to give
     defer_coercion(command)
+    from relscale.cli.click_words import words_installed
+
     # What app() does: typer runs the same click command in standalone mode. Its only
     # extra, a traceback hook, defers to Python's own with pretty exceptions off, as here.
-    command()
+    with words_installed():  # typer's and click's words in the user's language
+        command()
 
 
 class _UnsetFirst:
@@ -151,6 +161,12 @@ def defer_coercion(command: Any) -> None:
     costs ``relscale sectors`` more CPU than the rest of its start-up. A parameter with a
     value is coerced by typer itself, as before. A typer whose parameters build their
     coercion otherwise is left alone.
+
+    Why it stays (measured 2026-12-06, whole processes, 9 pairs): without it ``relscale
+    sectors`` takes 1.41x the CPU (0.30 s against 0.21 s), which would put it at about 1.7x
+    the two-command typer floor of ``benchmarks/bench_startup.py``, past the 1.5x target;
+    ``--help`` is the same either way. ``tests/test_cli_deferred_coercion.py`` checks every
+    option still coerces as typer does.
     """
     for param in getattr(command, "params", ()):
         _defer(param)

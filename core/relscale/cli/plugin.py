@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from relscale.cli.common import console, echo, handle_errors, note_err, use_locale
-from relscale.i18n import _
+from relscale.cli.common import console, echo, handle_errors, note_err, use_locale, written
+from relscale.i18n import _, ngettext
 
 plugin_app = typer.Typer(
     name="plugin",
@@ -49,9 +49,10 @@ def new(
     use_locale(None)
     made = new_plugin(name, from_sector=from_sector, directory=directory)
     out = console()
-    out.print(_("Created {path} ({n} files):").format(path=made.path, n=len(made.files)))
     for file in made.files:
         out.print(f"  {file}")
+    written(made.path, ngettext("{n} file", "{n} files", len(made.files)).format(
+        n=len(made.files)))
     out.print(_("Next: pip install -e {path}, then relscale plugin check {name}").format(
         path=made.path, name=made.names.sector))
 
@@ -69,18 +70,32 @@ def check(
                      exists=True, file_okay=False, show_default=False),
     ] = None,
     output_format: Annotated[
-        CheckFormat, typer.Option("--format", help="text (one line per problem) or json.")
+        CheckFormat, typer.Option("--format", "-F", help="text (one line per problem) or json.")
     ] = CheckFormat.text,
     build: Annotated[
         bool, typer.Option("--build/--no-build",
                            help="Build the wheel and sdist to check they hold the data files.")
     ] = True,
+    against: Annotated[
+        Path | None,
+        typer.Option("--against", help="A text file of sentences the items must not echo "
+                     "(one per line, e.g. a licensed instrument's items): every item, in "
+                     "every language, that comes too close to one is a problem.",
+                     dir_okay=False, show_default=False),
+    ] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option("--threshold", min=0.0, max=1.0,
+                     help="With --against: the similarity (0-1) from which a pair is listed "
+                     "(default 0.4, see docs/content.md).", show_default=False),
+    ] = None,
 ) -> None:
     """Check sector plugins: contract, translations, norms and packaging; exit 0 when clean."""
     from relscale.plugin_kit import check_plugins
 
     use_locale(None)
-    report = check_plugins(names or None, path=path, build=build)
+    report = check_plugins(names or None, path=path, build=build, against=against,
+                           threshold=threshold)
     if output_format is CheckFormat.json:
         typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
@@ -97,7 +112,7 @@ def check(
 
 
 def schema(
-    kind: Annotated[str, typer.Argument(help="instrument, sector or norm_table.")],
+    kind: Annotated[str, typer.Argument(help="instrument, sector, norm_table or roster.")],
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write to this file instead of standard output.",
@@ -114,4 +129,4 @@ def schema(
         typer.echo(schema_text(kind), nl=False)
         return
     write_schema(kind, output, overwrite=force)
-    note_err(_("wrote {path}").format(path=output))
+    written(output)

@@ -7,13 +7,23 @@ from typing import Annotated
 
 import typer
 
+from relscale.cli.analysis import (
+    ClusterOption,
+    CriterionOption,
+    EstimatorOption,
+    IdentificationOption,
+    MissingOption,
+    analysis_options,
+)
 from relscale.cli.common import (
     LocaleOption,
     PerspectiveOption,
     SectorOption,
     handle_errors,
     note_err,
+    spinner,
     use_locale,
+    written,
 )
 from relscale.i18n import _
 
@@ -45,6 +55,11 @@ def adaptation(
     group_by: Annotated[
         str, typer.Option("--group-by", "-g", help="The data's group column, usually sector.")
     ] = "sector",
+    estimator: EstimatorOption = "auto",
+    missing: MissingOption = None,
+    cluster: ClusterOption = None,
+    identification: IdentificationOption = None,
+    criterion: CriterionOption = "both",
     locale: LocaleOption = None,
     force: Annotated[
         bool, typer.Option("--force", "-f", help="Overwrite the output file if it exists.")
@@ -54,9 +69,13 @@ def adaptation(
     from relscale.workbooks.adaptation_report import build_adaptation_report, write_report
 
     used = use_locale(locale)
-    report = build_adaptation_report(instrument, sector, perspective, locale=used, data=data,
-                                     group_by=group_by)
-    write_report(report, output, overwrite=force)
+    options = analysis_options(estimator, missing, cluster, identification, criterion)
+    with spinner(_("Writing the report") if data is None else
+                 _("Fitting the models for the report")) as status:
+        report = build_adaptation_report(instrument, sector, perspective, locale=used,
+                                         data=data, group_by=group_by, options=options)
+        status.update(_("Writing {path}").format(path=output))
+        write_report(report, output, overwrite=force)
     if any(n["status"] == "illustrative" for n in report.norms):
         note_err(_("illustrative norms (synthetic data): not for decisions about individuals"))
-    typer.echo(_("{path} written").format(path=output), err=True)
+    written(output)

@@ -1,3 +1,3 @@
-"""Excel output: a writer-neutral sheet model (:mod:`.sheet`) and its openpyxl renderer
-(:mod:`.render`). Builders import :mod:`relscale.excel.sheet`; only :mod:`.render`
-imports openpyxl."""
+"""Excel output: a writer-neutral sheet model (:mod:`.sheet`) and the one workbook writer
+(:mod:`.xlsx`, with :mod:`.xlsx_sheet` and :mod:`.xlsx_styles`). Builders import
+:mod:`relscale.excel.sheet`; nothing here imports openpyxl."""

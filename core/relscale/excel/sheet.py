@@ -1,9 +1,9 @@
 """A writer-neutral model of a spreadsheet workbook.
 
 Builders (forms, scoring sheets, results workbooks) lay out a :class:`Workbook` from
-these plain dataclasses; :func:`relscale.excel.render.render` turns it into an .xlsx
-file. Nothing here imports openpyxl, so building is cheap, testable without a writer,
-and a different writer (ODS, HTML preview) could be added beside ``render.py``.
+these plain dataclasses; :func:`relscale.excel.xlsx.write_xlsx` turns it into an .xlsx
+file (through :func:`relscale.workbooks.write`). Nothing here imports a writer, so
+building is cheap and testable without one.
 
 Coordinates are 1-based ``(row, column)`` integers, as in the spreadsheet UI; ranges
 and references are A1 strings (``"B14"``, ``"A1:C3"``). :func:`ref` and
@@ -32,7 +32,7 @@ API in brief::
 Pieces:
 
 - :class:`Style`: a named cell style (font, fill, alignment, border, number format).
-  Cells refer to styles by name; the renderer converts each name once. Whether a cell
+  Cells refer to styles by name; the writer turns each name into one cell format. Whether a cell
   is locked is a property of the cell (``Cell.locked``), not the style, so one style
   serves locked and unlocked cells.
 - :class:`Cell`: a value (str, int, float, bool, date, datetime, None) or a ``formula``
@@ -48,7 +48,7 @@ Pieces:
 - :class:`PrintSetup`: paper (A4), orientation, fit to N pages wide, repeated title
   rows, print area, manual row breaks, margins and header/footer text. Header and
   footer text may use ``{page}``, ``{pages}``, ``{sheet}`` and ``{file}``; any other text
-  is literal (an ``&`` is escaped by the renderer).
+  is literal (an ``&`` is escaped by the writer).
 - :class:`ChartSpec` / :class:`SeriesSpec`: a bar or line chart over cell ranges,
   anchored at a cell.
 - :class:`Sheet`: cells, merged ranges, column widths (in character units), row heights
@@ -168,28 +168,6 @@ class Style:
 
 
 # --- cells -----------------------------------------------------------------------------
-
-
-def sheet_name_from(text: str, used: set[str], fallback: str = "sheet") -> str:
-    """A sheet name made from data, valid and unique: NFC (``José`` typed two ways is one
-    name), control and direction characters dropped, ``[ ] : * ? / \\`` as ``_``, no
-    quote or space at either end, at most 31 characters, and not among ``used``
-    (casefolded names: sheet names ignore case) nor Excel's reserved ``History``; a
-    repeat gets `` (2)``, `` (3)``, ... The name is added to ``used``."""
-    import unicodedata
-
-    text = unicodedata.normalize("NFC", text)
-    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in text
-                    if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co"))
-    clean = clean.strip(" '") or fallback
-    name = clean[:31].strip(" '") or fallback
-    k = 2
-    while name.casefold() in used or name.casefold() == "history":
-        suffix = f" ({k})"
-        name = clean[: 31 - len(suffix)].rstrip(" '") + suffix
-        k += 1
-    used.add(name.casefold())
-    return name
 
 
 @dataclass
@@ -393,7 +371,7 @@ class Sheet:
     """Rows written below the cells, produced while the file is written (bounded memory
     for a table of any length): a function returning an iterable of rows, each a
     sequence of ``(value, style)``; ``None`` for an empty cell. Strings are text, never
-    formulas (:mod:`relscale.excel.stream`)."""
+    formulas (:func:`relscale.excel.xlsx_sheet.stream_xml`)."""
     stream_start: int = 0
     """The first streamed row (default: the row after the last cell)."""
 
@@ -464,10 +442,16 @@ class Workbook:
     structure_password: str | None = None
     active: int = 0
 
+    _taken: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
+    """The casefolded names of ``sheets`` (rebuilt when sheets were added otherwise), so
+    adding the 10,000th sheet does not compare names with the 9,999 before it."""
+
     def add_sheet(self, name: str, **kwargs: object) -> Sheet:
         # Sheet names often come from a translation: a bad one is the catalog's fault,
         # reported in one line (SheetNameError is a ContentError and a ValueError).
-        if any(s.name.casefold() == name.casefold() for s in self.sheets):
+        if len(self._taken) != len(self.sheets):
+            self._taken = {s.name.casefold() for s in self.sheets}
+        if name.casefold() in self._taken:
             raise SheetNameError(
                 _("two sheets named {name!r} (sheet names ignore case; check the "
                   "translation of sheet names)").format(name=name))
@@ -479,6 +463,7 @@ class Workbook:
                   "names)").format(name=name))
         sheet = Sheet(name=name, **kwargs)  # type: ignore[arg-type]
         self.sheets.append(sheet)
+        self._taken.add(name.casefold())
         return sheet
 
     def sheet(self, name: str) -> Sheet:

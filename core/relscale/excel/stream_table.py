@@ -1,10 +1,10 @@
 """A streamed table given column by column, and its sheet XML built column-wise.
 
 A :class:`StreamTable` is what a sheet's :attr:`relscale.excel.sheet.Sheet.stream` may
-return instead of any iterable of rows: iterating it gives the same ``(value, style)`` rows
-(for openpyxl, :func:`relscale.excel.render.to_openpyxl`), and
-:func:`relscale.excel.stream.splice_streams` turns its columns into ``<row>`` XML with polars,
-a slice of rows at a time, so no Python code runs per cell. The bytes are those of the
+return instead of any iterable of rows: iterating it gives the same ``(value, style)`` rows,
+and :func:`table_xml` (called by :func:`relscale.excel.xlsx_sheet.stream_xml`) turns its
+columns into ``<row>`` XML with polars, a slice of rows at a time, so no Python code runs
+per cell. The bytes are those of the
 row-by-row writer (``tests/test_stream_table.py`` keeps it as the reference): cell
 references, style indexes, inline strings with ``&``, ``<``, ``>`` escaped (text, never a
 formula), whole numbers for ``int`` columns, Python's ``repr`` for ``num`` columns. A
@@ -87,7 +87,7 @@ def table_xml(table: StreamTable, first_row: int, letters: list[str],
     """The ``<row>`` elements of ``table`` from sheet row ``first_row``, as UTF-8 chunks.
 
     ``letters`` are the column letters; ``rows_xml(rows, first_row)`` is the row writer
-    (:func:`relscale.excel.stream.rows_xml`), used for a slice with a cell it must refuse.
+    (:func:`relscale.excel.xlsx_sheet.rows_xml`), used for a slice with a cell it must refuse.
     """
     import polars as pl
 

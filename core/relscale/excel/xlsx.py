@@ -1,99 +1,137 @@
-"""A direct SpreadsheetML writer for the sheet model: no openpyxl, one pass, plain strings.
+"""The workbook writer: the sheet model to .xlsx in one pass, with plain strings.
 
-:func:`write_xlsx` writes a :class:`relscale.excel.sheet.Workbook` as .xlsx with what the
-openpyxl renderer (:mod:`relscale.excel.render`) writes for the same book: cells (every
-string an inline string, text and never a formula; relscale's own formulas as formulas),
-named styles (:mod:`relscale.excel.xlsx_styles`), merged cells (covered cells keep the
-top-left cell's edge borders and protection, as openpyxl draws them), column widths and
-hidden columns, row heights, data validation, sheet and structure protection, print
-setup, headers and footers, defined names, document title and author, visibility and
-tab colours. Charts, comments, frozen panes and streamed rows are not written here:
-:func:`supports` says False and the caller renders with openpyxl instead.
+:func:`write_xlsx` writes a :class:`relscale.excel.sheet.Workbook` -- every workbook relscale
+makes: forms, scoring sheets, codebooks, results, profiles, reports -- as .xlsx: the
+package, the workbook part (sheets, defined names, print titles and areas, structure
+protection, properties), the style table (:mod:`relscale.excel.xlsx_styles`), the worksheets
+(:mod:`relscale.excel.xlsx_sheet`: cells, merges, validation, protection, print setup, frozen
+panes, streamed rows), and here the charts (bar, column and line, with line overlays) and
+cell comments. It is the only writer: openpyxl is used for reading only.
+
+It replaced an openpyxl renderer (and the splice of streamed rows into its output): the
+same books came out the same when read back (``tests/test_workbook_writer.py`` keeps what
+they were as stored expected files), at a fraction of the time and memory, and one path
+means a feature of the sheet model is written once.
 
 Every text is XML-escaped; text a spreadsheet cannot hold (control characters, over
-32,767 characters) is refused with the place named (:func:`relscale.excel.stream.text_problem`).
+32,767 characters) is refused with the place named (:func:`relscale.excel.xlsx_sheet.text_problem`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from relscale.excel.render import header_footer_code
-from relscale.excel.sheet import Cell, PrintSetup, Sheet, Workbook, column_letter, quote_sheet
-from relscale.excel.stream import text_problem
-from relscale.excel.xlsx_styles import (
-    DATE_FORMAT,
-    DATETIME_FORMAT,
-    BorderSides,
-    StyleTable,
-    escape_attr,
-    escape_text,
-    number,
-    style_border,
+from relscale.excel.sheet import (
+    ChartSpec,
+    SeriesSpec,
+    Sheet,
+    Workbook,
+    column_letter,
+    quote_sheet,
 )
+from relscale.excel.xlsx_sheet import (
+    CELL_REF,
+    STREAM_DEFLATE_LEVEL,
+    cell_position,
+    checked,
+    password_hash,
+    sheet_xml,
+)
+from relscale.excel.xlsx_styles import StyleTable, escape_attr, escape_text
 
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT = "application/vnd.openxmlformats-officedocument"
-_EPOCH = dt.datetime(1899, 12, 30)
-_CM_PER_INCH = 2.54
-_CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]+)")
+_DML = "http://schemas.openxmlformats.org/drawingml/2006"
 _THEME = Path(__file__).with_name("theme1.xml")
+_EMU_PER_CM = 360_000
 
 
-def supports(book: Workbook) -> bool:
-    """True when :func:`write_xlsx` writes everything in ``book``."""
-    return not any(
-        sheet.charts or sheet.stream is not None or sheet.freeze
-        or any(cell.comment for cell in sheet.cells.values())
-        for sheet in book.sheets
-    )
+@dataclass
+class _Parts:
+    """Which drawing, chart and comment parts each sheet has (numbered from 1)."""
 
+    drawings: dict[int, int] = field(default_factory=dict)  # sheet index -> drawing
+    charts: dict[int, list[int]] = field(default_factory=dict)  # sheet index -> charts
+    comments: dict[int, int] = field(default_factory=dict)  # sheet index -> comments
 
-def password_hash(password: str) -> str:
-    """Excel's legacy 16-bit sheet/structure password hash (as openpyxl computes it)."""
-    value = 0
-    for i, ch in enumerate(password, 1):
-        bits = ord(ch) << i
-        value ^= (bits & 0x7FFF) | (bits >> 15)
-    return format(value ^ len(password) ^ 0xCE4B, "X")
-
-
-def _checked(text: str, where: str) -> str:
-    problem = text_problem(text, where)
-    if problem is not None:
-        raise problem
-    return text
+    @classmethod
+    def of(cls, book: Workbook) -> _Parts:
+        parts = cls()
+        chart = 0
+        for i, sheet in enumerate(book.sheets):
+            if sheet.charts:
+                parts.drawings[i] = len(parts.drawings) + 1
+                parts.charts[i] = list(range(chart + 1, chart + 1 + len(sheet.charts)))
+                chart += len(sheet.charts)
+            if any(cell.comment for cell in sheet.cells.values()):
+                parts.comments[i] = len(parts.comments) + 1
+        return parts
 
 
 def write_xlsx(book: Workbook, path: Path | str) -> None:
-    """Write ``book`` to ``path`` as .xlsx (:func:`relscale.workbooks.write` for atomic
-    writing). Raises ValueError for a book :func:`supports` refuses."""
-    if not supports(book):
-        raise ValueError("charts, comments, frozen panes and streamed rows need the "
-                         "openpyxl renderer (relscale.excel.render)")
+    """Write ``book`` to ``path`` as .xlsx (:func:`relscale.workbooks.write` writes it
+    atomically). Streamed rows are produced while their sheet is written."""
     book.check()
     table = StyleTable(book.styles)
-    parts = [(f"xl/worksheets/sheet{i}.xml", _sheet_xml(sheet, table))
-             for i, sheet in enumerate(book.sheets, start=1)]
-    n = len(book.sheets)
+    plan = _Parts.of(book)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as out:
-        out.writestr("[Content_Types].xml", _content_types(n))
+        out.writestr("[Content_Types].xml", _content_types(book, plan))
         out.writestr("_rels/.rels", _ROOT_RELS)
         out.writestr("docProps/app.xml", _APP)
         out.writestr("docProps/core.xml", _core(book))
         out.writestr("xl/workbook.xml", _workbook_xml(book))
-        out.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(n))
-        out.writestr("xl/styles.xml", table.xml())
+        out.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(book.sheets)))
         out.writestr("xl/theme/theme1.xml", _THEME.read_bytes())
-        for name, xml in parts:
-            out.writestr(name, xml)
+        for i, sheet in enumerate(book.sheets):
+            _write_sheet(out, i, sheet, table, plan)
+        out.writestr("xl/styles.xml", table.xml())  # last: the sheets registered the formats
+
+
+def _write_sheet(out: zipfile.ZipFile, i: int, sheet: Sheet, table: StyleTable,
+                 plan: _Parts) -> None:
+    rels: list[tuple[str, str]] = []
+    drawing = comments = None
+    if i in plan.drawings:
+        d = plan.drawings[i]
+        rels.append(("drawing", f"../drawings/drawing{d}.xml"))
+        drawing = f"rId{len(rels)}"
+        out.writestr(f"xl/drawings/drawing{d}.xml", _drawing_xml(sheet.charts, plan.charts[i]))
+        out.writestr(f"xl/drawings/_rels/drawing{d}.xml.rels", _rels_xml(
+            [("chart", f"../charts/chart{c}.xml") for c in plan.charts[i]]))
+        for spec, c in zip(sheet.charts, plan.charts[i], strict=True):
+            out.writestr(f"xl/charts/chart{c}.xml", chart_xml(spec))
+    if i in plan.comments:
+        c = plan.comments[i]
+        rels.append(("comments", f"../comments{c}.xml"))
+        rels.append(("vmlDrawing", f"../drawings/vmlDrawing{c}.vml"))
+        comments = f"rId{len(rels)}"
+        notes = sorted((rc, cell.comment) for rc, cell in sheet.cells.items() if cell.comment)
+        out.writestr(f"xl/comments{c}.xml", _comments_xml(sheet, notes))
+        out.writestr(f"xl/drawings/vmlDrawing{c}.vml", _vml_xml(notes, c))
+    n = i + 1
+    if rels:
+        out.writestr(f"xl/worksheets/_rels/sheet{n}.xml.rels", _rels_xml(rels))
+    info = zipfile.ZipInfo(f"xl/worksheets/sheet{n}.xml", dt.datetime.now().timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    if sheet.stream is not None:
+        # a streamed table is most of the work of a large workbook (the module's docs)
+        level = "compress_level" if hasattr(info, "compress_level") else "_compresslevel"
+        setattr(info, level, STREAM_DEFLATE_LEVEL)
+    with out.open(info, "w", force_zip64=sheet.stream is not None) as fh:
+        for chunk in sheet_xml(sheet, table, drawing=drawing, comments=comments):
+            fh.write(chunk)
+
+
+def _rels_xml(rels: list[tuple[str, str]]) -> str:
+    items = "".join(f'<Relationship Id="rId{k}" Type="{_REL}/{kind}" Target="{target}"/>'
+                    for k, (kind, target) in enumerate(rels, start=1))
+    return f'{_XML}<Relationships xmlns="{_PKG_REL}">{items}</Relationships>'
 
 
 # --- package parts ---------------------------------------------------------------------
@@ -110,22 +148,31 @@ _APP = (f'{_XML}<Properties xmlns="http://schemas.openxmlformats.org/officeDocum
         'extended-properties"><Application>relscale</Application></Properties>')
 
 
-def _content_types(n: int) -> str:
-    sheets = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
-                     f'ContentType="{_CT}.spreadsheetml.worksheet+xml"/>'
-                     for i in range(1, n + 1))
+def _content_types(book: Workbook, plan: _Parts) -> str:
+    overrides = [(f"/xl/worksheets/sheet{i}.xml", f"{_CT}.spreadsheetml.worksheet+xml")
+                 for i in range(1, len(book.sheets) + 1)]
+    overrides += [(f"/xl/drawings/drawing{d}.xml", f"{_CT}.drawing+xml")
+                  for d in plan.drawings.values()]
+    overrides += [(f"/xl/charts/chart{c}.xml", f"{_CT}.drawingml.chart+xml")
+                  for charts in plan.charts.values() for c in charts]
+    overrides += [(f"/xl/comments{c}.xml", f"{_CT}.spreadsheetml.comments+xml")
+                  for c in plan.comments.values()]
+    vml = (f'<Default Extension="vml" ContentType="{_CT}.vmlDrawing"/>'
+           if plan.comments else "")
     return (
         f'{_XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" '
         'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Default Extension="xml" ContentType="application/xml"/>{vml}'
         f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.spreadsheetml.sheet.main+xml"/>'
         f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.spreadsheetml.styles+xml"/>'
         f'<Override PartName="/xl/theme/theme1.xml" ContentType="{_CT}.theme+xml"/>'
         '<Override PartName="/docProps/core.xml" '
         'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
         f'<Override PartName="/docProps/app.xml" ContentType="{_CT}.extended-properties+xml"/>'
-        f"{sheets}</Types>"
+        + "".join(f'<Override PartName="{name}" ContentType="{kind}"/>'
+                  for name, kind in overrides)
+        + "</Types>"
     )
 
 
@@ -140,9 +187,9 @@ def _workbook_rels(n: int) -> str:
 
 def _core(book: Workbook) -> str:
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    creator = (f"<dc:creator>{escape_text(_checked(book.creator, 'creator'))}</dc:creator>"
+    creator = (f"<dc:creator>{escape_text(checked(book.creator, 'creator'))}</dc:creator>"
                if book.creator else "")
-    title = (f"<dc:title>{escape_text(_checked(book.title, 'title'))}</dc:title>"
+    title = (f"<dc:title>{escape_text(checked(book.title, 'title'))}</dc:title>"
              if book.title else "")
     return (
         f"{_XML}<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/"
@@ -165,7 +212,7 @@ def _workbook_xml(book: Workbook) -> str:
               if book.structure_password else "")
         protection = f'<workbookProtection lockStructure="1"{pw}/>'
     sheets = "".join(
-        f'<sheet name="{escape_attr(_checked(s.name, "sheet name"))}" sheetId="{i}" '
+        f'<sheet name="{escape_attr(checked(s.name, "sheet name"))}" sheetId="{i}" '
         f'state="{s.visibility}" r:id="rId{i}"/>'
         for i, s in enumerate(book.sheets, start=1)
     )
@@ -174,9 +221,9 @@ def _workbook_xml(book: Workbook) -> str:
     for i, sheet in enumerate(book.sheets):
         names.extend((name, i, value) for name, value in _print_names(sheet))
     defined = "".join(
-        f'<definedName name="{escape_attr(_checked(name, "defined name"))}"'
+        f'<definedName name="{escape_attr(checked(name, "defined name"))}"'
         + ("" if local is None else f' localSheetId="{local}"')
-        + f">{escape_text(_checked(value, name))}</definedName>"
+        + f">{escape_text(checked(value, name))}</definedName>"
         for name, local, value in names
     )
     return (
@@ -203,225 +250,146 @@ def _print_names(sheet: Sheet) -> list[tuple[str, str]]:
     if titles:
         names.append(("_xlnm.Print_Titles", ",".join(titles)))
     if p.print_area:
-        ranges = [_CELL_REF.sub(lambda m: f"${m.group(1).upper()}${m.group(2)}", part.strip())
+        ranges = [CELL_REF.sub(lambda m: f"${m.group(1).upper()}${m.group(2)}", part.strip())
                   for part in p.print_area.split(",")]
         names.append(("_xlnm.Print_Area", ",".join(f"{q}!{r}" for r in ranges)))
     return names
 
 
-# --- worksheets ------------------------------------------------------------------------
+
+# --- charts ----------------------------------------------------------------------------
 
 
-def _merged_cells(sheet: Sheet, table: StyleTable
-                  ) -> tuple[dict[tuple[int, int], int], set[tuple[int, int]]]:
-    """The cell formats merges give, and the cells they cover (whose values are dropped):
-    the covered cells on an edge keep that edge of the top-left cell's border, every cell
-    the top-left cell's protection; a top-left cell takes the bottom-right cell's right or
-    bottom border when it has none (as openpyxl draws them)."""
-    styles = table.styles
-    formats: dict[tuple[int, int], int] = {}
-    covered: set[tuple[int, int]] = set()
-    for rng in sheet.merges:
-        first, _, last = rng.partition(":")
-        (r1, c1), (r2, c2) = _rc(first), _rc(last or first)
-        start = sheet.cells.get((r1, c1)) or Cell()
-        end = sheet.cells.get((r2, c2))
-        own = style_border(None if start.style is None else styles[start.style])
-        sides = list(own)
-        if end is not None and (r2, c2) != (r1, c1):
-            end_sides = style_border(None if end.style is None else styles[end.style])
-            for k in (1, 3):  # right, bottom
-                if sides[k] is None:
-                    sides[k] = end_sides[k]
-            if tuple(sides) != own:
-                formats[(r1, c1)] = table.index(start.style, start.locked, tuple(sides))
-        left, right, top, bottom = sides
-        for r in range(r1, r2 + 1):
-            for c in range(c1, c2 + 1):
-                if (r, c) != (r1, c1):
-                    edge: BorderSides = (left if c == c1 else None, right if c == c2 else None,
-                                         top if r == r1 else None, bottom if r == r2 else None)
-                    formats[(r, c)] = table.index(None, start.locked, edge)
-                    covered.add((r, c))
-    return formats, covered
+def _drawing_xml(charts: list[ChartSpec], numbers: list[int]) -> str:
+    """The sheet's drawing: each chart anchored at its top-left cell, sized in cm."""
+    anchors = []
+    for k, spec in enumerate(charts, start=1):
+        row, col = cell_position(spec.anchor)
+        cx, cy = round(spec.width_cm * _EMU_PER_CM), round(spec.height_cm * _EMU_PER_CM)
+        anchors.append(
+            f"<xdr:oneCellAnchor><xdr:from><xdr:col>{col - 1}</xdr:col><xdr:colOff>0"
+            f"</xdr:colOff><xdr:row>{row - 1}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from>"
+            f'<xdr:ext cx="{cx}" cy="{cy}"/><xdr:graphicFrame macro="">'
+            f'<xdr:nvGraphicFramePr><xdr:cNvPr id="{k + 1}" name="Chart {k}"/>'
+            "<xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr>"
+            '<xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm>'
+            f'<a:graphic><a:graphicData uri="{_DML}/chart"><c:chart r:id="rId{k}"/>'
+            "</a:graphicData></a:graphic></xdr:graphicFrame><xdr:clientData/>"
+            "</xdr:oneCellAnchor>")
+    del numbers  # the drawing's own relationships number its charts 1..n
+    return (f'{_XML}<xdr:wsDr xmlns:xdr="{_DML}/spreadsheetDrawing" xmlns:a="{_DML}/main" '
+            f'xmlns:c="{_DML}/chart" xmlns:r="{_REL}">{"".join(anchors)}</xdr:wsDr>')
 
 
-def _rc(a1: str) -> tuple[int, int]:
-    m = _CELL_REF.fullmatch(a1.strip())
-    if m is None:
-        raise ValueError(f"not a cell reference: {a1!r}")
-    index = 0
-    for ch in m.group(1).upper():
-        index = index * 26 + ord(ch) - 64
-    return int(m.group(2)), index
+def _reference(reference: str, *, first_only: bool = False, skip_first: bool = False) -> str:
+    """``Sheet!B2:B9`` as a chart formula: the sheet quoted, the cells absolute (the first
+    cell alone, relative, for a series title; the rest of the range for its values)."""
+    sheet, _, rng = reference.rpartition("!")
+    if not sheet:
+        raise ValueError(f"chart ranges need a sheet name: {reference!r}")
+    if sheet.startswith("'") and sheet.endswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    first, _, last = rng.replace("$", "").partition(":")
+    (r1, c1), (r2, c2) = cell_position(first), cell_position(last or first)
+    if first_only:
+        return escape_text(f"{quote_sheet(sheet)}!{column_letter(c1)}{r1}")
+    if skip_first:
+        r1, c1 = (r1 + 1, c1) if c1 == c2 else (r1, c1 + 1)
+    return escape_text(f"{quote_sheet(sheet)}!${column_letter(c1)}${r1}:"
+                       f"${column_letter(c2)}${r2}")
 
 
-def _cell_xml(sheet: Sheet, where: str, cell: Cell, table: StyleTable, fmt: int | None) -> str:
-    value = cell.value
-    implied = None
-    if cell.formula is None and isinstance(value, dt.date):
-        implied = DATETIME_FORMAT if isinstance(value, dt.datetime) else DATE_FORMAT
-    s = fmt if fmt is not None else table.index(cell.style, cell.locked, None, implied)
-    attr = f' s="{s}"' if s else ""
-    if cell.formula is not None:
-        formula = escape_text(_checked(cell.formula[1:], f"{sheet.name}!{where}"))
-        return f'<c r="{where}"{attr}><f>{formula}</f></c>'
-    if value is None:
-        return f'<c r="{where}"{attr}/>'
-    if isinstance(value, str):
-        text = escape_text(_checked(value, f"{sheet.name}!{where}"))
-        return (f'<c r="{where}"{attr} t="inlineStr"><is><t xml:space="preserve">{text}'
-                "</t></is></c>")
-    if isinstance(value, bool):
-        return f'<c r="{where}"{attr} t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, int):
-        return f'<c r="{where}"{attr}><v>{value}</v></c>'
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"{sheet.name}!{where}: {value} cannot be written to a cell")
-        return f'<c r="{where}"{attr}><v>{value!r}</v></c>'
-    if isinstance(value, dt.datetime):
-        serial = (value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400
-    elif isinstance(value, dt.date):
-        serial = (value - _EPOCH.date()).days
+def _rich(text: str) -> str:
+    return ("<c:tx><c:rich><a:bodyPr/><a:p><a:pPr><a:defRPr/></a:pPr><a:r><a:t>"
+            f"{escape_text(checked(text, 'chart title'))}</a:t></a:r></a:p></c:rich></c:tx>")
+
+
+def _series(s: SeriesSpec, index: int, categories: str | None, line: bool) -> str:
+    if s.title_from_first:
+        tx = f"<c:tx><c:strRef><c:f>{_reference(s.values, first_only=True)}</c:f></c:strRef></c:tx>"
+    elif s.title is not None:
+        tx = f"<c:tx><c:v>{escape_text(checked(s.title, 'chart series'))}</c:v></c:tx>"
     else:
-        raise TypeError(f"{sheet.name}!{where}: cannot write {value!r}")
-    return f'<c r="{where}"{attr}><v>{number(serial)}</v></c>'
+        tx = ""
+    solid = '<c:spPr><a:ln><a:prstDash val="solid"/></a:ln></c:spPr>'
+    marker = f'<c:marker><c:symbol val="none"/>{solid}</c:marker>' if line else ""
+    cat = (f"<c:cat><c:numRef><c:f>{_reference(categories)}</c:f></c:numRef></c:cat>"
+           if categories and not line else "")
+    values = _reference(s.values, skip_first=s.title_from_first)
+    return (f'<c:ser><c:idx val="{index}"/><c:order val="{index}"/>{tx}{solid}{marker}{cat}'
+            f"<c:val><c:numRef><c:f>{values}</c:f></c:numRef></c:val>"
+            + ('<c:smooth val="0"/>' if line else "") + "</c:ser>")
 
 
-def _sheet_xml(sheet: Sheet, table: StyleTable) -> str:
-    merged, covered = _merged_cells(sheet, table)
-    cells: dict[tuple[int, int], Cell] = dict(sheet.cells)
-    for key in covered:
-        cells[key] = Cell()
-    letters: dict[int, str] = {}
-    rows: dict[int, list[str]] = {}
-    for (r, c), cell in sorted(cells.items()):
-        letter = letters.get(c) or letters.setdefault(c, column_letter(c))
-        rows.setdefault(r, []).append(_cell_xml(sheet, f"{letter}{r}", cell, table,
-                                                merged.get((r, c))))
-    out = [f'{_XML}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">']
-    fit = sheet.print_setup is not None and sheet.print_setup.fit_width is not None
-    tab = f'<tabColor rgb="{_argb(sheet.tab_color)}"/>' if sheet.tab_color else ""
-    out.append(f"<sheetPr>{tab}<outlinePr summaryBelow=\"1\" summaryRight=\"1\"/>"
-               + ('<pageSetUpPr fitToPage="1"/>' if fit else "<pageSetUpPr/>") + "</sheetPr>")
-    if cells:
-        rs = [r for r, _ in cells]
-        cs = [c for _, c in cells]
-        out.append(f'<dimension ref="{column_letter(min(cs))}{min(rs)}:'
-                   f'{column_letter(max(cs))}{max(rs)}"/>')
-    grid = f' showGridLines="{int(sheet.show_grid_lines)}"'
-    out.append(f'<sheetViews><sheetView{grid} workbookViewId="0">'
-               '<selection activeCell="A1" sqref="A1"/></sheetView></sheetViews>'
-               '<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>')
-    out.append(_cols(sheet))
-    out.append("<sheetData>")
-    for r in sorted(set(rows) | set(sheet.row_heights)):
-        height = sheet.row_heights.get(r)
-        ht = f' ht="{number(height)}" customHeight="1"' if height is not None else ""
-        out.append(f'<row r="{r}"{ht}>{"".join(rows.get(r, ()))}</row>')
-    out.append("</sheetData>")
-    if sheet.protection is not None:
-        out.append(_protection(sheet))
-    if sheet.merges:
-        out.append(f'<mergeCells count="{len(sheet.merges)}">'
-                   + "".join(f'<mergeCell ref="{m}"/>' for m in sheet.merges) + "</mergeCells>")
-    if sheet.validations:
-        out.append(_validations(sheet))
-    if sheet.print_setup is not None:
-        out.append(_print_setup(sheet, sheet.print_setup))
-    out.append("</worksheet>")
-    return "".join(out)
+def chart_xml(spec: ChartSpec) -> str:
+    """One chart part: bars, columns or lines, and lines drawn over bars or columns."""
+    axes = '<c:axId val="10"/><c:axId val="100"/>'
+    bars = [s for s in spec.series] if spec.kind != "line" else []
+    lines = ([*spec.series, *spec.lines] if spec.kind == "line" else list(spec.lines))
+    plot = []
+    index = 0
+    if bars:
+        direction = "bar" if spec.kind == "bar" else "col"
+        body = "".join(_series(s, index + k, spec.categories, False) for k, s in enumerate(bars))
+        index += len(bars)
+        plot.append(f'<c:barChart><c:barDir val="{direction}"/><c:grouping val="clustered"/>'
+                    f'{body}<c:gapWidth val="150"/>{axes}</c:barChart>')
+    if lines:
+        body = "".join(_series(s, index + k, spec.categories if not bars else None, True)
+                       for k, s in enumerate(lines))
+        plot.append(f'<c:lineChart><c:grouping val="standard"/>{body}{axes}</c:lineChart>')
+    scaling = '<c:orientation val="minMax"/>'
+    if spec.y_max is not None:
+        scaling += f'<c:max val="{spec.y_max:g}"/>'
+    if spec.y_min is not None:
+        scaling += f'<c:min val="{spec.y_min:g}"/>'
+    x_title = f"<c:title>{_rich(spec.x_title)}</c:title>" if spec.x_title else ""
+    y_title = f"<c:title>{_rich(spec.y_title)}</c:title>" if spec.y_title else ""
+    ticks = '<c:majorTickMark val="none"/><c:minorTickMark val="none"/>'
+    plot.append(f'<c:catAx><c:axId val="10"/><c:scaling><c:orientation val="minMax"/>'
+                f'</c:scaling><c:delete val="0"/><c:axPos val="l"/>{x_title}{ticks}'
+                '<c:crossAx val="100"/><c:lblOffset val="100"/></c:catAx>')
+    plot.append(f'<c:valAx><c:axId val="100"/><c:scaling>{scaling}</c:scaling>'
+                f'<c:delete val="0"/><c:axPos val="l"/><c:majorGridlines/>{y_title}{ticks}'
+                '<c:crossAx val="10"/></c:valAx>')
+    title = f"<c:title>{_rich(spec.title)}</c:title>" if spec.title else ""
+    legend = '<c:legend><c:legendPos val="r"/></c:legend>' if spec.legend else ""
+    return (f'{_XML}<c:chartSpace xmlns:c="{_DML}/chart" xmlns:a="{_DML}/main" '
+            f'xmlns:r="{_REL}"><c:chart>{title}<c:plotArea>{"".join(plot)}</c:plotArea>'
+            f'{legend}<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart>'
+            "</c:chartSpace>")
 
 
-def _argb(rgb: str) -> str:
-    return rgb if len(rgb) == 8 else "00" + rgb
+# --- comments --------------------------------------------------------------------------
 
 
-def _cols(sheet: Sheet) -> str:
-    columns = sorted(set(sheet.column_widths) | sheet.hidden_columns)
-    if not columns:
-        return ""
-    parts = []
-    for c in columns:
-        width = sheet.column_widths.get(c)
-        hidden = ' hidden="1"' if c in sheet.hidden_columns else ""
-        w = f' width="{number(width)}" customWidth="1"' if width is not None else ""
-        parts.append(f'<col min="{c}" max="{c}"{w}{hidden}/>')
-    return "<cols>" + "".join(parts) + "</cols>"
+def _comments_xml(sheet: Sheet, notes: list[tuple[tuple[int, int], str]]) -> str:
+    items = "".join(
+        f'<comment ref="{column_letter(c)}{r}" authorId="0"><text><t xml:space="preserve">'
+        f"{escape_text(checked(text, f'{sheet.name}!{column_letter(c)}{r} (comment)'))}"
+        "</t></text></comment>"
+        for (r, c), text in notes)
+    return (f'{_XML}<comments xmlns="{_MAIN}"><authors><author>relscale</author></authors>'
+            f"<commentList>{items}</commentList></comments>")
 
 
-def _protection(sheet: Sheet) -> str:
-    p = sheet.protection
-    assert p is not None
-    pw = f' password="{password_hash(p.password)}"' if p.password else ""
-    return (f'<sheetProtection{pw} sheet="1" objects="0" scenarios="0" '
-            f'formatCells="1" formatColumns="{int(not p.format_columns)}" '
-            f'formatRows="{int(not p.format_rows)}" insertColumns="1" insertRows="1" '
-            'insertHyperlinks="1" deleteColumns="1" deleteRows="1" '
-            f'selectLockedCells="{int(not p.select_locked_cells)}" sort="1" autoFilter="1" '
-            'pivotTables="1" selectUnlockedCells="0"/>')
-
-
-def _validations(sheet: Sheet) -> str:
-    parts = []
-    for v in sheet.validations:
-        where = f"{sheet.name}: data validation"
-        attrs = f'type="{v.kind}" errorStyle="{v.error_style}"'
-        if v.kind == "list":
-            formulas = ('<formula1>' + escape_text(_checked('"' + ",".join(v.options) + '"',
-                                                            where)) + "</formula1>")
-        else:
-            attrs += ' operator="between"'
-            formulas = "".join(f"<formula{i}>{number(x)}</formula{i}>"
-                               for i, x in ((1, v.minimum), (2, v.maximum)) if x is not None)
-        attrs += ' allowBlank="1"' if v.allow_blank else ""
-        attrs += f' showDropDown="{int(not v.in_cell_dropdown)}"'
-        attrs += f' showInputMessage="{int(bool(v.prompt))}" showErrorMessage="1"'
-        for name, text in (("errorTitle", v.error_title), ("error", v.error),
-                           ("promptTitle", v.prompt_title), ("prompt", v.prompt)):
-            if text is not None:
-                attrs += f' {name}="{escape_attr(_checked(text, where))}"'
-        parts.append(f'<dataValidation {attrs} sqref="{escape_attr(v.ranges)}">{formulas}'
-                     "</dataValidation>")
-    return f'<dataValidations count="{len(parts)}">{"".join(parts)}</dataValidations>'
-
-
-def _print_setup(sheet: Sheet, p: PrintSetup) -> str:
-    left, right, top, bottom = (_inches(m) for m in p.margins_cm)
-    out = [f'<printOptions horizontalCentered="{int(p.center_horizontally)}" '
-           f'gridLines="{int(p.grid_lines)}"/>',
-           f'<pageMargins left="{left}" right="{right}" top="{top}" bottom="{bottom}" '
-           f'header="{_inches(p.header_margin_cm)}" footer="{_inches(p.footer_margin_cm)}"/>']
-    setup = f'paperSize="{9 if p.paper == "A4" else 1}" orientation="{p.orientation}"'
-    if p.fit_width is not None:
-        setup += f' fitToWidth="{p.fit_width}" fitToHeight="{p.fit_height or 0}"'
-    elif p.scale:
-        setup += f' scale="{p.scale}"'
-    out.append(f"<pageSetup {setup}/>")
-    where = f"{sheet.name}: header/footer"
-    header = _header_footer((p.header_left, p.header_center, p.header_right), where)
-    footer = _header_footer((p.footer_left, p.footer_center, p.footer_right), where)
-    if header or footer:
-        out.append("<headerFooter>"
-                   + (f"<oddHeader>{header}</oddHeader>" if header else "")
-                   + (f"<oddFooter>{footer}</oddFooter>" if footer else "")
-                   + "</headerFooter>")
-    if p.row_breaks:
-        out.append(f'<rowBreaks count="{len(p.row_breaks)}" '
-                   f'manualBreakCount="{len(p.row_breaks)}">'
-                   + "".join(f'<brk id="{r}" max="16383" man="1"/>' for r in p.row_breaks)
-                   + "</rowBreaks>")
-    return "".join(out)
-
-
-def _inches(cm: float) -> str:
-    return f"{cm / _CM_PER_INCH:.16g}"  # 16 digits, as openpyxl writes floats
-
-
-def _header_footer(texts: tuple[str | None, str | None, str | None], where: str) -> str:
-    """``&L&9 left&C&9 centre&R&9 right`` (9 points, as the openpyxl renderer sets)."""
-    return escape_text("".join(
-        f"&{pos}&9 {header_footer_code(_checked(text, where))}"
-        for pos, text in zip("LCR", texts, strict=True) if text
-    ))
+def _vml_xml(notes: list[tuple[tuple[int, int], str]], part: int) -> str:
+    """The legacy drawing Excel needs to show comments: a hidden note box per comment."""
+    shapes = "".join(
+        f'<v:shape id="_x0000_s{1024 * part + k + 1}" type="#_x0000_t202" '
+        'style="position:absolute;margin-left:59.25pt;margin-top:1.5pt;width:144px;'
+        'height:79px;z-index:1;visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto">'
+        '<v:fill color2="#ffffe1"/><v:shadow color="black" obscured="t"/>'
+        '<v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto">'
+        '<div style="text-align:left"/></v:textbox><x:ClientData ObjectType="Note">'
+        "<x:MoveWithCells/><x:SizeWithCells/><x:AutoFill>False</x:AutoFill>"
+        f"<x:Row>{r - 1}</x:Row><x:Column>{c - 1}</x:Column></x:ClientData></v:shape>"
+        for k, ((r, c), _text) in enumerate(notes))
+    return ('<xml xmlns:v="urn:schemas-microsoft-com:vml" '
+            'xmlns:o="urn:schemas-microsoft-com:office:office" '
+            'xmlns:x="urn:schemas-microsoft-com:office:excel">'
+            f'<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{part}"/></o:shapelayout>'
+            '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
+            'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
+            '<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
+            f"{shapes}</xml>")

@@ -1,10 +1,9 @@
-"""The style table (``xl/styles.xml``) of the direct writer, :mod:`relscale.excel.xlsx`.
+"""The style table (``xl/styles.xml``) of the workbook writer, :mod:`relscale.excel.xlsx`.
 
 A :class:`StyleTable` turns a named :class:`relscale.excel.sheet.Style` (plus the cell's
 ``locked`` flag, and the border a merged range gives its covered cells) into a cell-format
-index, adding fonts, fills, borders and number formats once each. The XML is what the
-openpyxl renderer (:mod:`relscale.excel.render`) writes for the same styles: the same
-default font, fills and cell style, colours as ``00RRGGBB``. No openpyxl here.
+index, adding fonts, fills, borders and number formats once each: the default font, fills
+and cell style spreadsheets expect, colours as ``00RRGGBB``. No openpyxl here.
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ from relscale.io.platform_detect import (
     detect_platform,
     platform_signals,
 )
-from relscale.io.sheets import first_sheet_rows
+from relscale.io.sheets import sheet_rows
 from relscale.io.tables import (
     MISSING_SPELLINGS,
     Converter,
@@ -59,7 +59,7 @@ from relscale.io.tables import (
     open_csv,
     open_workbook,
 )
-from relscale.io.values import not_applicable_to_missing, validate_values
+from relscale.io.values import mark_not_applicable, validate_values
 from relscale.messages import where
 from relscale.model.columns import reserved_names
 
@@ -386,7 +386,7 @@ def read_platform_responses(
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         wb = open_workbook(path)
         try:
-            header, rows, source, note = first_sheet_rows(wb, path, empty, sheet)
+            header, rows, source, note = sheet_rows(wb, path, empty, sheet)
             table, report = _read(header, rows, source, adapted, given)
             table.notes += [note] if note else []
             return table, report
@@ -424,7 +424,7 @@ def _read(
     table = collect_rows(rows, len(header), source, adapted.item_ids, value_idx,
                          id_idx, id_names, convert)
     validate_values(adapted, table.values, source=source, rows=table.rows, columns=columns)
-    table.values = not_applicable_to_missing(adapted, table.values)
+    mark_not_applicable(adapted, table)
     report = MappingReport(
         source=str(source), platform=platform, detected=given is None,
         items={names[c]: i for c, i in sorted(m.items.items())},
@@ -448,7 +448,8 @@ def write_platform_responses(
 ) -> tuple[ResponseTable, MappingReport]:
     """Read a platform export and write relscale's responses CSV (what ``relscale read``
     writes for filled forms): the respondent key and the kept identifiers, then one
-    column per item id, empty for missing; UTF-8, atomically.
+    column per item id, empty for missing and the 'does not apply' code as itself;
+    UTF-8, atomically.
 
     :raises RelscaleError: the output exists (without ``overwrite``) or is the input.
     :raises DataError: as :func:`read_platform_responses`; nothing is written then.
@@ -465,9 +466,13 @@ def write_platform_responses(
     ) as fh:
         writer = csv_writer(fh)  # identifiers from the export: guarded
         writer.writerow([*table.id_columns, *table.items])
+        na = adapted.scale.not_applicable
+        marked = table.not_applicable
         for i in range(table.n):
+            # 'does not apply' keeps its code: it is not an answer left out
             writer.writerow([
                 *(table.ids[c][i] for c in table.id_columns),
-                *("" if math.isnan(x) else int(x) for x in table.values[i]),
+                *(na.value if na is not None and marked is not None and marked[i, j]
+                  else "" if math.isnan(x) else int(x) for j, x in enumerate(table.values[i])),
             ])
     return table, report

@@ -86,6 +86,9 @@ class _Form:
     key: FormKey
     item_ids: tuple[str, ...]
     row: dict[str, Any]
+    meta: dict[str, str] = field(default_factory=dict)
+    """The form's checked metadata pairs (shared by forms of one layout: do not change);
+    a round's form names its round and key here (``round.id``, ``round.form``)."""
 
 
 def collect_form_paths(paths: Iterable[Path | str]) -> list[Path]:
@@ -133,26 +136,30 @@ def _field_value(value: Any) -> str:
     return cell_text(value)
 
 
-def read_form(path: Path | str, *, strict: bool = False, layouts: Layouts | None = None
-              ) -> tuple[_Form | None, list[str]]:
+def read_form(path: Path | str, *, strict: bool = False, layouts: Layouts | None = None,
+              wb: Any = None) -> tuple[_Form | None, list[str]]:
     """Read one filled form: (the form, or None if it cannot be used; problems).
 
     ``layouts`` keeps the checked metadata of the forms read so far
     (:func:`relscale.io.readback_layouts.form_layout`), so that many forms of one layout
-    check it once; :func:`read_forms` passes one."""
+    check it once; :func:`read_forms` passes one. ``wb``: the workbook already opened
+    with :func:`relscale.io.cells.open_values` (the caller closes it)."""
     from relscale.io.cells import open_values
 
     path = Path(path)
-    try:  # values only (calamine): openpyxl's style objects were most of the time
-        wb = open_values(path)
-    except DataError as exc:
-        return None, [str(exc)]
+    given = wb is not None
+    if not given:
+        try:  # values only (calamine): openpyxl's style objects were most of the time
+            wb = open_values(path)
+        except DataError as exc:
+            return None, [str(exc)]
     try:
         return _read_open_form(path, wb, strict=strict, layouts=layouts)
     except DataError as exc:
         return None, [str(exc)]
     finally:
-        wb.close()
+        if not given:
+            wb.close()
 
 
 def _read_open_form(path: Path, wb: Any, *, strict: bool, layouts: Layouts | None = None
@@ -186,13 +193,13 @@ def _read_open_form(path: Path, wb: Any, *, strict: bool, layouts: Layouts | Non
         return None, cell_problems
     if meta.get("layout", "compact") != "compact":
         ids, found = read_respondent_answers(path, ws, meta, table, row, strict=strict)
-        form = _Form(key, tuple(ids), row)
+        form = _Form(key, tuple(ids), row, meta)
     else:
         cell_problems = answer_cell_problems(path, ws, layout)
         if cell_problems:
             return None, cell_problems
         found = read_compact_answers(path, ws, layout, row)
-        form = _Form(key, tuple(item_id for item_id, *_rest in layout.items), row)
+        form = _Form(key, tuple(item_id for item_id, *_rest in layout.items), row, meta)
     if not found:  # the wording, once the rows are known to be where they were
         found = wording_problems(path, ws, meta, table)
     return form, found

@@ -1,7 +1,7 @@
 """Which sheet of a workbook a table is read from, and its header and rows.
 
 Every table reader (responses, ad hoc columns, platform exports) reads a workbook through
-:func:`first_sheet_rows`: the first sheet unless the user names one (``--sheet``), a
+:func:`sheet_rows`: the first sheet unless the user names one (``--sheet``), a
 hidden first sheet refused (an old or scratch copy more often than the data), a note
 naming the sheet read when there are others, and any formula in it refused.
 """
@@ -54,8 +54,8 @@ def pick_sheet(wb: Any, path: Path, sheet: str | None = None) -> tuple[Any, str 
     return ws, note
 
 
-def first_sheet_rows(wb: Any, path: Path, empty: str, sheet: str | None = None
-                     ) -> tuple[list[str], Rows, str, str | None]:
+def sheet_rows(wb: Any, path: Path, empty: str, sheet: str | None = None
+               ) -> tuple[list[str], Rows, str, str | None]:
     """The header, numbered rows and source name (``file [sheet]``) of a workbook's sheet
     (:func:`pick_sheet`), and the note naming it; ``empty`` is the error for a sheet
     without a header row."""
@@ -72,3 +72,10 @@ def first_sheet_rows(wb: Any, path: Path, empty: str, sheet: str | None = None
     check_width(f"{path} [{ws.title}]", len(header))
     numbered = ((r, list(cells)) for r, cells in enumerate(rows, start=2))
     return header, numbered, f"{path} [{ws.title}]", note
+
+
+def first_sheet_rows(wb: Any, path: Path, empty: str) -> tuple[list[str], Rows, str]:
+    """:func:`sheet_rows` of the first sheet (refused when hidden), without the note:
+    the header, the numbered rows and the source name (``file [sheet]``)."""
+    header, rows, source, _note = sheet_rows(wb, path, empty)
+    return header, rows, source

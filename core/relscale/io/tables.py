@@ -40,6 +40,7 @@ from relscale.errors import DataError
 from relscale.i18n import _
 from relscale.io.bulk_csv import BulkAnswers, BulkCsv, bulk_columns, read_bulk
 from relscale.io.sheet_limits import check_width
+from relscale.io.sheets import first_sheet_rows  # noqa: F401  (re-exported for its callers)
 from relscale.messages import where
 
 if TYPE_CHECKING:
@@ -69,6 +70,9 @@ class ResponseTable:
     blank_rows: int = 0
     metadata: dict[str, str] = field(default_factory=dict)
     """For a scoring sheet: instrument, sector, perspective, ... from its metadata."""
+    not_applicable: np.ndarray | None = None
+    """respondents x items, True where the 'does not apply' code was given (``values``
+    holds NaN there); None for a scale without one."""
     notes: list[str] = field(default_factory=list)
     """What the reader chose that a user should know (which sheet was read), one line
     each."""
@@ -414,9 +418,9 @@ def read_columns(path: Path | str, columns: Sequence[str], sheet: str | None = N
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         wb = open_workbook(path)
         try:
-            from relscale.io.sheets import first_sheet_rows
+            from relscale.io.sheets import sheet_rows
 
-            header, rows, source, note = first_sheet_rows(wb, path, empty, sheet)
+            header, rows, source, note = sheet_rows(wb, path, empty, sheet)
             table = _read_named(rows, header, columns, source)
             table.notes += [note] if note else []
             return table

@@ -82,5 +82,45 @@ def not_applicable_to_missing(adapted: AdaptedInstrument, values: np.ndarray) ->
     return np.where(values == na.value, np.nan, values)
 
 
+def mark_not_applicable(adapted: AdaptedInstrument, table: Any) -> None:
+    """Replace the 'does not apply' code in a response table's values by NaN (missing),
+    keeping where it was in ``table.not_applicable`` (a boolean matrix; None when the
+    scale has no such code): scoring never sees it, a store keeps it as given."""
+    import numpy as np
+
+    na = adapted.scale.not_applicable
+    if na is None:
+        return
+    with np.errstate(invalid="ignore"):
+        table.not_applicable = table.values == na.value
+    table.values = not_applicable_to_missing(adapted, table.values)
+
+
 def _format_value(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def check_range(table: Any, scale_min: float | None, scale_max: float | None) -> None:
+    """Refuse answers outside ``--scale-min`` / ``--scale-max`` (naming file, row, column):
+    reversing on a scale the data do not have gives answers that are no answers."""
+    import numpy as np
+
+    x = table.values
+    with np.errstate(invalid="ignore"):
+        outside = np.zeros(x.shape, dtype=bool)
+        if scale_min is not None:
+            outside |= x < scale_min
+        if scale_max is not None:
+            outside |= x > scale_max
+    hits = np.argwhere(outside)
+    if len(hits):
+        i, j = (int(v) for v in hits[0])
+        raise DataError(
+            _("{where}: {value:g} is outside the scale given (--scale-min {lo}, "
+              "--scale-max {hi}); check the options against the data").format(
+                where=where(table.source, int(table.rows[i]), table.items[j]),
+                value=float(x[i, j]), lo=_bound(scale_min), hi=_bound(scale_max)))
+
+
+def _bound(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"

@@ -38,6 +38,9 @@ def sector_messages(sector: Sector) -> Iterator[tuple[str, str]]:
         yield ctx_field(f"role.{role.id}", "plural"), role.plural
         if role.spoken_label:
             yield ctx_field(f"role.{role.id}", "spoken_label"), role.spoken_label
+    for v in sector.variants:
+        yield ctx_field(f"variant.{v.id}", "label"), v.label
+        yield ctx_field(f"variant.{v.id}", "spoken_label"), v.spoken_label
     for o in sector.offerings:
         owner = f"{o.instrument}.{o.perspective}"
         for name in ("declined", "title", "instructions", "administration"):
@@ -50,6 +53,10 @@ def sector_messages(sector: Sector) -> Iterator[tuple[str, str]]:
             if o.scale.not_applicable is not None:
                 yield ctx_field(f"{owner}.scale", "na"), o.scale.not_applicable.label
             yield ctx_field(f"{owner}.scale", "rationale"), o.scale.rationale
+        if o.practice is not None:
+            for n, statement in enumerate(o.practice.statements, start=1):
+                yield ctx_field(f"{owner}.practice", str(n)), statement.text
+            yield ctx_field(owner, "practice_script"), o.practice.script
         for w in o.items:
             if w.text:
                 yield ctx_item(w.item), w.text

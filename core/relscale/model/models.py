@@ -21,12 +21,18 @@ from relscale.model.base import (
     _no_duplicates,
 )
 from relscale.model.norms import Band, DimensionNorm, NormTable, PercentilePoint, Population
+from relscale.model.respondents import (
+    Practice,
+    PracticeStatement,
+    RespondentVariant,
+    check_variants,
+)
 from relscale.model.scales import ResponseScale, ScaleChange, ScalePoint, SectorScale
 
 __all__ = [
     "IDENTIFIER", "PERSPECTIVES", "Band", "DimensionNorm", "Model", "NormStatus", "NormTable",
-    "PercentilePoint", "Perspective", "Population", "ResponseScale", "ScaleChange", "ScalePoint",
-    "SectorScale",
+    "PercentilePoint", "Perspective", "Population", "Practice", "PracticeStatement",
+    "RespondentVariant", "ResponseScale", "ScaleChange", "ScalePoint", "SectorScale",
 ]
 # (the scale, norm and base names are re-exported: they were defined here before 0.2.0)
 
@@ -237,6 +243,10 @@ class Offering(Model):
     scale: SectorScale | None = Field(
         default=None, description="The sector's own response scale; default the instrument's."
     )
+    practice: Practice | None = Field(
+        default=None, description="Practice statements before the items, with the "
+        "administrator's script (client forms).",
+    )
     rationales: dict[Literal["unchanged", "terms_substituted"], str] = Field(
         default_factory=dict,
         description="A rationale said once for every item of this change type that gives "
@@ -288,6 +298,11 @@ class Sector(Model):
     description: str = Field(min_length=1)
     professional: Role
     client: Role
+    variants: tuple[RespondentVariant, ...] = Field(
+        default=(),
+        description="Groups of client-form respondents with their own word for the "
+        "professional (education: primary, secondary); the first is the default.",
+    )
     offerings: tuple[Offering, ...] = Field(min_length=1)
     domain: str = Field(
         pattern=IDENTIFIER, description="gettext domain of the sector's catalog."
@@ -299,7 +314,22 @@ class Sector(Model):
     @model_validator(mode="after")
     def _unique_offerings(self) -> Sector:
         _no_duplicates("offering", [f"{o.instrument}/{o.perspective}" for o in self.offerings])
+        check_variants(self.variants)
         return self
+
+    def variant(self, variant_id: str | None) -> RespondentVariant | None:
+        """The respondent variant ``variant_id`` (the first when None); None when the
+        sector has no variants. :class:`KeyError` for an unknown id."""
+        if not self.variants:
+            if variant_id is not None:
+                raise KeyError(variant_id)
+            return None
+        if variant_id is None:
+            return self.variants[0]
+        for v in self.variants:
+            if v.id == variant_id:
+                return v
+        raise KeyError(variant_id)
 
     def offering(self, instrument: str, perspective: Perspective) -> Offering | None:
         """What the sector says about one instrument perspective (offered or declined);
@@ -336,6 +366,14 @@ class AdaptedItem(Model):
     )
 
 
+class AdaptedPractice(Model):
+    """Practice statements in one locale: (text, the answer that is right) and the script."""
+
+    statements: tuple[tuple[str, int], ...]
+    script: str
+    always: bool
+
+
 class AdaptedDimension(Model):
     id: str
     label: str
@@ -366,8 +404,13 @@ class AdaptedInstrument(Model):
     subject: str = Field(description="Localized role of who the answers are about.")
     subject_spoken: str | None = Field(
         default=None, description="Localized role of who the answers are about, in the "
-        "respondent's words (the role's `spoken_label`); None: `subject`.",
+        "respondent's words (the variant's or the role's `spoken_label`); None: `subject`.",
     )
+    variant: str | None = Field(
+        default=None, description="The sector's respondent variant the client form is "
+        "worded for (e.g. 'secondary'); None when the sector has none.",
+    )
+    variant_label: str | None = Field(default=None, description="The variant, in words.")
     instructions: str
     administration: str | None = None
     scale: ResponseScale
@@ -376,6 +419,8 @@ class AdaptedInstrument(Model):
         "the instrument's scale)."
     )
     scale_rationale: str | None = None
+    practice: AdaptedPractice | None = Field(
+        default=None, description="Practice statements and script, in this locale.")
     scoring: ScoringRule
     dimensions: tuple[AdaptedDimension, ...]
     items: tuple[AdaptedItem, ...]
@@ -392,3 +437,8 @@ class AdaptedInstrument(Model):
     @property
     def item_ids(self) -> tuple[str, ...]:
         return tuple(i.id for i in self.items)
+
+    @property
+    def subject_said(self) -> str:
+        """The other person's role in the respondent's words (client forms)."""
+        return self.subject_spoken or self.subject

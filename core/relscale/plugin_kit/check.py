@@ -23,6 +23,7 @@ from relscale.model.models import Instrument, NormTable, Sector
 from relscale.plugin_kit.catalogs import check_catalogs
 from relscale.plugin_kit.contract import check_slots, contract_problems
 from relscale.plugin_kit.contract_locales import locale_problems
+from relscale.plugin_kit.contract_respondents import respondent_problems
 from relscale.plugin_kit.locate import (
     PluginSource,
     folder_plugins,
@@ -52,18 +53,28 @@ class CheckReport:
 
 
 def check_plugins(names: list[str] | None = None, *, path: Path | None = None,
-                  build: bool = True) -> CheckReport:
+                  build: bool = True, against: Path | None = None,
+                  threshold: float | None = None) -> CheckReport:
     """Check installed plugins (``names``, default all) or the plugin(s) in ``path``.
 
     :param path: a plugin project folder (with ``pyproject.toml``) or package folder;
         its files are checked as they are, installed or not.
     :param build: build the wheel and sdist to check they hold the data files (for a
         ``path``, and for installed plugins whose editable project folder is known).
+    :param against: a file of sentences (one per line) the items must not echo, e.g. a
+        licensed instrument's items: every item in every language reaching ``threshold``
+        (default :data:`relscale.plugin_kit.similarity.THRESHOLD`) is a problem.
     """
+    from relscale.plugin_kit.similarity import THRESHOLD, read_sentences
+
+    sentences = read_sentences(against) if against is not None else []
     sources = folder_plugins(path) if path is not None else installed_plugins(names)
     report = CheckReport(plugins=[s.name for s in sources])
     for source in sources:
         check_source(source, report, build=build)
+        if against is not None:
+            _against(source, report, sentences, str(against),
+                     THRESHOLD if threshold is None else threshold)
     report.problems = [_displayed(p) for p in dict.fromkeys(report.problems)]
     return report
 
@@ -86,8 +97,22 @@ def check_source(source: PluginSource, report: CheckReport, *, build: bool = Tru
         problems += contract_problems(sector, registry, fallbacks=False)
         if not check_slots(sector, registry):  # the locale rules assume whole offerings
             problems += locale_problems(sector, registry, fallbacks=False)
+            problems += respondent_problems(sector, registry)
         problems += check_catalogs(sector, registry)
     _packaging(source, report, build)
+
+
+def _against(source: PluginSource, report: CheckReport, sentences: list[Any], name: str,
+             threshold: float) -> None:
+    """The plugin's items that echo one of ``sentences`` (see ``check_plugins``)."""
+    from relscale.plugin_kit.similarity import check_against
+
+    try:
+        registry = plugin_registry(source)
+    except RelscaleError:
+        return  # check_source reported it
+    for sector in owned_sectors(registry, source.name):
+        report.problems += check_against(sector, registry, sentences, name, threshold)
 
 
 def owned_sectors(registry: Registry, plugin: str) -> list[Sector]:

@@ -19,8 +19,11 @@ from relscale.registry import Registry
 
 PROVENANCE_UNCHANGED = "unchanged"
 """The provenance of wording identical to education's (the one place to rename it)."""
-PLACEHOLDERS = {"subject"}
-"""The only placeholder item text may contain."""
+PLACEHOLDERS = {"subject", "role"}
+"""The placeholders item text may contain: ``{subject}`` (the other person's name or a blank)
+and ``{role}`` (the respondent's word for the professional)."""
+TEXT_PLACEHOLDERS = {"role"}
+"""The placeholder a title, instructions or practice text may contain."""
 REFERENCE_SECTOR = "education"
 MIN_ITEMS_PER_DIMENSION = 3
 MIN_DECLINE_WORDS = 5
@@ -160,7 +163,8 @@ def check_dimensions(sector: Sector, registry: Registry,
 
 
 def check_placeholders(sector: Sector) -> list[Problem]:
-    """Item text uses only ``{subject}``; instructions and notes none (printed as written)."""
+    """Item text uses only ``{subject}`` and ``{role}``; a title, instructions and practice
+    texts only ``{role}``; an administration note none (printed as written)."""
     file, found = sector_file(sector), []
     for offering in sector.offerings:
         for w in offering.items:
@@ -175,17 +179,23 @@ def check_placeholders(sector: Sector) -> list[Problem]:
             if unknown:
                 found.append(Problem(file, item_entry(offering, w.item), _(
                     "unknown placeholder(s) {names} in the text; item text may use only "
-                    "{{subject}}").format(names=", ".join(sorted(unknown)))))
-        for name in ("instructions", "administration"):
-            text = getattr(offering, name) or ""
+                    "{{subject}} and {{role}}").format(names=", ".join(sorted(unknown)))))
+        texts = [(name, getattr(offering, name) or "", allowed) for name, allowed in (
+            ("title", TEXT_PLACEHOLDERS), ("instructions", TEXT_PLACEHOLDERS),
+            ("administration", set()))]
+        if offering.practice is not None:
+            texts.append(("practice", offering.practice.script, TEXT_PLACEHOLDERS))
+            texts += [("practice", s.text, TEXT_PLACEHOLDERS)
+                      for s in offering.practice.statements]
+        for name, text, allowed in texts:
             try:
-                has = bool(placeholders(text))
+                wrong = bool(placeholders(text) - allowed)
             except ValueError:
-                has = True
-            if has:
+                wrong = True
+            if wrong:
                 found.append(Problem(file, f"{offering_entry(offering)}: {name}", _(
-                    "{field} are printed as written, without filling placeholders: "
-                    "{text!r}").format(field=name, text=text)))
+                    "{field} are printed as written, without filling placeholders other "
+                    "than {{role}}: {text!r}").format(field=name, text=text)))
     return found
 
 
@@ -229,6 +239,9 @@ def check_todo(sector: Sector) -> list[Problem]:
 
     look("label", sector.label)
     look("description", sector.description)
+    for v in sector.variants:
+        look(f"variants: {v.id}", v.label)
+        look(f"variants: {v.id}", v.spoken_label)
     for kind in ("professional", "client"):
         role = sector.role(kind)  # type: ignore[arg-type]
         look(f"[{kind}]", role.label)

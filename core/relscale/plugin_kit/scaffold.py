@@ -122,6 +122,11 @@ def sector_toml(names: PluginNames, source: Sector | None, registry: Registry, *
                  for kind, role in (("professional", source.professional),
                                     ("client", source.client))]
         offerings = [(o.instrument, o.perspective, o) for o in source.offerings]
+        roles += [Block("[[variants]]", {"id": v.id, "label": v.label,
+                                         "spoken_label": v.spoken_label},
+                        ["a respondent variant: the word its client forms use for {role}"]
+                        if k == 0 else [])
+                  for k, v in enumerate(source.variants)]
     blocks = list(roles)
     for instrument, perspective, offering in offerings:
         blocks += _offering_blocks(instrument, perspective, offering, source, registry,
@@ -157,9 +162,19 @@ def _offering_blocks(instrument: str, perspective: Perspective, offering: Offeri
         return blocks
     blocks = [Block("[[offerings]]", {
         "instrument": offering.instrument, "perspective": offering.perspective,
-        "declined": offering.declined, "instructions": offering.instructions,
-        "administration": offering.administration,
+        "declined": offering.declined, "title": offering.title,
+        "instructions": offering.instructions, "administration": offering.administration,
     }, head)]
+    if offering.scale is not None:  # the answers (and the practice answers) depend on it
+        scale = offering.scale
+        blocks.append(Block("[offerings.scale]", {
+            "id": scale.id, "changes": list(scale.changes), "rationale": scale.rationale},
+            [f"{source.id if source else 'the'}'s own response scale for this perspective"]))
+        blocks += [Block("[[offerings.scale.points]]", {"value": p.value, "label": p.label})
+                   for p in scale.points]
+        if scale.not_applicable is not None:
+            blocks.append(Block("[offerings.scale.not_applicable]", {
+                "value": scale.not_applicable.value, "label": scale.not_applicable.label}))
     assert source is not None
     dims = {s.id: (s.dimension, s.keying) for s in inst.items}
     for w in offering.items:
@@ -173,6 +188,13 @@ def _offering_blocks(instrument: str, perspective: Perspective, offering: Offeri
             "rationale": w.rationale, "dimension": w.dimension, "keying": w.keying,
             "intent": w.intent,
         }, [f"{dimension}, keyed {keying}; as worded in {source.id}"]))
+    if offering.practice is not None:
+        blocks.append(Block("[offerings.practice]", {
+            "script": offering.practice.script, "always": offering.practice.always},
+            [f"practice statements before the items, as in {source.id}"]))
+        blocks += [Block("[[offerings.practice.statements]]",
+                         {"text": s.text, "answer": s.answer})
+                   for s in offering.practice.statements]
     return blocks
 
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
-def toml_string(value: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's)."""
+def toml_string(value: str | int | bool | list[str]) -> str:
+    """A TOML basic string (JSON's escapes are TOML's), integer, boolean or array of strings."""
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -22,7 +22,7 @@ class Block:
     """One table (``[client]``) or array-of-tables entry (``[[offerings.items]]``)."""
 
     header: str
-    keys: dict[str, str | None]
+    keys: dict[str, str | int | bool | list[str] | None]
     comments: list[str] = field(default_factory=list)
     """Lines written above the header, without the ``#``."""
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from relscale.errors import DataError, RelscaleError
 from relscale.i18n import _
+from relscale.scoring.keying import keying_warnings
 
 if TYPE_CHECKING:
     import numpy as np
@@ -215,14 +216,16 @@ def feldt_ci(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, 
     ``1 - (1 - alpha) * F`` quantiles with ``n - 1`` and ``(n - 1)(k - 1)`` df."""
     import math
 
-    from scipy import stats
+    # scipy.special, not scipy.stats: the same quantile (F.ppf is fdtri), without the
+    # seconds scipy.stats takes to import (reliability on a small file starts in < 1 s)
+    from scipy.special import fdtri
 
     if not math.isfinite(alpha) or n < 2 or k < 2:
         return float("nan"), float("nan")
     p = 1 - level
     df1, df2 = n - 1, (n - 1) * (k - 1)
-    low = 1 - (1 - alpha) * float(stats.f.ppf(1 - p / 2, df1, df2))
-    high = 1 - (1 - alpha) * float(stats.f.ppf(p / 2, df1, df2))
+    low = 1 - (1 - alpha) * float(fdtri(df1, df2, 1 - p / 2))
+    high = 1 - (1 - alpha) * float(fdtri(df1, df2, p / 2))
     return low, high
 
 
@@ -230,7 +233,7 @@ def duhachek_ci(c: np.ndarray, n: int, level: float = 0.95) -> tuple[float, floa
     """The asymptotic confidence interval of alpha (Duhachek & Iacobucci, 2004), as psych
     reports it: ``alpha +- z * sqrt(Q / n)`` with ``Q`` from the covariance matrix."""
     import numpy as np
-    from scipy import stats
+    from scipy.special import ndtri  # the normal quantile, as scipy.stats.norm.ppf
 
     alpha = alpha_from_cov(c)
     k = c.shape[0]
@@ -242,7 +245,7 @@ def duhachek_ci(c: np.ndarray, n: int, level: float = 0.95) -> tuple[float, floa
     q = (2 * k**2 / ((k - 1) ** 2 * total**3)) * (
         total * (float(np.trace(cc)) + tr**2) - 2 * tr * float(np.sum(cc))
     )
-    half = float(stats.norm.ppf(1 - (1 - level) / 2)) * float(np.sqrt(max(q, 0.0) / n))
+    half = float(ndtri(1 - (1 - level) / 2)) * float(np.sqrt(max(q, 0.0) / n))
     return alpha - half, alpha + half
 
 
@@ -268,20 +271,6 @@ def _degenerate_items(
         else:
             keep.append(j)
     return keep, left_out, warnings
-
-
-def _negative_on_first_component(c: np.ndarray) -> list[int]:
-    """Columns loading negatively on the first principal component of the correlations
-    (signs chosen so most of the loading is positive), as psych's ``alpha`` checks."""
-    import numpy as np
-
-    r = _correlation(c)
-    if not np.all(np.isfinite(r)):
-        return []
-    vector = np.linalg.eigh(r)[1][:, -1]
-    if vector.sum() < 0:
-        vector = -vector
-    return [j for j in range(len(vector)) if vector[j] < -1e-12]
 
 
 def scale_reliability(
@@ -372,12 +361,7 @@ def scale_reliability(
                 alpha_if_deleted=alpha_from_cov(c[np.ix_(rest, rest)]) if k > 2 else float("nan"),
             )
         )
-    negative = [items[j] for j in _negative_on_first_component(c)
-                if not (reverse and reverse[j])]
-    if negative:
-        warnings.append(
-            _("{scale}: {items} correlate(s) negatively with the rest of the scale; reverse-"
-              "keyed but not declared so?").format(scale=scale, items=", ".join(negative)))
+    warnings += keying_warnings(scale, items, reverse, c, [it.r_drop for it in stats])
     return ScaleReliability(
         scale=scale,
         items=tuple(stats),
@@ -477,7 +461,8 @@ def item_reliability(
         given bounds, or no respondents.
     """
     from relscale.io.tables import read_columns
-    from relscale.scoring.reliability_args import check_in_range, check_item_args
+    from relscale.io.values import check_range
+    from relscale.scoring.reliability_args import check_item_args
 
     path = Path(path)
     how = check_missing(missing)
@@ -486,9 +471,10 @@ def item_reliability(
     table = read_columns(path, names, sheet)
     if table.n == 0:
         raise DataError(_("{path}: no respondents").format(path=path))
-    check_in_range(table, scale_min, scale_max)
+    check_range(table, scale_min, scale_max)
     result = scale_reliability(
         table.values, names, scale="scale", reverse=[n in reverse for n in names],
         scale_min=scale_min, scale_max=scale_max, missing=how,
     )
     return ReliabilityReport(path, str(path), (result,))
+

@@ -2,8 +2,9 @@
 
 An ad hoc scale is named on the command line: its items must be distinct columns, a
 reverse-keyed item one of them, the scale bounds finite with the lowest below the
-highest, and every answer within those bounds (99, a missing-data code, on a 1..3 scale
-would otherwise be reverse-keyed into -95 and counted as an answer).
+highest. Every answer within those bounds is checked after reading
+(:func:`relscale.io.values.check_range`: 99, a missing-data code, on a 1..3 scale would
+otherwise be reverse-keyed into -95 and counted as an answer).
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from relscale.errors import DataError, RelscaleError
+from relscale.errors import RelscaleError
 from relscale.i18n import _
-from relscale.messages import where
 
 if TYPE_CHECKING:
-    from relscale.io.tables import ResponseTable
+    pass
 
 
 def check_item_args(items: Sequence[str], reverse: Sequence[str], scale_min: float | None,
@@ -43,23 +43,3 @@ def check_item_args(items: Sequence[str], reverse: Sequence[str], scale_min: flo
     if scale_min is not None and scale_max is not None and scale_min >= scale_max:
         raise RelscaleError(_("--scale-min {low:g} is not below --scale-max {high:g}").format(
             low=scale_min, high=scale_max))
-
-
-def check_in_range(table: ResponseTable, scale_min: float | None,
-                   scale_max: float | None) -> None:
-    """Refuse the first answer outside the given bounds, naming file, row and column.
-
-    :raises DataError: an answer below ``scale_min`` or above ``scale_max``."""
-    import numpy as np
-
-    values = table.values
-    low = -np.inf if scale_min is None else scale_min
-    high = np.inf if scale_max is None else scale_max
-    outside = ~np.isnan(values) & ((values < low) | (values > high))
-    if not outside.any():
-        return
-    i, j = (int(k) for k in np.argwhere(outside)[0])
-    raise DataError(_("{where}: {value:g} is outside the scale ({low:g} to {high:g}); set "
-                      "--scale-min and --scale-max, or mark missing answers as empty").format(
-        where=where(table.source, int(table.rows[i]), table.items[j]), value=values[i, j],
-        low=low, high=high))

@@ -33,7 +33,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from relscale.errors import RelscaleError
 from relscale.i18n import _
@@ -73,6 +73,8 @@ ID_COLUMN = "respondent_code"
 LOADING_RANGE = (0.55, 0.80)
 THRESHOLD_JITTER = 0.15
 DEFAULT_MISSING = 0.02
+CHUNK_ROWS = 50_000
+"""Rows drawn, and rows formatted when a sample is written, at a time (bounded memory)."""
 
 
 @dataclass(frozen=True)
@@ -149,14 +151,21 @@ def simulate(
     theta = rng.standard_normal((n, len(dims))) @ chol.T + mean
     theta += np.where((groups == "f")[:, None], group_shift[0], group_shift[1])
     # 3. item responses
+    # (a chunk of rows at a time: the draws come in the same order as one (n, k) draw,
+    # and memory stays at the answers plus one chunk)
     dim_index = np.array([dims.index(item.dimension) for item in adapted.items])
-    noise = rng.standard_normal((n, k))
-    y = theta[:, dim_index] * loadings + np.sqrt(1 - loadings**2) * noise
-    keyed = lo + (y[:, :, None] > thresholds[None, :, :]).sum(axis=2)
     reverse = np.array([item.keying == "-" for item in adapted.items])
-    values = np.where(reverse, lo + hi - keyed, keyed).astype(float)
+    values = np.empty((n, k))
+    for start in range(0, n, CHUNK_ROWS):
+        stop = min(start + CHUNK_ROWS, n)
+        noise = rng.standard_normal((stop - start, k))
+        y = theta[start:stop, dim_index] * loadings + np.sqrt(1 - loadings**2) * noise
+        keyed = lo + (y[:, :, None] > thresholds[None, :, :]).sum(axis=2)
+        values[start:stop] = np.where(reverse, lo + hi - keyed, keyed)
     # 4. missingness
-    values[rng.random((n, k)) < missing] = np.nan
+    for start in range(0, n, CHUNK_ROWS):
+        stop = min(start + CHUNK_ROWS, n)
+        values[start:stop][rng.random((stop - start, k)) < missing] = np.nan
     width = max(4, int(math.log10(n)) + 1)
     return Sample(
         items=adapted.item_ids,
@@ -167,25 +176,43 @@ def simulate(
     )
 
 
+def _write_csv(sample: Sample, out: IO[str]) -> None:
+    """The sample as CSV, a chunk of rows at a time: header, then codes, groups, answers."""
+    import numpy as np
+    import polars as pl
+
+    from relscale.io.csv_safety import writer as csv_writer
+
+    csv_writer(out, lineterminator="\n").writerow([ID_COLUMN, GROUP_COLUMN, *sample.items])
+    for start in range(0, sample.n, CHUNK_ROWS):
+        stop = min(start + CHUNK_ROWS, sample.n)
+        block = sample.values[start:stop]
+        columns: dict[str, pl.Series] = {
+            "c": pl.Series(sample.codes[start:stop], dtype=pl.String),
+            "g": pl.Series(sample.groups[start:stop], dtype=pl.String),
+        }
+        for j in range(block.shape[1]):
+            col = block[:, j]
+            missing = np.isnan(col)
+            columns[f"i{j}"] = pl.Series(np.where(missing, 0, col).astype(np.int64)).set(
+                pl.Series(missing), None)
+        out.write(pl.DataFrame(columns).write_csv(include_header=False, line_terminator="\n"))
+
+
 def sample_csv(sample: Sample) -> str:
     """The sample as CSV text: respondent_code, gender, then one column per item."""
     import io
 
-    from relscale.io.csv_safety import writer as csv_writer
-
     out = io.StringIO()
-    writer = csv_writer(out, lineterminator="\n")
-    writer.writerow([ID_COLUMN, GROUP_COLUMN, *sample.items])
-    for code, group, row in zip(sample.codes, sample.groups, sample.values.tolist(), strict=True):
-        writer.writerow([code, group, *("" if v != v else int(v) for v in row)])
+    _write_csv(sample, out)
     return out.getvalue()
 
 
 def write_sample(sample: Sample, path: str | Path, *, overwrite: bool = False) -> Path:
-    """Write the sample as CSV, atomically."""
+    """Write the sample as CSV, atomically, a chunk of rows at a time."""
     from relscale.io.atomic import atomic_write
 
-    text = sample_csv(sample)
-    with atomic_write(path, overwrite=overwrite) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+    with atomic_write(path, overwrite=overwrite) as tmp, \
+            open(tmp, "w", encoding="utf-8", newline="") as fh:
+        _write_csv(sample, fh)
     return Path(path)

@@ -72,18 +72,25 @@ def template(domain: Domain, registry: Registry | None = None, *,
 
 
 def ui_template(source_dirs: Iterable[Path] | None = None) -> Catalog:
-    """UI strings marked with ``_()`` / ``N_()`` / ``pgettext()`` in core's Python sources.
+    """UI strings marked with ``_()`` / ``N_()`` / ``pgettext()`` in core's Python sources,
+    and with ``_()`` / ``ngettext()`` in the page's Jinja2 templates (``web/templates``,
+    read when Jinja2 is installed: the ``web`` extra).
 
     Comments starting ``# TRANSLATORS:`` just above a string become extracted comments.
     """
+    import importlib.util
+
     from babel.messages.extract import extract_from_dir
 
+    method_map = [("**.py", "python")]
+    if importlib.util.find_spec("jinja2") is not None:
+        method_map.append(("**/templates/**.html", "jinja2.ext:babel_extract"))
     catalog = new_catalog(CORE_DOMAIN)
     for root in source_dirs or [CORE_PACKAGE_DIR]:
         root = Path(root)
         results = extract_from_dir(
             root,
-            method_map=[("**.py", "python")],
+            method_map=method_map,
             keywords=UI_KEYWORD_SPECS,
             comment_tags=(TRANSLATOR_TAG,),
             strip_comment_tags=True,
@@ -225,6 +232,12 @@ def sector_comments(sector: Sector, registry: Registry | None = None) -> dict[st
                 f"Role term for the {kind} ({'singular' if form == 'label' else 'plural'}). "
                 "Drafts substitute it into the education wording: keep it a plain noun."
             ]
+    for v in sector.variants:
+        notes[ctx_field(f"variant.{v.id}", "label")] = [
+            f"Respondent variant {v.id} of {sector.id}: who fills in its client forms."]
+        notes[ctx_field(f"variant.{v.id}", "spoken_label")] = [
+            f"The noun respondents of the variant {v.id} use for the professional; it fills "
+            "{role} on their forms (title, instructions, items)."]
     slots: dict[str, Any] = {}
     if registry is not None:
         for inst in registry.instruments.values():
@@ -257,6 +270,14 @@ def sector_comments(sector: Sector, registry: Registry | None = None) -> dict[st
             notes[ctx_field(f"{owner}.scale", "rationale")] = [
                 f"Why {sector.id} gives this perspective its own response scale."
             ]
+        if o.practice is not None:
+            for n, statement in enumerate(o.practice.statements, start=1):
+                notes[ctx_field(f"{owner}.practice", str(n))] = [
+                    f"Practice statement {n} before the {o.instrument} items ({o.perspective} "
+                    f"report); the answer that is right is {statement.answer}: keep it so."]
+            notes[ctx_field(owner, "practice_script")] = [
+                f"What the administrator reads aloud and does around the practice statements "
+                f"of the {o.instrument} form ({o.perspective} report)."]
         for w in o.items:
             slot = slots.get(w.item)
             dimension = w.dimension or (slot.dimension if slot else "?")
@@ -271,6 +292,10 @@ def sector_comments(sector: Sector, registry: Registry | None = None) -> dict[st
             if w.text and "{subject}" in w.text:
                 text_notes.append(
                     "{subject} is the other person's name, or a blank line: keep it."
+                )
+            if w.text and "{role}" in w.text:
+                text_notes.append(
+                    "{role} is the respondent's own word for the professional: keep it."
                 )
             notes[ctx_item(w.item)] = text_notes
             notes[ctx_field(w.item, "rationale")] = [

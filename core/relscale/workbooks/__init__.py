@@ -19,34 +19,22 @@ def write(
     *,
     overwrite: bool = False,
     inputs: Iterable[Path | str] = (),
-    direct: bool = False,
 ) -> Path:
-    """Render ``book`` to the .xlsx file ``path``, atomically; return the path.
+    """Write ``book`` to the .xlsx file ``path``, atomically; return the path.
 
     Refuses an existing ``path`` unless ``overwrite``, and a ``path`` that is one of the
     ``inputs`` (:func:`relscale.io.atomic.check_output`); a failure leaves no file behind
-    (:func:`relscale.io.atomic.atomic_write`). With ``direct``, a book the direct writer
-    supports (:mod:`relscale.excel.xlsx`: no charts, comments or streamed rows) is written
-    without openpyxl; forms are, and ``tests/test_forms_writer.py`` compares the two.
+    (:func:`relscale.io.atomic.atomic_write`). Every workbook goes through the one writer,
+    :func:`relscale.excel.xlsx.write_xlsx`.
     """
     from relscale.errors import DataError
+    from relscale.excel.xlsx import write_xlsx
     from relscale.io.atomic import atomic_write, check_output
 
     path = check_output(Path(path), overwrite=overwrite, inputs=tuple(map(Path, inputs)))
-    if direct:
-        from relscale.excel.xlsx import supports
-
-        direct = supports(book)
     with atomic_write(path, overwrite=overwrite) as tmp:
         try:
-            if direct:
-                from relscale.excel.xlsx import write_xlsx
-
-                write_xlsx(book, tmp)
-            else:
-                from relscale.excel.render import render
-
-                render(book, tmp)
+            write_xlsx(book, tmp)
         except DataError as exc:  # text a cell cannot hold: name the file too
             raise DataError(f"{path}: {exc}") from None
     return path

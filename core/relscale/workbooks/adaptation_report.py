@@ -168,12 +168,16 @@ def build_adaptation_report(
     data: Path | str | None = None,
     group_by: str = "sector",
     registry: Any = None,
+    options: Any = None,
 ) -> AdaptationReport:
     """Collect the adaptation report for one instrument x sector x perspective.
 
     :param locale: the language of the report's own text (already resolved).
     :param data: a response file; adds CFA (the sector's own respondents when ``group_by``
         names them, else every row), invariance, reliability and DIF across ``group_by``.
+    :param options: how to fit (:class:`relscale.equivalence_io.AnalysisOptions`; default:
+        chosen from the data). The report shows the estimator, missing-data handling,
+        clustering and every warning.
     :raises RelscaleError: unknown ids, a perspective the sector does not offer, or data
         the analyses cannot use (one line naming file, column, item or group).
     """
@@ -223,17 +227,18 @@ def build_adaptation_report(
         scale={loc: [p.label for p in a.scale.points] for loc, a in adapted.items()},
         items=items)
     if data is not None:
-        _add_evidence(report, main, Path(data), group_by)
+        _add_evidence(report, main, Path(data), group_by, options)
     return report
 
 
-def _add_evidence(report: AdaptationReport, adapted: Any, data: Path, group_by: str) -> None:
+def _add_evidence(report: AdaptationReport, adapted: Any, data: Path, group_by: str,
+                  options: Any) -> None:
     from relscale.equivalence import cfa_evidence, group_evidence
 
-    report.groups = group_evidence(data, adapted, group_by)
+    report.groups = group_evidence(data, adapted, group_by, options=options)
     has_own = report.sector in report.groups.n_read
     report.cfa = cfa_evidence(data, adapted, where=(group_by, report.sector) if has_own
-                              else None)
+                              else None, options=options)
     if not has_own:
         report.data_notes.append(_(
             "No group {sector!r} in column {column!r}: the CFA uses every respondent of "
@@ -387,8 +392,9 @@ def report_markdown(report: AdaptationReport) -> str:
 
 def report_workbook(report: AdaptationReport) -> Any:
     """The report as a writer-neutral workbook: one sheet per section; every string from
-    content or data written as text (:func:`relscale.excel.render.set_value`)."""
+    content or data is written as text (:func:`relscale.excel.xlsx.write_xlsx`)."""
     from relscale.excel.sheet import Workbook
+    from relscale.workbooks.styles import fit_layout, print_table, set_fonts
 
     book = Workbook(title=report_title(report), creator="relscale", styles=book_styles())
     names = [_("Report"), _("Guidelines"), _("Items"), _("Translation"), _("Administration"),
@@ -407,6 +413,9 @@ def report_workbook(report: AdaptationReport) -> Any:
             row += 1
         write_tables(sheet, section.tables, row + 1)
         sheet.column_widths = {1: 18, **{c: 28 for c in range(2, 16)}}
+        sheet.print_setup = print_table(footer_left=report_title(report))
+    set_fonts(book)
+    fit_layout(book)
     return book
 
 
@@ -425,7 +434,7 @@ def write_report(report: AdaptationReport, path: Path | str, *, overwrite: bool 
         if suffix == ".md":
             tmp.write_text(report_markdown(report), encoding="utf-8")
         else:
-            from relscale.excel.render import render
+            from relscale.excel.xlsx import write_xlsx
 
-            render(report_workbook(report), tmp)
+            write_xlsx(report_workbook(report), tmp)
     return target

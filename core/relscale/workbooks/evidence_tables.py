@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from relscale.i18n import _
+from relscale.i18n import N_, _
 
 if TYPE_CHECKING:
     from relscale.equivalence import CfaEvidence, GroupEvidence
@@ -59,24 +59,74 @@ def _ci(lower: float, upper: float) -> str:
 
 def fit_table(title: str, rows: list[tuple[str, Any]], *, n_read: dict[str, int] | None = None,
               ) -> Table:
-    """Fit measures of one or more models (``rows``: label, :class:`FitMeasures`)."""
-    table = Table(title, [_("Model"), "χ²", "df", "p", "CFI", "TLI", "RMSEA",
-                          _("RMSEA 90% CI"), "SRMR", "N"])
+    """Fit measures of one or more models (``rows``: label, :class:`FitMeasures`); with a
+    robust estimator also the scaled χ², and CFI, TLI and RMSEA are the robust ones."""
+    scaled = any(getattr(fit, "chisq_scaled", None) is not None for _l, fit in rows)
+    table = Table(title, [_("Model"), "χ²", *([_("χ² scaled")] if scaled else []), "df", "p",
+                          "CFI", "TLI", "RMSEA", _("RMSEA 90% CI"), "SRMR", "N"])
     for label, fit in rows:
-        table.rows.append([label, fit.chisq, fit.df, p_text(fit.pvalue), fit.cfi, fit.tli,
-                           fit.rmsea, _ci(fit.rmsea_ci_lower, fit.rmsea_ci_upper), fit.srmr,
-                           fit.ntotal])
+        p = fit.pvalue_scaled if scaled and fit.pvalue_scaled is not None else fit.pvalue
+        table.rows.append([label, fit.chisq, *([fit.chisq_scaled] if scaled else []), fit.df,
+                           p_text(p), fit.index("cfi"), fit.index("tli"), fit.index("rmsea"),
+                           _rmsea_ci(fit), fit.srmr, fit.ntotal])
+    if scaled and any(fit.estimator == "wlsmv" for _l, fit in rows):
+        table.notes.append(_("CFI, TLI and RMSEA are the scaled versions: for ordinal items "
+                             "the robust ones cannot show unequal thresholds or intercepts; "
+                             "p is that of the scaled χ²."))
+    elif scaled:
+        table.notes.append(_("CFI, TLI and RMSEA are the robust versions (scaled where lavaan "
+                             "gives no robust one); p is that of the scaled χ²."))
     return table
 
 
+def _rmsea_ci(fit: Any) -> str:
+    """The interval of the RMSEA shown (:meth:`FitMeasures.index`), or "—"."""
+    suffix = fit.index_suffix("rmsea")
+    lower = getattr(fit, "rmsea_ci_lower" + suffix, None)
+    upper = getattr(fit, "rmsea_ci_upper" + suffix, None)
+    return _ci(lower, upper) if lower is not None and upper is not None else NONE
+
+
+def method_table(method: Any, warnings: Sequence[str] = ()) -> Table:
+    """How the models were fitted: estimator (and why), missing data, clustering,
+    identification, criterion; every warning as a note."""
+    table = Table(_("Method"), [_("Choice"), _("Value"), _("Why")])
+    if method is not None:
+        table.rows.append([_("Estimator"), method.estimator, method.estimator_note])
+        table.rows.append([_("Missing data"), method.missing, method.missing_note])
+        cluster = (_("{column} ({n} clusters)").format(column=method.cluster,
+                                                      n=method.n_clusters)
+                   if method.cluster else _("none"))
+        table.rows.append([_("Clustering"), cluster, _("cluster-robust χ² and standard errors")
+                           if method.cluster else NONE])
+        table.rows.append([_("Identification"), method.identification,
+                           _("factor variances 1 in the reference group") if
+                           method.identification == "std.lv" else
+                           _("first loading of each factor 1")])
+        if method.criterion:
+            table.rows.append([_("Criterion"), method.criterion, CRITERION_TEXT.get(
+                method.criterion, "")])
+    table.notes += [_("Warning: {warning}").format(warning=w) for w in warnings]
+    return table
+
+
+CRITERION_TEXT = {
+    "chen": N_("Chen (2007): ΔCFI ≤ -.010 with ΔRMSEA ≥ .015 or ΔSRMR ≥ .030 (loadings) / "
+               ".010 (intercepts, residuals) signals non-invariance"),
+    "lrt": N_("χ² difference test, p < .05 signals non-invariance"),
+    "both": N_("a level holds when both Chen's cut-offs and the χ² difference test say so"),
+}
+
+
 def cfa_tables(ev: CfaEvidence) -> list[Table]:
-    """Fit, standardized loadings with SE, factor correlations; warnings as notes."""
+    """Method, fit, standardized loadings with SE, factor correlations; warnings as notes."""
     r = ev.result
-    fit = fit_table(_("Model fit (ML, lavaan defaults)"), [(_("CFA"), r.fit)])
+    estimator = ev.method.estimator if ev.method else "ml"
+    fit = fit_table(_("Model fit ({estimator})").format(estimator=estimator), [(_("CFA"), r.fit)])
+    missing = ev.method.missing if ev.method else "listwise"
     fit.notes.append(
-        _("{used} of {read} respondents used (listwise deletion: {excluded} with a missing "
-          "answer left out).").format(used=r.n, read=ev.n_read, excluded=r.n_excluded))
-    fit.notes += r.warnings
+        _("{used} of {read} respondents used ({missing}: {excluded} left out).").format(
+            used=r.n, read=ev.n_read, missing=missing, excluded=r.n_excluded))
     loadings = Table(_("Standardized loadings"), [_("Scale"), _("Item"), _("Loading"), "SE",
                                                  _("Residual variance")])
     for ld in r.loadings:
@@ -85,60 +135,110 @@ def cfa_tables(ev: CfaEvidence) -> list[Table]:
     corr = Table(_("Factor correlations"), [_("Scale"), _("Scale"), "r", "SE"])
     for fc in r.factor_correlations:
         corr.rows.append([fc.factor1, fc.factor2, fc.estimate, fc.se])
-    return [fit, loadings, corr]
+    return [method_table(ev.method, r.warnings), fit, loadings, corr]
 
 
 # --- groups -----------------------------------------------------------------------------
 
+REASONS = {
+    "criterion": N_("the criterion rejects"),
+    "holm": N_("the criterion rejects; no remaining score test significant after Holm"),
+    "half": N_("does not hold, even partially (more than half would have to be freed)"),
+    "per_factor": N_("does not hold, even partially (a factor would keep fewer than two "
+                     "invariant items)"),
+    "fit": N_("the factor model does not fit"),
+}
+
 
 def invariance_tables(ev: GroupEvidence) -> list[Table]:
-    """Groups, the invariance ladder, comparisons, score tests and partial steps."""
+    """Method, groups, the invariance ladder, comparisons, the procedure, score tests and
+    latent means."""
     inv = ev.invariance
-    groups = Table(_("Groups"), [_("Group"), _("N read"), _("N complete"), _("Items left out")])
+    groups = Table(_("Groups"), [_("Group"), _("N read"), _("N used"), _("Items left out")])
     for g, n in ev.n_read.items():
         groups.rows.append([g, n, inv.groups.get(g), ", ".join(ev.shared.left_out.get(g, []))
                             or NONE])
     groups.notes.append(_("Shared items in the models: {items}").format(
         items=", ".join(ev.shared.items)))
+    groups.notes.append(_("Reference group (latent mean 0): {group}").format(
+        group=inv.reference_group))
     groups.notes += ev.notes
-    models = [(_("configural"), inv.configural.fit), (_("metric"), inv.metric.fit),
-              (_("scalar"), inv.scalar.fit)]
-    if inv.partial_metric is not None:
-        models.append((_("partial metric"), inv.partial_metric.fit))
-    if inv.partial_scalar is not None:
-        models.append((_("partial scalar"), inv.partial_scalar.fit))
+    models = [(_("configural"), inv.configural.fit)]
+    if inv.thresholds is not None:
+        models.append((_("thresholds"), inv.thresholds.fit))
+    models += [(_("metric"), inv.metric.fit), (_("scalar"), inv.scalar.fit)]
+    if inv.strict is not None:
+        models.append((_("strict"), inv.strict.fit))
+    for label, partial in ((_("partial metric"), inv.partial_metric),
+                           (_("partial scalar"), inv.partial_scalar),
+                           (_("partial strict"), inv.partial_strict)):
+        if partial is not None:
+            models.append((label, partial.fit))
     fits = fit_table(_("Invariance models"), models)
-    cmp = Table(_("Comparisons"), [_("Step"), "Δχ²", "Δdf", "p", "ΔCFI", "ΔRMSEA",
-                                   _("Holds")])
-    for label, c in ((_("metric vs configural"), inv.metric_vs_configural),
-                     (_("scalar vs metric"), inv.scalar_vs_metric)):
-        cmp.rows.append([label, c.delta_chisq, c.delta_df, p_text(c.p_value), c.delta_cfi,
-                         c.delta_rmsea, c.holds])
+    cmp = Table(_("Comparisons"), [_("Step"), "Δχ²", "Δdf", "p", "ΔCFI", "ΔRMSEA", "ΔSRMR",
+                                   "Chen", "χ²", _("Holds")])
+    below = _("thresholds") if inv.thresholds is not None else _("configural")
+    steps_cmp = [(_("thresholds vs configural"), inv.thresholds_vs_configural),
+                 (_("metric vs {below}").format(below=below), inv.metric_vs_configural),
+                 (_("scalar vs metric"), inv.scalar_vs_metric),
+                 (_("strict vs scalar"), inv.strict_vs_scalar)]
+    for label, c in steps_cmp:
+        if c is not None:
+            cmp.rows.append([label, c.delta_chisq, c.delta_df, p_text(c.p_value), c.delta_cfi,
+                             c.delta_rmsea, c.delta_srmr, c.chen_ok, c.lrt_ok, c.holds])
     cmp.notes.append(_("Criterion: {criterion}. Decision: {decision}").format(
         criterion=inv.criterion, decision=inv.decision))
-    cmp.notes += inv.warnings
+    procedure = Table(_("Partial invariance procedure"),
+                      [_("Level"), _("Holds"), _("Freed (in all groups)"), _("Why not")])
+    for o in inv.outcomes:
+        freed = ", ".join(f"{p} {it}" for it, p, _g in o.released) or NONE
+        procedure.rows.append([o.level, o.holds, freed, _(REASONS[o.reason]) if o.reason
+                               else NONE])
+    steps = Table(_("Partial invariance steps"),
+                  [_("Level"), _("Freed"), _("Score test"), "df", "p", _("Holm α"), "CFI",
+                   "RMSEA", "ΔCFI", "ΔRMSEA", _("Holds")])
+    for s in inv.steps:
+        fit = s.fit.fit
+        steps.rows.append([s.level, f"{s.test.parameter} {s.test.item}", s.test.x2,
+                           s.test.df, p_text(s.test.p_value), s.test.holm_alpha,
+                           fit.index("cfi"), fit.index("rmsea"), s.comparison.delta_cfi,
+                           s.comparison.delta_rmsea, s.comparison.holds])
+    if not inv.steps:
+        steps.notes.append(_("No parameter was freed."))
     tests = Table(_("Score tests of the scalar model (largest first)"),
                   [_("Item"), _("Parameter"), _("Group"), "χ² (1 df)", "p"])
     for t in inv.score_tests:
         tests.rows.append([t.item, t.parameter, t.group, t.x2, p_text(t.p_value)])
-    steps = Table(_("Partial invariance steps"), [_("Level"), _("Freed"), "CFI", "RMSEA",
-                                                  "ΔCFI", "ΔRMSEA", _("Holds")])
-    for s in inv.steps:
-        steps.rows.append([s.level, f"{s.test.parameter} {s.test.item} ({s.test.group})",
-                           s.fit.cfi, s.fit.rmsea, s.comparison.delta_cfi,
-                           s.comparison.delta_rmsea, s.comparison.holds])
-    if not inv.steps:
-        steps.notes.append(_("No constraint was freed."))
-    return [groups, fits, cmp, tests, steps]
+    latent = Table(_("Latent means and variances ({level} model)").format(
+        level=inv.latent_level or NONE), [_("Group"), _("Scale"), _("Mean"), "SE",
+                                          _("Variance"), "SE"])
+    means = inv.latent_level in ("scalar", "strict")
+    for lt in inv.latent:
+        latent.rows.append([lt.group, lt.factor, lt.mean if means else None,
+                            lt.mean_se if means else None, lt.variance, lt.variance_se])
+    if not inv.latent:
+        latent.notes.append(_("No latent statistics: metric invariance does not hold."))
+    elif not means:
+        latent.notes.append(_("Latent means are not comparable: scalar invariance does not "
+                              "hold."))
+    return [method_table(ev.method, inv.warnings), groups, fits, cmp, procedure, steps,
+            latent, tests]
 
 
 def reliability_table(ev: GroupEvidence) -> Table:
+    ordinal = any(r.categorical_omega is not None for r in ev.reliability)
+    extra = [_("ordinal alpha"), _("categorical omega"), _("omega 95% CI")] if ordinal else []
     table = Table(_("Reliability per scale and group"),
-                  [_("Group"), _("Scale"), _("Items"), "N", "alpha", "omega"])
+                  [_("Group"), _("Scale"), _("Items"), "N", "alpha", "omega", *extra])
     for r in ev.reliability:
-        table.rows.append([r.group, r.scale, r.k, r.n, r.alpha, r.omega])
+        ci = _ci(*r.omega_ci) if r.omega_ci else NONE
+        table.rows.append([r.group, r.scale, r.k, r.n, r.alpha, r.omega,
+                           *([r.ordinal_alpha, r.categorical_omega, ci] if ordinal else [])])
     table.notes.append(_("Each group's own items of the scale (as its sector scores it); "
                          "listwise within the scale."))
+    if ordinal:
+        table.notes.append(_("Ordinal alpha: alpha on the polychoric correlations; categorical "
+                             "omega: Green & Yang (2009), from the WLSMV factor model."))
     return table
 
 
@@ -259,6 +359,7 @@ def write_tables(sheet: Any, tables: list[Table], row: int) -> int:
 def tables_workbook(title: str, tables: list[Table], notes: Sequence[str] = ()) -> Any:
     """A one-sheet workbook of ``tables`` under ``title`` (``relscale cfa -o FILE.xlsx``)."""
     from relscale.excel.sheet import Workbook
+    from relscale.workbooks.styles import fit_layout, print_table, set_fonts
 
     book = Workbook(title=title, creator="relscale", styles=book_styles())
     sheet = book.add_sheet(_("Evidence"))
@@ -269,4 +370,7 @@ def tables_workbook(title: str, tables: list[Table], notes: Sequence[str] = ()) 
         row += 1
     write_tables(sheet, tables, row + 1)
     sheet.column_widths = {1: 22, 2: 16, **{c: 12 for c in range(3, 12)}}
+    sheet.print_setup = print_table()
+    set_fonts(book)
+    fit_layout(book)
     return book

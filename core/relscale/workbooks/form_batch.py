@@ -156,6 +156,11 @@ def export_forms(
     progress: Progress | None = None,
     layout: str | None = None,
     pictures: bool = False,
+    client_name: str | None = None,
+    professional_name: str | None = None,
+    admin_sheet: bool = False,
+    variant: str | None = None,
+    practice: bool = False,
 ) -> FormBatch:
     """Write a form for every offered sector x instrument x perspective x locale.
 
@@ -164,10 +169,19 @@ def export_forms(
     each form's UI strings follow its own locale. Every locale is checked before anything
     is written. Raises :class:`NothingToExport` when every combination was declined; a
     form that fails is in :attr:`FormBatch.failed`, the others are written.
+    ``client_name`` and ``professional_name`` go where each applies on each form
+    (:func:`relscale.workbooks.form_parts.form_names`); ``subject_name``, the older
+    spelling, names the other person on every form whose subject has no name given.
+
+    ``variant`` words the client forms of the sectors that have respondent variants
+    (education: primary, secondary) for that variant, and adds it to their file names;
+    ``practice`` prints the practice statements where a client form has them.
     """
-    from relscale.adapt import adapt
+    from relscale.adapt import adapt, respondent_variant
     from relscale.i18n import current_locale, resolve_locale, set_locale
+    from relscale.plugins import get_registry
     from relscale.workbooks.form import export_form, form_filename
+    from relscale.workbooks.form_parts import form_names
 
     ui = current_locale()
     combos, declined = form_combinations(
@@ -176,6 +190,14 @@ def export_forms(
     wanted = list(dict.fromkeys(locales or [ui]))
     for loc in wanted:
         resolve_locale(loc)  # an unknown locale fails before anything is written
+    if variant is not None:  # an unknown variant too
+        with_variants = [get_registry().sector(s) for s in dict.fromkeys(c[0] for c in combos)
+                         if get_registry().sector(s).variants]
+        if not with_variants:
+            raise RelscaleError(_("--variant: none of the sectors asked for has respondent "
+                                  "variants"))
+        for sec in with_variants:
+            respondent_variant(sec, variant)
     jobs = [(s, i, p, loc) for (s, i, p) in combos for loc in wanted]
     if not jobs:
         raise NothingToExport(declined)
@@ -192,12 +214,18 @@ def export_forms(
             used, _notes = resolve_locale(loc)
             # adapted before the switch: its notes are messages to the user, in the run's
             # one language, whatever the form's locale
-            adapted = adapt(i, s, p, used)  # type: ignore[arg-type]
+            has_variants = bool(get_registry().sector(s).variants)
+            chosen = variant if has_variants and p == "client" else None
+            adapted = adapt(i, s, p, used, variant=chosen)  # type: ignore[arg-type]
             set_locale(used)  # UI strings on the form follow the form's locale
             notes.update(adapted.fallbacks)
-            path = out / form_filename(adapted)
-            export_form(adapted, path, overwrite=overwrite, subject_name=subject_name,
-                        password=password, layout=layout, pictures=pictures)
+            path = out / form_filename(adapted, with_variant=chosen is not None)
+            respondent, subject = form_names(adapted.perspective, client_name=client_name,
+                                             professional_name=professional_name)
+            export_form(adapted, path, overwrite=overwrite,
+                        subject_name=subject or subject_name, respondent_name=respondent,
+                        password=password, layout=layout, pictures=pictures,
+                        admin_sheet=admin_sheet, practice=practice)
             result = FormExport(i, s, p, loc, path=path)
         except (RelscaleError, OSError) as exc:
             result = FormExport(i, s, p, loc, error=str(exc))

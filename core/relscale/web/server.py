@@ -1,0 +1,64 @@
+"""Starting the page: checks before uvicorn runs it (``relscale serve``)."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import TYPE_CHECKING
+
+from relscale.errors import RelscaleError
+from relscale.i18n import _
+
+if TYPE_CHECKING:
+    from relscale.store.engine import Store
+    from relscale.web.app import WebConfig
+
+
+def need_web_packages() -> None:
+    """One line naming the extra when the page's packages are missing."""
+    try:
+        import argon2  # noqa: F401
+        import jinja2  # noqa: F401
+        import python_multipart  # noqa: F401
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        raise RelscaleError(_(
+            "relscale serve needs the 'web' extra ({missing} is not installed): "
+            "pip install \"relscale[web]\"").format(missing=exc.name)) from None
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def exposure_warning(host: str, tls: bool, behind_proxy: bool) -> str | None:
+    """A warning when the page listens beyond this machine without HTTPS."""
+    if is_loopback(host) or tls:
+        return None
+    if behind_proxy:
+        return _("listening on {host}: make sure only the HTTPS proxy can reach this port "
+                 "(docs/web.md)").format(host=host)
+    return _("listening on {host} without TLS: passwords and children's answers would cross "
+             "the network unencrypted; run it behind a reverse proxy with HTTPS, or give "
+             "--certfile and --keyfile (docs/web.md)").format(host=host)
+
+
+def run(store: Store, config: WebConfig, *, host: str, port: int, certfile: str | None = None,
+        keyfile: str | None = None, behind_proxy: bool = False, log_level: str = "warning"
+        ) -> None:
+    """Serve the page until interrupted (uvicorn, one process)."""
+    import uvicorn
+
+    from relscale.web.app import create_app
+
+    app = create_app(store, config)
+    uvicorn.run(app, host=host, port=port, ssl_certfile=certfile, ssl_keyfile=keyfile,
+                proxy_headers=behind_proxy,
+                forwarded_allow_ips="127.0.0.1,::1" if behind_proxy else None,
+                server_header=False, date_header=False, log_level=log_level,
+                access_log=False)
