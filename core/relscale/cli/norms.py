@@ -21,6 +21,7 @@ from relscale.cli.common import (
     warn_err,
     written,
 )
+from relscale.cli.scoring import SheetOption
 from relscale.errors import RelscaleError
 from relscale.i18n import N_, _, ngettext
 
@@ -132,6 +133,7 @@ def build(
     ] = "normalized",
     force: ForceOption = False,
     locale: LocaleOption = None,
+    sheet: SheetOption = None,
 ) -> None:
     """Build norm tables from a reference sample (raw scores as `relscale score` computes them)."""
     from relscale.scoring.norms import describe_norms
@@ -148,7 +150,7 @@ def build(
     with spinner(_("Building norms")):
         groups = build_norms_from_file(
             data, adapted, group_by=columns, min_n=min_n, status=status, source=source,
-            year=year, note=note, banding=banding, t_score=t_score,
+            year=year, note=note, banding=banding, t_score=t_score, sheet=sheet,
         )
     paths = write_norm_groups(
         groups, output, grouped=bool(columns), overwrite=force, inputs=(data,)
@@ -282,6 +284,7 @@ def reliability(
     ] = None,
     force: ForceOption = False,
     locale: LocaleOption = None,
+    sheet: SheetOption = None,
 ) -> None:
     """Cronbach's alpha, standardized alpha, McDonald's omega and item statistics per scale."""
     import json
@@ -301,10 +304,10 @@ def reliability(
         if not sector:
             raise RelscaleError(_("--instrument needs --sector"))
         adapted = adapt_noting(instrument, sector, perspective, used)
-        report = instrument_reliability(data, adapted, missing)
+        report = instrument_reliability(data, adapted, missing, sheet)
     elif items:
         report = item_reliability(
-            data, _names(items), _names(reverse), scale_min, scale_max, missing
+            data, _names(items), _names(reverse), scale_min, scale_max, missing, sheet
         )
     else:
         raise RelscaleError(_("give --instrument (with --sector) or --items"))

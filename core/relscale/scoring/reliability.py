@@ -410,7 +410,8 @@ def check_missing(missing: str) -> Missing:
 
 
 def instrument_reliability(
-    path: Path | str, adapted: AdaptedInstrument, missing: str = "listwise"
+    path: Path | str, adapted: AdaptedInstrument, missing: str = "listwise",
+    sheet: str | None = None,
 ) -> ReliabilityReport:
     """Reliability of every dimension of an adapted instrument, from a response file read
     as ``relscale score`` reads it (reverse-keyed items recoded on the instrument's scale).
@@ -421,7 +422,7 @@ def instrument_reliability(
 
     path = Path(path)
     how = check_missing(missing)
-    table = read_responses([path], adapted)
+    table = read_responses([path], adapted, sheet=sheet)
     if table.n == 0:
         raise DataError(_("{path}: no respondents").format(path=path))
     results = []
@@ -449,29 +450,25 @@ def item_reliability(
     scale_min: float | None = None,
     scale_max: float | None = None,
     missing: str = "listwise",
+    sheet: str | None = None,
 ) -> ReliabilityReport:
     """Reliability of an ad hoc scale: the named numeric columns of a CSV or XLSX file
-    (read by :func:`relscale.io.tables.read_columns`), ``reverse`` ones recoded as
-    ``scale_min + scale_max - value``.
+    (read by :func:`relscale.io.tables.read_columns`; ``sheet`` of a workbook), ``reverse``
+    ones recoded as ``scale_min + scale_max - value``.
 
-    :raises RelscaleError: a reverse item not among ``items``, or reverse items without
-        ``scale_min`` and ``scale_max``.
-    :raises DataError: a missing column or a cell that is not a number, or no respondents.
+    :raises RelscaleError: see :func:`relscale.scoring.reliability_args.check_item_args`.
+    :raises DataError: a missing column, a cell that is not a number or is outside the
+        given bounds, or no respondents.
     """
     from relscale.io.tables import read_columns
     from relscale.io.values import check_range
+    from relscale.scoring.reliability_args import check_item_args
 
     path = Path(path)
     how = check_missing(missing)
     names = list(items)
-    unknown = [i for i in reverse if i not in names]
-    if unknown:
-        raise RelscaleError(
-            _("--reverse {items}: not among --items").format(items=", ".join(unknown))
-        )
-    if reverse and (scale_min is None or scale_max is None):
-        raise RelscaleError(_("--reverse needs --scale-min and --scale-max"))
-    table = read_columns(path, names)
+    check_item_args(names, reverse, scale_min, scale_max)
+    table = read_columns(path, names, sheet)
     if table.n == 0:
         raise DataError(_("{path}: no respondents").format(path=path))
     check_range(table, scale_min, scale_max)
