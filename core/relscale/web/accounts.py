@@ -217,14 +217,18 @@ class AuditRecord:
     round_name: str | None
     detail: str | None
     client: str | None
+    id: int = 0
 
 
-def audit_log(store: Store, limit: int = 500) -> list[AuditRecord]:
-    """The latest entries of the audit log, newest first."""
+def audit_log(store: Store, limit: int = 500, before: int | None = None) -> list[AuditRecord]:
+    """The latest entries of the audit log, newest first (``before``: older than the
+    entry with that id, for the next page)."""
     from sqlalchemy import select
 
+    query = select(AuditEntry.at, AuditEntry.username, AuditEntry.action,
+                   AuditEntry.round_name, AuditEntry.detail, AuditEntry.client, AuditEntry.id)
+    if before is not None:
+        query = query.where(AuditEntry.id < before)
     with store.read() as conn:
-        rows = conn.execute(select(AuditEntry.at, AuditEntry.username, AuditEntry.action,
-                                   AuditEntry.round_name, AuditEntry.detail, AuditEntry.client)
-                            .order_by(AuditEntry.id.desc()).limit(limit))
+        rows = conn.execute(query.order_by(AuditEntry.id.desc()).limit(limit))
         return [AuditRecord(aware(r[0]), *r[1:]) for r in rows]

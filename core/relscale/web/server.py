@@ -48,6 +48,17 @@ def exposure_warning(host: str, tls: bool, behind_proxy: bool) -> str | None:
              "--certfile and --keyfile (docs/web.md)").format(host=host)
 
 
+def store_warning(store: Store) -> str | None:
+    """A warning when other users of this machine can read the store's file."""
+    from relscale.store.engine import readable_by_others
+
+    path = readable_by_others(store)
+    if path is None:
+        return None
+    return _("{path} can be read by other users of this machine, and it holds names and "
+             "answers: chmod 600 {path} (new stores are made so)").format(path=path)
+
+
 def run(store: Store, config: WebConfig, *, host: str, port: int, certfile: str | None = None,
         keyfile: str | None = None, behind_proxy: bool = False, log_level: str = "warning"
         ) -> None:
