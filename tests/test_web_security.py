@@ -275,7 +275,7 @@ def test_a_coach_gets_404_for_every_other_page(site: Any, path: str) -> None:
 @pytest.mark.parametrize("path", [
     "/rounds", "/rounds/{rid}/links", "/rounds/{rid}/links/revoke", "/rounds/{rid}/export",
     "/rounds/{rid}/forms.zip", "/rounds/{rid}/collect", "/rounds/{rid}/forget-names",
-    "/rounds/{rid}/delete", "/users", "/users/{coach}/assign",
+    "/rounds/{rid}/delete", "/users", "/users/{coach}/assign", "/users/{other}/close",
 ])
 def test_a_coach_cannot_post_to_a_coordinators_form(site: Any, path: str) -> None:
     """Checked sound: every state-changing route refuses a coach, with a valid token."""
@@ -286,13 +286,35 @@ def test_a_coach_cannot_post_to_a_coordinators_form(site: Any, path: str) -> Non
     rid = int(made.headers["location"].rsplit("/", 1)[1])
     coach = signed_in(site, "coach1")
     token = csrf_of(coach.get("/coach").text)
-    reply = coach.post(path.format(rid=rid, coach=site.coach.id),
+    reply = coach.post(path.format(rid=rid, coach=site.coach.id, other=site.other_coach.id),
                        data={"csrf": token, "confirm": "Spring", "name": "X",
                              "username": "evil", "password": PASSWORD, "role": "coordinator",
                              "professional": "T02"})
     assert reply.status_code == 404
     assert [r.name for r, _c in list_rounds(site.store)] == ["Spring"]
-    assert "evil" not in [u.username for u in list_users(site.store)]
+    assert [u.username for u in list_users(site.store)] == ["coach1", "coach2", "coord"]
+
+
+def test_a_coordinator_closes_the_account_of_someone_who_left(site: Any) -> None:
+    """Finding: an account could not be closed (the store had ``disabled_at`` and sign-in
+    honoured it, but nothing set it): a coach who left kept seeing children's profiles."""
+    leaving = signed_in(site, "coach1")
+    assert leaving.get("/coach").status_code == 200
+    client = signed_in(site)
+    page = client.get("/users")
+    token = csrf_of(page.text)
+    assert f'action="/users/{site.coordinator.id}/close"' not in page.text  # not oneself
+    own = client.post(f"/users/{site.coordinator.id}/close", data={"csrf": token})
+    assert own.status_code == 400
+    done = client.post(f"/users/{site.coach.id}/close", data={"csrf": token},
+                       follow_redirects=False)
+    assert done.status_code == 303
+    assert leaving.get("/coach", follow_redirects=False).status_code == 303  # signed out
+    assert sign_in(TestClient(site.app), "coach1").status_code == 401
+    assert "coach1" not in client.get("/users").text.split("<tbody>")[1].split("</tbody>")[0]
+    assert re.search(r"<td>user-closed</td><td></td><td>coach1</td>", client.get("/audit").text)
+    again = client.post(f"/users/{site.coach.id}/close", data={"csrf": token})
+    assert again.status_code == 400
 
 
 # --- uploads -------------------------------------------------------------------------------
@@ -432,7 +454,6 @@ def test_an_answer_while_the_questionnaire_is_sent_is_refused_on_postgresql(
     """Finding (PostgreSQL): an answer saved while the same link's questionnaire was being
     sent read the link as open, was stored after the answers had been taken and was
     confirmed to the child, yet was in no submission. The link's row is now locked."""
-    from rounds_helpers import make_pg_database
     from sqlalchemy import func, select, update
 
     from relscale.rounds.create import new_round as store_round
@@ -440,6 +461,7 @@ def test_an_answer_while_the_questionnaire_is_sent_is_refused_on_postgresql(
     from relscale.store.web_tables import OnlineAnswer, RespondentLink
     from relscale.web import links
     from relscale.web.accounts import now
+    from rounds_helpers import make_pg_database
 
     url, drop = make_pg_database()
     store = open_store(url, create=True)

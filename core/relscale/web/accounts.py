@@ -157,6 +157,24 @@ def end_session(store: Store, session_id: str | None) -> None:
             conn.execute(delete(WebSession).where(WebSession.id_sha256 == digest(session_id)))
 
 
+def disable_user(store: Store, user_id: int, by: StaffUser) -> str:
+    """Close an account (someone who left): it can no longer sign in, and its sessions
+    end now. Returns the user name. :raises AccountError: one's own account, or no such
+    account."""
+    from sqlalchemy import delete, select, update
+
+    if user_id == by.id:
+        raise AccountError(_("you cannot close your own account"))
+    with store.write() as conn:
+        name = conn.execute(select(User.username).where(
+            User.id == user_id, User.disabled_at.is_(None))).scalar_one_or_none()
+        if name is None:
+            raise AccountError(_("no such account"))
+        conn.execute(update(User).where(User.id == user_id).values(disabled_at=now()))
+        conn.execute(delete(WebSession).where(WebSession.user_id == user_id))
+    return str(name)
+
+
 # --- coaches -----------------------------------------------------------------------------
 
 

@@ -158,6 +158,7 @@ FLASH = {
         "read at that moment are done (restart the page, or remove names of another round)."),
     "assigned": N_("The coach's professionals were saved."),
     "user-made": N_("The account was made."),
+    "user-closed": N_("The account was closed: it can no longer sign in."),
     "revoked": N_("The link was revoked."),
 }
 

@@ -3,10 +3,12 @@
 - Staff passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106's second
   recommended parameter set).
 - Session ids, CSRF tokens and respondent tokens come from :mod:`secrets`; the store keeps
-  only their SHA-256 (a copy of the database does not let anyone sign in or answer).
+  only their SHA-256 (a copy of the database does not let anyone sign in or use a link).
   A respondent token has 144 random bits (24 URL-safe characters), above the 128 the
   issue asks for; the short code a child can type has 40 (8 characters of an alphabet
-  without 0/O, 1/I/L), which is why codes are rate limited.
+  without 0/O, 1/I/L), which is why codes are rate limited, and why a copy of the
+  database does give away the open codes to someone who tries every code against its
+  digests (docs/web.md says so).
 - :class:`RateLimiter`: attempts per key (client address, IPv6 per /64; user name) in a
   sliding minute, in bounded memory.
 """

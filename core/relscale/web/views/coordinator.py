@@ -148,7 +148,7 @@ async def create_round(request: Request) -> Response:
                 new_round, store, values["name"], path, instruments=instruments or
                 ["relationship_quality"], sector=values["sector"], locale=values["locale"])
         except RosterErrors as exc:
-            problems = [shown(p, path) for p in exc.problems]
+            problems = [shown(p, path) if path else p for p in exc.problems]
         except RelscaleError as exc:
             error = shown(str(exc), path) if path else str(exc)
         finally:
@@ -292,6 +292,27 @@ async def create_user(request: Request) -> Response:
     return redirect("/users?done=user-made")
 
 
+async def disable_user(request: Request) -> Response:
+    """Close a staff account (someone who left): no more sign-in, sessions ended."""
+    from starlette.concurrency import run_in_threadpool
+
+    user = require_user(request, COORDINATOR)
+    await posted_form(request)
+    store = store_of(request)
+    try:
+        user_id = int(request.path_params["user_id"])
+    except ValueError:
+        raise Refused(404, _("Page not found")) from None
+    try:
+        name = await run_in_threadpool(accounts.disable_user, store, user_id, user)
+    except RelscaleError as exc:
+        message = str(exc)
+        return await run_in_threadpool(lambda: users_page(request, error=message, status=400))
+    await run_in_threadpool(accounts.audit, store, user, "user-closed", detail=name,
+                            client=client_key(request))
+    return redirect("/users?done=user-closed")
+
+
 async def assign(request: Request) -> Response:
     from starlette.concurrency import run_in_threadpool
 
@@ -343,6 +364,7 @@ def _routes() -> list:
         Route("/users", users_page, methods=["GET"]),
         Route("/users", create_user, methods=["POST"]),
         Route("/users/{user_id}/assign", assign, methods=["POST"]),
+        Route("/users/{user_id}/close", disable_user, methods=["POST"]),
         Route("/audit", audit_page, methods=["GET"]),
     ]
 
