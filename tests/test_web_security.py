@@ -232,6 +232,34 @@ def test_session_cookie_is_secure_behind_https_and_ends_after_its_hours(site: An
     assert client.get("/rounds", follow_redirects=False).status_code == 303
 
 
+def test_every_post_route_refuses_a_missing_or_foreign_token(site: Any) -> None:
+    """Checked sound: every route that takes a POST (found in the app, so a new one is
+    checked too) refuses it without the token and with another browser's token, for a
+    signed-in coordinator, before it changes anything."""
+    from starlette.routing import Route
+
+    from relscale.web.links import issue_links
+
+    client = signed_in(site)
+    rid = new_round(client).headers["location"].rsplit("/", 1)[1]
+    token = issue_links(site.store, "Spring", days=30)[0].token
+    other = csrf_of(TestClient(site.app).get("/login").text)
+    posts = [r.path for r in site.app.routes if isinstance(r, Route) and "POST" in
+             (r.methods or ())]
+    assert len(posts) >= 14
+    before = client.get("/audit").text.count("<tr>")
+    for path in posts:
+        url = path.format(round_id=rid, user_id=site.coach.id, token=token)
+        for sent in ({}, {"csrf": other}):
+            reply = client.post(url, data={**sent, "confirm": "Spring", "code": "X",
+                                           "item": "rq01", "value": "1"},
+                                files={"files": ("a.csv", b"x", "text/csv")}
+                                if url.endswith(("/collect", "/rounds")) else None)
+            assert reply.status_code == 403, (url, sent, reply.status_code)
+    assert client.get("/audit").text.count("<tr>") == before  # nothing was done
+    assert client.get(f"/r/{token}").status_code == 200
+
+
 # --- authorization -------------------------------------------------------------------------
 
 
@@ -393,6 +421,70 @@ def test_a_file_named_after_a_child_is_forgotten_with_the_names(site: Any, tmp_p
     assert [r["source"] for r in rows] == ["form"]
     audit = client.get("/audit").text
     assert re.search(r"<td>forget-names</td><td>Spring</td><td>\d+ names</td>", audit)
+
+
+HOSTILE = {"Sam": '=HYPERLINK("http://evil.example","Sam")', "Ms Jansen": "@SUM(1+1)",
+           "Group 5a": "+cmd|' /C calc'!A0", "Noor": '"><script src=/x.js></script>'}
+
+
+def test_names_from_a_roster_are_text_in_exports_and_pages(site: Any) -> None:
+    """Checked sound: names and groups that a spreadsheet would run as formulas are
+    guarded in every CSV (the long export's fast path too) and are text cells in the
+    xlsx; markup in a name is text on every page that shows it (letters, the child's
+    questionnaire, profiles); downloads with names are not cached."""
+    import csv
+    import io
+    import zipfile
+
+    from relscale.io.csv_safety import needs_guard
+
+    roster = ROSTER
+    for plain, hostile in HOSTILE.items():
+        roster = roster.replace(plain, hostile.replace('"', '""').join('""')
+                                if '"' in hostile or "," in hostile else hostile)
+    client = signed_in(site)
+    made = new_round(client, roster=roster)
+    assert made.status_code == 303, made.text[:400]
+    round_url = made.headers["location"]
+    from relscale.web.links import issue_links
+
+    token = csrf_of(client.get(round_url + "/manage").text)
+    letters = client.post(round_url + "/links", data={"csrf": token}).text
+    child = TestClient(site.app).get(
+        re.findall(r'href="http://testserver(/r/[^"]+)" class="respondent-link" '
+                   r'data-form="\d+" data-perspective="client" data-client="C01"',
+                   letters)[0]).text
+    teacher_links = issue_links(site.store, "Spring", days=30)
+    teacher = TestClient(site.app).get(next(
+        f"/r/{x.token}" for x in teacher_links
+        if x.perspective == "professional" and x.client_code == "C02")).text
+    for html in (letters, child, teacher, client.get(round_url + "/pairs").text):
+        assert "<script src=/x.js>" not in html
+    assert "&#34;&gt;&lt;script src=/x.js&gt;" in teacher  # shown, as text
+    # answers, so the exports have rows
+    from relscale.rounds.record import record_answers
+
+    for x in teacher_links:
+        record_answers(site.store, "Spring", {}, key=None, respondent_code=(
+            x.client_code if x.perspective == "client" else x.professional_code),
+            subject_code=(x.professional_code if x.perspective == "client"
+                          else x.client_code), instrument=x.instrument,
+            perspective=x.perspective)
+    for layout in ("long", "wide"):
+        got = client.post(round_url + "/export", data={
+            "csrf": token, "format": ".csv", "layout": layout, "names": "1"})
+        assert got.status_code == 200 and got.headers["cache-control"] == "no-store"
+        cells = [c for row in csv.reader(io.StringIO(got.text)) for c in row]
+        assert not [c for c in cells if needs_guard(c)], layout
+        assert "'=HYPERLINK(" in got.text and "'@SUM(1+1)" in got.text
+        assert "'+cmd|" in got.text
+    book = client.post(round_url + "/export", data={
+        "csrf": token, "format": ".xlsx", "layout": "wide", "names": "1"})
+    with zipfile.ZipFile(io.BytesIO(book.content)) as archive:
+        sheets = [archive.read(n).decode() for n in archive.namelist()
+                  if n.startswith("xl/worksheets/")]
+    assert sheets and not any("<f>" in x for x in sheets)
+    assert any("=HYPERLINK(" in x for x in sheets)  # there, as an inline string
 
 
 # --- errors, audit, demo -------------------------------------------------------------------
