@@ -260,6 +260,35 @@ def test_every_post_route_refuses_a_missing_or_foreign_token(site: Any) -> None:
     assert client.get(f"/r/{token}").status_code == 200
 
 
+def test_behind_the_proxy_cookies_are_secure_and_limits_count_the_real_address(
+        site: Any) -> None:
+    """Checked sound, through the uvicorn configuration ``relscale serve --behind-proxy``
+    runs: the proxy on this machine makes the request HTTPS (Secure cookies, HSTS) and
+    names the client; the same headers from anyone else are ignored, and an address a
+    client writes into X-Forwarded-For itself does not become its address."""
+    from relscale.web.server import server_config
+
+    served = server_config(site.store, WebConfig(slow_down_s=0.0), host="127.0.0.1",
+                           port=8000, behind_proxy=True)
+    served.load()
+    proxy = TestClient(served.loaded_app, client=("127.0.0.1", 5000))
+    page = proxy.get("/login", headers={"X-Forwarded-Proto": "https"})
+    assert "Secure" in page.headers["set-cookie"]
+    assert "strict-transport-security" in page.headers
+    direct = TestClient(served.loaded_app, client=("198.51.100.7", 5000))
+    page = direct.get("/login", headers={"X-Forwarded-Proto": "https"})
+    assert "Secure" not in page.headers["set-cookie"]
+    assert "strict-transport-security" not in page.headers
+    # ten wrong codes from one client behind the proxy, each claiming another address
+    token = csrf_of(proxy.get("/code").text)
+    statuses = [proxy.post("/code", data={"csrf": token, "code": "WRONG"}, headers={
+        "X-Forwarded-For": f"10.9.8.{k}, 203.0.113.50"}).status_code for k in range(11)]
+    assert statuses[:10] == [404] * 10 and statuses[10] == 429
+    other = proxy.post("/code", data={"csrf": token, "code": "WRONG"},
+                       headers={"X-Forwarded-For": "203.0.113.51"})
+    assert other.status_code == 404
+
+
 # --- authorization -------------------------------------------------------------------------
 
 
