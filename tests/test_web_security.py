@@ -374,6 +374,18 @@ def test_a_coordinator_closes_the_account_of_someone_who_left(site: Any) -> None
     assert again.status_code == 400
 
 
+@pytest.mark.parametrize("username", ["u" * 300, "two\nlines"])
+def test_an_account_name_too_long_for_the_store_is_refused_in_one_line(site: Any,
+                                                                       username: str) -> None:
+    """Finding: a user name longer than the column was taken on SQLite and a 500 on
+    PostgreSQL; a line break made a name that looks like two entries in the audit log."""
+    client = signed_in(site)
+    token = csrf_of(client.get("/users").text)
+    made = client.post("/users", data={"csrf": token, "username": username, "name": "X",
+                                       "role": "coach", "password": PASSWORD})
+    assert made.status_code == 400 and "at most 100 characters" in made.text
+
+
 # --- uploads -------------------------------------------------------------------------------
 
 

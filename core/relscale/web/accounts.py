@@ -33,6 +33,8 @@ from relscale.web.security import (
 if TYPE_CHECKING:
     from relscale.store.engine import Store
 
+MAX_USER_TEXT = 100
+"""Longest user name or name of an account (the store's columns hold 200)."""
 SESSION_HOURS = 12
 """A staff session ends this long after sign-in, whatever happens."""
 
@@ -67,9 +69,13 @@ def create_user(store: Store, username: str, name: str, role: str, password: str
     password the page refuses."""
     from sqlalchemy import insert, select
 
-    username = username.strip()
+    username, name = username.strip(), name.strip()
     if not username:
         raise AccountError(_("a user name is needed"))
+    for text in (username, name):
+        if len(text) > MAX_USER_TEXT or any(c in text for c in "\r\n\t\x00"):
+            raise AccountError(_("a user name or name is one line of at most {n} characters")
+                               .format(n=MAX_USER_TEXT))
     if role not in ROLES:
         raise AccountError(_("unknown role {role!r}; choose one of {choices}").format(
             role=role, choices=", ".join(ROLES)))
@@ -81,10 +87,10 @@ def create_user(store: Store, username: str, name: str, role: str, password: str
         if taken:
             raise AccountError(_("the user name {name!r} is taken").format(name=username))
         new_id = conn.execute(insert(User).values(
-            username=username, name=name.strip() or username, role=role,
+            username=username, name=name or username, role=role,
             password_hash=hash_password(password), created_at=now()).returning(User.id)
         ).scalar_one()
-    return StaffUser(int(new_id), username, name.strip() or username, role)
+    return StaffUser(int(new_id), username, name or username, role)
 
 
 def list_users(store: Store) -> list[StaffUser]:
