@@ -528,6 +528,18 @@ def test_names_from_a_roster_are_text_in_exports_and_pages(site: Any) -> None:
     assert any("=HYPERLINK(" in x for x in sheets)  # there, as an inline string
 
 
+def test_every_page_with_names_is_in_the_audit_log(site: Any) -> None:
+    """Finding: the coach's start page (their professionals' names) and the staff page
+    (every professional's name, of every round) were not in the audit log."""
+    client = signed_in(site)
+    new_round(client)
+    signed_in(site, "coach1").get("/coach")
+    client.get("/users")
+    log = client.get("/audit").text
+    assert re.search(r"<td>coach1</td><td>view-coach-home</td><td></td><td>T01</td>", log)
+    assert re.search(r"<td>coord</td><td>view-staff</td>", log)
+
+
 # --- errors, audit, demo -------------------------------------------------------------------
 
 

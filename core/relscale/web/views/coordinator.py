@@ -266,8 +266,10 @@ async def revoke_links(request: Request) -> Response:
 
 
 def users_page(request: Request, *, error: str | None = None, status: int = 200) -> Response:
-    require_user(request, COORDINATOR)
+    user = require_user(request, COORDINATOR)
     store = store_of(request)
+    if request.method == "GET":  # every professional's name, of every round
+        accounts.audit(store, user, "view-staff", client=client_key(request))
     return page(request, "users.html", status, title=_("Staff and coaches"),
                 users=accounts.list_users(store), assigned=accounts.assignments(store),
                 professionals=links.known_professionals(store), error=error)
