@@ -65,14 +65,16 @@ def _check(case: Case, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     expect = case.expect.replace("{dir}", str(folder))
     assert "Traceback" not in stderr, stderr
     assert code == case.code, stderr
+    # the prefixes are in the run's language: error / fout, warning / waarschuwing
     if case.code:
-        errors = [line for line in stderr.splitlines() if line.startswith("relscale: error: ")]
-        assert errors and errors[0].startswith("relscale: error: " + expect), stderr
+        errors = [line.split(": ", 2)[2] for line in stderr.splitlines()
+                  if line.startswith(("relscale: error: ", "relscale: fout: "))]
+        assert errors and errors[0].startswith(expect), stderr
         assert all(line.startswith("relscale: ") for line in stderr.splitlines()), stderr
     else:
-        warnings = [line for line in stderr.splitlines()
-                    if line.startswith("relscale: warning: ")]
-        assert any(w.startswith("relscale: warning: " + expect) for w in warnings), stderr
+        warnings = [line.split(": ", 2)[2] for line in stderr.splitlines()
+                    if line.startswith(("relscale: warning: ", "relscale: waarschuwing: "))]
+        assert any(w.startswith(expect) for w in warnings), stderr
     for out in case.absent:
         assert not (folder / out).exists(), out
     assert not list(folder.rglob("*.part")), "a temporary file was left behind"

@@ -23,7 +23,8 @@ def test_codebook_csv_lists_items_scores_and_norm_variables(tmp_path: Path) -> N
     by_name = {r["variable"]: r for r in rows}
     for item in adapted.items:
         row = by_name[item.id]
-        assert row["dimension"] == item.dimension
+        labels = {d.id: d.label for d in adapted.dimensions}
+        assert row["dimension"] == labels[item.dimension]
         assert row["keying"].startswith(item.keying)
         assert "{subject}" not in row["label"]
         assert row["values"].startswith(f"1 = {adapted.scale.points[0].label}")

@@ -38,9 +38,11 @@ def check_scores_output(
     return check_output(path, overwrite=overwrite, inputs=tuple(Path(p) for p in inputs))
 
 
-def write_scores(run: ScoreRun, path: Path | str, *, overwrite: bool = False) -> Path:
-    """Write scored output: CSV (one row per respondent), a results workbook (.xlsx) or an
-    SPSS data file with variable and value labels (.sav, needs pyreadstat).
+def write_scores(run: ScoreRun, path: Path | str, *, overwrite: bool = False,
+                 decimals: int | None = 4) -> Path:
+    """Write scored output: CSV (one row per respondent, scores rounded to ``decimals``;
+    None: full precision), a results workbook (.xlsx) or an SPSS data file with variable
+    and value labels (.sav, needs pyreadstat); the last two keep full precision.
 
     :raises RelscaleError: see :func:`check_scores_output`; nothing is written then.
     """
@@ -60,7 +62,7 @@ def write_scores(run: ScoreRun, path: Path | str, *, overwrite: bool = False) ->
         write(book, path, overwrite=overwrite)
     else:
         with atomic_write(path, overwrite=overwrite) as tmp:
-            run.write_csv(tmp)
+            run.write_csv(tmp, decimals)
     return path
 
 

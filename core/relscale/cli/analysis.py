@@ -14,8 +14,10 @@ from relscale.cli.common import (
     console,
     handle_errors,
     note_err,
+    spinner,
     use_locale,
     warn_err,
+    written,
 )
 from relscale.errors import RelscaleError
 from relscale.i18n import _
@@ -128,7 +130,7 @@ def _emit(fmt: str, output: Path | None, force: bool, title: str, tables: list[T
         else:
             _print_tables(title, tables, notes)
             return
-    typer.echo(_("{path} written").format(path=output), err=True)
+    written(output)
 
 
 def _print_tables(title: str, tables: list[Table], notes: list[str]) -> None:
@@ -170,7 +172,8 @@ def cfa(
     missing: MissingOption = None,
     cluster: ClusterOption = None,
     identification: IdentificationOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx (needs -o).")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-F",
+                                     help="table, json or xlsx (needs -o).")] = "table",
     output: OutputOption = None,
     locale: LocaleOption = None,
     force: ForceOption = False,
@@ -183,7 +186,8 @@ def cfa(
     used = use_locale(locale)
     options = analysis_options(estimator, missing, cluster, identification)
     adapted = adapt_noting(instrument, sector, perspective, used)
-    evidence = cfa_evidence(data, adapted, options=options)
+    with spinner(_("Fitting the model")):
+        evidence = cfa_evidence(data, adapted, options=options)
     if evidence.method is not None:
         note_err(evidence.method.estimator_note)
     title = _("CFA: {instrument}, {sector}, {perspective} ({path})").format(
@@ -213,7 +217,8 @@ def invariance(
     strict: Annotated[
         bool, typer.Option("--strict", help="Also test equal residual variances (strict).")
     ] = False,
-    fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx (needs -o).")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-F",
+                                     help="table, json or xlsx (needs -o).")] = "table",
     output: OutputOption = None,
     locale: LocaleOption = None,
     force: ForceOption = False,
@@ -226,7 +231,8 @@ def invariance(
     used = use_locale(locale)
     options = analysis_options(estimator, missing, cluster, identification, criterion, strict)
     adapted = adapt_noting(instrument, sector, perspective, used)
-    evidence = group_evidence(data, adapted, group_by, options=options)
+    with spinner(_("Fitting the models per group")):
+        evidence = group_evidence(data, adapted, group_by, options=options)
     if evidence.method is not None:
         note_err(evidence.method.estimator_note)
     title = _("Invariance across {column}: {instrument}, {perspective} ({path})").format(

@@ -54,9 +54,56 @@ ForceOption = Annotated[
 ]
 
 
+def old_format_spelling(values: Callable[[], Iterable[str]]) -> Any:
+    """A command class that reads ``-f VALUE`` as ``-F VALUE`` (``--format``), with a
+    deprecation note: ``-f`` is ``--force`` in every command now, and the old spelling of
+    the format keeps working for one release. ``values``: the formats, asked only when
+    ``-f`` is followed by a value."""
+    from typer.core import TyperCommand
+
+    class OldFormatSpelling(TyperCommand):  # type: ignore[misc]
+        def parse_args(self, ctx: Any, args: list[str]) -> Any:
+            args = list(args)
+            for i, arg in enumerate(args[:-1]):
+                if arg == "--":
+                    break
+                if arg == "-f" and not args[i + 1].startswith("-") and (
+                        args[i + 1] in set(values())):
+                    from relscale.i18n import _
+
+                    args[i] = "-F"
+                    note_err(_("-f {value} is deprecated and will mean --force from the next "
+                               "release, as in every other command: write -F {value} (or "
+                               "--format {value})").format(value=args[i + 1]))
+            return super().parse_args(ctx, args)
+
+    return OldFormatSpelling
+
+
+def prefixed(kind: str, message: str) -> str:
+    """``relscale: error: ...`` with ``kind`` (error, warning, note) in the current language."""
+    from relscale.i18n import pgettext
+
+    try:
+        words = {
+            # TRANSLATORS: the prefix of an error line, "relscale: error: ..."
+            "error": pgettext("message prefix", "error"),
+            "warning": pgettext("message prefix", "warning"),
+            "note": pgettext("message prefix", "note"),
+        }
+    except RelscaleError:  # a catalog that cannot be read: say so in English
+        words = {"error": "error", "warning": "warning", "note": "note"}
+    return f"relscale: {words[kind]}: {message}"
+
+
+def error_err(message: str) -> None:
+    """Print one error line (``relscale: error: ...``) to stderr, without exiting."""
+    typer.echo(prefixed("error", message), err=True)
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print one error line to stderr and exit (no traceback)."""
-    typer.echo(f"relscale: error: {message}", err=True)
+    error_err(message)
     raise typer.Exit(code)
 
 
@@ -90,7 +137,7 @@ def warn_catalogs() -> None:
 
 def warn_err(message: str) -> None:
     """Print one warning (``relscale: warning: ...``) to stderr."""
-    typer.echo(f"relscale: warning: {message}", err=True)
+    typer.echo(prefixed("warning", message), err=True)
 
 
 def use_locale(locale: str | None) -> str:
@@ -110,9 +157,18 @@ def use_locale(locale: str | None) -> str:
     return used
 
 
+def messages_locale(first: str | None) -> str | None:
+    """The locale for the messages of a command whose ``--locale`` names what it writes
+    (``forms``, ``export``: several locales): the user's language when given globally
+    (``relscale --locale``, ``$RELSCALE_LOCALE``), else the first locale written."""
+    if state.locale or os.environ.get(ENV_LOCALE):
+        return None  # use_locale() takes the global one
+    return first
+
+
 def note_err(message: str) -> None:
     """Print one note (``relscale: note: ...``) to stderr."""
-    typer.echo(f"relscale: note: {message}", err=True)
+    typer.echo(prefixed("note", message), err=True)
 
 
 def adapt_noting(
@@ -149,6 +205,17 @@ def print_notes(notes: Iterable[str], noted: set[str] | None = None) -> None:
             noted.add(note)
 
 
+def written(path: object, what: str | None = None) -> None:
+    """The one message for a file (or folder) a command wrote, on stderr:
+    ``{path} written``, or ``{path}: {what} written`` when there is more to say."""
+    from relscale.i18n import _
+
+    if what:
+        typer.echo(_("{path}: {what} written").format(path=path, what=what), err=True)
+    else:
+        typer.echo(_("{path} written").format(path=path), err=True)
+
+
 def table(title: str | None = None) -> Any:
     """A rich table in the style of every listing relscale prints."""
     from rich import box
@@ -167,3 +234,29 @@ def console() -> Any:
 
 def is_interactive() -> bool:
     return sys.stderr.isatty()
+
+
+class spinner:
+    """A spinner with ``label`` on stderr while slow work runs, when stderr is a terminal;
+    nothing when it is piped or redirected (scripts, CI, tests)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._status: Any = None
+
+    def __enter__(self) -> spinner:
+        if is_interactive():
+            from rich.console import Console
+
+            self._status = Console(stderr=True).status(self.label)
+            self._status.__enter__()
+        return self
+
+    def update(self, label: str) -> None:
+        """Say what is being done now."""
+        if self._status is not None:
+            self._status.update(label)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._status is not None:
+            self._status.__exit__(*exc)

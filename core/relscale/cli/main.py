@@ -129,11 +129,17 @@ def main() -> None:
         typer.echo(f"relscale: error: {exc}", err=True)
         raise SystemExit(exc.exit_code) from None
     if command is None:
+        from relscale.cli.click_words import localize
+
         command = typer.main.get_command(app)
+        localize(command)  # metavars that name what to give
     defer_coercion(command)
+    from relscale.cli.click_words import words_installed
+
     # What app() does: typer runs the same click command in standalone mode. Its only
     # extra, a traceback hook, defers to Python's own with pretty exceptions off, as here.
-    command()
+    with words_installed():  # typer's and click's words in the user's language
+        command()
 
 
 class _UnsetFirst:

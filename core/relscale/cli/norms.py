@@ -15,13 +15,14 @@ from relscale.cli.common import (
     adapt_noting,
     console,
     handle_errors,
-    note_err,
+    spinner,
     table,
     use_locale,
     warn_err,
+    written,
 )
 from relscale.errors import RelscaleError
-from relscale.i18n import N_, _
+from relscale.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from relscale.scoring.reliability import ReliabilityReport
@@ -80,19 +81,13 @@ def simulate(
 
     used = use_locale(locale)
     adapted = adapt_noting(instrument, sector, perspective, used)
-    sample = draw(adapted, n, seed, missing=missing)
-    write_sample(sample, output, overwrite=force)
-    typer.echo(
-        _("{n} simulated respondents ({instrument}/{sector}/{perspective}, seed {seed}) "
-          "written to {path}").format(
-            n=sample.n,
-            instrument=adapted.instrument,
-            sector=adapted.sector,
-            perspective=adapted.perspective,
-            seed=seed,
-            path=output,
-        )
-    )
+    with spinner(_("Simulating")):
+        sample = draw(adapted, n, seed, missing=missing)
+        write_sample(sample, output, overwrite=force)
+    written(output, _("{n} simulated respondents ({instrument}/{sector}/{perspective}, "
+                      "seed {seed})").format(n=sample.n, instrument=adapted.instrument,
+                                             sector=adapted.sector,
+                                             perspective=adapted.perspective, seed=seed))
 
 
 # --- norms build ------------------------------------------------------------------------
@@ -150,10 +145,11 @@ def build(
     check_build_options(status, t_score, min_n)
     columns = [c.strip() for c in (group_by or "").split(",") if c.strip()]
     adapted = adapt_noting(instrument, sector, perspective, used)
-    groups = build_norms_from_file(
-        data, adapted, group_by=columns, min_n=min_n, status=status, source=source,
-        year=year, note=note, banding=banding, t_score=t_score,
-    )
+    with spinner(_("Building norms")):
+        groups = build_norms_from_file(
+            data, adapted, group_by=columns, min_n=min_n, status=status, source=source,
+            year=year, note=note, banding=banding, t_score=t_score,
+        )
     paths = write_norm_groups(
         groups, output, grouped=bool(columns), overwrite=force, inputs=(data,)
     )
@@ -174,6 +170,8 @@ def build(
     out = console()
     out.print(report)
     out.print(describe_norms(groups[0].table, used))  # type: ignore[arg-type]
+    written(output, ngettext("{n} norm table", "{n} norm tables", len(paths)).format(
+        n=len(paths)))
 
 
 # --- norms show / list ------------------------------------------------------------------
@@ -278,7 +276,7 @@ def reliability(
     missing: Annotated[
         str, typer.Option("--missing", help="listwise (default) or pairwise.")
     ] = "listwise",
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-F", help="table or json.")] = "table",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to a file: .json or .xlsx.")
     ] = None,
@@ -320,7 +318,7 @@ def reliability(
     elif fmt == "table":
         _print_reliability(report)
     if output is not None:
-        note_err(_("written to {path}").format(path=output))
+        written(output)
 
 
 def _names(option: str | None) -> list[str]:

@@ -7,8 +7,16 @@ from typing import Annotated
 
 import typer
 
-from relscale.cli.common import ForceOption, LocaleOption, SectorOption, handle_errors, use_locale
-from relscale.i18n import ngettext
+from relscale.cli.common import (
+    ForceOption,
+    LocaleOption,
+    SectorOption,
+    handle_errors,
+    spinner,
+    use_locale,
+    written,
+)
+from relscale.i18n import _, ngettext
 
 
 def register(app: typer.Typer) -> None:
@@ -67,13 +75,14 @@ def profile(
 
     used = use_locale(locale)
     check_profile_path(output)
-    profiles = build_profiles(data, instrument=instrument, sector=sector,
-                              client_data=client_data, client_instrument=client_instrument,
-                              before=before, locale=used, norms_file=norms,
-                              client_norms_file=client_norms)
-    inputs = tuple(p for p in (data, client_data, before, norms, client_norms)
-                   if p is not None)
-    write_profiles(profiles, output, overwrite=force, inputs=inputs)
+    with spinner(_("Scoring")) as status:
+        profiles = build_profiles(data, instrument=instrument, sector=sector,
+                                  client_data=client_data, client_instrument=client_instrument,
+                                  before=before, locale=used, norms_file=norms,
+                                  client_norms_file=client_norms)
+        inputs = tuple(p for p in (data, client_data, before, norms, client_norms)
+                       if p is not None)
+        status.update(_("Writing {path}").format(path=output))  # a PDF: LibreOffice
+        write_profiles(profiles, output, overwrite=force, inputs=inputs)
     n = len(profiles.profiles)
-    typer.echo(ngettext("{path}: {n} profile written", "{path}: {n} profiles written", n)
-               .format(path=output, n=n), err=True)
+    written(output, ngettext("{n} profile", "{n} profiles", n).format(n=n))

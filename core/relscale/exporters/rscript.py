@@ -74,6 +74,11 @@ def codebook_script(
         lines.append(f"    `{v.name}` = c({pairs}),")
     if labelled:
         lines[-1] = lines[-1].rstrip(",")
+    coded = [v for v in variables if v.numeric and v.missing]
+    lines += ["  )", "  na_values <- list("]
+    lines += [f"    `{v.name}` = c({', '.join(_r_value(m) for m in v.missing)})," for v in coded]
+    if coded:
+        lines[-1] = lines[-1].rstrip(",")
     numeric = [v.name for v in variables if v.numeric]
     text = [v.name for v in variables if not v.numeric]
     lines += [
@@ -87,7 +92,13 @@ def codebook_script(
         "    data[[v]] <- x",
         "  }",
         "  for (v in intersect(names(value_labels), names(data))) {",
-        "    data[[v]] <- haven::labelled(data[[v]], value_labels[[v]])",
+        "    if (v %in% names(na_values)) {",
+        "      # 'does not apply': a missing value of its own, as SPSS's user-missing",
+        "      data[[v]] <- haven::labelled_spss(data[[v]], value_labels[[v]],",
+        "                                        na_values = na_values[[v]])",
+        "    } else {",
+        "      data[[v]] <- haven::labelled(data[[v]], value_labels[[v]])",
+        "    }",
         "  }",
         "  for (v in intersect(names(var_labels), names(data))) {",
         '    attr(data[[v]], "label") <- var_labels[[v]]',

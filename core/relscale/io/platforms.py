@@ -449,7 +449,8 @@ def write_platform_responses(
 ) -> tuple[ResponseTable, MappingReport]:
     """Read a platform export and write relscale's responses CSV (what ``relscale read``
     writes for filled forms): the respondent key and the kept identifiers, then one
-    column per item id, empty for missing; UTF-8, atomically.
+    column per item id, empty for missing and the 'does not apply' code as itself;
+    UTF-8, atomically.
 
     :raises RelscaleError: the output exists (without ``overwrite``) or is the input.
     :raises DataError: as :func:`read_platform_responses`; nothing is written then.
@@ -466,9 +467,13 @@ def write_platform_responses(
     ) as fh:
         writer = csv.writer(fh)
         writer.writerow([*table.id_columns, *table.items])
+        na = adapted.scale.not_applicable
+        marked = table.not_applicable
         for i in range(table.n):
+            # 'does not apply' keeps its code: it is not an answer left out
             writer.writerow([
                 *(table.ids[c][i] for c in table.id_columns),
-                *("" if math.isnan(x) else int(x) for x in table.values[i]),
+                *(na.value if na is not None and marked is not None and marked[i, j]
+                  else "" if math.isnan(x) else int(x) for j, x in enumerate(table.values[i])),
             ])
     return table, report

@@ -161,8 +161,9 @@ def read_csv_answers(path: Path | str, adapted: AdaptedInstrument) -> BulkAnswer
     """A plain CSV response table as a polars frame for scoring in bulk
     (:class:`relscale.io.bulk_csv.BulkAnswers`), or None: the file is not one the bulk
     reader takes, or some cell is not a valid answer; :func:`read_csv` then reads it (and
-    names the cell). The same rules as :func:`read_csv`: the same spellings, scale points
-    and 'does not apply' code (as missing)."""
+    names the cell). The same rules as :func:`read_csv`: the same spellings and scale
+    points. A 'does not apply' code sends the file to :func:`read_csv` too, which keeps
+    it apart from the missing answers (:attr:`ResponseTable.not_applicable`)."""
     path = Path(path)
     check_text_file(path)
     checked: list[tuple[list[int], list[int], list[str]]] = []
@@ -185,7 +186,7 @@ def read_csv_answers(path: Path | str, adapted: AdaptedInstrument) -> BulkAnswer
         if x != x:
             return None
         if na is not None and x == na.value:
-            return None  # 'does not apply' is missing for scoring
+            raise ValueError(cell)  # kept apart from missing: the usual reader does that
         if x != round(x) or not lo <= x <= hi:
             raise ValueError(cell)
         return int(x)
@@ -216,14 +217,16 @@ def sheet_kind(path: Path | str) -> Identity | None:
         wb.close()
 
 
-def read_xlsx(path: Path | str, adapted: AdaptedInstrument) -> ResponseTable:
-    """Read the first sheet of an XLSX table, or the data sheet of a filled scoring sheet."""
+def read_xlsx(path: Path | str, adapted: AdaptedInstrument, *,
+              any_sector: bool = False) -> ResponseTable:
+    """Read the first sheet of an XLSX table, or the data sheet of a filled scoring sheet
+    (of ``adapted``'s sector unless ``any_sector``: scored as another on purpose)."""
     path = Path(path)
     wb = _open_workbook(path)
     try:
         meta = recognise(wb)
         if meta is not None and meta.kind == SCORING_SHEET_KIND:
-            return _read_scoring_sheet(wb, path, adapted, meta.metadata)
+            return _read_scoring_sheet(wb, path, adapted, meta.metadata, any_sector)
         header, rows, source = first_sheet_rows(
             wb, path, _("{path}: the first sheet is empty, expected a header of item ids")
         )
@@ -233,9 +236,12 @@ def read_xlsx(path: Path | str, adapted: AdaptedInstrument) -> ResponseTable:
 
 
 def _read_scoring_sheet(
-    wb: Any, path: Path, adapted: AdaptedInstrument, meta: dict[str, str]
+    wb: Any, path: Path, adapted: AdaptedInstrument, meta: dict[str, str],
+    any_sector: bool = False,
 ) -> ResponseTable:
     for key in ("instrument", "sector", "perspective"):
+        if key == "sector" and any_sector:
+            continue
         have = getattr(adapted, key)
         if meta.get(key) and meta[key] != have:
             raise DataError(
@@ -268,12 +274,15 @@ def _read_scoring_sheet(
 
 
 def read_responses(
-    paths: Sequence[Path | str], adapted: AdaptedInstrument, platform: str | None = None
+    paths: Sequence[Path | str], adapted: AdaptedInstrument, platform: str | None = None,
+    *, any_sector: bool = False,
 ) -> ResponseTable:
     """Read any supported input (see the module docstring) for one adapted instrument.
 
     :param platform: ``odk``, ``redcap`` or ``limesurvey``: read the one file as that
         platform's export (:mod:`relscale.io.platforms`); default: recognised by its header.
+    :param any_sector: forms and scoring sheets of another sector are read too (scored as
+        ``adapted.sector`` on purpose: ``relscale score --as-sector``); else refused.
     """
     files = [Path(p) for p in paths]
     if not files:
@@ -292,14 +301,15 @@ def read_responses(
     if len(files) == 1 and files[0].suffix.lower() in WORKBOOK_SUFFIXES:
         kind = sheet_kind(files[0])
         if kind is None or kind.kind == SCORING_SHEET_KIND:
-            return read_xlsx(files[0], adapted)
+            return read_xlsx(files[0], adapted, any_sector=any_sector)
     for p in files:
         if not p.exists():
             raise DataError(_("{path}: no such file or folder").format(path=p))
-    return _read_forms(files, adapted)
+    return _read_forms(files, adapted, any_sector)
 
 
-def _read_forms(paths: list[Path], adapted: AdaptedInstrument) -> ResponseTable:
+def _read_forms(paths: list[Path], adapted: AdaptedInstrument,
+                any_sector: bool = False) -> ResponseTable:
     """Filled forms, through the forms reader (``relscale read`` does the same)."""
     try:
         from relscale.io import readback  # type: ignore[attr-defined]
@@ -312,6 +322,8 @@ def _read_forms(paths: list[Path], adapted: AdaptedInstrument) -> ResponseTable:
     key = getattr(forms, "key", None)
     if key is not None:
         for name in ("instrument", "sector", "perspective"):
+            if name == "sector" and any_sector:
+                continue
             if getattr(key, name) != getattr(adapted, name):
                 raise DataError(
                     _("{path}: forms of {key}, not of {instrument} / {sector} / "

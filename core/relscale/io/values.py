@@ -86,10 +86,13 @@ def mark_not_applicable(adapted: AdaptedInstrument, table: Any) -> None:
     """Replace the 'does not apply' code in a response table's values by NaN (missing),
     keeping where it was in ``table.not_applicable`` (a boolean matrix; None when the
     scale has no such code): scoring never sees it, a store keeps it as given."""
+    import numpy as np
+
     na = adapted.scale.not_applicable
     if na is None:
         return
-    table.not_applicable = table.values == na.value
+    with np.errstate(invalid="ignore"):
+        table.not_applicable = table.values == na.value
     table.values = not_applicable_to_missing(adapted, table.values)
 
 

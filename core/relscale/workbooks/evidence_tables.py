@@ -352,6 +352,7 @@ def write_tables(sheet: Any, tables: list[Table], row: int) -> int:
 def tables_workbook(title: str, tables: list[Table], notes: Sequence[str] = ()) -> Any:
     """A one-sheet workbook of ``tables`` under ``title`` (``relscale cfa -o FILE.xlsx``)."""
     from relscale.excel.sheet import Workbook
+    from relscale.workbooks.styles import fit_layout, print_table, set_fonts
 
     book = Workbook(title=title, creator="relscale", styles=book_styles())
     sheet = book.add_sheet(_("Evidence"))
@@ -362,4 +363,7 @@ def tables_workbook(title: str, tables: list[Table], notes: Sequence[str] = ()) 
         row += 1
     write_tables(sheet, tables, row + 1)
     sheet.column_widths = {1: 22, 2: 16, **{c: 12 for c in range(3, 12)}}
+    sheet.print_setup = print_table()
+    set_fonts(book)
+    fit_layout(book)
     return book

@@ -66,6 +66,10 @@ def reliability_workbook(title: str, results: list[ScaleReliability]) -> Any:
                 detail.set(line, c, _cell(v), style="num" if c > 5 else "num2")
             line += 1
     detail.column_widths = {1: 24, 2: 14, **{c: 14 for c in range(3, 9)}}
+    summary.print_setup = styles.print_table(title_rows=(3, 3))
+    detail.print_setup = styles.print_table(title_rows=(1, 1))
+    styles.set_fonts(book)
+    styles.fit_layout(book)
     return book
 
 
