@@ -331,7 +331,12 @@ def delete(name: NameArg, yes: YesOption = False, locale: LocaleOption = None,
 
 def _removed_note(done: Any) -> None:
     if done.vacuum_needed:
-        note_err(_("PostgreSQL keeps deleted rows on disk until VACUUM runs; run VACUUM "
-                   "(or let autovacuum) to remove them there too"))
+        note_err(_("PostgreSQL keeps deleted rows in its files until they are overwritten "
+                   "(VACUUM only marks the space free); VACUUM FULL rewrites the tables "
+                   "without them, and the server's write-ahead log and backups keep copies "
+                   "until they are recycled (docs/rounds.md)"))
+    if not done.wal_flushed:
+        note_err(_("another program was reading the store: a copy of what was removed stays "
+                   "in its write-ahead log (the -wal file) until that program closes it"))
     note_err(_("files written earlier (forms, PDFs, reports, exports) are not touched: "
                "delete them yourself"))
