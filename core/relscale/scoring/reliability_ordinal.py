@@ -97,11 +97,14 @@ def ordinal_scale(x: np.ndarray, items: Sequence[str], scale: str,
     if len(items) < 3:
         return None, [_("{scale}: ordinal alpha and categorical omega need at least 3 items "
                         "(a one-factor model of its own); left out").format(scale=scale)]
+    import numpy as np
+
     from relscale.analysis.ordinal_reliability import ordinal_reliability
 
     try:
-        rel = ordinal_reliability(x, list(items), dict.fromkeys(items, scale),
-                                  missing=missing)
+        with np.errstate(all="ignore"):  # small samples: a failed pair is named below
+            rel = ordinal_reliability(x, list(items), dict.fromkeys(items, scale),
+                                      missing=missing)
     except RelscaleError as exc:
         return None, [_("{scale}: no ordinal alpha and categorical omega: {reason}").format(
             scale=scale, reason=exc)]
