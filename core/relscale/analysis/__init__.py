@@ -12,15 +12,45 @@ the references for the ML ones.
 
 from __future__ import annotations
 
-from .cfa import CfaResult, FactorCorrelation, Loading, fit_cfa
-from .data import SharedItems, recode, shared_items
-from .descriptives import GroupDescriptives, group_descriptives
-from .dif import DifItem, DifResult, dif
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .errors import AnalysisError
-from .fit import FitMeasures
-from .invariance import Comparison, InvarianceResult, ModelFit, PartialStep, test_invariance
-from .ordinal_reliability import OmegaResult, OrdinalReliability, ordinal_reliability
-from .score_tests import ScoreTest
+
+if TYPE_CHECKING:
+    from .cfa import CfaResult, FactorCorrelation, Loading, fit_cfa
+    from .data import SharedItems, recode, shared_items
+    from .descriptives import GroupDescriptives, group_descriptives
+    from .dif import DifItem, DifResult, dif
+    from .fit import FitMeasures
+    from .invariance import Comparison, InvarianceResult, ModelFit, PartialStep, test_invariance
+    from .ordinal_reliability import OmegaResult, OrdinalReliability, ordinal_reliability
+    from .score_tests import ScoreTest
+
+# The names below, each imported from its module on first use (PEP 562): importing one
+# module of the package (``relscale reliability``'s ordinal figures need
+# ``ordinal_reliability`` only) no longer loads every analysis and scipy.stats with it.
+_LAZY = {
+    "cfa": ("CfaResult", "FactorCorrelation", "Loading", "fit_cfa"),
+    "data": ("SharedItems", "recode", "shared_items"),
+    "descriptives": ("GroupDescriptives", "group_descriptives"),
+    "dif": ("DifItem", "DifResult", "dif"),
+    "fit": ("FitMeasures",),
+    "invariance": ("Comparison", "InvarianceResult", "ModelFit", "PartialStep",
+                   "test_invariance"),
+    "ordinal_reliability": ("OmegaResult", "OrdinalReliability", "ordinal_reliability"),
+    "score_tests": ("ScoreTest",),
+}
+_MODULE_OF = {name: module for module, names in _LAZY.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "AnalysisError",
