@@ -9,6 +9,7 @@ import typer
 
 from relscale.cli.analysis import (
     ClusterOption,
+    CollapseOption,
     CriterionOption,
     EstimatorOption,
     IdentificationOption,
@@ -58,6 +59,7 @@ def adaptation(
     cluster: ClusterOption = None,
     identification: IdentificationOption = None,
     criterion: CriterionOption = "both",
+    collapse: CollapseOption = None,
     locale: LocaleOption = None,
     force: Annotated[
         bool, typer.Option("--force", "-f", help="Overwrite the output file if it exists.")
@@ -67,7 +69,8 @@ def adaptation(
     from relscale.workbooks.adaptation_report import build_adaptation_report, write_report
 
     used = use_locale(locale)
-    options = analysis_options(estimator, missing, cluster, identification, criterion)
+    options = analysis_options(estimator, missing, cluster, identification, criterion,
+                               collapse=collapse)
     report = build_adaptation_report(instrument, sector, perspective, locale=used, data=data,
                                      group_by=group_by, options=options)
     write_report(report, output, overwrite=force)
