@@ -197,3 +197,22 @@ def test_ordinal_listwise_warning_names_pairwise(tmp_path: Path) -> None:
     (line,) = [w for w in out["warnings"] if "left out" in w or "listwise" in w]
     assert "group 'education': " in line and "group 'foster_homes': " in line
     assert line.endswith("--missing pairwise uses every answer given")
+
+
+def test_listwise_checks_the_respondents_the_model_uses(sites: dict[str, Path],
+                                                        tmp_path: Path) -> None:
+    """At site B one respondent ticked 1 on dc_rqc_b01 but skipped rqc02: pairwise uses the
+    answer, listwise leaves the respondent out and with it the answer."""
+    rows = _rows(sites["sparse"])
+    head = rows[0]
+    b = next(i for i, r in enumerate(rows) if r[head.index("site")] == "B")
+    rows[b][head.index("dc_rqc_b01")] = "1"
+    rows[b][head.index("rqc02")] = ""
+    path = _write(tmp_path / "one.csv", rows)
+    pairwise = run("invariance", str(path), *DC, "-g", "site", "--missing", "pairwise",
+                   "--format", "json")
+    assert pairwise.exit_code == 0, pairwise.stderr
+    listwise = run("invariance", str(path), *DC, "-g", "site", "--missing", "listwise")
+    assert listwise.exit_code == 1
+    assert "group 'B': nobody answered 1 on item 'dc_rqc_b01'" in listwise.stderr
+    assert "--collapse dc_rqc_b01=1:2" in listwise.stderr

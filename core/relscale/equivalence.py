@@ -194,7 +194,7 @@ def cfa_evidence(path: Path | str, adapted: AdaptedInstrument, *,
         fit_options, method = resolve(options, [RawGroup("sample", x)], items,
                                       _scale_points(adapted), clusters, "marker")
         merged, merges = collapse({"sample": x}, items, adapted, options.collapse,
-                                  fit_options.estimator)
+                                  fit_options.estimator, fit_options.missing)
         method = replace(method, collapsed=tuple(merges))
         result = fit_cfa(merged["sample"], items, factors, fit_options)
     except AnalysisError as exc:
@@ -395,7 +395,8 @@ def group_evidence(
                                       "std.lv")
         chosen = criterion or options.criterion
         model_data, merges = collapse(shared_data, shared.items, groups[names[0]].adapted,
-                                      options.collapse, fit_options.estimator)
+                                      options.collapse, fit_options.estimator,
+                                      fit_options.missing)
         inv = test_invariance(model_data, shared.items, factors,
                               criterion=chosen,  # type: ignore[arg-type]
                               strict=options.strict, options=fit_options,

@@ -125,12 +125,15 @@ def apply_merges(data: Mapping[str, np.ndarray], items: Sequence[str], merges: S
     return {g: apply_collapse(x, items, mapping) for g, x in data.items()}
 
 
-def _first_gap(data: Mapping[str, np.ndarray], j: int) -> tuple[str, np.ndarray, np.ndarray,
-                                                                 int] | None:
+def _first_gap(data: Mapping[str, np.ndarray], j: int, listwise: bool = False
+               ) -> tuple[str, np.ndarray, np.ndarray, int] | None:
     """(group, the item's answers over all groups, that group's counts, the unused answer's
-    index) for the first answer some group never gave to item ``j``; None when none."""
+    index) for the first answer some group never gave to item ``j``; None when none.
+    ``listwise``: among the respondents who answered every item (those the model uses)."""
     import numpy as np
 
+    if listwise:
+        data = {g: x[~np.isnan(x).any(axis=1)] for g, x in data.items()}
     columns = {g: x[:, j][~np.isnan(x[:, j])] for g, x in data.items()}
     values = np.unique(np.concatenate(list(columns.values())))
     for g, col in columns.items():
@@ -141,14 +144,15 @@ def _first_gap(data: Mapping[str, np.ndarray], j: int) -> tuple[str, np.ndarray,
 
 
 def auto_merges(data: Mapping[str, np.ndarray], items: Sequence[str],
-                adapted: AdaptedInstrument) -> tuple[dict[str, np.ndarray], list[Merge]]:
+                adapted: AdaptedInstrument, listwise: bool = False
+                ) -> tuple[dict[str, np.ndarray], list[Merge]]:
     """Merge every answer some group never gave with its neighbour, item by item (see the
     module docstring); the merged data and the merges, in answers as given."""
     from relscale.analysis.polychoric import suggest_collapse
 
     merges: list[Merge] = []
     for j, item in enumerate(items):
-        while (gap := _first_gap(data, j)) is not None:
+        while (gap := _first_gap(data, j, listwise)) is not None:
             group, values, counts, empty = gap
             old, new = suggest_collapse(values, counts, empty)
             merge = Merge(item, _raw(adapted, item, old), _raw(adapted, item, new),
@@ -160,7 +164,7 @@ def auto_merges(data: Mapping[str, np.ndarray], items: Sequence[str],
 
 
 def check_categories(data: Mapping[str, np.ndarray], items: Sequence[str],
-                     adapted: AdaptedInstrument) -> None:
+                     adapted: AdaptedInstrument, listwise: bool = False) -> None:
     """Refuse, in the respondents' answers, an answer some group never gave to an item of
     an ordinal multi-group model, naming the fix.
 
@@ -170,7 +174,7 @@ def check_categories(data: Mapping[str, np.ndarray], items: Sequence[str],
     from relscale.analysis.polychoric import suggest_collapse
 
     for j, item in enumerate(items):
-        gap = _first_gap(data, j)
+        gap = _first_gap(data, j, listwise)
         if gap is None:
             continue
         group, values, counts, empty = gap
@@ -185,17 +189,19 @@ def check_categories(data: Mapping[str, np.ndarray], items: Sequence[str],
 
 
 def collapse(data: Mapping[str, np.ndarray], items: Sequence[str],
-             adapted: AdaptedInstrument, spec: Spec, estimator: str
+             adapted: AdaptedInstrument, spec: Spec, estimator: str, missing: str = "pairwise"
              ) -> tuple[dict[str, np.ndarray], list[Merge]]:
     """The models' data after ``spec`` (None: unchanged), checked for unused answers when
-    the estimator is wlsmv and there are several groups."""
+    the estimator is wlsmv and there are several groups (``missing``: the respondents the
+    model uses)."""
     merges: list[Merge] = []
+    listwise = missing == "listwise"
     if spec == AUTO:
         if estimator == "wlsmv":
-            data, merges = auto_merges(data, items, adapted)
+            data, merges = auto_merges(data, items, adapted, listwise)
     elif spec:
         merges = explicit_merges(spec, items, adapted)  # type: ignore[arg-type]
         data = apply_merges(data, items, merges, adapted)
     if estimator == "wlsmv" and len(data) > 1:
-        check_categories(data, items, adapted)
+        check_categories(data, items, adapted, listwise)
     return dict(data), merges
