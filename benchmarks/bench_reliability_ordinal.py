@@ -58,7 +58,7 @@ def main() -> None:
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as an installed relscale runs
     relscale = [sys.executable, "-m", "relscale"]
-    print(f"{'rows':>9}  {"case":<31} {'CPU s':>7} {'wall s':>7} {'peak MiB':>9} {'ratio':>6}")
+    print(f"{'rows':>9}  {'case':<31} {'CPU s':>7} {'wall s':>7} {'peak MiB':>9} {'ratio':>6}")
     with tempfile.TemporaryDirectory() as tmp:
         for rows in args.rows:
             data = Path(tmp) / f"dc-{rows}.csv"

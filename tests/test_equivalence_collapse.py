@@ -63,7 +63,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     plain = tmp / "plain.csv"
     write_sample(simulate(adapt(RQC, "disability_care", "client", "en"), 800, 5), plain)
     rows = _rows(plain)
-    rows = [rows[0] + ["site"]] + [r + ["A" if i % 2 else "B"] for i, r in enumerate(rows[1:])]
+    rows = [[*rows[0], "site"]] + [[*r, "A" if i % 2 else "B"] for i, r in enumerate(rows[1:])]
     sparse = _write(tmp / "sparse.csv", _recode(rows, "dc_rqc_b01", "1", "2", ("site", "B")))
     # the same merge by hand, in every group: the reference
     by_hand = _write(tmp / "by_hand.csv", _recode(_rows(sparse), "dc_rqc_b01", "1", "2"))
