@@ -15,30 +15,32 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+# ``dif`` and ``ordinal_reliability`` are functions named as their modules: imported here,
+# so the package's name is the function (importing the module later would otherwise bind
+# the name to the module). Neither needs scipy.stats.
+from .dif import DifItem, DifResult, dif
 from .errors import AnalysisError
+from .ordinal_reliability import OmegaResult, OrdinalReliability, ordinal_reliability
 
 if TYPE_CHECKING:
     from .cfa import CfaResult, FactorCorrelation, Loading, fit_cfa
     from .data import SharedItems, recode, shared_items
     from .descriptives import GroupDescriptives, group_descriptives
-    from .dif import DifItem, DifResult, dif
     from .fit import FitMeasures
     from .invariance import Comparison, InvarianceResult, ModelFit, PartialStep, test_invariance
-    from .ordinal_reliability import OmegaResult, OrdinalReliability, ordinal_reliability
     from .score_tests import ScoreTest
 
 # The names below, each imported from its module on first use (PEP 562): importing one
 # module of the package (``relscale reliability``'s ordinal figures need
 # ``ordinal_reliability`` only) no longer loads every analysis and scipy.stats with it.
+# A name here must not be a module's name (see ``dif`` above).
 _LAZY = {
     "cfa": ("CfaResult", "FactorCorrelation", "Loading", "fit_cfa"),
     "data": ("SharedItems", "recode", "shared_items"),
     "descriptives": ("GroupDescriptives", "group_descriptives"),
-    "dif": ("DifItem", "DifResult", "dif"),
     "fit": ("FitMeasures",),
     "invariance": ("Comparison", "InvarianceResult", "ModelFit", "PartialStep",
                    "test_invariance"),
-    "ordinal_reliability": ("OmegaResult", "OrdinalReliability", "ordinal_reliability"),
     "score_tests": ("ScoreTest",),
 }
 _MODULE_OF = {name: module for module, names in _LAZY.items() for name in names}
