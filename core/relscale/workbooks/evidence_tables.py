@@ -106,6 +106,8 @@ def method_table(method: Any, warnings: Sequence[str] = ()) -> Table:
         if method.criterion:
             table.rows.append([_("Criterion"), method.criterion, CRITERION_TEXT.get(
                 method.criterion, "")])
+        for merge in getattr(method, "collapsed", ()):
+            table.rows.append([_("Answers merged"), merge.text(), merge.reason])
     table.notes += [_("Warning: {warning}").format(warning=w) for w in warnings]
     return table
 
