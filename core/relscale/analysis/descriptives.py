@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from relscale.errors import RelscaleError
-from relscale.scoring.reliability import scale_reliability
+from relscale.reliability.classical import scale_reliability
 
 from .errors import AnalysisError
 
