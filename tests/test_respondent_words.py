@@ -166,5 +166,9 @@ def test_platform_exports_take_a_variant(tmp_path: Path, fmt: str) -> None:
             texts[variant] = out.read_text(encoding="utf-8")
     assert re.search(r"\bjuf\b", texts["primary"])
     assert not re.search(r"\bjuf\b", texts["secondary"]) and "docent" in texts["secondary"]
+    # the code field the child fills in names the person in the child's words too
+    assert "Naam of code van je juf of meester" in texts["primary"]
+    assert "Naam of code van je docent" in texts["secondary"]
+    assert "leerkracht" not in texts["primary"].split("Naam of code van je")[1][:40]
     for item in adapt("relationship_quality_client", "education", "client", "nl").item_ids:
         assert item in texts["primary"] and item in texts["secondary"]
