@@ -476,7 +476,7 @@ def item_reliability(
         raise DataError(_("{path}: no respondents").format(path=path))
     check_range(table, scale_min, scale_max)
     result = scale_reliability(
-        table.values, names, scale="scale", reverse=[n in reverse for n in names],
+        table.values, names, scale=_("scale"), reverse=[n in reverse for n in names],
         scale_min=scale_min, scale_max=scale_max, missing=how,
     )
     return ReliabilityReport(path, str(path), (result,))
