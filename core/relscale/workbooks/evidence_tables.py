@@ -82,10 +82,12 @@ def level_text(level: str | None) -> str:
 
 
 def parameter_text(parameter: str) -> str:
-    """A parameter in the reader's language (``loading``, ``threshold 2``)."""
+    """A parameter in the reader's language (``loading``; ``threshold:2``, Dutch
+    ``drempel 2``)."""
     kind, _sep, k = parameter.partition(":")
-    name = _(PARAMETERS[kind]) if kind in PARAMETERS else kind
-    return f"{name} {k}" if k else name
+    if kind == "threshold" and k:
+        return _("threshold:{k}").format(k=k)
+    return _(PARAMETERS[kind]) if kind in PARAMETERS else parameter
 
 
 def criterion_text(criterion: str | None) -> str:
