@@ -251,7 +251,9 @@ def test_score_notes_what_it_mapped(tmp_path: Path) -> None:
     result = runner().invoke(app, ["score", str(path), "-i", RQ[0], "-s", RQ[1], "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     err = result.stderr
-    assert f"relscale: note: {path}: ODK / KoboToolbox export (recognised)" in err
+    assert (f"relscale: note: {path}: ODK / KoboToolbox export (recognised by _uuid, "
+            "_submission_time, _id, _index, _validation_status, __version__; name another "
+            "with --from)") in err
     assert "relscale: note: items: 22 columns items/<item> (items/rq01 .. items/fh_rq_a01)" in err
     assert "relscale: note: respondent key: _uuid" in err
     assert "ignored as platform metadata: start, end, _id, _submission_time" in err

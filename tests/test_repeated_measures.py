@@ -105,7 +105,7 @@ def test_score_rci_uses_each_rows_group_table(sample: Path, tmp_path: Path) -> N
     out = tmp_path / "scored.csv"
     args = [a for f in files for a in ("--content", str(f))]
     result = runner().invoke(app, [*args, "score", str(data), "-i", INST, "-s", S,
-                                   "--group", "gender", "-o", str(out)])
+                                   "--group", "gender", "--decimals", "15", "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     groups = {f: tomllib.loads(f.read_text()).get("group", {}) for f in files}

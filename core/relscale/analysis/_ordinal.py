@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 from scipy.special import expit
 
 from ._messages import regression_not_converged, too_few_categories
@@ -81,6 +80,8 @@ def fit_proportional_odds(y: np.ndarray, x: np.ndarray, *, weights: np.ndarray |
     cum = np.cumsum(np.bincount(y, weights=w, minlength=k))[:-1] / n
     zeta0 = np.log(cum / (1 - cum))
     u0 = np.concatenate([[zeta0[0]], np.log(np.diff(zeta0)), np.zeros(x.shape[1])])
+    from scipy import optimize  # here: importing relscale.analysis stays light
+
     res = optimize.minimize(_negloglik, u0, args=(y, x, k, w), jac=True, method="BFGS",
                             options={"gtol": 1e-9, "maxiter": 2000})
     u = res.x

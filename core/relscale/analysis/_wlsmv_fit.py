@@ -22,7 +22,6 @@ from ._messages import (
     Tagged,
     did_not_converge,
     in_group,
-    listwise_left_out,
     model_name,
     not_identified,
 )
@@ -67,9 +66,13 @@ def ordinal_groups(model: MeasurementModel, groups: Sequence[RawGroup],
 @single_threaded
 def prepare(model: MeasurementModel, groups: Sequence[RawGroup],
             options: FitOptions) -> Prepared:
+    from .data import PAIRWISE_FIX, listwise_warning
+
     data = ordinal_groups(model, groups, options.missing)
-    warnings = [listwise_left_out(d.name, d.n_excluded) for d in data if d.n_excluded and
-                options.missing == "listwise"]
+    line = listwise_warning([d.name for d in data], [d.n for d in data],
+                            [d.n_excluded for d in data], PAIRWISE_FIX) \
+        if options.missing == "listwise" else None
+    warnings = [line] if line else []
     return Prepared(model, tuple(g.name for g in groups), options,
                     tuple(d.n for d in data), tuple(d.n_excluded for d in data), data,
                     warnings)
@@ -151,7 +154,7 @@ def solution_warnings(est: WlsmvEstimate, names: Sequence[str]) -> list[str]:
     definite, one line each."""
     layout = est.layout
     model = layout.model
-    out = []
+    out: list[str] = []
     for g in range(layout.n_groups):
         where = in_group(names[g]) if len(names) > 1 else ""
         gp = group_params(layout, g, est.x_full)
@@ -240,6 +243,11 @@ def fit_cfa(data: Any, items: Sequence[str], factors: Mapping[str, str],
                                               float(std[0][p + q]), float(std_se[0][p + q])))
     residuals = {item: float(1.0 - std[0][j] ** 2) for j, item in enumerate(model.items)}
     warnings = solution_warnings(est, ["sample"])
+    if options.missing == "listwise":
+        from .data import PAIRWISE_FIX, listwise_warning
+
+        line = listwise_warning(["sample"], [groups[0].n], [groups[0].n_excluded], PAIRWISE_FIX)
+        warnings[:0] = [line] if line else []
     n = groups[0].n
     if n < 200:
         warnings.append(_("only {n} respondents; ordinal CFA estimates and fit measures are "

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from relscale.i18n import _
+from relscale.i18n import N_, _
 
 from ._messages import group_prefix, infinite_value, not_numbers, num, wrong_shape
 from .errors import AnalysisError
@@ -138,22 +138,28 @@ LISTWISE_SHARE = 0.10
 """Listwise deletion that leaves out more than this share of a group is warned about."""
 
 
+FIML_FIX = N_("--missing fiml (full-information ML) uses every answer given")
+PAIRWISE_FIX = N_("--missing pairwise uses every answer given")
+
+
 def listwise_warning(names: Sequence[str], n_used: Sequence[int],
-                     n_excluded: Sequence[int]) -> str | None:
-    """One warning line when listwise deletion left out more than 10% of any group, with
-    the counts of every group that lost that much (None when none did)."""
+                     n_excluded: Sequence[int], fix: str = FIML_FIX) -> str | None:
+    """The one warning about listwise deletion: when it left out more than 10% of any
+    group, one line with the counts of every group (so the groups can be compared) and
+    ``fix``; None when no group lost that much (the counts are in every output's N)."""
+    over = False
     parts = []
     for name, used, left in zip(names, n_used, n_excluded, strict=True):
         total = used + left
-        if total and left > LISTWISE_SHARE * total:
-            where = "" if len(names) == 1 and name == "sample" else group_prefix(name, None)
-            parts.append(_("{where}{left} of {total} ({share})").format(
-                where=where, left=left, total=total, share=f"{left / total:.0%}"))
-    if not parts:
+        over = over or bool(total and left > LISTWISE_SHARE * total)
+        where = "" if len(names) == 1 and name == "sample" else group_prefix(name, None)
+        share = f" ({left / total:.0%})" if total else ""
+        parts.append(_("{where}{left} of {total}{share}").format(
+            where=where, left=left, total=total, share=share))
+    if not over:
         return None
     return _("listwise deletion left out more than 10% of the respondents ({counts}); "
-             "full-information ML (missing 'fiml') uses every answer given").format(
-                 counts="; ".join(parts))
+             "{fix}").format(counts="; ".join(parts), fix=_(fix))
 
 
 def nested_hint(codes: Sequence[Any], column: str, *, min_share: float = 0.5) -> str | None:

@@ -30,7 +30,7 @@ from relscale.i18n import _
 
 from ._compare import CRITERIA, Comparison, Criterion, compare, srmr_cutoff
 from ._ladder import Ladder, LevelOutcome, PartialStep, run_ladder
-from ._messages import listwise_left_out, model_label, retag, tag_of
+from ._messages import model_label, retag, tag_of
 from ._model import ALL_GROUPS, Release, measurement_model
 from ._threads import single_threaded
 from ._verdict import decide, disagreement, level_label, summary
@@ -258,9 +258,7 @@ def _result(prepared: Prepared, ladder: Ladder, levels: Sequence[str], criterion
                        test=difference_test(a, b), cutoff=srmr_cutoff(lv))
 
     below_metric = "thresholds" if "thresholds" in levels else "configural"
-    warnings = list(prepared.warnings)
-    warnings += [listwise_left_out(g, k)
-                 for g, k in zip(names, prepared.n_excluded, strict=True) if k]
+    warnings = list(prepared.warnings)  # listwise deletion: one line, counts per group
     warnings += [_("group {group!r} has only {n} respondents; invariance tests are unstable "
                    "below about 200 per group").format(group=g, n=n)
                  for g, n in zip(names, prepared.n, strict=True) if n < 200]

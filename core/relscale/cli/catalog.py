@@ -88,7 +88,6 @@ FormatOption = Annotated[
 
 def _emit_records(records: list[dict[str, Any]], fmt: str) -> bool:
     """Write records as csv/json to stdout; False when the format is 'table'."""
-    import csv
     import json
     import sys
 
@@ -98,12 +97,11 @@ def _emit_records(records: list[dict[str, Any]], fmt: str) -> bool:
         json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     elif fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]) if records else [])
-        writer.writeheader()
-        from relscale.io.csv_safety import csv_text  # content text: OWASP policy
+        from relscale.io.csv_safety import dict_writer  # content text: OWASP policy
 
-        writer.writerows({k: csv_text(v) if isinstance(v, str) else v for k, v in r.items()}
-                         for r in records)
+        writer = dict_writer(sys.stdout, fieldnames=list(records[0]) if records else [])
+        writer.writeheader()
+        writer.writerows(records)
     else:
         raise RelscaleError(
             _("unknown format {fmt!r} (choose table, csv or json)").format(fmt=fmt)

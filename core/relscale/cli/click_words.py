@@ -50,7 +50,7 @@ METAVARS = {
     "LAYOUT": N_("LAYOUT"), "DOMAIN": N_("DOMAIN"), "PLATFORM": N_("PLATFORM"),
     "STATUS": N_("STATUS"), "DIMENSION": N_("DIMENSION"), "ITEMS": N_("ITEMS"),
     "NAME": N_("NAME"), "DATA": N_("DATA"), "FORMS": N_("FORMS"), "KIND": N_("KIND"),
-    "NAMES": N_("NAMES"), "PATH": N_("PATH"),
+    "NAMES": N_("NAMES"), "PATH": N_("PATH"), "FILE|URL": N_("FILE|URL"),
 }
 """What a parameter takes, in the user's language (the values themselves are ids)."""
 

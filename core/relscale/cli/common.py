@@ -54,6 +54,25 @@ ForceOption = Annotated[
 ]
 
 
+def terminal_safe(text: str) -> str:
+    """``text`` fit for a terminal: control characters (an escape sequence that sets the
+    title, moves the cursor or writes a link, hidden in a column name or a group value)
+    and direction overrides (``exe.png`` for ``gnp.exe``) written as ``\\x1b`` or
+    ``\\u202e``; tabs and line breaks kept."""
+    if text.isascii() and text.isprintable():
+        return text
+    import unicodedata
+
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in "\n\t" or (unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp")):
+            out.append(ch)
+        else:
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    return "".join(out)
+
+
 def old_format_spelling(values: Callable[[], Iterable[str]]) -> Any:
     """A command class that reads ``-f VALUE`` as ``-F VALUE`` (``--format``), with a
     deprecation note: ``-f`` is ``--force`` in every command now, and the old spelling of
@@ -93,7 +112,7 @@ def prefixed(kind: str, message: str) -> str:
         }
     except RelscaleError:  # a catalog that cannot be read: say so in English
         words = {"error": "error", "warning": "warning", "note": "note"}
-    return f"relscale: {words[kind]}: {message}"
+    return f"relscale: {words[kind]}: {terminal_safe(message)}"
 
 
 def error_err(message: str) -> None:
@@ -105,6 +124,12 @@ def fail(message: str, code: int = 1) -> NoReturn:
     """Print one error line to stderr and exit (no traceback)."""
     error_err(message)
     raise typer.Exit(code)
+
+
+def echo(text: str, *, err: bool = False) -> None:
+    """:func:`typer.echo` of text that may hold something from a file (a code, a path in
+    a folder, a catalog entry), made :func:`terminal_safe`."""
+    typer.echo(terminal_safe(text), err=err)
 
 
 def handle_errors(fn: F) -> F:
@@ -211,25 +236,42 @@ def written(path: object, what: str | None = None) -> None:
     from relscale.i18n import _
 
     if what:
-        typer.echo(_("{path}: {what} written").format(path=path, what=what), err=True)
+        echo(_("{path}: {what} written").format(path=path, what=what), err=True)
     else:
-        typer.echo(_("{path} written").format(path=path), err=True)
+        echo(_("{path} written").format(path=path), err=True)
 
 
 def table(title: str | None = None) -> Any:
-    """A rich table in the style of every listing relscale prints."""
+    """A rich table in the style of every listing relscale prints; its title, headings
+    and cells are made :func:`terminal_safe` (a group value can hold an escape)."""
     from rich import box
     from rich.table import Table
 
-    return Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    class SafeTable(Table):  # type: ignore[misc]
+        def add_column(self, header: Any = "", *args: Any, **kwargs: Any) -> None:
+            super().add_column(_safe(header), *args, **kwargs)
+
+        def add_row(self, *cells: Any, **kwargs: Any) -> None:
+            super().add_row(*map(_safe, cells), **kwargs)
+
+    return SafeTable(title=_safe(title), box=box.SIMPLE_HEAD, title_justify="left")
+
+
+def _safe(value: Any) -> Any:
+    return terminal_safe(value) if isinstance(value, str) else value
 
 
 def console() -> Any:
+    """A rich console for listings: printed text made :func:`terminal_safe`."""
     from rich.console import Console
+
+    class SafeConsole(Console):  # type: ignore[misc]
+        def print(self, *objects: Any, **kwargs: Any) -> None:
+            super().print(*map(_safe, objects), **kwargs)
 
     # Outside a terminal (pipes, CI, tests) rich would wrap at 80 columns.
     width = None if sys.stdout.isatty() else 160
-    return Console(soft_wrap=False, highlight=False, markup=False, width=width)
+    return SafeConsole(soft_wrap=False, highlight=False, markup=False, width=width)
 
 
 def is_interactive() -> bool:

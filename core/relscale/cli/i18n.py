@@ -19,6 +19,7 @@ from relscale.cli.common import (
     LocaleOption,
     SectorOption,
     console,
+    echo,
     handle_errors,
     note_err,
     table,
@@ -201,7 +202,7 @@ def check(
     problems = translation.check(names=domain or (), locales=catalog_locale or (), root=into,
                                  help_messages=_help_messages())
     for p in problems:
-        typer.echo(str(p), err=True)
+        echo(str(p), err=True)  # a catalog's text: terminal-safe
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
     typer.echo(_("{errors} error(s), {warnings} warning(s)").format(

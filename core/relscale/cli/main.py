@@ -22,7 +22,7 @@ from relscale.cli import report as report_cli
 from relscale.cli import rounds as rounds_cli
 from relscale.cli import scoring as scoring_cli
 from relscale.cli import serve as serve_cli
-from relscale.cli.common import ENV_LOCALE, state
+from relscale.cli.common import ENV_LOCALE, state, terminal_safe
 from relscale.errors import RelscaleError
 
 app = typer.Typer(
@@ -119,14 +119,14 @@ def main() -> None:
     try:
         load_plugin_commands()
     except RelscaleError as exc:  # a plugin that cannot load: one line, as for commands
-        typer.echo(f"relscale: error: {exc}", err=True)
+        typer.echo(f"relscale: error: {terminal_safe(str(exc))}", err=True)
         raise SystemExit(exc.exit_code) from None
     from relscale.cli.help_i18n import command_for
 
     try:
         command = command_for(app, sys.argv[1:], os.environ.get(ENV_LOCALE))
     except RelscaleError as exc:  # a catalog that cannot be read: one line
-        typer.echo(f"relscale: error: {exc}", err=True)
+        typer.echo(f"relscale: error: {terminal_safe(str(exc))}", err=True)
         raise SystemExit(exc.exit_code) from None
     if command is None:
         from relscale.cli.click_words import localize

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from relscale.cli.common import console, handle_errors, note_err, use_locale, written
+from relscale.cli.common import console, echo, handle_errors, note_err, use_locale, written
 from relscale.i18n import _, ngettext
 
 plugin_app = typer.Typer(
@@ -102,7 +102,7 @@ def check(
         for note in report.notes:
             note_err(note)
         for problem in report.problems:
-            typer.echo(str(problem))
+            echo(str(problem))
         summary = (_("{plugins}: no problems") if report.clean else
                    _("{plugins}: {n} problem(s)"))
         typer.echo(summary.format(plugins=", ".join(report.plugins) or "-",

@@ -14,6 +14,7 @@ from relscale.cli.common import (
     handle_errors,
     spinner,
     use_locale,
+    warn_err,
     written,
 )
 from relscale.i18n import _, ngettext
@@ -84,5 +85,9 @@ def profile(
                        if p is not None)
         status.update(_("Writing {path}").format(path=output))  # a PDF: LibreOffice
         write_profiles(profiles, output, overwrite=force, inputs=inputs)
+    for line in profiles.warnings[:20]:
+        warn_err(line)
+    if len(profiles.warnings) > 20:
+        warn_err(_("... and {n} more").format(n=len(profiles.warnings) - 20))
     n = len(profiles.profiles)
     written(output, ngettext("{n} profile", "{n} profiles", n).format(n=n))

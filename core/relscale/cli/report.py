@@ -9,6 +9,7 @@ import typer
 
 from relscale.cli.analysis import (
     ClusterOption,
+    CollapseOption,
     CriterionOption,
     EstimatorOption,
     IdentificationOption,
@@ -60,6 +61,7 @@ def adaptation(
     cluster: ClusterOption = None,
     identification: IdentificationOption = None,
     criterion: CriterionOption = "both",
+    collapse: CollapseOption = None,
     locale: LocaleOption = None,
     force: Annotated[
         bool, typer.Option("--force", "-f", help="Overwrite the output file if it exists.")
@@ -69,7 +71,8 @@ def adaptation(
     from relscale.workbooks.adaptation_report import build_adaptation_report, write_report
 
     used = use_locale(locale)
-    options = analysis_options(estimator, missing, cluster, identification, criterion)
+    options = analysis_options(estimator, missing, cluster, identification, criterion,
+                               collapse=collapse)
     with spinner(_("Writing the report") if data is None else
                  _("Fitting the models for the report")) as status:
         report = build_adaptation_report(instrument, sector, perspective, locale=used,

@@ -104,12 +104,14 @@ def new(
 
 def forms(
     name: NameArg,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the forms.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the forms.",
+                                         metavar="FOLDER")],
     pdf: Annotated[bool | None, typer.Option(
         "--pdf/--no-pdf", help="Printable PDFs (LibreOffice); default: when installed.",
         show_default=False)] = None,
     names: Annotated[bool, typer.Option(
-        "--names/--no-names", help="Print the roster's names on the forms.")] = True,
+        "--names/--no-names", help="Print the roster's names on the forms (the default).",
+        show_default=False)] = True,
     force: ForceOption = False,
     locale: LocaleOption = None,
     db: DbOption = None,
@@ -216,7 +218,8 @@ def report(
     min_group: Annotated[int, typer.Option(
         "--min-group", help="The summary shows no group with fewer scored pairs.")] = 5,
     names: Annotated[bool, typer.Option("--names/--no-names",
-                                        help="Put the stored names beside the codes.")] = True,
+                                        help="Put the stored names beside the codes (the default).",
+                                        show_default=False)] = True,
     pairs: Annotated[bool, typer.Option("--pairs/--no-pairs",
                                         help="A profile page per pair after each overview.")
                      ] = True,
@@ -328,7 +331,12 @@ def delete(name: NameArg, yes: YesOption = False, locale: LocaleOption = None,
 
 def _removed_note(done: Any) -> None:
     if done.vacuum_needed:
-        note_err(_("PostgreSQL keeps deleted rows on disk until VACUUM runs; run VACUUM "
-                   "(or let autovacuum) to remove them there too"))
+        note_err(_("PostgreSQL keeps deleted rows in its files until they are overwritten "
+                   "(VACUUM only marks the space free); VACUUM FULL rewrites the tables "
+                   "without them, and the server's write-ahead log and backups keep copies "
+                   "until they are recycled (docs/rounds.md)"))
+    if not done.wal_flushed:
+        note_err(_("another program was reading the store: a copy of what was removed stays "
+                   "in its write-ahead log (the -wal file) until that program closes it"))
     note_err(_("files written earlier (forms, PDFs, reports, exports) are not touched: "
                "delete them yourself"))

@@ -26,6 +26,11 @@ MAX_WARNINGS = 20
 """Warnings printed one by one; beyond, a count."""
 
 OutputOption = Annotated[Path, typer.Option("--output", "-o", help="Output file.")]
+SheetOption = Annotated[
+    str | None,
+    typer.Option("--sheet", help="The sheet of a workbook to read (default: the first; a "
+                 "hidden first sheet must be named).", show_default=False),
+]
 FromOption = Annotated[
     str | None,
     typer.Option(
@@ -67,7 +72,8 @@ def score(
     locale: LocaleOption = None,
     norms: Annotated[
         Path | None,
-        typer.Option("--norms", help="A norm table file (TOML) to use before the registered ones."),
+        typer.Option("--norms", help="A norm table file (TOML) to use instead of the "
+                     "registered ones."),
     ] = None,
     group: Annotated[
         list[str] | None,
@@ -106,6 +112,7 @@ def score(
                           help="Decimals of the scores in a CSV (the .sav and workbooks keep "
                           "full precision).")
     ] = 4,
+    sheet: SheetOption = None,
 ) -> None:
     """Score responses: raw scale scores, norm scores, and a status for every row."""
     from relscale.outputs import check_scores_output, write_scores
@@ -119,7 +126,10 @@ def score(
         run = score_files(
             data, adapted=adapted, locale=used, groups=group or (),
             straightlining=flag_straightlining, platform=platform, strict=strict, key=key,
+            norms_file=norms, sheet=sheet,
         )
+        for line in run.notes:
+            note_err(line)
         if run.mapping is not None:
             for line in run.mapping.lines():
                 note_err(line)
@@ -220,5 +230,9 @@ def scoring_sheet(
     check_scoring_sheet_path(output, overwrite=force)  # before the work of adapting
     adapted = adapt_noting(instrument, sector, perspective, used, norms_file=norms)
     fixed = parse_group_specs(group or [], columns=False).fixed
+    if norms is not None and adapted.norms:
+        from relscale.scoring.norms import check_norms_fit
+
+        check_norms_fit(adapted.norms[0], norms, fixed)
     write_scoring_sheet(adapted, output, rows=rows, group=fixed, locale=used, overwrite=force)
     written(output)

@@ -38,7 +38,7 @@ def serve(
     locale: LocaleOption = None,
 ) -> None:
     """Serve the page: rounds, online questionnaires, profiles for coaches (docs/web.md)."""
-    from relscale.web.server import exposure_warning, need_web_packages
+    from relscale.web.server import exposure_warning, need_web_packages, store_warning
 
     use_locale(locale)
     need_web_packages()
@@ -66,9 +66,10 @@ def serve(
 
         if count_coordinators(store) == 0:
             note_err(_("no coordinator yet: make one with relscale serve --create-user"))
-    warning = exposure_warning(host, bool(certfile), behind_proxy)
-    if warning:
-        warn_err(warning)
+    for warning in (exposure_warning(host, bool(certfile), behind_proxy),
+                    store_warning(store)):
+        if warning:
+            warn_err(warning)
     scheme = "https" if certfile else "http"
     typer.echo(_("relscale serve: {url} (Ctrl-C stops it)").format(url=f"{scheme}://{host}:{port}"))
     from relscale.web.server import run

@@ -22,7 +22,6 @@ LimeSurvey codes are letters and digits, start with a letter, at most 20 charact
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Sequence
@@ -39,6 +38,7 @@ from relscale.exporters.text import (
     piped_label,
 )
 from relscale.i18n import CORE_DOMAIN, CORE_LOCALE_DIR, N_, Translator, _
+from relscale.io.csv_safety import writer as csv_writer
 from relscale.scoring.engine import min_answered_count
 
 if TYPE_CHECKING:
@@ -200,7 +200,7 @@ def build_rows(adapted: Sequence[AdaptedInstrument], *, subject: str | None = No
 def survey_text(rows: Sequence[Sequence[str]]) -> str:
     """The rows as LimeSurvey's tab-separated text, UTF-8 with a byte-order mark."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
+    writer = csv_writer(buffer, delimiter="\t", lineterminator="\n")
     writer.writerows(rows)
     return "\ufeff" + buffer.getvalue()
 

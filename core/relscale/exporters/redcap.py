@@ -19,7 +19,6 @@ groups) because no offline validator exists.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
@@ -39,6 +38,8 @@ from pydantic import (
 from relscale.errors import RelscaleError
 from relscale.exporters.text import names_someone, piped_label, redcap_label
 from relscale.i18n import CORE_DOMAIN, CORE_LOCALE_DIR, N_, Translator, _
+from relscale.io.csv_safety import Code
+from relscale.io.csv_safety import writer as csv_writer
 from relscale.messages import pydantic_summary
 from relscale.scoring.engine import min_answered_count
 
@@ -253,9 +254,11 @@ def build_dictionary(
 def dictionary_csv(rows: Sequence[DictionaryRow]) -> str:
     """The data dictionary as CSV text (REDCap's header, every cell quoted as needed)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
-    writer.writerows(row.as_row() for row in rows)
+    annotation = HEADER.index("Field Annotation")  # relscale's own action tags only
+    writer.writerows([Code(v) if k == annotation and v else v for k, v in enumerate(
+        row.as_row())] for row in rows)
     return buffer.getvalue()
 
 

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from relscale.exporters.variables import Variable, describe_variables
+from relscale.text_safety import invisible, shown_code_points
 
 if TYPE_CHECKING:
     from relscale.model.models import AdaptedInstrument
@@ -26,13 +27,18 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def r_string(text: str) -> str:
-    """``text`` as a double-quoted R string literal."""
+    """``text`` as a double-quoted R string literal: ``\\`` and ``"`` escaped, control
+    and format characters (a right-to-left override, an isolate around Hebrew or Arabic
+    wording) as ``\\u{202e}``, which R reads back as the same character but does not
+    refuse as "bidi formatting" in the script."""
     out = []
     for ch in text:
         if ch in _ESCAPES:
             out.append(_ESCAPES[ch])
         elif ord(ch) < 32 or ord(ch) == 127:
             out.append(f"\\x{ord(ch):02x}")
+        elif invisible(ch):
+            out.append(f"\\u{{{ord(ch):x}}}")
         else:
             out.append(ch)
     return '"' + "".join(out) + '"'
@@ -45,7 +51,7 @@ def _r_value(key: float | str) -> str:
 
 
 def _comment(text: str) -> str:
-    return "# " + " ".join(text.split())
+    return "# " + " ".join(shown_code_points(text).split())
 
 
 def codebook_script(

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from relscale.errors import RelscaleError
 from relscale.exporters.variables import Variable, describe_variables
 from relscale.i18n import _
+from relscale.text_safety import invisible, shown_code_points
 
 if TYPE_CHECKING:
     from relscale.model.models import AdaptedInstrument
@@ -136,8 +137,9 @@ def _write_sav(pyreadstat: Any, path: Path, *args: Any, **kwargs: Any) -> None:
 def spss_string(text: str, indent: str = "  ") -> str:
     """``text`` as an SPSS string literal: ``'`` doubled, split into ``'a' +`` pieces of
     at most 60 bytes each (at a space where there is one) on their own lines, so every
-    line stays within 80 characters."""
-    text = " ".join(text.split())
+    line stays within 80 characters. Control and format characters (a right-to-left
+    override, bidi isolates) are dropped: SPSS syntax has no escape for them."""
+    text = " ".join("".join(ch for ch in text if not invisible(ch)).split())
     pieces: list[str] = []
     current = ""
     for ch in text:
@@ -170,7 +172,8 @@ def _name_lines(names: Sequence[str], first: str, indent: str = "  ") -> list[st
 def _comment(text: str) -> list[str]:
     """A comment: every line starts with ``*`` (a new comment if the line above ended in
     a period), and the last one ends the comment with a period."""
-    lines = textwrap.wrap(" ".join(text.split()), width=LINE - 1, initial_indent="* ",
+    lines = textwrap.wrap(" ".join(shown_code_points(text).split()), width=LINE - 1,
+                          initial_indent="* ",
                           subsequent_indent="* ")
     lines[-1] = lines[-1].rstrip(".") + "."
     return lines

@@ -31,6 +31,7 @@ from relscale.excel.identity import SCORING_SHEET_KIND, Identity, metadata_int, 
 from relscale.i18n import N_, _
 from relscale.io.bulk_csv import bulk_answers
 from relscale.io.platforms import read_platform_responses, sniff_platform
+from relscale.io.sheets import sheet_rows
 from relscale.io.tables import (
     MISSING_SPELLINGS,
     WHOLE_NUMBER,
@@ -44,7 +45,6 @@ from relscale.io.tables import (
     check_text_file,
     collect_bulk,
     collect_rows,
-    first_sheet_rows,
     open_csv,
     open_workbook,
     read_bulk,
@@ -218,8 +218,9 @@ def sheet_kind(path: Path | str) -> Identity | None:
 
 
 def read_xlsx(path: Path | str, adapted: AdaptedInstrument, *,
-              any_sector: bool = False) -> ResponseTable:
-    """Read the first sheet of an XLSX table, or the data sheet of a filled scoring sheet
+              any_sector: bool = False, sheet: str | None = None) -> ResponseTable:
+    """Read the first sheet of an XLSX table (or ``sheet``: see
+    :func:`relscale.io.sheets.pick_sheet`), or the data sheet of a filled scoring sheet
     (of ``adapted``'s sector unless ``any_sector``: scored as another on purpose)."""
     path = Path(path)
     wb = _open_workbook(path)
@@ -227,10 +228,12 @@ def read_xlsx(path: Path | str, adapted: AdaptedInstrument, *,
         meta = recognise(wb)
         if meta is not None and meta.kind == SCORING_SHEET_KIND:
             return _read_scoring_sheet(wb, path, adapted, meta.metadata, any_sector)
-        header, rows, source = first_sheet_rows(
-            wb, path, _("{path}: the first sheet is empty, expected a header of item ids")
-        )
-        return _read_rows(rows, header, adapted, source)
+        header, rows, source, note = sheet_rows(
+            wb, path, _("{path}: the first sheet is empty, expected a header of item ids"),
+            sheet)
+        table = _read_rows(rows, header, adapted, source)
+        table.notes += [note] if note else []
+        return table
     finally:
         wb.close()
 
@@ -263,6 +266,11 @@ def _read_scoring_sheet(
     header = ["" if h is None else str(h) for h in next(rows, ())]
     keep = [c for c, name in enumerate(header) if name in inputs]
     source = f"{path} [{ws.title}]"
+    if hasattr(wb, "formula_cells"):  # the input columns are typed in; the rest computes
+        from relscale.io.sheet_formulas import refuse_formulas
+
+        refuse_formulas(source, wb.formula_cells(sheet_name), {c + 1 for c in keep},
+                        header_row)
     sub_header = [header[c] for c in keep]
     numbered = (
         (r, [cells[c] if c < len(cells) else None for c in keep])
@@ -276,6 +284,7 @@ def _read_scoring_sheet(
 def read_responses(
     paths: Sequence[Path | str], adapted: AdaptedInstrument, platform: str | None = None,
     *, any_sector: bool = False,
+    sheet: str | None = None,
 ) -> ResponseTable:
     """Read any supported input (see the module docstring) for one adapted instrument.
 
@@ -283,6 +292,8 @@ def read_responses(
         platform's export (:mod:`relscale.io.platforms`); default: recognised by its header.
     :param any_sector: forms and scoring sheets of another sector are read too (scored as
         ``adapted.sector`` on purpose: ``relscale score --as-sector``); else refused.
+    :param sheet: the sheet of a workbook table to read (default: the first, refused
+        when hidden; :func:`relscale.io.sheets.pick_sheet`).
     """
     files = [Path(p) for p in paths]
     if not files:
@@ -294,14 +305,14 @@ def read_responses(
     if platform and len(files) != 1:
         raise DataError(_("a platform export is one file; give one file with --from"))
     if len(files) == 1 and (platform or sniff_platform(files[0])):
-        return read_platform_responses(files[0], adapted, platform)[0]
+        return read_platform_responses(files[0], adapted, platform, sheet)[0]
     # ------------------------------------------------------------------------------------
     if len(files) == 1 and files[0].suffix.lower() == ".csv":
         return read_csv(files[0], adapted)
     if len(files) == 1 and files[0].suffix.lower() in WORKBOOK_SUFFIXES:
         kind = sheet_kind(files[0])
         if kind is None or kind.kind == SCORING_SHEET_KIND:
-            return read_xlsx(files[0], adapted, any_sector=any_sector)
+            return read_xlsx(files[0], adapted, any_sector=any_sector, sheet=sheet)
     for p in files:
         if not p.exists():
             raise DataError(_("{path}: no such file or folder").format(path=p))
@@ -321,6 +332,7 @@ def _read_forms(paths: list[Path], adapted: AdaptedInstrument,
     forms = readback.read_forms(paths)
     key = getattr(forms, "key", None)
     if key is not None:
+        check_version(paths[0], key.instrument, key.version, adapted)
         for name in ("instrument", "sector", "perspective"):
             if name == "sector" and any_sector:
                 continue
@@ -336,6 +348,34 @@ def _read_forms(paths: list[Path], adapted: AdaptedInstrument,
                     )
                 )
     return readback_table(forms, adapted, paths)
+
+
+def check_version(source: object, instrument: str, version: str,
+                  adapted: AdaptedInstrument) -> None:
+    """Refuse responses collected with another version of the instrument's items: the
+    item bank's versions are not comparable item by item (docs/item-changelog.md), and no
+    pair of versions is declared mappable, so keys and norms of one do not fit the other.
+
+    :raises DataError: naming the source, both versions and what to do."""
+    if instrument == adapted.instrument and version and version != adapted.version:
+        raise DataError(_(
+            "{source}: answers to {instrument} {version}, but this relscale scores version "
+            "{current}; the versions are not comparable item by item (see "
+            "docs/item-changelog.md): score them with the relscale release that made the "
+            "forms").format(source=source, instrument=instrument, version=version,
+                            current=adapted.version))
+
+
+def check_table_versions(table: ResponseTable, adapted: AdaptedInstrument) -> None:
+    """:func:`check_version` of a table with ``instrument`` and ``version`` columns (what
+    ``relscale read`` writes), naming the first row of another version."""
+    if "version" not in table.ids or "instrument" not in table.ids:
+        return
+    for k, (inst, version) in enumerate(zip(table.ids["instrument"], table.ids["version"],
+                                            strict=True)):
+        if inst == adapted.instrument and version and version != adapted.version:
+            check_version(where(table.source, int(table.rows[k]), "version"), inst, version,
+                          adapted)
 
 
 def readback_table(result: Any, adapted: AdaptedInstrument, paths: list[Path]) -> ResponseTable:

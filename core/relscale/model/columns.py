@@ -82,3 +82,13 @@ def reserved_names(adapted: AdaptedInstrument) -> set[str]:
         names.add(f"{d.id}_{RCI_SUFFIX}")
         names.update(f"{d.id}_{s}" for s in (N_MISSING_SUFFIX, N_NA_SUFFIX))
     return names
+
+
+def id_key(value: object) -> str:
+    """An identifier as compared (pairs, duplicates, norm groups): text, stripped, in
+    Unicode NFC, so ``José`` typed with a combined or a separate accent is one code. The
+    identifier itself is written as it was read; only comparisons use this key."""
+    import unicodedata
+
+    text = "" if value is None else str(value).strip()
+    return text if text.isascii() else unicodedata.normalize("NFC", text)

@@ -298,7 +298,7 @@ def _dimension_norms(
 
 def has_duplicates(answers: BulkAnswers, columns: Sequence[str]) -> bool:
     """Whether two rows have the same identifier (``columns``, each stripped as Python
-    strips), rows with every one empty not compared: the test of
+    strips, in NFC), rows with every one empty not compared: the test of
     :func:`relscale.scoring.run.duplicate_respondents`, in bulk. Hashes first (distinct
     hashes: no duplicate), the values themselves only when two hashes agree."""
     import polars as pl
@@ -312,6 +312,10 @@ def has_duplicates(answers: BulkAnswers, columns: Sequence[str]) -> bool:
     ).item()
     keys = [pl.col(c).str.strip_chars(PY_WHITESPACE) if padded else pl.col(c)
             for c in columns]
+    ascii_only = frame.select(pl.all_horizontal(
+        pl.col(c).str.contains(r"^[\x00-\x7F]*$").all() for c in columns)).item()
+    if not ascii_only:  # compared in NFC, as relscale.model.columns.id_key compares
+        keys = [k.str.normalize("NFC") for k in keys]
     kept = pl.any_horizontal(k.str.len_bytes() > 0 for k in keys)
     key = keys[0] if len(keys) == 1 else pl.struct(keys)
     hashed = pl.when(kept).then(key.hash()).drop_nulls()
@@ -325,11 +329,11 @@ def write_bulk_csv(scores: BulkScores, path: Path, decimals: int | None = 4) -> 
     """Write the scored CSV as :func:`relscale.scoring.results.write_csv` writes the same
     table (scores rounded to ``decimals``, as numpy rounds); False (nothing written) where
     a float column would print otherwise."""
-    import csv
     import io
 
     import polars as pl
 
+    from relscale.io.csv_safety import writer as csv_writer
     from relscale.scoring.results import FLOAT_RANGE
 
     columns = scores.columns
@@ -356,7 +360,7 @@ def write_bulk_csv(scores: BulkScores, path: Path, decimals: int | None = 4) -> 
         if not all(frame.select(fine.all()).row(0)):
             return False
     head = io.StringIO()
-    csv.writer(head).writerow(columns)
+    csv_writer(head).writerow(columns)
     constants = [pl.lit(text or None, pl.String).alias(name)
                  for name, text in scores.constants.items()]
     out = frame.lazy().with_columns(constants).select(columns)

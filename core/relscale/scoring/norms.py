@@ -204,11 +204,13 @@ def select_norm_table(
     ``AdaptedInstrument.norms``, where tables passed with ``--norms`` come first and so
     win over registered ones). Returns None when neither exists.
     """
+    from relscale.model.columns import id_key
+
     tables = list(tables)
-    wanted = {str(k): str(v) for k, v in (group or {}).items()}
+    wanted = {id_key(k): id_key(v) for k, v in (group or {}).items()}
     if wanted:
         for table in tables:
-            if table.group == wanted:
+            if {id_key(k): id_key(v) for k, v in table.group.items()} == wanted:
                 return table
     for table in tables:
         if not table.group:
@@ -395,8 +397,10 @@ def check_norm_table(table: NormTable, path: object = "norm table") -> None:
 
 
 def with_norms_file(adapted: AdaptedInstrument, path: str | Path) -> AdaptedInstrument:
-    """``adapted`` with the norm table in ``path`` (``--norms FILE``) before the registered
-    ones, as :func:`relscale.adapt` puts tables passed as ``norms``.
+    """``adapted`` with the norm table in ``path`` (``--norms FILE``) as its only norm
+    table: a file given is used or refused (:func:`check_norms_fit`), never set aside for
+    a registered table (the illustrative norms' group "all" would otherwise take every
+    respondent a group table of the file does not cover).
 
     :raises ContentError: the file is not a valid norm table.
     :raises RelscaleError: the table is for another instrument, sector or perspective.
@@ -412,4 +416,20 @@ def with_norms_file(adapted: AdaptedInstrument, path: str | Path) -> AdaptedInst
                 adapted=f"{adapted.instrument}/{adapted.sector}/{adapted.perspective}",
             )
         )
-    return adapted.model_copy(update={"norms": (table, *adapted.norms)})
+    return adapted.model_copy(update={"norms": (table,)})
+
+
+def check_norms_fit(table: NormTable, path: object,
+                    groups: Mapping[str, str] | Sequence[Mapping[str, str]] | None) -> None:
+    """Refuse a norm table file (``--norms``) that no respondent's group selects: one
+    group for everyone (a dict; None: no group), or one per respondent.
+
+    :raises RelscaleError: naming the file, the table's group and what to give."""
+    many = groups if isinstance(groups, Sequence) else [groups or {}]
+    if any(select_norm_table([table], g) is table for g in many):
+        return
+    wanted = ", ".join(f"{k}={v}" for k, v in table.group.items())
+    raise RelscaleError(_(
+        "{path}: a norm table for group {group}, which no respondent belongs to; give "
+        "--group {group} (or --group with the column that holds {keys})").format(
+        path=path, group=wanted, keys=", ".join(table.group)))

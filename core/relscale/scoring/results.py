@@ -13,7 +13,6 @@ missing for the scores only), so it can be told from an answer left out.
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relscale.io.csv_safety import csv_text
+from relscale.io.csv_safety import writer as csv_writer
 from relscale.model import columns as col
 
 if TYPE_CHECKING:
@@ -188,23 +188,30 @@ def write_csv(scored: ScoredTable, path: Path, decimals: int | None = DECIMALS) 
         _write_csv_rows(scored, path)  # csv quotes a lone empty cell; names must be unique
         return
     head = io.StringIO()
-    csv.writer(head).writerow(scored.columns)
+    csv_writer(head).writerow(scored.columns)
     with path.open("wb") as fh:
         fh.write(head.getvalue().encode("utf-8"))
         # In slices of rows, so the typed copy of the table is a slice, not a second table.
         for start in range(0, scored.n, WRITE_ROWS):
             stop = min(start + WRITE_ROWS, scored.n)
-            frame = pl.DataFrame([
+            columns = [
                 _polars_column(pl, f"c{j}", scored.data[name][start:stop], scored.kinds[name])
                 for j, name in enumerate(scored.columns)
-            ])
+            ]
+            frame = pl.DataFrame([c for c, _text in columns])
+            texts = [c.name for c, text in columns if text]
+            if texts:  # one pass over every text column (a pass each: quadratic in width)
+                frame = frame.with_columns(_empty_as_null_expr(guard_expr(pl.col(n))).alias(n)
+                                           for n in texts)
             frame.write_csv(
                 fh, include_header=False, line_terminator="\r\n", quote_style="necessary",
                 null_value="",
             )
 
 
-def _polars_column(pl: Any, name: str, values: Any, kind: str) -> Any:
+def _polars_column(pl: Any, name: str, values: Any, kind: str) -> tuple[Any, bool]:
+    """The column as polars will write it, and whether it is text still to be guarded
+    and emptied (:func:`guard_expr`, done for all such columns at once)."""
     import numpy as np
 
     if kind in ("id", "text", "band"):
@@ -217,12 +224,12 @@ def _polars_column(pl: Any, name: str, values: Any, kind: str) -> Any:
             for k, text in enumerate(few[1:], start=1):
                 codes[cells == text] = k
             shown = [csv_text(text) for text in few]  # the CSV-injection policy, per text
-            return _empty_as_null(pl.Series(name, shown, dtype=pl.String).gather(codes))
+            return _empty_as_null(pl.Series(name, shown, dtype=pl.String).gather(codes)), False
         try:
-            s = _guarded(pl.Series(name, values, dtype=pl.String, strict=True))
+            return pl.Series(name, values, dtype=pl.String, strict=True), True
         except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError):
             s = pl.Series(name, [format_cell(v, kind) for v in values], dtype=pl.String)
-        return _empty_as_null(s)
+        return _empty_as_null(s), False
     try:
         x = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
@@ -236,10 +243,12 @@ def _polars_column(pl: Any, name: str, values: Any, kind: str) -> Any:
                 and (finite == np.trunc(finite)).all()
             ):
                 small = finite.size == 0 or (np.abs(finite) < 128).all()
-                return pl.Series(name, x).fill_nan(None).cast(pl.Int8 if small else pl.Int64)
+                return (pl.Series(name, x).fill_nan(None).cast(pl.Int8 if small else pl.Int64),
+                        False)
         elif floats_print_as_repr(x):
-            return pl.Series(name, x).fill_nan(None)
-    return _empty_as_null(pl.Series(name, [format_cell(v, kind) for v in values], dtype=pl.String))
+            return pl.Series(name, x).fill_nan(None), False
+    return _empty_as_null(pl.Series(name, [format_cell(v, kind) for v in values],
+                                    dtype=pl.String)), False
 
 
 def floats_print_as_repr(x: np.ndarray) -> bool:
@@ -281,11 +290,11 @@ def guard_expr(cell: Any) -> Any:
     return pl.when(guard).then(pl.lit("'") + cell).otherwise(cell)
 
 
-def _guarded(s: Any) -> Any:
-    """:func:`relscale.io.csv_safety.csv_text` over a String series (None stays None)."""
+def _empty_as_null_expr(cell: Any) -> Any:
+    """:func:`_empty_as_null` as a polars expression."""
     import polars as pl
 
-    return s.to_frame().select(guard_expr(pl.first()).alias(s.name)).to_series()
+    return pl.when(cell.str.len_bytes() > 0).then(cell)
 
 
 def _empty_as_null(s: Any) -> Any:
@@ -301,7 +310,7 @@ def _write_csv_rows(scored: ScoredTable, path: Path) -> None:
     """Row by row through :mod:`csv` (small or unusual tables only)."""
     kinds = [scored.kinds[c] for c in scored.columns]
     with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
+        writer = csv_writer(fh)
         writer.writerow(scored.columns)
         for row in scored.rows():
             writer.writerow([format_cell(v, k) for v, k in zip(row, kinds, strict=True)])

@@ -68,6 +68,11 @@ class ScoreRun:
         actually applied: a user's ``--norms`` table wins over a registered one."""
         return {s for s in self.scores.norm_status or () if s}
 
+    @property
+    def notes(self) -> list[str]:
+        """What the reader chose that the user should know (which sheet was read)."""
+        return list(self.responses.notes)
+
 
     def write_csv(self, path: Path, decimals: int | None = 4) -> None:
         """The scored table as CSV (:func:`relscale.scoring.results.write_csv`), scores
@@ -168,6 +173,10 @@ class BulkScoreRun(ScoreRun):
     def norm_statuses(self) -> set[str]:
         return super().norm_statuses if self._engine() else set(self.bulk.norm_statuses)
 
+    @property
+    def notes(self) -> list[str]:
+        return []  # one plain CSV file: no sheet to choose
+
     def write_csv(self, path: Path, decimals: int | None = 4) -> None:
         from relscale.scoring.bulk import write_bulk_csv
 
@@ -264,6 +273,7 @@ def score_files(
     strict: bool = False,
     as_sector: str | None = None,
     key: ScoringKey | None = None,
+    sheet: str | None = None,
 ) -> ScoreRun:
     """Read, score and norm response files, as ``relscale score`` does.
 
@@ -272,7 +282,10 @@ def score_files(
     :param instrument: instrument id; with ``sector`` and ``perspective`` taken from a
         scoring sheet or forms when not given.
     :param locale: the (resolved) locale of band labels and norm descriptions.
-    :param norms_file: a norm table file (TOML) to use before the registered ones.
+    :param norms_file: a norm table file (TOML) to use instead of the registered ones;
+        with ``adapted``, the file its only norm table came from
+        (:func:`relscale.scoring.norms.with_norms_file`): refused when no respondent's
+        group selects it.
     :param groups: norm groups, ``KEY=VALUE`` for everyone or a column name whose values
         give each respondent's group (see :func:`relscale.scoring.norms.parse_group_specs`).
     :param straightlining: flag respondents who gave one answer to every answered item,
@@ -283,6 +296,8 @@ def score_files(
         is recognised by its header. :attr:`ScoreRun.mapping` says what was mapped.
     :param strict: duplicate respondents (:func:`duplicate_respondents`) are an error, not
         a warning in :attr:`ScoreRun.warnings`.
+    :param sheet: the sheet of a workbook table (default: the first, refused when hidden;
+        :attr:`ScoreRun.notes` says which was read when there are others).
     :param as_sector: score data that name their sector as this one on purpose
         (:func:`scoring_key`); the output records it in ``scored_as_sector``.
     :param key: the :func:`scoring_key` already worked out (with ``adapted``).
@@ -293,9 +308,14 @@ def score_files(
     """
     from relscale.adapt import adapt
     from relscale.io.platforms import read_platform_responses, sniff_platform
-    from relscale.io.responses import read_responses
+    from relscale.io.responses import check_table_versions, read_responses
     from relscale.scoring.engine import add_norms, score_responses
-    from relscale.scoring.norms import parse_group_specs, respondent_groups, with_norms_file
+    from relscale.scoring.norms import (
+        check_norms_fit,
+        parse_group_specs,
+        respondent_groups,
+        with_norms_file,
+    )
     from relscale.scoring.results import build_scored_table
 
     data = tuple(Path(p) for p in paths)
@@ -311,6 +331,9 @@ def score_files(
         spec: GroupSpec | None = parse_group_specs(groups)
     except RelscaleError:
         spec = None  # reported where it always was, after reading
+    user_table = adapted.norms[0] if norms_file is not None and adapted.norms else None
+    if user_table is not None and spec is not None and not spec.columns:
+        check_norms_fit(user_table, norms_file, spec.fixed)  # used, or refused before reading
     if spec is not None and (adapted.norms or not (groups or norms_file)):
         run = _score_bulk(data, adapted, spec, locale, straightlining, platform, strict)
         if run is not None:
@@ -318,11 +341,13 @@ def score_files(
             return run
     mapping = None
     if len(data) == 1 and (platform or sniff_platform(data[0])):
-        table, mapping = read_platform_responses(data[0], adapted, platform)
+        table, mapping = read_platform_responses(data[0], adapted, platform, sheet)
     else:
-        table = read_responses(data, adapted, platform, any_sector=key.as_sector)
+        table = read_responses(data, adapted, platform, any_sector=key.as_sector,
+                               sheet=sheet)
     if table.n == 0:  # a header only, or every row empty: no output to write
         raise RelscaleError(_("{path}: no respondents").format(path=table.source))
+    check_table_versions(table, adapted)
     warnings = tuple(duplicate_respondents(table))
     if strict and warnings:
         raise RelscaleError(warnings[0] + " " + _("(--strict)"))
@@ -335,8 +360,10 @@ def score_files(
         rows=table.rows,
     )
     if adapted.norms:
-        add_norms(scores, adapted.norms, respondent_groups(parse_group_specs(groups), table),
-                  locale=locale)
+        each = respondent_groups(parse_group_specs(groups), table)
+        if user_table is not None:
+            check_norms_fit(user_table, norms_file, each)
+        add_norms(scores, adapted.norms, each, locale=locale)
     elif groups or norms_file:
         raise RelscaleError(_("no norm table for this instrument, sector and perspective"))
     scored = build_scored_table(table, adapted, scores, scored_as=key.scored_as)
@@ -356,7 +383,7 @@ def _score_bulk(
     that path does not apply: another input, group columns, a ``wave`` column (reliable
     change), or a cell that is not an answer (the usual reader names it)."""
     from relscale.io.platforms import sniff_platform
-    from relscale.io.responses import read_answers_table, read_csv_answers
+    from relscale.io.responses import check_table_versions, read_answers_table, read_csv_answers
     from relscale.scoring.bulk import has_duplicates
     from relscale.scoring.change import WAVE
 
@@ -367,6 +394,9 @@ def _score_bulk(
     answers = read_csv_answers(data[0], adapted)
     if answers is None or (adapted.norms and WAVE in answers.id_columns):
         return None
+    if {"instrument", "version"} <= set(answers.id_columns):
+        check_table_versions(read_answers_table(answers, data[0], ["instrument", "version"]),
+                             adapted)
     if answers.frame.height == 0:
         raise RelscaleError(_("{path}: no respondents").format(path=data[0]))
     group = dict(spec.fixed) or None
@@ -399,14 +429,17 @@ def key_columns(id_columns: Sequence[str]) -> list[str]:
 def duplicate_respondents(table: ResponseTable) -> list[str]:
     """One line per identifier that occurs on more than one row: the respondent-subject
     pair (``respondent_code``, ``subject_code``) when the table has those columns, else
-    the first identifier column. Rows with an empty identifier are not compared."""
+    the first identifier column, compared as :func:`relscale.model.columns.id_key` (NFC).
+    Rows with an empty identifier are not compared."""
     from collections import Counter
 
     columns = key_columns(table.id_columns)
     if not columns:
         return []
+    from relscale.model.columns import id_key
+
     # Counted in bulk first: most tables have no duplicate, and then no loop per row.
-    parts = [[str(v or "").strip() for v in table.ids[c]] for c in columns]
+    parts = [[id_key(v) for v in table.ids[c]] for c in columns]
     keys = parts[0] if len(parts) == 1 else list(zip(*parts, strict=True))
     if not any(n > 1 and any(k if isinstance(k, tuple) else (k,))
                for k, n in Counter(keys).items()):
@@ -414,7 +447,7 @@ def duplicate_respondents(table: ResponseTable) -> list[str]:
     first: dict[tuple[str, ...], int] = {}
     found: list[str] = []
     for i in range(table.n):
-        key = tuple(str(table.ids[c][i] or "").strip() for c in columns)
+        key = tuple(id_key(table.ids[c][i]) for c in columns)
         if not any(key):
             continue
         row = int(table.rows[i])

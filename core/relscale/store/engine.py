@@ -10,7 +10,8 @@ log, ``synchronous=NORMAL`` (a commit is atomic and survives the process; only a
 can lose the last ones), foreign keys on, deleted content overwritten
 (``secure_delete``), and a write transaction that takes the write lock when it begins
 (``BEGIN IMMEDIATE``), so that two processes collecting into one file wait for each other
-instead of failing half-way. PostgreSQL is the same code with another URL.
+instead of failing half-way. A new store file is made readable by its owner only (mode
+600). PostgreSQL is the same code with another URL.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 ENV_DB = "RELSCALE_DB"
 DEFAULT_DB = "relscale.db"
 __all__ = ["DEFAULT_DB", "ENV_DB", "Store", "StoreError", "make_engine", "open_store",
-           "store_url"]
+           "readable_by_others", "store_url"]
 BUSY_TIMEOUT_S = 60.0
 """How long a SQLite writer waits for another one before giving up."""
 
@@ -167,6 +168,40 @@ def _sqlite_settings(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _sqlite_file(engine: Engine) -> Path | None:
+    """The file of a SQLite store (not of an in-memory one or a server's)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:" \
+            or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _create_private(path: Path) -> None:
+    """A new store file that only its owner can read and write (mode 600, whatever the
+    umask): it holds names and answers about children. SQLite gives the files beside it
+    (``-wal``, ``-shm``, a journal) the same mode."""
+    import contextlib
+
+    with contextlib.suppress(OSError):  # there already, or SQLite says why it cannot be
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def readable_by_others(store: Store) -> Path | None:
+    """A SQLite store's file when users other than its owner may read it (``None`` for a
+    private file, or a store on a server)."""
+    import stat
+
+    path = _sqlite_file(store.engine)
+    if path is None:
+        return None
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    return path if mode & (stat.S_IRGRP | stat.S_IROTH) else None
+
+
 def open_store(db: str | Path | None = None, *, create: bool = False) -> Store:
     """Open the store named by ``db`` (see :func:`store_url`), its schema brought to the
     current version.
@@ -186,6 +221,9 @@ def open_store(db: str | Path | None = None, *, create: bool = False) -> Store:
                 "{path}: no relscale store here (make one with relscale round new, or name "
                 "it with --db or ${env})").format(path=path, env=ENV_DB))
     engine = make_engine(url)
+    file = _sqlite_file(engine)
+    if file is not None:
+        _create_private(file)
     store = Store(url, engine)
     try:
         upgrade(store)

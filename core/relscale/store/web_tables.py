@@ -4,7 +4,8 @@ log. They hang off the rounds tables (:mod:`relscale.store.models`) and add no s
 data model: a sent online questionnaire is a submission like a collected form.
 
 Secrets are stored as SHA-256 digests only (session ids, respondent tokens and codes) and
-passwords as argon2 hashes, so a copy of the database lets no one sign in or answer.
+passwords as argon2 hashes, so a copy of the database lets no one sign in or open a link;
+the short codes (40 bits) can be found from their digests by trying them all.
 """
 
 from __future__ import annotations

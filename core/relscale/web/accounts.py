@@ -33,6 +33,8 @@ from relscale.web.security import (
 if TYPE_CHECKING:
     from relscale.store.engine import Store
 
+MAX_USER_TEXT = 100
+"""Longest user name or name of an account (the store's columns hold 200)."""
 SESSION_HOURS = 12
 """A staff session ends this long after sign-in, whatever happens."""
 
@@ -67,9 +69,13 @@ def create_user(store: Store, username: str, name: str, role: str, password: str
     password the page refuses."""
     from sqlalchemy import insert, select
 
-    username = username.strip()
+    username, name = username.strip(), name.strip()
     if not username:
         raise AccountError(_("a user name is needed"))
+    for text in (username, name):
+        if len(text) > MAX_USER_TEXT or any(c in text for c in "\r\n\t\x00"):
+            raise AccountError(_("a user name or name is one line of at most {n} characters")
+                               .format(n=MAX_USER_TEXT))
     if role not in ROLES:
         raise AccountError(_("unknown role {role!r}; choose one of {choices}").format(
             role=role, choices=", ".join(ROLES)))
@@ -81,10 +87,10 @@ def create_user(store: Store, username: str, name: str, role: str, password: str
         if taken:
             raise AccountError(_("the user name {name!r} is taken").format(name=username))
         new_id = conn.execute(insert(User).values(
-            username=username, name=name.strip() or username, role=role,
+            username=username, name=name or username, role=role,
             password_hash=hash_password(password), created_at=now()).returning(User.id)
         ).scalar_one()
-    return StaffUser(int(new_id), username, name.strip() or username, role)
+    return StaffUser(int(new_id), username, name or username, role)
 
 
 def list_users(store: Store) -> list[StaffUser]:
@@ -157,6 +163,24 @@ def end_session(store: Store, session_id: str | None) -> None:
             conn.execute(delete(WebSession).where(WebSession.id_sha256 == digest(session_id)))
 
 
+def disable_user(store: Store, user_id: int, by: StaffUser) -> str:
+    """Close an account (someone who left): it can no longer sign in, and its sessions
+    end now. Returns the user name. :raises AccountError: one's own account, or no such
+    account."""
+    from sqlalchemy import delete, select, update
+
+    if user_id == by.id:
+        raise AccountError(_("you cannot close your own account"))
+    with store.write() as conn:
+        name = conn.execute(select(User.username).where(
+            User.id == user_id, User.disabled_at.is_(None))).scalar_one_or_none()
+        if name is None:
+            raise AccountError(_("no such account"))
+        conn.execute(update(User).where(User.id == user_id).values(disabled_at=now()))
+        conn.execute(delete(WebSession).where(WebSession.user_id == user_id))
+    return str(name)
+
+
 # --- coaches -----------------------------------------------------------------------------
 
 
@@ -217,14 +241,18 @@ class AuditRecord:
     round_name: str | None
     detail: str | None
     client: str | None
+    id: int = 0
 
 
-def audit_log(store: Store, limit: int = 500) -> list[AuditRecord]:
-    """The latest entries of the audit log, newest first."""
+def audit_log(store: Store, limit: int = 500, before: int | None = None) -> list[AuditRecord]:
+    """The latest entries of the audit log, newest first (``before``: older than the
+    entry with that id, for the next page)."""
     from sqlalchemy import select
 
+    query = select(AuditEntry.at, AuditEntry.username, AuditEntry.action,
+                   AuditEntry.round_name, AuditEntry.detail, AuditEntry.client, AuditEntry.id)
+    if before is not None:
+        query = query.where(AuditEntry.id < before)
     with store.read() as conn:
-        rows = conn.execute(select(AuditEntry.at, AuditEntry.username, AuditEntry.action,
-                                   AuditEntry.round_name, AuditEntry.detail, AuditEntry.client)
-                            .order_by(AuditEntry.id.desc()).limit(limit))
+        rows = conn.execute(query.order_by(AuditEntry.id.desc()).limit(limit))
         return [AuditRecord(aware(r[0]), *r[1:]) for r in rows]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from relscale.i18n import N_, _
-from relscale.web.http import CSRF_COOKIE, Refused, SignInNeeded, page, redirect
+from relscale.web.http import BODY_LIMIT, CSRF_COOKIE, Refused, SignInNeeded, page, redirect
 from relscale.web.render import LANG_COOKIE, STATIC, negotiate, use_page_locale
 from relscale.web.security import RateLimiter, new_csrf
 
@@ -46,7 +46,10 @@ class WebConfig:
     login_per_minute: int = 10
     """Sign-in attempts per minute from one address (and for one user name)."""
     codes_per_minute: int = 10
-    """Codes typed per minute from one address."""
+    """Codes typed per minute from one address (an IPv6 address: from its /64)."""
+    site_codes_per_minute: int = 300
+    """Codes typed per minute on the whole site, from all addresses together (a class
+    typing its codes at once stays far below; guessing codes from many addresses does not)."""
     slow_down_s: float = 1.0
     """How long each attempt past a limit waits before it is refused."""
     max_body_mb: int = 200
@@ -85,7 +88,9 @@ class PageMiddleware:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > limit:  # a body sent without Content-Length, or with a false one
+            # a body sent without Content-Length, or with a false one; a view that takes no
+            # files lowers the limit before it reads (relscale.web.http.posted_form)
+            if received > scope.get(BODY_LIMIT, limit):
                 raise Refused(413, _("Refused"), _("The upload is too large."))
             return message
 
@@ -143,8 +148,17 @@ FLASH = {
     "signed-out": N_("You are signed out."),
     "round-deleted": N_("The round was deleted."),
     "names-forgotten": N_("The names of this round were removed."),
+    "names-forgotten-copy": N_(
+        "The names of this round were removed. A copy is still in the store's files: on "
+        "PostgreSQL until VACUUM FULL (ask the database's administrator), on SQLite until "
+        "the pages being read at that moment are done (remove the names again later)."),
+    "round-deleted-copy": N_(
+        "The round was deleted. A copy is still in the store's files: on PostgreSQL until "
+        "VACUUM FULL (ask the database's administrator), on SQLite until the pages being "
+        "read at that moment are done (restart the page, or remove names of another round)."),
     "assigned": N_("The coach's professionals were saved."),
     "user-made": N_("The account was made."),
+    "user-closed": N_("The account was closed: it can no longer sign in."),
     "revoked": N_("The link was revoked."),
 }
 
@@ -196,6 +210,7 @@ def create_app(store: Store, config: WebConfig | None = None) -> Starlette:
     app.state.flash_messages = {**FLASH, **config.flash}
     app.state.login_limit = RateLimiter(config.login_per_minute)
     app.state.code_limit = RateLimiter(config.codes_per_minute)
+    app.state.site_code_limit = RateLimiter(config.site_codes_per_minute)
     app.add_middleware(PageMiddleware, config=config)
     return app
 

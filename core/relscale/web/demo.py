@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from relscale.errors import RelscaleError
 from relscale.i18n import _
 
 if TYPE_CHECKING:
@@ -50,6 +51,23 @@ def _roster(folder: Path) -> Path:
     return path
 
 
+def _check_empty(store: Store) -> None:
+    """The demo fills a new store only: its accounts have passwords printed on the
+    terminal, and its made-up rounds do not belong among an organization's."""
+    from sqlalchemy import func, select
+
+    from relscale.store.models import Round
+    from relscale.store.web_tables import User
+
+    with store.read() as conn:
+        used = sum(conn.execute(select(func.count()).select_from(table)).scalar_one()
+                   for table in (Round, User))
+    if used:
+        raise RelscaleError(_("{store}: --demo fills a new store, and this one has rounds or "
+                              "accounts; leave out --db (a temporary store is made)").format(
+            store=store.shown))
+
+
 def make_demo(store: Store, *, seed: int = 2027) -> DemoInfo:
     """Fill an empty store with the demo rounds and accounts."""
     import tempfile
@@ -65,6 +83,7 @@ def make_demo(store: Store, *, seed: int = 2027) -> DemoInfo:
     from relscale.web.accounts import create_user, set_assignments
     from relscale.web.links import issue_links
 
+    _check_empty(store)
     rng = np.random.default_rng(seed)
     with tempfile.TemporaryDirectory(prefix="relscale-demo-") as tmp:
         roster = _roster(Path(tmp))

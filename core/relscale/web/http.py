@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from relscale.i18n import _
 from relscale.web.accounts import StaffUser, session_user
 from relscale.web.render import render
-from relscale.web.security import same
+from relscale.web.security import address_key, same
 
 if TYPE_CHECKING:
     from starlette.datastructures import FormData
@@ -28,6 +28,12 @@ SESSION_COOKIE = "relscale_session"
 CSRF_COOKIE = "relscale_csrf"
 MAX_FORM_FIELDS = 2000
 MAX_UPLOAD_FILES = 200
+MAX_FORM_BYTES = 1024 * 1024
+"""The largest body of a post without files (sign-in, a code, an answer, a page of
+answers): the request-wide limit (``WebConfig.max_body_mb``) is for uploads only, so that
+no one can make the server hold hundreds of megabytes of form fields before it refuses."""
+BODY_LIMIT = "relscale.body_limit"
+"""The scope key a view sets to lower the body limit :class:`PageMiddleware` enforces."""
 
 
 class Refused(Exception):
@@ -53,7 +59,13 @@ def store_of(request: Request) -> Store:
 
 
 def client_key(request: Request) -> str:
+    """The client's address (behind ``--behind-proxy``: the one the proxy names)."""
     return request.client.host if request.client else "?"
+
+
+def limit_key(request: Request) -> str:
+    """The key the client's attempts are limited by (an IPv6 address by its /64)."""
+    return address_key(client_key(request))
 
 
 def csrf_token(request: Request) -> str:
@@ -88,6 +100,11 @@ def check_origin(request: Request) -> None:
 async def posted_form(request: Request, *, files: bool = False) -> FormData:
     """The form of a post whose CSRF token matches the cookie's; else 403."""
     check_origin(request)
+    if not files:
+        request.scope[BODY_LIMIT] = MAX_FORM_BYTES
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_FORM_BYTES:
+            raise Refused(413, _("Refused"), _("The form is too large."))
     cookie = request.cookies.get(CSRF_COOKIE)
     header = request.headers.get("x-csrf-token")
     form = await request.form(max_files=MAX_UPLOAD_FILES if files else 0,

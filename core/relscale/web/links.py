@@ -129,9 +129,16 @@ def _statements() -> dict[str, Any]:
                    Round.id.label("rid"), Pair.professional_code, Pair.client_code)
             .join(Form, Form.id == RespondentLink.form_id)
             .join(Round, Round.id == Form.round_id).join(Pair, Pair.id == Form.pair_id))
+    by_token = link.where(RespondentLink.token_sha256 == bindparam("digest"))
+    by_code = link.where(RespondentLink.code_sha256 == bindparam("digest"))
+    # a write locks the link's row (PostgreSQL; SQLite's write transaction holds the whole
+    # store): an answer saved while the questionnaire is being sent waits, then finds the
+    # link used, instead of being saved after the answers were taken
     return {
-        "by_token": link.where(RespondentLink.token_sha256 == bindparam("digest")),
-        "by_code": link.where(RespondentLink.code_sha256 == bindparam("digest")),
+        "by_token": by_token,
+        "by_code": by_code,
+        "by_token_write": by_token.with_for_update(of=RespondentLink),
+        "by_code_write": by_code.with_for_update(of=RespondentLink),
         "name": select(Name.name).where(Name.round_id == bindparam("rid"),
                                         Name.role == bindparam("role"),
                                         Name.code == bindparam("code")),
@@ -139,7 +146,8 @@ def _statements() -> dict[str, Any]:
 
 
 def _state(conn: Connection, by: str, secret: str, *, names: bool = True) -> LinkState:
-    """The link whose token (``by="by_token"``) or code (``"by_code"``) is ``secret``;
+    """The link whose token (``by="by_token"``) or code (``"by_code"``; ``..._write`` in a
+    write transaction, to lock it) is ``secret``;
     with ``names``, the name of whom the form is about."""
     row = conn.execute(_statements()[by], {"digest": digest(secret)}).first()
     if row is None:
@@ -177,7 +185,7 @@ def redeem_code(store: Store, code: str) -> str | None:
     if not code:
         return None
     with store.write() as conn:
-        state = _state(conn, "by_code", code)
+        state = _state(conn, "by_code_write", code)
         if state.status != OPEN:
             return None
         token = new_token()
@@ -222,7 +230,7 @@ def save_answer(store: Store, token: str, item: str, value: int,
     item or code that is not the form's). Returns the link (its status says whether the
     answer was saved: ``OPEN``)."""
     with store.write() as conn:
-        state = _state(conn, "by_token", token, names=False)
+        state = _state(conn, "by_token_write", token, names=False)
         if state.status != OPEN:
             return state
         if check is not None:
@@ -252,7 +260,7 @@ def finish(store: Store, token: str,
     from relscale.rounds.online import record_online_submission
 
     with store.write() as conn:
-        state = _state(conn, "by_token", token)
+        state = _state(conn, "by_token_write", token)
         if state.status != OPEN:
             return state
         for item, value in (extra(state) if extra else {}).items():

@@ -3,11 +3,14 @@
 - Staff passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106's second
   recommended parameter set).
 - Session ids, CSRF tokens and respondent tokens come from :mod:`secrets`; the store keeps
-  only their SHA-256 (a copy of the database does not let anyone sign in or answer).
+  only their SHA-256 (a copy of the database does not let anyone sign in or use a link).
   A respondent token has 144 random bits (24 URL-safe characters), above the 128 the
   issue asks for; the short code a child can type has 40 (8 characters of an alphabet
-  without 0/O, 1/I/L), which is why codes are rate limited.
-- :class:`RateLimiter`: attempts per key (client address) in a sliding minute.
+  without 0/O, 1/I/L), which is why codes are rate limited, and why a copy of the
+  database does give away the open codes to someone who tries every code against its
+  digests (docs/web.md says so).
+- :class:`RateLimiter`: attempts per key (client address, IPv6 per /64; user name) in a
+  sliding minute, in bounded memory.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import hmac
 import secrets
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 
 from relscale.i18n import N_
 
@@ -125,28 +128,60 @@ class RateLimiter:
     Kept in the process (one server process per site, see docs/web.md). ``hit`` records an
     attempt and says how many seconds the caller must wait before the next one is
     allowed (0: allowed now).
+
+    Memory is bounded: at most ``max_keys`` keys are kept (an attacker can send any number
+    of user names or addresses). When a new key finds the table full, the keys idle for a
+    whole window are forgotten, and if that is not enough the least recently used ones,
+    down to three quarters of ``max_keys``, so the cost per attempt stays constant.
     """
 
-    def __init__(self, limit: int, window: float = 60.0) -> None:
+    def __init__(self, limit: int, window: float = 60.0, max_keys: int = 10_000) -> None:
         self.limit = limit
         self.window = window
-        self._hits: dict[str, deque[float]] = {}
+        self.max_keys = max_keys
+        self._hits: OrderedDict[str, deque[float]] = OrderedDict()
         self._lock = threading.Lock()
 
     def hit(self, key: str, now: float | None = None) -> float:
         now = time.monotonic() if now is None else now
         with self._lock:
-            hits = self._hits.setdefault(key, deque())
+            hits = self._hits.get(key)
+            if hits is None:
+                if len(self._hits) >= self.max_keys:
+                    self._forget(now)
+                hits = self._hits[key] = deque()
+            else:
+                self._hits.move_to_end(key)
             while hits and hits[0] <= now - self.window:
                 hits.popleft()
             if len(hits) >= self.limit:
                 return max(0.0, hits[0] + self.window - now)
             hits.append(now)
-            if len(self._hits) > 10_000:  # forget idle keys; memory stays bounded
-                for k in [k for k, v in self._hits.items() if not v]:
-                    del self._hits[k]
             return 0.0
+
+    def _forget(self, now: float) -> None:
+        idle = now - self.window
+        for k in [k for k, v in self._hits.items() if not v or v[-1] <= idle]:
+            del self._hits[k]
+        while len(self._hits) > self.max_keys * 3 // 4:
+            self._hits.popitem(last=False)
 
     def reset(self, key: str) -> None:
         with self._lock:
             self._hits.pop(key, None)
+
+
+def address_key(host: str) -> str:
+    """The key an address is limited by: an IPv4 address itself, an IPv6 address by its
+    /64 network (one machine is given a whole /64 and can use any address in it)."""
+    import ipaddress
+
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from relscale.errors import RelscaleError
 from relscale.i18n import _
@@ -48,17 +48,41 @@ def exposure_warning(host: str, tls: bool, behind_proxy: bool) -> str | None:
              "--certfile and --keyfile (docs/web.md)").format(host=host)
 
 
+def store_warning(store: Store) -> str | None:
+    """A warning when other users of this machine can read the store's file."""
+    from relscale.store.engine import readable_by_others
+
+    path = readable_by_others(store)
+    if path is None:
+        return None
+    return _("{path} can be read by other users of this machine, and it holds names and "
+             "answers: chmod 600 {path} (new stores are made so)").format(path=path)
+
+
+def server_config(store: Store, config: WebConfig, *, host: str, port: int,
+                  certfile: str | None = None, keyfile: str | None = None,
+                  behind_proxy: bool = False, log_level: str = "warning") -> Any:
+    """uvicorn's configuration of the page: with ``behind_proxy`` it believes
+    ``X-Forwarded-Proto`` and ``X-Forwarded-For`` from this machine only (the proxy), and
+    of ``X-Forwarded-For`` only the address the proxy added (the right-most one)."""
+    import uvicorn
+
+    from relscale.web.app import create_app
+
+    return uvicorn.Config(create_app(store, config), host=host, port=port,
+                          ssl_certfile=certfile, ssl_keyfile=keyfile,
+                          proxy_headers=behind_proxy,
+                          forwarded_allow_ips="127.0.0.1,::1" if behind_proxy else None,
+                          server_header=False, date_header=False, log_level=log_level,
+                          access_log=False)
+
+
 def run(store: Store, config: WebConfig, *, host: str, port: int, certfile: str | None = None,
         keyfile: str | None = None, behind_proxy: bool = False, log_level: str = "warning"
         ) -> None:
     """Serve the page until interrupted (uvicorn, one process)."""
     import uvicorn
 
-    from relscale.web.app import create_app
-
-    app = create_app(store, config)
-    uvicorn.run(app, host=host, port=port, ssl_certfile=certfile, ssl_keyfile=keyfile,
-                proxy_headers=behind_proxy,
-                forwarded_allow_ips="127.0.0.1,::1" if behind_proxy else None,
-                server_header=False, date_header=False, log_level=log_level,
-                access_log=False)
+    uvicorn.Server(server_config(store, config, host=host, port=port, certfile=certfile,
+                                 keyfile=keyfile, behind_proxy=behind_proxy,
+                                 log_level=log_level)).run()

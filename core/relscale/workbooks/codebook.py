@@ -263,17 +263,14 @@ def codebook_text(entries: list[Entry], adapted: AdaptedInstrument, fmt: str) ->
     """The codebook as CSV or Markdown text."""
     if fmt == "md":
         return _markdown(entries, adapted)
-    import csv
     import io
 
-    from relscale.io.csv_safety import csv_text
+    from relscale.io.csv_safety import writer as csv_writer
 
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer, lineterminator="\n")  # every text cell guarded
     writer.writerow(FIELDS)
-    free_text = {FIELDS.index("label")}  # wording from content or a catalog: guarded
-    writer.writerows([csv_text(v) if i in free_text else v for i, v in enumerate(e.as_row())]
-                     for e in entries)
+    writer.writerows(e.as_row() for e in entries)
     return buffer.getvalue()
 
 

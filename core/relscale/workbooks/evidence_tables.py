@@ -153,6 +153,8 @@ def method_table(method: Any, warnings: Sequence[str] = ()) -> Table:
             table.rows.append([_("Criterion"), criterion_text(method.criterion),
                                _(CRITERION_TEXT[method.criterion])
                                if method.criterion in CRITERION_TEXT else ""])
+        for merge in getattr(method, "collapsed", ()):
+            table.rows.append([_("Answers merged"), merge.text(), merge.reason])
     table.notes += [_("Warning: {warning}").format(warning=w) for w in warnings]
     return table
 
@@ -330,7 +332,7 @@ def markdown(tables: list[Table], level: int = 3) -> str:
     """The tables as GitHub-flavoured Markdown (pipes in values escaped)."""
     out: list[str] = []
     for t in tables:
-        out += [f"{'#' * level} {t.title}", ""]
+        out += [f"{'#' * level} {md_escape(t.title)}", ""]
         out.append("| " + " | ".join(md_escape(c) for c in t.columns) + " |")
         out.append("|" + "|".join("---" for _c in t.columns) + "|")
         for row in t.rows:
@@ -344,8 +346,15 @@ def markdown(tables: list[Table], level: int = 3) -> str:
 
 
 def md_escape(text: str) -> str:
-    """Text safe inside a Markdown table cell or paragraph."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Text safe inside a Markdown table cell, heading or paragraph: HTML characters as
+    entities (a group name from the data can be ``<img src=x onerror=...>``), brackets
+    and pipes escaped (no link, no new cell), one line."""
+    import html
+
+    text = html.escape(text.replace("\\", "\\\\"), quote=False)
+    for ch in "|[]`":
+        text = text.replace(ch, "\\" + ch)
+    return " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
 
 
 # --- workbook ---------------------------------------------------------------------------

@@ -101,7 +101,8 @@ def _styles() -> dict[str, Style]:
         ),
         "label": _base(bold=True, horizontal="right", vertical="center", indent=1),
         "field": _base(border="thin", border_color="555555", fill="FFFDE7",
-                       vertical="center", horizontal="left", wrap=True),
+                       vertical="center", horizontal="left", wrap=True,
+                       number_format="@"),  # codes are text: 007 stays 007, 1/2 no date
         "date": _base(border="thin", border_color="555555", fill="FFFDE7",
                       vertical="center", horizontal="left", number_format="yyyy-mm-dd"),
         "text": _base(wrap=True, vertical="top"),
@@ -345,7 +346,8 @@ def build_form(
         first_item_row=first_item_row,
         title_rows=title_rows,
     )
-    add_form_metadata(book, *form_metadata(adapted, form_layout, metadata), password=password)
+    add_form_metadata(book, *form_metadata(adapted, form_layout, metadata, sheet),
+                      password=password)
     book.protect_structure = True
     book.structure_password = password
     return book, form_layout

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from relscale.__about__ import __version__
-from relscale.excel.sheet import Validation
+from relscale.excel.identity import FIELD_FORMAT_KEY, TEXTS_KEY, shown_texts
+from relscale.excel.sheet import Sheet, Validation
 from relscale.i18n import _, pgettext
 from relscale.model.models import AdaptedInstrument, ScalePoint
 from relscale.model.scales import ResponseScale
@@ -239,7 +240,8 @@ def answer_validation(ranges: str, scale: ResponseScale, *, prompt_title: str, p
 
 
 def form_metadata(
-    adapted: AdaptedInstrument, layout: FormLayout, extra: Sequence[tuple[str, str]] = ()
+    adapted: AdaptedInstrument, layout: FormLayout, extra: Sequence[tuple[str, str]] = (),
+    sheet: Sheet | None = None,
 ) -> tuple[list[tuple[str, str]], list[tuple[str, ...]]]:
     """The key/value pairs and the item table of the metadata sheet (the format header and
     the checksum are added by :func:`relscale.excel.identity.add_form_metadata`).
@@ -247,8 +249,11 @@ def form_metadata(
     A compact form writes the pairs relscale always wrote; the respondent layouts add
     ``layout``, ``item_id_column`` and ``option.<n>`` (value and label of each answer),
     and the item table's ``cell`` lists the mark cells of a row, space-separated.
-    ``extra`` pairs come last: a round's form names its round and key there
-    (``round.id``, ``round.form``; :mod:`relscale.rounds.forms`), under the checksum.
+    Given the form ``sheet``, ``field_format = text`` (the code cells are text cells) and
+    ``texts`` (a digest of every text shown: the reader refuses a form whose wording was
+    edited; :mod:`relscale.io.form_checks`) follow. ``extra`` pairs come last: a round's
+    form names its round and key there (``round.id``, ``round.form``;
+    :mod:`relscale.rounds.forms`), under the checksum.
     """
     scale = adapted.scale
     na = getattr(scale, "not_applicable", None)
@@ -269,6 +274,8 @@ def form_metadata(
     if layout.layout != "compact":
         pairs += [("layout", layout.layout), ("item_id_column", str(layout.item_id_column))]
         pairs += [(f"option.{k}", f"{p.value}={p.label}") for k, p in enumerate(layout.options)]
+    if sheet is not None:
+        pairs += [(FIELD_FORMAT_KEY, "text"), (TEXTS_KEY, shown_texts(sheet))]
     pairs += list(extra)
     positions = {i.id: i for i in adapted.items}
     table: list[tuple[str, ...]] = [

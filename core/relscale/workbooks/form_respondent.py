@@ -369,7 +369,8 @@ def build_respondent_form(
     )
     if admin_sheet:
         add_administrator_sheet(book, adapted, form_layout, practice=show_practice)
-    add_form_metadata(book, *form_metadata(adapted, form_layout, metadata), password=password)
+    add_form_metadata(book, *form_metadata(adapted, form_layout, metadata, sheet),
+                      password=password)
     book.protect_structure = True
     book.structure_password = password
     return book, form_layout

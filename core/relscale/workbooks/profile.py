@@ -20,9 +20,11 @@ from pathlib import Path
 
 from relscale.errors import RelscaleError
 from relscale.excel.sheet import PrintSetup, Sheet, Style, Workbook, range_ref
+from relscale.excel.sheet_names import sheet_name_from
 from relscale.i18n import _
 from relscale.scoring.change import is_reliable
 from relscale.scoring.profile import DimensionLine, ProfileSet, View
+from relscale.text_safety import shown_code_points as shown
 from relscale.workbooks.styles import FONT
 
 LABEL_WIDTH = 22.0
@@ -207,15 +209,15 @@ def build_profile_workbook(profiles: ProfileSet, *, taken: set[str] | None = Non
             sheet.row_heights[row] = height
 
         banner(1, _("Relationship profile"), "title", 26)
-        pair = f"{_cap(prof.respondent)}: {profile.professional_code or '—'}    " \
-               f"{_cap(prof.subject)}: {profile.client_code or '—'}"
+        pair = f"{_cap(prof.respondent)}: {shown(profile.professional_code) or '—'}    " \
+               f"{_cap(prof.subject)}: {shown(profile.client_code) or '—'}"
         banner(2, pair, "pair", 20)
         sub = f"{prof.title} — {prof.sector_label}"
         if client is not None:
             sub += f"; {client.title}"
         if profile.wave:
             sub += " · " + _("wave {wave} (compared with wave {before})").format(
-                wave=profile.wave, before=profile.before_wave)
+                wave=shown(profile.wave), before=shown(profile.before_wave or ""))
         banner(3, sub, "sub", _text_height(sub, width_all, 10))
         norm_text = " · ".join(profiles.norms)
         banner(4, norm_text, "norm", _text_height(norm_text, width_all, 9, pad=6))
@@ -317,15 +319,9 @@ def _cap(text: str) -> str:
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
-    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in text).strip() or "pair"
-    name = clean[:31]
-    k = 2
-    while name in used:
-        suffix = f" ({k})"
-        name = clean[: 31 - len(suffix)] + suffix
-        k += 1
-    used.add(name)
-    return name
+    """A pair's sheet: its codes, made a valid and unique name (``a1`` and ``A1``, a code
+    ending in a quote: :func:`relscale.excel.sheet.sheet_name_from`)."""
+    return sheet_name_from(text, used, "pair")
 
 
 def check_profile_path(path: Path | str) -> Path:

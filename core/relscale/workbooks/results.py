@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from relscale.excel.stream_table import StreamTable
 from relscale.scoring.results import ScoredTable
+from relscale.text_safety import shown_code_points
 
 if TYPE_CHECKING:
     from relscale.model.models import AdaptedInstrument
@@ -37,7 +38,7 @@ def _profile_name(scored: ScoredTable, i: int) -> str:
     for column in ("subject_code", "client_code", "respondent_code"):
         values = scored.data.get(column)
         if values is not None and str(values[i]).strip():
-            return str(values[i]).strip()
+            return shown_code_points(str(values[i]).strip())  # a printed name: no override
     return f"#{i + 1}"
 
 

@@ -82,16 +82,30 @@ def rounds_page(request: Request) -> Response:
                 problems=[], error=None, values={}, **new_round_choices())
 
 
+def upload_name(filename: str | None) -> str:
+    """The name an uploaded file is shown and stored under: the browser's file name
+    without any folder (``..\\x`` or ``../x`` too), without control characters, at most
+    80 characters (its suffix kept), so it is a valid file name in a folder of ours."""
+    import unicodedata
+
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
+    suffix = Path(name).suffix if len(Path(name).suffix) <= 10 else ""
+    if len(name) > 80:
+        name = name[:80 - len(suffix)] + suffix
+    return name if name.strip(".") else "upload" + suffix
+
+
 async def save_upload(upload: UploadFile, folder: Path, index: int) -> Path:
-    """An uploaded file in ``folder`` under a name of our own (the user's name is kept for
-    messages only), its size limited."""
-    name = Path(upload.filename or "upload").name
+    """An uploaded file in a folder of its own in ``folder``, under its
+    :func:`upload_name` (which messages show), its size limited."""
+    name = upload_name(upload.filename)
     suffix = Path(name).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
         raise RelscaleError(_("{name}: not a file relscale reads (use {kinds})").format(
             name=name, kinds=", ".join(UPLOAD_SUFFIXES)))
-    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in name)
-    target = folder / f"{index:04d}-{safe}"
+    target = folder / f"{index:04d}" / name
+    target.parent.mkdir()
     size = 0
     with target.open("wb") as out:
         while chunk := await upload.read(1 << 20):
@@ -101,6 +115,11 @@ async def save_upload(upload: UploadFile, folder: Path, index: int) -> Path:
                     name=name, n=MAX_UPLOAD_BYTES // (1024 * 1024)))
             out.write(chunk)
     return target
+
+
+def shown(text: str, path: Path) -> str:
+    """A message about an uploaded file with the server's folder left out."""
+    return text.replace(str(path), path.name).replace(str(path.parent), "")
 
 
 async def create_round(request: Request) -> Response:
@@ -119,21 +138,19 @@ async def create_round(request: Request) -> Response:
     upload = form.get("roster")
     problems: list[str] = []
     error = None
+    path: Path | None = None
     with tempfile.TemporaryDirectory(prefix="relscale-roster-") as tmp:
         try:
             if upload is None or isinstance(upload, str) or not upload.filename:
                 raise RelscaleError(_("choose a roster file (CSV or Excel)"))
             path = await save_upload(upload, Path(tmp), 0)
-            original = Path(upload.filename).name
-            named = path.with_name(original if original else path.name)
-            path.rename(named)
             made = await run_in_threadpool(
-                new_round, store, values["name"], named, instruments=instruments or
+                new_round, store, values["name"], path, instruments=instruments or
                 ["relationship_quality"], sector=values["sector"], locale=values["locale"])
         except RosterErrors as exc:
-            problems = exc.problems
+            problems = [shown(p, path) if path else p for p in exc.problems]
         except RelscaleError as exc:
-            error = str(exc)
+            error = shown(str(exc), path) if path else str(exc)
         finally:
             await form.close()
     if problems or error:
@@ -235,10 +252,11 @@ async def revoke_links(request: Request) -> Response:
     form = await posted_form(request)
     store = store_of(request)
     info = await run_in_threadpool(round_by_id, store, round_id_of(request))
-    ids = {int(str(x)) for x in form.getlist("form") if str(x).isdigit()}
-    if not ids:
-        ids = await run_in_threadpool(links.round_form_ids, store, info.id)
-    count = await run_in_threadpool(links.revoke, store, ids)
+    ids = await run_in_threadpool(links.round_form_ids, store, info.id)
+    chosen = {int(str(x)) for x in form.getlist("form") if str(x).isdigit()}
+    if chosen or form.getlist("form"):  # one letter (of this round only), else every one
+        ids &= chosen
+    count = await run_in_threadpool(links.revoke, store, ids) if ids else 0
     await run_in_threadpool(accounts.audit, store, user, "links-revoked", round_name=info.name,
                             detail=f"{count} links", client=client_key(request))
     return redirect(f"/rounds/{info.id}?done=revoked")
@@ -248,8 +266,10 @@ async def revoke_links(request: Request) -> Response:
 
 
 def users_page(request: Request, *, error: str | None = None, status: int = 200) -> Response:
-    require_user(request, COORDINATOR)
+    user = require_user(request, COORDINATOR)
     store = store_of(request)
+    if request.method == "GET":  # every professional's name, of every round
+        accounts.audit(store, user, "view-staff", client=client_key(request))
     return page(request, "users.html", status, title=_("Staff and coaches"),
                 users=accounts.list_users(store), assigned=accounts.assignments(store),
                 professionals=links.known_professionals(store), error=error)
@@ -272,6 +292,27 @@ async def create_user(request: Request) -> Response:
     await run_in_threadpool(accounts.audit, store, user, "user-made", detail=made.username,
                             client=client_key(request))
     return redirect("/users?done=user-made")
+
+
+async def disable_user(request: Request) -> Response:
+    """Close a staff account (someone who left): no more sign-in, sessions ended."""
+    from starlette.concurrency import run_in_threadpool
+
+    user = require_user(request, COORDINATOR)
+    await posted_form(request)
+    store = store_of(request)
+    try:
+        user_id = int(request.path_params["user_id"])
+    except ValueError:
+        raise Refused(404, _("Page not found")) from None
+    try:
+        name = await run_in_threadpool(accounts.disable_user, store, user_id, user)
+    except RelscaleError as exc:
+        message = str(exc)
+        return await run_in_threadpool(lambda: users_page(request, error=message, status=400))
+    await run_in_threadpool(accounts.audit, store, user, "user-closed", detail=name,
+                            client=client_key(request))
+    return redirect("/users?done=user-closed")
 
 
 async def assign(request: Request) -> Response:
@@ -298,10 +339,18 @@ async def assign(request: Request) -> Response:
     return redirect("/users?done=assigned")
 
 
+AUDIT_PAGE = 500
+"""Entries of the audit log per page (older ones: the link at the foot of the page)."""
+
+
 def audit_page(request: Request) -> Response:
     require_user(request, COORDINATOR)
-    return page(request, "audit.html", title=_("Audit log"),
-                entries=accounts.audit_log(store_of(request)))
+    before = request.query_params.get("before", "")
+    entries = accounts.audit_log(store_of(request), AUDIT_PAGE + 1,
+                                 int(before) if before.isdigit() else None)
+    older = entries[AUDIT_PAGE - 1].id if len(entries) > AUDIT_PAGE else None
+    return page(request, "audit.html", title=_("Audit log"), entries=entries[:AUDIT_PAGE],
+                older=older)
 
 
 def _routes() -> list:
@@ -317,6 +366,7 @@ def _routes() -> list:
         Route("/users", users_page, methods=["GET"]),
         Route("/users", create_user, methods=["POST"]),
         Route("/users/{user_id}/assign", assign, methods=["POST"]),
+        Route("/users/{user_id}/close", disable_user, methods=["POST"]),
         Route("/audit", audit_page, methods=["GET"]),
     ]
 

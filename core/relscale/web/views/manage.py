@@ -29,7 +29,13 @@ from relscale.web.http import (
     require_user,
     store_of,
 )
-from relscale.web.views.coordinator import round_by_id, round_id_of, save_upload
+from relscale.web.views.coordinator import (
+    round_by_id,
+    round_id_of,
+    save_upload,
+    shown,
+    upload_name,
+)
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -136,12 +142,12 @@ def collect_page(request: Request) -> Response:
         round=info.name), round=info, results=None)
 
 
-def _result(found: object, shown: str, path: Path) -> FileResult:
+def _result(found: object, name: str, path: Path) -> FileResult:
     """One file's line for the page: what was stored, or every problem."""
-    problems = [str(p).replace(str(path), shown) for p in getattr(found, "problems", [])]
+    problems = [shown(str(p), path) for p in getattr(found, "problems", [])]
     if problems:
-        return FileResult(shown, False, tuple(problems))
-    return FileResult(shown, True, (_(
+        return FileResult(name, False, tuple(problems))
+    return FileResult(name, True, (_(
         "{new} new, {versions} new version(s), {unchanged} unchanged").format(
         new=getattr(found, "new", 0), versions=getattr(found, "new_versions", 0),
         unchanged=getattr(found, "unchanged", 0)),))
@@ -165,25 +171,22 @@ async def collect_upload(request: Request) -> Response:
             for index, upload in enumerate(form.getlist("files")):
                 if isinstance(upload, str) or not upload.filename:
                     continue
-                shown = Path(upload.filename).name
+                name = upload_name(upload.filename)
                 try:
                     path = await save_upload(upload, Path(tmp), index)
                 except RelscaleError as exc:
-                    results.append(FileResult(shown, False, (str(exc),)))
+                    results.append(FileResult(name, False, (str(exc),)))
                     continue
-                named = path.parent / f"{index:04d}" / shown
-                named.parent.mkdir()
-                path.rename(named)
-                saved.append((len(results), named, shown))
+                saved.append((len(results), path, name))
                 results.append(None)
             if saved:
                 report = await run_in_threadpool(
                     collect, store, info.name, [path for _i, path, _s in saved])
-                for (slot, path, shown), found in zip(saved, report.files, strict=True):
-                    results[slot] = _result(found, shown, path)
+                for (slot, path, name), found in zip(saved, report.files, strict=True):
+                    results[slot] = _result(found, name, path)
         except RelscaleError as exc:
-            for slot, path, shown in saved:
-                results[slot] = FileResult(shown, False, (str(exc).replace(str(path), shown),))
+            for slot, path, name in saved:
+                results[slot] = FileResult(name, False, (shown(str(exc), path),))
         finally:
             await form.close()
     done = [r for r in results if r is not None]
@@ -206,10 +209,11 @@ async def forget(request: Request) -> Response:
     if str(form.get("confirm", "")).strip() != info.name:
         return page(request, "manage.html", 400, title=info.name, round=info, error=_(
             "Type the name of the round to confirm."))
-    count = await run_in_threadpool(forget_names, store, info.name)
+    done = await run_in_threadpool(forget_names, store, info.name)
     await run_in_threadpool(accounts.audit, store, user, "forget-names", round_name=info.name,
-                            detail=f"{count} names", client=client_key(request))
-    return redirect(f"/rounds/{info.id}?done=names-forgotten")
+                            detail=f"{done.rows} names", client=client_key(request))
+    copy = "-copy" if done.vacuum_needed or not done.wal_flushed else ""
+    return redirect(f"/rounds/{info.id}?done=names-forgotten{copy}")
 
 
 async def delete(request: Request) -> Response:
@@ -224,10 +228,11 @@ async def delete(request: Request) -> Response:
     if str(form.get("confirm", "")).strip() != info.name:
         return page(request, "manage.html", 400, title=info.name, round=info, error=_(
             "Type the name of the round to confirm."))
-    await run_in_threadpool(delete_round, store, info.name)
+    done = await run_in_threadpool(delete_round, store, info.name)
     await run_in_threadpool(accounts.audit, store, user, "round-deleted", round_name=info.name,
                             client=client_key(request))
-    return redirect("/rounds?done=round-deleted")
+    copy = "-copy" if done.vacuum_needed or not done.wal_flushed else ""
+    return redirect(f"/rounds?done=round-deleted{copy}")
 
 
 def _routes() -> list:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from relscale.i18n import _
 from relscale.web import links
-from relscale.web.http import Refused, client_key, page, posted_form, redirect, store_of
+from relscale.web.http import Refused, limit_key, page, posted_form, redirect, store_of
 from relscale.web.render import page_locales, use_page_locale
 from relscale.web.security import normalize_code
 
@@ -135,7 +135,10 @@ async def code(request: Request) -> Response:
     from starlette.concurrency import run_in_threadpool
 
     form = await posted_form(request)
-    wait = request.app.state.code_limit.hit(client_key(request))
+    # per address, and for the whole site: a code has 40 bits, and many addresses together
+    # must not be able to try them faster than a site's children type them
+    wait = (request.app.state.code_limit.hit(limit_key(request))
+            or request.app.state.site_code_limit.hit("site"))
     if wait:
         await asyncio.sleep(request.app.state.config.slow_down_s)
         return page(request, "code.html", 429, title=_("Enter your code"), user=None,

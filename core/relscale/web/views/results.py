@@ -170,6 +170,9 @@ def coach_home(request: Request) -> Response:
                 mine.setdefault(pair.professional_code, pair.professional_name)
         if mine:
             rows.append((info, sorted(mine.items())))
+    if rows:  # their professionals' names
+        accounts.audit(store, user, "view-coach-home", detail=", ".join(sorted(codes)),
+                       client=client_key(request))
     return page(request, "coach.html", title=_("My professionals"), rows=rows)
 
 
