@@ -99,7 +99,8 @@ def _runs(data: dict[str, Path], out: Path) -> dict[str, tuple[str, ...]]:
                                              "sector"),
         "invariance mlr, fiml, partial": (*inv, str(data["shift"]), "-i", RQ, "-g", "sector",
                                           "--estimator", "mlr", "--criterion", "chen"),
-        "invariance wlsmv": (*inv, str(data["rqc"]), "-i", RQC, "-g", "sector"),
+        "invariance wlsmv, collapse": (*inv, str(data["rqc"]), "-i", RQC, "-g", "sector",
+                                       "--collapse", "rqc05=4:3"),
         "invariance json": (*inv, str(data["rqc"]), "-i", RQC, "-g", "sector", "--format",
                             "json"),
         "invariance xlsx": (*inv, str(data["sectors"]), "-i", RQ, "-g", "sector",
@@ -110,6 +111,10 @@ def _runs(data: dict[str, Path], out: Path) -> dict[str, tuple[str, ...]]:
         "reliability small": (*nl, "reliability", str(data["small"]), "--items",
                               "rq01,rq02,rq03,rq06", "--reverse", "rq02", "--scale-min", "1",
                               "--scale-max", "5", "--missing", "pairwise"),
+        "reliability ordinal": (*nl, "reliability", str(data["rqc"]), "-i", RQC, "-s",
+                                "foster_homes"),
+        "reliability ordinal json": (*nl, "reliability", str(data["rqc"]), "-i", RQC, "-s",
+                                     "foster_homes", "--format", "json"),
         "reliability json": (*nl, "reliability", str(data["nested"]), "-i", RQ, "-s",
                              "education", "--format", "json"),
         "report md": (*nl, "report", "adaptation", RQ, "--sector", "youth_care", "--data",
@@ -164,6 +169,8 @@ def test_every_printed_analysis_in_dutch(done: tuple[dict[str, Any], Path]) -> N
     assert "schatter mlr" in said["cfa mlr, clusters"]
     assert "clusterrobuuste" in said["cfa mlr, clusters"]
     assert "listwise verwijderen liet meer dan 10%" in said["cfa listwise, small"]
+    assert "--missing fiml (ML met volledige informatie) gebruikt elk gegeven antwoord" in \
+        said["cfa listwise, small"]
     assert "maar 40 volledige respondenten" in said["cfa listwise, small"] or \
         "onstabiel onder ongeveer 200" in said["cfa listwise, small"]
     assert "schatter wlsmv" in said["cfa wlsmv"]
@@ -171,7 +178,12 @@ def test_every_printed_analysis_in_dutch(done: tuple[dict[str, Any], Path]) -> N
     assert "partiële scalaire invariantie" in said["invariance mlr, fiml, partial"]
     assert "maximum likelihood met volledige informatie" in \
         said["invariance mlr, fiml, partial"]
-    assert "drempels" in said["invariance wlsmv"]
+    assert "drempels" in said["invariance wlsmv, collapse"]
+    assert "Antwoorden samengevoegd  rqc05: 4 → 3  zoals gevraagd" in \
+        said["invariance wlsmv, collapse"]
+    assert "ordinale alfa" in said["reliability ordinal"]
+    assert "categoriale omega" in said["reliability ordinal"]
+    assert "de antwoordschaal heeft 4 punten, minder dan 5" in said["reliability ordinal"]
     assert "al omgescoord?" in said["reliability"]
     assert "schaal" in said["reliability small"]
 
@@ -200,6 +212,9 @@ def test_json_keeps_ids_and_says_its_sentences_in_dutch(
     assert out["estimator_note"].startswith("schatter wlsmv")
     sentences = [out["decision"], out["estimator_note"], *out["warnings"]]
     assert not _problems(" ".join(sentences)), sentences
+    ordinal = json.loads(results["reliability ordinal json"].stdout)
+    assert ordinal["ordinal_note"].startswith("ordinale alfa en categoriale omega toegevoegd")
+    assert all(s["ordinal"]["categorical_omega"] > 0 for s in ordinal["scales"])
     rel = json.loads(results["reliability json"].stdout)
     warnings = [w for s in rel["scales"] for w in s["warnings"]]
     assert warnings and not _problems(" ".join(warnings)), warnings
@@ -256,3 +271,39 @@ def test_the_report_in_dutch(done: tuple[dict[str, Any], Path]) -> None:
     assert not _problems(" \n".join(texts)), _problems(" \n".join(texts))
     assert any(t.startswith("Waarschuwing: ") for t in texts)
     assert "strikt" in texts and any(isinstance(v, float) for v in cells)
+
+
+def test_simulate_and_norms_build_in_dutch(tmp_path: Path) -> None:
+    """``simulate`` says what it wrote in Dutch; ``norms build`` on that sample prints its
+    table and norm line in Dutch (one table, and one per group), and so does its refusal
+    of groups under ``--min-n``. The norm files themselves are data: their keys, ids and
+    band labels stay English ids (the labels are translated where they are shown)."""
+    sample = tmp_path / "sample.csv"
+    nl = ("--locale", "nl")
+    sim = relscale(*nl, "simulate", "-i", RQ, "-s", "youth_care", "-o", str(sample), "--n",
+                   "300")
+    assert sim.returncode == 0, sim.stderr
+    assert "300 gesimuleerde respondenten" in sim.stdout + sim.stderr
+    assert not _problems(sim.stdout + sim.stderr), sim.stdout + sim.stderr
+    build = (*nl, "norms", "build", str(sample), "-i", RQ, "-s", "youth_care")
+    runs = {
+        "one": (*build, "-o", str(tmp_path / "one.toml"), "--min-n", "100"),
+        "groups": (*build, "-o", str(tmp_path / "groups"), "--group-by", "gender", "--min-n",
+                   "100"),
+        "too few": (*build, "-o", str(tmp_path / "few"), "--group-by", "gender", "--min-n",
+                    "250"),
+    }
+    results = {name: r for name, r in zip(runs, run_all(list(runs.values())).values(),
+                                          strict=True)}
+    for name, result in results.items():
+        text = result.stdout + result.stderr
+        assert not _problems(text), (name, _problems(text))
+        assert not DOT_NUMBER.findall(text), (name, text)
+    assert results["one"].returncode == 0 and results["groups"].returncode == 0
+    assert "Normgroep" in results["one"].stdout and "Lokale normen" in results["one"].stdout
+    assert "1 normtabel geschreven" in results["one"].stdout + results["one"].stderr
+    assert "3 normtabellen geschreven" in results["groups"].stdout + results["groups"].stderr
+    assert results["too few"].returncode == 1
+    assert "fout:" in results["too few"].stderr and "onder de minimale N van 250" in \
+        results["too few"].stderr
+    assert not (tmp_path / "few").exists()

@@ -280,7 +280,7 @@ def reliability_table(ev: GroupEvidence) -> Table:
     ordinal = any(r.categorical_omega is not None for r in ev.reliability)
     extra = [_("ordinal alpha"), _("categorical omega"), _("omega 95% CI")] if ordinal else []
     table = Table(_("Reliability per scale and group"),
-                  [_("Group"), _("Scale"), _("Items"), "N", "alpha", "omega", *extra])
+                  [_("Group"), _("Scale"), _("Items"), "N", _("alpha"), "omega", *extra])
     for r in ev.reliability:
         ci = _ci(*r.omega_ci) if r.omega_ci else NONE
         table.rows.append([r.group, r.scale, r.k, r.n, r.alpha, r.omega,
