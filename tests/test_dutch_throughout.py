@@ -45,7 +45,8 @@ ENGLISH = frozenset([
     "groups", "column", "columns", "row", "rows", "validated", "translated", "fuzzy", "total",
     "complete", "package", "domain", "format", "formats", "suffix", "description", "plugins",
     "native", "english", "dutch",
-    # the analysis outputs (cfa, invariance, reliability, the adaptation report)
+    # the analysis outputs (cfa, invariance, reliability, the adaptation report); not
+    # "criteria", "reverse", "points": Dutch says "criteria", "reverse proxy", "entry points"
     "invariance", "configural", "metric", "scalar", "strict", "partial", "partially",
     "loading", "loadings", "loads", "intercepts", "threshold", "thresholds", "residual",
     "residuals", "variances", "means", "correlations", "correlate", "compare", "comparable",
@@ -56,7 +57,7 @@ ENGLISH = frozenset([
     "difference", "correction", "remaining", "rejects", "still", "would", "could", "fewer",
     "unstable", "across", "share", "structure", "neither", "nor", "recoded", "reversed",
     "already", "keying", "declared", "information", "singular", "identified",
-    "converge", "iterations", "trustworthy", "sample", "synthetic", "treated", "points",
+    "converge", "iterations", "trustworthy", "sample", "synthetic", "treated",
 ])
 """Common English words that are not Dutch words (``score``, ``item``, ``status``,
 ``instrument``, ``sector``, ``plugin``, ``band``, ``code``, ``of``, ``is``, ``over`` are
