@@ -115,6 +115,10 @@ def _runs(data: dict[str, Path], out: Path) -> dict[str, tuple[str, ...]]:
                                 "foster_homes"),
         "reliability ordinal json": (*nl, "reliability", str(data["rqc"]), "-i", RQC, "-s",
                                      "foster_homes", "--format", "json"),
+        "reliability xlsx": (*nl, "reliability", str(data["rqc"]), "-i", RQC, "-s",
+                             "foster_homes", "-o", str(out / "reliability.xlsx")),
+        "cfa xlsx": (*nl, "cfa", str(data["small"]), "-i", RQ, "--missing", "listwise",
+                     "--format", "xlsx", "-o", str(out / "cfa.xlsx")),
         "reliability json": (*nl, "reliability", str(data["nested"]), "-i", RQ, "-s",
                              "education", "--format", "json"),
         "report md": (*nl, "report", "adaptation", RQ, "--sector", "youth_care", "--data",
@@ -307,3 +311,29 @@ def test_simulate_and_norms_build_in_dutch(tmp_path: Path) -> None:
     assert "fout:" in results["too few"].stderr and "onder de minimale N van 250" in \
         results["too few"].stderr
     assert not (tmp_path / "few").exists()
+
+
+def test_the_cfa_and_reliability_workbooks_in_dutch(done: tuple[dict[str, Any], Path]) -> None:
+    """Every text cell of ``cfa --format xlsx`` and ``reliability -o .xlsx`` in Dutch: the
+    reliability columns are labelled in Dutch (their ids, the JSON keys, in English)."""
+    import openpyxl
+
+    _results, out = done
+    problems: dict[str, list[str]] = {}
+    heads = {}
+    for name in ("cfa.xlsx", "reliability.xlsx"):
+        book = openpyxl.load_workbook(out / name)
+        for sheet in book.worksheets:
+            rows = [[c.value for c in row] for row in sheet.iter_rows()]
+            heads[sheet.title] = rows
+            texts = [v for row in rows for v in row if isinstance(v, str)]
+            text = " \n".join(texts).replace("relscale reliability", " ")
+            if found := _problems(text):
+                problems[f"{name}: {sheet.title}"] = found
+    assert not problems, problems
+    assert heads["Betrouwbaarheid"][2][:6] == ["schaal", "k", "n", "n totaal",
+                                               "ontbrekende gegevens", "alfa"]
+    assert "ordinale alfa" in heads["Betrouwbaarheid"][2]
+    assert heads["Items"][0] == ["schaal", "item", "n", "gemiddelde", "SD", "r item-rest",
+                                 "alfa zonder item", "lading"]
+    assert any(isinstance(v, float) for v in heads["Items"][1])
