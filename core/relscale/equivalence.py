@@ -430,7 +430,7 @@ def _reliability(
 ) -> list[ScaleReliabilityInGroup]:
     """Alpha and omega of each scale as the group's sector scores it (its items present);
     for ordinal items (wlsmv) also ordinal alpha and categorical omega with its CI."""
-    from relscale.scoring.reliability import scale_reliability
+    from relscale.reliability.classical import scale_reliability
 
     out: list[ScaleReliabilityInGroup] = []
     for g in names:

@@ -14,7 +14,7 @@ import numpy as np
 
 from relscale.errors import RelscaleError
 from relscale.i18n import _
-from relscale.scoring.reliability import scale_reliability
+from relscale.reliability.classical import scale_reliability
 
 from .errors import AnalysisError
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from relscale.i18n import _, pgettext
 
 if TYPE_CHECKING:
-    from relscale.scoring.reliability import ScaleReliability
+    from relscale.reliability.classical import ScaleReliability
 
 
 def reliability_workbook(title: str, results: list[ScaleReliability]) -> Any:
