@@ -473,7 +473,7 @@ def item_reliability(
 
     shown, note = decide(ordinal, *points_of(table.values, scale_min, scale_max))
     result = scale_reliability(
-        table.values, names, scale="scale", reverse=[n in reverse for n in names],
+        table.values, names, scale=_("scale"), reverse=[n in reverse for n in names],
         scale_min=scale_min, scale_max=scale_max, missing=how, ordinal=shown,
     )
     return ReliabilityReport(path, str(path), (result,), note)
