@@ -101,6 +101,20 @@ def prepare_inputs(work: Path, env: dict[str, str], clone: Path) -> None:
         for i, row in enumerate(wb[sheet][cells]):
             row[0].value = (i + k) % 5 + 1
         wb.save(form)
+    # roster.csv, and the round before (autumn-2026) collected, for the rounds block
+    from rounds_helpers import roster_rows, write_roster  # type: ignore[import-not-found]
+
+    # a Dutch organization's roster: its own words for its groups
+    rows = roster_rows(groups=2, professionals=2, clients=3)
+    for row in rows:
+        row["group"] = row["group"].replace("Group", "Groep")
+    write_roster(work / "roster.csv", rows)
+    relscale("round", "new", "autumn-2026", "--roster", "roster.csv", "--instrument",
+             "relationship_quality", "--sector", "education", "--locale", "nl")
+    relscale("round", "forms", "autumn-2026", "-o", "autumn_forms", "--no-pdf")
+    (work / "autumn_filled").mkdir()
+    fill_round_forms(work / "autumn_forms", work / "autumn_filled", shift=0)
+    relscale("round", "collect", "autumn-2026", "autumn_filled")
     # kobo_export.csv: a KoboToolbox export of the same instrument (the tests' maker)
     sys.path.insert(0, str(clone / "tests"))
     from export_samples import reference_scores, sample_answers  # type: ignore[import-not-found]
@@ -129,6 +143,38 @@ def prepare_inputs(work: Path, env: dict[str, str], clone: Path) -> None:
                             *(r[i] for i in items)])
 
 
+def fill_round_forms(source: Path, target: Path, shift: int) -> int:
+    """Fill every round form under ``source`` into ``target`` as a person would (the
+    tests' filler), answers varying by form and item; the cover list is no form."""
+    from rounds_helpers import fill_round_form, form_meta  # type: ignore[import-not-found]
+
+    filled = 0
+    for k, path in enumerate(sorted(source.rglob("*.xlsx"))):
+        try:
+            meta, items = form_meta(path)
+        except KeyError:  # no metadata sheet: the cover list
+            continue
+        if "round.id" not in meta:  # a form of no round (relscale forms)
+            continue
+        low, high = int(meta["scale_min"]), int(meta["scale_max"])
+        answers = {row[0]: low + (j + k + shift) % (high - low + 1)
+                   for j, row in enumerate(items)}
+        fill_round_form(path, target / f"{k:03d}.xlsx", answers)
+        filled += 1
+    return filled
+
+
+def before(line: str, work: Path) -> None:
+    """What a user does between two README lines: the round's forms are filled in and
+    come back in filled/ (the forms filled before are put aside)."""
+    if "round collect spring-2027 filled/" in line:
+        aside = work / "filled_before"
+        aside.mkdir(exist_ok=True)
+        for old in (work / "filled").glob("*.xlsx"):
+            old.rename(aside / old.name)
+        fill_round_forms(work / "forms", work / "filled", shift=1)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repo", default=str(HERE))
@@ -151,6 +197,11 @@ def main() -> int:
     if done.returncode:
         print(done.stderr)
         return 1
+    # the extras the README's comments name (the page, .sav files)
+    extras = run('.venv/bin/pip install -q -e ".[web,spss]"', clone, env)
+    if extras.returncode:
+        print(extras.stderr)
+        return 1
     work = clone  # the README's commands run in the clone, as a newcomer's would
     prepare_inputs(work, env, clone)
     failures = 0
@@ -163,11 +214,18 @@ def main() -> int:
         else:
             cmd = in_dutch(line.split(" && ", 2)[-1] if line.startswith("python3 -m venv")
                            else line)
-        result = run(cmd, work, env)
-        # another program's output (pip) is not relscale's to word
+        before(line, work)
+        serving = " serve" in cmd.split(" #")[0]
+        # the page runs until stopped: give it ten seconds, then stop it as a user would
+        result = run(f"timeout -s INT 10 {cmd}" if serving else cmd, work, env)
+        # another program's output (pip, the web server's log) is not relscale's to word
         ours = re.search(r"(^|\s|/)relscale\s", cmd.split(" #")[0]) is not None
-        words = english_words(result.stdout + result.stderr, names) if ours else []
-        status = "ok" if result.returncode == 0 and not words else "FAIL"
+        said = result.stdout + result.stderr
+        if serving:
+            said = "\n".join(s for s in said.splitlines() if s.startswith("relscale"))
+        words = english_words(said, names) if ours else []
+        ended = result.returncode == 0 or (serving and result.returncode in (124, 130))
+        status = "ok" if ended and not words else "FAIL"
         failures += status == "FAIL"
         print(f"{status:5s} exit {result.returncode}  {cmd}")
         if words:

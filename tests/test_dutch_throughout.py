@@ -33,7 +33,7 @@ ENGLISH = frozenset([
     "input", "name", "names", "title", "offers", "perspectives", "dimensions", "error",
     "errors", "warning", "warnings", "note", "notes", "missing", "invalid", "value", "values",
     "help", "message", "exit", "exits", "try", "got", "such", "did", "you", "your", "mean",
-    "possible", "does", "exist", "unexpected", "extra", "aborted", "dynamic", "env", "var",
+    "possible", "does", "exist", "unexpected", "aborted", "dynamic", "env", "var",
     "number", "integer", "path", "language", "unchanged", "kept", "reworded", "dropped",
     "added", "terms", "substituted", "scored", "incomplete", "rejected", "percentile", "yes",
     "no", "all", "none", "one", "every", "each", "only", "not", "are", "be", "or", "if", "on",
@@ -46,7 +46,8 @@ ENGLISH = frozenset([
     "complete", "package", "domain", "format", "formats", "suffix", "description", "plugins",
     "native", "english", "dutch",
     # the analysis outputs (cfa, invariance, reliability, the adaptation report); not
-    # "criteria", "reverse", "points": Dutch says "criteria", "reverse proxy", "entry points"
+    # "criteria", "reverse", "points", "extra": Dutch says "criteria", "reverse proxy",
+    # "entry points", "de extra 'web'" (click's "unexpected extra argument" has "unexpected")
     "invariance", "configural", "metric", "scalar", "strict", "partial", "partially",
     "loading", "loadings", "loads", "intercepts", "threshold", "thresholds", "residual",
     "residuals", "variances", "means", "correlations", "correlate", "compare", "comparable",

@@ -50,6 +50,32 @@ def test_roster_problems_name_row_and_column(tmp_path: Path, rows: str, expected
     assert count_rows(f"sqlite:///{db}")["rounds"] == 0
 
 
+def test_every_problem_line_in_the_users_language(tmp_path: Path) -> None:
+    """The roster's and collect's problem lines carry the prefix of every other error line,
+    in the user's language ("relscale: fout:" in Dutch)."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text("professional_code,client_code\nP1,C1\nP1,C1\n", encoding="utf-8")
+    db = tmp_path / "r.db"
+    new = run("--locale", "nl", "round", "new", "r", "--roster", str(roster), "-i",
+              "relationship_quality", "-s", "education", "--db", str(db))
+    assert new.exit_code == 1
+    assert new.stderr.splitlines()[0].startswith("relscale: fout: "), new.stderr
+    write_roster(roster, roster_rows(groups=1, professionals=1, clients=2))
+    made = run("round", "new", "r", "--roster", str(roster), "-i", "relationship_quality",
+               "-s", "education", "--db", str(db))
+    assert made.exit_code == 0, made.stderr
+    form = tmp_path / "in" / "other.xlsx"  # a form of no round
+    form.parent.mkdir()
+    assert run("form", "relationship_quality", "-s", "education", "-o", str(form)
+               ).exit_code == 0
+    collected = run("--locale", "nl", "round", "collect", "r", str(form.parent), "--db",
+                    str(db))
+    assert collected.exit_code == 1
+    problems = [s for s in collected.stderr.splitlines() if "other.xlsx" in s]
+    assert problems and all(s.startswith("relscale: fout: ") for s in problems), problems
+    assert "error" not in collected.stderr
+
+
 def test_roster_header_problems_and_names(tmp_path: Path) -> None:
     roster = tmp_path / "r.csv"
     roster.write_text("professional_code,clientcode\nP1,C1\n", encoding="utf-8")

@@ -14,6 +14,7 @@ from relscale.cli.common import (
     ForceOption,
     LocaleOption,
     console,
+    error_err,
     handle_errors,
     note_err,
     table,
@@ -88,7 +89,7 @@ def new(
                              locale=used, norms=norms or ())
         except RosterErrors as exc:
             for line in exc.problems:
-                typer.echo(f"relscale: error: {line}", err=True)
+                error_err(line)
             raise RelscaleError(ngettext("{n} problem in the roster; nothing stored",
                                          "{n} problems in the roster; nothing stored",
                                          len(exc.problems)).format(n=len(exc.problems))
@@ -166,7 +167,7 @@ def collect(
                              perspective=perspective, strict=strict)
     for f in done.failed:
         for line in f.problems:
-            typer.echo(f"relscale: error: {line}", err=True)
+            error_err(line)
     typer.echo(_("{files} files: {new} new, {versions} new versions, {same} unchanged; "
                  "{failed} files not stored").format(
         files=len(done.files), new=done.total("new"), versions=done.total("new_versions"),
