@@ -263,8 +263,9 @@ def answers_table(
 
     frame = answers.frame
     items = answers.items if id_columns is None else []
-    # Filled a column at a time: one n x k float matrix, no frame-sized copies beside it.
-    values = np.empty((frame.height, len(items)), dtype=np.float64)
+    # Filled a column at a time: one n x k float matrix, no frame-sized copies beside it;
+    # column-major, so each column is written in one stretch (the engine keeps the order).
+    values = np.empty((frame.height, len(items)), dtype=np.float64, order="F")
     for j, name in enumerate(items):
         values[:, j] = frame[name].cast(pl.Float64).fill_null(np.nan).to_numpy()
     names = list(answers.id_columns if id_columns is None else id_columns)

@@ -47,9 +47,10 @@ if TYPE_CHECKING:
     from relscale.model.models import AdaptedInstrument, NormTable
 
 __all__ = [
-    "NORM_GROUP", "NORM_STATUS", "NORM_SUFFIXES", "REASON", "STATUS", "STATUS_INCOMPLETE",
-    "STATUS_REJECTED", "STATUS_SCORED", "STRAIGHTLINING", "ScaleScores", "add_norms",
-    "min_answered_count", "norm_columns", "score_responses", "validate_values",
+    "NORM_GROUP", "NORM_STATUS", "NORM_SUFFIXES", "REASON", "STATUS", "STATUSES",
+    "STATUS_INCOMPLETE", "STATUS_REJECTED", "STATUS_SCORED", "STRAIGHTLINING", "ScaleScores",
+    "add_norms", "coded_texts", "min_answered_count", "norm_columns", "score_responses",
+    "validate_values",
 ]
 
 def min_answered_count(n_items: int, share: float) -> int:
@@ -83,6 +84,11 @@ class ScaleScores:
     norm_tables: list[NormTable | None] | None = None
     """The norm table each respondent's scores were placed with (None: none applied);
     the reliable change index takes SD and reliability from it."""
+    coded: dict[str, tuple[list[str], np.ndarray]] = field(default_factory=dict)
+    """The text columns :func:`add_norms` fills (``<dimension>_band``, ``norm_group``,
+    ``norm_status``) as a few texts and, per respondent, the position of theirs: what
+    the writers use instead of a million references (:func:`coded_texts` gives the
+    list)."""
 
     @property
     def n(self) -> int:
@@ -94,36 +100,39 @@ class ScaleScores:
 
         return np.column_stack([np.isnan(self.raw[d]) for d in self.dimensions])
 
-    def status(self) -> list[str]:
-        """``scored`` / ``incomplete`` (some scales missing) / ``rejected`` (none scored)."""
+    def status_codes(self) -> np.ndarray:
+        """Per respondent, the position of their status in :data:`STATUSES`: ``scored``
+        (no scale missing), ``incomplete`` (some missing), ``rejected`` (none scored)."""
         import numpy as np
 
         n_missing = self.missing_scales().sum(axis=1)
-        out = np.where(
-            n_missing == 0,
-            STATUS_SCORED,
-            np.where(n_missing == len(self.dimensions), STATUS_REJECTED, STATUS_INCOMPLETE),
-        )
-        return out.astype(object).tolist()
+        return np.where(n_missing == 0, 0,
+                        np.where(n_missing == len(self.dimensions), 2, 1)).astype(np.uint8)
 
-    def reasons(self) -> list[str]:
-        """Why a scale is missing, e.g. ``too few answers: conflict (3 of 7, needs 6)``."""
+    def status(self) -> list[str]:
+        """``scored`` / ``incomplete`` (some scales missing) / ``rejected`` (none scored)."""
+        return coded_texts(list(STATUSES), self.status_codes())
+
+    def reason_codes(self) -> tuple[list[str], np.ndarray]:
+        """Why a scale is missing, as texts and, per respondent, the position of theirs
+        (0: ``""``, nothing missing), e.g. ``too few answers: conflict (3 of 7, needs 6)``.
+        Respondents share few patterns (which scales, how many answers): each is worded
+        once."""
         import numpy as np
 
-        answered = np.column_stack([self.answered[d] for d in self.dimensions])
         missing = self.missing_scales()
         rows = np.flatnonzero(missing.any(axis=1))
-        out = np.full(self.n, "", dtype=object)
+        codes = np.zeros(self.n, dtype=np.uint32)
+        texts = [""]
         if rows.size == 0:
-            return out.tolist()
-        # Respondents share few patterns (which scales, how many answers): word each once.
+            return texts, codes
+        answered = np.column_stack([self.answered[d][rows] for d in self.dimensions])
         patterns, which = np.unique(
-            np.hstack([missing[rows], answered[rows]]).astype(np.int64), axis=0,
+            np.hstack([missing[rows], answered]).astype(np.int64), axis=0,
             return_inverse=True,
         )
         k = len(self.dimensions)
         part = _("{dimension} ({answered} of {total}, needs {needed})")
-        texts = []
         for pattern in patterns.tolist():
             miss, counts = pattern[:k], pattern[k:]
             if sum(counts) == 0:
@@ -136,8 +145,25 @@ class ScaleScores:
                 if miss[j]
             ]
             texts.append(_("too few answers: {scales}").format(scales=", ".join(parts)))
-        out[rows] = np.array(texts, dtype=object)[np.asarray(which).reshape(-1)]
-        return out.tolist()
+        codes[rows] = np.asarray(which).reshape(-1) + 1
+        return texts, codes
+
+    def reasons(self) -> list[str]:
+        """Why a scale is missing (:meth:`reason_codes`), ``""`` where none is."""
+        return coded_texts(*self.reason_codes())
+
+
+STATUSES = (STATUS_SCORED, STATUS_INCOMPLETE, STATUS_REJECTED)
+"""The statuses, in the order of :meth:`ScaleScores.status_codes`."""
+
+
+def coded_texts(texts: Sequence[str], codes: np.ndarray) -> list[str]:
+    """``[texts[c] for c in codes]``, in C: one reference per row to a few texts."""
+    import numpy as np
+
+    table = np.empty(len(texts), dtype=object)
+    table[:] = list(texts)
+    return table[codes].tolist()
 
 
 def score_responses(
@@ -173,7 +199,7 @@ def score_responses(
     values = not_applicable_to_missing(adapted, values)
     lo, hi = adapted.scale.min, adapted.scale.max
     reverse = np.array([item.keying == "-" for item in adapted.items])
-    keyed = values.copy()
+    keyed = values.copy(order="K")  # column-major from a bulk read: kept so
     if reverse.any():
         keyed[:, reverse] = (lo + hi) - values[:, reverse]
     answered_mask = ~np.isnan(keyed)
@@ -236,7 +262,7 @@ def add_norms(
     import numpy as np
 
     from relscale.i18n import Translator, resolve_locale
-    from relscale.scoring.norms import apply_norms, describe_norms, select_norm_table
+    from relscale.scoring.norms import band_label, describe_norms, norm_steps, select_norm_table
 
     tr = _ if locale is None else Translator(resolve_locale(locale)[0]).lookup
     n = scores.n
@@ -249,61 +275,53 @@ def add_norms(
         for key in keys:
             position.setdefault(key, len(position))
         key_index = np.array([position[k] for k in keys], dtype=np.int64)
-    result = {
-        d: {
-            "percentile": np.full(n, np.nan),
-            "t": np.full(n, np.nan),
-            "band": np.full(n, "", dtype=object),
-        }
-        for d in scores.dimensions
-    }
-    group_label = np.full(n, "", dtype=object)
-    status = np.full(n, "", dtype=object)
+    result = {d: {"percentile": np.full(n, np.nan), "t": np.full(n, np.nan)}
+              for d in scores.dimensions}
+    # Texts as a few distinct texts and a position per respondent (0: "").
+    texts: dict[str, dict[str, int]] = {
+        name: {"": 0} for name in (NORM_GROUP, NORM_STATUS,
+                                   *(f"{d}_band" for d in scores.dimensions))}
+    codes = {name: np.zeros(n, dtype=np.uint32) for name in texts}
+
+    def code(name: str, text: str) -> int:
+        return texts[name].setdefault(text, len(texts[name]))
+
     used = np.full(n, None, dtype=object)
     for key, gi in position.items():
-        rows = np.flatnonzero(key_index == gi)
+        rows = np.flatnonzero(key_index == gi) if len(position) > 1 else slice(None)
         table = select_norm_table(tables, dict(key))
         if table is None:
             label = tr(N_("no norm table for {group}")).format(
                 group=", ".join(f"{k}={v}" for k, v in key) or tr(N_("all"))
             )
-            group_label[rows] = label
+            codes[NORM_GROUP][rows] = code(NORM_GROUP, label)
             continue
-        group_label[rows] = describe_norms(table, locale)
-        status[rows] = table.population.status
+        codes[NORM_GROUP][rows] = code(NORM_GROUP, describe_norms(table, locale))
+        codes[NORM_STATUS][rows] = code(NORM_STATUS, table.population.status)
         used[rows] = table
         for d in scores.dimensions:
             if table.dimension(d) is None:
                 continue
-            part = apply_norms(table, d, scores.raw[d][rows])
-            result[d]["percentile"][rows] = part["percentile"]
-            result[d]["t"][rows] = part["t"]
-            result[d]["band"][rows] = _translate_bands(part["band"], table, locale)
+            step = norm_steps(table, d, scores.raw[d][rows])
+            result[d]["percentile"][rows] = step.percentile
+            result[d]["t"][rows] = step.t
+            name = f"{d}_band"
+            by_step = np.array([code(name, band_label(b, locale) if b else "")
+                                for b in step.bands], dtype=np.uint32)
+            codes[name][rows] = np.where(step.missing, 0, by_step[step.index])
+    scores.coded = {name: (list(found), codes[name]) for name, found in texts.items()}
+    for d in scores.dimensions:
+        result[d]["band"] = _coded_array(*scores.coded[f"{d}_band"])
     scores.norms = result
-    scores.norm_group = group_label.tolist()
-    scores.norm_status = status.tolist()
+    scores.norm_group = coded_texts(*scores.coded[NORM_GROUP])
+    scores.norm_status = coded_texts(*scores.coded[NORM_STATUS])
     scores.norm_tables = used.tolist()
 
 
-def _translate_bands(bands: np.ndarray, table: NormTable, locale: str | None) -> np.ndarray:
-    """The band labels (object array, None for no band) in ``locale``, "" for none; one
-    comparison per band over the array, not a look-up per respondent."""
+def _coded_array(texts: list[str], codes: np.ndarray) -> np.ndarray:
+    """:func:`coded_texts` as an object array."""
     import numpy as np
 
-    from relscale.scoring.norms import band_label
-
-    out = np.full(len(bands), "", dtype=object)
-    labels = {b.label for b in table.bands}
-    if len(bands) < 1000:
-        return np.array([band_label(b, locale) if b in labels else "" for b in bands],
-                        dtype=object)
-    # The array holds one string object per norm step: compare by identity, in C.
-    ids = np.fromiter(map(id, bands), dtype=np.int64, count=len(bands))
-    first = {}
-    for b in bands[np.unique(ids, return_index=True)[1]]:
-        first[id(b)] = band_label(b, locale) if b in labels else ""
-    keys = np.array(list(first), dtype=np.int64)
-    order = np.argsort(keys)
-    values = np.array(list(first.values()), dtype=object)[order]
-    out[:] = values[np.searchsorted(keys[order], ids)]
-    return out
+    table = np.empty(len(texts), dtype=object)
+    table[:] = texts
+    return table[codes]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +41,10 @@ class ScoredTable:
     """Per column: ``id``, ``item``, ``raw``, ``count``, ``percentile``, ``t``, ``band``,
     ``rci``, ``text``, ``flag``."""
     n: int
+    coded: dict[str, tuple[list[str], np.ndarray]] = field(default_factory=dict)
+    """Text columns that repeat a few texts, also as those texts and, per row, the
+    position of its own (:attr:`relscale.scoring.engine.ScaleScores.coded`): how the CSV
+    writer takes them."""
 
     def rows(self) -> Iterator[list[Any]]:
         cols = [self.data[c] for c in self.columns]
@@ -50,7 +54,15 @@ class ScoredTable:
     def summary(self) -> dict[str, int]:
         from collections import Counter
 
-        count = Counter(self.data[col.STATUS])
+        coded = self.coded.get(col.STATUS)
+        if coded is not None:
+            import numpy as np
+
+            texts, codes = coded
+            counts = np.bincount(codes, minlength=len(texts))
+            count = Counter({t: int(c) for t, c in zip(texts, counts, strict=True)})
+        else:
+            count = Counter(self.data[col.STATUS])
         return {
             s: count[s] for s in (col.STATUS_SCORED, col.STATUS_INCOMPLETE, col.STATUS_REJECTED)
         }
@@ -62,14 +74,23 @@ def build_scored_table(
 ) -> ScoredTable:
     """The output table of one scoring run; ``scored_as``: the sector to record in a
     ``scored_as_sector`` column (:data:`relscale.model.columns.SCORED_AS`), or None."""
+    import numpy as np
+
+    from relscale.scoring.engine import STATUSES, coded_texts
+
     columns: list[str] = []
     data: dict[str, Any] = {}
     kinds: dict[str, str] = {}
+    coded: dict[str, tuple[list[str], np.ndarray]] = {}
 
     def add(name: str, values: Any, kind: str) -> None:
         columns.append(name)
         data[name] = values
         kinds[name] = kind
+
+    def add_coded(name: str, texts: list[str], codes: np.ndarray, kind: str = "text") -> None:
+        add(name, coded_texts(texts, codes), kind)
+        coded[name] = (texts, codes)
 
     for name in table.id_columns:
         add(name, table.ids[name], "id")
@@ -78,8 +99,6 @@ def build_scored_table(
     for j, item in enumerate(adapted.item_ids):
         answers = table.values[:, j]
         if na is not None and marked is not None and marked[:, j].any():
-            import numpy as np
-
             answers = np.where(marked[:, j], float(na.value), answers)
         add(item, answers, "item")
     for d in scores.dimensions:
@@ -89,7 +108,10 @@ def build_scored_table(
     if scores.norms:
         for d in scores.dimensions:
             for suffix in col.NORM_SUFFIXES:
-                add(f"{d}_{suffix}", scores.norms[d][suffix], suffix)
+                name = f"{d}_{suffix}"
+                add(name, scores.norms[d][suffix], suffix)
+                if name in scores.coded:
+                    coded[name] = scores.coded[name]
     if scores.norms:
         from relscale.scoring.change import rci_columns
         from relscale.scoring.norms import select_norm_table
@@ -100,16 +122,19 @@ def build_scored_table(
         change = rci_columns(table.ids, scores.raw, used)
         for d, values in (change or {}).items():
             add(f"{d}_{col.RCI_SUFFIX}", values, "rci")
-    add(col.STATUS, scores.status(), "text")
-    add(col.REASON, scores.reasons(), "text")
+    add_coded(col.STATUS, list(STATUSES), scores.status_codes())
+    add_coded(col.REASON, *scores.reason_codes())
     if scores.straightlining is not None:
         add(col.STRAIGHTLINING, scores.straightlining.astype(int), "flag")
     if scores.norm_group is not None:
-        add(col.NORM_GROUP, scores.norm_group, "text")
-        add(col.NORM_STATUS, scores.norm_status, "text")
+        for name, texts in ((col.NORM_GROUP, scores.norm_group),
+                            (col.NORM_STATUS, scores.norm_status)):
+            add(name, texts, "text")
+            if name in scores.coded:
+                coded[name] = scores.coded[name]
     if scored_as is not None:
-        add(col.SCORED_AS, [scored_as] * scores.n, "text")
-    return ScoredTable(columns=columns, data=data, kinds=kinds, n=scores.n)
+        add_coded(col.SCORED_AS, [scored_as], np.zeros(scores.n, dtype=np.uint32))
+    return ScoredTable(columns=columns, data=data, kinds=kinds, n=scores.n, coded=coded)
 
 
 def answer_counts(table: ResponseTable, adapted: AdaptedInstrument,
@@ -165,7 +190,8 @@ def rounded(scored: ScoredTable, decimals: int | None) -> ScoredTable:
     for name in scored.columns:
         if scored.kinds[name] in ROUNDED_KINDS:
             data[name] = np.round(np.asarray(data[name], dtype=np.float64), decimals)
-    return ScoredTable(columns=scored.columns, data=data, kinds=scored.kinds, n=scored.n)
+    return ScoredTable(columns=scored.columns, data=data, kinds=scored.kinds, n=scored.n,
+                       coded=scored.coded)
 
 
 def write_csv(scored: ScoredTable, path: Path, decimals: int | None = DECIMALS) -> None:
@@ -195,6 +221,8 @@ def write_csv(scored: ScoredTable, path: Path, decimals: int | None = DECIMALS) 
         for start in range(0, scored.n, WRITE_ROWS):
             stop = min(start + WRITE_ROWS, scored.n)
             columns = [
+                _coded_column(pl, f"c{j}", scored.coded[name], start, stop)
+                if name in scored.coded else
                 _polars_column(pl, f"c{j}", scored.data[name][start:stop], scored.kinds[name])
                 for j, name in enumerate(scored.columns)
             ]
@@ -207,6 +235,15 @@ def write_csv(scored: ScoredTable, path: Path, decimals: int | None = DECIMALS) 
                 fh, include_header=False, line_terminator="\r\n", quote_style="necessary",
                 null_value="",
             )
+
+
+def _coded_column(pl: Any, name: str, coded: tuple[list[str], np.ndarray], start: int,
+                  stop: int) -> tuple[Any, bool]:
+    """A text column kept as a few texts and a position per row: each text guarded once
+    (the CSV-injection policy) and gathered by the rows' positions."""
+    texts, codes = coded
+    shown = pl.Series(name, [csv_text(text) for text in texts], dtype=pl.String)
+    return _empty_as_null(shown).gather(codes[start:stop]), False
 
 
 def _polars_column(pl: Any, name: str, values: Any, kind: str) -> tuple[Any, bool]:
@@ -277,7 +314,6 @@ def _few_texts(values: Any) -> list[str] | None:
 # relscale.io.csv_safety's policy as a polars expression: its plain-number pattern, with
 # Python's "$" (end, or before a final newline) spelt out for Rust's regex.
 _TRIGGER = r"^[=+\-@\t\r]"
-TRIGGER = _TRIGGER
 _PLAIN_NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\n?$"
 
 
