@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from relscale.errors import DataError
@@ -73,8 +74,12 @@ class ScaleScores:
     needed: dict[str, int]
     """Answered items a scale needs to be scored."""
     n_items: dict[str, int]
-    keyed: np.ndarray
-    """The keyed item matrix (reverse-keyed items recoded)."""
+    values: np.ndarray = field(repr=False)
+    """The item matrix scored (the caller's, 'does not apply' as missing)."""
+    reverse: np.ndarray = field(repr=False)
+    """True for the reverse-keyed columns."""
+    scale: tuple[float, float] = (1, 5)
+    """The scale's lowest and highest point (reverse keying: ``min + max - value``)."""
     straightlining: np.ndarray | None = None
     """True where every answered item has the same value (only when asked for)."""
     norms: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
@@ -92,7 +97,16 @@ class ScaleScores:
 
     @property
     def n(self) -> int:
-        return int(self.keyed.shape[0])
+        return int(self.values.shape[0])
+
+    @cached_property
+    def keyed(self) -> np.ndarray:
+        """The keyed item matrix (reverse-keyed items recoded), made when first asked for:
+        the scores are worked out a scale at a time, without a second matrix."""
+        keyed = self.values.copy(order="K")
+        if self.reverse.any():
+            keyed[:, self.reverse] = sum(self.scale) - self.values[:, self.reverse]
+        return keyed
 
     def missing_scales(self) -> np.ndarray:
         """Boolean matrix respondents x dimensions: the scale score is missing."""
@@ -198,11 +212,7 @@ def score_responses(
         validate_values(adapted, values, source=source, rows=rows)
     values = not_applicable_to_missing(adapted, values)
     lo, hi = adapted.scale.min, adapted.scale.max
-    reverse = np.array([item.keying == "-" for item in adapted.items])
-    keyed = values.copy(order="K")  # column-major from a bulk read: kept so
-    if reverse.any():
-        keyed[:, reverse] = (lo + hi) - values[:, reverse]
-    answered_mask = ~np.isnan(keyed)
+    reverse = np.array([item.keying == "-" for item in adapted.items], dtype=bool)
 
     raw: dict[str, np.ndarray] = {}
     answered: dict[str, np.ndarray] = {}
@@ -212,10 +222,17 @@ def score_responses(
     for dim in dims:
         cols = np.array([k for k, item in enumerate(adapted.items) if item.dimension == dim])
         k = len(cols)
-        sub = keyed[:, cols]
-        count = answered_mask[:, cols].sum(axis=1)
+        # Column by column, keyed as it is added: no copy of the matrix. The answers are
+        # whole scale points, so the sums are exact whatever the order of adding.
+        count = np.zeros(len(values), dtype=np.int64)
+        total = np.zeros(len(values))
+        for j in cols:
+            column = values[:, j]
+            answered_j = ~np.isnan(column)
+            count += answered_j
+            keyed_j = (lo + hi) - column if reverse[j] else column
+            total += np.where(answered_j, keyed_j, 0.0)
         need = min_answered_count(k, adapted.scoring.min_answered)
-        total = np.where(answered_mask[:, cols], sub, 0.0).sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = total / count
         score = mean * k if adapted.scoring.method == "sum" else mean
@@ -226,9 +243,14 @@ def score_responses(
 
     flag = None
     if straightlining is not None:
-        n_answered = answered_mask.sum(axis=1)
-        big = np.where(answered_mask, values, -np.inf).max(axis=1)
-        small = np.where(answered_mask, values, np.inf).min(axis=1)
+        n_answered = np.zeros(len(values), dtype=np.int64)
+        big = np.full(len(values), -np.inf)
+        small = np.full(len(values), np.inf)
+        for j in range(values.shape[1]):  # fmax and fmin pass over a missing answer
+            column = values[:, j]
+            n_answered += ~np.isnan(column)
+            np.fmax(big, column, out=big)
+            np.fmin(small, column, out=small)
         flag = (n_answered >= straightlining) & (big == small)
     return ScaleScores(
         dimensions=dims,
@@ -236,7 +258,9 @@ def score_responses(
         answered=answered,
         needed=needed,
         n_items=n_items,
-        keyed=keyed,
+        values=values,
+        reverse=reverse,
+        scale=(lo, hi),
         straightlining=flag,
     )
 
