@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from relscale.io.csv_safety import csv_text
 from relscale.io.csv_safety import writer as csv_writer
+from relscale.io.tables import TextColumn
 from relscale.model import columns as col
 
 if TYPE_CHECKING:
@@ -227,7 +228,7 @@ def write_csv(scored: ScoredTable, path: Path, decimals: int | None = DECIMALS) 
                 for j, name in enumerate(scored.columns)
             ]
             frame = pl.DataFrame([c for c, _text in columns])
-            texts = [c.name for c, text in columns if text]
+            texts = _to_guard(frame, [c.name for c, text in columns if text])
             if texts:  # one pass over every text column (a pass each: quadratic in width)
                 frame = frame.with_columns(_empty_as_null_expr(guard_expr(pl.col(n))).alias(n)
                                            for n in texts)
@@ -235,6 +236,22 @@ def write_csv(scored: ScoredTable, path: Path, decimals: int | None = DECIMALS) 
                 fh, include_header=False, line_terminator="\r\n", quote_style="necessary",
                 null_value="",
             )
+
+
+def _to_guard(frame: Any, names: list[str]) -> list[str]:
+    """The text columns of ``frame`` with a cell to guard or to empty: a column of plain
+    identifiers (none starts with a trigger character, none is empty) is written as it
+    is, after one scan of it."""
+    import polars as pl
+
+    if not names:
+        return []
+    checks = frame.select(
+        pl.any_horizontal(pl.col(c).str.contains(_TRIGGER).any(),
+                          (pl.col(c).str.len_bytes() == 0).any()).alias(c)
+        for c in names
+    ).row(0)
+    return [c for c, work in zip(names, checks, strict=True) if work]
 
 
 def _coded_column(pl: Any, name: str, coded: tuple[list[str], np.ndarray], start: int,
@@ -251,6 +268,8 @@ def _polars_column(pl: Any, name: str, values: Any, kind: str) -> tuple[Any, boo
     and emptied (:func:`guard_expr`, done for all such columns at once)."""
     import numpy as np
 
+    if kind == "id" and isinstance(values, TextColumn):
+        return values.series.alias(name), True
     if kind in ("id", "text", "band"):
         few = None if kind == "id" else _few_texts(values)
         if few is not None:
