@@ -77,6 +77,9 @@ class ResponseTable:
     notes: list[str] = field(default_factory=list)
     """What the reader chose that a user should know (which sheet was read), one line
     each."""
+    answers: Any = None
+    """Where read in bulk: the item columns as polars holds them (whole numbers, null for
+    missing), the same answers as ``values``; the CSV writer takes them as they are."""
 
     @property
     def n(self) -> int:
@@ -278,6 +281,7 @@ def answers_table(
         id_columns=names,
         ids={name: TextColumn(frame[name]) for name in names},  # type: ignore[misc]
         blank_rows=answers.blank_rows,
+        answers=frame.select(items) if items else None,
     )
 
 

@@ -46,6 +46,10 @@ class ScoredTable:
     """Text columns that repeat a few texts, also as those texts and, per row, the
     position of its own (:attr:`relscale.scoring.engine.ScaleScores.coded`): how the CSV
     writer takes them."""
+    series: dict[str, Any] = field(default_factory=dict)
+    """Item columns also held as polars columns (read in bulk:
+    :attr:`relscale.io.tables.ResponseTable.answers`), which the CSV writer takes as they
+    are."""
 
     def rows(self) -> Iterator[list[Any]]:
         cols = [self.data[c] for c in self.columns]
@@ -135,7 +139,10 @@ def build_scored_table(
                 coded[name] = scores.coded[name]
     if scored_as is not None:
         add_coded(col.SCORED_AS, [scored_as], np.zeros(scores.n, dtype=np.uint32))
-    return ScoredTable(columns=columns, data=data, kinds=kinds, n=scores.n, coded=coded)
+    series = ({item: table.answers[item] for item in adapted.item_ids
+               if item in table.answers.columns} if table.answers is not None else {})
+    return ScoredTable(columns=columns, data=data, kinds=kinds, n=scores.n, coded=coded,
+                       series=series)
 
 
 def answer_counts(table: ResponseTable, adapted: AdaptedInstrument,
@@ -192,7 +199,7 @@ def rounded(scored: ScoredTable, decimals: int | None) -> ScoredTable:
         if scored.kinds[name] in ROUNDED_KINDS:
             data[name] = np.round(np.asarray(data[name], dtype=np.float64), decimals)
     return ScoredTable(columns=scored.columns, data=data, kinds=scored.kinds, n=scored.n,
-                       coded=scored.coded)
+                       coded=scored.coded, series=scored.series)
 
 
 def write_csv(scored: ScoredTable, path: Path, decimals: int | None = DECIMALS) -> None:
@@ -210,9 +217,9 @@ def write_csv(scored: ScoredTable, path: Path, decimals: int | None = DECIMALS) 
 
     import polars as pl
 
-    scored = rounded(scored, decimals)
     if len(scored.columns) < 2 or len(set(scored.columns)) != len(scored.columns):
-        _write_csv_rows(scored, path)  # csv quotes a lone empty cell; names must be unique
+        # csv quotes a lone empty cell; names must be unique
+        _write_csv_rows(rounded(scored, decimals), path)
         return
     head = io.StringIO()
     csv_writer(head).writerow(scored.columns)
@@ -221,12 +228,8 @@ def write_csv(scored: ScoredTable, path: Path, decimals: int | None = DECIMALS) 
         # In slices of rows, so the typed copy of the table is a slice, not a second table.
         for start in range(0, scored.n, WRITE_ROWS):
             stop = min(start + WRITE_ROWS, scored.n)
-            columns = [
-                _coded_column(pl, f"c{j}", scored.coded[name], start, stop)
-                if name in scored.coded else
-                _polars_column(pl, f"c{j}", scored.data[name][start:stop], scored.kinds[name])
-                for j, name in enumerate(scored.columns)
-            ]
+            columns = [_slice_column(pl, scored, name, f"c{j}", start, stop, decimals)
+                       for j, name in enumerate(scored.columns)]
             frame = pl.DataFrame([c for c, _text in columns])
             texts = _to_guard(frame, [c.name for c, text in columns if text])
             if texts:  # one pass over every text column (a pass each: quadratic in width)
@@ -236,6 +239,23 @@ def write_csv(scored: ScoredTable, path: Path, decimals: int | None = DECIMALS) 
                 fh, include_header=False, line_terminator="\r\n", quote_style="necessary",
                 null_value="",
             )
+
+
+def _slice_column(pl: Any, scored: ScoredTable, name: str, alias: str, start: int, stop: int,
+                  decimals: int | None) -> tuple[Any, bool]:
+    """Rows ``start:stop`` of one column as polars will write it (:func:`_polars_column`),
+    scores rounded to ``decimals`` a slice at a time (:func:`rounded`)."""
+    if name in scored.coded:
+        return _coded_column(pl, alias, scored.coded[name], start, stop)
+    if name in scored.series:
+        return scored.series[name].slice(start, stop - start).alias(alias), False
+    kind = scored.kinds[name]
+    values = scored.data[name][start:stop]
+    if decimals is not None and kind in ROUNDED_KINDS:
+        import numpy as np
+
+        values = np.round(np.asarray(values, dtype=np.float64), decimals)
+    return _polars_column(pl, alias, values, kind)
 
 
 def _to_guard(frame: Any, names: list[str]) -> list[str]:
