@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from relscale.errors import DataError
 from relscale.i18n import _
-from relscale.io.bulk_csv import BulkAnswers, BulkCsv, bulk_columns, read_bulk
+from relscale.io.bulk_csv import BulkAnswers, BulkCsv, bulk_columns, read_bulk  # noqa: F401
 from relscale.io.sheet_limits import check_width
 from relscale.io.sheets import first_sheet_rows  # noqa: F401  (re-exported for its callers)
 from relscale.messages import where
@@ -78,12 +78,20 @@ class ResponseTable:
     """What the reader chose that a user should know (which sheet was read), one line
     each."""
     answers: Any = None
-    """Where read in bulk: the item columns as polars holds them (whole numbers, null for
-    missing), the same answers as ``values``; the CSV writer takes them as they are."""
+    """Where read in bulk (:class:`relscale.io.bulk_table.BulkTable`): the item columns as
+    polars holds them (whole numbers, null for missing), the same answers as ``values``."""
 
     @property
     def n(self) -> int:
         return int(self.values.shape[0])
+
+    def item_values(self, j: int) -> np.ndarray:
+        """Item ``j``'s answers as floats, NaN for missing (a view of :attr:`values`)."""
+        return self.values[:, j]
+
+    def item_column(self, j: int) -> Any:
+        """Item ``j``'s answers as the output table holds them (:attr:`values`' column)."""
+        return self.values[:, j]
 
 
 NUMBER = re.compile(r"-?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)", re.ASCII)
@@ -255,77 +263,6 @@ def collect_bulk(
         ids=dict(zip(id_names, ids, strict=True)),
         blank_rows=blank,
     )
-
-
-def answers_table(
-    answers: BulkAnswers, source: object, id_columns: Sequence[str] | None = None
-) -> ResponseTable:
-    """The :class:`ResponseTable` of answers read in bulk (float, NaN for missing); with
-    ``id_columns``, only those identifiers and no answers (an n x 0 matrix)."""
-    import numpy as np
-    import polars as pl
-
-    frame = answers.frame
-    items = answers.items if id_columns is None else []
-    # Filled a column at a time: one n x k float matrix, no frame-sized copies beside it;
-    # column-major, so each column is written in one stretch (the engine keeps the order).
-    values = np.empty((frame.height, len(items)), dtype=np.float64, order="F")
-    for j, name in enumerate(items):
-        values[:, j] = frame[name].cast(pl.Float64).fill_null(np.nan).to_numpy()
-    names = list(answers.id_columns if id_columns is None else id_columns)
-    return ResponseTable(
-        source=str(source),
-        items=tuple(answers.items),
-        values=values,
-        rows=answers.lines.to_numpy().astype(np.int64),
-        id_columns=names,
-        ids={name: TextColumn(frame[name]) for name in names},  # type: ignore[misc]
-        blank_rows=answers.blank_rows,
-        answers=frame.select(items) if items else None,
-    )
-
-
-class TextColumn(Sequence[str]):
-    """An identifier column read in bulk, kept as polars holds it: the CSV writer takes
-    it as it is; anything that looks at its texts gets them as one list, made once
-    (a million Python strings cost 0.13 s and 60 MB, for a CSV that only copies them)."""
-
-    def __init__(self, series: Any) -> None:
-        self.series = series
-        self._texts: list[str] | None = None
-
-    def texts(self) -> list[str]:
-        if self._texts is None:
-            self._texts = self.series.to_list()
-        return self._texts
-
-    def __len__(self) -> int:
-        return len(self.series)
-
-    def __getitem__(self, i: Any) -> Any:
-        if isinstance(i, slice):
-            start, stop, step = i.indices(len(self))
-            if step == 1:
-                return TextColumn(self.series.slice(start, max(stop - start, 0)))
-        return self.texts()[i]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.texts())
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, (list, TextColumn)):
-            return self.texts() == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
-        import numpy as np
-
-        return np.array(self.texts(), dtype=object if dtype is None else dtype)
-
-    def __repr__(self) -> str:
-        return f"TextColumn({self.texts()!r})"
 
 
 def id_text(value: Any) -> str:

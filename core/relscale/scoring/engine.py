@@ -21,7 +21,7 @@ The rules, the same as the scoring sheet's formulas (``docs/scoring.md``):
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -45,13 +45,14 @@ from relscale.model.columns import (  # re-exported: the scorer's output names
 if TYPE_CHECKING:
     import numpy as np
 
+    from relscale.io.tables import ResponseTable
     from relscale.model.models import AdaptedInstrument, NormTable
 
 __all__ = [
     "NORM_GROUP", "NORM_STATUS", "NORM_SUFFIXES", "REASON", "STATUS", "STATUSES",
     "STATUS_INCOMPLETE", "STATUS_REJECTED", "STATUS_SCORED", "STRAIGHTLINING", "ScaleScores",
     "add_norms", "coded_texts", "min_answered_count", "norm_columns", "score_responses",
-    "validate_values",
+    "score_table", "validate_values",
 ]
 
 def min_answered_count(n_items: int, share: float) -> int:
@@ -74,8 +75,10 @@ class ScaleScores:
     needed: dict[str, int]
     """Answered items a scale needs to be scored."""
     n_items: dict[str, int]
-    values: np.ndarray = field(repr=False)
-    """The item matrix scored (the caller's, 'does not apply' as missing)."""
+    rows: int
+    """Respondents scored."""
+    column: Callable[[int], np.ndarray] = field(repr=False)
+    """Item ``j``'s answers as scored (floats, 'does not apply' as missing)."""
     reverse: np.ndarray = field(repr=False)
     """True for the reverse-keyed columns."""
     scale: tuple[float, float] = (1, 5)
@@ -97,16 +100,24 @@ class ScaleScores:
 
     @property
     def n(self) -> int:
-        return int(self.values.shape[0])
+        return self.rows
 
     @cached_property
     def keyed(self) -> np.ndarray:
         """The keyed item matrix (reverse-keyed items recoded), made when first asked for:
-        the scores are worked out a scale at a time, without a second matrix."""
-        keyed = self.values.copy(order="K")
-        if self.reverse.any():
-            keyed[:, self.reverse] = sum(self.scale) - self.values[:, self.reverse]
+        the scores are worked out a column at a time, without a matrix of their own."""
+        import numpy as np
+
+        keyed = np.empty((self.rows, len(self.reverse)), order="F")
+        for j in range(len(self.reverse)):
+            keyed[:, j] = self.keyed_column(j)
         return keyed
+
+    def keyed_column(self, j: int) -> np.ndarray:
+        """Item ``j`` keyed: ``min + max - value`` for a reverse-keyed item (the one place
+        the rule is written), the answers as they are otherwise."""
+        column = self.column(j)
+        return sum(self.scale) - column if self.reverse[j] else column
 
     def missing_scales(self) -> np.ndarray:
         """Boolean matrix respondents x dimensions: the scale score is missing."""
@@ -211,58 +222,72 @@ def score_responses(
     if validate:
         validate_values(adapted, values, source=source, rows=rows)
     values = not_applicable_to_missing(adapted, values)
-    lo, hi = adapted.scale.min, adapted.scale.max
-    reverse = np.array([item.keying == "-" for item in adapted.items], dtype=bool)
+    return _score(adapted, len(values), lambda j: values[:, j], straightlining)
 
-    raw: dict[str, np.ndarray] = {}
-    answered: dict[str, np.ndarray] = {}
-    needed: dict[str, int] = {}
-    n_items: dict[str, int] = {}
-    dims = tuple(d.id for d in adapted.dimensions)
-    for dim in dims:
-        cols = np.array([k for k, item in enumerate(adapted.items) if item.dimension == dim])
+
+def score_table(
+    adapted: AdaptedInstrument, table: ResponseTable, *, straightlining: int | None = None
+) -> ScaleScores:
+    """Score a response table its reader has validated (every reader does, naming the
+    file's own rows), a column at a time: a table read in bulk
+    (:class:`relscale.io.bulk_table.BulkTable`) is never made into one float matrix.
+    The same rules and results as :func:`score_responses` on ``table.values``."""
+    if len(table.items) != len(adapted.items):
+        raise DataError(
+            _("{source}: expected {n} item columns, got shape {shape}").format(
+                source=table.source, n=len(adapted.items),
+                shape=(table.n, len(table.items)))
+        )
+
+    def column(j: int) -> np.ndarray:
+        return not_applicable_to_missing(adapted, table.item_values(j))
+
+    return _score(adapted, table.n, column, straightlining)
+
+
+def _score(
+    adapted: AdaptedInstrument, n: int, column: Callable[[int], np.ndarray],
+    straightlining: int | None,
+) -> ScaleScores:
+    """The rules over ``n`` respondents, item ``j``'s answers given by ``column(j)``."""
+    import numpy as np
+
+    reverse = np.array([item.keying == "-" for item in adapted.items], dtype=bool)
+    scores = ScaleScores(dimensions=tuple(d.id for d in adapted.dimensions), raw={},
+                         answered={}, needed={}, n_items={}, rows=n, column=column,
+                         reverse=reverse, scale=(adapted.scale.min, adapted.scale.max))
+    for dim in scores.dimensions:
+        cols = [j for j, item in enumerate(adapted.items) if item.dimension == dim]
         k = len(cols)
         # Column by column, keyed as it is added: no copy of the matrix. The answers are
         # whole scale points, so the sums are exact whatever the order of adding.
-        count = np.zeros(len(values), dtype=np.int64)
-        total = np.zeros(len(values))
+        count = np.zeros(n, dtype=np.int64)
+        total = np.zeros(n)
         for j in cols:
-            column = values[:, j]
-            answered_j = ~np.isnan(column)
-            count += answered_j
-            keyed_j = (lo + hi) - column if reverse[j] else column
-            total += np.where(answered_j, keyed_j, 0.0)
+            keyed = scores.keyed_column(j)
+            answered = ~np.isnan(keyed)
+            count += answered
+            total += np.where(answered, keyed, 0.0)
         need = min_answered_count(k, adapted.scoring.min_answered)
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = total / count
         score = mean * k if adapted.scoring.method == "sum" else mean
-        raw[dim] = np.where(count >= need, score, np.nan)
-        answered[dim] = count
-        needed[dim] = need
-        n_items[dim] = k
+        scores.raw[dim] = np.where(count >= need, score, np.nan)
+        scores.answered[dim] = count
+        scores.needed[dim] = need
+        scores.n_items[dim] = k
 
-    flag = None
     if straightlining is not None:
-        n_answered = np.zeros(len(values), dtype=np.int64)
-        big = np.full(len(values), -np.inf)
-        small = np.full(len(values), np.inf)
-        for j in range(values.shape[1]):  # fmax and fmin pass over a missing answer
-            column = values[:, j]
-            n_answered += ~np.isnan(column)
-            np.fmax(big, column, out=big)
-            np.fmin(small, column, out=small)
-        flag = (n_answered >= straightlining) & (big == small)
-    return ScaleScores(
-        dimensions=dims,
-        raw=raw,
-        answered=answered,
-        needed=needed,
-        n_items=n_items,
-        values=values,
-        reverse=reverse,
-        scale=(lo, hi),
-        straightlining=flag,
-    )
+        n_answered = np.zeros(n, dtype=np.int64)
+        big = np.full(n, -np.inf)
+        small = np.full(n, np.inf)
+        for j in range(len(adapted.items)):  # fmax and fmin pass over a missing answer
+            values = column(j)
+            n_answered += ~np.isnan(values)
+            np.fmax(big, values, out=big)
+            np.fmin(small, values, out=small)
+        scores.straightlining = (n_answered >= straightlining) & (big == small)
+    return scores
 
 
 # --- norms ---------------------------------------------------------------------------

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from relscale.io.bulk_table import ItemColumn, TextColumn
 from relscale.io.csv_safety import csv_text
 from relscale.io.csv_safety import writer as csv_writer
-from relscale.io.tables import TextColumn
 from relscale.model import columns as col
 
 if TYPE_CHECKING:
@@ -101,10 +101,13 @@ def build_scored_table(
         add(name, table.ids[name], "id")
     na = getattr(adapted.scale, "not_applicable", None)
     marked = table.not_applicable
+    series: dict[str, Any] = {}
     for j, item in enumerate(adapted.item_ids):
-        answers = table.values[:, j]
+        answers = table.item_column(j)
         if na is not None and marked is not None and marked[:, j].any():
             answers = np.where(marked[:, j], float(na.value), answers)
+        elif isinstance(answers, ItemColumn):
+            series[item] = answers.series
         add(item, answers, "item")
     for d in scores.dimensions:
         add(d, scores.raw[d], "raw")
@@ -139,8 +142,6 @@ def build_scored_table(
                 coded[name] = scores.coded[name]
     if scored_as is not None:
         add_coded(col.SCORED_AS, [scored_as], np.zeros(scores.n, dtype=np.uint32))
-    series = ({item: table.answers[item] for item in adapted.item_ids
-               if item in table.answers.columns} if table.answers is not None else {})
     return ScoredTable(columns=columns, data=data, kinds=kinds, n=scores.n, coded=coded,
                        series=series)
 
@@ -148,15 +149,20 @@ def build_scored_table(
 def answer_counts(table: ResponseTable, adapted: AdaptedInstrument,
                   dimension: str) -> dict[str, np.ndarray]:
     """Per respondent, the items of ``dimension`` left unanswered (``n_missing``) and
-    answered 'does not apply' (``n_na``)."""
+    answered 'does not apply' (``n_na``); a column at a time."""
     import numpy as np
 
     columns = [j for j, item in enumerate(adapted.items) if item.dimension == dimension]
-    empty = np.isnan(table.values[:, columns])
-    marked = (table.not_applicable[:, columns] if table.not_applicable is not None
-              else np.zeros_like(empty))
-    return {col.N_NA_SUFFIX: marked.sum(axis=1).astype(np.int64),
-            col.N_MISSING_SUFFIX: (empty & ~marked).sum(axis=1).astype(np.int64)}
+    n_na = np.zeros(table.n, dtype=np.int64)
+    n_missing = np.zeros(table.n, dtype=np.int64)
+    for j in columns:
+        empty = np.isnan(table.item_values(j))
+        if table.not_applicable is not None:
+            marked = table.not_applicable[:, j]
+            n_na += marked
+            empty &= ~marked
+        n_missing += empty
+    return {col.N_NA_SUFFIX: n_na, col.N_MISSING_SUFFIX: n_missing}
 
 
 def format_cell(value: Any, kind: str) -> str:

@@ -204,7 +204,7 @@ def score_files(
     from relscale.adapt import adapt
     from relscale.io.platforms import read_platform_responses, sniff_platform
     from relscale.io.responses import check_table_versions, read_responses
-    from relscale.scoring.engine import add_norms, score_responses
+    from relscale.scoring.engine import add_norms, score_table
     from relscale.scoring.norms import (
         check_norms_fit,
         parse_group_specs,
@@ -245,14 +245,8 @@ def score_files(
         warnings = tuple(duplicate_respondents(table))
     if strict and warnings:
         raise RelscaleError(warnings[0] + " " + _("(--strict)"))
-    scores = score_responses(
-        adapted,
-        table.values,
-        straightlining=straightlining,
-        validate=False,  # the reader validated, naming the file's own rows
-        source=table.source,
-        rows=table.rows,
-    )
+    # the reader validated, naming the file's own rows
+    scores = score_table(adapted, table, straightlining=straightlining)
     if adapted.norms:
         each = respondent_groups(parse_group_specs(groups), table)
         if user_table is not None:
