@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from relscale.errors import RelscaleError
 from relscale.i18n import _
+from relscale.model.columns import NORM_STATUS
 
 if TYPE_CHECKING:
     from relscale.io.carried import CarriedKey
@@ -63,6 +64,13 @@ class ScoreRun:
     def norm_statuses(self) -> set[str]:
         """The statuses (``illustrative``, ``local``, ``published``) of the norm tables
         actually applied: a user's ``--norms`` table wins over a registered one."""
+        coded = self.scores.coded.get(NORM_STATUS)
+        if coded is not None:  # the texts some respondent has, counted in C
+            import numpy as np
+
+            texts, codes = coded
+            counts = np.bincount(codes, minlength=len(texts))
+            return {t for t, n in zip(texts, counts.tolist(), strict=True) if t and n}
         return {s for s in self.scores.norm_status or () if s}
 
     @property
