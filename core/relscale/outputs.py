@@ -79,10 +79,9 @@ def check_cell_texts(run: ScoreRun, *, nul_only: bool = False) -> None:
     table = run.responses
     for name in table.id_columns:
         column = table.ids[name]
-        if nul_only and isinstance(column, TextColumn):
-            # read in bulk, where a file with a NUL is never read so; checked in polars
-            if not column.series.str.contains("\x00", literal=True).any():
-                continue
+        if (nul_only and isinstance(column, TextColumn)
+                and not column.series.str.contains("\x00", literal=True).any()):
+            continue  # read in bulk (a file with a NUL never is): checked in polars
         if nul_only:
             try:
                 joined = "".join(table.ids[name])  # one pass in C where all are text
