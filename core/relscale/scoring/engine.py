@@ -151,14 +151,19 @@ class ScaleScores:
         texts = [""]
         if rows.size == 0:
             return texts, codes
-        answered = np.column_stack([self.answered[d][rows] for d in self.dimensions])
-        patterns, which = np.unique(
-            np.hstack([missing[rows], answered]).astype(np.int64), axis=0,
-            return_inverse=True,
-        )
+        # One integer per respondent for the pattern (per scale: answered x 2 + missing),
+        # so the patterns are found by a 1-D unique, not a row-wise sort.
+        base = 2 * (max(self.n_items.values()) + 1)
+        key = np.zeros(rows.size, dtype=np.int64)
+        for j, d in enumerate(self.dimensions):
+            key += (self.answered[d][rows] * 2 + missing[rows, j]) * base**j
+        keys, which = np.unique(key, return_inverse=True)
+        patterns = [[(int(c) // base**j) % 2 for j in range(len(self.dimensions))]
+                    + [(int(c) // base**j) // 2 % (base // 2) for j in range(len(self.dimensions))]
+                    for c in keys]
         k = len(self.dimensions)
         part = _("{dimension} ({answered} of {total}, needs {needed})")
-        for pattern in patterns.tolist():
+        for pattern in patterns:
             miss, counts = pattern[:k], pattern[k:]
             if sum(counts) == 0:
                 texts.append(_("no answers"))
@@ -324,7 +329,9 @@ def add_norms(
         for key in keys:
             position.setdefault(key, len(position))
         key_index = np.array([position[k] for k in keys], dtype=np.int64)
-    result = {d: {"percentile": np.full(n, np.nan), "t": np.full(n, np.nan)}
+    nothing = np.full(n, np.nan)
+    result = {d: {"percentile": nothing.copy() if len(position) > 1 else nothing,
+                  "t": nothing.copy() if len(position) > 1 else nothing}
               for d in scores.dimensions}
     # Texts as a few distinct texts and a position per respondent (0: "").
     texts: dict[str, dict[str, int]] = {
@@ -352,8 +359,11 @@ def add_norms(
             if table.dimension(d) is None:
                 continue
             step = norm_steps(table, d, scores.raw[d][rows])
-            result[d]["percentile"][rows] = step.percentile
-            result[d]["t"][rows] = step.t
+            if isinstance(rows, slice):  # everyone: the look-up's own arrays
+                result[d] = {"percentile": step.percentile, "t": step.t}
+            else:
+                result[d]["percentile"][rows] = step.percentile
+                result[d]["t"][rows] = step.t
             name = f"{d}_band"
             by_step = np.array([code(name, band_label(b, locale) if b else "")
                                 for b in step.bands], dtype=np.uint32)

@@ -187,9 +187,11 @@ def norm_steps(table: NormTable, dimension: str, raw: Any) -> NormSteps:
         ]
     )
     missing = np.isnan(x)
-    # Largest step raw <= x; below the first step, the first step (the table's floor).
-    idx = np.searchsorted(raws, np.where(missing, raws[0], x) + TOLERANCE, side="right") - 1
-    idx = np.clip(idx, 0, len(raws) - 1)
+    # Largest step raw <= x; below the first step, the first step (the table's floor). A
+    # missing score sorts last (its step is never used).
+    idx = np.searchsorted(raws, x + TOLERANCE, side="right")
+    idx -= 1
+    np.clip(idx, 0, len(raws) - 1, out=idx)
     percentile = np.where(missing, np.nan, pcts[idx])
     if table.t_score == "linear":
         t = 50 + 10 * (x - norm.mean) / norm.sd
