@@ -24,7 +24,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from relscale.errors import DataError
 from relscale.i18n import N_, _
@@ -51,9 +51,16 @@ if TYPE_CHECKING:
 __all__ = [
     "NORM_GROUP", "NORM_STATUS", "NORM_SUFFIXES", "REASON", "STATUS", "STATUSES",
     "STATUS_INCOMPLETE", "STATUS_REJECTED", "STATUS_SCORED", "STRAIGHTLINING", "ScaleScores",
-    "add_norms", "coded_texts", "min_answered_count", "norm_columns", "score_responses",
-    "score_table", "validate_values",
+    "add_norms", "coded_texts", "min_answered_count", "norm_columns", "reverse_keyed",
+    "score_responses", "score_table", "validate_values",
 ]
+
+def reverse_keyed(values: Any, lo: float, hi: float) -> Any:
+    """Answers on a ``lo`` .. ``hi`` scale reverse-keyed: ``lo + hi - value`` (5 becomes 1
+    on 1..5; NaN stays NaN). The one place the rule is written: the engine and
+    :func:`relscale.scoring.reliability.recode` use it."""
+    return (lo + hi) - values
+
 
 def min_answered_count(n_items: int, share: float) -> int:
     """The fewest answered items a scale of ``n_items`` needs: ``ceil(share * n_items)``.
@@ -114,10 +121,10 @@ class ScaleScores:
         return keyed
 
     def keyed_column(self, j: int) -> np.ndarray:
-        """Item ``j`` keyed: ``min + max - value`` for a reverse-keyed item (the one place
-        the rule is written), the answers as they are otherwise."""
+        """Item ``j`` keyed: :func:`reverse_keyed` for a reverse-keyed item, the answers
+        as they are otherwise."""
         column = self.column(j)
-        return sum(self.scale) - column if self.reverse[j] else column
+        return reverse_keyed(column, *self.scale) if self.reverse[j] else column
 
     def missing_scales(self) -> np.ndarray:
         """Boolean matrix respondents x dimensions: the scale score is missing."""
