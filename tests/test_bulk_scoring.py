@@ -229,3 +229,32 @@ def test_failed_bulk_write_leaves_no_file(
         assert "No space left on device" in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]
+
+
+def test_a_csv_from_a_bulk_read_makes_no_matrix_and_no_texts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read in bulk and written as CSV (and as a workbook), the answers stay polars
+    columns (no float matrix, no Python strings); asked for, they are the csv module's."""
+    from relscale.io.bulk_table import BulkTable, TextColumn
+    from relscale.outputs import write_scores
+
+    monkeypatch.setattr(bulk_csv, "BULK_MIN_BYTES", 0)
+    adapted = adapt(INSTRUMENT, "education")
+    header, rows = random_table(np.random.default_rng(21), list(adapted.item_ids), 120,
+                                ["1", "2", "3", "4", "5"], [f"p{i}" for i in range(200)])
+    path = write_table(tmp_path / "in.csv", header, rows)
+    run = score_files([path], instrument=INSTRUMENT, sector="education", straightlining=3)
+    table = run.responses
+    assert isinstance(table, BulkTable)
+    write_scores(run, tmp_path / "out.csv")
+    ids = table.ids["respondent_code"]
+    assert isinstance(ids, TextColumn)
+    assert table._values is None and ids._texts is None
+    write_scores(run, tmp_path / "out.xlsx")  # an item column at a time too
+    assert table._values is None
+    monkeypatch.setattr(bulk_csv, "BULK_MIN_BYTES", 1 << 60)
+    old = score_files([path], instrument=INSTRUMENT, sector="education", straightlining=3)
+    np.testing.assert_array_equal(table.values, old.responses.values)
+    assert ids == old.responses.ids["respondent_code"]
+    np.testing.assert_array_equal(run.scores.keyed, old.scores.keyed)

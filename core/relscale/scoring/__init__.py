@@ -5,7 +5,7 @@ norm building, reliability, whole runs over response files). Nothing here import
 openpyxl at import time.
 """
 
-from relscale.scoring.engine import ScaleScores, add_norms, score_responses
+from relscale.scoring.engine import ScaleScores, add_norms, score_responses, score_table
 from relscale.scoring.norms import (
     GroupSpec,
     apply_norms,
@@ -55,6 +55,7 @@ __all__ = [
     "scale_reliability",
     "score_files",
     "score_responses",
+    "score_table",
     "scoring_key",
     "select_norm_table",
     "with_norms_file",
