@@ -156,5 +156,10 @@ class BulkTable(ResponseTable):
             return self._values[:, j]
         return float_column(self.answers.to_series(j))
 
+    def item_missing(self, j: int) -> np.ndarray:
+        if self._values is not None:
+            return super().item_missing(j)
+        return self.answers.to_series(j).is_null().to_numpy()
+
     def item_column(self, j: int) -> Any:
         return ItemColumn(self.answers.to_series(j))

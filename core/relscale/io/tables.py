@@ -89,6 +89,12 @@ class ResponseTable:
         """Item ``j``'s answers as floats, NaN for missing (a view of :attr:`values`)."""
         return self.values[:, j]
 
+    def item_missing(self, j: int) -> np.ndarray:
+        """True where item ``j`` has no answer (or 'does not apply': NaN in :attr:`values`)."""
+        import numpy as np
+
+        return np.isnan(self.values[:, j])
+
     def item_column(self, j: int) -> Any:
         """Item ``j``'s answers as the output table holds them (:attr:`values`' column)."""
         return self.values[:, j]

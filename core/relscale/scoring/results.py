@@ -156,7 +156,7 @@ def answer_counts(table: ResponseTable, adapted: AdaptedInstrument,
     n_na = np.zeros(table.n, dtype=np.int64)
     n_missing = np.zeros(table.n, dtype=np.int64)
     for j in columns:
-        empty = np.isnan(table.item_values(j))
+        empty = table.item_missing(j)
         if table.not_applicable is not None:
             marked = table.not_applicable[:, j]
             n_na += marked
