@@ -113,10 +113,10 @@ def test_two_score_runs_on_one_output_keep_the_first(tmp_path: Path) -> None:
         import sys
         from pathlib import Path
         import relscale.scoring.run as run
-        def racing(self, path, *args, original=run.ScoreRun.write_csv):
-            original(self, path, *args)  # into the temporary file, then the other run ends
-            Path("out.csv").write_text("the other run's results", encoding="utf-8")
-        run.ScoreRun.write_csv = racing
+        def racing(self, path, *args, original=run.ScoreRun.write_csv, **kwargs):
+            original(self, path, *args, **kwargs)  # into the temporary file, then the
+            Path("out.csv").write_text("the other run's results", encoding="utf-8")  # other
+        run.ScoreRun.write_csv = racing  # run ends
         from relscale.cli.main import main
         sys.argv = ["relscale", *sys.argv[1:]]
         main()

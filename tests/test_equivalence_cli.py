@@ -19,7 +19,7 @@ from helpers import runner
 from relscale.adapt import adapt
 from relscale.analysis import dif, fit_cfa, recode, test_invariance
 from relscale.cli.main import app
-from relscale.scoring.reliability import scale_reliability
+from relscale.reliability.classical import scale_reliability
 
 RQ = "relationship_quality"
 

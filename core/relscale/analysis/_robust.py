@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from relscale.i18n import N_, _
+
 from ._estimation import Estimate, delta, observed_information, patterns_of
 from ._model import Layout, group_matrices
 from ._moments import Patterns, casewise_scores, observed_hessian, pattern_terms, vech_index
@@ -34,12 +36,17 @@ from .errors import AnalysisError
 Clusters = Sequence[np.ndarray | None] | None
 
 
+MATRICES = (N_("saturated model's information"), N_("information matrix"),
+            N_("baseline model's information"), N_("model-implied covariance matrix"))
+"""The matrices :func:`_inverse` names (listed for translation)."""
+
+
 def _inverse(m: np.ndarray, what: str) -> np.ndarray:
     try:
         return np.asarray(np.linalg.inv(m))
     except np.linalg.LinAlgError:
-        raise AnalysisError(f"the {what} is singular (the model is not identified with "
-                            f"these data)") from None
+        raise AnalysisError(_("the {what} is singular (the model is not identified with "
+                              "these data)").format(what=_(what))) from None
 
 
 def _first_order(scores: np.ndarray, cluster: np.ndarray | None, n: int,
@@ -106,7 +113,7 @@ def trace_h1(groups: Sequence[Any], clusters: Clusters, meanstructure: bool) -> 
         mu, sigma = _h1_moments(data)
         t = pattern_terms(patterns_of(data), mu, sigma)
         if t is None:
-            raise AnalysisError("the saturated covariance matrix is not positive definite")
+            raise AnalysisError(_("the saturated covariance matrix is not positive definite"))
         a1 = observed_hessian(t, meanstructure) / (2.0 * data.n)
         sc = _scores_at(data, mu, sigma, meanstructure)
         b1 = _first_order(sc, clusters[g] if clusters else None, data.n, True)

@@ -58,7 +58,7 @@ __all__ = [
 def reverse_keyed(values: Any, lo: float, hi: float) -> Any:
     """Answers on a ``lo`` .. ``hi`` scale reverse-keyed: ``lo + hi - value`` (5 becomes 1
     on 1..5; NaN stays NaN). The one place the rule is written: the engine and
-    :func:`relscale.scoring.reliability.recode` use it."""
+    :func:`relscale.reliability.classical.recode` use it."""
     return (lo + hi) - values
 
 
