@@ -113,12 +113,10 @@ def test_two_score_runs_on_one_output_keep_the_first(tmp_path: Path) -> None:
         import sys
         from pathlib import Path
         import relscale.scoring.run as run
-        for kind in (run.ScoreRun, run.BulkScoreRun):
-            def racing(self, path, *args, original=kind.write_csv, **kwargs):
-                # into the temporary file, then the other run ends
-                original(self, path, *args, **kwargs)
-                Path("out.csv").write_text("the other run's results", encoding="utf-8")
-            kind.write_csv = racing
+        def racing(self, path, *args, original=run.ScoreRun.write_csv, **kwargs):
+            original(self, path, *args, **kwargs)  # into the temporary file, then the
+            Path("out.csv").write_text("the other run's results", encoding="utf-8")  # other
+        run.ScoreRun.write_csv = racing  # run ends
         from relscale.cli.main import main
         sys.argv = ["relscale", *sys.argv[1:]]
         main()

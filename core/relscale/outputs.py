@@ -73,16 +73,21 @@ def check_cell_texts(run: ScoreRun, *, nul_only: bool = False) -> None:
     with ``nul_only`` (a CSV), a NUL character only."""
     from relscale.errors import DataError
     from relscale.excel.xlsx_sheet import text_problem, texts_fit
+    from relscale.io.bulk_table import TextColumn
     from relscale.messages import where
-    from relscale.scoring.run import BulkScoreRun
 
-    if nul_only and isinstance(run, BulkScoreRun):
-        return  # read in bulk: a file with a NUL is never read so
     table = run.responses
     for name in table.id_columns:
+        column = table.ids[name]
+        if (nul_only and isinstance(column, TextColumn)
+                and not column.series.str.contains("\x00", literal=True).any()):
+            continue  # read in bulk (a file with a NUL never is): checked in polars
         if nul_only:
-            texts = [v for v in table.ids[name] if isinstance(v, str)]
-            if "\x00" not in "".join(texts):
+            try:
+                joined = "".join(table.ids[name])  # one pass in C where all are text
+            except TypeError:
+                joined = "".join(v for v in table.ids[name] if isinstance(v, str))
+            if "\x00" not in joined:
                 continue
         elif texts_fit(table.ids[name]):
             continue  # else find the first, cell by cell

@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     import numpy as np
     import polars as pl
 
+PY_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""The characters Python's ``str.strip()`` removes (``str.isspace``), for polars."""
+
 BULK_MIN_BYTES = 1 << 16
 """Smaller files are read by the csv module: polars' import would cost more than it saves."""
 
@@ -175,7 +181,7 @@ def _numbers(frame: pl.DataFrame, names: list[str], line_numbers: Any, convert: 
 @dataclass
 class BulkAnswers:
     """A plain CSV file's answers as a polars frame, for scoring in bulk
-    (:mod:`relscale.scoring.bulk`): every cell already checked to be a valid answer."""
+    (:func:`relscale.scoring.run.score_files`): every cell already checked to be a valid answer."""
 
     frame: pl.DataFrame
     """The identifier columns (String, "" for an empty cell) and the item columns (integer,
@@ -240,3 +246,32 @@ def bulk_answers(
     bulk.frame = pl.DataFrame()  # the text is read: free it
     del frame
     return BulkAnswers(out, lines, n_blank, list(items), list(id_names))
+
+
+def has_duplicates(answers: BulkAnswers, columns: Sequence[str]) -> bool:
+    """Whether two rows have the same identifier (``columns``, each stripped as Python
+    strips, in NFC), rows with every one empty not compared: the test of
+    :func:`relscale.scoring.run.duplicate_respondents`, in bulk. Hashes first (distinct
+    hashes: no duplicate), the values themselves only when two hashes agree."""
+    import polars as pl
+
+    if not columns:
+        return False
+    frame = answers.frame
+    space = "[" + "".join(f"\\x{{{ord(c):X}}}" for c in PY_WHITESPACE) + "]"
+    padded = frame.select(
+        pl.any_horizontal(pl.col(c).str.contains(f"^{space}|{space}$").any() for c in columns)
+    ).item()
+    keys = [pl.col(c).str.strip_chars(PY_WHITESPACE) if padded else pl.col(c)
+            for c in columns]
+    ascii_only = frame.select(pl.all_horizontal(
+        pl.col(c).str.contains(r"^[\x00-\x7F]*$").all() for c in columns)).item()
+    if not ascii_only:  # compared in NFC, as relscale.model.columns.id_key compares
+        keys = [k.str.normalize("NFC") for k in keys]
+    kept = pl.any_horizontal(k.str.len_bytes() > 0 for k in keys)
+    key = keys[0] if len(keys) == 1 else pl.struct(keys)
+    hashed = pl.when(kept).then(key.hash()).drop_nulls()
+    distinct, n = frame.select(hashed.n_unique().alias("a"), hashed.len().alias("b")).row(0)
+    if distinct == n:
+        return False
+    return bool(frame.select(key.filter(kept).is_duplicated().any()).item())

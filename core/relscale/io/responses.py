@@ -41,7 +41,6 @@ from relscale.io.tables import (
     Converter,
     ResponseTable,
     Rows,
-    answers_table,
     check_text_file,
     collect_bulk,
     collect_rows,
@@ -199,6 +198,8 @@ def read_answers_table(
 ) -> ResponseTable:
     """The :class:`ResponseTable` :func:`read_csv` gives for the same file; with
     ``id_columns``, only those identifiers and no answers."""
+    from relscale.io.bulk_table import answers_table
+
     return answers_table(answers, Path(path), id_columns)
 
 

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from relscale.errors import DataError
 from relscale.i18n import _
-from relscale.io.bulk_csv import BulkAnswers, BulkCsv, bulk_columns, read_bulk
+from relscale.io.bulk_csv import BulkAnswers, BulkCsv, bulk_columns, read_bulk  # noqa: F401
 from relscale.io.sheet_limits import check_width
 from relscale.io.sheets import first_sheet_rows  # noqa: F401  (re-exported for its callers)
 from relscale.messages import where
@@ -67,6 +67,7 @@ class ResponseTable:
     """The file row (1-based, header = row 1) of each respondent, for messages."""
     id_columns: list[str] = field(default_factory=list)
     ids: dict[str, list[str]] = field(default_factory=dict)
+    """The identifier columns' texts (a :class:`TextColumn` where read in bulk)."""
     blank_rows: int = 0
     metadata: dict[str, str] = field(default_factory=dict)
     """For a scoring sheet: instrument, sector, perspective, ... from its metadata."""
@@ -76,10 +77,27 @@ class ResponseTable:
     notes: list[str] = field(default_factory=list)
     """What the reader chose that a user should know (which sheet was read), one line
     each."""
+    answers: Any = None
+    """Where read in bulk (:class:`relscale.io.bulk_table.BulkTable`): the item columns as
+    polars holds them (whole numbers, null for missing), the same answers as ``values``."""
 
     @property
     def n(self) -> int:
         return int(self.values.shape[0])
+
+    def item_values(self, j: int) -> np.ndarray:
+        """Item ``j``'s answers as floats, NaN for missing (a view of :attr:`values`)."""
+        return self.values[:, j]
+
+    def item_missing(self, j: int) -> np.ndarray:
+        """True where item ``j`` has no answer (or 'does not apply': NaN in :attr:`values`)."""
+        import numpy as np
+
+        return np.isnan(self.values[:, j])
+
+    def item_column(self, j: int) -> Any:
+        """Item ``j``'s answers as the output table holds them (:attr:`values`' column)."""
+        return self.values[:, j]
 
 
 NUMBER = re.compile(r"-?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)", re.ASCII)
@@ -250,32 +268,6 @@ def collect_bulk(
         id_columns=list(id_names),
         ids=dict(zip(id_names, ids, strict=True)),
         blank_rows=blank,
-    )
-
-
-def answers_table(
-    answers: BulkAnswers, source: object, id_columns: Sequence[str] | None = None
-) -> ResponseTable:
-    """The :class:`ResponseTable` of answers read in bulk (float, NaN for missing); with
-    ``id_columns``, only those identifiers and no answers (an n x 0 matrix)."""
-    import numpy as np
-    import polars as pl
-
-    frame = answers.frame
-    items = answers.items if id_columns is None else []
-    # Filled a column at a time: one n x k float matrix, no frame-sized copies beside it.
-    values = np.empty((frame.height, len(items)), dtype=np.float64)
-    for j, name in enumerate(items):
-        values[:, j] = frame[name].cast(pl.Float64).fill_null(np.nan).to_numpy()
-    names = list(answers.id_columns if id_columns is None else id_columns)
-    return ResponseTable(
-        source=str(source),
-        items=tuple(answers.items),
-        values=values,
-        rows=answers.lines.to_numpy().astype(np.int64),
-        id_columns=names,
-        ids={name: frame[name].to_list() for name in names},
-        blank_rows=answers.blank_rows,
     )
 
 

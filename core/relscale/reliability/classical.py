@@ -113,9 +113,11 @@ def recode(data: Any, reverse: Any, scale_min: float, scale_max: float) -> np.nd
     """Reverse-key the columns flagged in ``reverse`` (bool per column): min + max - value."""
     import numpy as np
 
+    from relscale.scoring.engine import reverse_keyed
+
     x = np.array(data, dtype=float)
     flags = np.asarray(reverse, dtype=bool)
-    x[:, flags] = scale_min + scale_max - x[:, flags]
+    x[:, flags] = reverse_keyed(x[:, flags], scale_min, scale_max)
     return x
 
 

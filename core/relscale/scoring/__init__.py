@@ -12,7 +12,7 @@ from relscale.reliability.classical import (
     item_reliability,
     scale_reliability,
 )
-from relscale.scoring.engine import ScaleScores, add_norms, score_responses
+from relscale.scoring.engine import ScaleScores, add_norms, score_responses, score_table
 from relscale.scoring.norms import (
     GroupSpec,
     apply_norms,
@@ -55,6 +55,7 @@ __all__ = [
     "scale_reliability",
     "score_files",
     "score_responses",
+    "score_table",
     "scoring_key",
     "select_norm_table",
     "with_norms_file",

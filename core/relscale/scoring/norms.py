@@ -156,16 +156,24 @@ def _dimension_norm(table: NormTable, dimension: str) -> DimensionNorm:
     return norm
 
 
-def apply_norms(table: NormTable, dimension: str, raw: Any) -> dict[str, np.ndarray]:
-    """Percentile ranks, T-scores and bands for raw scale scores of one dimension.
+@dataclass
+class NormSteps:
+    """Where raw scores fall in a norm table's steps (:func:`norm_steps`)."""
 
-    :param table: the norm table (see :func:`select_norm_table`).
-    :param dimension: dimension id, e.g. ``closeness``.
-    :param raw: raw scale scores (array-like; NaN for a missing score).
-    :returns: ``{"percentile": float array, "t": float array, "band": object array}``;
-        ``band`` holds English source labels (translate with :func:`band_label`); a NaN
-        raw score gives NaN, NaN and None.
-    """
+    percentile: np.ndarray
+    t: np.ndarray
+    index: np.ndarray
+    """The step of each raw score (the first step for a missing one)."""
+    missing: np.ndarray
+    """True where the raw score is missing (percentile and T are NaN there)."""
+    bands: list[str | None]
+    """The band label (English source) of each step, None for none."""
+
+
+def norm_steps(table: NormTable, dimension: str, raw: Any) -> NormSteps:
+    """The look-up of :func:`apply_norms`, with each score's step and each step's band:
+    the one place the step rule (largest step raw <= x, the table's floor below its first
+    step, a tolerance of :data:`TOLERANCE`) and the T-scores are worked out."""
     import numpy as np
 
     norm = _dimension_norm(table, dimension)
@@ -179,20 +187,37 @@ def apply_norms(table: NormTable, dimension: str, raw: Any) -> dict[str, np.ndar
         ]
     )
     missing = np.isnan(x)
-    # Largest step raw <= x; below the first step, the first step (the table's floor).
-    idx = np.searchsorted(raws, np.where(missing, raws[0], x) + TOLERANCE, side="right") - 1
-    idx = np.clip(idx, 0, len(raws) - 1)
+    # Largest step raw <= x; below the first step, the first step (the table's floor). A
+    # missing score sorts last (its step is never used).
+    idx = np.searchsorted(raws, x + TOLERANCE, side="right")
+    idx -= 1
+    np.clip(idx, 0, len(raws) - 1, out=idx)
     percentile = np.where(missing, np.nan, pcts[idx])
     if table.t_score == "linear":
         t = 50 + 10 * (x - norm.mean) / norm.sd
     else:
         t = np.where(missing, np.nan, ts[idx])
-    # A respondent's band depends only on their step: label each step once, then index
-    # (a per-respondent loop cost seconds per million rows).
-    step_bands = np.array([band_for(table.bands, float(p)) for p in pcts], dtype=object)
-    band = step_bands[idx]
-    band[missing] = None
-    return {"percentile": percentile, "t": t, "band": band}
+    # A respondent's band depends only on their step: each step labelled once.
+    bands = [band_for(table.bands, float(p)) for p in pcts]
+    return NormSteps(percentile, t, idx, missing, bands)
+
+
+def apply_norms(table: NormTable, dimension: str, raw: Any) -> dict[str, np.ndarray]:
+    """Percentile ranks, T-scores and bands for raw scale scores of one dimension.
+
+    :param table: the norm table (see :func:`select_norm_table`).
+    :param dimension: dimension id, e.g. ``closeness``.
+    :param raw: raw scale scores (array-like; NaN for a missing score).
+    :returns: ``{"percentile": float array, "t": float array, "band": object array}``;
+        ``band`` holds English source labels (translate with :func:`band_label`); a NaN
+        raw score gives NaN, NaN and None.
+    """
+    import numpy as np
+
+    step = norm_steps(table, dimension, raw)
+    band = np.array(step.bands, dtype=object)[step.index]
+    band[step.missing] = None
+    return {"percentile": step.percentile, "t": step.t, "band": band}
 
 
 def select_norm_table(

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from relscale.io.bulk_table import ItemColumn, TextColumn
 from relscale.io.csv_safety import csv_text
 from relscale.io.csv_safety import writer as csv_writer
 from relscale.model import columns as col
@@ -41,6 +42,14 @@ class ScoredTable:
     """Per column: ``id``, ``item``, ``raw``, ``count``, ``percentile``, ``t``, ``band``,
     ``rci``, ``text``, ``flag``."""
     n: int
+    coded: dict[str, tuple[list[str], np.ndarray]] = field(default_factory=dict)
+    """Text columns that repeat a few texts, also as those texts and, per row, the
+    position of its own (:attr:`relscale.scoring.engine.ScaleScores.coded`): how the CSV
+    writer takes them."""
+    series: dict[str, Any] = field(default_factory=dict)
+    """Item columns also held as polars columns (read in bulk:
+    :attr:`relscale.io.tables.ResponseTable.answers`), which the CSV writer takes as they
+    are."""
 
     def rows(self) -> Iterator[list[Any]]:
         cols = [self.data[c] for c in self.columns]
@@ -50,7 +59,15 @@ class ScoredTable:
     def summary(self) -> dict[str, int]:
         from collections import Counter
 
-        count = Counter(self.data[col.STATUS])
+        coded = self.coded.get(col.STATUS)
+        if coded is not None:
+            import numpy as np
+
+            texts, codes = coded
+            counts = np.bincount(codes, minlength=len(texts))
+            count = Counter({t: int(c) for t, c in zip(texts, counts, strict=True)})
+        else:
+            count = Counter(self.data[col.STATUS])
         return {
             s: count[s] for s in (col.STATUS_SCORED, col.STATUS_INCOMPLETE, col.STATUS_REJECTED)
         }
@@ -62,25 +79,35 @@ def build_scored_table(
 ) -> ScoredTable:
     """The output table of one scoring run; ``scored_as``: the sector to record in a
     ``scored_as_sector`` column (:data:`relscale.model.columns.SCORED_AS`), or None."""
+    import numpy as np
+
+    from relscale.scoring.engine import STATUSES, coded_texts
+
     columns: list[str] = []
     data: dict[str, Any] = {}
     kinds: dict[str, str] = {}
+    coded: dict[str, tuple[list[str], np.ndarray]] = {}
 
     def add(name: str, values: Any, kind: str) -> None:
         columns.append(name)
         data[name] = values
         kinds[name] = kind
 
+    def add_coded(name: str, texts: list[str], codes: np.ndarray, kind: str = "text") -> None:
+        add(name, coded_texts(texts, codes), kind)
+        coded[name] = (texts, codes)
+
     for name in table.id_columns:
         add(name, table.ids[name], "id")
     na = getattr(adapted.scale, "not_applicable", None)
     marked = table.not_applicable
+    series: dict[str, Any] = {}
     for j, item in enumerate(adapted.item_ids):
-        answers = table.values[:, j]
+        answers = table.item_column(j)
         if na is not None and marked is not None and marked[:, j].any():
-            import numpy as np
-
             answers = np.where(marked[:, j], float(na.value), answers)
+        elif isinstance(answers, ItemColumn):
+            series[item] = answers.series
         add(item, answers, "item")
     for d in scores.dimensions:
         add(d, scores.raw[d], "raw")
@@ -89,7 +116,10 @@ def build_scored_table(
     if scores.norms:
         for d in scores.dimensions:
             for suffix in col.NORM_SUFFIXES:
-                add(f"{d}_{suffix}", scores.norms[d][suffix], suffix)
+                name = f"{d}_{suffix}"
+                add(name, scores.norms[d][suffix], suffix)
+                if name in scores.coded:
+                    coded[name] = scores.coded[name]
     if scores.norms:
         from relscale.scoring.change import rci_columns
         from relscale.scoring.norms import select_norm_table
@@ -100,30 +130,39 @@ def build_scored_table(
         change = rci_columns(table.ids, scores.raw, used)
         for d, values in (change or {}).items():
             add(f"{d}_{col.RCI_SUFFIX}", values, "rci")
-    add(col.STATUS, scores.status(), "text")
-    add(col.REASON, scores.reasons(), "text")
+    add_coded(col.STATUS, list(STATUSES), scores.status_codes())
+    add_coded(col.REASON, *scores.reason_codes())
     if scores.straightlining is not None:
         add(col.STRAIGHTLINING, scores.straightlining.astype(int), "flag")
     if scores.norm_group is not None:
-        add(col.NORM_GROUP, scores.norm_group, "text")
-        add(col.NORM_STATUS, scores.norm_status, "text")
+        for name, texts in ((col.NORM_GROUP, scores.norm_group),
+                            (col.NORM_STATUS, scores.norm_status)):
+            add(name, texts, "text")
+            if name in scores.coded:
+                coded[name] = scores.coded[name]
     if scored_as is not None:
-        add(col.SCORED_AS, [scored_as] * scores.n, "text")
-    return ScoredTable(columns=columns, data=data, kinds=kinds, n=scores.n)
+        add_coded(col.SCORED_AS, [scored_as], np.zeros(scores.n, dtype=np.uint32))
+    return ScoredTable(columns=columns, data=data, kinds=kinds, n=scores.n, coded=coded,
+                       series=series)
 
 
 def answer_counts(table: ResponseTable, adapted: AdaptedInstrument,
                   dimension: str) -> dict[str, np.ndarray]:
     """Per respondent, the items of ``dimension`` left unanswered (``n_missing``) and
-    answered 'does not apply' (``n_na``)."""
+    answered 'does not apply' (``n_na``); a column at a time."""
     import numpy as np
 
     columns = [j for j, item in enumerate(adapted.items) if item.dimension == dimension]
-    empty = np.isnan(table.values[:, columns])
-    marked = (table.not_applicable[:, columns] if table.not_applicable is not None
-              else np.zeros_like(empty))
-    return {col.N_NA_SUFFIX: marked.sum(axis=1).astype(np.int64),
-            col.N_MISSING_SUFFIX: (empty & ~marked).sum(axis=1).astype(np.int64)}
+    n_na = np.zeros(table.n, dtype=np.int64)
+    n_missing = np.zeros(table.n, dtype=np.int64)
+    for j in columns:
+        empty = table.item_missing(j)
+        if table.not_applicable is not None:
+            marked = table.not_applicable[:, j]
+            n_na += marked
+            empty &= ~marked
+        n_missing += empty
+    return {col.N_NA_SUFFIX: n_na, col.N_MISSING_SUFFIX: n_missing}
 
 
 def format_cell(value: Any, kind: str) -> str:
@@ -165,7 +204,8 @@ def rounded(scored: ScoredTable, decimals: int | None) -> ScoredTable:
     for name in scored.columns:
         if scored.kinds[name] in ROUNDED_KINDS:
             data[name] = np.round(np.asarray(data[name], dtype=np.float64), decimals)
-    return ScoredTable(columns=scored.columns, data=data, kinds=scored.kinds, n=scored.n)
+    return ScoredTable(columns=scored.columns, data=data, kinds=scored.kinds, n=scored.n,
+                       coded=scored.coded, series=scored.series)
 
 
 def write_csv(scored: ScoredTable, path: Path, decimals: int | None = DECIMALS) -> None:
@@ -183,9 +223,9 @@ def write_csv(scored: ScoredTable, path: Path, decimals: int | None = DECIMALS) 
 
     import polars as pl
 
-    scored = rounded(scored, decimals)
     if len(scored.columns) < 2 or len(set(scored.columns)) != len(scored.columns):
-        _write_csv_rows(scored, path)  # csv quotes a lone empty cell; names must be unique
+        # csv quotes a lone empty cell; names must be unique
+        _write_csv_rows(rounded(scored, decimals), path)
         return
     head = io.StringIO()
     csv_writer(head).writerow(scored.columns)
@@ -194,12 +234,10 @@ def write_csv(scored: ScoredTable, path: Path, decimals: int | None = DECIMALS) 
         # In slices of rows, so the typed copy of the table is a slice, not a second table.
         for start in range(0, scored.n, WRITE_ROWS):
             stop = min(start + WRITE_ROWS, scored.n)
-            columns = [
-                _polars_column(pl, f"c{j}", scored.data[name][start:stop], scored.kinds[name])
-                for j, name in enumerate(scored.columns)
-            ]
+            columns = [_slice_column(pl, scored, name, f"c{j}", start, stop, decimals)
+                       for j, name in enumerate(scored.columns)]
             frame = pl.DataFrame([c for c, _text in columns])
-            texts = [c.name for c, text in columns if text]
+            texts = _to_guard(frame, [c.name for c, text in columns if text])
             if texts:  # one pass over every text column (a pass each: quadratic in width)
                 frame = frame.with_columns(_empty_as_null_expr(guard_expr(pl.col(n))).alias(n)
                                            for n in texts)
@@ -209,11 +247,55 @@ def write_csv(scored: ScoredTable, path: Path, decimals: int | None = DECIMALS) 
             )
 
 
+def _slice_column(pl: Any, scored: ScoredTable, name: str, alias: str, start: int, stop: int,
+                  decimals: int | None) -> tuple[Any, bool]:
+    """Rows ``start:stop`` of one column as polars will write it (:func:`_polars_column`),
+    scores rounded to ``decimals`` a slice at a time (:func:`rounded`)."""
+    if name in scored.coded:
+        return _coded_column(pl, alias, scored.coded[name], start, stop)
+    if name in scored.series:
+        return scored.series[name].slice(start, stop - start).alias(alias), False
+    kind = scored.kinds[name]
+    values = scored.data[name][start:stop]
+    if decimals is not None and kind in ROUNDED_KINDS:
+        import numpy as np
+
+        values = np.round(np.asarray(values, dtype=np.float64), decimals)
+    return _polars_column(pl, alias, values, kind)
+
+
+def _to_guard(frame: Any, names: list[str]) -> list[str]:
+    """The text columns of ``frame`` with a cell to guard or to empty: a column of plain
+    identifiers (none starts with a trigger character, none is empty) is written as it
+    is, after one scan of it."""
+    import polars as pl
+
+    if not names:
+        return []
+    checks = frame.select(
+        pl.any_horizontal(pl.col(c).str.contains(_TRIGGER).any(),
+                          (pl.col(c).str.len_bytes() == 0).any()).alias(c)
+        for c in names
+    ).row(0)
+    return [c for c, work in zip(names, checks, strict=True) if work]
+
+
+def _coded_column(pl: Any, name: str, coded: tuple[list[str], np.ndarray], start: int,
+                  stop: int) -> tuple[Any, bool]:
+    """A text column kept as a few texts and a position per row: each text guarded once
+    (the CSV-injection policy) and gathered by the rows' positions."""
+    texts, codes = coded
+    shown = pl.Series(name, [csv_text(text) for text in texts], dtype=pl.String)
+    return _empty_as_null(shown).gather(codes[start:stop]), False
+
+
 def _polars_column(pl: Any, name: str, values: Any, kind: str) -> tuple[Any, bool]:
     """The column as polars will write it, and whether it is text still to be guarded
     and emptied (:func:`guard_expr`, done for all such columns at once)."""
     import numpy as np
 
+    if kind == "id" and isinstance(values, TextColumn):
+        return values.series.alias(name), True
     if kind in ("id", "text", "band"):
         few = None if kind == "id" else _few_texts(values)
         if few is not None:
@@ -277,7 +359,6 @@ def _few_texts(values: Any) -> list[str] | None:
 # relscale.io.csv_safety's policy as a polars expression: its plain-number pattern, with
 # Python's "$" (end, or before a final newline) spelt out for Rust's regex.
 _TRIGGER = r"^[=+\-@\t\r]"
-TRIGGER = _TRIGGER
 _PLAIN_NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\n?$"
 
 

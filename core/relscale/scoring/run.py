@@ -9,20 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from relscale.errors import RelscaleError
 from relscale.i18n import _
+from relscale.model.columns import NORM_STATUS
 
 if TYPE_CHECKING:
-    from relscale.io.bulk_csv import BulkAnswers
     from relscale.io.carried import CarriedKey
     from relscale.io.platforms import MappingReport
     from relscale.io.tables import ResponseTable
     from relscale.model.models import AdaptedInstrument
-    from relscale.scoring.bulk import BulkScores
     from relscale.scoring.engine import ScaleScores
     from relscale.scoring.norms import GroupSpec
     from relscale.scoring.results import ScoredTable
@@ -66,6 +64,13 @@ class ScoreRun:
     def norm_statuses(self) -> set[str]:
         """The statuses (``illustrative``, ``local``, ``published``) of the norm tables
         actually applied: a user's ``--norms`` table wins over a registered one."""
+        coded = self.scores.coded.get(NORM_STATUS)
+        if coded is not None:  # the texts some respondent has, counted in C
+            import numpy as np
+
+            texts, codes = coded
+            counts = np.bincount(codes, minlength=len(texts))
+            return {t for t, n in zip(texts, counts.tolist(), strict=True) if t and n}
         return {s for s in self.scores.norm_status or () if s}
 
     @property
@@ -80,108 +85,6 @@ class ScoreRun:
         from relscale.scoring.results import write_csv
 
         write_csv(self.scored, path, decimals)
-
-
-class BulkScoreRun(ScoreRun):
-    """A :class:`ScoreRun` for one plain CSV file read in bulk. The CSV is written from
-    the polars columns of :mod:`relscale.scoring.bulk`; ``responses``, ``scores`` and
-    ``scored`` are the numpy engine's (the results workbook, .sav, library callers). Each
-    side is computed on first use, so a run scores once, by the side its output needs; the
-    counts come from whichever side has been computed."""
-
-    def __init__(
-        self,
-        paths: tuple[Path, ...],
-        adapted: AdaptedInstrument,
-        answers: BulkAnswers,
-        *,
-        group: dict[str, str] | None,
-        locale: str,
-        straightlining: int | None,
-        warnings: tuple[str, ...] = (),
-        key: ScoringKey | None = None,
-    ):
-        self.paths = paths
-        self.key = key
-        self.adapted = adapted
-        self.mapping = None
-        self.warnings = warnings
-        self.answers = answers
-        self._group = group
-        self._locale = locale
-        self._straightlining = straightlining
-
-    @cached_property
-    def bulk(self) -> BulkScores:
-        """The scored output as polars columns (before the numpy side is computed)."""
-        from relscale.model.columns import SCORED_AS
-        from relscale.scoring.bulk import score_bulk
-
-        bulk = score_bulk(self.answers, self.adapted, self._group, locale=self._locale,
-                          straightlining=self._straightlining)
-        scored_as = self.key.scored_as if self.key is not None else None
-        if scored_as is not None:
-            bulk.constants[SCORED_AS] = scored_as
-            bulk.columns.append(SCORED_AS)
-        return bulk
-
-    def _engine(self) -> bool:
-        """Whether the numpy side has been computed (then it answers for the run)."""
-        return "scores" in self.__dict__ or "bulk" not in self.__dict__
-
-    @cached_property
-    def responses(self) -> ResponseTable:  # type: ignore[override]
-        from relscale.io.responses import read_answers_table
-
-        if "bulk" in self.__dict__:
-            self.bulk.frame = None  # another writer wants these: free the bulk output first
-        table = read_answers_table(self.answers, self.paths[0])
-        self.answers.frame = self.answers.frame.clear()  # the table holds the answers now
-        return table
-
-    @cached_property
-    def scores(self) -> ScaleScores:  # type: ignore[override]
-        from relscale.scoring.engine import add_norms, score_responses
-
-        table = self.responses
-        scores = score_responses(self.adapted, table.values, straightlining=self._straightlining,
-                                 validate=False, source=table.source, rows=table.rows)
-        if self.adapted.norms:
-            add_norms(scores, self.adapted.norms, self._group, locale=self._locale)
-        return scores
-
-    @cached_property
-    def scored(self) -> ScoredTable:  # type: ignore[override]
-        from relscale.scoring.results import build_scored_table
-
-        return build_scored_table(self.responses, self.adapted, self.scores,
-                                  scored_as=self.key.scored_as if self.key else None)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return super().counts if self._engine() else dict(self.bulk.counts)
-
-    @property
-    def blank_rows(self) -> int:
-        return self.answers.blank_rows
-
-    @property
-    def straightlining(self) -> int | None:
-        return super().straightlining if self._engine() else self.bulk.straightlining
-
-    @property
-    def norm_statuses(self) -> set[str]:
-        return super().norm_statuses if self._engine() else set(self.bulk.norm_statuses)
-
-    @property
-    def notes(self) -> list[str]:
-        return []  # one plain CSV file: no sheet to choose
-
-    def write_csv(self, path: Path, decimals: int | None = 4) -> None:
-        from relscale.scoring.bulk import write_bulk_csv
-
-        if "scores" in self.__dict__ or not write_bulk_csv(self.bulk, path, decimals):
-            super().write_csv(path, decimals)
 
 
 @dataclass(frozen=True)
@@ -309,7 +212,7 @@ def score_files(
     from relscale.adapt import adapt
     from relscale.io.platforms import read_platform_responses, sniff_platform
     from relscale.io.responses import check_table_versions, read_responses
-    from relscale.scoring.engine import add_norms, score_responses
+    from relscale.scoring.engine import add_norms, score_table
     from relscale.scoring.norms import (
         check_norms_fit,
         parse_group_specs,
@@ -334,31 +237,24 @@ def score_files(
     user_table = adapted.norms[0] if norms_file is not None and adapted.norms else None
     if user_table is not None and spec is not None and not spec.columns:
         check_norms_fit(user_table, norms_file, spec.fixed)  # used, or refused before reading
-    if spec is not None and (adapted.norms or not (groups or norms_file)):
-        run = _score_bulk(data, adapted, spec, locale, straightlining, platform, strict)
-        if run is not None:
-            run.key = key
-            return run
     mapping = None
-    if len(data) == 1 and (platform or sniff_platform(data[0])):
-        table, mapping = read_platform_responses(data[0], adapted, platform, sheet)
+    bulk = _read_bulk(data, adapted, platform)
+    if bulk is not None:
+        table, warnings = bulk
     else:
-        table = read_responses(data, adapted, platform, any_sector=key.as_sector,
-                               sheet=sheet)
-    if table.n == 0:  # a header only, or every row empty: no output to write
-        raise RelscaleError(_("{path}: no respondents").format(path=table.source))
-    check_table_versions(table, adapted)
-    warnings = tuple(duplicate_respondents(table))
+        if len(data) == 1 and (platform or sniff_platform(data[0])):
+            table, mapping = read_platform_responses(data[0], adapted, platform, sheet)
+        else:
+            table = read_responses(data, adapted, platform, any_sector=key.as_sector,
+                                   sheet=sheet)
+        if table.n == 0:  # a header only, or every row empty: no output to write
+            raise RelscaleError(_("{path}: no respondents").format(path=table.source))
+        check_table_versions(table, adapted)
+        warnings = tuple(duplicate_respondents(table))
     if strict and warnings:
         raise RelscaleError(warnings[0] + " " + _("(--strict)"))
-    scores = score_responses(
-        adapted,
-        table.values,
-        straightlining=straightlining,
-        validate=False,  # the reader validated, naming the file's own rows
-        source=table.source,
-        rows=table.rows,
-    )
+    # the reader validated, naming the file's own rows
+    scores = score_table(adapted, table, straightlining=straightlining)
     if adapted.norms:
         each = respondent_groups(parse_group_specs(groups), table)
         if user_table is not None:
@@ -370,44 +266,36 @@ def score_files(
     return ScoreRun(data, adapted, table, scores, scored, mapping, warnings, key)
 
 
-def _score_bulk(
-    data: tuple[Path, ...],
-    adapted: AdaptedInstrument,
-    spec: GroupSpec,
-    locale: str,
-    straightlining: int | None,
-    platform: str | None,
-    strict: bool,
-) -> BulkScoreRun | None:
-    """One plain CSV file scored in bulk (:mod:`relscale.scoring.bulk`), or None where
-    that path does not apply: another input, group columns, a ``wave`` column (reliable
-    change), or a cell that is not an answer (the usual reader names it)."""
+def _read_bulk(
+    data: tuple[Path, ...], adapted: AdaptedInstrument, platform: str | None,
+) -> tuple[ResponseTable, tuple[str, ...]] | None:
+    """One plain CSV file read in bulk (:func:`relscale.io.responses.read_csv_answers`:
+    polars splits the file, each distinct spelling is converted once) and its duplicate
+    respondents, or None where that reader does not apply: another input, a platform's
+    export, or a cell that is not an answer (the usual reader names it).
+    Scored by the same engine as every other input."""
+    from relscale.io.bulk_csv import has_duplicates
     from relscale.io.platforms import sniff_platform
     from relscale.io.responses import check_table_versions, read_answers_table, read_csv_answers
-    from relscale.scoring.bulk import has_duplicates
-    from relscale.scoring.change import WAVE
 
-    if platform or spec.columns or len(data) != 1 or data[0].suffix.lower() != ".csv":
+    if platform or len(data) != 1 or data[0].suffix.lower() != ".csv":
         return None
     if not data[0].is_file() or sniff_platform(data[0]):
         return None
     answers = read_csv_answers(data[0], adapted)
-    if answers is None or (adapted.norms and WAVE in answers.id_columns):
+    if answers is None:
         return None
     if {"instrument", "version"} <= set(answers.id_columns):
         check_table_versions(read_answers_table(answers, data[0], ["instrument", "version"]),
                              adapted)
     if answers.frame.height == 0:
         raise RelscaleError(_("{path}: no respondents").format(path=data[0]))
-    group = dict(spec.fixed) or None
-    run = BulkScoreRun(data, adapted, answers, group=group, locale=locale,
-                       straightlining=straightlining)
     keys = key_columns(answers.id_columns)
-    if has_duplicates(answers, keys):
-        run.warnings = tuple(duplicate_respondents(read_answers_table(answers, data[0], keys)))
-    if strict and run.warnings:
-        raise RelscaleError(run.warnings[0] + " " + _("(--strict)"))
-    return run
+    warnings: tuple[str, ...] = ()
+    if has_duplicates(answers, keys):  # hashed in polars first: most files have none
+        warnings = tuple(duplicate_respondents(read_answers_table(answers, data[0], keys)))
+    table = read_answers_table(answers, data[0])
+    return table, warnings
 
 
 KEY_COLUMNS = ("respondent_code", "subject_code")
