@@ -55,3 +55,29 @@ def test_illustrative_norms_are_labelled_and_a_local_table_replaces_them(tmp_pat
     # Scored against its own sample, the median respondent sits near the 50th percentile.
     pct = sorted(float(r["closeness_percentile"]) for r in scored)
     assert 40 <= pct[len(pct) // 2] <= 60
+
+
+def test_a_group_table_for_some_rows_into_a_results_workbook(tmp_path: Path) -> None:
+    """A --norms table of one group with a group column that also holds other values: the
+    results workbook is written (the rows of the other group unnormed), not a traceback
+    (the profile pages, which need one table for every row, are left out)."""
+    import openpyxl
+
+    sample = tmp_path / "sample.csv"
+    assert _run("simulate", *KEY, "--n", "1200", "--seed", "7", "-o", str(sample))[0] == 0
+    folder = tmp_path / "norms"
+    code, err = _run("norms", "build", str(sample), *KEY, "--status", "local", "--source",
+                     "Our homes", "--group-by", "gender", "--min-n", "100", "-o", str(folder))
+    assert code == 0, err
+    table = folder / "gender-f.toml"
+    out = tmp_path / "results.xlsx"
+    result = runner.invoke(app, ["score", str(sample), *KEY, "--norms", str(table), "--group",
+                                 "gender", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert "Traceback" not in result.stderr and result.exception is None
+    ws = openpyxl.load_workbook(out, read_only=True)["Scores"]
+    rows = list(ws.iter_rows(values_only=True))
+    head = list(rows[0])
+    gender, status = head.index("gender"), head.index("norm_status")
+    assert {r[status] for r in rows[1:] if r[gender] == "f"} - {None} == {"local"}
+    assert {r[status] for r in rows[1:] if r[gender] == "m"} & {"local"} == set()

@@ -275,15 +275,18 @@ def profiles_from_scores(adapted: AdaptedInstrument, ids: dict[str, list[Any]],
                          limit: int | None = None) -> ProfileSet | None:
     """The professional's view per pair from scores already computed (the results
     workbook's profile pages); None where no profile can be made: a client report, no
-    norm table, or no ``respondent_code`` column."""
+    norm table, no table for everyone (only group tables), or no ``respondent_code``
+    column."""
     from relscale.scoring.norms import select_norm_table
 
     if adapted.perspective != "professional" or not adapted.norms or not scores.norms:
         return None
     if "respondent_code" not in ids:
         return None
-    prof = _Scored(adapted, ids, scores.raw, scores.norms,
-                   select_norm_table(adapted.norms, {}))
+    table = select_norm_table(adapted.norms, {})
+    if table is None:  # only group tables: no one legend for every page
+        return None
+    prof = _Scored(adapted, ids, scores.raw, scores.norms, table)
     try:
         return _gather(prof, None, None, locale, names=("data", "", ""), limit=limit)
     except RelscaleError:
