@@ -77,6 +77,8 @@ class GroupData:
     n_excluded: int
     mean: np.ndarray
     cov: np.ndarray
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """What depends on these rows alone (:func:`._estimation.patterns_of`)."""
 
 
 def prepare_group(data: Any, items: Sequence[str], name: str = "sample") -> GroupData:
