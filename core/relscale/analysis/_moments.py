@@ -54,9 +54,17 @@ def complete_patterns(x: np.ndarray) -> Patterns:
 def missing_patterns(x: np.ndarray) -> Patterns:
     """Patterns of a table with NaN for missing answers (no empty rows)."""
     obs = ~np.isnan(x)
-    keys, inverse, counts = np.unique(obs, axis=0, return_inverse=True, return_counts=True)
-    inverse = np.asarray(inverse).reshape(-1)
     p = x.shape[1]
+    if p <= 62:
+        # each row's pattern as one integer, first item the highest bit: the same order
+        # as np.unique(obs, axis=0), which sorts the rows as records (many times slower)
+        bits = obs.astype(np.int64) @ (np.int64(1) << np.arange(p - 1, -1, -1, dtype=np.int64))
+        codes, inverse, counts = np.unique(bits, return_inverse=True, return_counts=True)
+        keys = ((codes[:, None] >> np.arange(p - 1, -1, -1)) & 1).astype(bool)
+    else:
+        keys, inverse, counts = np.unique(obs, axis=0, return_inverse=True,
+                                          return_counts=True)
+    inverse = np.asarray(inverse).reshape(-1)
     means = np.zeros((len(keys), p))
     covs = np.zeros((len(keys), p, p))
     rows = []

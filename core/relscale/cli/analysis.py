@@ -213,6 +213,9 @@ def invariance(
     strict: Annotated[
         bool, typer.Option("--strict", help="Also test equal residual variances (strict).")
     ] = False,
+    no_dif: Annotated[
+        bool, typer.Option("--no-dif", help="Leave out the ordinal DIF per item.")
+    ] = False,
     fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx (needs -o).")] = "table",
     output: OutputOption = None,
     locale: LocaleOption = None,
@@ -226,7 +229,7 @@ def invariance(
     used = use_locale(locale)
     options = analysis_options(estimator, missing, cluster, identification, criterion, strict)
     adapted = adapt_noting(instrument, sector, perspective, used)
-    evidence = group_evidence(data, adapted, group_by, options=options)
+    evidence = group_evidence(data, adapted, group_by, options=options, run_dif=not no_dif)
     if evidence.method is not None:
         note_err(evidence.method.estimator_note)
     title = _("Invariance across {column}: {instrument}, {perspective} ({path})").format(
