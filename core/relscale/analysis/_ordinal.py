@@ -6,8 +6,9 @@ thresholds of the model without covariates (beta = 0), each step halved until th
 likelihood rises. The negative log-likelihood is convex in (zeta, beta), so the steps
 converge quadratically; they stop when a step changes no parameter by more than 1e-11
 relative, so the log-likelihood is accurate to ~1e-10 (the likelihood-ratio statistics of
-DIF are differences of these). No convergence (perfect separation: beta runs off) is an
-error naming the item.
+DIF are differences of these). When beta runs off (a matching score that determines the
+answer) the fit is accepted once the gradient is zero to rounding, as the BFGS fit before
+it did; otherwise no convergence is an error naming the item.
 
 Rows may carry frequency weights: DIF fits the distinct (answer, matching score, group)
 patterns of a sample, each weighted by how often it occurs, which gives the same
@@ -112,6 +113,12 @@ def fit_proportional_odds(y: np.ndarray, x: np.ndarray, *, weights: np.ndarray |
         if np.max(np.abs(t * step)) <= STEP_TOL * (1.0 + np.max(np.abs(theta))):
             converged = bool(np.max(np.abs(grad)) < 1e-5 * max(1.0, n / 100))
             break
+    if not converged and np.isfinite(ll):
+        # Newton stopped with the parameters still moving (out of steps, a singular Hessian
+        # or a step that no longer raises the likelihood): a matching score that determines
+        # the answer, where beta runs off while the likelihood levels out (MASS::polr then
+        # warns). Accepted, as the BFGS fit before did, when the gradient is zero to rounding.
+        converged = bool(np.max(np.abs(grad)) < 1e-5 * max(1.0, n / 100))
     if not converged or not np.isfinite(ll):
         raise AnalysisError(
             f"{what}: the ordinal logistic regression did not converge (perfect separation? "
