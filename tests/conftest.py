@@ -22,6 +22,7 @@ import pytest
 from relscale import plugins
 from relscale.i18n import set_locale
 from relscale.plugins import get_plugin_manager
+from rounds_helpers import store_url  # noqa: F401 - the rounds tests' store fixture
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +50,16 @@ def register_plugin() -> Iterator[Callable[[Any, str], None]]:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """LibreOffice checks are skipped on a laptop without it, but never silently in CI."""
+    """LibreOffice checks and browser tests are skipped on a laptop without them, but never
+    silently in CI (``CI`` set: .ci/run installs them)."""
+    if item.get_closest_marker("browser") is not None:
+        from web_browser import browser_missing
+
+        missing = browser_missing()
+        if missing:
+            if os.environ.get("CI"):
+                pytest.fail(f"{missing}: required in CI; .ci/run installs it")
+            pytest.skip(missing)
     if item.get_closest_marker("libreoffice") is None:
         return
     import shutil

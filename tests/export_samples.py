@@ -59,6 +59,12 @@ def sample_answers(adapted: AdaptedInstrument, seed: int = 7) -> np.ndarray:
         row = rng.integers(lo, hi + 1, n).astype(float)
         row[rng.random(n) < 0.3] = math.nan
         rows.append(row)
+    na = adapted.scale.not_applicable
+    if na is not None:  # 'does not apply' is no answer: alone, with gaps, everywhere
+        for share in (0.1, 0.3, 1.0):
+            row = rng.integers(lo, hi + 1, n).astype(float)
+            row[rng.random(n) < share] = float(na.value)
+            rows.append(row)
     return np.vstack(rows)
 
 

@@ -75,7 +75,7 @@ def test_output_in_a_location_that_cannot_be_created(tmp_path: Path) -> None:
 def test_disk_full_while_writing_leaves_no_file(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import relscale.scoring.results
 
-    def full(scored, path):  # type: ignore[no-untyped-def]
+    def full(scored, path, *args):  # type: ignore[no-untyped-def]
         path.write_text("respondent_code,half a row")
         raise OSError(errno.ENOSPC, "No space left on device")
 
@@ -91,7 +91,7 @@ def test_disk_full_while_writing_leaves_no_file(tmp_path: Path, monkeypatch) -> 
 def test_interrupt_while_writing_leaves_no_file(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import relscale.scoring.results
 
-    def interrupted(scored, path):  # type: ignore[no-untyped-def]
+    def interrupted(scored, path, *args):  # type: ignore[no-untyped-def]
         path.write_text("respondent_code,half a row")
         raise KeyboardInterrupt
 

@@ -67,7 +67,7 @@ def test_pasted_non_answers_make_the_row_invalid(tmp_path: Path) -> None:
 
     # the reference: relscale score on the sheet without the pasted rows
     out = tmp_path / "clean.csv"
-    result = cli.invoke(app, ["score", str(sheets["clean"]), "-o", str(out)])
+    result = cli.invoke(app, ["score", str(sheets["clean"]), "-o", str(out), "--decimals", "15"])
     assert result.exit_code == 0, result.output
     with out.open(encoding="utf-8") as fh:
         expected = {r["respondent_code"]: r for r in csv.DictReader(fh)}

@@ -451,3 +451,32 @@ def test_two_items_nobody_answered_together_are_named() -> None:
     with pytest.raises(AnalysisError, match="items 'a' and 'b': only 0 respondent"):
         W.fit_cfa(x, ["a", "b", "c", "d"], dict.fromkeys("abcd", "f"),
                   FitOptions(estimator="wlsmv", missing="pairwise"))
+
+
+# ------------------------------------------------------------ Gamma over answer patterns
+
+@pytest.mark.parametrize("p", [6, 40])  # 40 four-point items: patterns too wide for one int
+def test_gamma_over_patterns_equals_gamma_over_respondents(p: int) -> None:
+    """Gamma summed over distinct answer patterns (weighted by their counts) is Gamma
+    summed over respondents: each respondent's scores are those of their pattern."""
+    from relscale.analysis import polychoric as P
+
+    rng = np.random.default_rng(p)
+    n = 600
+    y = rng.standard_normal((n, 1)) * 0.8 + rng.standard_normal((n, p)) * 0.6
+    x = 1 + (y[:, :, None] > np.array([-0.6, 0.1, 0.8])).sum(axis=2).astype(float)
+    x[rng.random(x.shape) < 0.03] = np.nan
+    items = [f"i{j}" for j in range(p)]
+    model = measurement_model(items, dict.fromkeys(items, "f"))
+    (grp,) = W.ordinal_groups(model, [RawGroup("sample", x)], "pairwise")
+    first, weight = P._patterns(grp.codes, max(grp.levels))
+    assert weight.sum() == grp.n
+    assert len(first) < grp.n or p == 40  # repeated patterns (few items)
+    every = np.arange(grp.n)
+    real = P._patterns
+    try:  # every respondent its own pattern: the sum over respondents
+        P._patterns = lambda codes, kmax: (every, np.ones(len(every)))  # type: ignore[assignment]
+        (plain,) = W.ordinal_groups(model, [RawGroup("sample", x)], "pairwise")
+    finally:
+        P._patterns = real  # type: ignore[assignment]
+    assert np.abs(grp.gamma - plain.gamma).max() < 1e-9 * np.abs(plain.gamma).max()

@@ -139,3 +139,22 @@ def test_core_imports_no_plugin() -> None:
 def test_module_size(name: str) -> None:
     lines = len(MODULES[name].read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{name}: {lines} lines (split it by what it holds)"
+
+
+CSV_WRITERS_ALLOWED = {
+    "relscale.io.csv_safety": "the one guarded writer",
+    "relscale.scoring.profile": "a filtered copy of the user's own CSV, read back at once",
+}
+
+
+def test_every_csv_is_written_through_the_guard() -> None:
+    """Issue 25, finding 7: every CSV/TSV relscale writes guards its text cells, headers
+    included, through relscale.io.csv_safety.writer; no module writes with csv directly."""
+    offenders = []
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Attribute) and node.attr in ("writer", "DictWriter")
+                    and isinstance(node.value, ast.Name) and node.value.id == "csv"
+                    and name not in CSV_WRITERS_ALLOWED):
+                offenders.append(f"{name}:{node.lineno}")
+    assert offenders == []

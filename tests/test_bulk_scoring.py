@@ -95,9 +95,8 @@ def test_random_tables_score_the_same(
     sector: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     adapted = adapt(INSTRUMENT, sector)
+    # (a 'does not apply' code sends the file to the usual reader: see the test below)
     spellings = ["1", "2", "3", "4", "5", " 3", "4.0", "2.00", "NA", ".", "n/a".upper()]
-    if adapted.scale.not_applicable is not None:
-        spellings.append(str(adapted.scale.not_applicable.value))  # does not apply
     rng = np.random.default_rng(7)
     header, rows = random_table(rng, list(adapted.item_ids), 400, spellings, ODD_IDS)
     path = write_table(tmp_path / "in.csv", header, rows)
@@ -107,6 +106,50 @@ def test_random_tables_score_the_same(
     assert counts["scored"] and counts["incomplete"] and counts["rejected"]
     assert run.warnings  # r1 / " r1" / "r1 " are one respondent
     assert run.blank_rows
+
+
+def test_does_not_apply_is_read_apart_from_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file with the 'does not apply' code is read by the usual reader, which keeps the
+    code apart from a missing answer: the item column keeps 9, and per scale the counts of
+    missing and of 'does not apply' answers stand beside each other. Worked by hand."""
+    import csv
+
+    monkeypatch.setattr(bulk_csv, "BULK_MIN_BYTES", 0)
+    adapted = adapt(INSTRUMENT, "foster_homes")
+    na = adapted.scale.not_applicable
+    assert na is not None and na.value == 9
+    items = list(adapted.item_ids)
+    closeness = [i.id for i in adapted.items if i.dimension == "closeness"]
+    first = ["3"] * len(items)
+    first[items.index(closeness[0])] = "9"  # does not apply
+    first[items.index(closeness[1])] = ""  # skipped
+    second = ["2"] * len(items)
+    path = write_table(tmp_path / "in.csv", ["respondent_code", *items],
+                       [["a", *first], ["b", *second]])
+    run = score_files([path], instrument=INSTRUMENT, sector="foster_homes")
+    assert not isinstance(run, BulkScoreRun)
+    out = tmp_path / "out.csv"
+    run.write_csv(out)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows[0][closeness[0]] == "9" and rows[0][closeness[1]] == ""
+    assert (rows[0]["closeness_n_missing"], rows[0]["closeness_n_na"]) == ("1", "1")
+    assert (rows[0]["conflict_n_missing"], rows[0]["conflict_n_na"]) == ("0", "0")
+    assert (rows[1]["closeness_n_missing"], rows[1]["closeness_n_na"]) == ("0", "0")
+    assert rows[0]["conflict"] == "3.0" and rows[1]["conflict"] == "2.0"
+    # the 9 is not an answer to score: 1 + 1 of the closeness items are missing for it
+    assert rows[0]["closeness"] in ("", "3.0")
+    header = list(rows[0])
+    assert header.index("closeness_n_missing") == header.index("dependency") + 1
+    # the same file without the code is read in bulk, with the same columns
+    second_only = write_table(tmp_path / "b.csv", ["respondent_code", *items], [["b", *second]])
+    bulk = score_files([second_only], instrument=INSTRUMENT, sector="foster_homes")
+    assert isinstance(bulk, BulkScoreRun)
+    fast = tmp_path / "fast.csv"
+    bulk.write_csv(fast)
+    assert fast.read_text().splitlines()[0].split(",") == header
+    assert fast.read_text().splitlines()[1] == out.read_text().splitlines()[2]
 
 
 def test_locale_and_fixed_group(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -242,7 +285,7 @@ def test_failed_bulk_write_leaves_no_file(
     from helpers import runner
     from relscale.cli.main import app
 
-    def broken(scores: Any, path: Path) -> bool:
+    def broken(scores: Any, path: Path, *args: Any) -> bool:
         path.write_text("respondent_code,half a row")
         raise failure
 

@@ -25,7 +25,7 @@ def test_builtin_exporters_listed() -> None:
 def test_export_codebook_matches_adapted_items(tmp_path: Path) -> None:
     out = tmp_path / "codebook.csv"
     result = runner.invoke(app, ["export", "relationship_quality", "--sector", "foster_homes",
-                                 "-f", "codebook-csv", "-o", str(out), "--locale", "nl"])
+                                 "-F", "codebook-csv", "-o", str(out), "--locale", "nl"])
     assert result.exit_code == 0, result.stderr
     with out.open(encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
@@ -46,7 +46,7 @@ def test_plugin_exporter_is_used(tmp_path: Path, register_plugin: Any) -> None:
     register_plugin(TextExport(), "text_export")
     out = tmp_path / "ids.txt"
     result = runner.invoke(app, ["export", "working_alliance", "--sector", "youth_care",
-                                 "-p", "client", "-f", "ids", "-o", str(out)])
+                                 "-p", "client", "-F", "ids", "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     assert out.read_text().splitlines() == list(adapt("working_alliance", "youth_care",
                                                       "client").item_ids)
@@ -54,7 +54,7 @@ def test_plugin_exporter_is_used(tmp_path: Path, register_plugin: Any) -> None:
 
 def test_unknown_format_is_one_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["export", "relationship_quality", "--sector", "education",
-                                 "-f", "pdf", "-o", str(tmp_path / "x.pdf")])
+                                 "-F", "pdf", "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code == 1
     assert "unknown export format 'pdf'" in result.stderr
     assert not (tmp_path / "x.pdf").exists()

@@ -259,12 +259,19 @@ def test_errors_keep_their_one_line_form_and_exit_codes_in_dutch(run_main: Any) 
     code_en, _, _ = run_main(*args)
     code_nl, _, err_nl = run_main("--locale", "nl", *args)
     assert code_nl == code_en != 0
-    assert err_nl.startswith("relscale: error: onbekend instrument")
+    assert err_nl.startswith("relscale: fout: onbekend instrument")
     assert len(err_nl.splitlines()) == 1
     code_en, _, err_en = run_main("show")
     code_nl, _, err_nl = run_main("--locale", "nl", "show")
     assert code_nl == code_en == 2
-    assert err_nl == err_en  # click's usage errors stay English
+    # click's usage errors in the user's language too, with the same lines
+    assert err_en.startswith("Usage: relscale show [OPTIONS] {INSTRUMENT}")
+    assert err_nl.startswith("Gebruik: relscale show [OPTIES] {INSTRUMENT}")
+    assert "Fout: Argument 'INSTRUMENT' ontbreekt." in err_nl
+    assert len(err_nl.splitlines()) == len(err_en.splitlines())
+    # and only while that run lasts: the next English run is English again
+    code_en, _, again = run_main("show")
+    assert again == err_en
 
 
 # --- reading the locale from the command line ------------------------------------------

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from relscale.adapt import adapt
 from relscale.cli.main import app
+from relscale.io.csv_safety import csv_text, csv_unguard
 
 
 def test_codebook_csv_lists_items_scores_and_norm_variables(tmp_path: Path) -> None:
@@ -23,8 +24,11 @@ def test_codebook_csv_lists_items_scores_and_norm_variables(tmp_path: Path) -> N
     by_name = {r["variable"]: r for r in rows}
     for item in adapted.items:
         row = by_name[item.id]
-        assert row["dimension"] == item.dimension
-        assert row["keying"].startswith(item.keying)
+        labels = {d.id: d.label for d in adapted.dimensions}
+        assert row["dimension"] == labels[item.dimension]
+        # "+ (as answered)" would be a formula in a spreadsheet: guarded (issue 25)
+        assert csv_unguard(row["keying"]).startswith(item.keying)
+        assert row["keying"] == csv_text(csv_unguard(row["keying"]))
         assert "{subject}" not in row["label"]
         assert row["values"].startswith(f"1 = {adapted.scale.points[0].label}")
     for d in ("bond", "goals", "tasks"):

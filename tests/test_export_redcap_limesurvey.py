@@ -71,7 +71,10 @@ def test_redcap_dictionary_follows_redcaps_rules(key: Any, locale: str, tmp_path
     items = [r for r in body if r[3] == "radio"]
     assert [r[0] for r in items] == list(adapted.item_ids)
     assert len({r[5] for r in items}) == 1 and len({r[15] for r in items}) == 1
-    assert items[0][5] == " | ".join(f"{p.value}, {p.label}" for p in adapted.scale.points)
+    # 'does not apply' is a choice of its own, with its own code
+    na = adapted.scale.not_applicable
+    assert items[0][5] == " | ".join(f"{p.value}, {p.label}"
+                                     for p in (*adapted.scale.points, *((na,) if na else ())))
     calcs = [r for r in body if r[3] == "calc"]
     assert [r[0] for r in calcs] == [d.id for d in adapted.dimensions]
     assert {r[17] for r in calcs} == {"@HIDDEN-SURVEY"}
@@ -82,7 +85,7 @@ def test_redcap_dictionary_follows_redcaps_rules(key: Any, locale: str, tmp_path
 def test_redcap_instrument_zip(tmp_path: Path) -> None:
     out = tmp_path / "rq.zip"
     result = runner.invoke(app, ["export", "relationship_quality", "-s", "youth_care",
-                                 "-f", "redcap-zip", "-o", str(out), "-l", "nl"])
+                                 "-F", "redcap-zip", "-o", str(out), "-l", "nl"])
     assert result.exit_code == 0, result.stderr
     with zipfile.ZipFile(out) as zf:
         assert sorted(zf.namelist()) == ["OriginID.txt", "instrument.csv"]
@@ -115,8 +118,12 @@ def test_redcap_wording_is_not_piped() -> None:
     items[0] = items[0].model_copy(update={"text": "[record_id] <b>x</b> | 'q' \"d\" {subject}"})
     adapted = adapted.model_copy(update={"items": tuple(items)})
     row = next(r for r in redcap.build_dictionary(adapted) if r.field_name == items[0].id)
+    # the wording's own brackets are inert; the name typed first is piped where the
+    # sentence refers to the other person (a screen has no blank line to write on)
     assert row.field_label == ("&#91;record_id&#93; &lt;b&gt;x&lt;/b&gt; &#124; 'q' \"d\" "
-                               "______")
+                               "[subject_code]")
+    subject = next(r for r in redcap.build_dictionary(adapted) if r.field_name == "subject_code")
+    assert subject.required == "y"
 
 
 def _redcap_eval(calculation: str, values: dict[str, float]) -> Any:
@@ -125,6 +132,7 @@ def _redcap_eval(calculation: str, values: dict[str, float]) -> Any:
         return a if c else b
 
     python = calculation.replace("isblankormissingcode(", "blank(")
+    python = re.sub(r"(?<![<>!=])=(?!=)", "==", python)  # REDCap's comparison
     python = re.sub(r"\[(\w+)\]", r"val('\1')", python)
     python = re.sub(r"\bif\(", "iff(", python).replace("sum(", "rsum(")
     names = {
@@ -182,7 +190,7 @@ def test_limesurvey_structure_in_two_languages(key: Any, tmp_path: Path) -> None
     codes = [r["name"] for r in blocks["en"] if r["class"] in ("Q", "SQ")]
     assert all(re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,19}", c) for c in codes)
     answers = [r["name"] for r in blocks["en"] if r["class"] == "A"]
-    assert answers == [str(v) for v in adapted[0].scale.values]
+    assert answers == [str(v) for v in adapted[0].scale.accepted]  # 'does not apply' too
     sub = [r["name"] for r in blocks["en"] if r["class"] == "SQ"]
     assert sub == [limesurvey.alphanumeric_code(i) for i in adapted[0].item_ids]
     equations = [r for r in blocks["en"] if r["class"] == "Q" and r["type/scale"] == "*"]
@@ -202,7 +210,7 @@ def _em_eval(equation: str, values: dict[str, float]) -> Any:
     python = re.sub(r"\bif\(", "iff(", equation[1:-1]).replace("sum(", "rsum(")
     names: dict[str, Any] = {
         "iff": iff, "is_empty": lambda v: math.isnan(v),
-        "count": lambda *xs: sum(0 if math.isnan(x) else 1 for x in xs),
+        "count": lambda *xs: sum(0 if x == "" or math.isnan(x) else 1 for x in xs),
         "rsum": lambda *xs: np.float64(sum(xs)), **values,
     }
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -230,7 +238,8 @@ def test_limesurvey_wording_is_not_an_expression() -> None:
     adapted[1] = adapted[1].model_copy(update={"items": tuple(items)})
     rows = limesurvey.build_rows(adapted)
     texts = [r[6] for r in rows if r[2] == "SQ" and r[8] == "nl"]
-    assert texts[0] == "&#123;if(1,'x','y')&#125; tab &lt;i&gt;&amp;&lt;/i&gt; ______"
+    # the wording's own braces are inert; {subjectcode} pipes the name typed first
+    assert texts[0] == "&#123;if(1,'x','y')&#125; tab &lt;i&gt;&amp;&lt;/i&gt; {subjectcode}"
 
 
 def test_limesurvey_codes_are_checked() -> None:
@@ -247,6 +256,6 @@ def test_declined_combinations_are_refused(fmt: str, tmp_path: Path) -> None:
     for instrument, sector, perspective, _reason in declined():
         out = tmp_path / f"x.{fmt}"
         result = runner.invoke(app, ["export", instrument, "-s", sector, "-p", perspective,
-                                     "-f", fmt, "-o", str(out)])
+                                     "-F", fmt, "-o", str(out)])
         assert result.exit_code == 1 and "declines" in result.stderr
         assert not out.exists()

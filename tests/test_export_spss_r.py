@@ -53,8 +53,12 @@ def test_sav_has_labels_value_labels_missing_and_levels(scored: dict[str, Path])
     assert labels["rq01"] == adapted.items[0].text.replace("{subject}", "______")
     assert labels["closeness"].startswith("Nabijheid")
     anchors = {float(p.value): p.label for p in adapted.scale.points}
+    na = adapted.scale.not_applicable
+    assert na is not None
     for item in adapted.item_ids:
-        assert meta.variable_value_labels[item] == anchors
+        # 'does not apply' is labelled, and a user-missing value of its own
+        assert meta.variable_value_labels[item] == {**anchors, float(na.value): na.label}
+        assert meta.missing_ranges[item] == [{"lo": float(na.value), "hi": float(na.value)}]
         assert meta.variable_measure[item] == "ordinal"
     assert meta.variable_value_labels["status"] == {
         "scored": "gescoord", "incomplete": "met ontbrekende schalen", "rejected": "afgewezen"}
@@ -83,8 +87,28 @@ def test_sav_without_pyreadstat_is_one_line(
     result = runner.invoke(app, ["score", str(scored["csv"]).replace("scores.csv",
                                  "sample.csv"), "-i", KEY[0], *KEY[1:], "-o", str(out)])
     assert result.exit_code == 1
-    assert result.stderr.strip().splitlines()[-1].endswith('pip install "relscale[spss]"')
+    # the hint fits how relscale was installed: here, from this checkout (editable)
+    last = result.stderr.strip().splitlines()[-1]
+    assert 'pip install -e "' in last and last.endswith('[spss]"'), last
     assert not out.exists()
+
+
+def test_install_hint_fits_the_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from relscale import install_hints
+
+    checkout = tmp_path / "relscale"
+    checkout.mkdir()
+    editable = {"url": checkout.as_uri(), "dir_info": {"editable": True}}
+    monkeypatch.setattr(install_hints, "_direct_url", lambda: editable)
+    monkeypatch.chdir(checkout)
+    assert install_hints.install_hint("spss") == 'pip install -e ".[spss]"'
+    monkeypatch.chdir(tmp_path)
+    assert install_hints.install_hint("spss") == f'pip install -e "{checkout}[spss]"'
+    monkeypatch.setattr(install_hints, "_direct_url", lambda: None)  # from the index
+    assert install_hints.install_hint("spss") == 'pip install "relscale[spss]"'
+    monkeypatch.setattr(install_hints.sys, "prefix", "/home/u/.local/pipx/venvs/relscale")
+    assert install_hints.install_hint("spss", ("pyreadstat", "pandas")) == (
+        "pipx inject relscale pyreadstat pandas")
 
 
 def test_spss_strings_are_quoted_and_lines_short() -> None:
@@ -132,7 +156,7 @@ def test_codebook_command_writes_sps_and_r(tmp_path: Path) -> None:
     result = runner.invoke(app, ["codebook", *KEY[:1], *KEY[1:], "--format", "r"])
     assert result.stdout.startswith("# relscale codebook")
     out = tmp_path / "c.sps"
-    result = runner.invoke(app, ["export", *KEY[:1], *KEY[1:], "-f", "codebook-sps",
+    result = runner.invoke(app, ["export", *KEY[:1], *KEY[1:], "-F", "codebook-sps",
                                  "-o", str(out)])
     assert result.exit_code == 0 and out.read_text().startswith("* Encoding: UTF-8.")
 

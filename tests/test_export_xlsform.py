@@ -88,15 +88,18 @@ def test_settings_and_sheets() -> None:
     assert [r["name"] for r in form.survey if r["type"] == "text"] == [
         "respondent_code", "subject_code"]
     assert re.fullmatch(r"\d{10}", form_version())
-    blank = items[0]["label::English (en)"]
-    assert "\\_\\_\\_\\_\\_\\_" in blank  # the blank line, markdown-escaped
+    # on a screen there is no line to write on: the sentence shows the name typed first
+    label = items[0]["label::English (en)"]
+    assert "${subject_code}" in label and "\\_\\_" not in label and "______" not in label
+    subject = next(r for r in form.survey if r["name"] == "subject_code")
+    assert subject["required"] == "yes"
 
 
 def test_declined_combination_is_refused_with_the_reason(tmp_path: Path) -> None:
     instrument, sector, perspective, _reason = declined()[0]
     out = tmp_path / "x.xlsx"
     result = runner.invoke(app, ["export", instrument, "-s", sector, "-p", perspective,
-                                 "-f", "xlsform", "-o", str(out), "-l", "en", "-l", "nl"])
+                                 "-F", "xlsform", "-o", str(out), "-l", "en", "-l", "nl"])
     assert result.exit_code == 1
     assert "declines" in result.stderr
     assert not out.exists()
@@ -107,18 +110,18 @@ def test_cli_writes_several_locales_and_refuses_them_for_one_locale_formats(
 ) -> None:
     out = tmp_path / "rq.xlsx"
     result = runner.invoke(app, ["export", "relationship_quality", "-s", "education",
-                                 "-f", "xlsform", "-o", str(out), "-l", "nl", "-l", "en"])
+                                 "-F", "xlsform", "-o", str(out), "-l", "nl", "-l", "en"])
     assert result.exit_code == 0, result.stderr
     xform, warnings = _convert(out)
     assert warnings == []
     assert '<translation lang="Nederlands (nl)" default="true()">' in xform
     result = runner.invoke(app, ["export", "relationship_quality", "-s", "education",
-                                 "-f", "redcap", "-o", str(tmp_path / "d.csv"), "-l", "en",
+                                 "-F", "redcap", "-o", str(tmp_path / "d.csv"), "-l", "en",
                                  "-l", "nl"])
     assert result.exit_code == 1
     assert "holds one locale" in result.stderr
     result = runner.invoke(app, ["export", "relationship_quality", "-s", "education",
-                                 "-f", "xlsform", "-o", str(out), "-l", "en"])
+                                 "-F", "xlsform", "-o", str(out), "-l", "en"])
     assert result.exit_code == 1 and "already exists" in result.stderr
 
 

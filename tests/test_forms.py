@@ -99,10 +99,20 @@ def test_every_form_is_protected_validated_and_printable(
         rows = sorted(int(c[1:]) for c in cells.values())
         assert str(dv.sqref) == f"C{rows[0]}:C{rows[-1]}"
         assert rows == list(range(rows[0], rows[-1] + 1))
-        # the points, and a sector's 'does not apply' code (codes in between: read-back)
-        assert (dv.type, dv.formula1, dv.formula2) == (
-            "whole", str(min(adapted.scale.accepted)), str(max(adapted.scale.accepted)))
+        # exactly the scale's codes: the points, and a sector's 'does not apply' code (a
+        # list, so 6, 7 and 8 are refused while typing); the messages name every answer
+        na = adapted.scale.not_applicable
+        if na is None:
+            assert (dv.type, dv.formula1, dv.formula2) == (
+                "whole", str(adapted.scale.min), str(adapted.scale.max))
+        else:
+            assert (dv.type, dv.formula1) == (
+                "list", '"' + ",".join(map(str, adapted.scale.accepted)) + '"')
         assert dv.showErrorMessage and dv.error and dv.prompt
+        for point in (*adapted.scale.points, *((na,) if na else ())):
+            assert f"{point.value} = {point.label}" in dv.error, (path.name, dv.error)
+            assert f"{point.value} = {point.label}" in dv.prompt, (path.name, dv.prompt)
+        assert len(dv.error) <= 255
         assert len(dv.prompt) <= 255 and len(dv.promptTitle) <= 32
         # content: texts, notice, instructions, anchors, no raw placeholder
         texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
@@ -285,3 +295,18 @@ def test_forms_batch_selection(tmp_path: Path) -> None:
                                   "--perspective", "client"])
     assert nothing.exit_code != 0 and "nothing to export" in nothing.output
     assert runner.invoke(app, ["forms", "--out-dir", str(tmp_path)]).exit_code != 0
+
+
+@pytest.mark.parametrize("layout", ["compact", "boxes"])
+def test_footer_holds_no_codes_a_reader_takes_for_words(tmp_path: Path, layout: str) -> None:
+    """A Dutch client form's footer said ``· client · nl`` (or ``professional``): the codes
+    are on the metadata sheet; the footer names the form and says it is not validated."""
+    path, adapted = make_form(tmp_path, "working_alliance", "youth_care", "client", "nl",
+                              layout=layout)
+    import openpyxl
+
+    footer = openpyxl.load_workbook(path).worksheets[0].oddFooter.left.text
+    assert f"{adapted.instrument} {adapted.version}" in footer
+    assert "nog niet gevalideerd" in footer
+    for code in ("client", "professional", " nl"):
+        assert code not in footer, footer

@@ -139,7 +139,7 @@ def _check_survived(path: Path) -> None:
     assert wb[META_SHEET].protection.sheet
     cells = answer_cells(path)
     assert all(ws[c].protection.locked is False for c in cells.values())
-    assert any(dv.type == "whole" for dv in ws.data_validations.dataValidation)
+    assert any(dv.type in ("whole", "list") for dv in ws.data_validations.dataValidation)
 
 
 def test_filled_in_libreoffice_reads_back_exactly(tmp_path: Path) -> None:

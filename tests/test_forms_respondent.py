@@ -66,18 +66,23 @@ def test_respondent_pages_as_printed(tmp_path: Path, locale: str) -> None:
     for n, (instrument, sector, perspective, layout) in enumerate(KINDS):
         folder = tmp_path / f"{n}"
         folder.mkdir()
+        # the administrator's page only when asked for (--with-admin-sheet)
         path, adapted = make_form(folder, instrument, sector, perspective, locale,
-                                  layout=layout)
+                                  layout=layout, admin_sheet=n % 2 == 0)
         made.append((path.rename(tmp_path / f"{n}_{path.name}"), adapted, layout))
     pages = _pdf_pages(tmp_path, [p for p, _a, _l in made])
-    for path, adapted, layout in made:
+    for n, (path, adapted, layout) in enumerate(made):
         printed = pages[path.name]
         if layout == "compact":
             assert len(printed) <= 2, path.name
             continue
         admin = [k for k, p in enumerate(printed) if adapted.notice[:30] in _norm(p)]
-        assert admin == [len(printed) - 1], (path.name, admin)  # the last page, only
-        respondent = [_norm(p) for p in printed[:-1]]
+        if n % 2 == 0:
+            assert admin == [len(printed) - 1], (path.name, admin)  # the last page, only
+            printed = printed[:-1]
+        else:
+            assert admin == [], (path.name, admin)
+        respondent = [_norm(p) for p in printed]
         assert len(respondent) <= 3, path.name
         labels = [_norm(p.label) for p in answer_options(adapted)]
         for page in respondent:
@@ -102,7 +107,8 @@ def test_respondent_pages_as_printed(tmp_path: Path, locale: str) -> None:
 @pytest.mark.parametrize("layout", ["boxes", "dropdown"])
 def test_fonts_and_words_on_every_row(tmp_path: Path, layout: str) -> None:
     path, adapted = make_form(tmp_path, "relationship_quality_client", "disability_care",
-                              "client", "nl", layout=layout, subject_name="Sanne")
+                              "client", "nl", layout=layout, subject_name="Sanne",
+                              admin_sheet=True)
     wb = openpyxl.load_workbook(path)
     ws = wb.worksheets[0]
     assert wb.sheetnames[1] == "Voor de afnemer"
@@ -198,9 +204,9 @@ def test_pictures_are_circles_from_one_to_all(tmp_path: Path) -> None:
     words = [str(ws.cell(row=ws[a].row, column=ws[a].column + 1).value) for a in cells.split()]
     points = len(adapted.scale.points)
     for k, text in enumerate(words[:points]):
-        circles, label = text.split("\n")
+        circles, label = text.split("\n", 1)  # the words may be broken once, alike
         assert circles == "\u25cf" * (k + 1) + "\u25cb" * (points - k - 1)
-        assert label == adapted.scale.points[k].label
+        assert label.replace("\n", " ") == adapted.scale.points[k].label
 
 
 @pytest.mark.parametrize(
@@ -223,3 +229,19 @@ def test_the_subject_field_names_the_role_in_the_respondents_words(
     assert label in texts
     if sector == "education" and locale == "nl":
         assert adapted.subject == "leerkracht" and adapted.subject_spoken == "juf of meester"
+
+
+def test_page_breaks_keep_two_statements_and_the_thanks_together() -> None:
+    """Hand-worked: pages of 300 (first) and 720 points, statements of 100."""
+    from relscale.workbooks.form_measure import page_breaks
+
+    # filled in order, 3 + 7 + 6 would leave the thanks with 6: fine
+    assert page_breaks([100] * 16, first_page=300, page=720, closing=30) == [3, 10]
+    # 3 + 7 + 1: the last statement would stand alone; 3 + 6 + 2 instead
+    assert page_breaks([100] * 11, first_page=300, page=720, closing=30) == [3, 9]
+    # 3 + 7 and the thanks alone: the thanks go with the last two statements
+    assert page_breaks([100] * 10, first_page=300, page=720, closing=60) == [3, 8]
+    # no split keeps two on every page (a first page with room for one, a statement taller
+    # than a page): filled in order, nothing better exists
+    assert page_breaks([100] * 4, first_page=150, page=720, closing=30) == [1]
+    assert page_breaks([800, 100], first_page=300, page=720, closing=30) == [1]

@@ -34,9 +34,11 @@ def _run(args: list[str], locale: str) -> tuple[int, str]:
 
 
 def _error_line(err: str) -> str:
-    lines = [x for x in err.splitlines() if x.startswith("relscale: error: ")]
+    # the prefix is in the run's language: error, fout
+    lines = [x for x in err.splitlines()
+             if x.startswith(("relscale: error: ", "relscale: fout: "))]
     assert len(lines) == 1, err
-    return lines[0].removeprefix("relscale: error: ")
+    return lines[0].split(": ", 2)[2]
 
 
 def test_unknown_sector() -> None:
@@ -136,4 +138,4 @@ def test_score_reasons_and_summary_follow_the_locale(tmp_path: Path) -> None:
 def test_region_fallback_note_is_in_the_language_used() -> None:
     code, err = _run(["sectors"], "nl_BE")
     assert code == 0
-    assert "relscale: note: nl_BE: geen catalogus, nl wordt gebruikt" in err
+    assert "relscale: opmerking: nl_BE: geen catalogus, nl wordt gebruikt" in err

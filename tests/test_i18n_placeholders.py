@@ -28,6 +28,12 @@ from relscale.i18n import Translator, placeholder_problem, take_catalog_warnings
     ("{path} written", "{path", ("braces", "")),
     ("no fields", "{x}", ("unknown", "x")),
     ("a { literal", "een { los", None),  # not a format string on either side
+    # issue 25: a translator's own format spec is refused (a width pads to gigabytes)
+    ("{path} written", "{path:>300000000}", ("spec", "path")),
+    ("{value:g} vs {value}", "{value:g}", None),
+    ("{value:g}", "{value:>9}", ("spec", "value")),
+    ("{value!r}", "{value!r:>9}", ("spec", "value")),
+    ("{value!r}", "{value!s}", ("conversion", "value")),
 ])
 def test_placeholder_rules(msgid: str, msgstr: str, problem: tuple[str, str] | None) -> None:
     assert placeholder_problem(msgid, msgstr) == problem
@@ -63,3 +69,14 @@ def test_i18n_check_checks_the_locale_path_without_dir(tmp_path: Path,
     assert result.exit_code == 1
     assert f"{po}, line " in result.stderr and "unsafe placeholder {path.__class__}" in \
         result.stderr
+
+
+def test_every_form_of_a_plural_entry_is_checked() -> None:
+    """Issue 25: msgstr[1] was used unchecked; a form may use the fields of either id."""
+    from relscale.format_fields import forms_problem
+
+    ids = ["1 form written", "{n} forms written"]
+    assert forms_problem(ids, ["{n} vragenlijst", "{n} vragenlijsten"]) is None
+    assert forms_problem(ids, ["1 vragenlijst", "{n.__class__}"]) == ("name", "n.__class__")
+    assert forms_problem(ids, ["1 vragenlijst", "{n:>99999}"]) == ("spec", "n")
+    assert forms_problem(ids, ["", ""]) is None

@@ -34,7 +34,8 @@ FORM_KEYS = [
     "locale", "relscale_version", "form_sheet", "scale_min", "scale_max",
     "field.respondent_code", "field.subject_code", "field.date", "item_ids", "checksum",
 ]
-OPTIONAL_FORM_KEYS = {"not_applicable": "scale_max"}
+OPTIONAL_FORM_KEYS = {"not_applicable": "scale_max", "field_format": "item_ids",
+                      "texts": "field_format"}
 """Keys added since format 1 only where they apply (key: the key it follows); a reader
 of an older form finds them absent and carries on."""
 SCORING_KEYS = [
@@ -70,6 +71,7 @@ def test_a_form_is_recognised_and_verifies(form: Path, read_only: bool) -> None:
             expected.insert(expected.index(after) + 1, key)
     assert keys == expected
     assert "not_applicable" in keys  # foster homes' professional form has 'does not apply'
+    assert {"field_format", "texts"} <= set(keys)  # issue 25: text code cells, wording
     meta = found.metadata
     assert (meta["format"], meta["format_version"]) == ("relscale-form", "1")
     assert (meta["instrument"], meta["sector"], meta["perspective"], meta["locale"]) == (

@@ -128,10 +128,11 @@ def test_codebooks_follow_the_sector_scale_and_show_locale_provenance() -> None:
     assert entries["dc_rqc_b01"].provenance.startswith("added: ")
     nl = {e.variable: e for e in build_codebook(
         adapt("relationship_quality_client", "disability_care", "client", "nl"), "nl")}
-    assert "| nl: kept" in nl["rqc01"].provenance
+    # in the reader's words: the language by name, the change as a word
+    assert "| Nederlands: kept" in nl["rqc01"].provenance
     professional = {e.variable: e for e in build_codebook(
         adapt("relationship_quality", "disability_care", "professional", "nl"), "nl")}
-    assert "| nl: reworded: " in professional["rq19"].provenance  # "uit dienst" = resign
+    assert "| Nederlands: reworded: " in professional["rq19"].provenance  # "uit dienst"
     foster, _ = _foster()
     missing = {e.variable: e.missing for e in build_codebook(foster)}["fh_rq_a01"]
     assert "9 = Does not apply to this situation" in missing
@@ -149,7 +150,7 @@ def test_shipped_norms_follow_the_scales() -> None:
 def test_diff_shows_dutch_only_changes_with_their_rationale() -> None:
     cli = runner()
     result = cli.invoke(_app(), ["diff", "relationship_quality_client", "-s", "youth_care",
-                                 "--locale", "nl", "-f", "json"])
+                                 "--locale", "nl", "-F", "json"])
     assert result.exit_code == 0, result.output
     rows = {r["item"]: r for r in json.loads(result.stdout)}
     assert rows["rqc05"]["locale_change"] == "reworded"
@@ -160,7 +161,7 @@ def test_diff_shows_dutch_only_changes_with_their_rationale() -> None:
                                 "--locale", "nl"])
     assert "termen vervangen" in table.stdout and "t.o.v. Engels" in table.stdout
     english = cli.invoke(_app(), ["diff", "relationship_quality_client", "-s", "education",
-                                  "-f", "json"])
+                                  "-F", "json"])
     assert "locale_change" not in json.loads(english.stdout)[0]
 
 

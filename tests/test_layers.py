@@ -1,5 +1,5 @@
 """Imports point down the layers (docs/architecture.md), imports inside functions included:
-model -> registry/adapt -> io -> scoring -> workbooks -> cli."""
+model -> registry/adapt -> io, store -> scoring -> workbooks -> rounds -> cli."""
 
 from __future__ import annotations
 
@@ -15,9 +15,15 @@ CORE = ROOT / "core" / "relscale"
 FORBIDDEN = {
     "model": ("relscale.registry", "relscale.adapt", "relscale.io", "relscale.scoring",
               "relscale.workbooks", "relscale.excel", "relscale.cli", "relscale.plugins"),
-    "io": ("relscale.scoring", "relscale.outputs", "relscale.cli"),
+    "io": ("relscale.scoring", "relscale.outputs", "relscale.cli", "relscale.store",
+           "relscale.rounds"),
     "scoring": ("relscale.workbooks", "relscale.excel", "relscale.outputs", "relscale.cli",
-                "openpyxl"),
+                "openpyxl", "relscale.store", "relscale.rounds", "sqlalchemy"),
+    "workbooks": ("relscale.store", "relscale.rounds", "relscale.cli", "sqlalchemy"),
+    # the store knows tables and transactions, not instruments, scoring or forms
+    "store": ("relscale.scoring", "relscale.workbooks", "relscale.excel", "relscale.io",
+              "relscale.outputs", "relscale.cli", "relscale.rounds", "relscale.adapt"),
+    "rounds": ("relscale.cli",),
     "catalog.py": ("relscale.cli",),
     "outputs.py": ("relscale.cli",),
 }

@@ -180,12 +180,13 @@ def test_write_norm_groups_refuses_before_writing_anything(tmp_path: Path) -> No
     assert [p.name for p in written] == ["all.toml", "site-a.toml", "site-b.toml"]
 
 
-def test_with_norms_file_puts_the_table_first_and_checks_it(tmp_path: Path) -> None:
+def test_with_norms_file_makes_the_table_the_only_one_and_checks_it(tmp_path: Path) -> None:
     adapted = adapt(INSTRUMENT, "foster_homes", "professional")
     groups = build_norms_from_file(_sample(tmp_path), adapted, min_n=100, status="local")
     (path,) = write_norm_groups(groups, tmp_path / "local.toml")
     used = with_norms_file(adapted, path)
-    assert used.norms[0] == groups[0].table and used.norms[1:] == adapted.norms
+    # issue 25: a file given is used or refused, never set aside for a registered table
+    assert used.norms == (groups[0].table,) and adapted.norms
     other = adapt(INSTRUMENT, SECTOR)
     with pytest.raises(RelscaleError, match="norms for relationship_quality/foster_homes"):
         with_norms_file(other, path)

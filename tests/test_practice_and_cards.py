@@ -47,8 +47,9 @@ def _items_table(path: Path) -> list[tuple[str, str]]:
 
 
 def test_disability_client_form_always_starts_with_practice(tmp_path: Path) -> None:
+    # (the administrator's page only when asked for: --with-admin-sheet)
     path, adapted = make_form(tmp_path, "relationship_quality_client", "disability_care",
-                              "client", "nl", layout="boxes")
+                              "client", "nl", layout="boxes", admin_sheet=True)
     texts = _sheet_texts(path, 0)
     assert adapted.practice is not None and adapted.practice.always
     (a, _ya), (b, _yb) = adapted.practice.statements
@@ -96,7 +97,7 @@ def test_children_get_practice_only_when_asked(tmp_path: Path) -> None:
     assert "First we practise." not in _sheet_texts(plain, 0)
     (tmp_path / "b").mkdir()
     asked, _ = make_form(tmp_path / "b", "relationship_quality_client", "education", "client",
-                         "en", layout="dropdown", practice=True)
+                         "en", layout="dropdown", practice=True, admin_sheet=True)
     texts = _sheet_texts(asked, 0)
     assert "Ice cream is cold." in texts and "Dogs can fly." in texts
     assert "Practice sentences" in _sheet_texts(asked, 1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -95,7 +96,7 @@ def test_reliable_change_by_hand(tmp_path: Path) -> None:
     assert norm is not None and norm.reliability is not None and 0.5 < norm.reliability < 1
     out = tmp_path / "scored.csv"
     result = runner().invoke(app, ["score", str(waves), "-i", "relationship_quality", "-s",
-                                   "education", "-o", str(out)])
+                                   "education", "-o", str(out), "--decimals", "15"])
     assert result.exit_code == 0, result.output
     scored = list(csv.DictReader(out.open(encoding="utf-8")))
     assert all(r["closeness_rci"] == "" for r in scored[:4])  # first wave: no change
@@ -204,3 +205,38 @@ def test_results_workbook_holds_the_pair_pages(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert openpyxl.load_workbook(tmp_path / "c.xlsx").sheetnames == [
         "Scores", "Summary", "Profiles"]
+
+
+def test_page_explains_itself_in_the_readers_language(tmp_path: Path) -> None:
+    """The page says what the marks, raw, P, bands and RCI mean; numbers in Dutch have a
+    decimal comma; without client data no client mark is explained; the bands darken
+    toward the favourable end (the right for closeness, the left for conflict)."""
+    from relscale.i18n import set_locale
+    from relscale.workbooks.profile import MARK_CLIENT, build_profile_workbook
+
+    teacher, _child = _pairs(tmp_path)
+    set_locale("nl")
+    try:
+        profiles = build_profiles(teacher, instrument="relationship_quality",
+                                  sector="education", locale="nl")
+        book = build_profile_workbook(profiles)
+    finally:
+        set_locale("en")
+    sheet = book.sheets[0]
+    texts = [str(c.value) for c in sheet.cells.values() if isinstance(c.value, str)]
+    joined = "\n".join(texts)
+    assert "ruw: de schaalscore" in joined and "percentiel" in joined
+    assert MARK_CLIENT not in joined and "—" not in joined.split("\n")[4]
+    values = [t for t in texts if t.startswith("ruw ")]
+    assert values and all("," in v.split("·")[0] for v in values), values  # ruw 3,50
+    assert not any(re.search(r"\d\.\d", v) for v in values)
+    assert "education / relationship_quality" not in joined  # the norm line in words
+    assert "Onderwijs" in joined
+    fills = {name: style.fill for name, style in book.styles.items()}
+    for label, dark_end in (("Nabijheid", "right"), ("Conflict", "left")):
+        row = next(r for (r, c), cell in sheet.cells.items()
+                   if c == 1 and cell.value == "Leerkracht" and r > next(
+                       rr for (rr, cc), x in sheet.cells.items() if x.value == label))
+        shades = [fills[sheet.cells[(row, c)].style] for c in range(2, 2 + len(profiles.bands))]
+        darkness = [int(f[:2], 16) for f in shades]  # lower = darker
+        assert (darkness == sorted(darkness, reverse=True)) == (dark_end == "right"), label

@@ -237,7 +237,8 @@ def test_a_formula_answer_after_a_kept_layout(tmp_path: Path, blank: tuple[Path,
         read_forms([good, bad])
     (line,) = info.value.problems
     assert line == (f"{bad}: cell {cells[adapted.item_ids[0]]} (item {adapted.item_ids[0]}): "
-                    "a formula without a saved value; type the answer as a number")
+                    "a formula; relscale reads what was typed, not formulas: type the answer "
+                    "or code itself")
 
 
 def test_layouts_are_kept_by_stored_bytes_or_by_cells(tmp_path: Path,

@@ -110,7 +110,8 @@ def test_education_variants() -> None:
 def test_form_and_forms_commands_take_a_variant(tmp_path: Path) -> None:
     out = tmp_path / "secondary.xlsx"
     result = runner().invoke(app, ["form", "relationship_quality_client", "-s", "education",
-                                   "-l", "nl", "--variant", "secondary", "-o", str(out)])
+                                   "-l", "nl", "--variant", "secondary", "-o", str(out),
+                                   "--with-admin-sheet"])
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(out)
     assert wb.worksheets[0]["A1"].value == "Hoe gaat het tussen jou en je docent?"

@@ -53,7 +53,7 @@ def table(columns: dict[str, tuple[str, Any]]) -> ScoredTable:
 
 def assert_same_bytes(scored: ScoredTable, tmp_path: Path) -> None:
     new, old = tmp_path / "new.csv", tmp_path / "old.csv"
-    write_csv(scored, new)
+    write_csv(scored, new, decimals=None)  # full precision: the shortest repr
     reference_write_csv(scored, old)
     assert new.read_bytes() == old.read_bytes()
 
@@ -148,3 +148,23 @@ def test_written_in_slices_same_bytes(tmp_path: Path, monkeypatch: Any) -> None:
     monkeypatch.setattr(results, "WRITE_ROWS", 3)
     test_tricky_table_same_bytes(tmp_path)
     test_unusual_values_take_the_exact_path(tmp_path)
+
+
+def test_scores_are_rounded_to_four_decimals_by_default(tmp_path: Path) -> None:
+    """``relscale score`` rounds the scores in a CSV (``--decimals``, default 4): no float
+    noise such as 2.8333333333333335; items and texts are left alone. Worked by hand."""
+    scored = table({
+        "id": ("id", ["a", "b", "c"]),
+        "rq01": ("item", np.array([1.0, np.nan, 5.0])),
+        "closeness": ("raw", np.array([17 / 6, 2.0, np.nan])),
+        "closeness_percentile": ("percentile", np.array([19.53, 100.0, np.nan])),
+        "closeness_t": ("t", np.array([50 + 10 * (1 / 3), 40.0, np.nan])),
+    })
+    out = tmp_path / "r.csv"
+    write_csv(scored, out)
+    assert out.read_text().splitlines()[1:] == [
+        "a,1,2.8333,19.53,53.3333", "b,,2.0,100.0,40.0", "c,5,,,"]
+    write_csv(scored, out, decimals=1)
+    assert out.read_text().splitlines()[1] == "a,1,2.8,19.5,53.3"
+    write_csv(scored, out, decimals=None)
+    assert out.read_text().splitlines()[1] == "a,1,2.8333333333333335,19.53,53.333333333333336"

@@ -56,7 +56,8 @@ def test_score_csv_accounts_for_every_row(tmp_path: Path) -> None:
     header = list(rows[0])
     for d in ("closeness", "conflict", "dependency"):
         assert {d, f"{d}_percentile", f"{d}_t", f"{d}_band"} <= set(header)
-    assert header[-5:] == ["status", "reason", "straightlining", "norm_group", "norm_status"]
+    assert header[-6:] == ["status", "reason", "straightlining", "norm_group", "norm_status",
+                           "scored_as_sector"]
 
 
 def test_bad_value_fails_without_output(tmp_path: Path) -> None:
@@ -158,7 +159,15 @@ def test_filled_scoring_sheet_is_recognised(tmp_path: Path) -> None:
     assert len(rows) == 1 and rows[0]["bond"] == "4.0" and rows[0]["status"] == "scored"
     result = runner().invoke(app, ["score", str(sheet), "-s", "education", "-o", str(out),
                                     "--force"])
-    assert result.exit_code == 1 and "scoring sheet for sector 'foster_homes'" in result.output
+    assert result.exit_code == 1 and "answered on foster_homes forms" in result.output
+    assert "--as-sector education" in result.output
+    # scored as another sector on purpose: the output says so
+    result = runner().invoke(app, ["score", str(sheet), "--as-sector", "education", "-o",
+                                    str(out), "--force"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows[0]["scored_as_sector"] == "education"
+    assert "education / working_alliance" in rows[0]["norm_group"]
 
 
 def test_filled_form_is_scored(tmp_path: Path) -> None:
@@ -181,7 +190,15 @@ def test_filled_form_is_scored(tmp_path: Path) -> None:
     assert rows[0]["status"] == "scored" and rows[0]["source_file"].endswith("form.xlsx")
     result = runner().invoke(app, ["score", str(form), "-i", INSTRUMENT, "-s", "foster_homes",
                                     "-o", str(tmp_path / "t.csv")])
-    assert result.exit_code == 1 and "forms of relationship_quality" in result.output
+    assert result.exit_code == 1 and "answered on education forms" in result.output
+    assert "--as-sector foster_homes" in result.output
+    # disability care words the same items (foster homes adds one: it cannot score these)
+    result = runner().invoke(app, ["score", str(form), "--as-sector", "disability_care",
+                                    "-o", str(tmp_path / "t.csv")])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader((tmp_path / "t.csv").open(encoding="utf-8")))
+    assert rows[0]["sector"] == "education" and rows[0]["scored_as_sector"] == "disability_care"
+    assert "disability_care / relationship_quality" in rows[0]["norm_group"]
 
 
 def test_forms_name_their_own_instrument(tmp_path: Path) -> None:
@@ -207,6 +224,51 @@ def test_forms_name_their_own_instrument(tmp_path: Path) -> None:
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [r["wac01"] for r in rows] == ["1", "2"]
     assert {r["status"] for r in rows} == {"scored"}
-    # A plain CSV still needs to be told what it holds.
-    result = runner().invoke(app, ["score", str(out), "-o", str(tmp_path / "again.csv")])
+    # A plain CSV (without the forms' instrument, sector and perspective columns) still
+    # needs to be told what it holds.
+    plain = tmp_path / "plain.csv"
+    keep = ["respondent_code", *(f"wac{k:02d}" for k in range(1, 15))]
+    with plain.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([c for c in keep if c in rows[0]])
+        writer.writerows([[r[c] for c in keep if c in r] for r in rows])
+    result = runner().invoke(app, ["score", str(plain), "-o", str(tmp_path / "again.csv")])
     assert result.exit_code == 1 and "give --instrument and --sector" in result.output
+
+
+def test_slow_work_shows_a_spinner_on_a_terminal_only(tmp_path: Path) -> None:
+    """Slow work (here scoring to a results workbook) shows what it is doing on stderr
+    when stderr is a terminal, and prints nothing of it when stderr is piped."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    sample = tmp_path / "s.csv"
+    assert runner().invoke(app, ["simulate", "-i", INSTRUMENT, "-s", SECTOR, "-o",
+                                 str(sample), "--n", "20"]).exit_code == 0
+    args = [sys.executable, "-m", "relscale", "score", str(sample), "-i", INSTRUMENT, "-s",
+            SECTOR]
+    master, slave = pty.openpty()
+    try:
+        done = subprocess.run([*args, "-o", str(tmp_path / "a.xlsx")], stderr=slave,
+                              stdout=subprocess.PIPE, timeout=120)
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+    assert done.returncode == 0
+    assert b"Scoring" in seen or b"Writing" in seen, seen[:300]
+    piped = subprocess.run([*args, "-o", str(tmp_path / "b.xlsx")], capture_output=True,
+                           text=True, timeout=120)
+    assert piped.returncode == 0
+    assert "Scoring" not in piped.stderr and "Writing" not in piped.stderr
+    assert "\x1b" not in piped.stderr  # no terminal control codes either

@@ -116,7 +116,7 @@ def test_formulas_equal_relscale_score(tmp_path: Path) -> None:
     norm_cases = 0
     for sheet, args in sheets:
         out = tmp_path / f"{sheet.stem}.csv"
-        score_args = ["score", str(sheet), "-o", str(out)]
+        score_args = ["score", str(sheet), "-o", str(out), "--decimals", "15"]
         if "--norms" in args:
             score_args += ["--norms", args[args.index("--norms") + 1]]
         result = runner.invoke(app, score_args)
@@ -134,9 +134,9 @@ def test_formulas_equal_relscale_score(tmp_path: Path) -> None:
                 if name not in got or name.startswith(("norm_", "reason")):
                     continue
                 if na is not None and got[name] == na.value:
-                    # 'does not apply' on the sheet: missing in relscale score's output, and
-                    # the sheet's scores (compared below) must leave it out as well
-                    assert value == "", (sheet.name, exp["respondent_code"], name, value)
+                    # 'does not apply' on the sheet: kept as its code in relscale score's
+                    # output (not an empty cell), and the scores (compared below) leave it out
+                    assert value == str(na.value), (sheet.name, exp["respondent_code"], name)
                     not_applicable += 1
                     continue
                 if name in ("status",) or name.endswith("_band") or name.endswith("_code"):

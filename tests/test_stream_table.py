@@ -41,8 +41,9 @@ from relscale.workbooks.results import build_results_workbook, score_table
 STYLES = {None: 0, "body": 3, "int": 7, "num": 12}
 
 
-def _old_score_rows(scored: ScoredTable) -> Any:
-    """The Scores rows as the results workbook wrote them before the column-wise writer."""
+def _old_score_rows(scored: ScoredTable, norm_labels: dict[str, str] | None = None) -> Any:
+    """The Scores rows as the results workbook wrote them before the column-wise writer
+    (``norm_labels``: the norm group's words, as the workbook shows them since issue 24)."""
     from relscale.i18n import _
     from relscale.model import columns as names
 
@@ -51,6 +52,8 @@ def _old_score_rows(scored: ScoredTable) -> Any:
     labels = [{names.STATUS: names.STATUS_LABELS,
                names.NORM_STATUS: names.NORM_STATUS_LABELS}.get(c, {}) for c in scored.columns]
     words = [{code: _(label) for code, label in table.items()} for table in labels]
+    if norm_labels and names.NORM_GROUP in scored.columns:
+        words[scored.columns.index(names.NORM_GROUP)] = dict(norm_labels)
     empty: tuple[Any, str | None] = (None, None)
     for i in range(scored.n):
         row: list[tuple[Any, str | None]] = []
@@ -212,13 +215,17 @@ def test_workbook_same_parts_and_cells_as_the_row_writer(run: Any, tmp_path: Pat
     new_path, old_path = tmp_path / "new.xlsx", tmp_path / "old.xlsx"
     write_scores(run, new_path)
     book = build_results_workbook(run.scored, run.adapted, run.scores, run.adapted.locale)
-    book.sheets[0].stream = lambda: _old_score_rows(run.scored)
+    from relscale.scoring.norms import describe_norms
+
+    group = {describe_norms(t, run.adapted.locale): t.group_label if t.group else "all"
+             for t in run.adapted.norms}
+    book.sheets[0].stream = lambda: _old_score_rows(run.scored, group)
     write_xlsx(book, old_path)
     assert _parts(new_path) == _parts(old_path)
     # read back: the cells of the rows, value by value
     got = openpyxl.load_workbook(new_path)["Scores"]
     assert got.max_row == run.scored.n + 1
-    for r, row in enumerate(_old_score_rows(run.scored), start=2):
+    for r, row in enumerate(_old_score_rows(run.scored, group), start=2):
         for c, (value, _style) in enumerate(row, start=1):
             cell = got.cell(r, c)
             if value is None or value == "" or (isinstance(value, float) and value != value):

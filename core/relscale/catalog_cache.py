@@ -160,11 +160,11 @@ def slot(pm: pluggy.PluginManager) -> Slot | None:
     sources = _content_sources(pm)
     if folder is None or sources is None:
         return None
-    from relscale.limits import TooLarge
+    from relscale.limits import BadLimit, TooLarge
 
     try:
         fingerprint = _fingerprint(sources)
-    except (OSError, TooLarge):
+    except (OSError, TooLarge, BadLimit):
         return None
     return folder / f"catalog-{_digest(sources)[:20]}.json", fingerprint
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +38,7 @@ from relscale.analysis.descriptives import GroupDescriptives, group_descriptives
 from relscale.analysis.dif import DifResult, dif
 from relscale.analysis.errors import AnalysisError
 from relscale.analysis.invariance import InvarianceResult, test_invariance
+from relscale.equivalence_collapse import collapse
 from relscale.equivalence_io import (
     AnalysisOptions,
     GroupRows,
@@ -192,7 +193,10 @@ def cfa_evidence(path: Path | str, adapted: AdaptedInstrument, *,
         clusters = cluster_ids(table, options.cluster, [keep])
         fit_options, method = resolve(options, [RawGroup("sample", x)], items,
                                       _scale_points(adapted), clusters, "marker")
-        result = fit_cfa(x, items, factors, fit_options)
+        merged, merges = collapse({"sample": x}, items, adapted, options.collapse,
+                                  fit_options.estimator, fit_options.missing)
+        method = replace(method, collapsed=tuple(merges))
+        result = fit_cfa(merged["sample"], items, factors, fit_options)
     except AnalysisError as exc:
         raise _in_file(table.source, exc) from None
     result.warnings = keying_advice(result.warnings, adapted) + nested_warning(
@@ -396,11 +400,14 @@ def group_evidence(
                                       _scale_points(groups[names[0]].adapted), clusters,
                                       "std.lv")
         chosen = criterion or options.criterion
-        inv = test_invariance(shared_data, shared.items, factors,
+        model_data, merges = collapse(shared_data, shared.items, groups[names[0]].adapted,
+                                      options.collapse, fit_options.estimator,
+                                      fit_options.missing)
+        inv = test_invariance(model_data, shared.items, factors,
                               criterion=chosen,  # type: ignore[arg-type]
                               strict=options.strict, options=fit_options,
                               estimator_note=method.estimator_note)
-        method = Method(**{**method.to_dict(), "criterion": chosen})
+        method = replace(method, criterion=chosen, collapsed=tuple(merges))
         inv.warnings = keying_advice(inv.warnings, adapted) + nested_warning(
             table, adapted, [i for g in names for i in groups[g].rows], options)
         descriptives = group_descriptives(shared_data, shared.items)

@@ -157,6 +157,9 @@ class AnalysisOptions:
     """None: std.lv for invariance, marker (lavaan's default) for a single-group CFA."""
     criterion: str = "both"
     strict: bool = False
+    collapse: Any = None
+    """``--collapse``: "auto" or ``{item: {answer: into}}``, answers as given
+    (:mod:`relscale.equivalence_collapse`)."""
 
 
 @dataclass(frozen=True)
@@ -171,9 +174,11 @@ class Method:
     n_clusters: int | None
     identification: str
     criterion: str | None = None
+    collapsed: tuple[Any, ...] = ()
+    """Answer categories merged before the models (``Merge``; ``--collapse``)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(vars(self))
+        return {**vars(self), "collapsed": [m.to_dict() for m in self.collapsed]}
 
 
 MISSING_TEXT = {

@@ -28,3 +28,8 @@ class DataError(RelscaleError):
 
 class LocaleError(RelscaleError):
     """A locale that cannot be parsed or has no catalog."""
+
+
+class StoreError(RelscaleError):
+    """A store (``relscale round``) that cannot be opened or used: missing, made by a newer
+    relscale, not a relscale store, a server that cannot be reached."""

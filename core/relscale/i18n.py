@@ -26,12 +26,15 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import threading
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from relscale.errors import LocaleError
+from relscale.format_fields import forms_problem, placeholder_problem
+
+__all__ = ["forms_problem", "placeholder_problem"]  # checked here, defined there
 
 if TYPE_CHECKING:
     from relscale.model.models import Instrument, Sector
@@ -173,7 +176,9 @@ _PROBLEMS = {
     "unknown": N_("field {{{field}}} is not in the English text"),
     "nested": N_("field {{{field}}} has a nested format"),
     "conversion": N_("field {{{field}}} has a conversion the English text does not use"),
+    "spec": N_("field {{{field}}} has a format the English text does not use"),
 }
+"""The problems of :data:`relscale.format_fields.PROBLEMS`, marked for translation."""
 
 
 def take_catalog_warnings() -> list[str]:
@@ -188,59 +193,16 @@ def take_catalog_warnings() -> list[str]:
     return found
 
 
-def _fields(text: str) -> list[tuple[str, str | None, str | None]] | None:
-    """``(field, format_spec, conversion)`` of each replacement field; None if unparsable."""
-    import string
-
-    try:
-        return [
-            (name, spec, conv)
-            for _lit, name, spec, conv in string.Formatter().parse(text)
-            if name is not None
-        ]
-    except ValueError:
-        return None
-
-
-_SIMPLE_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def placeholder_problem(msgid: str, msgstr: str) -> tuple[str, str] | None:
-    """Why ``msgstr`` may not stand in for ``msgid`` in ``str.format`` (a problem code
-    and the field), or None if it may.
-
-    A translation may use only the named fields of its msgid: no attribute or index
-    access (``{path.__class__}``, ``{x[0]}``), no positional fields, no nested fields in
-    a format spec, and only the conversions (``!r``/``!s``) the msgid uses for that field.
-    A msgid that is no format string (unbalanced braces) admits a translation without
-    fields only.
-    """
-    source = _fields(msgid)
-    target = _fields(msgstr)
-    if target is None:
-        return ("braces", "") if source is not None else None
-    allowed: dict[str, set[str | None]] = {}
-    for name, _spec, conv in source or []:
-        allowed.setdefault(name, {None}).add(conv)
-    for name, spec, conv in target:
-        if not _SIMPLE_FIELD.match(name):
-            return ("name", name)
-        if name not in allowed:
-            return ("unknown", name)
-        if spec and ("{" in spec or "}" in spec):
-            return ("nested", name)
-        if conv not in allowed[name]:
-            return ("conversion", name)
-    return None
-
-
 def read_content(path: str | Path) -> bytes:
     """A content file's bytes (TOML, PO); ContentError past ``RELSCALE_MAX_CONTENT_MB``."""
     from relscale.errors import ContentError
-    from relscale.limits import TooLarge, read_limited
+    from relscale.limits import BadLimit, TooLarge, read_limited
 
     try:
         return read_limited(path)
+    except BadLimit as exc:
+        raise ContentError(_("{env}={value!r} is not a limit: set a positive number or leave "
+                             "it unset").format(env=exc.env, value=exc.value)) from None
     except TooLarge as exc:
         raise ContentError(_("{path}: larger than {limit} MB, the limit for content files (set "
                              "{env} to raise it)").format(path=path, limit=exc.limit_mb,
@@ -269,14 +231,16 @@ def _read_catalog(path: str, mtime: float) -> dict[tuple[str | None, str], str]:
     for message in catalog:
         if not message.id or message.fuzzy:
             continue
-        msgid = message.id if isinstance(message.id, str) else message.id[0]
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
+        msgid = ids[0]
         string = message.string
-        msgstr = string if isinstance(string, str) else (string[0] if string else "")
+        forms = [string] if isinstance(string, str) else list(string or ())
+        problem = forms_problem(ids, forms)  # every form: msgstr[1] is read too
+        if problem is not None:
+            _catalog_warnings.append((path, msgid[:60], *problem))
+            continue
+        msgstr = forms[0] if forms else ""
         if msgstr:
-            problem = placeholder_problem(msgid, msgstr)
-            if problem is not None:
-                _catalog_warnings.append((path, msgid[:60], *problem))
-                continue
             table[(message.context, msgid)] = msgstr
         if not isinstance(string, str):  # plural forms: msgstr[1], ... under their index
             for k, form in enumerate(string or ()):
@@ -441,23 +405,23 @@ class Translator:
 
 # --- UI strings ------------------------------------------------------------------------
 
-_current = Translator()
+# one context per request in relscale.web: concurrent requests never mix their locales
+_current: ContextVar[Translator] = ContextVar("ui_locale", default=Translator())  # noqa: B039
 
 
 def set_locale(locale: str) -> Translator:
     """Make ``locale`` (already resolved) the locale of UI strings; returns its translator."""
-    global _current
-    _current = Translator(locale)
-    return _current
+    _current.set(translator := Translator(locale))
+    return translator
 
 
 def current_locale() -> str:
-    return _current.locale
+    return _current.get().locale
 
 
 def _(msgid: str) -> str:
     """Translate a core UI string into the current locale."""
-    return _current.lookup(msgid)
+    return _current.get().lookup(msgid)
 
 
 PLURAL_SEP = "\x00"
@@ -477,8 +441,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     translation the English singular or plural is shown.
     """
     index = plural_index(n)
-    if _current.chain:
-        for loc in _current.chain:
+    if (chain := _current.get().chain):
+        for loc in chain:
             table = load_catalog(CORE_LOCALE_DIR, CORE_DOMAIN, loc)
             if table is None:
                 continue
@@ -496,4 +460,4 @@ def pgettext(context: str, msgid: str) -> str:
     context must be a literal for extraction (babel keyword spec ``pgettext:1c,2``).
     Without a translation in this context the English ``msgid`` is shown.
     """
-    return _current.lookup(msgid, context=context)
+    return _current.get().lookup(msgid, context=context)

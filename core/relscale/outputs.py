@@ -38,9 +38,11 @@ def check_scores_output(
     return check_output(path, overwrite=overwrite, inputs=tuple(Path(p) for p in inputs))
 
 
-def write_scores(run: ScoreRun, path: Path | str, *, overwrite: bool = False) -> Path:
-    """Write scored output: CSV (one row per respondent), a results workbook (.xlsx) or an
-    SPSS data file with variable and value labels (.sav, needs pyreadstat).
+def write_scores(run: ScoreRun, path: Path | str, *, overwrite: bool = False,
+                 decimals: int | None = 4) -> Path:
+    """Write scored output: CSV (one row per respondent, scores rounded to ``decimals``;
+    None: full precision), a results workbook (.xlsx) or an SPSS data file with variable
+    and value labels (.sav, needs pyreadstat); the last two keep full precision.
 
     :raises RelscaleError: see :func:`check_scores_output`; nothing is written then.
     """
@@ -59,24 +61,33 @@ def write_scores(run: ScoreRun, path: Path | str, *, overwrite: bool = False) ->
         book = build_results_workbook(run.scored, run.adapted, run.scores, run.adapted.locale)
         write(book, path, overwrite=overwrite)
     else:
+        check_cell_texts(run, nul_only=True)  # a NUL ends a CSV field for many readers
         with atomic_write(path, overwrite=overwrite) as tmp:
-            run.write_csv(tmp)
+            run.write_csv(tmp, decimals)
     return path
 
 
-def check_cell_texts(run: ScoreRun) -> None:
+def check_cell_texts(run: ScoreRun, *, nul_only: bool = False) -> None:
     """Refuse identifiers a workbook cell cannot hold (control characters, over 32,767
-    characters), naming the input's file, row and column, before anything is written."""
+    characters), naming the input's file, row and column, before anything is written;
+    with ``nul_only`` (a CSV), a NUL character only."""
     from relscale.errors import DataError
     from relscale.excel.xlsx_sheet import text_problem, texts_fit
     from relscale.messages import where
+    from relscale.scoring.run import BulkScoreRun
 
+    if nul_only and isinstance(run, BulkScoreRun):
+        return  # read in bulk: a file with a NUL is never read so
     table = run.responses
     for name in table.id_columns:
-        if texts_fit(table.ids[name]):
+        if nul_only:
+            texts = [v for v in table.ids[name] if isinstance(v, str)]
+            if "\x00" not in "".join(texts):
+                continue
+        elif texts_fit(table.ids[name]):
             continue  # else find the first, cell by cell
         for value, row in zip(table.ids[name], table.rows, strict=True):
-            if isinstance(value, str):
+            if isinstance(value, str) and (not nul_only or "\x00" in value):
                 problem = text_problem(value, where(table.source, int(row), name))
                 if problem is not None:
                     raise DataError(str(problem))

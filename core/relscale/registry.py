@@ -77,6 +77,11 @@ def _norm_key(t: NormTable) -> tuple[str, str, str, tuple[tuple[str, str], ...]]
     return (t.instrument, t.sector, t.perspective, tuple(sorted(t.group.items())))
 
 
+USER_CONTENT = "relscale.user_content"
+"""The plugin name of the user's content files (``--content``): its norm tables replace a
+plugin's table for the same instrument, sector, perspective and group."""
+
+
 @dataclass
 class Registry:
     """Everything the plugins registered: instruments, sectors, norm tables, exporters.
@@ -174,8 +179,17 @@ class Registry:
             self._add_unique(self.sectors, kind, obj.id, obj, plugin)
         elif kind == "norm table":
             key = _norm_key(obj)
-            for other in self._norms:
+            for k, other in enumerate(self._norms):
                 if _norm_key(other) == key:
+                    # the user's own table (--content FILE) stands in for a plugin's
+                    # table of the same group: that is what loading it is for
+                    origin = self.origin[("norm table", repr(key))]
+                    if origin == USER_CONTENT and plugin != USER_CONTENT:
+                        return
+                    if plugin == USER_CONTENT and origin != USER_CONTENT:
+                        self._norms[k] = obj
+                        self.origin[(kind, repr(key))] = plugin
+                        return
                     raise PluginError(
                         _("plugin {plugin!r}: norm table {table} (group {group}) is already "
                           "registered by {other!r}").format(

@@ -57,10 +57,13 @@ def ordinal_groups(model: MeasurementModel, groups: Sequence[RawGroup],
 @single_threaded
 def prepare(model: MeasurementModel, groups: Sequence[RawGroup],
             options: FitOptions) -> Prepared:
+    from .data import PAIRWISE_FIX, listwise_warning
+
     data = ordinal_groups(model, groups, options.missing)
-    warnings = [f"group {d.name!r}: {d.n_excluded} respondent(s) with missing answers left "
-                f"out (listwise deletion)" for d in data if d.n_excluded and
-                options.missing == "listwise"]
+    line = listwise_warning([d.name for d in data], [d.n for d in data],
+                            [d.n_excluded for d in data], PAIRWISE_FIX) \
+        if options.missing == "listwise" else None
+    warnings = [line] if line else []
     return Prepared(model, tuple(g.name for g in groups), options,
                     tuple(d.n for d in data), tuple(d.n_excluded for d in data), data,
                     warnings)
@@ -229,6 +232,11 @@ def fit_cfa(data: Any, items: Sequence[str], factors: Mapping[str, str],
                                               float(std[0][p + q]), float(std_se[0][p + q])))
     residuals = {item: float(1.0 - std[0][j] ** 2) for j, item in enumerate(model.items)}
     warnings = solution_warnings(est, ["sample"])
+    if options.missing == "listwise":
+        from .data import PAIRWISE_FIX, listwise_warning
+
+        line = listwise_warning(["sample"], [groups[0].n], [groups[0].n_excluded], PAIRWISE_FIX)
+        warnings[:0] = [line] if line else []
     n = groups[0].n
     if n < 200:
         warnings.append(f"only {n} respondents; ordinal CFA estimates and fit measures are "

@@ -138,20 +138,27 @@ LISTWISE_SHARE = 0.10
 """Listwise deletion that leaves out more than this share of a group is warned about."""
 
 
+FIML_FIX = "--missing fiml (full-information ML) uses every answer given"
+PAIRWISE_FIX = "--missing pairwise uses every answer given"
+
+
 def listwise_warning(names: Sequence[str], n_used: Sequence[int],
-                     n_excluded: Sequence[int]) -> str | None:
-    """One warning line when listwise deletion left out more than 10% of any group, with
-    the counts of every group that lost that much (None when none did)."""
+                     n_excluded: Sequence[int], fix: str = FIML_FIX) -> str | None:
+    """The one warning about listwise deletion: when it left out more than 10% of any
+    group, one line with the counts of every group (so the groups can be compared) and
+    ``fix``; None when no group lost that much (the counts are in every output's N)."""
+    over = False
     parts = []
     for name, used, left in zip(names, n_used, n_excluded, strict=True):
         total = used + left
-        if total and left > LISTWISE_SHARE * total:
-            where = "" if len(names) == 1 and name == "sample" else f"group {name!r}: "
-            parts.append(f"{where}{left} of {total} ({left / total:.0%})")
-    if not parts:
+        over = over or bool(total and left > LISTWISE_SHARE * total)
+        where = "" if len(names) == 1 and name == "sample" else f"group {name!r}: "
+        share = f" ({left / total:.0%})" if total else ""
+        parts.append(f"{where}{left} of {total}{share}")
+    if not over:
         return None
     return ("listwise deletion left out more than 10% of the respondents (" + "; ".join(parts)
-            + "); full-information ML (missing 'fiml') uses every answer given")
+            + f"); {fix}")
 
 
 def nested_hint(codes: Sequence[Any], column: str, *, min_share: float = 0.5) -> str | None:

@@ -254,9 +254,7 @@ def _result(prepared: Prepared, ladder: Ladder, levels: Sequence[str], criterion
                        test=difference_test(a, b), cutoff=srmr_cutoff(lv))
 
     below_metric = "thresholds" if "thresholds" in levels else "configural"
-    warnings = list(prepared.warnings)
-    warnings += [f"group {g!r}: {k} respondent(s) with missing answers left out (listwise "
-                 f"deletion)" for g, k in zip(names, prepared.n_excluded, strict=True) if k]
+    warnings = list(prepared.warnings)  # listwise deletion: one line, counts per group
     warnings += [f"group {g!r} has only {n} respondents; invariance tests are unstable below "
                  f"about 200 per group" for g, n in zip(names, prepared.n, strict=True)
                  if n < 200]

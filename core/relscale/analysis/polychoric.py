@@ -272,16 +272,24 @@ def _fix_two_by_two(tables: np.ndarray, levels: np.ndarray, names: Sequence[str]
 
 def sample_statistics(codes: np.ndarray, levels: Sequence[int], items: Sequence[str],
                       name: str = "sample") -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
-    """Thresholds, polychoric correlation matrix and Gamma (NACOV) of one group."""
-    _n, p = codes.shape
+    """Thresholds, polychoric correlation matrix and Gamma (NACOV) of one group.
+
+    Everything is computed on the distinct answer patterns weighted by how many respondents
+    gave them (the same sums as over respondents): memory and time beyond reading the codes
+    grow with the patterns, not with N.
+    """
+    n = codes.shape[0]
     lev = np.asarray(levels, dtype=int)
     kmax = int(lev.max())
+    first, weight = _patterns(codes, kmax)
+    codes = codes[first]
+    p = codes.shape[1]
     where = "" if name == "sample" else f" in group {name!r}"
     # step 1: thresholds and the univariate score tables
     thresholds, uni_scores, uni_counts = [], [], []
     for j in range(p):
         col = codes[:, j]
-        counts = np.bincount(col[col >= 0], minlength=lev[j]).astype(float)
+        counts = np.bincount(col[col >= 0], weights=weight[col >= 0], minlength=lev[j])
         cum = np.cumsum(counts)[:-1] / counts.sum()
         th = ndtri(cum)
         thresholds.append(th)
@@ -301,9 +309,9 @@ def sample_statistics(codes: np.ndarray, levels: Sequence[int], items: Sequence[
     both = (codes[:, rows] >= 0) & (codes[:, cols] >= 0)
     cell = np.where(both, codes[:, rows] * kmax + codes[:, cols], kmax * kmax)
     offsets = np.arange(len(pairs)) * (kmax * kmax + 1)
-    tables = np.bincount((cell + offsets).ravel(), minlength=len(pairs) * (kmax * kmax + 1))
+    tables = np.bincount((cell + offsets).ravel(), weights=np.repeat(weight, len(pairs)),
+                         minlength=len(pairs) * (kmax * kmax + 1))
     tables = tables.reshape(len(pairs), kmax * kmax + 1)[:, :-1].reshape(-1, kmax, kmax)
-    tables = tables.astype(float)
     names = [f"{items[j]!r} and {items[i]!r}{where}" for i, j in pairs]
     counts = tables.sum(axis=(1, 2))
     if (counts < 2).any():
@@ -313,7 +321,7 @@ def sample_statistics(codes: np.ndarray, levels: Sequence[int], items: Sequence[
     _fix_two_by_two(tables, np.stack([lev[rows], lev[cols]], axis=1), names)
     ext = np.stack([_extended(th, kmax + 1) for th in thresholds])
     h, k = ext[rows], ext[cols]
-    start = _pearson_start(codes, rows, cols)
+    start = _pearson_start(codes, weight, rows, cols)
     rho = _polychorics(tables, h, k, start, names)
     terms = _pair_terms(h, k, rho, second=False, thresholds=True)
     ok = terms.prob > _SQRT_EPS  # lavaan: likelihoods below sqrt(eps) score NA (= 0)
@@ -323,32 +331,42 @@ def sample_statistics(codes: np.ndarray, levels: Sequence[int], items: Sequence[
     s_th2 = np.where(ok[..., None], terms.d_th2 / safe[..., None], 0.0)
     cor = np.eye(p)
     cor[rows, cols] = cor[cols, rows] = rho
-    gamma = _gamma(codes, lev, kmax, uni_scores, uni_counts, tables, cell, s_rho, s_th1,
-                   s_th2, rows, cols)
+    gamma = _gamma(codes, weight, n, lev, uni_scores, uni_counts, tables, cell, s_rho,
+                   s_th1, s_th2, rows, cols)
     return thresholds, cor, gamma
 
 
-def _pearson_start(codes: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Pearson correlations of the codes (lavaan's starting values); 0 where answers
-    are missing (the Newton steps do not depend on the start for their result)."""
+def _pearson_start(codes: np.ndarray, weight: np.ndarray, rows: np.ndarray,
+                   cols: np.ndarray) -> np.ndarray:
+    """Pearson correlations of the codes (lavaan's starting values; ``weight``: how many
+    respondents answered each pattern); 0 where answers are missing (the Newton steps do
+    not depend on the start for their result)."""
     if (codes < 0).any():
         return np.zeros(len(rows))
     with np.errstate(invalid="ignore", divide="ignore"):
-        r = np.corrcoef(codes.T.astype(float))
+        c = np.cov(codes.T.astype(float), fweights=weight.astype(np.int64))
+        sd = np.sqrt(np.diag(c))
+        r = c / np.outer(sd, sd)
     return np.nan_to_num(r[rows, cols])
 
 
-def _gamma(codes: np.ndarray, levels: np.ndarray, kmax: int, uni_scores: list[np.ndarray],
-           uni_counts: list[np.ndarray], tables: np.ndarray, cell: np.ndarray,
-           s_rho: np.ndarray, s_th1: np.ndarray, s_th2: np.ndarray, rows: np.ndarray,
-           cols: np.ndarray) -> np.ndarray:
-    """Muthen (1984) / lavaan's ``muthen1984``: N B^-1 (S'S) B^-T."""
-    n, p = codes.shape
+def _gamma(codes: np.ndarray, weight: np.ndarray, n: int, levels: np.ndarray,
+           uni_scores: list[np.ndarray], uni_counts: list[np.ndarray], tables: np.ndarray,
+           cell: np.ndarray, s_rho: np.ndarray, s_th1: np.ndarray, s_th2: np.ndarray,
+           rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Muthen (1984) / lavaan's ``muthen1984``: N B^-1 (S'S) B^-T.
+
+    ``codes`` and ``cell`` hold the distinct answer patterns, ``weight`` how many of the
+    ``n`` respondents gave each: respondents with the same answers have the same scores, so
+    S'S is a weighted sum over the patterns (a million respondents on a short scale give
+    some thousands).
+    """
+    m, p = codes.shape
     n_th = int(np.sum(levels - 1))
     start = np.concatenate([[0], np.cumsum(levels - 1)])
     n_pairs = len(rows)
     # per-respondent scores: thresholds by category lookup, correlations by cell lookup
-    sc_th = np.zeros((n, n_th))
+    sc_th = np.zeros((m, n_th))
     a11_inv = np.zeros((n_th, n_th))
     for j in range(p):
         table = np.vstack([uni_scores[j], np.zeros((1, levels[j] - 1))])
@@ -373,4 +391,16 @@ def _gamma(codes: np.ndarray, levels: np.ndarray, kmax: int, uni_scores: list[np
     infl_th = sc_th @ a11_inv
     infl_cor = (sc_cor - infl_th @ a21.T) / a22[None, :]
     infl = np.hstack([infl_th, infl_cor])
-    return float(n) * (infl.T @ infl)
+    return float(n) * (infl.T @ (weight[:, None] * infl))
+
+
+def _patterns(codes: np.ndarray, kmax: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first row of every distinct answer pattern (-1 missing) and how many rows have it."""
+    p = codes.shape[1]
+    base = kmax + 1
+    if p * np.log2(base) < 62:  # the pattern as one integer: sorting a vector is fast
+        key = (codes + 1) @ (base ** np.arange(p, dtype=np.int64))
+        _, first, count = np.unique(key, return_index=True, return_counts=True)
+    else:
+        _, first, count = np.unique(codes, axis=0, return_index=True, return_counts=True)
+    return first, count.astype(float)

@@ -14,8 +14,10 @@ from relscale.cli.common import (
     console,
     handle_errors,
     note_err,
+    spinner,
     use_locale,
     warn_err,
+    written,
 )
 from relscale.errors import RelscaleError
 from relscale.i18n import _
@@ -62,6 +64,11 @@ IdentificationOption = Annotated[
 CriterionOption = Annotated[
     str, typer.Option("--criterion", help="chen, lrt or both (a level holds when both say so).")
 ]
+CollapseOption = Annotated[
+    str | None, typer.Option("--collapse", help="Merge answer categories before the models: "
+                             "ITEM=ANSWER:INTO,... (answers as given, e.g. rqc05=4:3), or auto "
+                             "(wlsmv: an answer nobody in some group gave joins its neighbour).")
+]
 
 ESTIMATOR_CHOICES = ("auto", "ml", "mlr", "wlsmv")
 MISSING_CHOICES = ("fiml", "listwise", "pairwise")
@@ -77,15 +84,28 @@ def _choice(option: str, value: str | None, allowed: tuple[str, ...]) -> None:
 
 def analysis_options(estimator: str = "auto", missing: str | None = None,
                      cluster: str | None = None, identification: str | None = None,
-                     criterion: str = "both", strict: bool = False) -> Any:
+                     criterion: str = "both", strict: bool = False,
+                     collapse: str | None = None) -> Any:
     """The checked command-line choices as :class:`relscale.equivalence_io.AnalysisOptions`."""
+    from relscale.equivalence_collapse import parse_collapse
     from relscale.equivalence_io import AnalysisOptions
 
     _choice("--estimator", estimator, ESTIMATOR_CHOICES)
     _choice("--missing", missing, MISSING_CHOICES)
     _choice("--identification", identification, IDENTIFICATION_CHOICES)
     _choice("--criterion", criterion, CRITERION_CHOICES)
-    return AnalysisOptions(estimator, missing, cluster, identification, criterion, strict)
+    return AnalysisOptions(estimator, missing, cluster, identification, criterion, strict,
+                           parse_collapse(collapse))
+
+
+def _note_method(method: Any) -> None:
+    """The estimator's one line, and one per merged answer category."""
+    if method is None:
+        return
+    note_err(method.estimator_note)
+    for merge in method.collapsed:
+        note_err(_("answers merged: {merge} ({reason})").format(merge=merge.text(),
+                                                             reason=merge.reason))
 
 
 def register(app: typer.Typer) -> None:
@@ -128,7 +148,7 @@ def _emit(fmt: str, output: Path | None, force: bool, title: str, tables: list[T
         else:
             _print_tables(title, tables, notes)
             return
-    typer.echo(_("{path} written").format(path=output), err=True)
+    written(output)
 
 
 def _print_tables(title: str, tables: list[Table], notes: list[str]) -> None:
@@ -170,7 +190,9 @@ def cfa(
     missing: MissingOption = None,
     cluster: ClusterOption = None,
     identification: IdentificationOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx (needs -o).")] = "table",
+    collapse: CollapseOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-F",
+                                     help="table, json or xlsx (needs -o).")] = "table",
     output: OutputOption = None,
     locale: LocaleOption = None,
     force: ForceOption = False,
@@ -181,11 +203,11 @@ def cfa(
 
     kind = _check_format(fmt, ("table", "json", "xlsx"))
     used = use_locale(locale)
-    options = analysis_options(estimator, missing, cluster, identification)
+    options = analysis_options(estimator, missing, cluster, identification, collapse=collapse)
     adapted = adapt_noting(instrument, sector, perspective, used)
-    evidence = cfa_evidence(data, adapted, options=options)
-    if evidence.method is not None:
-        note_err(evidence.method.estimator_note)
+    with spinner(_("Fitting the model")):
+        evidence = cfa_evidence(data, adapted, options=options)
+    _note_method(evidence.method)
     title = _("CFA: {instrument}, {sector}, {perspective} ({path})").format(
         instrument=adapted.instrument, sector=adapted.sector, perspective=adapted.perspective,
         path=data)
@@ -216,7 +238,9 @@ def invariance(
     no_dif: Annotated[
         bool, typer.Option("--no-dif", help="Leave out the ordinal DIF per item.")
     ] = False,
-    fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx (needs -o).")] = "table",
+    collapse: CollapseOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-F",
+                                     help="table, json or xlsx (needs -o).")] = "table",
     output: OutputOption = None,
     locale: LocaleOption = None,
     force: ForceOption = False,
@@ -227,11 +251,13 @@ def invariance(
 
     kind = _check_format(fmt, ("table", "json", "xlsx"))
     used = use_locale(locale)
-    options = analysis_options(estimator, missing, cluster, identification, criterion, strict)
+    options = analysis_options(estimator, missing, cluster, identification, criterion, strict,
+                               collapse)
     adapted = adapt_noting(instrument, sector, perspective, used)
-    evidence = group_evidence(data, adapted, group_by, options=options, run_dif=not no_dif)
-    if evidence.method is not None:
-        note_err(evidence.method.estimator_note)
+    with spinner(_("Fitting the models per group")):
+        evidence = group_evidence(data, adapted, group_by, options=options,
+                                  run_dif=not no_dif)
+    _note_method(evidence.method)
     title = _("Invariance across {column}: {instrument}, {perspective} ({path})").format(
         column=group_by, instrument=adapted.instrument, perspective=adapted.perspective,
         path=data)

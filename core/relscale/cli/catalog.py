@@ -13,6 +13,7 @@ from relscale.cli.common import (
     adapt_noting,
     console,
     handle_errors,
+    old_format_spelling,
     print_notes,
     table,
     use_locale,
@@ -26,15 +27,18 @@ from relscale.model.labels import LOCALE_CHANGES, locale_change_label, provenanc
 def register(app: typer.Typer) -> None:
     app.command("sectors")(handle_errors(sectors))
     app.command("instruments")(handle_errors(instruments))
-    app.command("slots")(handle_errors(slots))
-    app.command("show")(handle_errors(show))
-    app.command("diff")(handle_errors(diff))
+    # -f was --format here: kept one release (-f is --force everywhere)
+    old = old_format_spelling(lambda: ("table", "csv", "json"))
+    app.command("slots", cls=old)(handle_errors(slots))
+    app.command("show", cls=old)(handle_errors(show))
+    app.command("diff", cls=old)(handle_errors(diff))
 
 
 def sectors(locale: LocaleOption = None) -> None:
     """List the registered care sectors, their roles and what they offer."""
     from relscale.catalog import sector_records
 
+    records = sector_records(use_locale(locale))  # the headers below in its language
     listing = table()
     listing.add_column(_("Sector"), no_wrap=True)
     listing.add_column(_("Name"))
@@ -42,7 +46,7 @@ def sectors(locale: LocaleOption = None) -> None:
     listing.add_column(_("Client"))
     listing.add_column(_("Offers"))
     listing.add_column(_("Plugin"))
-    for r in sector_records(use_locale(locale)):
+    for r in records:
         listing.add_row(r["sector"], r["name"], r["professional"], r["client"],
                         "\n".join(r["offers"]), r["plugin"])
     console().print(listing)
@@ -52,6 +56,7 @@ def instruments(locale: LocaleOption = None) -> None:
     """List the registered instruments with their dimensions and perspectives."""
     from relscale.catalog import instrument_records
 
+    records = instrument_records(use_locale(locale))  # the headers below in its language
     listing = table()
     listing.add_column(_("Instrument"), no_wrap=True)
     listing.add_column(_("Title"))
@@ -59,7 +64,7 @@ def instruments(locale: LocaleOption = None) -> None:
     listing.add_column(_("Dimensions"))
     listing.add_column(_("Items"), justify="right")
     listing.add_column(_("Status"))
-    for r in instrument_records(use_locale(locale)):
+    for r in records:
         listing.add_row(
             r["instrument"],
             r["title"],
@@ -75,7 +80,7 @@ FormatOption = Annotated[
     str,
     typer.Option(
         "--format",
-        "-f",
+        "-F",
         help="table (for reading), csv or json (for documenting an adaptation).",
     ),
 ]
@@ -83,7 +88,6 @@ FormatOption = Annotated[
 
 def _emit_records(records: list[dict[str, Any]], fmt: str) -> bool:
     """Write records as csv/json to stdout; False when the format is 'table'."""
-    import csv
     import json
     import sys
 
@@ -93,12 +97,11 @@ def _emit_records(records: list[dict[str, Any]], fmt: str) -> bool:
         json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     elif fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]) if records else [])
-        writer.writeheader()
-        from relscale.io.csv_safety import csv_text  # content text: OWASP policy
+        from relscale.io.csv_safety import dict_writer  # content text: OWASP policy
 
-        writer.writerows({k: csv_text(v) if isinstance(v, str) else v for k, v in r.items()}
-                         for r in records)
+        writer = dict_writer(sys.stdout, fieldnames=list(records[0]) if records else [])
+        writer.writeheader()
+        writer.writerows(records)
     else:
         raise RelscaleError(
             _("unknown format {fmt!r} (choose table, csv or json)").format(fmt=fmt)

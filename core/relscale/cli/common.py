@@ -54,10 +54,82 @@ ForceOption = Annotated[
 ]
 
 
+def terminal_safe(text: str) -> str:
+    """``text`` fit for a terminal: control characters (an escape sequence that sets the
+    title, moves the cursor or writes a link, hidden in a column name or a group value)
+    and direction overrides (``exe.png`` for ``gnp.exe``) written as ``\\x1b`` or
+    ``\\u202e``; tabs and line breaks kept."""
+    if text.isascii() and text.isprintable():
+        return text
+    import unicodedata
+
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in "\n\t" or (unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp")):
+            out.append(ch)
+        else:
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    return "".join(out)
+
+
+def old_format_spelling(values: Callable[[], Iterable[str]]) -> Any:
+    """A command class that reads ``-f VALUE`` as ``-F VALUE`` (``--format``), with a
+    deprecation note: ``-f`` is ``--force`` in every command now, and the old spelling of
+    the format keeps working for one release. ``values``: the formats, asked only when
+    ``-f`` is followed by a value."""
+    from typer.core import TyperCommand
+
+    class OldFormatSpelling(TyperCommand):  # type: ignore[misc]
+        def parse_args(self, ctx: Any, args: list[str]) -> Any:
+            args = list(args)
+            for i, arg in enumerate(args[:-1]):
+                if arg == "--":
+                    break
+                if arg == "-f" and not args[i + 1].startswith("-") and (
+                        args[i + 1] in set(values())):
+                    from relscale.i18n import _
+
+                    args[i] = "-F"
+                    note_err(_("-f {value} is deprecated and will mean --force from the next "
+                               "release, as in every other command: write -F {value} (or "
+                               "--format {value})").format(value=args[i + 1]))
+            return super().parse_args(ctx, args)
+
+    return OldFormatSpelling
+
+
+def prefixed(kind: str, message: str) -> str:
+    """``relscale: error: ...`` with ``kind`` (error, warning, note) in the current language."""
+    from relscale.i18n import pgettext
+
+    try:
+        words = {
+            # TRANSLATORS: the prefix of an error line, "relscale: error: ..."
+            "error": pgettext("message prefix", "error"),
+            "warning": pgettext("message prefix", "warning"),
+            "note": pgettext("message prefix", "note"),
+        }
+    except RelscaleError:  # a catalog that cannot be read: say so in English
+        words = {"error": "error", "warning": "warning", "note": "note"}
+    return f"relscale: {words[kind]}: {terminal_safe(message)}"
+
+
+def error_err(message: str) -> None:
+    """Print one error line (``relscale: error: ...``) to stderr, without exiting."""
+    typer.echo(prefixed("error", message), err=True)
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print one error line to stderr and exit (no traceback)."""
-    typer.echo(f"relscale: error: {message}", err=True)
+    error_err(message)
     raise typer.Exit(code)
+
+
+def echo(text: str, *, err: bool = False) -> None:
+    """:func:`typer.echo` of text that may hold something from a file (a code, a path in
+    a folder, a catalog entry), made :func:`terminal_safe`."""
+    typer.echo(terminal_safe(text), err=err)
 
 
 def handle_errors(fn: F) -> F:
@@ -90,7 +162,7 @@ def warn_catalogs() -> None:
 
 def warn_err(message: str) -> None:
     """Print one warning (``relscale: warning: ...``) to stderr."""
-    typer.echo(f"relscale: warning: {message}", err=True)
+    typer.echo(prefixed("warning", message), err=True)
 
 
 def use_locale(locale: str | None) -> str:
@@ -110,9 +182,18 @@ def use_locale(locale: str | None) -> str:
     return used
 
 
+def messages_locale(first: str | None) -> str | None:
+    """The locale for the messages of a command whose ``--locale`` names what it writes
+    (``forms``, ``export``: several locales): the user's language when given globally
+    (``relscale --locale``, ``$RELSCALE_LOCALE``), else the first locale written."""
+    if state.locale or os.environ.get(ENV_LOCALE):
+        return None  # use_locale() takes the global one
+    return first
+
+
 def note_err(message: str) -> None:
     """Print one note (``relscale: note: ...``) to stderr."""
-    typer.echo(f"relscale: note: {message}", err=True)
+    typer.echo(prefixed("note", message), err=True)
 
 
 def adapt_noting(
@@ -149,21 +230,75 @@ def print_notes(notes: Iterable[str], noted: set[str] | None = None) -> None:
             noted.add(note)
 
 
+def written(path: object, what: str | None = None) -> None:
+    """The one message for a file (or folder) a command wrote, on stderr:
+    ``{path} written``, or ``{path}: {what} written`` when there is more to say."""
+    from relscale.i18n import _
+
+    if what:
+        echo(_("{path}: {what} written").format(path=path, what=what), err=True)
+    else:
+        echo(_("{path} written").format(path=path), err=True)
+
+
 def table(title: str | None = None) -> Any:
-    """A rich table in the style of every listing relscale prints."""
+    """A rich table in the style of every listing relscale prints; its title, headings
+    and cells are made :func:`terminal_safe` (a group value can hold an escape)."""
     from rich import box
     from rich.table import Table
 
-    return Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    class SafeTable(Table):  # type: ignore[misc]
+        def add_column(self, header: Any = "", *args: Any, **kwargs: Any) -> None:
+            super().add_column(_safe(header), *args, **kwargs)
+
+        def add_row(self, *cells: Any, **kwargs: Any) -> None:
+            super().add_row(*map(_safe, cells), **kwargs)
+
+    return SafeTable(title=_safe(title), box=box.SIMPLE_HEAD, title_justify="left")
+
+
+def _safe(value: Any) -> Any:
+    return terminal_safe(value) if isinstance(value, str) else value
 
 
 def console() -> Any:
+    """A rich console for listings: printed text made :func:`terminal_safe`."""
     from rich.console import Console
+
+    class SafeConsole(Console):  # type: ignore[misc]
+        def print(self, *objects: Any, **kwargs: Any) -> None:
+            super().print(*map(_safe, objects), **kwargs)
 
     # Outside a terminal (pipes, CI, tests) rich would wrap at 80 columns.
     width = None if sys.stdout.isatty() else 160
-    return Console(soft_wrap=False, highlight=False, markup=False, width=width)
+    return SafeConsole(soft_wrap=False, highlight=False, markup=False, width=width)
 
 
 def is_interactive() -> bool:
     return sys.stderr.isatty()
+
+
+class spinner:
+    """A spinner with ``label`` on stderr while slow work runs, when stderr is a terminal;
+    nothing when it is piped or redirected (scripts, CI, tests)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._status: Any = None
+
+    def __enter__(self) -> spinner:
+        if is_interactive():
+            from rich.console import Console
+
+            self._status = Console(stderr=True).status(self.label)
+            self._status.__enter__()
+        return self
+
+    def update(self, label: str) -> None:
+        """Say what is being done now."""
+        if self._status is not None:
+            self._status.update(label)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._status is not None:
+            self._status.__exit__(*exc)

@@ -8,20 +8,30 @@ from typing import Annotated
 import typer
 
 from relscale.cli.common import (
+    ForceOption,
     LocaleOption,
     PerspectiveOption,
     SectorOption,
     adapt_noting,
     console,
     handle_errors,
+    messages_locale,
     note_err,
+    old_format_spelling,
     use_locale,
+    written,
 )
 from relscale.i18n import _
 
 
+def _exporter_names() -> list[str]:
+    from relscale.plugins import get_registry
+
+    return list(get_registry().exporters)
+
+
 def register(app: typer.Typer) -> None:
-    app.command("export")(handle_errors(export))
+    app.command("export", cls=old_format_spelling(_exporter_names))(handle_errors(export))
     app.command("exporters")(handle_errors(exporters))
 
 
@@ -51,7 +61,7 @@ def exporters(locale: LocaleOption = None) -> None:
 def export(
     instrument: Annotated[str, typer.Argument(help="Instrument id.")],
     sector: SectorOption,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="Exporter name (see `exporters`).")],
+    fmt: Annotated[str, typer.Option("--format", "-F", help="Exporter name (see `exporters`).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
     perspective: PerspectiveOption = None,
     locale: Annotated[
@@ -64,20 +74,21 @@ def export(
             show_default=False,
         ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: ForceOption = False,
 ) -> None:
     """Export an adapted instrument with any registered exporter."""
     from relscale.exporters.localized import export_locales
+    from relscale.i18n import resolve_locale
     from relscale.plugins import get_registry
 
     locales: list[str | None] = list(locale) if locale else [None]
-    used = use_locale(locales[0])
+    used = use_locale(messages_locale(locales[0]))
     exporter = get_registry().exporter(fmt)
     noted: set[str] = set()
-    adapted = [
-        adapt_noting(instrument, sector, perspective, used if k == 0 else str(other),
-                     noted=noted)
-        for k, other in enumerate(locales)
+    adapted = [  # each in its own locale; the messages in the user's (``used``)
+        adapt_noting(instrument, sector, perspective,
+                     used if other is None else resolve_locale(other)[0], noted=noted)
+        for other in locales
     ]
     if output.suffix.lower() != exporter.suffix:
         note_err(
@@ -86,4 +97,4 @@ def export(
             )
         )
     export_locales(exporter, adapted, output, overwrite=force)
-    typer.echo(_("Wrote {path}").format(path=output), err=True)
+    written(output)

@@ -13,11 +13,15 @@ from relscale.cli.common import (
     PerspectiveOption,
     SectorOption,
     adapt_noting,
+    error_err,
     handle_errors,
     is_interactive,
+    messages_locale,
     note_err,
+    spinner,
     use_locale,
     warn_err,
+    written,
 )
 from relscale.cli.scoring import FromOption
 from relscale.errors import RelscaleError
@@ -36,11 +40,57 @@ SubjectNameOption = Annotated[
     str | None,
     typer.Option(
         "--subject-name",
-        help="Name (or code) printed where items refer to the other person, and in the "
-        "form's name field; default a blank line '______'.",
+        help="Deprecated: use --client-name or --professional-name (this one names "
+        "whoever the form is about).",
         show_default=False,
     ),
 ]
+ClientNameOption = Annotated[
+    str | None,
+    typer.Option(
+        "--client-name",
+        help="The child's or client's name (or code): on a professional's form printed "
+        "where the statements refer to them and in the field for whom the form is about; "
+        "on a client's form in the field for their own name. Default a blank line.",
+        show_default=False,
+    ),
+]
+ProfessionalNameOption = Annotated[
+    str | None,
+    typer.Option(
+        "--professional-name",
+        help="The professional's name (or code): on a client's form printed where the "
+        "sentences refer to them and in the field for whom the form is about; on a "
+        "professional's form in the field for their own name. Default a blank line.",
+        show_default=False,
+    ),
+]
+AdminSheetOption = Annotated[
+    bool,
+    typer.Option(
+        "--with-admin-sheet",
+        help="Child and client forms: add the page for whoever administers the form "
+        "(validation notice, administration notes, codes) as a second sheet. Without it "
+        "the workbook holds the respondent's pages only.",
+    ),
+]
+
+
+def _names(perspective: str, client_name: str | None, professional_name: str | None,
+           subject_name: str | None) -> tuple[str | None, str | None]:
+    """(respondent name, subject name) of one form; ``--subject-name`` (deprecated) names
+    the subject when its own option is not given."""
+    from relscale.workbooks.form_parts import form_names
+
+    respondent, subject = form_names(perspective, client_name=client_name,
+                                     professional_name=professional_name)
+    return respondent, subject or subject_name
+
+
+def _note_subject_name(subject_name: str | None) -> None:
+    if subject_name is not None:
+        note_err(_("--subject-name is deprecated and will be removed in the next release: "
+                   "use --client-name (the child or client) or --professional-name"))
 LayoutOption = Annotated[
     str | None,
     typer.Option(
@@ -93,10 +143,13 @@ def form(
     perspective: PerspectiveOption = None,
     locale: LocaleOption = None,
     force: ForceOption = False,
+    client_name: ClientNameOption = None,
+    professional_name: ProfessionalNameOption = None,
     subject_name: SubjectNameOption = None,
     password: PasswordOption = None,
     layout: LayoutOption = None,
     pictures: PicturesOption = False,
+    admin_sheet: AdminSheetOption = False,
     variant: VariantOption = None,
     practice: PracticeOption = False,
 ) -> None:
@@ -104,6 +157,7 @@ def form(
     from relscale.workbooks.form import check_form_path, export_form
 
     used = use_locale(locale)
+    _note_subject_name(subject_name)
     check_form_path(output)  # before the work of adapting
     adapted = adapt_noting(instrument, sector, perspective, used, variant=variant)
     if practice and adapted.practice is None:
@@ -111,15 +165,15 @@ def form(
                               "statements").format(sector=adapted.sector,
                                                    instrument=adapted.instrument,
                                                    perspective=adapted.perspective))
-    written = export_form(
-        adapted, output, overwrite=force, subject_name=subject_name, password=password,
-        layout=layout, pictures=pictures, practice=practice,
+    respondent, subject = _names(adapted.perspective, client_name, professional_name,
+                                 subject_name)
+    layout_ = export_form(
+        adapted, output, overwrite=force, subject_name=subject, respondent_name=respondent,
+        password=password, layout=layout, pictures=pictures, admin_sheet=admin_sheet,
+        practice=practice,
     )
-    typer.echo(
-        ngettext("{path}: form with {n} item written", "{path}: form with {n} items written",
-                 len(written.answers)).format(path=output, n=len(written.answers)),
-        err=True,
-    )
+    n = len(layout_.answers)
+    written(output, ngettext("form with {n} item", "form with {n} items", n).format(n=n))
 
 
 def cards(
@@ -139,9 +193,8 @@ def cards(
     used = use_locale(locale)
     adapted = adapt_noting(instrument, sector, perspective, used, variant=variant)
     pages = write_answer_cards([adapted], output, overwrite=force)
-    typer.echo(ngettext("{path}: {n} page of answer cards written",
-                        "{path}: {n} pages of answer cards written", pages).format(
-        path=output, n=pages), err=True)
+    written(output, ngettext("{n} page of answer cards", "{n} pages of answer cards",
+                             pages).format(n=pages))
 
 
 def forms(
@@ -165,15 +218,19 @@ def forms(
             "--locale",
             "-l",
             help="Locale of the forms, repeatable (--locale en --locale nl); default the "
-            "global --locale, then $RELSCALE_LOCALE, then en. Messages use the first.",
+            "global --locale, then $RELSCALE_LOCALE, then en. Messages use the global "
+            "--locale (or $RELSCALE_LOCALE), else the first.",
             show_default=False,
         ),
     ] = None,
     force: ForceOption = False,
+    client_name: ClientNameOption = None,
+    professional_name: ProfessionalNameOption = None,
     subject_name: SubjectNameOption = None,
     password: PasswordOption = None,
     layout: LayoutOption = None,
     pictures: PicturesOption = False,
+    admin_sheet: AdminSheetOption = False,
     variant: VariantOption = None,
     practice: PracticeOption = False,
 ) -> None:
@@ -184,7 +241,8 @@ def forms(
     """
     from relscale.workbooks.form_batch import NothingToExport, export_forms
 
-    use_locale(locale[0] if locale else None)
+    use_locale(messages_locale(locale[0] if locale else None))
+    _note_subject_name(subject_name)
     if not all_ and not (sector or instrument or perspective):
         raise RelscaleError(
             _("say what to export: --sector, --instrument, --perspective, or --all")
@@ -199,10 +257,13 @@ def forms(
                 locales=locale or [],
                 overwrite=force,
                 subject_name=subject_name,
+                client_name=client_name,
+                professional_name=professional_name,
                 password=password,
                 progress=progress,
                 layout=layout,
                 pictures=pictures,
+                admin_sheet=admin_sheet,
                 variant=variant,
                 practice=practice,
             )
@@ -214,13 +275,11 @@ def forms(
         note_err(str(declined))
     for note in batch.notes:
         note_err(note)
-    typer.echo(
-        ngettext("{n} form written to {path}", "{n} forms written to {path}",
-                 len(batch.written)).format(n=len(batch.written), path=out_dir), err=True
-    )
+    written(out_dir, ngettext("{n} form", "{n} forms", len(batch.written)).format(
+        n=len(batch.written)))
     if batch.failed:
         for failure in batch.failed:
-            typer.echo(f"relscale: error: {failure.label}: {failure.error}", err=True)
+            error_err(f"{failure.label}: {failure.error}")
         raise RelscaleError(
             _("{n} of {total} forms failed (listed above)").format(
                 n=len(batch.failed), total=len(batch.exports)
@@ -300,10 +359,11 @@ def read(
         return
     # ---------------------------------------------------------------------------------------
     try:
-        result = read_forms_to_csv(forms_, output, overwrite=force, strict=strict)
+        with spinner(_("Reading forms")):
+            result = read_forms_to_csv(forms_, output, overwrite=force, strict=strict)
     except FormErrors as exc:
         for line in exc.problems:
-            typer.echo(f"relscale: error: {line}", err=True)
+            error_err(line)
         raise RelscaleError(
             ngettext("{n} problem in the forms; nothing written",
                      "{n} problems in the forms; nothing written",
@@ -311,13 +371,8 @@ def read(
         ) from None
     for warning in result.warnings:
         warn_err(warning)
-    typer.echo(
-        ngettext("{n} form of {key} read into {path}", "{n} forms of {key} read into {path}",
-                 len(result.rows)).format(
-            n=len(result.rows), key=result.key, path=output
-        ),
-        err=True,
-    )
+    written(output, ngettext("{n} form of {key}", "{n} forms of {key}",
+                             len(result.rows)).format(n=len(result.rows), key=result.key))
 
 
 def _read_platform(
@@ -336,4 +391,4 @@ def _read_platform(
                                              overwrite=force)
     for line in report.lines():
         note_err(line)
-    typer.echo(_("{n} responses read into {path}").format(n=table.n, path=output), err=True)
+    written(output, ngettext("{n} response", "{n} responses", table.n).format(n=table.n))

@@ -13,8 +13,8 @@ serves both sides, so they cannot drift:
   (``help_messages=``), whose :func:`~relscale.translation.add_help_messages` puts each
   into the ``relscale`` template under that context.
 
-Click's own words (``Usage:``, ``Options``, ``[default: ...]``) stay English: see
-docs/translating.md.
+Click's and typer's own words (``Usage:``, ``Options``, ``[default: ...]``, metavars,
+usage errors) are :mod:`relscale.cli.click_words`'.
 """
 
 from __future__ import annotations
@@ -228,5 +228,8 @@ def _translate_for(command: Any, args: Sequence[str], env_value: str | None) -> 
     except RelscaleError:
         return
     if locale != SOURCE_LOCALE:
+        from relscale.cli.click_words import localize
+
         translator = Translator(locale)
         translate_help(command, lambda text: translator.lookup(text, context=HELP_CONTEXT))
+        localize(command, lambda text: translator.lookup(text))

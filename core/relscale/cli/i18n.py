@@ -19,10 +19,12 @@ from relscale.cli.common import (
     LocaleOption,
     SectorOption,
     console,
+    echo,
     handle_errors,
     note_err,
     table,
     use_locale,
+    written,
 )
 from relscale.i18n import _
 
@@ -126,11 +128,10 @@ def extract(
     from relscale import translation
 
     use_locale(None)
-    written = translation.extract(out_dir, names=domain or (), overwrite=force,
+    templates = translation.extract(out_dir, names=domain or (), overwrite=force,
                                   help_messages=_help_messages())
-    for d, path, n in written:
-        typer.echo(_("{path}: {n} messages ({owner})").format(
-            path=_show(path), n=n, owner=d.owner))
+    for d, path, n in templates:
+        written(_show(path), _("{n} messages ({owner})").format(n=n, owner=d.owner))
 
 
 def init(
@@ -154,8 +155,7 @@ def init(
 def _report_init(results: list[InitResult]) -> None:
     for r in results:
         if r.created:
-            typer.echo(_("created {path} ({n} messages)").format(
-                path=_show(r.path), n=r.messages))
+            written(_show(r.path), _("{n} messages").format(n=r.messages))
         else:
             note_err(_("{path} exists, kept (use `relscale i18n update`)").format(
                 path=_show(r.path)))
@@ -179,9 +179,8 @@ def update(
     if not results:
         note_err(_("no catalogs to update"))
     for r in results:
-        typer.echo(_("{path}: {added} new, {fuzzy} fuzzy, {obsolete} obsolete").format(
-            path=_show(r.path), added=r.merge.added, fuzzy=r.merge.fuzzy,
-            obsolete=r.merge.obsolete))
+        written(_show(r.path), _("{added} new, {fuzzy} fuzzy, {obsolete} obsolete").format(
+            added=r.merge.added, fuzzy=r.merge.fuzzy, obsolete=r.merge.obsolete))
 
 
 def check(
@@ -203,7 +202,7 @@ def check(
     problems = translation.check(names=domain or (), locales=catalog_locale or (), root=into,
                                  help_messages=_help_messages())
     for p in problems:
-        typer.echo(str(p), err=True)
+        echo(str(p), err=True)  # a catalog's text: terminal-safe
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
     typer.echo(_("{errors} error(s), {warnings} warning(s)").format(
@@ -273,9 +272,9 @@ def draft(
     use_locale(None)
     result = translation.write_draft(sector, catalog_locale, output, overwrite=force)
     assert result.path is not None
-    typer.echo(_("{path}: {drafted} drafted (fuzzy), {kept} already translated, "
-                 "{empty} left empty").format(path=_show(result.path), drafted=result.drafted,
-                                              kept=result.kept, empty=result.empty))
+    written(_show(result.path), _("{drafted} drafted (fuzzy), {kept} already translated, "
+                                  "{empty} left empty").format(
+        drafted=result.drafted, kept=result.kept, empty=result.empty))
     if result.bracketed:
         note_err(_("no {locale} role terms for {sector} yet: left in brackets: {terms}").format(
             locale=catalog_locale, sector=sector, terms=", ".join(result.bracketed)))
@@ -303,9 +302,9 @@ def review(
     used = use_locale(None)
     result = translation.write_sector_review(sector, catalog_locale, output,
                                              catalog_path=catalog, overwrite=force)
-    typer.echo(_("{path}: {n} rows for {language} ({missing} untranslated)").format(
-        path=_show(result.path), n=len(result.rows),
-        language=display_name(result.locale, used), missing=result.untranslated))
+    written(_show(result.path), _("{n} rows for {language} ({missing} untranslated)").format(
+        n=len(result.rows), language=display_name(result.locale, used),
+        missing=result.untranslated))
 
 
 def locales(locale: LocaleOption = None) -> None:

@@ -19,8 +19,10 @@ from relscale.cli import norms as norms_cli
 from relscale.cli import plugin as plugin_cli
 from relscale.cli import profile as profile_cli
 from relscale.cli import report as report_cli
+from relscale.cli import rounds as rounds_cli
 from relscale.cli import scoring as scoring_cli
-from relscale.cli.common import ENV_LOCALE, state
+from relscale.cli import serve as serve_cli
+from relscale.cli.common import ENV_LOCALE, state, terminal_safe
 from relscale.errors import RelscaleError
 
 app = typer.Typer(
@@ -83,6 +85,7 @@ catalog.register(app)
 forms_cli.register(app)
 scoring_cli.register(app)
 profile_cli.register(app)
+rounds_cli.register(app)
 norms_cli.register(app)
 export_cli.register(app)
 # late bound: cli_command is defined below and the plugins' commands load on first use
@@ -90,6 +93,7 @@ i18n_cli.register(app, command_tree=lambda: cli_command())
 analysis_cli.register(app)
 report_cli.register(app)
 plugin_cli.register(app)
+serve_cli.register(app)
 
 _plugins_loaded = False
 
@@ -115,21 +119,27 @@ def main() -> None:
     try:
         load_plugin_commands()
     except RelscaleError as exc:  # a plugin that cannot load: one line, as for commands
-        typer.echo(f"relscale: error: {exc}", err=True)
+        typer.echo(f"relscale: error: {terminal_safe(str(exc))}", err=True)
         raise SystemExit(exc.exit_code) from None
     from relscale.cli.help_i18n import command_for
 
     try:
         command = command_for(app, sys.argv[1:], os.environ.get(ENV_LOCALE))
     except RelscaleError as exc:  # a catalog that cannot be read: one line
-        typer.echo(f"relscale: error: {exc}", err=True)
+        typer.echo(f"relscale: error: {terminal_safe(str(exc))}", err=True)
         raise SystemExit(exc.exit_code) from None
     if command is None:
+        from relscale.cli.click_words import localize
+
         command = typer.main.get_command(app)
+        localize(command)  # metavars that name what to give
     defer_coercion(command)
+    from relscale.cli.click_words import words_installed
+
     # What app() does: typer runs the same click command in standalone mode. Its only
     # extra, a traceback hook, defers to Python's own with pretty exceptions off, as here.
-    command()
+    with words_installed():  # typer's and click's words in the user's language
+        command()
 
 
 class _UnsetFirst:

@@ -16,12 +16,15 @@ from relscale.cli.common import (
     console,
     handle_errors,
     note_err,
+    spinner,
     table,
     use_locale,
     warn_err,
+    written,
 )
+from relscale.cli.scoring import SheetOption
 from relscale.errors import RelscaleError
-from relscale.i18n import N_, _
+from relscale.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from relscale.scoring.reliability import ReliabilityReport
@@ -80,19 +83,13 @@ def simulate(
 
     used = use_locale(locale)
     adapted = adapt_noting(instrument, sector, perspective, used)
-    sample = draw(adapted, n, seed, missing=missing)
-    write_sample(sample, output, overwrite=force)
-    typer.echo(
-        _("{n} simulated respondents ({instrument}/{sector}/{perspective}, seed {seed}) "
-          "written to {path}").format(
-            n=sample.n,
-            instrument=adapted.instrument,
-            sector=adapted.sector,
-            perspective=adapted.perspective,
-            seed=seed,
-            path=output,
-        )
-    )
+    with spinner(_("Simulating")):
+        sample = draw(adapted, n, seed, missing=missing)
+        write_sample(sample, output, overwrite=force)
+    written(output, _("{n} simulated respondents ({instrument}/{sector}/{perspective}, "
+                      "seed {seed})").format(n=sample.n, instrument=adapted.instrument,
+                                             sector=adapted.sector,
+                                             perspective=adapted.perspective, seed=seed))
 
 
 # --- norms build ------------------------------------------------------------------------
@@ -137,6 +134,7 @@ def build(
     ] = "normalized",
     force: ForceOption = False,
     locale: LocaleOption = None,
+    sheet: SheetOption = None,
 ) -> None:
     """Build norm tables from a reference sample (raw scores as `relscale score` computes them)."""
     from relscale.scoring.norms import describe_norms
@@ -150,10 +148,11 @@ def build(
     check_build_options(status, t_score, min_n)
     columns = [c.strip() for c in (group_by or "").split(",") if c.strip()]
     adapted = adapt_noting(instrument, sector, perspective, used)
-    groups = build_norms_from_file(
-        data, adapted, group_by=columns, min_n=min_n, status=status, source=source,
-        year=year, note=note, banding=banding, t_score=t_score,
-    )
+    with spinner(_("Building norms")):
+        groups = build_norms_from_file(
+            data, adapted, group_by=columns, min_n=min_n, status=status, source=source,
+            year=year, note=note, banding=banding, t_score=t_score, sheet=sheet,
+        )
     paths = write_norm_groups(
         groups, output, grouped=bool(columns), overwrite=force, inputs=(data,)
     )
@@ -174,6 +173,8 @@ def build(
     out = console()
     out.print(report)
     out.print(describe_norms(groups[0].table, used))  # type: ignore[arg-type]
+    written(output, ngettext("{n} norm table", "{n} norm tables", len(paths)).format(
+        n=len(paths)))
 
 
 # --- norms show / list ------------------------------------------------------------------
@@ -278,12 +279,19 @@ def reliability(
     missing: Annotated[
         str, typer.Option("--missing", help="listwise (default) or pairwise.")
     ] = "listwise",
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    ordinal: Annotated[
+        bool | None,
+        typer.Option("--ordinal/--no-ordinal", show_default=False,
+                     help="Ordinal alpha and categorical omega (with its CI) too. Default: "
+                     "when the response scale has fewer than 5 points."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-F", help="table or json.")] = "table",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to a file: .json or .xlsx.")
     ] = None,
     force: ForceOption = False,
     locale: LocaleOption = None,
+    sheet: SheetOption = None,
 ) -> None:
     """Cronbach's alpha, standardized alpha, McDonald's omega and item statistics per scale."""
     import json
@@ -303,15 +311,16 @@ def reliability(
         if not sector:
             raise RelscaleError(_("--instrument needs --sector"))
         adapted = adapt_noting(instrument, sector, perspective, used)
-        report = instrument_reliability(data, adapted, missing)
+        report = instrument_reliability(data, adapted, missing, sheet, ordinal)
     elif items:
         report = item_reliability(
-            data, _names(items), _names(reverse), scale_min, scale_max, missing
+            data, _names(items), _names(reverse), scale_min, scale_max, missing, sheet, ordinal
         )
     else:
         raise RelscaleError(_("give --instrument (with --sector) or --items"))
     if output is not None:
         write_reliability(report, output, overwrite=force)
+    note_err(report.ordinal_note)
     for scale in report.scales:
         for warning in scale.warnings:
             warn_err(warning)
@@ -320,7 +329,7 @@ def reliability(
     elif fmt == "table":
         _print_reliability(report)
     if output is not None:
-        note_err(_("written to {path}").format(path=output))
+        written(output)
 
 
 def _names(option: str | None) -> list[str]:
@@ -349,6 +358,21 @@ def _print_reliability(report: ReliabilityReport) -> None:
             _number(r.omega), _number(r.mean), _number(r.sd),
         )
     out.print(summary)
+    ordinal = [r for r in results if r.ordinal is not None]
+    if ordinal:
+        extra = table(_("Ordinal items"))
+        extra.add_column(_("Scale"))
+        extra.add_column("N", justify="right")
+        extra.add_column(_("ordinal alpha"), justify="right")
+        extra.add_column(_("categorical omega"), justify="right")
+        extra.add_column(_("omega 95% CI"), justify="right")
+        for r in ordinal:
+            o = r.ordinal
+            assert o is not None
+            extra.add_row(r.scale, str(o.n), _number(o.ordinal_alpha),
+                          _number(o.categorical_omega),
+                          f"{_number(o.omega_ci[0])} - {_number(o.omega_ci[1])}")
+        out.print(extra)
     for r in results:
         detail = table(f"{r.scale}: {_('items')}")
         detail.add_column(_("Item"))
@@ -370,3 +394,10 @@ def _print_reliability(report: ReliabilityReport) -> None:
         .format(missing=_(missing)),
         style="italic",
     )
+    if missing == "pairwise":
+        out.print(_("Confidence intervals of alpha on N = every respondent in the file, as "
+                    "psych::alpha computes them."), style="italic")
+    if ordinal:
+        out.print(_("Ordinal alpha: alpha of the polychoric correlations. Categorical omega: "
+                    "Green & Yang (2009) from a one-factor WLSMV model per scale, with a "
+                    "delta-method 95% CI."), style="italic")

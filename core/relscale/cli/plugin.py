@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from relscale.cli.common import console, handle_errors, note_err, use_locale
-from relscale.i18n import _
+from relscale.cli.common import console, echo, handle_errors, note_err, use_locale, written
+from relscale.i18n import _, ngettext
 
 plugin_app = typer.Typer(
     name="plugin",
@@ -49,9 +49,10 @@ def new(
     use_locale(None)
     made = new_plugin(name, from_sector=from_sector, directory=directory)
     out = console()
-    out.print(_("Created {path} ({n} files):").format(path=made.path, n=len(made.files)))
     for file in made.files:
         out.print(f"  {file}")
+    written(made.path, ngettext("{n} file", "{n} files", len(made.files)).format(
+        n=len(made.files)))
     out.print(_("Next: pip install -e {path}, then relscale plugin check {name}").format(
         path=made.path, name=made.names.sector))
 
@@ -69,7 +70,7 @@ def check(
                      exists=True, file_okay=False, show_default=False),
     ] = None,
     output_format: Annotated[
-        CheckFormat, typer.Option("--format", help="text (one line per problem) or json.")
+        CheckFormat, typer.Option("--format", "-F", help="text (one line per problem) or json.")
     ] = CheckFormat.text,
     build: Annotated[
         bool, typer.Option("--build/--no-build",
@@ -101,7 +102,7 @@ def check(
         for note in report.notes:
             note_err(note)
         for problem in report.problems:
-            typer.echo(str(problem))
+            echo(str(problem))
         summary = (_("{plugins}: no problems") if report.clean else
                    _("{plugins}: {n} problem(s)"))
         typer.echo(summary.format(plugins=", ".join(report.plugins) or "-",
@@ -111,7 +112,7 @@ def check(
 
 
 def schema(
-    kind: Annotated[str, typer.Argument(help="instrument, sector or norm_table.")],
+    kind: Annotated[str, typer.Argument(help="instrument, sector, norm_table or roster.")],
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write to this file instead of standard output.",
@@ -128,4 +129,4 @@ def schema(
         typer.echo(schema_text(kind), nl=False)
         return
     write_schema(kind, output, overwrite=force)
-    note_err(_("wrote {path}").format(path=output))
+    written(output)

@@ -7,8 +7,17 @@ from typing import Annotated
 
 import typer
 
-from relscale.cli.common import ForceOption, LocaleOption, SectorOption, handle_errors, use_locale
-from relscale.i18n import ngettext
+from relscale.cli.common import (
+    ForceOption,
+    LocaleOption,
+    SectorOption,
+    handle_errors,
+    spinner,
+    use_locale,
+    warn_err,
+    written,
+)
+from relscale.i18n import _, ngettext
 
 
 def register(app: typer.Typer) -> None:
@@ -47,6 +56,17 @@ def profile(
                      "(instead of a wave column): change and reliable change index.",
                      show_default=False),
     ] = None,
+    norms: Annotated[
+        Path | None,
+        typer.Option("--norms", help="A norm table (TOML) for the professional's report, "
+                     "before the registered ones: bands, percentiles and the reliable "
+                     "change index's SD and reliability come from it.", show_default=False),
+    ] = None,
+    client_norms: Annotated[
+        Path | None,
+        typer.Option("--client-norms", help="A norm table (TOML) for the client's report.",
+                     show_default=False),
+    ] = None,
     locale: LocaleOption = None,
     force: ForceOption = False,
 ) -> None:
@@ -56,11 +76,18 @@ def profile(
 
     used = use_locale(locale)
     check_profile_path(output)
-    profiles = build_profiles(data, instrument=instrument, sector=sector,
-                              client_data=client_data, client_instrument=client_instrument,
-                              before=before, locale=used)
-    inputs = tuple(p for p in (data, client_data, before) if p is not None)
-    write_profiles(profiles, output, overwrite=force, inputs=inputs)
+    with spinner(_("Scoring")) as status:
+        profiles = build_profiles(data, instrument=instrument, sector=sector,
+                                  client_data=client_data, client_instrument=client_instrument,
+                                  before=before, locale=used, norms_file=norms,
+                                  client_norms_file=client_norms)
+        inputs = tuple(p for p in (data, client_data, before, norms, client_norms)
+                       if p is not None)
+        status.update(_("Writing {path}").format(path=output))  # a PDF: LibreOffice
+        write_profiles(profiles, output, overwrite=force, inputs=inputs)
+    for line in profiles.warnings[:20]:
+        warn_err(line)
+    if len(profiles.warnings) > 20:
+        warn_err(_("... and {n} more").format(n=len(profiles.warnings) - 20))
     n = len(profiles.profiles)
-    typer.echo(ngettext("{path}: {n} profile written", "{path}: {n} profiles written", n)
-               .format(path=output, n=n), err=True)
+    written(output, ngettext("{n} profile", "{n} profiles", n).format(n=n))

@@ -9,6 +9,7 @@ import typer
 
 from relscale.cli.analysis import (
     ClusterOption,
+    CollapseOption,
     CriterionOption,
     EstimatorOption,
     IdentificationOption,
@@ -21,7 +22,9 @@ from relscale.cli.common import (
     SectorOption,
     handle_errors,
     note_err,
+    spinner,
     use_locale,
+    written,
 )
 from relscale.i18n import _
 
@@ -58,6 +61,7 @@ def adaptation(
     cluster: ClusterOption = None,
     identification: IdentificationOption = None,
     criterion: CriterionOption = "both",
+    collapse: CollapseOption = None,
     locale: LocaleOption = None,
     force: Annotated[
         bool, typer.Option("--force", "-f", help="Overwrite the output file if it exists.")
@@ -67,10 +71,14 @@ def adaptation(
     from relscale.workbooks.adaptation_report import build_adaptation_report, write_report
 
     used = use_locale(locale)
-    options = analysis_options(estimator, missing, cluster, identification, criterion)
-    report = build_adaptation_report(instrument, sector, perspective, locale=used, data=data,
-                                     group_by=group_by, options=options)
-    write_report(report, output, overwrite=force)
+    options = analysis_options(estimator, missing, cluster, identification, criterion,
+                               collapse=collapse)
+    with spinner(_("Writing the report") if data is None else
+                 _("Fitting the models for the report")) as status:
+        report = build_adaptation_report(instrument, sector, perspective, locale=used,
+                                         data=data, group_by=group_by, options=options)
+        status.update(_("Writing {path}").format(path=output))
+        write_report(report, output, overwrite=force)
     if any(n["status"] == "illustrative" for n in report.norms):
         note_err(_("illustrative norms (synthetic data): not for decisions about individuals"))
-    typer.echo(_("{path} written").format(path=output), err=True)
+    written(output)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -15,8 +15,10 @@ from relscale.cli.common import (
     adapt_noting,
     handle_errors,
     note_err,
+    spinner,
     use_locale,
     warn_err,
+    written,
 )
 from relscale.i18n import _
 
@@ -24,6 +26,11 @@ MAX_WARNINGS = 20
 """Warnings printed one by one; beyond, a count."""
 
 OutputOption = Annotated[Path, typer.Option("--output", "-o", help="Output file.")]
+SheetOption = Annotated[
+    str | None,
+    typer.Option("--sheet", help="The sheet of a workbook to read (default: the first; a "
+                 "hidden first sheet must be named).", show_default=False),
+]
 FromOption = Annotated[
     str | None,
     typer.Option(
@@ -65,7 +72,8 @@ def score(
     locale: LocaleOption = None,
     norms: Annotated[
         Path | None,
-        typer.Option("--norms", help="A norm table file (TOML) to use before the registered ones."),
+        typer.Option("--norms", help="A norm table file (TOML) to use instead of the "
+                     "registered ones."),
     ] = None,
     group: Annotated[
         list[str] | None,
@@ -92,6 +100,19 @@ def score(
         bool,
         typer.Option("--strict", help="Refuse duplicate respondents instead of warning."),
     ] = False,
+    as_sector: Annotated[
+        str | None,
+        typer.Option("--as-sector", help="Score data that name their own sector (forms, "
+                     "scoring sheets, 'relscale read' output) with another sector's wording "
+                     "and norms on purpose; the output records it (scored_as_sector).",
+                     show_default=False),
+    ] = None,
+    decimals: Annotated[
+        int, typer.Option("--decimals", min=0, max=15,
+                          help="Decimals of the scores in a CSV (the .sav and workbooks keep "
+                          "full precision).")
+    ] = 4,
+    sheet: SheetOption = None,
 ) -> None:
     """Score responses: raw scale scores, norm scores, and a status for every row."""
     from relscale.outputs import check_scores_output, write_scores
@@ -99,17 +120,22 @@ def score(
 
     used = use_locale(locale)
     check_scores_output(output, overwrite=force, inputs=data)
-    key = scoring_key(data, instrument, sector, perspective)
+    key = scoring_key(data, instrument, sector, perspective, as_sector=as_sector)
     adapted = adapt_noting(key.instrument, key.sector, key.perspective, used, norms_file=norms)
-    run = score_files(
-        data, adapted=adapted, locale=used, groups=group or (), straightlining=flag_straightlining,
-        platform=platform,
-        strict=strict,
-    )
-    if run.mapping is not None:
-        for line in run.mapping.lines():
+    with spinner(_("Scoring")) as status:
+        run = score_files(
+            data, adapted=adapted, locale=used, groups=group or (),
+            straightlining=flag_straightlining, platform=platform, strict=strict, key=key,
+            norms_file=norms, sheet=sheet,
+        )
+        for line in run.notes:
             note_err(line)
-    write_scores(run, output, overwrite=force)
+        if run.mapping is not None:
+            for line in run.mapping.lines():
+                note_err(line)
+        status.update(_("Writing {path}").format(path=output))
+        write_scores(run, output, overwrite=force, decimals=decimals)
+    _note_key(key, data)
     for warning in run.warnings[:MAX_WARNINGS]:
         warn_err(warning)
     if len(run.warnings) > MAX_WARNINGS:
@@ -125,7 +151,21 @@ def score(
     typer.echo(summary, err=True)
     if "illustrative" in run.norm_statuses:
         note_err(_("illustrative norms (synthetic data): not for decisions about individuals"))
-    typer.echo(_("{path} written").format(path=output), err=True)
+    written(output)
+
+
+def _note_key(key: Any, data: list[Path]) -> None:
+    """Say what the data were scored as where they do not say it themselves, or say
+    otherwise (``--as-sector``)."""
+    if key.as_sector and key.carried is not None:
+        note_err(_("scored as {sector} on purpose (--as-sector), though the data were "
+                   "answered on {own} forms ({source}); the output records it in "
+                   "scored_as_sector").format(sector=key.sector, own=key.carried.sector,
+                                              source=key.carried.source))
+    elif key.carried is None:
+        note_err(_("{path} does not say which sector's forms it was answered on: scored with "
+                   "the wording and norms of {sector} (recorded in scored_as_sector)").format(
+            path=data[0] if len(data) == 1 else ", ".join(map(str, data)), sector=key.sector))
 
 
 def codebook(
@@ -141,6 +181,7 @@ def codebook(
         str | None,
         typer.Option(
             "--format",
+            "-F",
             help="csv, xlsx, md, sps (SPSS syntax) or r (R script); default from the "
             "output's suffix.",
         ),
@@ -160,7 +201,7 @@ def codebook(
         typer.echo(codebook_as_text(adapted, kind, locale=used), nl=False)
         return
     write_any_codebook(adapted, output, kind, locale=used, overwrite=force)
-    typer.echo(_("{path} written").format(path=output), err=True)
+    written(output)
 
 
 def scoring_sheet(
@@ -189,5 +230,9 @@ def scoring_sheet(
     check_scoring_sheet_path(output, overwrite=force)  # before the work of adapting
     adapted = adapt_noting(instrument, sector, perspective, used, norms_file=norms)
     fixed = parse_group_specs(group or [], columns=False).fixed
+    if norms is not None and adapted.norms:
+        from relscale.scoring.norms import check_norms_fit
+
+        check_norms_fit(adapted.norms[0], norms, fixed)
     write_scoring_sheet(adapted, output, rows=rows, group=fixed, locale=used, overwrite=force)
-    typer.echo(_("{path} written").format(path=output), err=True)
+    written(output)

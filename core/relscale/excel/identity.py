@@ -24,6 +24,7 @@ in ``io/`` need it; it imports neither.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
@@ -46,6 +47,11 @@ FORM_FIELDS = ("respondent_code", "subject_code", "date")
 FORM_ITEM_ID_COLUMN = 4
 """The (hidden) column of a form sheet holding each item row's id, checked on reading."""
 CHECKSUM = "checksum"
+FIELD_FORMAT_KEY = "field_format"
+"""A form's pair saying its code cells are text cells (``text``; forms since issue 25)."""
+TEXTS_KEY = "texts"
+"""A form's pair listing each text shown on its form sheet: ``B12=<digest> ...``
+(:func:`text_digest`; forms since issue 25), checked on reading."""
 
 Pairs = list[tuple[str, str]]
 ItemTable = list[tuple[str, ...]]
@@ -146,6 +152,25 @@ def _write_pairs(sheet: Sheet, pairs: Sequence[tuple[str, str]], style: str | No
         sheet.set(row, 2, value, style=style)
         row += 1
     return row
+
+
+@functools.lru_cache(maxsize=4096)
+def text_digest(text: str) -> str:
+    """A short digest of a shown text: NFC, whitespace collapsed (a client may rewrap)."""
+    import unicodedata
+
+    norm = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:10]
+
+
+def shown_texts(sheet: Sheet) -> str:
+    """The :data:`TEXTS_KEY` value of a form sheet: every locked text cell (what the
+    respondent reads; cells they fill in are unlocked), in reading order."""
+    from relscale.excel.sheet import ref
+
+    return " ".join(f"{ref(r, c)}={text_digest(cell.value)}"
+                    for (r, c), cell in sorted(sheet.cells.items())
+                    if isinstance(cell.value, str) and cell.locked and cell.formula is None)
 
 
 # --- reading ---------------------------------------------------------------------------

@@ -22,7 +22,6 @@ LimeSurvey codes are letters and digits, start with a letter, at most 20 charact
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Sequence
@@ -33,11 +32,13 @@ from relscale.errors import RelscaleError
 from relscale.exporters.localized import check_same_instrument
 from relscale.exporters.text import (
     alphanumeric_code,
-    item_label,
     limesurvey_html,
     limesurvey_plain,
+    names_someone,
+    piped_label,
 )
 from relscale.i18n import CORE_DOMAIN, CORE_LOCALE_DIR, N_, Translator, _
+from relscale.io.csv_safety import writer as csv_writer
 from relscale.scoring.engine import min_answered_count
 
 if TYPE_CHECKING:
@@ -93,10 +94,15 @@ def equation(adapted: AdaptedInstrument, dimension: str, codes: dict[str, str]) 
     k = len(items)
     need = min_answered_count(k, adapted.scoring.min_answered)
     lo, hi = adapted.scale.min, adapted.scale.max
+    na = adapted.scale.not_applicable
     names = [f"{ITEMS_QUESTION}_{codes[i.id]}" for i in items]
-    count = "count(" + ", ".join(names) + ")"
+    # 'does not apply' counts as no answer: never a score
+    answers = names if na is None else [f"if({n} == {na.value}, '', {n})" for n in names]
+    count = "count(" + ", ".join(answers) + ")"
     keyed = [n if i.keying == "+" else f"{lo + hi} - {n}" for n, i in zip(names, items,
                                                                            strict=True)]
+    if na is not None:
+        keyed = [f"if({n} == {na.value}, 0, {v})" for n, v in zip(names, keyed, strict=True)]
     total = "sum(" + ", ".join(
         f"if(is_empty({n}), 0, {v})" for n, v in zip(names, keyed, strict=True)
     ) + ")"
@@ -126,7 +132,8 @@ def build_rows(adapted: Sequence[AdaptedInstrument], *, subject: str | None = No
     codes = {item.id: limesurvey_code(item.id) for item in first.items}
     if len(set(codes.values())) != len(codes):
         raise RelscaleError(_("LimeSurvey: item ids clash once reduced to letters and digits"))
-    for point in first.scale.points:
+    for point in (*first.scale.points, *((first.scale.not_applicable,)
+                                         if first.scale.not_applicable else ())):
         limesurvey_code(str(point.value), answer=True)
     scores = {d.id: limesurvey_code(d.id) for d in first.dimensions}
     taken = {ITEMS_QUESTION, "respondentcode", "subjectcode"}
@@ -165,17 +172,21 @@ def build_rows(adapted: Sequence[AdaptedInstrument], *, subject: str | None = No
         rows.append(_row(id="1", cls="Q", type="S", name="respondentcode", relevance="1",
                          text=limesurvey_html(ui(RESPONDENT_LABEL)), language=lang,
                          mandatory="N", other="N"))
+        # the sentences show the name typed here ({subjectcode}): it is asked first
+        piped = subject is None and names_someone(i.text for i in a.items)
         rows.append(_row(id="2", cls="Q", type="S", name="subjectcode", relevance="1",
                          text=limesurvey_html(ui(SUBJECT_LABEL).format(role=a.subject)),
-                         language=lang, mandatory="N", other="N"))
+                         language=lang, mandatory="Y" if piped else "N", other="N"))
         rows.append(_row(id="3", cls="Q", type="F", name=ITEMS_QUESTION, relevance="1",
                          text=limesurvey_html(a.instructions), language=lang,
                          mandatory=mandatory, other="N"))
         for k, item in enumerate(a.items, start=1):
             rows.append(_row(id=str(100 + k), cls="SQ", type="0", name=codes[item.id],
-                             relevance="1", text=limesurvey_html(item_label(item.text, subject)),
+                             relevance="1", text=piped_label(item.text, subject,
+                                                             limesurvey_html, "{subjectcode}"),
                              language=lang))
-        for point in a.scale.points:
+        na = a.scale.not_applicable  # a choice of its own, with its own code
+        for point in (*a.scale.points, *((na,) if na else ())):
             rows.append(_row(id="3", cls="A", type="0", name=str(point.value),
                              relevance=str(point.value), text=limesurvey_html(point.label),
                              language=lang))
@@ -189,7 +200,7 @@ def build_rows(adapted: Sequence[AdaptedInstrument], *, subject: str | None = No
 def survey_text(rows: Sequence[Sequence[str]]) -> str:
     """The rows as LimeSurvey's tab-separated text, UTF-8 with a byte-order mark."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
+    writer = csv_writer(buffer, delimiter="\t", lineterminator="\n")
     writer.writerows(rows)
     return "\ufeff" + buffer.getvalue()
 

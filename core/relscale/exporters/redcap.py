@@ -19,7 +19,6 @@ groups) because no offline validator exists.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
@@ -37,8 +36,10 @@ from pydantic import (
 )
 
 from relscale.errors import RelscaleError
-from relscale.exporters.text import item_label, redcap_label
+from relscale.exporters.text import names_someone, piped_label, redcap_label
 from relscale.i18n import CORE_DOMAIN, CORE_LOCALE_DIR, N_, Translator, _
+from relscale.io.csv_safety import Code
+from relscale.io.csv_safety import writer as csv_writer
 from relscale.messages import pydantic_summary
 from relscale.scoring.engine import min_answered_count
 
@@ -169,14 +170,22 @@ def score_calculation(adapted: AdaptedInstrument, dimension: str) -> str:
     need = min_answered_count(k, adapted.scoring.min_answered)
     lo, hi = adapted.scale.min, adapted.scale.max
 
+    na = adapted.scale.not_applicable
+
     def blank(item_id: str) -> str:
         return f"isblankormissingcode([{item_id}])"
 
     def keyed(item_id: str, keying: str) -> str:
         return f"[{item_id}]" if keying == "+" else f"({lo + hi}-[{item_id}])"
 
-    count = "sum(" + ",".join(f"if({blank(i.id)},0,1)" for i in items) + ")"
-    total = "sum(" + ",".join(f"if({blank(i.id)},0,{keyed(i.id, i.keying)})" for i in items)
+    def unless_na(item_id: str, then: str) -> str:
+        """'does not apply' counts as no answer: never a score."""
+        return then if na is None else f"if([{item_id}]={na.value},0,{then})"
+
+    count = "sum(" + ",".join(f"if({blank(i.id)},0,{unless_na(i.id, '1')})"
+                              for i in items) + ")"
+    total = "sum(" + ",".join(f"if({blank(i.id)},0,{unless_na(i.id, keyed(i.id, i.keying))})"
+                              for i in items)
     mean = f"{total})/{count}"
     value = mean if adapted.scoring.method == "mean" else f"({mean})*{k}"
     return f"if({count}>={need},{value},'')"
@@ -193,7 +202,9 @@ def build_dictionary(
         return tr.lookup(msgid, context=context, domain=CORE_DOMAIN, locale_dir=CORE_LOCALE_DIR)
 
     form = form_name(adapted)
-    choices = " | ".join(f"{p.value}, {redcap_label(p.label)}" for p in adapted.scale.points)
+    na = adapted.scale.not_applicable  # a choice of its own, with its own code
+    choices = " | ".join(f"{p.value}, {redcap_label(p.label)}"
+                         for p in (*adapted.scale.points, *((na,) if na else ())))
     specs: list[dict[str, str]] = []
     if with_record_id:
         specs.append({"field_name": "record_id", "field_type": "text",
@@ -206,7 +217,10 @@ def build_dictionary(
          "section_header": redcap_label(f"{adapted.title} — {adapted.sector_label}"),
          "field_note": redcap_label(adapted.notice)},
         {"field_name": "subject_code", "field_type": "text", "identifier": "y",
-         "field_label": redcap_label(ui(SUBJECT_LABEL).format(role=adapted.subject))},
+         "field_label": redcap_label(ui(SUBJECT_LABEL).format(role=adapted.subject)),
+         # the sentences show the name typed here ([subject_code]): it is asked first
+         "required": "y" if subject is None and names_someone(
+             i.text for i in adapted.items) else ""},
     ]
     if adapted.administration:
         specs.append({"field_name": "administration",
@@ -217,7 +231,7 @@ def build_dictionary(
                                   adapted.scoring.min_answered)
         specs.append({
             "field_name": item.id, "field_type": "radio", "choices": choices,
-            "field_label": redcap_label(item_label(item.text, subject)),
+            "field_label": piped_label(item.text, subject, redcap_label, "[subject_code]"),
             "matrix_group": f"{form}_items"[:MAX_NAME],
             "required": "y" if need >= len(adapted.items_for(item.dimension)) else "",
             "section_header": redcap_label(adapted.instructions) if k == 0 else "",
@@ -240,9 +254,11 @@ def build_dictionary(
 def dictionary_csv(rows: Sequence[DictionaryRow]) -> str:
     """The data dictionary as CSV text (REDCap's header, every cell quoted as needed)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
-    writer.writerows(row.as_row() for row in rows)
+    annotation = HEADER.index("Field Annotation")  # relscale's own action tags only
+    writer.writerows([Code(v) if k == annotation and v else v for k, v in enumerate(
+        row.as_row())] for row in rows)
     return buffer.getvalue()
 
 

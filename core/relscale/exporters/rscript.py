@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from relscale.exporters.variables import Variable, describe_variables
+from relscale.text_safety import invisible, shown_code_points
 
 if TYPE_CHECKING:
     from relscale.model.models import AdaptedInstrument
@@ -26,13 +27,18 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def r_string(text: str) -> str:
-    """``text`` as a double-quoted R string literal."""
+    """``text`` as a double-quoted R string literal: ``\\`` and ``"`` escaped, control
+    and format characters (a right-to-left override, an isolate around Hebrew or Arabic
+    wording) as ``\\u{202e}``, which R reads back as the same character but does not
+    refuse as "bidi formatting" in the script."""
     out = []
     for ch in text:
         if ch in _ESCAPES:
             out.append(_ESCAPES[ch])
         elif ord(ch) < 32 or ord(ch) == 127:
             out.append(f"\\x{ord(ch):02x}")
+        elif invisible(ch):
+            out.append(f"\\u{{{ord(ch):x}}}")
         else:
             out.append(ch)
     return '"' + "".join(out) + '"'
@@ -45,7 +51,7 @@ def _r_value(key: float | str) -> str:
 
 
 def _comment(text: str) -> str:
-    return "# " + " ".join(text.split())
+    return "# " + " ".join(shown_code_points(text).split())
 
 
 def codebook_script(
@@ -74,6 +80,11 @@ def codebook_script(
         lines.append(f"    `{v.name}` = c({pairs}),")
     if labelled:
         lines[-1] = lines[-1].rstrip(",")
+    coded = [v for v in variables if v.numeric and v.missing]
+    lines += ["  )", "  na_values <- list("]
+    lines += [f"    `{v.name}` = c({', '.join(_r_value(m) for m in v.missing)})," for v in coded]
+    if coded:
+        lines[-1] = lines[-1].rstrip(",")
     numeric = [v.name for v in variables if v.numeric]
     text = [v.name for v in variables if not v.numeric]
     lines += [
@@ -87,7 +98,13 @@ def codebook_script(
         "    data[[v]] <- x",
         "  }",
         "  for (v in intersect(names(value_labels), names(data))) {",
-        "    data[[v]] <- haven::labelled(data[[v]], value_labels[[v]])",
+        "    if (v %in% names(na_values)) {",
+        "      # 'does not apply': a missing value of its own, as SPSS's user-missing",
+        "      data[[v]] <- haven::labelled_spss(data[[v]], value_labels[[v]],",
+        "                                        na_values = na_values[[v]])",
+        "    } else {",
+        "      data[[v]] <- haven::labelled(data[[v]], value_labels[[v]])",
+        "    }",
         "  }",
         "  for (v in intersect(names(var_labels), names(data))) {",
         '    attr(data[[v]], "label") <- var_labels[[v]]',

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from relscale.errors import RelscaleError
 from relscale.exporters.variables import Variable, describe_variables
 from relscale.i18n import _
+from relscale.text_safety import invisible, shown_code_points
 
 if TYPE_CHECKING:
     from relscale.model.models import AdaptedInstrument
@@ -33,6 +34,15 @@ VARIABLE_LABEL_BYTES = 255
 VALUE_LABEL_BYTES = 120
 FILE_LABEL_BYTES = 64
 INSTALL_HINT = 'pip install "relscale[spss]"'
+"""The hint for an install from the package index (:func:`sav_install_hint` says it the way
+relscale was installed)."""
+
+
+def sav_install_hint() -> str:
+    """How to install the ``spss`` extra into this relscale."""
+    from relscale.install_hints import install_hint
+
+    return install_hint("spss", ("pyreadstat", "pandas"))
 
 
 def clip_bytes(text: str, limit: int) -> str:
@@ -52,7 +62,8 @@ def _pyreadstat() -> Any:
         import pyreadstat
     except ImportError:
         raise RelscaleError(
-            _("writing .sav files needs pyreadstat: {command}").format(command=INSTALL_HINT)
+            _("writing .sav files needs pyreadstat: {command}").format(
+                command=sav_install_hint())
         ) from None
     return pyreadstat
 
@@ -83,8 +94,11 @@ def write_sav(
     df = pd.DataFrame(frame, columns=[v.name for v in variables])
     formats = {}
     for v in variables:
-        if v.kind in ("item", "flag"):
-            formats[v.name] = f"F{len(str(adapted.scale.max))}.0" if v.kind == "item" else "F1.0"
+        if v.kind == "item":
+            codes = [adapted.scale.max, *(float(m) for m in v.missing)]
+            formats[v.name] = f"F{max(len(str(int(c))) for c in codes)}.0"
+        elif v.kind in ("flag", "count"):
+            formats[v.name] = "F1.0" if v.kind == "flag" else "F3.0"
         elif v.numeric:
             formats[v.name] = "F8.2"
     with atomic_write(path, overwrite=overwrite) as tmp:
@@ -123,8 +137,9 @@ def _write_sav(pyreadstat: Any, path: Path, *args: Any, **kwargs: Any) -> None:
 def spss_string(text: str, indent: str = "  ") -> str:
     """``text`` as an SPSS string literal: ``'`` doubled, split into ``'a' +`` pieces of
     at most 60 bytes each (at a space where there is one) on their own lines, so every
-    line stays within 80 characters."""
-    text = " ".join(text.split())
+    line stays within 80 characters. Control and format characters (a right-to-left
+    override, bidi isolates) are dropped: SPSS syntax has no escape for them."""
+    text = " ".join("".join(ch for ch in text if not invisible(ch)).split())
     pieces: list[str] = []
     current = ""
     for ch in text:
@@ -157,7 +172,8 @@ def _name_lines(names: Sequence[str], first: str, indent: str = "  ") -> list[st
 def _comment(text: str) -> list[str]:
     """A comment: every line starts with ``*`` (a new comment if the line above ended in
     a period), and the last one ends the comment with a period."""
-    lines = textwrap.wrap(" ".join(text.split()), width=LINE - 1, initial_indent="* ",
+    lines = textwrap.wrap(" ".join(shown_code_points(text).split()), width=LINE - 1,
+                          initial_indent="* ",
                           subsequent_indent="* ")
     lines[-1] = lines[-1].rstrip(".") + "."
     return lines
@@ -186,9 +202,16 @@ def syntax_blocks(variables: Sequence[Variable]) -> list[str]:
                 lines.append(f"    {_value(key)} "
                              + spss_string(clip_bytes(label, VALUE_LABEL_BYTES), indent="    "))
         lines[-1] += "."
-    missing = [v.name for v in variables if v.missing]
+    missing = [v.name for v in variables if v.missing and not v.numeric]
     if missing:
         lines += _name_lines([*missing, "('')."], "MISSING VALUES ")
+    coded: dict[tuple[float | str, ...], list[str]] = {}
+    for v in variables:
+        if v.missing and v.numeric:
+            coded.setdefault(v.missing, []).append(v.name)
+    for codes, names in coded.items():  # 'does not apply': a missing value of its own
+        lines += _name_lines([*names, "(" + ", ".join(_value(c) for c in codes) + ")."],
+                             "MISSING VALUES ")
     levels: dict[str, list[str]] = {}
     for v in variables:
         levels.setdefault(v.measure, []).append(v.name)

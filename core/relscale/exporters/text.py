@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Iterable
 
 from relscale.workbooks.codebook import render_text
 
@@ -19,6 +20,25 @@ WORD_JOINER = "\u2060"
 def item_label(text: str, subject: str | None = None) -> str:
     """Item wording with ``{subject}`` filled: the given name, or the form's blank line."""
     return render_text(text, subject)
+
+
+_PIPE = "\x00subject\x00"
+"""Where the name goes, through a platform's escaping untouched (no markup in it)."""
+
+
+def piped_label(text: str, subject: str | None, escape: Callable[[str], str],
+                pipe: str) -> str:
+    """Item wording for a platform, escaped with ``escape``: the given name, or else the
+    platform's reference ``pipe`` to the answer naming the other person (on a screen there
+    is no blank line to write on, so the sentence shows the name the respondent typed)."""
+    if subject:
+        return escape(render_text(text, subject))
+    return escape(text.replace("{subject}", _PIPE)).replace(_PIPE, pipe)
+
+
+def names_someone(texts: Iterable[str]) -> bool:
+    """Whether any of ``texts`` refers to the other person (``{subject}``)."""
+    return any("{subject}" in t for t in texts)
 
 
 def one_line(text: str) -> str:

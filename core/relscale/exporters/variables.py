@@ -37,9 +37,10 @@ class Variable:
     numeric: bool
     measure: Measure
     value_labels: dict[float | str, str] = field(default_factory=dict)
-    missing: tuple[str, ...] = ()
-    """User-missing values (string variables: the empty string). Numeric variables
-    have none: a missing answer or score is system-missing."""
+    missing: tuple[float | str, ...] = ()
+    """User-missing values: the empty string of a string variable, and an item's 'does
+    not apply' code (a missing value of its own, labelled). Otherwise a missing answer or
+    score is system-missing."""
     kind: str = ""
 
 
@@ -65,6 +66,7 @@ def describe_variables(
     :param kinds: the columns' kinds (``ScoredTable.kinds``); columns not in the codebook
         (identifiers such as ``respondent_code``) are then described from them.
     """
+    from relscale.model.columns import SCORED_AS, count_columns
     from relscale.scoring.engine import NORM_GROUP, NORM_STATUS, REASON, STATUS, STRAIGHTLINING
     from relscale.workbooks.codebook import build_codebook
 
@@ -72,6 +74,12 @@ def describe_variables(
     items = set(adapted.item_ids)
     dims = {d.id for d in adapted.dimensions}
     anchors: dict[float | str, str] = {float(p.value): p.label for p in adapted.scale.points}
+    na = adapted.scale.not_applicable
+    item_missing: tuple[float | str, ...] = ()
+    if na is not None:
+        anchors[float(na.value)] = na.label
+        item_missing = (float(na.value),)
+    counts = {name for name, _d, _s in count_columns(adapted)}
     norm_scores = {f"{d}_{suffix}" for d in dims for suffix in ("percentile", "t")}
     bands = {f"{d}_band" for d in dims}
     kinds = kinds or {}
@@ -81,7 +89,10 @@ def describe_variables(
         label = entry.label if entry is not None else name
         kind = kinds.get(name, "")
         if name in items:
-            out.append(Variable(name, label, True, "ordinal", dict(anchors), kind="item"))
+            out.append(Variable(name, label, True, "ordinal", dict(anchors), item_missing,
+                                kind="item"))
+        elif name in counts:
+            out.append(Variable(name, label, True, "scale", kind="count"))
         elif name in dims or name in norm_scores:
             out.append(Variable(name, label, True, "scale", kind="score"))
         elif name in bands:
@@ -91,7 +102,7 @@ def describe_variables(
         elif name == STRAIGHTLINING:
             out.append(Variable(name, label, True, "nominal",
                                 {0.0: _("no"), 1.0: _("yes")}, kind="flag"))
-        elif name in (REASON, NORM_GROUP, NORM_STATUS):
+        elif name in (REASON, NORM_GROUP, NORM_STATUS, SCORED_AS):
             out.append(Variable(name, label, False, "nominal", missing=("",), kind="text"))
         else:  # identifiers and anything a future scorer adds
             numeric = kind not in TEXT_KINDS and kind != ""

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from relscale.errors import RelscaleError
 from relscale.exporters.localized import check_same_instrument
-from relscale.exporters.text import item_label, odk_label
+from relscale.exporters.text import names_someone, odk_label, piped_label
 from relscale.i18n import CORE_DOMAIN, CORE_LOCALE_DIR, N_, Translator, _, display_name
 from relscale.scoring.engine import min_answered_count
 
@@ -100,6 +100,7 @@ class ScoreCalculation:
 def score_calculations(adapted: AdaptedInstrument) -> list[ScoreCalculation]:
     """The calculate expressions for every scale score (see the module docstring)."""
     lo, hi = adapted.scale.min, adapted.scale.max
+    na = adapted.scale.not_applicable
     out = []
     for dim in adapted.dimensions:
         items = adapted.items_for(dim.id)
@@ -113,8 +114,15 @@ def score_calculations(adapted: AdaptedInstrument) -> list[ScoreCalculation]:
             value = f"number(${{{item_id}}})"
             return value if keying == "+" else f"({lo + hi} - {value})"
 
-        count = " + ".join(f"if({answered(i.id)}, 1, 0)" for i in items)
-        total = " + ".join(f"if({answered(i.id)}, {keyed(i.id, i.keying)}, 0)" for i in items)
+        def unless_na(item_id: str, then: str) -> str:
+            """'does not apply' counts as no answer: never a score."""
+            if na is None:
+                return then
+            return f"if(${{{item_id}}} = '{na.value}', 0, {then})"
+
+        count = " + ".join(unless_na(i.id, f"if({answered(i.id)}, 1, 0)") for i in items)
+        total = " + ".join(unless_na(i.id, f"if({answered(i.id)}, {keyed(i.id, i.keying)}, 0)")
+                           for i in items)
         n_ref, sum_ref = f"${{{dim.id}_n}}", f"${{{dim.id}_sum}}"
         mean = f"{sum_ref} div {n_ref}"
         value = mean if adapted.scoring.method == "mean" else f"{mean} * {k}"
@@ -170,8 +178,11 @@ def build_xlsform(
         **texts("label", [ui(RESPONDENT_LABEL, a, tr) for a, tr in zip(adapted, trs,
                                                                        strict=True)]),
     })
+    # the sentences show the name typed here (${subject_code}): it is asked first
+    piped = subject is None and names_someone(i.text for a in adapted for i in a.items)
     form.survey.append({
         "type": "text", "name": "subject_code",
+        **({"required": "yes"} if piped else {}),
         **texts("label", [ui(SUBJECT_LABEL, a, tr).format(role=a.subject)
                           for a, tr in zip(adapted, trs, strict=True)]),
     })
@@ -184,7 +195,9 @@ def build_xlsform(
         form.survey.append({
             "type": f"select_one {list_name}", "name": item.id, "appearance": "likert",
             "required": "yes" if _required(first, item.dimension) else "no",
-            **texts("label", [item_label(a.items[j].text, subject) for a in adapted]),
+            **{f"label::{lang}": piped_label(a.items[j].text, subject, odk_label,
+                                             "${subject_code}")
+               for lang, a in zip(langs, adapted, strict=True)},
         })
     form.survey.append({"type": "end_group", "name": ""})
     for calc in score_calculations(first):
@@ -195,6 +208,12 @@ def build_xlsform(
         form.choices.append({
             "list_name": list_name, "name": str(point.value),
             **texts("label", [a.scale.points[k].label for a in adapted]),
+        })
+    if first.scale.not_applicable is not None:  # a choice of its own, with its own code
+        form.choices.append({
+            "list_name": list_name, "name": str(first.scale.not_applicable.value),
+            **texts("label", [a.scale.not_applicable.label if a.scale.not_applicable
+                              else first.scale.not_applicable.label for a in adapted]),
         })
     form.settings = {
         "form_title": f"{first.title} — {first.sector_label}",

@@ -1,7 +1,9 @@
 """Safe output: write to a temporary file beside the target, rename on success.
 
 A failed export or read leaves no half-written file, and nothing the user gave is
-overwritten unless they asked for it (``--force``).
+overwritten unless they asked for it (``--force``): without it the finished file takes
+its name only if the name is still free (a hard link, or an exclusive create), so a file
+another run wrote meanwhile is never replaced.
 """
 
 from __future__ import annotations
@@ -85,7 +87,14 @@ def atomic_write(path: Path | str, *, overwrite: bool = False) -> Iterator[Path]
         os.umask(umask)
         try:
             os.chmod(tmp, 0o666 & ~umask)
-            os.replace(tmp, path)
+            if overwrite:
+                os.replace(tmp, path)
+            else:
+                _place_new(tmp, path)
+        except FileExistsError:
+            raise RelscaleError(_(
+                "{path}: appeared while relscale was writing it (another run?); it was not "
+                "overwritten (use --force to overwrite)").format(path=path)) from None
         except OSError as exc:
             raise _cannot_write(path, exc) from None
     finally:
@@ -94,6 +103,29 @@ def atomic_write(path: Path | str, *, overwrite: bool = False) -> Iterator[Path]
         with contextlib.suppress(OSError):
             if tmp.exists():
                 tmp.unlink()
+
+
+def _place_new(tmp: Path, path: Path) -> None:
+    """Move the finished ``tmp`` to ``path`` only if nothing is there: the existence
+    check at the start of a run is not enough, another run may have written ``path``
+    since. A hard link fails when the name exists (then FileExistsError); where the file
+    system has no hard links, the name is taken with an exclusive create first and then
+    replaced (only relscale's own empty placeholder can be replaced)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links here (FAT, some network shares)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+        try:
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            raise
+        return
+    tmp.unlink()
 
 
 def _remove_stale_parts(path: Path) -> None:

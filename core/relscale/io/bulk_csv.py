@@ -67,6 +67,9 @@ def read_bulk(path: Path, value_columns: Callable[[list[str]], Sequence[int]]) -
     delimiter = ";" if first.count(";") > first.count(",") else ","
     raw_header = first.split(delimiter)
     width = len(raw_header)
+    from relscale.io.sheet_limits import check_width
+
+    check_width(path, width)  # before any work per column
     field_limit = csv.field_size_limit()
     if any(len(name) > field_limit for name in raw_header):
         return None  # the csv module refuses it, naming the line
@@ -120,9 +123,10 @@ def bulk_columns(
 
     frame = bulk.frame
     names = frame.columns[: len(bulk.header)]
+    schema = frame.schema  # once: polars builds it anew on every access (quadratic)
     blank = frame.select(
         pl.all_horizontal(
-            pl.col(n).is_null() if frame.schema[n] == bulk.categorical
+            pl.col(n).is_null() if schema[n] == bulk.categorical
             else pl.col(n).str.len_bytes() == 0
             for n in names
         )
@@ -212,9 +216,10 @@ def bulk_answers(
     small = all(-128 <= v < 128 for v in lookup if v is not None)
     dtype = pl.Int8 if small else pl.Int64
     values = pl.Series("v", lookup, dtype=dtype)
+    schema = frame.schema  # once: polars builds it anew on every access (quadratic)
     blank = frame.select(
         pl.all_horizontal(
-            pl.col(n).is_null() if frame.schema[n] == bulk.categorical
+            pl.col(n).is_null() if schema[n] == bulk.categorical
             else pl.col(n).str.len_bytes() == 0
             for n in names
         )

@@ -24,57 +24,35 @@ import functools
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from relscale.errors import DataError
 from relscale.i18n import _
+from relscale.io.merged import MergedCells, bounding_box  # re-exported
+from relscale.io.sheet_limits import (  # the limits, re-exported for their old callers
+    DEFAULT_MAX_UNZIPPED_MB,
+    DEFLATE_MAX_RATIO,
+    ENV_MAX_UNZIPPED,
+    check_zip,
+    max_unzipped_bytes,
+)
 
 if TYPE_CHECKING:
     from relscale.io.xlsx_parts import LeanZip, Packed
 
-ENV_MAX_UNZIPPED = "RELSCALE_MAX_UNZIPPED_MB"
-DEFAULT_MAX_UNZIPPED_MB = 1024
-DEFLATE_MAX_RATIO = 1032
-"""Deflate cannot compress better than about 1032:1 (zip's other methods in .xlsx: none)."""
+__all__ = ["DEFAULT_MAX_UNZIPPED_MB", "DEFLATE_MAX_RATIO", "ENV_MAX_UNZIPPED", "MergedCells",
+           "ValueBook", "ValueSheet", "bounding_box", "check_zip", "max_unzipped_bytes",
+           "open_values"]
 
 
-def max_unzipped_bytes() -> int:
-    """The most a workbook may unpack to (``RELSCALE_MAX_UNZIPPED_MB``, in MB)."""
-    value = os.environ.get(ENV_MAX_UNZIPPED, "")
-    try:
-        mb = float(value) if value.strip() else DEFAULT_MAX_UNZIPPED_MB
-    except ValueError:
-        mb = DEFAULT_MAX_UNZIPPED_MB
-    return int(mb * 1024 * 1024)
-
-
-def check_zip(path: Path, size: int | None = None) -> None:
-    """Refuse a zip-based workbook (.xlsx, .ods) that would unpack to more than the limit.
-
-    The sizes are the ones the zip directory declares; the zip reader stops at the
-    declared size, so a part cannot unpack to more than this check saw. ``size``: the
-    file's size when the caller has it.
-    """
-    limit = max_unzipped_bytes()
-    try:
-        if (path.stat().st_size if size is None else size) * DEFLATE_MAX_RATIO <= limit:
-            return  # even at deflate's best ratio this file cannot unpack past the limit
-    except OSError:
-        return
-    try:
-        with zipfile.ZipFile(path) as zf:
-            total = sum(info.file_size for info in zf.infolist())
-    except (zipfile.BadZipFile, OSError):
-        return  # not a zip (an .xls, or broken): the reader's own message
-    if total > limit:
-        raise DataError(
-            _("{path}: the workbook unpacks to {size} MB, more than the limit of {limit} MB "
-              "(set {env} to raise it)").format(
-                path=path, size=round(total / 2**20), limit=round(limit / 2**20),
-                env=ENV_MAX_UNZIPPED)
-        )
+def calamine_failed(exc: BaseException) -> bool:
+    """Whether ``exc`` is calamine refusing a file: its errors are Exceptions, and a Rust
+    panic arrives as pyo3's ``PanicException``, which derives from BaseException (an
+    ``except Exception`` lets it through as a traceback)."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
 class ValueCell:
@@ -105,7 +83,9 @@ class ValueSheet:
         if self._merged is None:
             try:
                 ranges = self._sheet.merged_cell_ranges or []
-            except Exception:  # calamine reads merged cells of .xlsx only
+            except BaseException as exc:  # calamine reads merged cells of .xlsx only
+                if not calamine_failed(exc):
+                    raise
                 ranges = []
             self._merged = MergedCells(ranges)
         return self._merged
@@ -133,7 +113,9 @@ class ValueSheet:
     def _raw_rows(self) -> Iterator[list[Any]]:
         try:  # from A1, as openpyxl (calamine pads the empty rows and columns before)
             yield from self._sheet.iter_rows()
-        except Exception as exc:  # calamine's errors for a broken sheet
+        except BaseException as exc:  # calamine's errors for a broken sheet
+            if not calamine_failed(exc):
+                raise
             raise DataError(unreadable(self.path, exc)) from None
 
     def raw_rows(self) -> list[list[Any]]:
@@ -142,7 +124,9 @@ class ValueSheet:
         if self._rows is None:
             try:
                 self._rows = self._sheet.to_python(skip_empty_area=False)
-            except Exception as exc:  # calamine's errors for a broken sheet
+            except BaseException as exc:  # calamine's errors for a broken sheet
+                if not calamine_failed(exc):
+                    raise
                 raise DataError(unreadable(self.path, exc)) from None
         return self._rows
 
@@ -162,9 +146,13 @@ class ValueSheet:
 class ValueBook:
     """A workbook's sheets by name, read on first use."""
 
-    def __init__(self, path: Path, book: Any) -> None:
+    def __init__(self, path: Path, book: Any, kind: str | None = "xlsx") -> None:
         self.path = path
+        self.kind = kind
+        """``xlsx``, ``ods`` or ``xls`` (:func:`relscale.io.sheet_limits.check_before_opening`)."""
         self._book = book
+        self.formulas: dict[str, list[tuple[int, int] | None]] = {}
+        """Sheet -> its cells with a formula (:meth:`formula_cells`), as found so far."""
         self.sheetnames: list[str] = list(book.sheet_names)
         self._sheets: dict[str, ValueSheet] = {}
         self._facts: dict[str, XmlFacts | None] = {}
@@ -178,13 +166,68 @@ class ValueBook:
         if name not in self._sheets:
             if name not in self.sheetnames:
                 raise KeyError(name)
+            if self.kind == "xlsx":
+                self._check_extent(name)  # before calamine builds the grid
             try:
                 sheet = self._book.get_sheet_by_name(name)
-            except Exception as exc:  # calamine's errors for a broken sheet
+            except BaseException as exc:  # calamine's errors for a broken sheet
+                if not calamine_failed(exc):
+                    raise
                 raise DataError(unreadable(self.path, exc)) from None
             check_sheet_xml(self, name)
             self._sheets[name] = ValueSheet(self.path, name, sheet, self)
         return self._sheets[name]
+
+    def formula_cells(self, name: str) -> list[tuple[int, int] | None]:
+        """The cells (row, column; None: a cell without a reference) of sheet ``name``
+        that hold a formula, the first 100 (:mod:`relscale.io.sheet_formulas`)."""
+        if name in self.formulas or self.kind != "xlsx":
+            return self.formulas.get(name, [])
+        found: list[tuple[int, int] | None] = []
+        if self.sheet_has_formulas(name):
+            from relscale.io.sheet_formulas import xlsx_formula_cells
+
+            try:
+                part = self._sheet_parts().get(name)
+                found = xlsx_formula_cells(self._zip_read(part)) if part else [None]
+            except (zipfile.BadZipFile, OSError, KeyError, EOFError, zlib.error) as exc:
+                raise DataError(unreadable(self.path, exc)) from None
+        self.formulas[name] = found
+        return found
+
+    def visible(self, name: str) -> bool:
+        """Whether sheet ``name`` is shown (not hidden or very hidden)."""
+        for meta in getattr(self._book, "sheets_metadata", ()):
+            if meta.name == name:
+                return str(meta.visible).rsplit(".", 1)[-1] == "Visible"
+        return True
+
+    def _check_extent(self, name: str) -> None:
+        """:func:`relscale.io.sheet_limits.check_xlsx_sheet` of sheet ``name``."""
+        from relscale.io.sheet_limits import check_xlsx_sheet
+
+        def read(part: str) -> bytes | None:
+            packed = self._packed(part)
+            return None if packed is None else unpacked(packed)
+
+        def open_part(part: str) -> Any:
+            if self._zip is None:
+                self._zip = zipfile.ZipFile(self.path)
+            return self._zip.open(part)
+
+        try:
+            part = self._sheet_parts().get(name)
+            if self._lean is not None:
+                names = self._lean.names()
+            else:
+                if self._zip is None:
+                    self._zip = zipfile.ZipFile(self.path)
+                names = self._zip.namelist()
+            check_xlsx_sheet(self.path, name, part, read, open_part, names)
+        except (zipfile.BadZipFile, OSError, KeyError, UnicodeDecodeError, EOFError,
+                RuntimeError, NotImplementedError, zlib.error) as exc:
+            # not measured, not read: calamine would build what the file declares
+            raise DataError(unreadable(self.path, exc)) from None
 
     @property
     def worksheets(self) -> list[ValueSheet]:
@@ -305,10 +348,17 @@ def _packed_facts(packed: bytes, method: int, crc: int, size: int) -> XmlFacts |
     """:func:`xml_facts` of a part as stored; the forms of one layout share their metadata
     sheet byte for byte, so it is unpacked and scanned once. None: the part does not
     unpack as its directory says (zipfile's error, read again there)."""
+    xml = unpacked((packed, method, crc, size))
+    return None if xml is None else xml_facts(xml)
+
+
+@functools.lru_cache(maxsize=8)
+def unpacked(packed: Packed) -> bytes | None:
+    """:func:`relscale.io.xlsx_parts.unpack` of a small part, kept for the next check of
+    the same sheet (its XML facts, then its grid)."""
     from relscale.io.xlsx_parts import unpack
 
-    xml = unpack(packed, method, crc, size)
-    return None if xml is None else xml_facts(xml)
+    return unpack(*packed)
 
 
 @functools.lru_cache(maxsize=16)
@@ -333,42 +383,6 @@ def check_sheet_xml(book: ValueBook, name: str) -> None:
                                      "entity)").format(sheet=name)))
 
 
-class MergedCells:
-    """Merged ranges (calamine's 0-based ``((r0, c0), (r1, c1))``), tested by reference."""
-
-    def __init__(self, ranges: Sequence[Any]) -> None:
-        self._ranges = [((r0 + 1, c0 + 1), (r1 + 1, c1 + 1)) for (r0, c0), (r1, c1) in ranges]
-
-    def __contains__(self, ref: object) -> bool:
-        if not isinstance(ref, str):
-            return False
-        return self.covers(*_parse_ref(ref))
-
-    def __bool__(self) -> bool:
-        return bool(self._ranges)
-
-    def covers(self, r: int, c: int) -> bool:
-        """Whether cell (row ``r``, column ``c``, 1-based) lies in a merged range."""
-        return any(r0 <= r <= r1 and c0 <= c <= c1 for (r0, c0), (r1, c1) in self._ranges)
-
-    def covering(self, cells: Sequence[tuple[str, int, int]],
-                 box: tuple[int, int, int, int] | None = None) -> list[str]:
-        """The references of those ``cells`` (reference, row, column) that lie in a merged
-        range, in order; only ranges that reach the cells' bounding ``box`` (top, bottom,
-        left, right; computed when not given) are tested."""
-        if not self._ranges or not cells:
-            return []
-        if box is None:
-            box = bounding_box(cells)
-        top, bottom, left, right = box
-        near = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in self._ranges
-                if r0 <= bottom and r1 >= top and c0 <= right and c1 >= left]
-        if not near:
-            return []
-        return [ref for ref, r, c in cells
-                if any(r0 <= r <= r1 and c0 <= c <= c1 for (r0, c0), (r1, c1) in near)]
-
-
 @functools.lru_cache(maxsize=64)
 def _sheet_parts(book: bytes, rels: bytes) -> dict[str, str]:
     """Sheet name -> part from ``xl/workbook.xml`` and its relationships (callers do not
@@ -383,13 +397,6 @@ def _sheet_parts(book: bytes, rels: bytes) -> dict[str, str]:
         part = target.decode().lstrip("/")
         parts[_xml_unescape(a[b"name"])] = part if part.startswith("xl/") else f"xl/{part}"
     return parts
-
-
-def bounding_box(cells: Sequence[tuple[str, int, int]]) -> tuple[int, int, int, int]:
-    """(top, bottom, left, right) of cells (reference, row, column)."""
-    rows = [r for _ref, r, _c in cells]
-    cols = [c for _ref, _r, c in cells]
-    return min(rows), max(rows), min(cols), max(cols)
 
 
 def _attrs(tag: bytes) -> dict[bytes, bytes]:
@@ -462,8 +469,17 @@ def open_values(path: Path | str) -> ValueBook:
     if st is None or not stat.S_ISREG(st.st_mode):
         raise DataError(_("{path}: no such file").format(path=path))
     check_zip(path, st.st_size)
+    from relscale.io.sheet_limits import check_before_opening
+
+    kind, formulas, lean = check_before_opening(path)  # what calamine would allocate
     try:
         book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own kinds for a file it cannot read
+    except BaseException as exc:  # calamine raises its own kinds for a file it cannot read
+        if not calamine_failed(exc):
+            raise
         raise DataError(unreadable(path, exc)) from None
-    return ValueBook(path, book)
+    found = ValueBook(path, book, kind)
+    if lean is not None:  # already read: its parts serve the sheet checks
+        found._lean, found._lean_tried = lean, True
+    found.formulas.update({name: list(cells) for name, cells in formulas.items()})
+    return found

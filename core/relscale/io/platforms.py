@@ -9,8 +9,13 @@ ids and reads the answers:
   Briefcase) is the respondent key; ``start``, ``end``, ``_id``, ``_submission_time``,
   ``_index``, ``SubmissionDate``, ``meta-instanceID``, ... are platform metadata.
 - **REDCap** "CSV (raw data)": the first column is the record id (``record_id``);
-  ``redcap_*``, ``<form>_timestamp`` and ``<form>_complete`` are metadata; REDCap's
+  ``<form>_timestamp``, ``<form>_complete`` and the other ``redcap_*`` columns are
+  metadata, but the event and the repeat instance are kept, ``redcap_event_name`` as
+  ``wave`` (a longitudinal project's baseline and follow-up rows stay apart); REDCap's
   missing-data codes (``UNK``, ``NASK``, ...) are missing answers.
+
+An export is recognised by several of its columns, never one (:func:`platform_signals`),
+and the note says which.
 - **LimeSurvey** response export with question codes as headings: ``id`` is the key;
   ``submitdate``, ``lastpage``, ``startlanguage``, ``seed``, ``token``, timings ... are
   metadata; the items are ``items[fhrqa01]`` (or ``itemsfhrqa01``, ``items_fhrqa01``,
@@ -35,24 +40,35 @@ from typing import TYPE_CHECKING, Any
 
 from relscale.errors import DataError
 from relscale.i18n import N_, _
+from relscale.io.platform_detect import (
+    ODK_SIGNALS,
+    PLATFORMS,
+    REDCAP_METADATA,
+    REDCAP_ROWS,
+    check_platform,
+    detect_platform,
+    platform_signals,
+)
+from relscale.io.sheets import sheet_rows
 from relscale.io.tables import (
     MISSING_SPELLINGS,
     Converter,
     ResponseTable,
     Rows,
     collect_rows,
-    first_sheet_rows,
     open_csv,
     open_workbook,
 )
-from relscale.io.values import not_applicable_to_missing, validate_values
+from relscale.io.values import mark_not_applicable, validate_values
 from relscale.messages import where
 from relscale.model.columns import reserved_names
 
 if TYPE_CHECKING:
     from relscale.model.models import AdaptedInstrument
 
-PLATFORMS = ("odk", "redcap", "limesurvey")
+__all__ = ["ODK_SIGNALS", "PLATFORMS", "REDCAP_METADATA", "MappingReport", "check_platform",
+           "detect_platform", "platform_signals", "read_platform_responses", "sniff_platform",
+           "write_platform_responses"]
 PLATFORM_NAMES = {"odk": "ODK / KoboToolbox", "redcap": "REDCap", "limesurvey": "LimeSurvey"}
 
 ITEMS_GROUP = "items"
@@ -73,10 +89,8 @@ ODK_METADATA = frozenset((
     "AttachmentsExpected", "Status", "ReviewState", "DeviceID", "Edits", "FormVersion",
     "isValidated", "instanceID",
 ))
-REDCAP_METADATA = frozenset((
-    "redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance",
-    "redcap_data_access_group", "redcap_survey_identifier",
-))
+WAVE_COLUMN = "wave"
+"""What a REDCap event becomes: :data:`relscale.scoring.change.WAVE`."""
 REDCAP_MISSING_CODES = (
     "NI", "INV", "UNK", "NASK", "ASKU", "NAV", "MSK", "NA", "NAVU", "NP", "QS", "QI", "TRC",
     "UNC", "DER", "PINF", "NINF", "OTH",
@@ -115,10 +129,15 @@ class MappingReport:
     """Other columns kept as identifiers: column -> name in relscale's output."""
     scores: tuple[str, ...] = ()
     """The platform form's own score fields, left out: relscale scores the answers."""
+    signals: tuple[str, ...] = ()
+    """The columns that recognised the export (when ``detected``)."""
 
     def lines(self) -> list[str]:
         """The report as short translated lines for a note on stderr."""
         how = _("recognised") if self.detected else _("as given")
+        if self.detected and self.signals:
+            how = _("recognised by {columns}; name another with --from").format(
+                columns=", ".join(self.signals))
         out = [_("{source}: {platform} export ({how})").format(
             source=self.source, platform=PLATFORM_NAMES[self.platform], how=how)]
         pattern = _common_pattern(self.items)
@@ -163,33 +182,6 @@ def _code(name: str) -> str:
     """An id in letters and digits, lower case: LimeSurvey's code rule (the exporter's
     :func:`relscale.exporters.text.alphanumeric_code`, which this layer may not import)."""
     return re.sub(r"[^A-Za-z0-9]", "", name).lower()
-
-
-def detect_platform(header: Sequence[str]) -> str | None:
-    """The platform whose export has this header, or None for a plain table."""
-    names = {h.strip() for h in header}
-    if "_uuid" in names or "_submission_time" in names or (
-        "KEY" in names and "SubmissionDate" in names
-    ) or names & {"meta-instanceID", "meta/instanceID"}:
-        return "odk"
-    if {"submitdate", "lastpage", "startlanguage"} <= names:
-        return "limesurvey"
-    if names & REDCAP_METADATA or any(n.endswith("_complete") for n in names):
-        return "redcap"
-    return None
-
-
-def check_platform(platform: str | None) -> str | None:
-    """``platform`` lower-cased, or an error naming the known ones."""
-    if platform is None:
-        return None
-    name = platform.strip().lower()
-    if name in ("kobo", "kobotoolbox", "xlsform"):
-        name = "odk"
-    if name not in PLATFORMS:
-        raise DataError(_("unknown platform {name!r}; choose one of {names}").format(
-            name=platform, names=", ".join(PLATFORMS)))
-    return name
 
 
 def _item_shapes(adapted: AdaptedInstrument) -> set[str]:
@@ -280,8 +272,10 @@ def _map_header(
                     or name.split("/")[0] == "meta" or name.split("-")[0] == "meta")
         elif platform == "redcap":
             item = by_lower.get(name.lower())
-            meta = (name in REDCAP_METADATA or name.endswith("_complete")
-                    or name.endswith("_timestamp"))
+            meta = (name.endswith("_complete") or name.endswith("_timestamp")
+                    or (name in REDCAP_METADATA and name not in REDCAP_ROWS))
+            if name == "redcap_event_name" and WAVE_COLUMN not in names:
+                stem = WAVE_COLUMN  # baseline and follow-up rows stay apart, as waves
         else:
             code = _limesurvey_code(name)
             item = by_code.get(code)
@@ -316,7 +310,7 @@ def _map_header(
                     sector=adapted.sector, perspective=adapted.perspective)
             )
         else:
-            m.kept[col] = stem if stem in ID_FIELDS else name
+            m.kept[col] = stem if stem in (*ID_FIELDS, WAVE_COLUMN) else name
     missing = [i for i in adapted.item_ids if i not in m.items.values()]
     if missing:
         raise DataError(
@@ -372,7 +366,8 @@ def sniff_platform(path: Path | str) -> str | None:
 
 
 def read_platform_responses(
-    path: Path | str, adapted: AdaptedInstrument, platform: str | None = None
+    path: Path | str, adapted: AdaptedInstrument, platform: str | None = None,
+    sheet: str | None = None,
 ) -> tuple[ResponseTable, MappingReport]:
     """Read a survey platform's response export (CSV, or XLSX: the first sheet).
 
@@ -391,8 +386,10 @@ def read_platform_responses(
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         wb = open_workbook(path)
         try:
-            header, rows, source = first_sheet_rows(wb, path, empty)
-            return _read(header, rows, source, adapted, given)
+            header, rows, source, note = sheet_rows(wb, path, empty, sheet)
+            table, report = _read(header, rows, source, adapted, given)
+            table.notes += [note] if note else []
+            return table, report
         finally:
             wb.close()
     with open_csv(path, empty) as (header, rows):
@@ -403,7 +400,8 @@ def _read(
     header: list[str], rows: Rows, source: object, adapted: AdaptedInstrument,
     given: str | None,
 ) -> tuple[ResponseTable, MappingReport]:
-    platform = given or detect_platform(header)
+    detected, signals = platform_signals(header)
+    platform = given or detected
     if platform is None:
         raise DataError(
             _("{where}: not an export of ODK / KoboToolbox, REDCap or LimeSurvey that relscale "
@@ -426,7 +424,7 @@ def _read(
     table = collect_rows(rows, len(header), source, adapted.item_ids, value_idx,
                          id_idx, id_names, convert)
     validate_values(adapted, table.values, source=source, rows=table.rows, columns=columns)
-    table.values = not_applicable_to_missing(adapted, table.values)
+    mark_not_applicable(adapted, table)
     report = MappingReport(
         source=str(source), platform=platform, detected=given is None,
         items={names[c]: i for c, i in sorted(m.items.items())},
@@ -434,6 +432,7 @@ def _read(
         ignored=tuple(names[c] for c in sorted(m.ignored)),
         kept={names[c]: n for c, n in m.kept.items()},
         scores=tuple(names[c] for c in m.scores),
+        signals=signals if given is None else (),
     )
     return table, report
 
@@ -449,26 +448,31 @@ def write_platform_responses(
 ) -> tuple[ResponseTable, MappingReport]:
     """Read a platform export and write relscale's responses CSV (what ``relscale read``
     writes for filled forms): the respondent key and the kept identifiers, then one
-    column per item id, empty for missing; UTF-8, atomically.
+    column per item id, empty for missing and the 'does not apply' code as itself;
+    UTF-8, atomically.
 
     :raises RelscaleError: the output exists (without ``overwrite``) or is the input.
     :raises DataError: as :func:`read_platform_responses`; nothing is written then.
     """
-    import csv
     import math
 
     from relscale.io.atomic import atomic_write, check_output
+    from relscale.io.csv_safety import writer as csv_writer
 
     check_output(Path(output), overwrite=overwrite, inputs=(Path(path),))
     table, report = read_platform_responses(path, adapted, platform)
     with atomic_write(output, overwrite=overwrite) as tmp, tmp.open(
         "w", newline="", encoding="utf-8"
     ) as fh:
-        writer = csv.writer(fh)
+        writer = csv_writer(fh)  # identifiers from the export: guarded
         writer.writerow([*table.id_columns, *table.items])
+        na = adapted.scale.not_applicable
+        marked = table.not_applicable
         for i in range(table.n):
+            # 'does not apply' keeps its code: it is not an answer left out
             writer.writerow([
                 *(table.ids[c][i] for c in table.id_columns),
-                *("" if math.isnan(x) else int(x) for x in table.values[i]),
+                *(na.value if na is not None and marked is not None and marked[i, j]
+                  else "" if math.isnan(x) else int(x) for j, x in enumerate(table.values[i])),
             ])
     return table, report

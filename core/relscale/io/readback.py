@@ -34,6 +34,7 @@ from typing import Any
 from relscale.errors import DataError
 from relscale.excel.identity import FORM_FIELDS, cell_text
 from relscale.i18n import _
+from relscale.io.form_checks import form_problems, wording_problems
 from relscale.io.readback_layouts import (
     FormKey,
     Layouts,
@@ -85,6 +86,9 @@ class _Form:
     key: FormKey
     item_ids: tuple[str, ...]
     row: dict[str, Any]
+    meta: dict[str, str] = field(default_factory=dict)
+    """The form's checked metadata pairs (shared by forms of one layout: do not change);
+    a round's form names its round and key here (``round.id``, ``round.form``)."""
 
 
 def collect_form_paths(paths: Iterable[Path | str]) -> list[Path]:
@@ -132,26 +136,30 @@ def _field_value(value: Any) -> str:
     return cell_text(value)
 
 
-def read_form(path: Path | str, *, strict: bool = False, layouts: Layouts | None = None
-              ) -> tuple[_Form | None, list[str]]:
+def read_form(path: Path | str, *, strict: bool = False, layouts: Layouts | None = None,
+              wb: Any = None) -> tuple[_Form | None, list[str]]:
     """Read one filled form: (the form, or None if it cannot be used; problems).
 
     ``layouts`` keeps the checked metadata of the forms read so far
     (:func:`relscale.io.readback_layouts.form_layout`), so that many forms of one layout
-    check it once; :func:`read_forms` passes one."""
+    check it once; :func:`read_forms` passes one. ``wb``: the workbook already opened
+    with :func:`relscale.io.cells.open_values` (the caller closes it)."""
     from relscale.io.cells import open_values
 
     path = Path(path)
-    try:  # values only (calamine): openpyxl's style objects were most of the time
-        wb = open_values(path)
-    except DataError as exc:
-        return None, [str(exc)]
+    given = wb is not None
+    if not given:
+        try:  # values only (calamine): openpyxl's style objects were most of the time
+            wb = open_values(path)
+        except DataError as exc:
+            return None, [str(exc)]
     try:
         return _read_open_form(path, wb, strict=strict, layouts=layouts)
     except DataError as exc:
         return None, [str(exc)]
     finally:
-        wb.close()
+        if not given:
+            wb.close()
 
 
 def _read_open_form(path: Path, wb: Any, *, strict: bool, layouts: Layouts | None = None
@@ -180,23 +188,32 @@ def _read_open_form(path: Path, wb: Any, *, strict: bool, layouts: Layouts | Non
     for name in FORM_FIELDS:
         cell = meta.get(f"field.{name}")
         row[name] = _field_value(ws[cell].value) if cell else ""
-    if meta.get("layout", "compact") != "compact":
-        ids, found = read_respondent_answers(path, ws, meta, table, row, strict=strict)
-        return _Form(key, tuple(ids), row), found
-    cell_problems = answer_cell_problems(path, ws, layout)
+    cell_problems = form_problems(path, wb, ws, meta, table)  # formulas and codes
     if cell_problems:
         return None, cell_problems
-    problems = read_compact_answers(path, ws, layout, row)
-    return _Form(key, tuple(item_id for item_id, *_rest in layout.items), row), problems
+    if meta.get("layout", "compact") != "compact":
+        ids, found = read_respondent_answers(path, ws, meta, table, row, strict=strict)
+        form = _Form(key, tuple(ids), row, meta)
+    else:
+        cell_problems = answer_cell_problems(path, ws, layout)
+        if cell_problems:
+            return None, cell_problems
+        found = read_compact_answers(path, ws, layout, row)
+        form = _Form(key, tuple(item_id for item_id, *_rest in layout.items), row, meta)
+    if not found:  # the wording, once the rows are known to be where they were
+        found = wording_problems(path, ws, meta, table)
+    return form, found
 
 
 def duplicate_forms(forms: Sequence[_Form]) -> list[str]:
-    """One line for each form that repeats an earlier one: the same codes, date and
-    answers (a copy saved twice into the folder)."""
+    """One line for each form that repeats an earlier one: the same codes (compared as
+    :func:`relscale.model.columns.id_key`), date and answers (a copy saved twice)."""
+    from relscale.model.columns import id_key
+
     first: dict[tuple[Any, ...], str] = {}
     found = []
     for form in forms:
-        key = tuple(sorted((k, str(v)) for k, v in form.row.items() if k != "source_file"))
+        key = tuple(sorted((k, id_key(v)) for k, v in form.row.items() if k != "source_file"))
         path = form.row["source_file"]
         if key in first:
             found.append(_("{path}: the same form as {first} (same codes, date and answers)")
@@ -257,17 +274,16 @@ def csv_cell(value: object) -> object:
 def write_csv(forms: FilledForms, path: Path | str, *, overwrite: bool = False,
               inputs: tuple[Path, ...] = ()) -> None:
     """Write the rows as a tidy UTF-8 CSV (empty cells for missing answers), atomically."""
-    import csv
-
     from relscale.io.atomic import atomic_write, check_output
     from relscale.io.csv_safety import TRIGGERS
+    from relscale.io.csv_safety import writer as csv_writer
 
     check_output(Path(path), overwrite=overwrite, inputs=inputs)
     columns = forms.columns
     with atomic_write(path, overwrite=overwrite) as tmp, tmp.open(
         "w", newline="", encoding="utf-8"
     ) as fh:
-        writer = csv.writer(fh)
+        writer = csv_writer(fh)
         writer.writerow(columns)
         for row in forms.rows:  # csv_cell, the common cells (a number, plain text) inline
             writer.writerow([

@@ -4,7 +4,7 @@
   cells), as a :class:`Layout`; the forms of one layout share it, so reading many forms
   checks each distinct metadata sheet once (kept by its cells, compared in full);
 - :func:`read_compact_answers`: the answers of a compact form (numbers in a column), with
-  :func:`answer_cell_problems` (merged and formula cells) before;
+  :func:`answer_cell_problems` (merged cells) before;
 - :func:`read_respondent_answers`: the respondent layouts, answers in words, as boxes to
   mark (one per row) or a drop-down.
 """
@@ -262,8 +262,8 @@ def _meta_problem(path: Path, meta: dict[str, str], table: Sequence[Sequence[str
 
 
 def answer_cell_problems(path: Path, ws: Any, layout: Layout) -> list[str]:
-    """Answer cells read back wrong: merged cells (only the first holds a value), and
-    formulas saved without a value (openpyxl reads those as empty)."""
+    """Answer cells read back wrong: merged cells (only the first holds a value). A
+    formula in an answer cell is refused before (:mod:`relscale.io.form_checks`)."""
     cells = layout.cells
     problems = []
     merged_cells = ws.merged_cells
@@ -275,35 +275,7 @@ def answer_cell_problems(path: Path, ws: Any, layout: Layout) -> list[str]:
         problems.append(_("{path}: cell {cell} (item {item}): the answer cell is merged with "
                           "other cells; unmerge it or export a fresh form").format(
             path=path, cell=cell, item=cells[cell]))
-    if not getattr(ws, "has_formulas", True):
-        return problems  # the sheet holds no formula at all (io/cells.py looks)
-    empty = [c for c in cells if c not in merged and ws[c].value is None]
-    for cell in _formulas(path, ws.title, empty):
-        problems.append(_("{path}: cell {cell} (item {item}): a formula without a saved value; "
-                          "type the answer as a number").format(
-            path=path, cell=cell, item=cells[cell]))
     return problems
-
-
-def _formulas(path: Path, sheet: str, cells: list[str]) -> list[str]:
-    """Those of ``cells`` that hold a formula (a second, read-only pass: only when some
-    answers read as empty)."""
-    if not cells:
-        return []
-    from openpyxl import load_workbook
-
-    wanted = set(cells)
-    found = []
-    wb = load_workbook(path, read_only=True, data_only=False)
-    try:
-        for row in wb[sheet].iter_rows():
-            for cell in row:
-                coordinate = getattr(cell, "coordinate", None)
-                if coordinate in wanted and getattr(cell, "data_type", None) == "f":
-                    found.append(coordinate)
-    finally:
-        wb.close()
-    return sorted(found, key=cells.index)
 
 
 def _compact_raw(path: Path, rows: list[list[Any]], layout: Layout, row: dict[str, Any]

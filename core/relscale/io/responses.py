@@ -31,6 +31,7 @@ from relscale.excel.identity import SCORING_SHEET_KIND, Identity, metadata_int, 
 from relscale.i18n import N_, _
 from relscale.io.bulk_csv import bulk_answers
 from relscale.io.platforms import read_platform_responses, sniff_platform
+from relscale.io.sheets import sheet_rows
 from relscale.io.tables import (
     MISSING_SPELLINGS,
     WHOLE_NUMBER,
@@ -44,12 +45,11 @@ from relscale.io.tables import (
     check_text_file,
     collect_bulk,
     collect_rows,
-    first_sheet_rows,
     open_csv,
     open_workbook,
     read_bulk,
 )
-from relscale.io.values import not_applicable_to_missing, validate_values
+from relscale.io.values import mark_not_applicable, validate_values
 from relscale.messages import where
 from relscale.model.columns import reserved_names
 
@@ -135,7 +135,7 @@ def _read_rows(
             rows, len(header), source, columns, item_idx, id_idx, id_names, convert
         )
     validate_values(adapted, table.values, source=source, rows=table.rows)
-    table.values = not_applicable_to_missing(adapted, table.values)
+    mark_not_applicable(adapted, table)
     return table
 
 
@@ -161,8 +161,9 @@ def read_csv_answers(path: Path | str, adapted: AdaptedInstrument) -> BulkAnswer
     """A plain CSV response table as a polars frame for scoring in bulk
     (:class:`relscale.io.bulk_csv.BulkAnswers`), or None: the file is not one the bulk
     reader takes, or some cell is not a valid answer; :func:`read_csv` then reads it (and
-    names the cell). The same rules as :func:`read_csv`: the same spellings, scale points
-    and 'does not apply' code (as missing)."""
+    names the cell). The same rules as :func:`read_csv`: the same spellings and scale
+    points. A 'does not apply' code sends the file to :func:`read_csv` too, which keeps
+    it apart from the missing answers (:attr:`ResponseTable.not_applicable`)."""
     path = Path(path)
     check_text_file(path)
     checked: list[tuple[list[int], list[int], list[str]]] = []
@@ -185,7 +186,7 @@ def read_csv_answers(path: Path | str, adapted: AdaptedInstrument) -> BulkAnswer
         if x != x:
             return None
         if na is not None and x == na.value:
-            return None  # 'does not apply' is missing for scoring
+            raise ValueError(cell)  # kept apart from missing: the usual reader does that
         if x != round(x) or not lo <= x <= hi:
             raise ValueError(cell)
         return int(x)
@@ -216,26 +217,34 @@ def sheet_kind(path: Path | str) -> Identity | None:
         wb.close()
 
 
-def read_xlsx(path: Path | str, adapted: AdaptedInstrument) -> ResponseTable:
-    """Read the first sheet of an XLSX table, or the data sheet of a filled scoring sheet."""
+def read_xlsx(path: Path | str, adapted: AdaptedInstrument, *,
+              any_sector: bool = False, sheet: str | None = None) -> ResponseTable:
+    """Read the first sheet of an XLSX table (or ``sheet``: see
+    :func:`relscale.io.sheets.pick_sheet`), or the data sheet of a filled scoring sheet
+    (of ``adapted``'s sector unless ``any_sector``: scored as another on purpose)."""
     path = Path(path)
     wb = _open_workbook(path)
     try:
         meta = recognise(wb)
         if meta is not None and meta.kind == SCORING_SHEET_KIND:
-            return _read_scoring_sheet(wb, path, adapted, meta.metadata)
-        header, rows, source = first_sheet_rows(
-            wb, path, _("{path}: the first sheet is empty, expected a header of item ids")
-        )
-        return _read_rows(rows, header, adapted, source)
+            return _read_scoring_sheet(wb, path, adapted, meta.metadata, any_sector)
+        header, rows, source, note = sheet_rows(
+            wb, path, _("{path}: the first sheet is empty, expected a header of item ids"),
+            sheet)
+        table = _read_rows(rows, header, adapted, source)
+        table.notes += [note] if note else []
+        return table
     finally:
         wb.close()
 
 
 def _read_scoring_sheet(
-    wb: Any, path: Path, adapted: AdaptedInstrument, meta: dict[str, str]
+    wb: Any, path: Path, adapted: AdaptedInstrument, meta: dict[str, str],
+    any_sector: bool = False,
 ) -> ResponseTable:
     for key in ("instrument", "sector", "perspective"):
+        if key == "sector" and any_sector:
+            continue
         have = getattr(adapted, key)
         if meta.get(key) and meta[key] != have:
             raise DataError(
@@ -257,6 +266,11 @@ def _read_scoring_sheet(
     header = ["" if h is None else str(h) for h in next(rows, ())]
     keep = [c for c, name in enumerate(header) if name in inputs]
     source = f"{path} [{ws.title}]"
+    if hasattr(wb, "formula_cells"):  # the input columns are typed in; the rest computes
+        from relscale.io.sheet_formulas import refuse_formulas
+
+        refuse_formulas(source, wb.formula_cells(sheet_name), {c + 1 for c in keep},
+                        header_row)
     sub_header = [header[c] for c in keep]
     numbered = (
         (r, [cells[c] if c < len(cells) else None for c in keep])
@@ -268,12 +282,18 @@ def _read_scoring_sheet(
 
 
 def read_responses(
-    paths: Sequence[Path | str], adapted: AdaptedInstrument, platform: str | None = None
+    paths: Sequence[Path | str], adapted: AdaptedInstrument, platform: str | None = None,
+    *, any_sector: bool = False,
+    sheet: str | None = None,
 ) -> ResponseTable:
     """Read any supported input (see the module docstring) for one adapted instrument.
 
     :param platform: ``odk``, ``redcap`` or ``limesurvey``: read the one file as that
         platform's export (:mod:`relscale.io.platforms`); default: recognised by its header.
+    :param any_sector: forms and scoring sheets of another sector are read too (scored as
+        ``adapted.sector`` on purpose: ``relscale score --as-sector``); else refused.
+    :param sheet: the sheet of a workbook table to read (default: the first, refused
+        when hidden; :func:`relscale.io.sheets.pick_sheet`).
     """
     files = [Path(p) for p in paths]
     if not files:
@@ -285,21 +305,22 @@ def read_responses(
     if platform and len(files) != 1:
         raise DataError(_("a platform export is one file; give one file with --from"))
     if len(files) == 1 and (platform or sniff_platform(files[0])):
-        return read_platform_responses(files[0], adapted, platform)[0]
+        return read_platform_responses(files[0], adapted, platform, sheet)[0]
     # ------------------------------------------------------------------------------------
     if len(files) == 1 and files[0].suffix.lower() == ".csv":
         return read_csv(files[0], adapted)
     if len(files) == 1 and files[0].suffix.lower() in WORKBOOK_SUFFIXES:
         kind = sheet_kind(files[0])
         if kind is None or kind.kind == SCORING_SHEET_KIND:
-            return read_xlsx(files[0], adapted)
+            return read_xlsx(files[0], adapted, any_sector=any_sector, sheet=sheet)
     for p in files:
         if not p.exists():
             raise DataError(_("{path}: no such file or folder").format(path=p))
-    return _read_forms(files, adapted)
+    return _read_forms(files, adapted, any_sector)
 
 
-def _read_forms(paths: list[Path], adapted: AdaptedInstrument) -> ResponseTable:
+def _read_forms(paths: list[Path], adapted: AdaptedInstrument,
+                any_sector: bool = False) -> ResponseTable:
     """Filled forms, through the forms reader (``relscale read`` does the same)."""
     try:
         from relscale.io import readback  # type: ignore[attr-defined]
@@ -311,7 +332,10 @@ def _read_forms(paths: list[Path], adapted: AdaptedInstrument) -> ResponseTable:
     forms = readback.read_forms(paths)
     key = getattr(forms, "key", None)
     if key is not None:
+        check_version(paths[0], key.instrument, key.version, adapted)
         for name in ("instrument", "sector", "perspective"):
+            if name == "sector" and any_sector:
+                continue
             if getattr(key, name) != getattr(adapted, name):
                 raise DataError(
                     _("{path}: forms of {key}, not of {instrument} / {sector} / "
@@ -324,6 +348,34 @@ def _read_forms(paths: list[Path], adapted: AdaptedInstrument) -> ResponseTable:
                     )
                 )
     return readback_table(forms, adapted, paths)
+
+
+def check_version(source: object, instrument: str, version: str,
+                  adapted: AdaptedInstrument) -> None:
+    """Refuse responses collected with another version of the instrument's items: the
+    item bank's versions are not comparable item by item (docs/item-changelog.md), and no
+    pair of versions is declared mappable, so keys and norms of one do not fit the other.
+
+    :raises DataError: naming the source, both versions and what to do."""
+    if instrument == adapted.instrument and version and version != adapted.version:
+        raise DataError(_(
+            "{source}: answers to {instrument} {version}, but this relscale scores version "
+            "{current}; the versions are not comparable item by item (see "
+            "docs/item-changelog.md): score them with the relscale release that made the "
+            "forms").format(source=source, instrument=instrument, version=version,
+                            current=adapted.version))
+
+
+def check_table_versions(table: ResponseTable, adapted: AdaptedInstrument) -> None:
+    """:func:`check_version` of a table with ``instrument`` and ``version`` columns (what
+    ``relscale read`` writes), naming the first row of another version."""
+    if "version" not in table.ids or "instrument" not in table.ids:
+        return
+    for k, (inst, version) in enumerate(zip(table.ids["instrument"], table.ids["version"],
+                                            strict=True)):
+        if inst == adapted.instrument and version and version != adapted.version:
+            check_version(where(table.source, int(table.rows[k]), "version"), inst, version,
+                          adapted)
 
 
 def readback_table(result: Any, adapted: AdaptedInstrument, paths: list[Path]) -> ResponseTable:

@@ -39,6 +39,8 @@ from typing import TYPE_CHECKING, Any
 from relscale.errors import DataError
 from relscale.i18n import _
 from relscale.io.bulk_csv import BulkAnswers, BulkCsv, bulk_columns, read_bulk
+from relscale.io.sheet_limits import check_width
+from relscale.io.sheets import first_sheet_rows  # noqa: F401  (re-exported for its callers)
 from relscale.messages import where
 
 if TYPE_CHECKING:
@@ -68,6 +70,12 @@ class ResponseTable:
     blank_rows: int = 0
     metadata: dict[str, str] = field(default_factory=dict)
     """For a scoring sheet: instrument, sector, perspective, ... from its metadata."""
+    not_applicable: np.ndarray | None = None
+    """respondents x items, True where the 'does not apply' code was given (``values``
+    holds NaN there); None for a scale without one."""
+    notes: list[str] = field(default_factory=list)
+    """What the reader chose that a user should know (which sheet was read), one line
+    each."""
 
     @property
     def n(self) -> int:
@@ -287,7 +295,18 @@ def id_text(value: Any) -> str:
 
 def check_text_file(path: Path) -> None:
     """Refuse a workbook saved under a .csv name with a message that says so (instead of
-    "not UTF-8"): .xlsx is a zip file, .xls an OLE2 compound file."""
+    "not UTF-8"): .xlsx is a zip file, .xls an OLE2 compound file. Refuse what is no
+    regular file (``/dev/zero``, a pipe, a device: read for ever), also behind a link."""
+    import os
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return  # the caller's open() reports it
+    if not stat.S_ISREG(mode):
+        raise DataError(_("{path}: not a regular file (a device, a pipe or a folder); give "
+                          "a CSV file").format(path=path))
     try:
         with path.open("rb") as fh:
             magic = fh.read(8)
@@ -332,6 +351,7 @@ def open_csv(path: Path, empty: str) -> Iterator[tuple[list[str], Rows]]:
                               "closed?").format(where=where(path, 1), reason=exc)) from None
         while header and not header[-1].strip():
             header.pop()  # Excel writes trailing empty columns as ";;;"
+        check_width(path, len(header))
         reader = csv.reader(fh, delimiter=delimiter, strict=True)
         width = len(header)
 
@@ -382,23 +402,10 @@ def open_workbook(path: Path) -> Any:
     return open_values(path)
 
 
-def first_sheet_rows(wb: Any, path: Path, empty: str) -> tuple[list[str], Rows, str]:
-    """The header, numbered rows and source name (``file [sheet]``) of a workbook's first
-    sheet; ``empty`` is the error for a sheet without a header row."""
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header_row = next(rows, None)
-    if header_row is None:
-        raise DataError(empty.format(path=path))
-    header = ["" if h is None else str(h) for h in header_row]
-    while header and not header[-1]:
-        header.pop()
-    numbered = ((r, list(cells)) for r, cells in enumerate(rows, start=2))
-    return header, numbered, f"{path} [{ws.title}]"
-
-
-def read_columns(path: Path | str, columns: Sequence[str]) -> ResponseTable:
-    """Named numeric columns of a CSV or XLSX table (its first sheet), without an instrument.
+def read_columns(path: Path | str, columns: Sequence[str], sheet: str | None = None
+                 ) -> ResponseTable:
+    """Named numeric columns of a CSV or XLSX table (its first sheet, or ``sheet``),
+    without an instrument.
 
     Cells are read as for responses (see the module docstring) but any number is
     accepted; the other named columns are kept as identifiers.
@@ -411,8 +418,12 @@ def read_columns(path: Path | str, columns: Sequence[str]) -> ResponseTable:
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         wb = open_workbook(path)
         try:
-            header, rows, source = first_sheet_rows(wb, path, empty)
-            return _read_named(rows, header, columns, source)
+            from relscale.io.sheets import sheet_rows
+
+            header, rows, source, note = sheet_rows(wb, path, empty, sheet)
+            table = _read_named(rows, header, columns, source)
+            table.notes += [note] if note else []
+            return table
         finally:
             wb.close()
     check_text_file(path)
@@ -427,9 +438,12 @@ def read_columns(path: Path | str, columns: Sequence[str]) -> ResponseTable:
 def _read_named(
     rows: Any, header: list[str], columns: Sequence[str], source: object
 ) -> ResponseTable:
+    from collections import Counter
+
     names = [h.strip() for h in header]
+    counts = Counter(names)  # once: a count per column would be quadratic in the width
     for name in columns:
-        if names.count(name) > 1:
+        if counts[name] > 1:
             first = names.index(name)
             raise DataError(
                 _("{where}: the column name appears twice (columns {first} and {second})").format(
@@ -447,7 +461,7 @@ def _read_named(
     value_idx = [names.index(c) for c in columns]
     id_idx = [
         c for c, name in enumerate(names)
-        if name and name not in columns and names.count(name) == 1
+        if name and name not in columns and counts[name] == 1
     ]
     spellings = {s: float("nan") for s in MISSING_SPELLINGS}
     convert = Converter(spellings, source, columns)

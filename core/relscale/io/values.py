@@ -82,6 +82,20 @@ def not_applicable_to_missing(adapted: AdaptedInstrument, values: np.ndarray) ->
     return np.where(values == na.value, np.nan, values)
 
 
+def mark_not_applicable(adapted: AdaptedInstrument, table: Any) -> None:
+    """Replace the 'does not apply' code in a response table's values by NaN (missing),
+    keeping where it was in ``table.not_applicable`` (a boolean matrix; None when the
+    scale has no such code): scoring never sees it, a store keeps it as given."""
+    import numpy as np
+
+    na = adapted.scale.not_applicable
+    if na is None:
+        return
+    with np.errstate(invalid="ignore"):
+        table.not_applicable = table.values == na.value
+    table.values = not_applicable_to_missing(adapted, table.values)
+
+
 def _format_value(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
 

@@ -35,6 +35,14 @@ class LeanZip:
         self._data = data
         self._members = members
 
+    def names(self) -> list[str]:
+        """Every part's name (all ASCII: :func:`_directory`)."""
+        return [name.decode("ascii") for name in self._members]
+
+    def size(self, name: str) -> int:
+        """Part ``name``'s size as the directory declares it. :raises KeyError."""
+        return self._members[name.encode("ascii")][3]
+
     def packed(self, name: str) -> Packed | None:
         """Part ``name`` as stored, for :func:`unpack`; None when this reader leaves the
         part to :mod:`zipfile` (a local header that does not add up).
@@ -77,7 +85,8 @@ def open_lean(path: Path) -> LeanZip | None:
 def _directory(data: bytes) -> dict[bytes, tuple[int, int, int, int, int]] | None:
     """ASCII name as stored -> (method, crc, compressed size, size, header offset): the
     zip directory as :mod:`zipfile` reads it (a later entry of the same name wins); the
-    ASCII names are the same in both encodings a zip may use, other names are skipped."""
+    ASCII names are the same in both encodings a zip may use, so a zip with any other
+    name is left to zipfile (None), and :meth:`LeanZip.names` lists every part."""
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - _END.size - 0xFFFF))
     if end < 0 or end + _END.size > len(data):
         return None
@@ -97,8 +106,9 @@ def _directory(data: bytes) -> dict[bytes, tuple[int, int, int, int, int]] | Non
         if sig != b"PK\x01\x02" or flags & 0x1 or method not in (0, 8):
             return None  # encrypted, or a method only zipfile knows (or refuses)
         name = data[pos + _CENTRAL.size : pos + _CENTRAL.size + name_len]
-        if name.isascii():
-            members[name] = (method, crc, csize, size, offset)
+        if not name.isascii():
+            return None  # a name zipfile may decode otherwise: its answer, for every part
+        members[name] = (method, crc, csize, size, offset)
         pos += _CENTRAL.size + name_len + extra_len + comment_len
     if pos != end:
         return None

@@ -23,6 +23,14 @@ NORM_STATUS = "norm_status"
 NORM_SUFFIXES = ("percentile", "t", "band")
 RCI_SUFFIX = "rci"
 """``<dimension>_rci``: reliable change since the pair's first wave (data with ``wave``)."""
+N_MISSING_SUFFIX = "n_missing"
+"""``<dimension>_n_missing``: the scale's items left without an answer (scales with a
+'does not apply' code only, beside ``_n_na``)."""
+N_NA_SUFFIX = "n_na"
+"""``<dimension>_n_na``: the scale's items answered 'does not apply'."""
+SCORED_AS = "scored_as_sector"
+"""The sector whose wording and norms the scores use, where the data do not say it
+themselves (a plain table) or were scored as another sector on purpose (``--as-sector``)."""
 
 STATUS_SCORED = "scored"
 STATUS_INCOMPLETE = "incomplete"
@@ -55,11 +63,32 @@ def norm_columns(dimension: str) -> tuple[str, ...]:
     return tuple(f"{dimension}_{suffix}" for suffix in NORM_SUFFIXES)
 
 
+def count_columns(adapted: AdaptedInstrument) -> list[tuple[str, str, str]]:
+    """(column, dimension, ``n_missing`` or ``n_na``) of the answer counts ``relscale
+    score`` writes after the raw scores: for an instrument whose scale has a 'does not
+    apply' code, so that code is not lost among the missing answers; none otherwise."""
+    if getattr(adapted.scale, "not_applicable", None) is None:
+        return []
+    return [(f"{d.id}_{suffix}", d.id, suffix) for d in adapted.dimensions
+            for suffix in (N_MISSING_SUFFIX, N_NA_SUFFIX)]
+
+
 def reserved_names(adapted: AdaptedInstrument) -> set[str]:
     """Variable names ``relscale score`` writes, which an input column may not take."""
-    names = {STATUS, REASON, STRAIGHTLINING, NORM_GROUP, NORM_STATUS}
+    names = {STATUS, REASON, STRAIGHTLINING, NORM_GROUP, NORM_STATUS, SCORED_AS}
     for d in adapted.dimensions:
         names.add(d.id)
         names.update(norm_columns(d.id))
         names.add(f"{d.id}_{RCI_SUFFIX}")
+        names.update(f"{d.id}_{s}" for s in (N_MISSING_SUFFIX, N_NA_SUFFIX))
     return names
+
+
+def id_key(value: object) -> str:
+    """An identifier as compared (pairs, duplicates, norm groups): text, stripped, in
+    Unicode NFC, so ``José`` typed with a combined or a separate accent is one code. The
+    identifier itself is written as it was read; only comparisons use this key."""
+    import unicodedata
+
+    text = "" if value is None else str(value).strip()
+    return text if text.isascii() else unicodedata.normalize("NFC", text)

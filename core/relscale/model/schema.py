@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from relscale.errors import RelscaleError
 from relscale.i18n import _
 from relscale.model.models import Instrument, NormTable, Sector
+from relscale.model.roster import RosterRows
 
 SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -26,8 +27,10 @@ CONTENT_KINDS: dict[str, type[BaseModel]] = {
     "instrument": Instrument,
     "sector": Sector,
     "norm_table": NormTable,
+    "roster": RosterRows,
 }
-"""The content file kinds, as named on the command line and in the schema file names."""
+"""The content file kinds, as named on the command line and in the schema file names
+(``roster``: the rows of a round's roster, :mod:`relscale.model.roster`)."""
 
 FILE_DEFAULTS: dict[str, tuple[str, ...]] = {"sector": ("domain",)}
 """Fields a file may leave out because the loader fills them in (``load_sector`` sets
@@ -37,7 +40,7 @@ FILE_DEFAULTS: dict[str, tuple[str, ...]] = {"sector": ("domain",)}
 def content_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one kind of content file.
 
-    :param kind: ``instrument``, ``sector`` or ``norm_table``.
+    :param kind: ``instrument``, ``sector``, ``norm_table`` or ``roster``.
     :raises RelscaleError: an unknown kind, naming the known ones.
     """
     model = _model(kind)

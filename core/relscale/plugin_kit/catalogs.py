@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from relscale.errors import RelscaleError
+from relscale.format_fields import forms_problem
 from relscale.i18n import _, catalog_languages
 from relscale.model.models import Sector
 from relscale.plugin_kit.contract import placeholders
@@ -62,11 +63,25 @@ def check_catalog(path: Path, template: list[tuple[str, str]]) -> list[Problem]:
             found.append(Problem(file, entry, _("unbalanced braces: {error}").format(
                 error=exc)))
             continue
+        unsafe = forms_problem(_ids(existing.id), _forms(existing.string))
+        if unsafe is not None and unsafe[0] not in ("braces", "unknown"):
+            found.append(Problem(file, entry, _(
+                "unsafe placeholder {field} (only the English text's plain {{name}} fields; "
+                "not used at run time)").format(field="{" + unsafe[1] + "}")))
+            continue
         if source_names != target_names:
             found.append(Problem(file, entry, _(
                 "placeholders do not match: the source has {source}, the translation "
                 "{target}").format(source=_names(source_names), target=_names(target_names))))
     return found
+
+
+def _ids(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _forms(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value or ())
 
 
 def _text(value: Any) -> str:

@@ -87,6 +87,13 @@ def score_bulk(
         mean = total / count
         score = mean * k if adapted.scoring.method == "sum" else mean
         stats += [pl.when(count >= need).then(score).alias(dim), count.alias(count_name)]
+    # A 'does not apply' code never comes this way (the file is read by the usual reader),
+    # so the items without an answer are the missing ones.
+    counts = col.count_columns(adapted)
+    stats += [(n_items[d] - pl.sum_horizontal(
+        pl.col(i.id).is_not_null() for i in adapted.items if i.dimension == d)
+               if suffix == col.N_MISSING_SUFFIX else pl.lit(0)).cast(pl.Int64).alias(name)
+              for name, d, suffix in counts]
     frame = answers.frame.with_columns(stats)
     # Status, reason and the flag from the scores and counts.
     n_missing = pl.col("\x00missing")
@@ -117,7 +124,7 @@ def score_bulk(
     frame = frame.with_columns(
         extra + [e for e, f in zip(norm_exprs, first, strict=True) if not f])
     frame = frame.drop([c for c in frame.columns if c.startswith("\x00")])
-    columns = [*answers.id_columns, *answers.items, *dims]
+    columns = [*answers.id_columns, *answers.items, *dims, *(name for name, _d, _s in counts)]
     if adapted.norms:
         columns += [f"{d}_{s}" for d in dims for s in col.NORM_SUFFIXES]
     columns += [col.STATUS, col.REASON]
@@ -291,7 +298,7 @@ def _dimension_norms(
 
 def has_duplicates(answers: BulkAnswers, columns: Sequence[str]) -> bool:
     """Whether two rows have the same identifier (``columns``, each stripped as Python
-    strips), rows with every one empty not compared: the test of
+    strips, in NFC), rows with every one empty not compared: the test of
     :func:`relscale.scoring.run.duplicate_respondents`, in bulk. Hashes first (distinct
     hashes: no duplicate), the values themselves only when two hashes agree."""
     import polars as pl
@@ -305,6 +312,10 @@ def has_duplicates(answers: BulkAnswers, columns: Sequence[str]) -> bool:
     ).item()
     keys = [pl.col(c).str.strip_chars(PY_WHITESPACE) if padded else pl.col(c)
             for c in columns]
+    ascii_only = frame.select(pl.all_horizontal(
+        pl.col(c).str.contains(r"^[\x00-\x7F]*$").all() for c in columns)).item()
+    if not ascii_only:  # compared in NFC, as relscale.model.columns.id_key compares
+        keys = [k.str.normalize("NFC") for k in keys]
     kept = pl.any_horizontal(k.str.len_bytes() > 0 for k in keys)
     key = keys[0] if len(keys) == 1 else pl.struct(keys)
     hashed = pl.when(kept).then(key.hash()).drop_nulls()
@@ -314,14 +325,15 @@ def has_duplicates(answers: BulkAnswers, columns: Sequence[str]) -> bool:
     return bool(frame.select(key.filter(kept).is_duplicated().any()).item())
 
 
-def write_bulk_csv(scores: BulkScores, path: Path) -> bool:
+def write_bulk_csv(scores: BulkScores, path: Path, decimals: int | None = 4) -> bool:
     """Write the scored CSV as :func:`relscale.scoring.results.write_csv` writes the same
-    table; False (nothing written) where a float column would print otherwise."""
-    import csv
+    table (scores rounded to ``decimals``, as numpy rounds); False (nothing written) where
+    a float column would print otherwise."""
     import io
 
     import polars as pl
 
+    from relscale.io.csv_safety import writer as csv_writer
     from relscale.scoring.results import FLOAT_RANGE
 
     columns = scores.columns
@@ -331,6 +343,13 @@ def write_bulk_csv(scores: BulkScores, path: Path) -> bool:
     if frame is None:
         return False
     floats = [name for name, dtype in frame.schema.items() if dtype == pl.Float64]
+    if floats and decimals is not None:
+        import numpy as np
+
+        frame = frame.with_columns(
+            pl.col(floats).map_batches(
+                lambda s: pl.Series(s.name, np.round(s.to_numpy(), decimals)).fill_nan(None),
+                return_dtype=pl.Float64))
     if floats:
         # Polars prints a float as repr() does when it is finite and zero (not -0.0) or
         # in FLOAT_RANGE (relscale.scoring.results.floats_print_as_repr).
@@ -341,7 +360,7 @@ def write_bulk_csv(scores: BulkScores, path: Path) -> bool:
         if not all(frame.select(fine.all()).row(0)):
             return False
     head = io.StringIO()
-    csv.writer(head).writerow(columns)
+    csv_writer(head).writerow(columns)
     constants = [pl.lit(text or None, pl.String).alias(name)
                  for name, text in scores.constants.items()]
     out = frame.lazy().with_columns(constants).select(columns)

@@ -55,12 +55,14 @@ def wave_key(value: Any) -> tuple[int, float, str]:
 def rci_columns(
     ids: Mapping[str, Sequence[Any]],
     raw: Mapping[str, Any],
-    table: NormTable | None,
+    table: NormTable | Sequence[NormTable | None] | None,
 ) -> dict[str, list[float]] | None:
     """``{dimension: rci per row}`` against each pair's first wave; None without ``wave``.
 
-    Rows of a pair's first wave, rows without a wave and dimensions without a reliability
-    in the norm table get NaN.
+    ``table``: the norm table, or one per row: the table each row's scores were placed
+    with (:attr:`relscale.scoring.engine.ScaleScores.norm_tables`), whose SD and
+    reliability that row's RCI takes. Rows of a pair's first wave, rows without a wave or
+    a table, and dimensions without a reliability in the table get NaN.
     """
     if WAVE not in ids or table is None:
         return None
@@ -70,16 +72,19 @@ def rci_columns(
     first: dict[tuple[str, ...], int] = {}
     for i in sorted((i for i in range(n) if waves[i]), key=lambda i: wave_key(waves[i])):
         first.setdefault(keys[i], i)
+    tables = [table] * n if isinstance(table, NormTable) else list(table)
     out: dict[str, list[float]] = {}
     for dimension, scores in raw.items():
-        norm = table.dimension(dimension)
         column = [float("nan")] * n
-        if norm is not None and norm.reliability is not None:
-            for i in range(n):
-                j = first.get(keys[i])
-                if not waves[i] or j is None or j == i or waves[j] == waves[i]:
-                    continue
-                column[i] = reliable_change(float(scores[j]), float(scores[i]), norm.sd,
-                                            norm.reliability)
+        for i in range(n):
+            j = first.get(keys[i])
+            if not waves[i] or j is None or j == i or waves[j] == waves[i]:
+                continue
+            table_i = tables[i]
+            norm = table_i.dimension(dimension) if table_i is not None else None
+            if norm is None or norm.reliability is None:
+                continue
+            column[i] = reliable_change(float(scores[j]), float(scores[i]), norm.sd,
+                                        norm.reliability)
         out[dimension] = column
     return out

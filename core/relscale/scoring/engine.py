@@ -80,6 +80,9 @@ class ScaleScores:
     """``{dimension: {'percentile': ..., 't': ..., 'band': ...}}`` when norms apply."""
     norm_group: list[str] | None = None
     norm_status: list[str] | None = None
+    norm_tables: list[NormTable | None] | None = None
+    """The norm table each respondent's scores were placed with (None: none applied);
+    the reliable change index takes SD and reliability from it."""
 
     @property
     def n(self) -> int:
@@ -256,6 +259,7 @@ def add_norms(
     }
     group_label = np.full(n, "", dtype=object)
     status = np.full(n, "", dtype=object)
+    used = np.full(n, None, dtype=object)
     for key, gi in position.items():
         rows = np.flatnonzero(key_index == gi)
         table = select_norm_table(tables, dict(key))
@@ -267,6 +271,7 @@ def add_norms(
             continue
         group_label[rows] = describe_norms(table, locale)
         status[rows] = table.population.status
+        used[rows] = table
         for d in scores.dimensions:
             if table.dimension(d) is None:
                 continue
@@ -277,6 +282,7 @@ def add_norms(
     scores.norms = result
     scores.norm_group = group_label.tolist()
     scores.norm_status = status.tolist()
+    scores.norm_tables = used.tolist()
 
 
 def _translate_bands(bands: np.ndarray, table: NormTable, locale: str | None) -> np.ndarray:

@@ -204,11 +204,13 @@ def select_norm_table(
     ``AdaptedInstrument.norms``, where tables passed with ``--norms`` come first and so
     win over registered ones). Returns None when neither exists.
     """
+    from relscale.model.columns import id_key
+
     tables = list(tables)
-    wanted = {str(k): str(v) for k, v in (group or {}).items()}
+    wanted = {id_key(k): id_key(v) for k, v in (group or {}).items()}
     if wanted:
         for table in tables:
-            if table.group == wanted:
+            if {id_key(k): id_key(v) for k, v in table.group.items()} == wanted:
                 return table
     for table in tables:
         if not table.group:
@@ -223,20 +225,28 @@ _STATUS = {
 }
 
 
+_BANDING_WORDS = {"deciles_nl": N_("Dutch decile bands"), "five_band": N_("five bands")}
+_PERSPECTIVE_WORDS = {"professional": N_("professional's report"),
+                      "client": N_("client's report")}
+
+
 def describe_norms(table: NormTable, locale: str | None = None) -> str:
     """One localized line naming the norms, their status, N, group and banding.
 
     e.g. ``Illustrative norms (synthetic data, N=1000): foster_homes /
     relationship_quality / professional, group all; bands: deciles_nl``. Every output that
     uses a table prints this, so illustrative norms are never mistaken for real ones.
+    Outside English the sector, instrument, perspective and banding are named in words
+    (``Gezinshuizen / Relatiekwaliteit / oordeel van de professional``), not ids.
     """
-    from relscale.i18n import Translator, resolve_locale
+    from relscale.i18n import SOURCE_LOCALE, Translator, current_locale, resolve_locale
 
     if locale is None:
         tr = _
+        used = current_locale()
     else:
-        translator = Translator(resolve_locale(locale)[0])
-        tr = translator.lookup
+        used = resolve_locale(locale)[0]
+        tr = Translator(used).lookup
     head = tr(_STATUS[table.population.status]).format(
         n=table.population.n, year=table.population.year
     )
@@ -244,14 +254,35 @@ def describe_norms(table: NormTable, locale: str | None = None) -> str:
     line = tr(
         N_("{head}: {sector} / {instrument} / {perspective}, group {group}; bands: {banding}")
     )
-    return line.format(
-        head=head,
-        sector=table.sector,
-        instrument=table.instrument,
-        perspective=table.perspective,
-        group=group,
-        banding=table.banding,
-    )
+    names: tuple[str, str, str, str] = (table.sector, table.instrument, table.perspective,
+                                        table.banding)
+    if used.split("_")[0] != SOURCE_LOCALE:
+        names = _named(table, used, tr)
+    return line.format(head=head, sector=names[0], instrument=names[1],
+                       perspective=names[2], group=group, banding=names[3])
+
+
+def _named(table: NormTable, locale: str, tr: Any) -> tuple[str, str, str, str]:
+    """Sector, instrument, perspective and banding of ``table`` in words (ids where the
+    registry does not know them: a user's own norm file for an unregistered sector)."""
+    from relscale.i18n import CORE_LOCALE_DIR, Translator, ctx_field
+    from relscale.plugins import get_registry
+
+    reg = get_registry()
+    translator = Translator(locale)
+    sector, instrument = table.sector, table.instrument
+    known = reg.sectors.get(table.sector)
+    if known is not None:
+        sector = translator.lookup(known.label, context=ctx_field("sector", "label"),
+                                   domain=known.domain, locale_dir=known.locale_dir)
+    inst = reg.instruments.get(table.instrument)
+    if inst is not None:
+        instrument = translator.lookup(inst.title, context=ctx_field(inst.id, "title"),
+                                       domain=inst.domain,
+                                       locale_dir=inst.locale_dir or CORE_LOCALE_DIR)
+    perspective = tr(_PERSPECTIVE_WORDS.get(table.perspective, table.perspective))
+    banding = tr(_BANDING_WORDS.get(table.banding, table.banding))
+    return sector, instrument, perspective, banding
 
 
 # --- norm groups ------------------------------------------------------------------------
@@ -366,8 +397,10 @@ def check_norm_table(table: NormTable, path: object = "norm table") -> None:
 
 
 def with_norms_file(adapted: AdaptedInstrument, path: str | Path) -> AdaptedInstrument:
-    """``adapted`` with the norm table in ``path`` (``--norms FILE``) before the registered
-    ones, as :func:`relscale.adapt` puts tables passed as ``norms``.
+    """``adapted`` with the norm table in ``path`` (``--norms FILE``) as its only norm
+    table: a file given is used or refused (:func:`check_norms_fit`), never set aside for
+    a registered table (the illustrative norms' group "all" would otherwise take every
+    respondent a group table of the file does not cover).
 
     :raises ContentError: the file is not a valid norm table.
     :raises RelscaleError: the table is for another instrument, sector or perspective.
@@ -383,4 +416,20 @@ def with_norms_file(adapted: AdaptedInstrument, path: str | Path) -> AdaptedInst
                 adapted=f"{adapted.instrument}/{adapted.sector}/{adapted.perspective}",
             )
         )
-    return adapted.model_copy(update={"norms": (table, *adapted.norms)})
+    return adapted.model_copy(update={"norms": (table,)})
+
+
+def check_norms_fit(table: NormTable, path: object,
+                    groups: Mapping[str, str] | Sequence[Mapping[str, str]] | None) -> None:
+    """Refuse a norm table file (``--norms``) that no respondent's group selects: one
+    group for everyone (a dict; None: no group), or one per respondent.
+
+    :raises RelscaleError: naming the file, the table's group and what to give."""
+    many = groups if isinstance(groups, Sequence) else [groups or {}]
+    if any(select_norm_table([table], g) is table for g in many):
+        return
+    wanted = ", ".join(f"{k}={v}" for k, v in table.group.items())
+    raise RelscaleError(_(
+        "{path}: a norm table for group {group}, which no respondent belongs to; give "
+        "--group {group} (or --group with the column that holds {keys})").format(
+        path=path, group=wanted, keys=", ".join(table.group)))

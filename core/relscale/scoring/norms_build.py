@@ -299,6 +299,7 @@ def build_norms_from_file(
     note: str | None = None,
     banding: str = DEFAULT_BANDING,
     t_score: str = "normalized",
+    sheet: str | None = None,
 ) -> list[NormGroup]:
     """What ``relscale norms build`` does before writing: read a reference sample (as
     ``relscale score`` reads responses), score it, split it into groups, build a table each.
@@ -308,6 +309,7 @@ def build_norms_from_file(
 
     :param source: where the sample comes from (default ``reference sample <file name>``).
     :param year: year of data collection (default this year).
+    :param sheet: the sheet of a workbook sample (default its first, refused when hidden).
     :raises RelscaleError: an option out of range (see :func:`check_build_options`), no
         respondents, or a norm group below ``min_n`` (see :func:`build_norm_tables`).
     """
@@ -315,7 +317,7 @@ def build_norms_from_file(
 
     check_build_options(status, t_score, min_n)
     data = Path(data)
-    table = read_responses([data], adapted)
+    table = read_responses([data], adapted, sheet=sheet)
     if table.n == 0:
         raise DataError(_("{path}: no respondents").format(path=data))
     return build_norm_tables(

@@ -76,6 +76,11 @@ class ProfileSet:
     """One line per norm table used (:func:`relscale.scoring.norms.describe_norms`)."""
     statuses: set[str]
     profiles: list[PairProfile] = field(default_factory=list)
+    rci_basis: list[str] = field(default_factory=list)
+    """Which SD and reliability the reliable change indices took, per norm table used
+    (:func:`rci_basis`); empty without change."""
+    warnings: list[str] = field(default_factory=list)
+    """Pairs one report has and the other has not (one-sided profiles), one line each."""
 
 
 def client_counterpart(instrument: str) -> str | None:
@@ -103,15 +108,19 @@ class _Scored:
     table: NormTable | None
 
 
-def _score(path: Path, instrument: str, sector: str, perspective: str, locale: str) -> _Scored:
+def _score(path: Path, instrument: str, sector: str, perspective: str, locale: str,
+           norms_file: Path | None = None) -> _Scored:
     """Score a response file, or the items of ``relscale score`` output (its score columns
-    are set aside and recomputed: the same rules give the same scores)."""
+    are set aside and recomputed: the same rules give the same scores). A ``norms_file``
+    comes before the registered norm tables (``--norms``)."""
     from relscale.adapt import adapt
     from relscale.model.columns import reserved_names
-    from relscale.scoring.norms import select_norm_table
+    from relscale.scoring.norms import select_norm_table, with_norms_file
     from relscale.scoring.run import score_files
 
     adapted = adapt(instrument, sector, perspective, locale)  # type: ignore[arg-type]
+    if norms_file is not None:
+        adapted = with_norms_file(adapted, norms_file)
     source = path
     with tempfile.TemporaryDirectory() as tmp:
         if path.suffix.lower() == ".csv" and path.exists():
@@ -122,6 +131,7 @@ def _score(path: Path, instrument: str, sector: str, perspective: str, locale: s
                 keep = [j for j, name in enumerate(rows[0]) if name not in reserved]
                 source = Path(tmp) / path.name
                 with source.open("w", encoding="utf-8", newline="") as fh:
+                    # a copy read back at once: not guarded (tests/test_architecture.py)
                     csv.writer(fh).writerows([[r[j] if j < len(r) else "" for j in keep]
                                               for r in rows])
         run = score_files([source], adapted=adapted, locale=locale)
@@ -143,9 +153,11 @@ def _view(s: _Scored, dimension: str, i: int) -> View | None:
 
 def pair_key(code: object, subject: object, *, client: bool = False) -> tuple[str, str]:
     """The (professional code, client code) of a row: its ``respondent_code`` and
-    ``subject_code``, stripped; a client's row names the professional in ``subject_code``.
-    ``("", "")`` is no pair."""
-    me, other = str(code or "").strip(), str(subject or "").strip()
+    ``subject_code``, as compared (:func:`relscale.model.columns.id_key`: stripped, NFC);
+    a client's row names the professional in ``subject_code``. ``("", "")`` is no pair."""
+    from relscale.model.columns import id_key
+
+    me, other = id_key(code), id_key(subject)  # NFC: José typed two ways is one code
     return (other, me) if client else (me, other)
 
 
@@ -174,6 +186,31 @@ def _rows_by_pair(s: _Scored, *, client: bool, name: str) -> dict[tuple[str, str
     return pairs
 
 
+def unmatched_pairs(prof: dict[tuple[str, str], Any], client: dict[tuple[str, str], Any],
+                    data: str, client_data: str) -> list[str]:
+    """One line per pair that only one report has (its profile shows one view), naming a
+    pair of the other report that differs only in case or leading zeros (``007`` / ``7``:
+    codes relscale does not take for one another)."""
+    def loose(key: tuple[str, str]) -> tuple[str, str]:
+        return tuple(part.casefold().lstrip("0") for part in key)  # type: ignore[return-value]
+
+    found = []
+    for mine, theirs, name, other in ((prof, client, data, client_data),
+                                      (client, prof, client_data, data)):
+        near = {loose(k): k for k in theirs if k not in mine}
+        for key in sorted(k for k in mine if k not in theirs):
+            hint = near.get(loose(key))
+            line = _("{data}: pair {professional} / {client} has no match in {other}; its "
+                     "profile shows one view").format(data=name, professional=key[0],
+                                                      client=key[1], other=other)
+            if hint is not None:
+                line += " " + _("(there: {professional} / {client}, which differs in case or "
+                                "leading zeros only)").format(professional=hint[0],
+                                                               client=hint[1])
+            found.append(line)
+    return found
+
+
 def _rci(table: NormTable | None, dimension: str, before: View | None,
          after: View | None) -> float | None:
     if table is None or before is None or after is None:
@@ -193,6 +230,8 @@ def build_profiles(
     client_instrument: str | None = None,
     before: Path | str | None = None,
     locale: str = "en",
+    norms_file: Path | str | None = None,
+    client_norms_file: Path | str | None = None,
 ) -> ProfileSet:
     """Score the professional's (and the client's) reports and gather one profile per pair.
 
@@ -202,10 +241,15 @@ def build_profiles(
     :param client_data: the client report of the same pairs (codes the other way round).
     :param client_instrument: default :func:`client_counterpart`.
     :param before: the professional report of an earlier measurement (instead of ``wave``).
+    :param norms_file: a norm table (TOML) for the professional's report, before the
+        registered ones (``--norms``): percentiles, bands and the reliable change index
+        (its SD and reliability) all come from it; ``client_norms_file`` the same for the
+        client's report.
     :raises RelscaleError: no norms, or no pairs.
     """
     data = Path(data)
-    prof = _score(data, instrument, sector, "professional", locale)
+    norms = Path(norms_file) if norms_file is not None else None
+    prof = _score(data, instrument, sector, "professional", locale, norms)
     if prof.table is None:
         raise RelscaleError(_(
             "{sector} / {instrument}: no norm table, so no profile can place the scores; "
@@ -217,8 +261,10 @@ def build_profiles(
         if client_id is None:
             raise RelscaleError(_("{instrument}: no client report to set beside it").format(
                 instrument=instrument))
-        client = _score(Path(client_data), client_id, sector, "client", locale)
-    earlier = _score(Path(before), instrument, sector, "professional", locale) if before else None
+        client = _score(Path(client_data), client_id, sector, "client", locale,
+                        Path(client_norms_file) if client_norms_file is not None else None)
+    earlier = (_score(Path(before), instrument, sector, "professional", locale, norms)
+               if before else None)
 
     return _gather(prof, client, earlier, locale, names=(str(data), str(client_data),
                                                          str(before)))
@@ -271,6 +317,8 @@ def _gather(prof: _Scored, client: _Scored | None, earlier: _Scored | None, loca
         statuses={prof.table.population.status}
         | ({client.table.population.status} if client and client.table else set()),
     )
+    if client is not None:
+        result.warnings += unmatched_pairs(prof_pairs, client_pairs, data, client_data)
     waves = prof.ids.get(WAVE)
     keys = sorted(set(prof_pairs) | set(client_pairs))
     if limit is not None:
@@ -304,4 +352,83 @@ def _gather(prof: _Scored, client: _Scored | None, earlier: _Scored | None, loca
         result.profiles.append(profile)
     if not result.profiles:
         raise RelscaleError(_("{data}: no pairs to profile").format(data=data))
+    tables = [prof.table] + ([client.table] if client is not None and client.table else [])
+    result.rci_basis = rci_basis(tables, result.profiles, locale)
+    return result
+
+
+def rci_basis(tables: list[NormTable], profiles: list[PairProfile], locale: str
+              ) -> list[str]:
+    """One line per norm table whose SD and reliability a reliable change index on the
+    pages took: the table, then SD and reliability per dimension with a change."""
+    from relscale.messages import format_number
+    from relscale.scoring.norms import describe_norms
+
+    changed = {line.id for p in profiles for line in p.lines
+               if line.professional_before is not None or line.client_before is not None}
+    lines = []
+    for table in {id(t): t for t in tables}.values():
+        parts = []
+        for d in table.dimensions:
+            if d.dimension not in changed:
+                continue
+            if d.reliability is None:
+                parts.append(_("{dimension}: no reliability").format(dimension=d.dimension))
+            else:
+                parts.append(_("{dimension}: SD {sd}, reliability {r}").format(
+                    dimension=d.dimension, sd=format_number(d.sd, locale),
+                    r=format_number(d.reliability, locale)))
+        if parts:
+            lines.append(describe_norms(table, locale) + " — " + "; ".join(parts))
+    return lines
+
+
+def profiles_from_views(page: Any, professional: AdaptedInstrument,
+                        client: AdaptedInstrument | None, locale: str, *,
+                        wave: str | None = None, before_wave: str | None = None
+                        ) -> ProfileSet | None:
+    """The profile pages of one professional's pairs from scores already placed (a
+    round's, :class:`relscale.scoring.overview.ProfessionalOverview`); None when no
+    score of theirs was placed in a norm table."""
+    from relscale.scoring.norms import describe_norms
+
+    def view(v: Any) -> View | None:
+        if v is None or math.isnan(v.raw):
+            return None
+        return View(v.raw, v.percentile, v.band, v.band_index)
+
+    tables = [v.table for pair in page.pairs for views in (pair.professional, pair.client)
+              for v in views.values() if v.table is not None]
+    prof_tables = [v.table for pair in page.pairs for v in pair.professional.values()
+                   if v.table is not None]
+    if not prof_tables:
+        return None
+    result = ProfileSet(
+        professional=professional, client=client, bands=prof_tables[0].bands,
+        norms=list(dict.fromkeys(describe_norms(t, locale) for t in tables)),
+        statuses={t.population.status for t in tables})
+    dims = list(professional.dimensions)
+    if client is not None:
+        dims += [d for d in client.dimensions if d.id not in {x.id for x in dims}]
+    for pair in page.pairs:
+        if not pair.professional and not pair.client:
+            continue  # nothing returned: no page
+        rci = {(c.perspective, c.dimension): c.rci for c in pair.changes}
+        lines = []
+        for d in dims:
+            lines.append(DimensionLine(
+                id=d.id, label=d.label, favourable=d.favourable,
+                professional=view(pair.professional.get(d.id)),
+                client=view(pair.client.get(d.id)),
+                professional_before=view(pair.before_professional.get(d.id)),
+                client_before=view(pair.before_client.get(d.id)),
+                professional_rci=rci.get(("professional", d.id)),
+                client_rci=rci.get(("client", d.id))))
+        profile = PairProfile(pair.professional_code, pair.client_code, lines)
+        if pair.changes:
+            profile.wave, profile.before_wave = wave, before_wave
+        result.profiles.append(profile)
+    after_tables = [c.after.table for pair in page.pairs for c in pair.changes
+                    if c.after.table is not None]
+    result.rci_basis = rci_basis(after_tables, result.profiles, locale)
     return result

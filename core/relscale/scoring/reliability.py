@@ -19,7 +19,13 @@ reverse-keyed items are recoded as ``min + max - value``:
 Missing data: ``listwise`` (default) uses the respondents who answered every item of the
 scale; ``pairwise`` computes each covariance from the respondents who answered both items
 (each item's mean and variance from those who answered it, as pandas' ``cov`` does); ``n``
-is then the smallest pairwise count.
+is then the smallest pairwise count. The confidence intervals of alpha rest on ``n_ci``
+respondents: the complete ones (listwise), or every row of the data (pairwise), as
+``psych::alpha`` with its default ``use = "pairwise"`` passes ``nrow(x)`` to both
+intervals (rows without any answer on the scale included).
+
+For ordinal items (fewer than five answer categories, or on request) ``ordinal`` holds
+ordinal alpha and categorical omega: :mod:`relscale.scoring.reliability_ordinal`.
 """
 
 from __future__ import annotations
@@ -31,12 +37,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from relscale.errors import DataError, RelscaleError
 from relscale.i18n import _
+from relscale.scoring.alpha_ci import duhachek_ci, feldt_ci
 from relscale.scoring.keying import keying_warnings
 
 if TYPE_CHECKING:
     import numpy as np
 
     from relscale.model.models import AdaptedInstrument
+    from relscale.scoring.reliability_ordinal import OrdinalScale
 
 Missing = Literal["listwise", "pairwise"]
 
@@ -76,6 +84,10 @@ class ScaleReliability:
     warnings: tuple[str, ...] = ()
     """Problems worth a look, one line each: items left out, items correlating negatively
     with the rest, few complete respondents."""
+    n_ci: int = 0
+    """The N both confidence intervals rest on (psych's: see the module docstring)."""
+    ordinal: OrdinalScale | None = None
+    """Ordinal alpha and categorical omega, when asked for (ordinal items)."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -211,42 +223,6 @@ SMALL_N = 30
 warned about: alpha then rests on little data."""
 
 
-def feldt_ci(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, float]:
-    """Feldt's confidence interval of alpha, as ``psych::alpha.ci``:
-    ``1 - (1 - alpha) * F`` quantiles with ``n - 1`` and ``(n - 1)(k - 1)`` df."""
-    import math
-
-    from scipy import stats
-
-    if not math.isfinite(alpha) or n < 2 or k < 2:
-        return float("nan"), float("nan")
-    p = 1 - level
-    df1, df2 = n - 1, (n - 1) * (k - 1)
-    low = 1 - (1 - alpha) * float(stats.f.ppf(1 - p / 2, df1, df2))
-    high = 1 - (1 - alpha) * float(stats.f.ppf(p / 2, df1, df2))
-    return low, high
-
-
-def duhachek_ci(c: np.ndarray, n: int, level: float = 0.95) -> tuple[float, float]:
-    """The asymptotic confidence interval of alpha (Duhachek & Iacobucci, 2004), as psych
-    reports it: ``alpha +- z * sqrt(Q / n)`` with ``Q`` from the covariance matrix."""
-    import numpy as np
-    from scipy import stats
-
-    alpha = alpha_from_cov(c)
-    k = c.shape[0]
-    if not np.isfinite(alpha) or n < 2:
-        return float("nan"), float("nan")
-    total = float(np.sum(c))
-    tr = float(np.trace(c))
-    cc = c @ c
-    q = (2 * k**2 / ((k - 1) ** 2 * total**3)) * (
-        total * (float(np.trace(cc)) + tr**2) - 2 * tr * float(np.sum(cc))
-    )
-    half = float(stats.norm.ppf(1 - (1 - level) / 2)) * float(np.sqrt(max(q, 0.0) / n))
-    return alpha - half, alpha + half
-
-
 def _degenerate_items(
     x: np.ndarray, items: list[str], scale: str
 ) -> tuple[list[int], list[str], list[str]]:
@@ -280,12 +256,15 @@ def scale_reliability(
     scale_min: float | None = None,
     scale_max: float | None = None,
     missing: Missing = "listwise",
+    ordinal: bool = False,
 ) -> ScaleReliability:
     """Reliability statistics of one scale.
 
     :param data: respondents x items (NaN for missing), in the order of ``items``.
     :param reverse: per item, whether it is reverse-keyed (needs ``scale_min``/``scale_max``).
     :param missing: ``listwise`` or ``pairwise`` (see the module docstring).
+    :param ordinal: also ordinal alpha and categorical omega (``ordinal``; a problem there
+        is a warning, never an error).
     """
     import numpy as np
 
@@ -320,6 +299,7 @@ def scale_reliability(
         x = recode(x, reverse, scale_min, scale_max)
     n_total = int((~np.isnan(x)).any(axis=1).sum())
     c, n = covariance(x, missing)
+    n_ci = n if missing == "listwise" else len(x)  # psych::alpha's nrow(x)
     if n < 3:
         raise RelscaleError(
             _("{scale}: only {n} respondent(s) with complete answers ({missing}); "
@@ -360,6 +340,12 @@ def scale_reliability(
             )
         )
     warnings += keying_warnings(scale, items, reverse, c, [it.r_drop for it in stats])
+    ordinal_result: OrdinalScale | None = None
+    ordinal_warnings: list[str] = []
+    if ordinal:
+        from relscale.scoring.reliability_ordinal import ordinal_scale
+
+        ordinal_result, ordinal_warnings = ordinal_scale(x, items, scale, missing)
     return ScaleReliability(
         scale=scale,
         items=tuple(stats),
@@ -373,10 +359,12 @@ def scale_reliability(
         sd=sd,
         n_total=n_total,
         loadings=tuple(float(v) for v in loadings),
-        ci_feldt=feldt_ci(alpha, n, k),
-        ci_duhachek=duhachek_ci(c, n),
+        ci_feldt=feldt_ci(alpha, n_ci, k),
+        ci_duhachek=duhachek_ci(c, n_ci),
         left_out=tuple(left_out),
-        warnings=tuple(warnings),
+        warnings=tuple(warnings + ordinal_warnings),
+        n_ci=n_ci,
+        ordinal=ordinal_result,
     )
 
 
@@ -391,10 +379,12 @@ class ReliabilityReport:
     title: str
     """``instrument / sector / perspective``, or the file for an ad hoc scale."""
     scales: tuple[ScaleReliability, ...]
+    ordinal_note: str = ""
+    """One line: whether ordinal alpha and categorical omega are shown, and why."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``--format json`` and of a ``.json`` output file."""
-        return {"data": str(self.data), "title": self.title,
+        return {"data": str(self.data), "title": self.title, "ordinal_note": self.ordinal_note,
                 "scales": [r.to_dict() for r in self.scales]}
 
 
@@ -408,20 +398,26 @@ def check_missing(missing: str) -> Missing:
 
 
 def instrument_reliability(
-    path: Path | str, adapted: AdaptedInstrument, missing: str = "listwise"
+    path: Path | str, adapted: AdaptedInstrument, missing: str = "listwise",
+    sheet: str | None = None,
+    ordinal: bool | None = None,
 ) -> ReliabilityReport:
     """Reliability of every dimension of an adapted instrument, from a response file read
     as ``relscale score`` reads it (reverse-keyed items recoded on the instrument's scale).
+    ``ordinal``: ordinal alpha and categorical omega too (None: when the response scale has
+    fewer than five points).
 
     :raises DataError: unreadable responses (naming file, row and column), or none.
     """
     from relscale.io.responses import read_responses
+    from relscale.scoring.reliability_ordinal import decide
 
     path = Path(path)
     how = check_missing(missing)
-    table = read_responses([path], adapted)
+    table = read_responses([path], adapted, sheet=sheet)
     if table.n == 0:
         raise DataError(_("{path}: no respondents").format(path=path))
+    shown, note = decide(ordinal, len(adapted.scale.values), known=True)
     results = []
     for d in adapted.dimensions:
         cols = [k for k, item in enumerate(adapted.items) if item.dimension == d.id]
@@ -434,10 +430,11 @@ def instrument_reliability(
                 scale_min=adapted.scale.min,
                 scale_max=adapted.scale.max,
                 missing=how,
+                ordinal=shown,
             )
         )
     title = f"{adapted.instrument} / {adapted.sector} / {adapted.perspective}"
-    return ReliabilityReport(path, title, tuple(results))
+    return ReliabilityReport(path, title, tuple(results), note)
 
 
 def item_reliability(
@@ -447,35 +444,37 @@ def item_reliability(
     scale_min: float | None = None,
     scale_max: float | None = None,
     missing: str = "listwise",
+    sheet: str | None = None,
+    ordinal: bool | None = None,
 ) -> ReliabilityReport:
     """Reliability of an ad hoc scale: the named numeric columns of a CSV or XLSX file
-    (read by :func:`relscale.io.tables.read_columns`), ``reverse`` ones recoded as
-    ``scale_min + scale_max - value``.
+    (read by :func:`relscale.io.tables.read_columns`; ``sheet`` of a workbook), ``reverse``
+    ones recoded as ``scale_min + scale_max - value``. ``ordinal`` as for
+    :func:`instrument_reliability` (the scale's points from ``scale_min``/``scale_max``, else
+    the different answers given).
 
-    :raises RelscaleError: a reverse item not among ``items``, or reverse items without
-        ``scale_min`` and ``scale_max``.
-    :raises DataError: a missing column or a cell that is not a number, or no respondents.
+    :raises RelscaleError: see :func:`relscale.scoring.reliability_args.check_item_args`.
+    :raises DataError: a missing column, a cell that is not a number or is outside the
+        given bounds, or no respondents.
     """
     from relscale.io.tables import read_columns
     from relscale.io.values import check_range
+    from relscale.scoring.reliability_args import check_item_args
 
     path = Path(path)
     how = check_missing(missing)
     names = list(items)
-    unknown = [i for i in reverse if i not in names]
-    if unknown:
-        raise RelscaleError(
-            _("--reverse {items}: not among --items").format(items=", ".join(unknown))
-        )
-    if reverse and (scale_min is None or scale_max is None):
-        raise RelscaleError(_("--reverse needs --scale-min and --scale-max"))
-    table = read_columns(path, names)
+    check_item_args(names, reverse, scale_min, scale_max)
+    table = read_columns(path, names, sheet)
     if table.n == 0:
         raise DataError(_("{path}: no respondents").format(path=path))
     check_range(table, scale_min, scale_max)
+    from relscale.scoring.reliability_ordinal import decide, points_of
+
+    shown, note = decide(ordinal, *points_of(table.values, scale_min, scale_max))
     result = scale_reliability(
         table.values, names, scale="scale", reverse=[n in reverse for n in names],
-        scale_min=scale_min, scale_max=scale_max, missing=how,
+        scale_min=scale_min, scale_max=scale_max, missing=how, ordinal=shown,
     )
-    return ReliabilityReport(path, str(path), (result,))
+    return ReliabilityReport(path, str(path), (result,), note)
 

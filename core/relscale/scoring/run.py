@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from relscale.errors import RelscaleError
 from relscale.i18n import _
 
 if TYPE_CHECKING:
     from relscale.io.bulk_csv import BulkAnswers
+    from relscale.io.carried import CarriedKey
     from relscale.io.platforms import MappingReport
     from relscale.io.tables import ResponseTable
     from relscale.model.models import AdaptedInstrument
@@ -42,6 +43,8 @@ class ScoreRun:
     """For a survey platform's export: what its columns were mapped to."""
     warnings: tuple[str, ...] = ()
     """Problems that did not stop the run (duplicate respondents), one line each."""
+    key: ScoringKey | None = None
+    """What the data were scored as, and what they say they are."""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -65,12 +68,18 @@ class ScoreRun:
         actually applied: a user's ``--norms`` table wins over a registered one."""
         return {s for s in self.scores.norm_status or () if s}
 
+    @property
+    def notes(self) -> list[str]:
+        """What the reader chose that the user should know (which sheet was read)."""
+        return list(self.responses.notes)
 
-    def write_csv(self, path: Path) -> None:
-        """The scored table as CSV (:func:`relscale.scoring.results.write_csv`)."""
+
+    def write_csv(self, path: Path, decimals: int | None = 4) -> None:
+        """The scored table as CSV (:func:`relscale.scoring.results.write_csv`), scores
+        rounded to ``decimals``."""
         from relscale.scoring.results import write_csv
 
-        write_csv(self.scored, path)
+        write_csv(self.scored, path, decimals)
 
 
 class BulkScoreRun(ScoreRun):
@@ -90,8 +99,10 @@ class BulkScoreRun(ScoreRun):
         locale: str,
         straightlining: int | None,
         warnings: tuple[str, ...] = (),
+        key: ScoringKey | None = None,
     ):
         self.paths = paths
+        self.key = key
         self.adapted = adapted
         self.mapping = None
         self.warnings = warnings
@@ -103,10 +114,16 @@ class BulkScoreRun(ScoreRun):
     @cached_property
     def bulk(self) -> BulkScores:
         """The scored output as polars columns (before the numpy side is computed)."""
+        from relscale.model.columns import SCORED_AS
         from relscale.scoring.bulk import score_bulk
 
-        return score_bulk(self.answers, self.adapted, self._group, locale=self._locale,
+        bulk = score_bulk(self.answers, self.adapted, self._group, locale=self._locale,
                           straightlining=self._straightlining)
+        scored_as = self.key.scored_as if self.key is not None else None
+        if scored_as is not None:
+            bulk.constants[SCORED_AS] = scored_as
+            bulk.columns.append(SCORED_AS)
+        return bulk
 
     def _engine(self) -> bool:
         """Whether the numpy side has been computed (then it answers for the run)."""
@@ -137,7 +154,8 @@ class BulkScoreRun(ScoreRun):
     def scored(self) -> ScoredTable:  # type: ignore[override]
         from relscale.scoring.results import build_scored_table
 
-        return build_scored_table(self.responses, self.adapted, self.scores)
+        return build_scored_table(self.responses, self.adapted, self.scores,
+                                  scored_as=self.key.scored_as if self.key else None)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -155,11 +173,15 @@ class BulkScoreRun(ScoreRun):
     def norm_statuses(self) -> set[str]:
         return super().norm_statuses if self._engine() else set(self.bulk.norm_statuses)
 
-    def write_csv(self, path: Path) -> None:
+    @property
+    def notes(self) -> list[str]:
+        return []  # one plain CSV file: no sheet to choose
+
+    def write_csv(self, path: Path, decimals: int | None = 4) -> None:
         from relscale.scoring.bulk import write_bulk_csv
 
-        if "scores" in self.__dict__ or not write_bulk_csv(self.bulk, path):
-            super().write_csv(path)
+        if "scores" in self.__dict__ or not write_bulk_csv(self.bulk, path, decimals):
+            super().write_csv(path, decimals)
 
 
 @dataclass(frozen=True)
@@ -169,6 +191,16 @@ class ScoringKey:
     instrument: str
     sector: str
     perspective: str | None
+    carried: CarriedKey | None = None
+    """What the data say they are (:func:`relscale.io.carried.carried_key`), or None."""
+    as_sector: bool = False
+    """Scored as :attr:`sector` on purpose, against what the data say (``--as-sector``)."""
+
+    @property
+    def scored_as(self) -> str | None:
+        """The sector the output records (``scored_as_sector``): where the data do not
+        name one (it was assumed) or name another (``--as-sector``); else None."""
+        return self.sector if self.carried is None or self.as_sector else None
 
 
 def scoring_key(
@@ -176,50 +208,54 @@ def scoring_key(
     instrument: str | None = None,
     sector: str | None = None,
     perspective: str | None = None,
+    *,
+    as_sector: str | None = None,
 ) -> ScoringKey:
-    """Complete what is not given from the input: a filled scoring sheet and relscale's
-    forms name their own instrument, sector and perspective.
+    """What to score the input as. Data that name their instrument, sector and perspective
+    (forms, a scoring sheet, a ``relscale read`` CSV: :func:`relscale.io.carried.carried_key`)
+    are scored only as what they are: what is not given is taken from them, and a given
+    value that disagrees is an error naming both. ``as_sector`` scores them as another
+    sector on purpose (the output then records it). Data that name nothing are scored as
+    asked.
 
-    :raises RelscaleError: neither given nor named by the input.
+    :raises RelscaleError: a value that disagrees with the data, or instrument and sector
+        neither given nor named by the input.
     """
-    from relscale.io.responses import SCORING_SHEET_KIND, sheet_kind
+    from relscale.io.carried import carried_key
 
     data = [Path(p) for p in paths]
-    if len(data) == 1 and data[0].suffix.lower() == ".xlsx" and data[0].is_file():
-        kind = sheet_kind(data[0])
-        if kind is not None and kind.kind == SCORING_SHEET_KIND:
-            meta = kind.metadata
-            instrument = instrument or meta.get("instrument")
-            sector = sector or meta.get("sector")
-            perspective = perspective or meta.get("perspective")
-    if not instrument or not sector:
-        key = _form_key(data)
-        if key is not None:
-            instrument = instrument or key.instrument
-            sector = sector or key.sector
-            perspective = perspective or key.perspective
+    if as_sector and sector and as_sector != sector:
+        raise RelscaleError(_("--sector {sector} and --as-sector {as_sector} disagree: give "
+                              "one").format(sector=sector, as_sector=as_sector))
+    carried = carried_key(data)
+    if carried is not None:
+        for name, given in (("instrument", instrument), ("perspective", perspective)):
+            own = getattr(carried, name)
+            if given and own and given != own:
+                raise RelscaleError(_(
+                    "the data are answers to {name} {own} ({source}), not {given}: leave out "
+                    "the option or give {own}").format(name=name, own=own, given=given,
+                                                        source=carried.source))
+        instrument = instrument or carried.instrument
+        perspective = perspective or carried.perspective
+        own_sector = carried.sector
+        if as_sector is None and sector and own_sector and sector != own_sector:
+            raise RelscaleError(_(
+                "the data were answered on {own} forms ({source}), not {given}: leave out "
+                "--sector to score them as {own}, or give --as-sector {given} to score them "
+                "with the wording and norms of {given} on purpose").format(
+                    own=own_sector, given=sector, source=carried.source))
+        sector = as_sector or sector or own_sector
+    else:
+        sector = as_sector or sector
     if not instrument or not sector:
         raise RelscaleError(
-            _("give --instrument and --sector (only scoring sheets and forms name their own)")
+            _("give --instrument and --sector (only forms, scoring sheets and the output of "
+              "'relscale read' name their own)")
         )
-    return ScoringKey(instrument, sector, perspective)
-
-
-def _form_key(data: list[Path]) -> Any:
-    """The instrument key of the first relscale form among the inputs, or None.
-
-    The reader checks later that every form has the same key, so one is enough here.
-    """
-    if not any(p.is_dir() or p.suffix.lower() == ".xlsx" for p in data):
-        return None
-    from relscale.io.readback import collect_form_paths, read_form
-
-    for path in collect_form_paths(data):
-        if path.suffix.lower() != ".xlsx":
-            continue
-        form, _problems = read_form(path)
-        return None if form is None else form.key
-    return None
+    overridden = bool(as_sector and carried is not None and carried.sector
+                      and as_sector != carried.sector)
+    return ScoringKey(instrument, sector, perspective, carried, overridden)
 
 
 def score_files(
@@ -235,6 +271,9 @@ def score_files(
     adapted: AdaptedInstrument | None = None,
     platform: str | None = None,
     strict: bool = False,
+    as_sector: str | None = None,
+    key: ScoringKey | None = None,
+    sheet: str | None = None,
 ) -> ScoreRun:
     """Read, score and norm response files, as ``relscale score`` does.
 
@@ -243,7 +282,10 @@ def score_files(
     :param instrument: instrument id; with ``sector`` and ``perspective`` taken from a
         scoring sheet or forms when not given.
     :param locale: the (resolved) locale of band labels and norm descriptions.
-    :param norms_file: a norm table file (TOML) to use before the registered ones.
+    :param norms_file: a norm table file (TOML) to use instead of the registered ones;
+        with ``adapted``, the file its only norm table came from
+        (:func:`relscale.scoring.norms.with_norms_file`): refused when no respondent's
+        group selects it.
     :param groups: norm groups, ``KEY=VALUE`` for everyone or a column name whose values
         give each respondent's group (see :func:`relscale.scoring.norms.parse_group_specs`).
     :param straightlining: flag respondents who gave one answer to every answered item,
@@ -254,38 +296,58 @@ def score_files(
         is recognised by its header. :attr:`ScoreRun.mapping` says what was mapped.
     :param strict: duplicate respondents (:func:`duplicate_respondents`) are an error, not
         a warning in :attr:`ScoreRun.warnings`.
-    :raises RelscaleError: unknown ids, a norm file for another combination, groups or
-        a norm file without norm tables, or no respondents.
+    :param sheet: the sheet of a workbook table (default: the first, refused when hidden;
+        :attr:`ScoreRun.notes` says which was read when there are others).
+    :param as_sector: score data that name their sector as this one on purpose
+        (:func:`scoring_key`); the output records it in ``scored_as_sector``.
+    :param key: the :func:`scoring_key` already worked out (with ``adapted``).
+    :raises RelscaleError: data scored as another sector than they name, unknown ids,
+        a norm file for another combination, groups or a norm file without norm tables,
+        or no respondents.
     :raises DataError: a response that is not an answer, naming file, row and column.
     """
     from relscale.adapt import adapt
     from relscale.io.platforms import read_platform_responses, sniff_platform
-    from relscale.io.responses import read_responses
+    from relscale.io.responses import check_table_versions, read_responses
     from relscale.scoring.engine import add_norms, score_responses
-    from relscale.scoring.norms import parse_group_specs, respondent_groups, with_norms_file
+    from relscale.scoring.norms import (
+        check_norms_fit,
+        parse_group_specs,
+        respondent_groups,
+        with_norms_file,
+    )
     from relscale.scoring.results import build_scored_table
 
     data = tuple(Path(p) for p in paths)
     if adapted is None:
-        key = scoring_key(data, instrument, sector, perspective)
+        key = scoring_key(data, instrument, sector, perspective, as_sector=as_sector)
         adapted = adapt(key.instrument, key.sector, key.perspective, locale)  # type: ignore[arg-type]
         if norms_file is not None:
             adapted = with_norms_file(adapted, norms_file)
+    elif key is None:
+        key = scoring_key(data, adapted.instrument, adapted.sector, adapted.perspective,
+                          as_sector=as_sector)
     try:
         spec: GroupSpec | None = parse_group_specs(groups)
     except RelscaleError:
         spec = None  # reported where it always was, after reading
+    user_table = adapted.norms[0] if norms_file is not None and adapted.norms else None
+    if user_table is not None and spec is not None and not spec.columns:
+        check_norms_fit(user_table, norms_file, spec.fixed)  # used, or refused before reading
     if spec is not None and (adapted.norms or not (groups or norms_file)):
         run = _score_bulk(data, adapted, spec, locale, straightlining, platform, strict)
         if run is not None:
+            run.key = key
             return run
     mapping = None
     if len(data) == 1 and (platform or sniff_platform(data[0])):
-        table, mapping = read_platform_responses(data[0], adapted, platform)
+        table, mapping = read_platform_responses(data[0], adapted, platform, sheet)
     else:
-        table = read_responses(data, adapted, platform)
+        table = read_responses(data, adapted, platform, any_sector=key.as_sector,
+                               sheet=sheet)
     if table.n == 0:  # a header only, or every row empty: no output to write
         raise RelscaleError(_("{path}: no respondents").format(path=table.source))
+    check_table_versions(table, adapted)
     warnings = tuple(duplicate_respondents(table))
     if strict and warnings:
         raise RelscaleError(warnings[0] + " " + _("(--strict)"))
@@ -298,12 +360,14 @@ def score_files(
         rows=table.rows,
     )
     if adapted.norms:
-        add_norms(scores, adapted.norms, respondent_groups(parse_group_specs(groups), table),
-                  locale=locale)
+        each = respondent_groups(parse_group_specs(groups), table)
+        if user_table is not None:
+            check_norms_fit(user_table, norms_file, each)
+        add_norms(scores, adapted.norms, each, locale=locale)
     elif groups or norms_file:
         raise RelscaleError(_("no norm table for this instrument, sector and perspective"))
-    scored = build_scored_table(table, adapted, scores)
-    return ScoreRun(data, adapted, table, scores, scored, mapping, warnings)
+    scored = build_scored_table(table, adapted, scores, scored_as=key.scored_as)
+    return ScoreRun(data, adapted, table, scores, scored, mapping, warnings, key)
 
 
 def _score_bulk(
@@ -319,7 +383,7 @@ def _score_bulk(
     that path does not apply: another input, group columns, a ``wave`` column (reliable
     change), or a cell that is not an answer (the usual reader names it)."""
     from relscale.io.platforms import sniff_platform
-    from relscale.io.responses import read_answers_table, read_csv_answers
+    from relscale.io.responses import check_table_versions, read_answers_table, read_csv_answers
     from relscale.scoring.bulk import has_duplicates
     from relscale.scoring.change import WAVE
 
@@ -330,6 +394,9 @@ def _score_bulk(
     answers = read_csv_answers(data[0], adapted)
     if answers is None or (adapted.norms and WAVE in answers.id_columns):
         return None
+    if {"instrument", "version"} <= set(answers.id_columns):
+        check_table_versions(read_answers_table(answers, data[0], ["instrument", "version"]),
+                             adapted)
     if answers.frame.height == 0:
         raise RelscaleError(_("{path}: no respondents").format(path=data[0]))
     group = dict(spec.fixed) or None
@@ -348,21 +415,31 @@ KEY_COLUMNS = ("respondent_code", "subject_code")
 
 
 def key_columns(id_columns: Sequence[str]) -> list[str]:
-    """The identifier columns compared by :func:`duplicate_respondents`."""
-    return [c for c in KEY_COLUMNS if c in id_columns] or list(id_columns[:1])
+    """The identifier columns compared by :func:`duplicate_respondents`; with a ``wave``
+    column, the wave too: a pair measured again is a repeated measurement (docs/scoring.md,
+    reliable change), not the same respondent twice."""
+    from relscale.scoring.change import WAVE
+
+    keys = [c for c in KEY_COLUMNS if c in id_columns] or list(id_columns[:1])
+    if keys and WAVE in id_columns and WAVE not in keys:
+        keys.append(WAVE)
+    return keys
 
 
 def duplicate_respondents(table: ResponseTable) -> list[str]:
     """One line per identifier that occurs on more than one row: the respondent-subject
     pair (``respondent_code``, ``subject_code``) when the table has those columns, else
-    the first identifier column. Rows with an empty identifier are not compared."""
+    the first identifier column, compared as :func:`relscale.model.columns.id_key` (NFC).
+    Rows with an empty identifier are not compared."""
     from collections import Counter
 
     columns = key_columns(table.id_columns)
     if not columns:
         return []
+    from relscale.model.columns import id_key
+
     # Counted in bulk first: most tables have no duplicate, and then no loop per row.
-    parts = [[str(v or "").strip() for v in table.ids[c]] for c in columns]
+    parts = [[id_key(v) for v in table.ids[c]] for c in columns]
     keys = parts[0] if len(parts) == 1 else list(zip(*parts, strict=True))
     if not any(n > 1 and any(k if isinstance(k, tuple) else (k,))
                for k, n in Counter(keys).items()):
@@ -370,7 +447,7 @@ def duplicate_respondents(table: ResponseTable) -> list[str]:
     first: dict[tuple[str, ...], int] = {}
     found: list[str] = []
     for i in range(table.n):
-        key = tuple(str(table.ids[c][i] or "").strip() for c in columns)
+        key = tuple(id_key(table.ids[c][i]) for c in columns)
         if not any(key):
             continue
         row = int(table.rows[i])

@@ -178,12 +178,12 @@ def simulate(
 
 def _write_csv(sample: Sample, out: IO[str]) -> None:
     """The sample as CSV, a chunk of rows at a time: header, then codes, groups, answers."""
-    import csv
-
     import numpy as np
     import polars as pl
 
-    csv.writer(out, lineterminator="\n").writerow([ID_COLUMN, GROUP_COLUMN, *sample.items])
+    from relscale.io.csv_safety import writer as csv_writer
+
+    csv_writer(out, lineterminator="\n").writerow([ID_COLUMN, GROUP_COLUMN, *sample.items])
     for start in range(0, sample.n, CHUNK_ROWS):
         stop = min(start + CHUNK_ROWS, sample.n)
         block = sample.values[start:stop]

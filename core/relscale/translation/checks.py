@@ -12,7 +12,7 @@ import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from relscale.errors import RelscaleError
 from relscale.i18n import (
@@ -185,12 +185,7 @@ def check_catalog(path: Path, tmpl: Catalog | None = None) -> list[Problem]:
                     "{entry}: malformed braces in msgstr ({error})"
                 ).format(entry=f"{label}{msgid!r}", error=exc)))
                 target_fields = source_fields
-            unsafe = placeholder_problem(msgid, msgstr)
-            if unsafe is not None and unsafe[0] in ("name", "nested", "conversion"):
-                problems.append(Problem(path, line, "error", _(
-                    "{entry}: unsafe placeholder {field} (only the English text's plain "
-                    "{{name}} fields; not used at run time)"
-                ).format(entry=f"{label}{msgid!r}", field="{" + unsafe[1] + "}")))
+            problems += _unsafe_forms(message, path, line, f"{label}{msgid!r}")
             if source_fields != target_fields:
                 lost = ", ".join(f"{{{n}}}" for n in sorted(source_fields - target_fields))
                 extra = ", ".join(f"{{{n}}}" for n in sorted(target_fields - source_fields))
@@ -216,6 +211,28 @@ def check_catalog(path: Path, tmpl: Catalog | None = None) -> list[Problem]:
                 "{entry}: not in the template (run `relscale i18n update`)"
             ).format(entry=f"{label}{msgid!r}")))
     return problems
+
+
+def _unsafe_forms(message: Any, path: Path, line: int | None, entry: str) -> list[Problem]:
+    """Every form of an entry (``msgstr``, each ``msgstr[k]`` of a plural one) checked
+    as the runtime checks it (:func:`relscale.format_fields.placeholder_problem`): a field
+    that is not a bare name of the English text, or has a conversion or format of the
+    translator's own; an unknown field in a form after the first (the first is compared
+    with the English text below)."""
+    ids = [message.id] if isinstance(message.id, str) else list(message.id)
+    string = message.string
+    forms = [string] if isinstance(string, str) else list(string or ())
+    found = []
+    for k, form in enumerate(forms):
+        unsafe = placeholder_problem(ids, form) if form else None
+        if unsafe is None or unsafe[0] == "braces" or (unsafe[0] == "unknown" and k == 0):
+            continue
+        form_entry = entry if isinstance(string, str) else f"{entry} msgstr[{k}]"
+        found.append(Problem(path, line, "error", _(
+            "{entry}: unsafe placeholder {field} (only the English text's plain "
+            "{{name}} fields; not used at run time)"
+        ).format(entry=form_entry, field="{" + unsafe[1] + "}")))
+    return found
 
 
 def check(registry: Registry | None = None, *, locales: Iterable[str] = (),

@@ -72,18 +72,25 @@ def template(domain: Domain, registry: Registry | None = None, *,
 
 
 def ui_template(source_dirs: Iterable[Path] | None = None) -> Catalog:
-    """UI strings marked with ``_()`` / ``N_()`` / ``pgettext()`` in core's Python sources.
+    """UI strings marked with ``_()`` / ``N_()`` / ``pgettext()`` in core's Python sources,
+    and with ``_()`` / ``ngettext()`` in the page's Jinja2 templates (``web/templates``,
+    read when Jinja2 is installed: the ``web`` extra).
 
     Comments starting ``# TRANSLATORS:`` just above a string become extracted comments.
     """
+    import importlib.util
+
     from babel.messages.extract import extract_from_dir
 
+    method_map = [("**.py", "python")]
+    if importlib.util.find_spec("jinja2") is not None:
+        method_map.append(("**/templates/**.html", "jinja2.ext:babel_extract"))
     catalog = new_catalog(CORE_DOMAIN)
     for root in source_dirs or [CORE_PACKAGE_DIR]:
         root = Path(root)
         results = extract_from_dir(
             root,
-            method_map=[("**.py", "python")],
+            method_map=method_map,
             keywords=UI_KEYWORD_SPECS,
             comment_tags=(TRANSLATOR_TAG,),
             strip_comment_tags=True,

@@ -394,6 +394,7 @@ def report_workbook(report: AdaptationReport) -> Any:
     """The report as a writer-neutral workbook: one sheet per section; every string from
     content or data is written as text (:func:`relscale.excel.xlsx.write_xlsx`)."""
     from relscale.excel.sheet import Workbook
+    from relscale.workbooks.styles import fit_layout, print_table, set_fonts
 
     book = Workbook(title=report_title(report), creator="relscale", styles=book_styles())
     names = [_("Report"), _("Guidelines"), _("Items"), _("Translation"), _("Administration"),
@@ -412,6 +413,9 @@ def report_workbook(report: AdaptationReport) -> Any:
             row += 1
         write_tables(sheet, section.tables, row + 1)
         sheet.column_widths = {1: 18, **{c: 28 for c in range(2, 16)}}
+        sheet.print_setup = print_table(footer_left=report_title(report))
+    set_fonts(book)
+    fit_layout(book)
     return book
 
 

@@ -62,15 +62,17 @@ def headers() -> list[str]:
 
 
 def item_provenance(item: AdaptedItem, locale: str) -> str:
-    """The item's provenance for a codebook cell: relative to education, and in a
-    translation also relative to the English wording."""
-    from relscale.i18n import SOURCE_LOCALE
+    """The item's provenance for a codebook cell, in the reader's words: relative to
+    education, and in a translation also relative to the English wording."""
+    from relscale.i18n import SOURCE_LOCALE, display_name
+    from relscale.model.labels import locale_change_label, provenance_label
 
-    text = f"{item.provenance}: {item.rationale}"
+    text = f"{provenance_label(item.provenance)}: {item.rationale}"
     if locale.split("_")[0] != SOURCE_LOCALE and item.locale_change:
-        text += f" | {locale}: {item.locale_change}"
-        if item.locale_rationale:
-            text += f": {item.locale_rationale}"
+        language = display_name(locale, locale)
+        text += " | " + _("{language}: {change}").format(
+            language=language, change=locale_change_label(item.locale_change,
+                                                          item.locale_rationale))
     return text
 
 
@@ -92,16 +94,15 @@ def build_codebook(adapted: AdaptedInstrument, locale: str | None = None) -> lis
     missing = _("empty cell")
     if adapted.scale.not_applicable is not None:
         na = adapted.scale.not_applicable
-        missing = _("empty cell; {code} = {label} (scored as missing)").format(
-            code=na.value, label=na.label
-        )
+        missing = _("empty cell; {code} = {label} (a missing value of its own, kept as "
+                    "{code}: not scored)").format(code=na.value, label=na.label)
     keyings = {"+": _("+ (as answered)"), "-": _("- (reversed: {lo} + {hi} - value)")}
     reverse = keyings["-"].format(lo=adapted.scale.min, hi=adapted.scale.max)
     entries = [
         Entry(
             variable=item.id,
             label=render_text(item.text),
-            dimension=item.dimension,
+            dimension=dims.get(item.dimension, item.dimension),
             keying=keyings["+"] if item.keying == "+" else reverse,
             values=anchors,
             missing=missing,
@@ -126,7 +127,7 @@ def build_codebook(adapted: AdaptedInstrument, locale: str | None = None) -> lis
                 label=_("{dimension}: raw score, {method}").format(
                     dimension=d.label, method=method
                 ),
-                dimension=d.id,
+                dimension=d.label,
                 values=span or f"{lo * k}-{hi * k}",
                 missing=_("empty when fewer than {need} of {k} items are answered").format(
                     need=need, k=k
@@ -134,6 +135,15 @@ def build_codebook(adapted: AdaptedInstrument, locale: str | None = None) -> lis
                 kind=_("score"),
             )
         )
+    from relscale.model.columns import N_MISSING_SUFFIX, count_columns
+
+    for name, d_id, suffix in count_columns(adapted):
+        k = len(adapted.items_for(d_id))
+        label = (_("{dimension}: items without an answer") if suffix == N_MISSING_SUFFIX
+                 else _("{dimension}: items answered {code} = {label}")).format(
+            dimension=dims[d_id], code=getattr(adapted.scale.not_applicable, "value", ""),
+            label=getattr(adapted.scale.not_applicable, "label", ""))
+        entries.append(Entry(name, label, dims[d_id], values=f"0-{k}", kind=_("count")))
     if adapted.norms:
         table = adapted.norms[0]
         band_names = "; ".join(
@@ -144,11 +154,11 @@ def build_codebook(adapted: AdaptedInstrument, locale: str | None = None) -> lis
             entries += [
                 Entry(f"{d.id}_percentile", _("{dimension}: percentile rank (share of the norm "
                       "group at or below the raw score)").format(dimension=dims[d.id]),
-                      d.id, values="0-100", missing=no_score, kind=_("norm score")),
+                      d.label, values="0-100", missing=no_score, kind=_("norm score")),
                 Entry(f"{d.id}_t", _("{dimension}: T-score (mean 50, SD 10)").format(
-                      dimension=dims[d.id]), d.id, missing=no_score, kind=_("norm score")),
+                      dimension=dims[d.id]), d.label, missing=no_score, kind=_("norm score")),
                 Entry(f"{d.id}_band", _("{dimension}: verbal band of the percentile rank").format(
-                      dimension=dims[d.id]), d.id, values=band_names, missing=no_score,
+                      dimension=dims[d.id]), d.label, values=band_names, missing=no_score,
                       kind=_("norm score")),
             ]
     entries += [
@@ -168,6 +178,12 @@ def build_codebook(adapted: AdaptedInstrument, locale: str | None = None) -> lis
                                  "(synthetic data, not for decisions)"),
                   values=coded_values(NORM_STATUS_LABELS), kind=_("status")),
         ]
+    from relscale.model.columns import SCORED_AS
+
+    entries.append(Entry(SCORED_AS, _("the sector whose wording and norms the scores use, "
+                                      "where the data do not name it or were scored as "
+                                      "another sector on purpose (--as-sector)"),
+                         kind=_("status")))
     return entries
 
 
@@ -217,6 +233,11 @@ def codebook_workbook(entries: list[Entry], adapted: AdaptedInstrument) -> Workb
     )
     sheet = book.add_sheet(_("Codebook")[:31])
     add_codebook_sheet(sheet, entries, adapted)
+    sheet.print_setup = styles.print_table(
+        title_rows=(4, 4), footer_left=f"relscale · {adapted.instrument} {adapted.version} · "
+        f"{adapted.sector}")
+    styles.set_fonts(book)
+    styles.fit_layout(book)
     return book
 
 
@@ -232,7 +253,8 @@ def add_codebook_sheet(sheet: object, entries: list[Entry], adapted: AdaptedInst
     for r, e in enumerate(entries, start=5):
         for c, v in enumerate(e.as_row(), start=1):
             sheet.set(r, c, v, style="wrap")
-    for c, w in enumerate((16, 60, 16, 22, 40, 28, 12, 60), start=1):
+    # on paper: landscape, one page wide (about 190 units)
+    for c, w in enumerate((18, 44, 14, 16, 30, 24, 10, 34), start=1):
         sheet.column_widths[c] = w
     sheet.freeze = "B5"
 
@@ -241,17 +263,14 @@ def codebook_text(entries: list[Entry], adapted: AdaptedInstrument, fmt: str) ->
     """The codebook as CSV or Markdown text."""
     if fmt == "md":
         return _markdown(entries, adapted)
-    import csv
     import io
 
-    from relscale.io.csv_safety import csv_text
+    from relscale.io.csv_safety import writer as csv_writer
 
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer, lineterminator="\n")  # every text cell guarded
     writer.writerow(FIELDS)
-    free_text = {FIELDS.index("label")}  # wording from content or a catalog: guarded
-    writer.writerows([csv_text(v) if i in free_text else v for i, v in enumerate(e.as_row())]
-                     for e in entries)
+    writer.writerows(e.as_row() for e in entries)
     return buffer.getvalue()
 
 

@@ -106,6 +106,8 @@ def method_table(method: Any, warnings: Sequence[str] = ()) -> Table:
         if method.criterion:
             table.rows.append([_("Criterion"), method.criterion, CRITERION_TEXT.get(
                 method.criterion, "")])
+        for merge in getattr(method, "collapsed", ()):
+            table.rows.append([_("Answers merged"), merge.text(), merge.reason])
     table.notes += [_("Warning: {warning}").format(warning=w) for w in warnings]
     return table
 
@@ -286,7 +288,7 @@ def markdown(tables: list[Table], level: int = 3) -> str:
     """The tables as GitHub-flavoured Markdown (pipes in values escaped)."""
     out: list[str] = []
     for t in tables:
-        out += [f"{'#' * level} {t.title}", ""]
+        out += [f"{'#' * level} {md_escape(t.title)}", ""]
         out.append("| " + " | ".join(md_escape(c) for c in t.columns) + " |")
         out.append("|" + "|".join("---" for _c in t.columns) + "|")
         for row in t.rows:
@@ -300,8 +302,15 @@ def markdown(tables: list[Table], level: int = 3) -> str:
 
 
 def md_escape(text: str) -> str:
-    """Text safe inside a Markdown table cell or paragraph."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Text safe inside a Markdown table cell, heading or paragraph: HTML characters as
+    entities (a group name from the data can be ``<img src=x onerror=...>``), brackets
+    and pipes escaped (no link, no new cell), one line."""
+    import html
+
+    text = html.escape(text.replace("\\", "\\\\"), quote=False)
+    for ch in "|[]`":
+        text = text.replace(ch, "\\" + ch)
+    return " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
 
 
 # --- workbook ---------------------------------------------------------------------------
@@ -357,6 +366,7 @@ def write_tables(sheet: Any, tables: list[Table], row: int) -> int:
 def tables_workbook(title: str, tables: list[Table], notes: Sequence[str] = ()) -> Any:
     """A one-sheet workbook of ``tables`` under ``title`` (``relscale cfa -o FILE.xlsx``)."""
     from relscale.excel.sheet import Workbook
+    from relscale.workbooks.styles import fit_layout, print_table, set_fonts
 
     book = Workbook(title=title, creator="relscale", styles=book_styles())
     sheet = book.add_sheet(_("Evidence"))
@@ -367,4 +377,7 @@ def tables_workbook(title: str, tables: list[Table], notes: Sequence[str] = ()) 
         row += 1
     write_tables(sheet, tables, row + 1)
     sheet.column_widths = {1: 22, 2: 16, **{c: 12 for c in range(3, 12)}}
+    sheet.print_setup = print_table()
+    set_fonts(book)
+    fit_layout(book)
     return book

@@ -34,6 +34,7 @@ header-field and answer cell addresses, and a sha256 checksum over all of it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,6 @@ from relscale.excel.sheet import (
     PrintSetup,
     SheetProtection,
     Style,
-    Validation,
     Workbook,
     quote_sheet,
     range_ref,
@@ -61,6 +61,7 @@ from relscale.workbooks.form_parts import (
     LAYOUTS,
     LINE_PT,
     FormLayout,
+    answer_validation,
     blank_hint,
     form_metadata,
     render_item_text,
@@ -68,7 +69,7 @@ from relscale.workbooks.form_parts import (
     row_height,
     wrapped_lines,
 )
-from relscale.workbooks.form_respondent import build_respondent_form
+from relscale.workbooks.form_respondent import build_respondent_form, respondent_footer
 
 __all__ = [
     "BLANK", "CHARS_PER_WIDTH", "COL_ANSWER", "COL_ID", "COL_POS", "COL_TEXT", "FONT",
@@ -100,7 +101,8 @@ def _styles() -> dict[str, Style]:
         ),
         "label": _base(bold=True, horizontal="right", vertical="center", indent=1),
         "field": _base(border="thin", border_color="555555", fill="FFFDE7",
-                       vertical="center", horizontal="left"),
+                       vertical="center", horizontal="left", wrap=True,
+                       number_format="@"),  # codes are text: 007 stays 007, 1/2 no date
         "date": _base(border="thin", border_color="555555", fill="FFFDE7",
                       vertical="center", horizontal="left", number_format="yyyy-mm-dd"),
         "text": _base(wrap=True, vertical="top"),
@@ -153,12 +155,10 @@ def form_texts(perspective: str) -> dict[str, str]:
             "statement": pgettext("client form", "Statement"),
             "thanks": pgettext("client form", "Thank you for completing this form."),
             "prompt_title": pgettext("client form", "Your answer"),
-            "prompt": pgettext(
-                "client form", "Type a whole number from {min} to {max} ({labels})."
-            ),
+            "prompt": pgettext("client form", "Type the number of your answer: {answers}."),
             "error_title": pgettext("client form", "Not a valid answer"),
             "error": pgettext(
-                "client form", "Type a whole number from {min} to {max}, or leave the cell empty."
+                "client form", "Type one of these numbers: {answers}; or leave the cell empty."
             ),
         }
     return {
@@ -167,9 +167,9 @@ def form_texts(perspective: str) -> dict[str, str]:
         "statement": _("Statement"),
         "thanks": _("Thank you for completing this form."),
         "prompt_title": _("Your answer"),
-        "prompt": _("Type a whole number from {min} to {max} ({labels})."),
+        "prompt": _("Type the number of your answer: {answers}."),
         "error_title": _("Not a valid answer"),
-        "error": _("Type a whole number from {min} to {max}, or leave the cell empty."),
+        "error": _("Type one of these numbers: {answers}; or leave the cell empty."),
     }
 
 
@@ -185,13 +185,26 @@ def build_form(
     password: str | None = None,
     layout: str | None = None,
     pictures: bool = False,
+    respondent_name: str | None = None,
+    admin_sheet: bool = False,
     practice: bool = False,
+    filled: Mapping[str, str] | None = None,
+    metadata: Sequence[tuple[str, str]] = (),
+    title: str | None = None,
 ) -> tuple[Workbook, FormLayout]:
     """Lay out the fillable form for one adapted instrument (UI strings in the current
     locale, see :func:`relscale.i18n.set_locale`; content in ``adapted.locale``).
 
     ``layout`` is one of :data:`LAYOUTS`; default :func:`default_layout`. The respondent
     layouts are built by :func:`relscale.workbooks.form_respondent.build_respondent_form`.
+    ``filled``: header fields filled in and locked (a round's form prints who answers
+    about whom); ``metadata``: extra pairs for the metadata sheet
+    (:func:`relscale.workbooks.form_parts.form_metadata`); ``title``: the compact form's
+    title instead of the instrument's (a round's form names the client in it).
+    ``subject_name`` is printed where the items refer to the other person and in the
+    subject field, ``respondent_name`` in the respondent field (see
+    :func:`~relscale.workbooks.form_parts.form_names`). ``admin_sheet``: a respondent
+    layout adds the administrator's page (notice, notes, codes) as a second sheet.
     """
     layout = layout or default_layout(adapted)
     if layout not in LAYOUTS:
@@ -199,7 +212,10 @@ def build_form(
             layout=layout, choices=", ".join(LAYOUTS)))
     if layout != "compact":
         return build_respondent_form(adapted, layout=layout, subject_name=subject_name,
-                                     password=password, pictures=pictures, practice=practice)
+                                     password=password, pictures=pictures,
+                                     respondent_name=respondent_name,
+                                     admin_sheet=admin_sheet, practice=practice,
+                                     filled=filled, metadata=metadata)
     book = Workbook(styles=_styles(), title=adapted.title, creator=f"relscale {__version__}")
     sheet_name = _("Form")[:31]
     sheet = book.add_sheet(sheet_name, show_grid_lines=False)
@@ -216,7 +232,7 @@ def build_form(
         sheet.row_heights[row] = row_height(text, full - 2, size=size, pad=pad)
 
     row = 1
-    banner(row, respondent_title(adapted, subject_name), "title", size=15)
+    banner(row, title or respondent_title(adapted, subject_name), "title", size=15)
     row += 1
     banner(row, adapted.sector_label, "subtitle", size=12)
     row += 1
@@ -240,10 +256,14 @@ def build_form(
     fields: dict[str, str] = {}
     for name in FORM_FIELDS:
         sheet.set(row, COL_TEXT, field_labels[name], style="label")
-        value = subject_name.strip() if name == "subject_code" and subject_name else None
-        sheet.set(row, COL_ANSWER, value or None,
-                  style="date" if name == "date" else "field", locked=False)
-        sheet.row_heights[row] = 22
+        named = {"subject_code": subject_name, "respondent_code": respondent_name}.get(name)
+        value = named.strip() if named else None
+        given = (filled or {}).get(name)
+        shown = given or value or None
+        sheet.set(row, COL_ANSWER, shown,
+                  style="date" if name == "date" else "field", locked=given is not None)
+        # a long name wraps in its field: the row grows with it
+        sheet.row_heights[row] = max(22.0, row_height(shown or "", WIDTHS[COL_ANSWER], pad=8))
         fields[name] = ref(row, COL_ANSWER)
         row += 1
     sheet.row_heights[row] = 8
@@ -296,22 +316,9 @@ def build_form(
     last_row = row
 
     answer_range = range_ref(first_item_row, COL_ANSWER, last_item_row, COL_ANSWER)
-    labels = f"{scale.min} = {scale.points[0].label}; {scale.max} = {scale.points[-1].label}"
-    if scale.not_applicable is not None:
-        # codes between the points and the 'does not apply' code pass here and are refused
-        # by the read-back, which names the cell
-        labels += f"; {scale.not_applicable.value} = {scale.not_applicable.label}"
-    sheet.validations.append(
-        Validation.whole(
-            answer_range,
-            min(scale.accepted),
-            max(scale.accepted),
-            prompt_title=texts["prompt_title"],
-            prompt=texts["prompt"].format(min=scale.min, max=scale.max, labels=labels),
-            error_title=texts["error_title"],
-            error=texts["error"].format(min=scale.min, max=scale.max),
-        )
-    )
+    sheet.validations.append(answer_validation(
+        answer_range, scale, prompt_title=texts["prompt_title"], prompt=texts["prompt"],
+        error_title=texts["error_title"], error=texts["error"]))
     sheet.protection = SheetProtection(password=password)
     sheet.freeze = None
     sheet.print_setup = PrintSetup(
@@ -319,8 +326,9 @@ def build_form(
         print_area=range_ref(1, COL_POS, last_row, COL_ANSWER),
         header_left=f"{adapted.title} — {adapted.sector_label}",
         header_right=_("Code") + ": ____________",
-        footer_left=f"relscale · {adapted.instrument} {adapted.version} · "
-        f"{adapted.perspective} · {adapted.locale}",
+        # what the form is, for whoever files it: no perspective or locale codes (the
+        # metadata sheet holds them), which a reader would take for words
+        footer_left=respondent_footer(adapted),
         footer_right=_("Page {page} of {pages}"),
     )
     q = quote_sheet(sheet_name)
@@ -338,7 +346,8 @@ def build_form(
         first_item_row=first_item_row,
         title_rows=title_rows,
     )
-    add_form_metadata(book, *form_metadata(adapted, form_layout), password=password)
+    add_form_metadata(book, *form_metadata(adapted, form_layout, metadata, sheet),
+                      password=password)
     book.protect_structure = True
     book.structure_password = password
     return book, form_layout
@@ -379,6 +388,8 @@ def export_form(
     password: str | None = None,
     layout: str | None = None,
     pictures: bool = False,
+    respondent_name: str | None = None,
+    admin_sheet: bool = False,
     practice: bool = False,
 ) -> FormLayout:
     """Write the fillable form to ``path`` (atomically; refuses to overwrite unless asked).
@@ -388,7 +399,9 @@ def export_form(
     """
     path = check_form_path(path)
     book, form_layout = build_form(adapted, subject_name=subject_name, password=password,
-                                   layout=layout, pictures=pictures, practice=practice)
+                                   layout=layout, pictures=pictures,
+                                   respondent_name=respondent_name, admin_sheet=admin_sheet,
+                                   practice=practice)
     write_form(book, path, overwrite=overwrite)
     return form_layout
 

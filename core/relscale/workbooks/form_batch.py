@@ -156,6 +156,9 @@ def export_forms(
     progress: Progress | None = None,
     layout: str | None = None,
     pictures: bool = False,
+    client_name: str | None = None,
+    professional_name: str | None = None,
+    admin_sheet: bool = False,
     variant: str | None = None,
     practice: bool = False,
 ) -> FormBatch:
@@ -166,6 +169,9 @@ def export_forms(
     each form's UI strings follow its own locale. Every locale is checked before anything
     is written. Raises :class:`NothingToExport` when every combination was declined; a
     form that fails is in :attr:`FormBatch.failed`, the others are written.
+    ``client_name`` and ``professional_name`` go where each applies on each form
+    (:func:`relscale.workbooks.form_parts.form_names`); ``subject_name``, the older
+    spelling, names the other person on every form whose subject has no name given.
 
     ``variant`` words the client forms of the sectors that have respondent variants
     (education: primary, secondary) for that variant, and adds it to their file names;
@@ -175,6 +181,7 @@ def export_forms(
     from relscale.i18n import current_locale, resolve_locale, set_locale
     from relscale.plugins import get_registry
     from relscale.workbooks.form import export_form, form_filename
+    from relscale.workbooks.form_parts import form_names
 
     ui = current_locale()
     combos, declined = form_combinations(
@@ -213,9 +220,12 @@ def export_forms(
             set_locale(used)  # UI strings on the form follow the form's locale
             notes.update(adapted.fallbacks)
             path = out / form_filename(adapted, with_variant=chosen is not None)
-            export_form(adapted, path, overwrite=overwrite, subject_name=subject_name,
+            respondent, subject = form_names(adapted.perspective, client_name=client_name,
+                                             professional_name=professional_name)
+            export_form(adapted, path, overwrite=overwrite,
+                        subject_name=subject or subject_name, respondent_name=respondent,
                         password=password, layout=layout, pictures=pictures,
-                        practice=practice)
+                        admin_sheet=admin_sheet, practice=practice)
             result = FormExport(i, s, p, loc, path=path)
         except (RelscaleError, OSError) as exc:
             result = FormExport(i, s, p, loc, error=str(exc))

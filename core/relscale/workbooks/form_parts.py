@@ -8,11 +8,15 @@ build on these; neither imports the other's layout.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from relscale.__about__ import __version__
+from relscale.excel.identity import FIELD_FORMAT_KEY, TEXTS_KEY, shown_texts
+from relscale.excel.sheet import Sheet, Validation
 from relscale.i18n import _, pgettext
 from relscale.model.models import AdaptedInstrument, ScalePoint
+from relscale.model.scales import ResponseScale
 
 BLANK = "______"
 FONT = "Arial"  # metric-compatible Liberation Sans in LibreOffice: same line breaks
@@ -49,13 +53,19 @@ class FormLayout:
 # --- text measurement ------------------------------------------------------------------
 
 
-def wrapped_lines(text: str, width: float, *, chars_per_width: float = CHARS_PER_WIDTH) -> int:
+def wrapped_lines(text: str, width: float, *, chars_per_width: float | None = None,
+                  size: float = FONT_SIZE, bold: bool = False) -> int:
     """How many lines ``text`` takes when wrapped in a column ``width`` units wide.
 
-    Greedy word wrap, like Excel and LibreOffice; a word longer than a line is broken.
-    Errs on the generous side: a row that is a little too tall is harmless, one that
-    is too short hides the end of a statement.
+    Measured with the widths of the font a printout may fall back on
+    (:mod:`relscale.excel.text_metrics`), so a row is never too short under any font the
+    form prints with. With ``chars_per_width``, counted in characters instead (every
+    character that wide): greedy word wrap, a word longer than a line broken.
     """
+    if chars_per_width is None:
+        from relscale.excel.text_metrics import column_points, line_count
+
+        return line_count(text, column_points(width), size, bold=bold)
     capacity = max(1, int(width * chars_per_width))
     lines = 0
     for paragraph in text.split("\n"):
@@ -81,12 +91,30 @@ def row_height(
     *,
     size: float = FONT_SIZE,
     pad: float = 6.0,
-    chars_per_width: float = CHARS_PER_WIDTH,
+    chars_per_width: float | None = None,
+    bold: bool = False,
 ) -> float:
-    """Row height in points for wrapped ``text`` in a column ``width`` units wide."""
-    scale = size / FONT_SIZE
-    lines = wrapped_lines(text, width / scale, chars_per_width=chars_per_width)
-    return math.ceil(lines * LINE_PT * scale + pad)
+    """Row height in points for wrapped ``text`` in a column ``width`` units wide
+    (``chars_per_width``: see :func:`wrapped_lines`)."""
+    from relscale.excel.text_metrics import LINE_HEIGHT_EM
+
+    if chars_per_width is not None:
+        scale = size / FONT_SIZE
+        lines = wrapped_lines(text, width / scale, chars_per_width=chars_per_width)
+        return math.ceil(lines * LINE_PT * scale + pad)
+    lines = wrapped_lines(text, width, size=size, bold=bold)
+    return math.ceil(lines * size * LINE_HEIGHT_EM + pad)
+
+
+def form_names(perspective: str, *, client_name: str | None = None,
+               professional_name: str | None = None) -> tuple[str | None, str | None]:
+    """(respondent name, subject name) of a form from whose name each is: on a
+    professional's form the professional answers about the client, on a client's form the
+    other way round. The subject's name goes into the sentences and the subject field,
+    the respondent's into the respondent field."""
+    if perspective == "client":
+        return client_name, professional_name
+    return professional_name, client_name
 
 
 def render_item_text(text: str, subject_name: str | None = None) -> str:
@@ -162,11 +190,58 @@ def blank_hint(adapted: AdaptedInstrument, subject_name: str | None) -> str | No
         blank=BLANK, role=adapted.subject)
 
 
+# --- the answers a cell accepts -------------------------------------------------------
+
+
+def answers_in_words(scale: ResponseScale, *, short: bool = False) -> str:
+    """``1 = label; 2 = label; ...; 9 = label``: every answer the scale accepts, its code
+    and its words, 'does not apply' last. ``short``: the end points and 'does not apply'
+    in words, the codes between as numbers (for a message that must stay short)."""
+    points = list(scale.points)
+    na = scale.not_applicable
+    if short and len(points) > 2:
+        middle = ", ".join(str(p.value) for p in points[1:-1])
+        parts = [f"{points[0].value} = {points[0].label}", middle,
+                 f"{points[-1].value} = {points[-1].label}"]
+    else:
+        parts = [f"{p.value} = {p.label}" for p in points]
+    if na is not None:
+        parts.append(f"{na.value} = {na.label}")
+    return "; ".join(parts)
+
+
+def answer_validation(ranges: str, scale: ResponseScale, *, prompt_title: str, prompt: str,
+                      error_title: str, error: str) -> Validation:
+    """The validation of answer cells: exactly the scale's codes. Consecutive points are a
+    whole-number range; with a 'does not apply' code outside them, a list of the codes
+    (so 6, 7 and 8 are refused while typing, not at ``relscale read``). ``prompt`` and
+    ``error`` are templates with ``{answers}``, filled with :func:`answers_in_words`
+    (shortened when a message would pass Excel's 255 characters)."""
+    from relscale.excel.sheet import MAX_MESSAGE
+
+    def fill(template: str) -> str:
+        text = template.format(answers=answers_in_words(scale))
+        if len(text) > MAX_MESSAGE:
+            text = template.format(answers=answers_in_words(scale, short=True))
+        return text
+
+    na = scale.not_applicable
+    values = [p.value for p in scale.points]
+    if na is None:
+        return Validation.whole(ranges, min(values), max(values), prompt_title=prompt_title,
+                                prompt=fill(prompt), error_title=error_title,
+                                error=fill(error))
+    return Validation.list(ranges, [str(v) for v in (*values, na.value)],
+                           prompt_title=prompt_title, prompt=fill(prompt),
+                           error_title=error_title, error=fill(error))
+
+
 # --- metadata --------------------------------------------------------------------------
 
 
 def form_metadata(
-    adapted: AdaptedInstrument, layout: FormLayout
+    adapted: AdaptedInstrument, layout: FormLayout, extra: Sequence[tuple[str, str]] = (),
+    sheet: Sheet | None = None,
 ) -> tuple[list[tuple[str, str]], list[tuple[str, ...]]]:
     """The key/value pairs and the item table of the metadata sheet (the format header and
     the checksum are added by :func:`relscale.excel.identity.add_form_metadata`).
@@ -174,6 +249,11 @@ def form_metadata(
     A compact form writes the pairs relscale always wrote; the respondent layouts add
     ``layout``, ``item_id_column`` and ``option.<n>`` (value and label of each answer),
     and the item table's ``cell`` lists the mark cells of a row, space-separated.
+    Given the form ``sheet``, ``field_format = text`` (the code cells are text cells) and
+    ``texts`` (a digest of every text shown: the reader refuses a form whose wording was
+    edited; :mod:`relscale.io.form_checks`) follow. ``extra`` pairs come last: a round's
+    form names its round and key there (``round.id``, ``round.form``;
+    :mod:`relscale.rounds.forms`), under the checksum.
     """
     scale = adapted.scale
     na = getattr(scale, "not_applicable", None)
@@ -194,6 +274,9 @@ def form_metadata(
     if layout.layout != "compact":
         pairs += [("layout", layout.layout), ("item_id_column", str(layout.item_id_column))]
         pairs += [(f"option.{k}", f"{p.value}={p.label}") for k, p in enumerate(layout.options)]
+    if sheet is not None:
+        pairs += [(FIELD_FORMAT_KEY, "text"), (TEXTS_KEY, shown_texts(sheet))]
+    pairs += list(extra)
     positions = {i.id: i for i in adapted.items}
     table: list[tuple[str, ...]] = [
         (

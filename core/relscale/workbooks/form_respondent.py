@@ -17,6 +17,8 @@ short footer.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from relscale.__about__ import __version__
 from relscale.excel.identity import FORM_FIELDS, add_form_metadata
 from relscale.excel.sheet import (
@@ -30,6 +32,14 @@ from relscale.excel.sheet import (
 )
 from relscale.i18n import _, pgettext
 from relscale.model.models import AdaptedInstrument
+from relscale.workbooks.form_measure import (
+    INDENT_PT,
+    answer_size,
+    balanced_lines,
+    fits_beside,
+    label_height,
+    page_breaks,
+)
 from relscale.workbooks.form_parts import (
     FONT,
     FormLayout,
@@ -48,9 +58,6 @@ FULL_WIDTH = 72.0
 """Printable width of the respondent page, in column units (A4 portrait)."""
 POS_WIDTH = 4.0
 BOX_WIDTH = 4.0
-FIT = 1.2
-"""Characters per column unit for the respondent's large text: between Excel (~1.1) and
-LibreOffice (~1.35), so a row is rarely more than a line too tall, never too short."""
 PAGE_PT = 720.0
 """Height of a page's printable area in points (A4 portrait, our margins: 842 - 2 x 51),
 with a small reserve. The page prints at 100 %, never shrunk to fit: 14 pt stays 14 pt."""
@@ -75,9 +82,19 @@ def _styles() -> dict[str, Style]:
         "r_item": base(bold=True, wrap=True, vertical="top"),
         "r_box": base(STATEMENT_PT, bold=True, horizontal="center", vertical="center",
                       border="medium", border_color="000000"),
-        "r_option": base(ANSWER_PT, wrap=True, vertical="center", indent=0),
-        "r_option_small": base(12.0, wrap=True, vertical="center", indent=0),
-        "r_option_smaller": base(11.0, wrap=True, vertical="center", indent=0),
+        # one indent: the words stand clear of their box
+        "r_option": base(ANSWER_PT, wrap=True, vertical="center", horizontal="left",
+                         indent=1),
+        "r_option_small": base(12.0, wrap=True, vertical="center", horizontal="left",
+                               indent=1),
+        "r_option_smaller": base(11.0, wrap=True, vertical="center", horizontal="left",
+                                 indent=1),
+        # answers above their boxes (too long to stand beside them), from the box's edge
+        "r_option_above": base(ANSWER_PT, wrap=True, vertical="bottom", horizontal="left"),
+        "r_option_small_above": base(12.0, wrap=True, vertical="bottom",
+                                     horizontal="left"),
+        "r_option_smaller_above": base(11.0, wrap=True, vertical="bottom",
+                                       horizontal="left"),
         "r_answer": base(ANSWER_PT, bold=True, horizontal="left", vertical="center",
                          border="medium", border_color="000000", fill="FFFDE7", wrap=True),
         "r_rule": Style(font=FONT, size=6, border_bottom="hair", border_color="999999"),
@@ -109,15 +126,21 @@ def build_respondent_form(
     subject_name: str | None = None,
     password: str | None = None,
     pictures: bool = False,
+    respondent_name: str | None = None,
+    admin_sheet: bool = False,
     practice: bool = False,
+    filled: Mapping[str, str] | None = None,
+    metadata: Sequence[tuple[str, str]] = (),
 ) -> tuple[Workbook, FormLayout]:
-    """Lay out a respondent form (``boxes`` or ``dropdown``) and its administrator sheet.
+    """Lay out a respondent form (``boxes`` or ``dropdown``), and with ``admin_sheet``
+    the administrator's page as a second sheet (:func:`add_administrator_sheet`).
 
     ``pictures`` (boxes): above each answer's words a row of circles, filled from one
     for the lowest answer to all for the highest, that prints in black and white.
     ``practice``: the sector's practice statements (``adapted.practice``) before the items,
     marked A, B, ... and not read back; they are always printed when the sector says so
-    (disability care), and the administrator's page then holds the script."""
+    (disability care), and the administrator's page then holds the script.
+    ``filled`` and ``metadata`` as for :func:`relscale.workbooks.form.build_form`."""
     show_practice = adapted.practice is not None and (practice or adapted.practice.always)
     book = Workbook(styles=_styles(), title=respondent_title(adapted, subject_name),
                     creator=f"relscale {__version__}")
@@ -128,12 +151,16 @@ def build_respondent_form(
     name = subject_name.strip() if subject_name and subject_name.strip() else None
 
     answer_pt = ANSWER_PT
+    stacked = False
     if layout == "boxes":
         label_width = max(8.0, (FULL_WIDTH - POS_WIDTH) / n - BOX_WIDTH)
-        # a word never breaks inside: with many points or long words, the answers get
-        # smaller (not below 11 pt) before a word would be split
-        longest = max(len(w) for p in options for w in p.label.split())
-        answer_pt = max(11.0, min(ANSWER_PT, label_width * FIT * 11.0 / (longest + 1)))
+        answer_pt = answer_size([p.label for p in options], label_width)
+        # answers whose words cannot stand beside their boxes unbroken (many answers,
+        # long words) stand above them, over box and words together
+        stacked = not fits_beside([p.label for p in options], label_width)
+        if stacked:
+            answer_pt = answer_size([p.label for p in options], label_width + BOX_WIDTH,
+                                    indent=0.0)
         last_col = 1 + 2 * n
         widths = {1: POS_WIDTH}
         for k in range(n):
@@ -144,8 +171,9 @@ def build_respondent_form(
         # a name needs room: the field spans the last two answers (box and words)
         field_col = max(2, last_col - 3)
     else:
-        widths = {1: POS_WIDTH, 2: FULL_WIDTH - POS_WIDTH - 28.0, 3: 28.0}
-        last_col, id_col, field_col = 3, 4, 3
+        # a narrow gap keeps the statement clear of the answer cell
+        widths = {1: POS_WIDTH, 2: FULL_WIDTH - POS_WIDTH - 30.0, 3: 2.0, 4: 28.0}
+        last_col, id_col, field_col, answer_col = 4, 5, 3, 4
         text_width = widths[2]
     for col, width in widths.items():
         sheet.column_widths[col] = width
@@ -157,7 +185,7 @@ def build_respondent_form(
         sheet.set(row, 1, text, style=style)
         sheet.merge(row, 1, row, last_col, style=style)
         sheet.row_heights[row] = row_height(text, full - 2, size=size, pad=pad,
-                                            chars_per_width=FIT)
+                                            bold=style in ("r_title", "r_head"))
 
     row = 1
     banner(row, respondent_title(adapted, subject_name), "r_title", TITLE_PT, pad=12)
@@ -174,9 +202,12 @@ def build_respondent_form(
     for field_name in FORM_FIELDS:
         sheet.set(row, 1, field_labels[field_name], style="r_label")
         sheet.merge(row, 1, row, field_col - 1, style="r_label")
-        value = name if field_name == "subject_code" else None
+        named = respondent_name.strip() if respondent_name else None
+        value = name if field_name == "subject_code" else (
+            named or None if field_name == "respondent_code" else None)
+        given = (filled or {}).get(field_name)
         field_style = "r_date" if field_name == "date" else "r_field"
-        sheet.set(row, field_col, value, style=field_style, locked=False)
+        sheet.set(row, field_col, given or value, style=field_style, locked=given is not None)
         if field_col < last_col:
             sheet.merge(row, field_col, row, last_col, style=field_style)
         sheet.row_heights[row] = 26
@@ -203,87 +234,114 @@ def build_respondent_form(
     option_style = ("r_option" if answer_pt >= ANSWER_PT else
                     "r_option_small" if answer_pt >= 12 else "r_option_smaller")
     answer_pt = {"r_option": ANSWER_PT, "r_option_small": 12.0}.get(option_style, 11.0)
+    if layout == "boxes" and stacked:
+        option_style += "_above"
     shown = [p.label for p in options]
+    if layout == "boxes":
+        shown = balanced_lines(shown, label_width + (BOX_WIDTH if stacked else 0.0),
+                               answer_pt, indent=0.0 if stacked else INDENT_PT)
     if pictures and layout == "boxes":
-        shown = [f"{circles(k, len(adapted.scale.points))}\n{p.label}"
-                 if k < len(adapted.scale.points) else p.label
-                 for k, p in enumerate(options)]
-    breaks: list[int] = []
-    used = sum(sheet.row_heights.get(r, 15) for r in range(1, row))
-    drawn = 0
-
-    def statement(row: int, label: str, text: str, item_id: str | None) -> tuple[int, str]:
-        """One statement and its answer cells from ``row``: (next row, the answer cells)."""
-        nonlocal used, drawn
-        if layout == "boxes":
-            h_text = row_height(text, text_width, size=STATEMENT_PT, pad=4,
-                                chars_per_width=FIT)
-            h_opts = max(max(row_height(shown[k], label_width, size=answer_pt, pad=4,
-                                        chars_per_width=FIT) for k in range(n)), 26.0)
-            block = h_text + h_opts + 8
+        shown = [f"{circles(k, len(adapted.scale.points))}\n{label}"
+                 if k < len(adapted.scale.points) else label
+                 for k, label in enumerate(shown)]
+    # The statements: the practice ones first (A., B.: not read back), then the items.
+    entries: list[tuple[str, str, str | None]] = []
+    if show_practice and adapted.practice is not None:
+        entries += [(f"{chr(ord('A') + k)}.", text, None)
+                    for k, (text, _answer) in enumerate(adapted.practice.statements)]
+    n_practice = len(entries)
+    entries += [(f"{item.position}.", render_item_text(item.text, name), item.id)
+                for item in adapted.items]
+    texts = [text for _label, text, _id in entries]
+    # Every block's height first, then where the pages break (page economy: no page with
+    # one statement, the closing line never alone), then the rows.
+    if layout == "boxes":
+        if stacked:
+            h_labels = max(label_height(shown[k], label_width + BOX_WIDTH, answer_pt,
+                                        indent=0.0) for k in range(n))
+            h_opts = h_labels + 26.0
         else:
-            block = max(row_height(text, widths[2], size=STATEMENT_PT, pad=10,
-                                   chars_per_width=FIT),
-                        row_height(max((p.label for p in options), key=len), widths[3] - 3,
-                                   size=ANSWER_PT, pad=10, chars_per_width=FIT), 30.0)
-        if used + block > PAGE_PT and drawn:
+            h_opts = max(max(label_height(shown[k], label_width, answer_pt)
+                             for k in range(n)), 26.0)
+        h_texts = [row_height(text, text_width, size=STATEMENT_PT, pad=4, bold=True)
+                   for text in texts]
+        blocks = [h + h_opts + 8 for h in h_texts]
+    else:
+        h_answer = max(row_height(p.label, widths[answer_col], size=ANSWER_PT, pad=10,
+                                  bold=True) for p in options)
+        h_texts = [max(row_height(text, text_width, size=STATEMENT_PT, pad=10, bold=True),
+                       h_answer, 30.0) for text in texts]
+        blocks = list(h_texts)
+    practise = pgettext("client form", "First we practise.")
+    begin = pgettext("client form", "Now the real sentences begin.")
+    if n_practice:  # the banners go with the statement they head
+        blocks[0] += row_height(practise, full - 2, size=STATEMENT_PT, pad=8, bold=True)
+        blocks[n_practice] += row_height(begin, full - 2, size=STATEMENT_PT, pad=8, bold=True)
+    thanks = pgettext("client form", "Thank you for completing this form.")
+    h_thanks = row_height(thanks, full - 2, size=STATEMENT_PT, pad=8) + 15
+    head = sum(sheet.row_heights.get(r, 15) for r in range(1, row))
+    after = set(page_breaks(blocks, first_page=PAGE_PT - head, page=PAGE_PT,
+                            closing=h_thanks))
+    breaks: list[int] = []
+    practice_rows: list[int] = []
+    answers: list[tuple[str, str]] = []
+    first_item_row = row
+    for k, (label, text, item_id) in enumerate(entries):
+        if k in after:
             breaks.append(row - 1)
-            used = 0.0
-        used += block
-        drawn += 1
+        if n_practice and k == 0:
+            banner(row, practise, "r_head", STATEMENT_PT)
+            row += 1
+        if n_practice and k == n_practice:
+            banner(row, begin, "r_head", STATEMENT_PT)
+            row += 1
+        if k == n_practice:
+            first_item_row = row
+        if k < n_practice:
+            practice_rows.append(row)
         sheet.set(row, 1, label, style="r_pos")
         sheet.set(row, 2, text, style="r_item")
         if item_id:
             sheet.set(row, id_col, item_id, style="r_id")
+        sheet.row_heights[row] = h_texts[k]
         if layout != "boxes":
-            sheet.set(row, 3, None, style="r_answer", locked=False)
-            sheet.row_heights[row] = block
-            return row + 1, ref(row, 3)
+            sheet.set(row, answer_col, None, style="r_answer", locked=False)
+            if item_id:
+                answers.append((item_id, ref(row, answer_col)))
+            row += 1
+            continue
         sheet.merge(row, 2, row, last_col, style="r_item")
-        sheet.row_heights[row] = h_text
+        if stacked:  # the words in a row of their own, above the boxes
+            row += 1
+            for j in range(n):
+                sheet.set(row, 2 + 2 * j, shown[j], style=option_style)
+                sheet.merge(row, 2 + 2 * j, row, 3 + 2 * j, style=option_style)
+            sheet.row_heights[row] = h_labels
         cells = []
-        for k in range(n):
-            box, lab = 2 + 2 * k, 3 + 2 * k
+        for j in range(n):
+            box, lab = 2 + 2 * j, 3 + 2 * j
             sheet.set(row + 1, box, None, style="r_box", locked=False)
-            sheet.set(row + 1, lab, shown[k], style=option_style)
+            if not stacked:
+                sheet.set(row + 1, lab, shown[j], style=option_style)
             cells.append(ref(row + 1, box))
         if item_id:
             sheet.set(row + 1, id_col, item_id, style="r_id")
-        sheet.row_heights[row + 1] = h_opts
+            answers.append((item_id, " ".join(cells)))
+        sheet.row_heights[row + 1] = 26.0 if stacked else h_opts
         sheet.set(row + 2, 1, None, style="r_rule")
         sheet.merge(row + 2, 1, row + 2, last_col, style="r_rule")
         sheet.row_heights[row + 2] = 8
-        return row + 3, " ".join(cells)
-
-    practice_rows: list[int] = []
-    if show_practice and adapted.practice is not None:
-        banner(row, pgettext("client form", "First we practise."),
-               "r_head", STATEMENT_PT)
-        used += sheet.row_heights[row]
-        row += 1
-        for k, (text, _answer) in enumerate(adapted.practice.statements):
-            practice_rows.append(row)
-            row, _cells = statement(row, f"{chr(ord('A') + k)}.", text, None)
-        banner(row, pgettext("client form", "Now the real sentences begin."), "r_head",
-               STATEMENT_PT)
-        used += sheet.row_heights[row]
-        row += 1
-    first_item_row = row
-    answers: list[tuple[str, str]] = []
-    for item in adapted.items:
-        row, cells = statement(row, f"{item.position}.", render_item_text(item.text, name),
-                               item.id)
-        answers.append((item.id, cells))
+        row += 3
     last_item_row = row - 1
     row += 1
-    banner(row, pgettext("client form", "Thank you for completing this form."), "r_thanks",
-           STATEMENT_PT)
+    banner(row, thanks, "r_thanks", STATEMENT_PT)
     last_row = row
 
     if layout == "dropdown":
-        practice_cells = [range_ref(r, 3, r, 3) for r in practice_rows]
+        practice_cells = [range_ref(r, answer_col, r, answer_col) for r in practice_rows]
         sheet.validations.append(Validation.list(
-            " ".join([*practice_cells, range_ref(first_item_row, 3, last_item_row, 3)]),
+            " ".join([*practice_cells,
+                      range_ref(first_item_row, answer_col, last_item_row, answer_col)]),
             [option_text(p.label) for p in options],
             prompt_title=pgettext("client form", "Your answer"),
             prompt=pgettext("client form", "Choose the answer that fits you best."),
@@ -309,8 +367,10 @@ def build_respondent_form(
         item_id_column=id_col,
         options=options,
     )
-    add_administrator_sheet(book, adapted, form_layout, practice=show_practice)
-    add_form_metadata(book, *form_metadata(adapted, form_layout), password=password)
+    if admin_sheet:
+        add_administrator_sheet(book, adapted, form_layout, practice=show_practice)
+    add_form_metadata(book, *form_metadata(adapted, form_layout, metadata, sheet),
+                      password=password)
     book.protect_structure = True
     book.structure_password = password
     return book, form_layout

@@ -20,9 +20,11 @@ from pathlib import Path
 
 from relscale.errors import RelscaleError
 from relscale.excel.sheet import PrintSetup, Sheet, Style, Workbook, range_ref
+from relscale.excel.sheet_names import sheet_name_from
 from relscale.i18n import _
 from relscale.scoring.change import is_reliable
 from relscale.scoring.profile import DimensionLine, ProfileSet, View
+from relscale.text_safety import shown_code_points as shown
 from relscale.workbooks.styles import FONT
 
 LABEL_WIDTH = 22.0
@@ -30,7 +32,9 @@ BAND_WIDTH = 7.0
 VALUE_WIDTH = 15.0
 SHADES = ("F2F2F2", "E4E4E4", "D6D6D6", "C8C8C8", "BABABA", "ACACAC", "9E9E9E", "909090",
           "828282", "747474")
-"""Band fills from light (lowest band) to dark (highest); legible in black and white."""
+"""Band fills from light to dark, legible in black and white: the darker, the more
+favourable for the relationship (so a row deepens to the right where higher is favourable,
+closeness, and to the left where lower is, conflict)."""
 MARK_PROFESSIONAL = "\u25cf"  # ● filled circle
 MARK_CLIENT = "\u25b2"  # ▲ triangle
 MARK_BEFORE = "\u25cb"  # ○ open circle
@@ -59,9 +63,16 @@ def _styles(n_bands: int) -> dict[str, Style]:
     for i, fill in enumerate(shades):
         styles[f"band{i}"] = s(12, horizontal="center", vertical="center", fill=fill,
                                border="thin", border_color="FFFFFF", bold=True)
-        styles[f"head{i}"] = s(8, horizontal="center", vertical="bottom", wrap=True,
-                               fill=fill, border="thin", border_color="FFFFFF")
+    # the band names head every dimension alike: unshaded (each row shades its own way)
+    styles["head"] = s(8, horizontal="center", vertical="bottom", wrap=True,
+                       border_bottom="thin", border_color="7F7F7F")
     return styles
+
+
+def shade(band: int, n_bands: int, favourable: str) -> str:
+    """The style of band ``band`` (0 = lowest) in a row whose ``favourable`` end is
+    ``high`` or ``low``: the darker, the more favourable."""
+    return f"band{band if favourable == 'high' else n_bands - 1 - band}"
 
 
 def _shades(n: int) -> list[str]:
@@ -108,22 +119,55 @@ def reading(line: DimensionLine, set_: ProfileSet, middle: int) -> str:
     return " ".join(parts)
 
 
+def _number(value: float, digits: int = 2, *, sign: bool = False) -> str:
+    """A number in the reader's locale (decimal comma in Dutch), with its sign if asked."""
+    from relscale.messages import format_number
+
+    text = format_number(abs(value) if sign else value, digits=digits)
+    return (("+" if value >= 0 else "−") + text) if sign else text
+
+
 def _value_text(view: View) -> str:
     if math.isnan(view.percentile):
-        return _("raw {raw}").format(raw=f"{view.raw:.2f}")
-    return _("raw {raw} · P{percentile}").format(raw=f"{view.raw:.2f}",
-                                                 percentile=f"{view.percentile:.0f}")
+        return _("raw {raw}").format(raw=_number(view.raw))
+    return _("raw {raw} · P{percentile}").format(raw=_number(view.raw),
+                                                 percentile=_number(view.percentile, 0))
 
 
 def _change_text(before: View, after: View, rci: float | None, since: str) -> str:
     diff = after.raw - before.raw
     if rci is None or math.isnan(rci):
-        return _("{since}: {diff:+.2f} (no reliable change index: the norm table has no "
-                 "reliability)").format(since=since, diff=diff)
+        return _("{since}: {diff} (no reliable change index: the norm table has no "
+                 "reliability)").format(since=since, diff=_number(diff, sign=True))
     verdict = (_("larger than measurement error") if is_reliable(rci)
                else _("within measurement error"))
-    return _("{since}: {diff:+.2f}, RCI {rci:+.2f}: {verdict}").format(
-        since=since, diff=diff, rci=rci, verdict=verdict)
+    return _("{since}: {diff}, RCI {rci}: {verdict}").format(
+        since=since, diff=_number(diff, sign=True), rci=_number(rci, sign=True),
+        verdict=verdict)
+
+
+def legend_lines(profiles: ProfileSet) -> list[str]:
+    """What the marks and numbers of a page mean, in words: who each mark is (only the
+    views the page shows), raw score, percentile, bands and their shading, and the RCI
+    where there is change."""
+    prof, client = profiles.professional, profiles.client
+    marks = [f"{MARK_PROFESSIONAL} {prof.respondent}"]
+    if client is not None:
+        marks.append(f"{MARK_CLIENT} {client.respondent}")
+    if any(line.professional_before or line.client_before
+           for p in profiles.profiles for line in p.lines):
+        marks.append(f"{MARK_BEFORE} " + _("earlier measurement"))
+    lines = ["   ".join(marks),
+             _("raw: the scale score, the mean of the answers (after reversing); P: the "
+               "percentile, the share of the norm group with the same or a lower score; "
+               "the bands group the percentiles, from very low to very high; the darker a "
+               "band, the more favourable for the relationship.")]
+    if any(line.professional_rci is not None or line.client_rci is not None
+           for p in profiles.profiles for line in p.lines):
+        lines.append(_("RCI: the reliable change index, the change divided by what "
+                       "measurement error alone could cause; beyond 1.96 either way the "
+                       "change is larger than measurement error."))
+    return lines
 
 
 def build_profile_workbook(profiles: ProfileSet, *, taken: set[str] | None = None
@@ -138,6 +182,13 @@ def build_profile_workbook(profiles: ProfileSet, *, taken: set[str] | None = Non
     book = Workbook(styles=_styles(nb), title=_("Relationship profiles"))
     first_band, value_col = 2, 2 + nb
     last_col = value_col
+    from relscale.excel.text_metrics import POINTS_PER_COLUMN_UNIT, text_width
+
+    # the first column holds every dimension's name whole (12 pt bold)
+    labels = [line.label for p in profiles.profiles for line in p.lines]
+    label_width = max([LABEL_WIDTH, *(text_width(t, 12, bold=True) / POINTS_PER_COLUMN_UNIT
+                                      + 2 for t in labels)])
+    width_all = label_width + nb * BAND_WIDTH + VALUE_WIDTH
     middle = next((i for i, b in enumerate(bands) if b.lower <= 50 < b.upper), nb // 2)
     prof, client = profiles.professional, profiles.client
     prof_dims = {d.id for d in prof.dimensions}
@@ -147,7 +198,7 @@ def build_profile_workbook(profiles: ProfileSet, *, taken: set[str] | None = Non
         name = _sheet_name(" - ".join(c for c in (profile.professional_code,
                                                    profile.client_code) if c), used)
         sheet = book.add_sheet(name, show_grid_lines=False)
-        sheet.column_widths[1] = LABEL_WIDTH
+        sheet.column_widths[1] = round(label_width, 1)
         for c in range(first_band, first_band + nb):
             sheet.column_widths[c] = BAND_WIDTH
         sheet.column_widths[value_col] = VALUE_WIDTH
@@ -158,24 +209,25 @@ def build_profile_workbook(profiles: ProfileSet, *, taken: set[str] | None = Non
             sheet.row_heights[row] = height
 
         banner(1, _("Relationship profile"), "title", 26)
-        pair = f"{_cap(prof.respondent)}: {profile.professional_code or '—'}    " \
-               f"{_cap(prof.subject)}: {profile.client_code or '—'}"
+        pair = f"{_cap(prof.respondent)}: {shown(profile.professional_code) or '—'}    " \
+               f"{_cap(prof.subject)}: {shown(profile.client_code) or '—'}"
         banner(2, pair, "pair", 20)
         sub = f"{prof.title} — {prof.sector_label}"
         if client is not None:
             sub += f"; {client.title}"
         if profile.wave:
             sub += " · " + _("wave {wave} (compared with wave {before})").format(
-                wave=profile.wave, before=profile.before_wave)
-        banner(3, sub, "sub", 16)
-        banner(4, " · ".join(profiles.norms), "norm", 14 * max(1, len(profiles.norms)) + 4)
-        legend = _("{p} {professional}   {c} {client}   {b} earlier measurement").format(
-            p=MARK_PROFESSIONAL, professional=prof.respondent, c=MARK_CLIENT,
-            client=client.respondent if client else "—", b=MARK_BEFORE)
-        banner(5, legend, "legend", 16)
-        row = 7
+                wave=shown(profile.wave), before=shown(profile.before_wave or ""))
+        banner(3, sub, "sub", _text_height(sub, width_all, 10))
+        norm_text = " · ".join(profiles.norms)
+        banner(4, norm_text, "norm", _text_height(norm_text, width_all, 9, pad=6))
+        row = 5
+        for text in legend_lines(profiles):
+            banner(row, text, "legend", _text_height(text, width_all, 9, pad=4))
+            row += 1
+        row += 1
         for i, band in enumerate(bands):
-            sheet.set(row, first_band + i, _(band.label), style=f"head{i}")
+            sheet.set(row, first_band + i, _(band.label), style="head")
         sheet.row_heights[row] = 36
         row += 1
         for line in profile.lines:
@@ -197,10 +249,10 @@ def build_profile_workbook(profiles: ProfileSet, *, taken: set[str] | None = Non
                     continue
                 sheet.set(row, 1, _cap(who), style="who")
                 for i in range(nb):
-                    sheet.set(row, first_band + i, None, style=f"band{i}")
+                    sheet.set(row, first_band + i, None, style=shade(i, nb, line.favourable))
                 if view is not None and view.band_index is not None:
                     sheet.set(row, first_band + view.band_index, mark,
-                              style=f"band{view.band_index}")
+                              style=shade(view.band_index, nb, line.favourable))
                 sheet.set(row, value_col, _value_text(view) if view else _("no score"),
                           style="value")
                 sheet.row_heights[row] = 20
@@ -216,28 +268,35 @@ def build_profile_workbook(profiles: ProfileSet, *, taken: set[str] | None = Non
                 since = _("{who}, change since the first measurement").format(who=_cap(who))
                 sheet.set(row, 1, f"{MARK_BEFORE} " + _cap(_("earlier")), style="who")
                 for i in range(nb):
-                    sheet.set(row, first_band + i, None, style=f"band{i}")
+                    sheet.set(row, first_band + i, None, style=shade(i, nb, line.favourable))
                 if before.band_index is not None:
                     sheet.set(row, first_band + before.band_index, MARK_BEFORE,
-                              style=f"band{before.band_index}")
+                              style=shade(before.band_index, nb, line.favourable))
                 sheet.set(row, value_col, _value_text(before), style="value")
                 sheet.row_heights[row] = 18
                 row += 1
-                sheet.set(row, 1, _change_text(before, after, rci, since), style="change")
+                change = _change_text(before, after, rci, since)
+                sheet.set(row, 1, change, style="change")
                 sheet.merge(row, 1, row, last_col)
-                sheet.row_heights[row] = 16
+                sheet.row_heights[row] = _text_height(change, width_all - 2, 9)
                 row += 1
             text = reading(line, profiles, middle)
             if text:
                 sheet.set(row, 1, text, style="reading")
                 sheet.merge(row, 1, row, last_col)
-                sheet.row_heights[row] = 28 if len(text) > 110 else 16
+                sheet.row_heights[row] = _text_height(text, width_all, 10)
                 row += 1
         row += 1
+        if profiles.rci_basis and any(line.professional_before or line.client_before
+                                      for line in profile.lines):
+            basis = _("Reliable change index (Jacobson & Truax) with: {basis}").format(
+                basis=" · ".join(profiles.rci_basis))
+            banner(row, basis, "legend", 14 * (1 + len(basis) // 110) + 4)
+            row += 1
         note = _("Bands compare with the norm group; they describe, they do not diagnose. "
                  "Discuss the profile with the {professional} and a coach.").format(
             professional=prof.respondent)
-        banner(row, note, "legend", 28)
+        banner(row, note, "legend", _text_height(note, width_all, 9, pad=6))
         sheet.print_setup = PrintSetup(
             fit_width=1, fit_height=1,
             print_area=range_ref(1, 1, row, last_col),
@@ -248,20 +307,21 @@ def build_profile_workbook(profiles: ProfileSet, *, taken: set[str] | None = Non
     return book
 
 
+def _text_height(text: str, width: float, size: float, *, pad: float = 4) -> float:
+    """The height of a row holding ``text`` wrapped in ``width`` column units."""
+    from relscale.workbooks.form_parts import row_height
+
+    return row_height(text, width, size=size, pad=pad)
+
+
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
-    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in text).strip() or "pair"
-    name = clean[:31]
-    k = 2
-    while name in used:
-        suffix = f" ({k})"
-        name = clean[: 31 - len(suffix)] + suffix
-        k += 1
-    used.add(name)
-    return name
+    """A pair's sheet: its codes, made a valid and unique name (``a1`` and ``A1``, a code
+    ending in a quote: :func:`relscale.excel.sheet.sheet_name_from`)."""
+    return sheet_name_from(text, used, "pair")
 
 
 def check_profile_path(path: Path | str) -> Path:

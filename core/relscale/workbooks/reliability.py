@@ -49,6 +49,7 @@ def reliability_workbook(title: str, results: list[ScaleReliability]) -> Any:
         style="note",
     )
     summary.column_widths = {1: 24, **{c: 11 for c in range(2, 15)}, 15: 16, 16: 60}
+    _ordinal_columns(summary, results)
     detail = book.add_sheet(_("Items"), freeze="A2")
     cols = ["scale", "item", "n", "mean", "sd", "r_drop", "alpha_if_deleted", "loading"]
     for c, name in enumerate(cols, start=1):
@@ -66,7 +67,38 @@ def reliability_workbook(title: str, results: list[ScaleReliability]) -> Any:
                 detail.set(line, c, _cell(v), style="num" if c > 5 else "num2")
             line += 1
     detail.column_widths = {1: 24, 2: 14, **{c: 14 for c in range(3, 9)}}
+    summary.print_setup = styles.print_table(title_rows=(3, 3))
+    detail.print_setup = styles.print_table(title_rows=(1, 1))
+    styles.set_fonts(book)
+    styles.fit_layout(book)
     return book
+
+
+ORDINAL_HEAD = ("ordinal_n", "ordinal_alpha", "categorical_omega", "omega_ci_low",
+                "omega_ci_high", "n_ci")
+
+
+def _ordinal_columns(summary: Any, results: list[ScaleReliability]) -> None:
+    """Ordinal alpha and categorical omega (columns 17-21) and the N of alpha's intervals
+    (22), only when a scale has them or the intervals rest on another N than ``n``."""
+    if all(r.ordinal is None and r.n_ci in (0, r.n) for r in results):
+        return
+    for c, name in enumerate(ORDINAL_HEAD, start=17):
+        summary.set(3, c, name, style="head")
+        summary.column_widths[c] = 11 if c != 19 else 13
+    for r, res in enumerate(results, start=4):
+        summary.set(r, 22, res.n_ci)
+        o = res.ordinal
+        if o is None:
+            continue
+        summary.set(r, 17, o.n)
+        for c, stat in enumerate((o.ordinal_alpha, o.categorical_omega, *o.omega_ci), start=18):
+            summary.set(r, c, _cell(stat), style="num")
+    summary.set(len(results) + 6, 1, _(
+        "Ordinal alpha: alpha of the polychoric correlations; categorical omega: Green & Yang "
+        "(2009), one-factor WLSMV model per scale, delta-method 95% CI; n_ci: the N of "
+        "alpha's confidence intervals (pairwise: every respondent, as psych::alpha)."),
+        style="note")
 
 
 def _cell(value: float) -> float | None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from relscale.excel.stream_table import StreamTable
 from relscale.scoring.results import ScoredTable
+from relscale.text_safety import shown_code_points
 
 if TYPE_CHECKING:
     from relscale.model.models import AdaptedInstrument
@@ -24,17 +25,24 @@ SAMPLE_FOR_WIDTH = 2000
 """Rows looked at to size a text column."""
 PROFILE_ROWS = 16
 """Rows below a profile's table taken by its chart."""
+ROW_PT = 15.0
+"""Every row of the Profiles sheet is this tall, so its pages can be worked out."""
+PROFILE_WIDTHS = (24, 11, 11, 8, 24, 22)
+PAGE_HEIGHT_PT = 740.0
+"""A4 portrait less the top and bottom margins of the Profiles sheet, in points."""
+PAGE_WIDTH_PT = 510.0
+"""A4 portrait less the side margins."""
 
 
 def _profile_name(scored: ScoredTable, i: int) -> str:
     for column in ("subject_code", "client_code", "respondent_code"):
         values = scored.data.get(column)
         if values is not None and str(values[i]).strip():
-            return str(values[i]).strip()
+            return shown_code_points(str(values[i]).strip())  # a printed name: no override
     return f"#{i + 1}"
 
 
-def score_table(scored: ScoredTable) -> StreamTable:
+def score_table(scored: ScoredTable, norm_labels: dict[str, str] | None = None) -> StreamTable:
     """The Scores sheet's rows below the header, one respondent each, column by column:
     texts as text in the ``body`` style (:func:`relscale.workbooks.styles.set_fonts`;
     status values in the workbook's language, the CSV keeps the codes),
@@ -52,6 +60,8 @@ def score_table(scored: ScoredTable) -> StreamTable:
             table = {names.STATUS: names.STATUS_LABELS,
                      names.NORM_STATUS: names.NORM_STATUS_LABELS}.get(c, {})
             labels = {code: _(label) for code, label in table.items()}
+            if c == names.NORM_GROUP and norm_labels:
+                labels = dict(norm_labels)
             columns.append(StreamColumn(values, "text", "body", labels))
         elif kind in ("item", "flag"):
             columns.append(StreamColumn(values, "int", "int"))
@@ -114,8 +124,12 @@ def build_results_workbook(
         sheet.set(1, c, name, style="head")
     kinds = [scored.kinds[c] for c in scored.columns]
     columns = [scored.data[c] for c in scored.columns]
-    # Streamed while the file is written: memory stays flat however many respondents.
-    sheet.stream = lambda: score_table(scored)
+    # Streamed while the file is written: memory stays flat however many respondents. The
+    # norm group by its group (the table it names is on the Summary sheet): the whole
+    # description on every row would not print in its column.
+    norm_labels = {describe_norms(t, locale): t.group_label if t.group else _("all")
+                   for t in adapted.norms} if adapted.norms else {}
+    sheet.stream = lambda: score_table(scored, norm_labels)
     sheet.stream_start = 2
     sheet.freeze = "A2"
     id_columns = [c for c, kind in enumerate(kinds, start=1) if kind == "id"]
@@ -129,7 +143,8 @@ def build_results_workbook(
                                           start=1):
         width = len(name)
         if kind in ("id", "text", "band"):
-            width = max([width, *(len(str(v)) for v in col[:SAMPLE_FOR_WIDTH] if v)])
+            shown = (norm_labels.get(str(v), v) for v in col[:SAMPLE_FOR_WIDTH] if v)
+            width = max([width, *(len(str(v)) for v in shown)])
         sheet.column_widths[c] = min(max(width + 2, 8), MAX_WIDTH)
 
     # --- Summary per dimension
@@ -142,7 +157,8 @@ def build_results_workbook(
     heads = (_("Dimension"), _("Variable"), "N", _("Mean"), "SD", _("Min"), _("Max"),
              _("N missing"))
     for c, h in enumerate(heads, start=1):
-        summary.set(top, c, h, style="head")
+        # numbers are right-aligned, so are their headings
+        summary.set(top, c, h, style="head_r" if c > 2 else "head")
     for r, d in enumerate(adapted.dimensions, start=top + 1):
         dim_scores = scores.raw[d.id]
         present = dim_scores[~np.isnan(dim_scores)]
@@ -206,8 +222,25 @@ def build_results_workbook(
                 profiles.set(row + k, 2 + j, edge, style="int")
         edge_last = row + len(dims)
         row = edge_last + 1
+    # Each profile (its table and its chart) on one page: every row is ROW_PT tall, and a
+    # page break goes before a profile that would not fit on the page any more.
+    from relscale.workbooks.form_parts import row_height
+
+    scale = min(1.0, PAGE_WIDTH_PT / (sum(PROFILE_WIDTHS) * 7.0))
+    page = PAGE_HEIGHT_PT / scale * 0.96
+    used = sum(row_height(str(profiles.cells[(r, 1)].value), sum(PROFILE_WIDTHS), size=10)
+               if (r, 1) in profiles.cells else ROW_PT for r in range(1, row + 1))
+    breaks: list[int] = []
     for i in drawn:
         start = row + 1
+        block = ROW_PT * (len(dims) + 3 + PROFILE_ROWS) + 4
+        if used + block > page and used > 0:
+            breaks.append(start - 1)
+            used = 0.0
+        used += block
+        for r in range(start - 1, start + len(dims) + 3 + PROFILE_ROWS):
+            profiles.row_heights[r] = ROW_PT
+        profiles.row_heights[start] = ROW_PT + 4
         profiles.set(start, 1, _profile_name(scored, i), style="title")
         head = [_("Dimension"), _("Raw score")]
         if with_norms:
@@ -257,12 +290,14 @@ def build_results_workbook(
                               legend=False)
         profiles.charts.append(chart)
         row = last + 2 + PROFILE_ROWS
-    for c, w in enumerate((24, 11, 11, 8, 24, 22), start=1):
+    for c, w in enumerate(PROFILE_WIDTHS, start=1):
         profiles.column_widths[c] = w
-    profiles.print_setup = PrintSetup(fit_width=1, footer_left=footer,
-                                      footer_right=_("Page {page} of {pages}"))
+    profiles.print_setup = PrintSetup(fit_width=1, fit_height=None, footer_left=footer,
+                                      footer_right=_("Page {page} of {pages}"),
+                                      row_breaks=tuple(breaks))
     add_pair_pages(book, scored, adapted, scores, locale or adapted.locale)
     styles.set_fonts(book)
+    styles.fit_layout(book)
     book.active = 2
     return book
 

@@ -82,7 +82,7 @@ def build_review(rows: list[ReviewRow], *, sector_label: str, locale: str) -> Wo
     headers = [_("Item id"), _("Context"), _("Source (English)"),
                _("Target ({locale})").format(locale=locale), _("Back-translation"),
                _("Reviewer notes"), _("Status"), _("Catalog state")]
-    widths = [10, 28, 50, 50, 50, 35, 11, 13]
+    widths = [10, 24, 40, 40, 38, 28, 11, 13]  # landscape, one page wide
     editable = {4, 5, 6, 7}
     for col, (title, width) in enumerate(zip(headers, widths, strict=True), 1):
         sheet.set(header_row, col, title, style="header")
@@ -106,6 +106,10 @@ def build_review(rows: list[ReviewRow], *, sector_label: str, locale: str) -> Wo
     sheet.protection = SheetProtection(format_columns=True, format_rows=True)
     sheet.print_setup = PrintSetup(orientation="landscape", title_rows=(header_row, header_row),
                                    footer_center=_("Page {page} of {pages}"))
+    from relscale.workbooks.styles import fit_layout, set_fonts
+
+    set_fonts(book)
+    fit_layout(book)
     return book
 
 

@@ -52,6 +52,7 @@ def _styles() -> dict:
         "code": Style(fill="FFFFE0", border="hair", border_color="BFBFBF"),
         "score": styles.number(styles.DECIMALS_2, fill="E2EFDA", horizontal="center"),
         "pct": styles.number(styles.INTEGER, fill="E2EFDA", horizontal="center"),
+        "count": styles.number(styles.INTEGER, fill="E2EFDA", horizontal="center"),
         "text": Style(fill="E2EFDA"),
         "helper": Style(color="808080"),
         "wrap": styles.WRAP,
@@ -99,12 +100,13 @@ def build_scoring_sheet(
     """
     from relscale.__about__ import __version__
     from relscale.excel.identity import add_scoring_sheet_metadata
-    from relscale.excel.sheet import SheetProtection, Validation, Workbook, ref
-    from relscale.model.columns import STATUS_LABELS
+    from relscale.excel.sheet import SheetProtection, Workbook, ref
+    from relscale.model.columns import N_MISSING_SUFFIX, STATUS_LABELS, count_columns
     from relscale.scoring.engine import STATUS, min_answered_count
     from relscale.scoring.norms import describe_norms, select_norm_table
     from relscale.workbooks import styles
     from relscale.workbooks.codebook import add_codebook_sheet, build_codebook
+    from relscale.workbooks.form_parts import answer_validation
 
     check_scoring_sheet_size(adapted, rows)
     # the status in the sheet's language (English: the codes relscale score writes)
@@ -156,28 +158,25 @@ def build_scoring_sheet(
         col += 1
     first_item, last_item = item_col[adapted.items[0].id], col - 1
     na = adapted.scale.not_applicable
-    anchors = "; ".join(f"{p.value} = {p.label}"
-                        for p in (*adapted.scale.points, *((na,) if na else ())))
-    data.validations.append(
-        Validation.whole(
-            f"{ref(FIRST_ROW, first_item)}:{ref(last, last_item)}",
-            min(adapted.scale.accepted),
-            max(adapted.scale.accepted),
-            prompt_title=_("Answer"),
-            prompt=anchors,
-            error_title=_("Not an answer"),
-            error=(_("Type a whole number from {lo} to {hi}, or leave the cell empty.").format(
-                lo=lo, hi=hi) if na is None else
-                _("Type a whole number from {lo} to {hi}, {na} for does not apply, or leave the "
-                  "cell empty.").format(lo=lo, hi=hi, na=na.value)),
-        )
-    )
+    data.validations.append(answer_validation(
+        f"{ref(FIRST_ROW, first_item)}:{ref(last, last_item)}", adapted.scale,
+        prompt_title=_("Answer"), prompt="{answers}", error_title=_("Not an answer"),
+        error=_("Type one of these numbers: {answers}; or leave the cell empty.")))
 
     # --- scores and norm scores
     score_col: dict[str, int] = {}
     for d in dims:
         score_col[d] = col
         header(col, d, dim_label[d])
+        data.column_widths[col] = 10
+        col += 1
+    # --- answer counts beside the scores (a scale with a 'does not apply' code): the
+    # code is kept apart from an answer left out, as relscale score keeps it
+    count_col: dict[str, tuple[str, str, int]] = {}
+    for name, d, suffix in count_columns(adapted):
+        count_col[name] = (d, suffix, col)
+        label = _("missing") if suffix == N_MISSING_SUFFIX else _("does not apply")
+        header(col, name, f"{dim_label[d]}: {label}")
         data.column_widths[col] = 10
         col += 1
     norm_col: dict[tuple[str, str], int] = {}
@@ -231,6 +230,13 @@ def build_scoring_sheet(
         answered = (f"COUNTA({items})" if na is None
                     else f"(COUNTA({items})-COUNTIF({items},{na.value}))")
         invalid = f"{answered}>COUNT({ref(r, first_helper)}:{ref(r, last_helper)})"
+        blank = (f"COUNTA({ref(r, id_first)}:{ref(r, id_last)})+COUNTA({items})=0")
+        for d, suffix, c in count_col.values():
+            cells = [ref(r, item_col[i.id]) for i in adapted.items_for(d)]
+            test = ("ISBLANK({})" if suffix == N_MISSING_SUFFIX
+                    else f"({{}}={na.value if na else 0})")
+            total = "+".join(test.format(x) for x in cells)
+            data.set(r, c, style="count", formula=f'=IF(OR({blank},{invalid}),"",{total})')
         for d in dims:
             c1, c2 = helper_range[d]
             rng = f"{ref(r, c1)}:{ref(r, c2)}"
@@ -305,6 +311,7 @@ def build_scoring_sheet(
     if norms_sheet is not None:
         norms_sheet.print_setup = styles.print_table(title_rows=(5, 6), footer_left=footer)
     styles.set_fonts(book)
+    styles.fit_layout(book)
     return book
 
 
