@@ -57,18 +57,6 @@ RQ = "relationship_quality"
 CASES = ("cfa_ml", "cfa_mlr", "cfa_wlsmv", "invariance_ml", "dif", "reliability",
          "reliability_ord", "norms", "simulate")
 
-SIMULATE_FLOOR = r"""
-import sys
-import numpy as np, polars as pl
-n = int(sys.argv[1])
-rng = np.random.default_rng(1)
-x = rng.integers(1, 6, size=(n, 21)).astype(float)
-x[rng.random(x.shape) < 0.02] = np.nan
-df = pl.DataFrame({f"rq{j + 1:02d}": x[:, j] for j in range(21)})
-df = df.with_columns(pl.all().fill_nan(None).cast(pl.Int64))
-df.insert_column(0, pl.Series("respondent_code", [f"sim{i:07d}" for i in range(n)]))
-df.write_csv(sys.argv[2])
-"""
 
 
 def _relscale() -> str:
@@ -147,7 +135,7 @@ def commands(case: str, folder: Path, n: int) -> tuple[list[str], list[str]]:
                    str(folder / f"norms_{n}.toml"), "-f"], [*r, "norms", edu, lav]),
         "simulate": ([rs, "simulate", "-i", RQ, "-s", "education", "--n", str(n), "-o",
                       str(folder / f"sim_{n}.csv"), "-f"],
-                     [sys.executable, "-c", SIMULATE_FLOOR, str(n),
+                     [sys.executable, str(HERE / "floor_simulate.py"), str(n),
                       str(folder / f"floor_{n}.csv")]),
     }
     return table[case]
