@@ -111,7 +111,9 @@ def prepare_group(data: Any, items: Sequence[str], name: str = "sample") -> Grou
             f"complete respondents than items (and in practice several hundred)"
         )
     mean = xc.mean(axis=0)
-    cov = (xc - mean).T @ (xc - mean) / n
+    centered = xc - mean
+    cov = centered.T @ centered / n
+    del centered
     var = np.diag(cov)
     for j in range(p):
         if var[j] <= 1e-12 * max(1.0, float(np.abs(mean[j]))):
