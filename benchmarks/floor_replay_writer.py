@@ -16,6 +16,7 @@ Results: ``benchmarks/RESULTS-exports.md``.
 from __future__ import annotations
 
 import pickle
+import runpy
 import sys
 from pathlib import Path
 from typing import Any
@@ -32,11 +33,9 @@ def capture(target: Path, args: list[str]) -> None:
         real(book, path)
 
     xlsx.write_xlsx = keep  # the callers import it at call time: they get this one
-    from relscale.cli.main import main
-
     sys.argv = ["relscale", *args]
-    try:
-        main()
+    try:  # the program itself, as ``python -m relscale`` runs it
+        runpy.run_module("relscale", run_name="__main__", alter_sys=True)
     except SystemExit as exc:
         if exc.code not in (0, None):
             raise
