@@ -58,8 +58,19 @@ def make_pg_database() -> tuple[str, Callable[[], None]]:
         hide_password=False)
 
     def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        import time
+
+        # FORCE ends the test's own leftover connections; a server process of no role (an
+        # autovacuum worker on the new database) can refuse that for a moment: try again
+        for attempt in range(10):
+            try:
+                with admin.connect() as conn:
+                    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                break
+            except sa.exc.DBAPIError:
+                if attempt == 9:
+                    raise
+                time.sleep(0.5)
         admin.dispose()
 
     return url, drop

@@ -114,8 +114,9 @@ def test_two_score_runs_on_one_output_keep_the_first(tmp_path: Path) -> None:
         from pathlib import Path
         import relscale.scoring.run as run
         for kind in (run.ScoreRun, run.BulkScoreRun):
-            def racing(self, path, original=kind.write_csv):
-                original(self, path)  # into the temporary file, then the other run ends
+            def racing(self, path, *args, original=kind.write_csv, **kwargs):
+                # into the temporary file, then the other run ends
+                original(self, path, *args, **kwargs)
                 Path("out.csv").write_text("the other run's results", encoding="utf-8")
             kind.write_csv = racing
         from relscale.cli.main import main

@@ -44,7 +44,20 @@ ENGLISH = frozenset([
     "same", "sheet", "sheets", "workbook", "answer", "answers", "raw", "norms", "group",
     "groups", "column", "columns", "row", "rows", "validated", "translated", "fuzzy", "total",
     "complete", "package", "domain", "format", "formats", "suffix", "description", "plugins",
-    "native", "english", "dutch"
+    "native", "english", "dutch",
+    # the analysis outputs (cfa, invariance, reliability, the adaptation report); not
+    # "criteria", "reverse", "points": Dutch says "criteria", "reverse proxy", "entry points"
+    "invariance", "configural", "metric", "scalar", "strict", "partial", "partially",
+    "loading", "loadings", "loads", "intercepts", "threshold", "thresholds", "residual",
+    "residuals", "variances", "means", "correlations", "correlate", "compare", "comparable",
+    "hold", "holds", "level", "levels", "criterion", "freed", "freeing",
+    "improper", "solution", "negative", "negatively", "deletion", "respondents", "estimator",
+    "continuous", "ordinal", "categories", "category", "reliability", "scale", "scales",
+    "answered", "nobody", "several", "nested", "look", "disagree", "verdict", "readings",
+    "difference", "correction", "remaining", "rejects", "still", "would", "could", "fewer",
+    "unstable", "across", "share", "structure", "neither", "nor", "recoded", "reversed",
+    "already", "keying", "declared", "information", "singular", "identified",
+    "converge", "iterations", "trustworthy", "sample", "synthetic", "treated",
 ])
 """Common English words that are not Dutch words (``score``, ``item``, ``status``,
 ``instrument``, ``sector``, ``plugin``, ``band``, ``code``, ``of``, ``is``, ``over`` are
@@ -55,9 +68,10 @@ QUOTED = re.compile(r"'[^'\n]*'|`[^`\n]*`|\"[^\"\n]*\"")
 WORD = re.compile(r"[A-Za-zÀ-ÿ']+")
 
 
-def english_words(text: str, ids: frozenset[str] = frozenset()) -> list[str]:
-    """The words of ``text`` in :data:`ENGLISH`, ids (and ``ids``), names and quoted text
-    left out."""
+def english_words(text: str, ids: frozenset[str] = frozenset(),
+                  words: frozenset[str] = ENGLISH) -> list[str]:
+    """The words of ``text`` in ``words`` (:data:`ENGLISH`), ids (and ``ids``), names and
+    quoted text left out."""
     found = []
     for token in QUOTED.sub(" ", text).split():
         if token.strip(".,;:()") in ids:
@@ -69,7 +83,7 @@ def english_words(text: str, ids: frozenset[str] = frozenset()) -> list[str]:
         if re.search(r"[_./\\=@#]|\w-\w|\d", token.strip(".,;:()[]{}'\"")):
             continue  # an id, a path, a file name, a KEY=VALUE, a number
         for word in WORD.findall(token):
-            if word.lower().strip("'") in ENGLISH:
+            if word.lower().strip("'") in words:
                 found.append(word)
     return found
 

@@ -19,7 +19,7 @@ from helpers import runner
 from relscale.adapt import adapt
 from relscale.analysis import dif, fit_cfa, recode, test_invariance
 from relscale.cli.main import app
-from relscale.scoring.reliability import scale_reliability
+from relscale.reliability.classical import scale_reliability
 
 RQ = "relationship_quality"
 
@@ -111,6 +111,23 @@ def test_cfa_table_and_xlsx(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(target).worksheets[0]
     values = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
     assert "rq21" in values and "CFI" in values
+    # the format follows the file's suffix when none is given: a workbook, JSON, Markdown
+    by_suffix = tmp_path / "by_suffix.xlsx"
+    assert run("cfa", str(path), "-i", RQ, "-o", str(by_suffix)).exit_code == 0
+    assert openpyxl.load_workbook(by_suffix).worksheets[0].max_row > 5
+    as_json = tmp_path / "cfa.json"
+    assert run("cfa", str(path), "-i", RQ, "-o", str(as_json)).exit_code == 0
+    assert "cfi" in json.dumps(json.loads(as_json.read_text(encoding="utf-8"))).lower()
+    as_md = tmp_path / "cfa.md"
+    assert run("cfa", str(path), "-i", RQ, "-o", str(as_md)).exit_code == 0
+    assert as_md.read_text(encoding="utf-8").startswith("# CFA")
+    # text into a workbook's name is refused, in one line, and nothing is written
+    wrong = tmp_path / "wrong.xlsx"
+    refused = run("cfa", str(path), "-i", RQ, "--format", "table", "-o", str(wrong))
+    assert refused.exit_code == 1 and not wrong.exists()
+    assert refused.stderr.strip().splitlines()[-1].endswith(
+        "--format table writes text, not a workbook: use --format xlsx, or another file name")
+    assert "Traceback" not in refused.stderr
 
 
 # --- invariance -------------------------------------------------------------------------

@@ -143,7 +143,7 @@ def test_a_code_typed_two_ways_is_one_pair(tmp_path: Path) -> None:
 
 
 def test_sheet_names_from_data_are_valid_and_unique() -> None:
-    from relscale.excel.sheet_names import sheet_name_from
+    from relscale.text_safety import sheet_name_from
 
     used: set[str] = set()
     names = [sheet_name_from(t, used) for t in (

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from relscale.cli.main import app
 from relscale.errors import RelscaleError
-from relscale.scoring.reliability import alpha_from_cov, omega_from_cov, scale_reliability
+from relscale.reliability.classical import alpha_from_cov, omega_from_cov, scale_reliability
 
 runner = CliRunner()
 

@@ -17,7 +17,7 @@ import pytest
 from helpers import runner
 from relscale.cli.main import app
 from relscale.errors import DataError
-from relscale.scoring.reliability import scale_reliability
+from relscale.reliability.classical import scale_reliability
 
 DATA = Path(__file__).parent / "data" / "reliability"
 PSYCH = json.loads((DATA / "psych_alpha.json").read_text(encoding="utf-8"))
@@ -65,7 +65,7 @@ def test_pairwise_intervals_rest_on_every_row_as_psych() -> None:
     assert [i["alpha_if_deleted"] for i in scale["items"]] == pytest.approx(
         ref["alpha_if_deleted"], abs=1e-9)
     # on the smallest pairwise N (what relscale did before) the interval is wider
-    from relscale.scoring.alpha_ci import feldt_ci
+    from relscale.reliability.ci import feldt_ci
 
     narrow = feldt_ci(ref["alpha"], scale["n"], 5)
     assert narrow[0] < ref["feldt"][0] - 1e-3

@@ -21,8 +21,8 @@ import pytest
 
 from helpers import runner
 from relscale.cli.main import app
-from relscale.scoring.reliability import scale_reliability
-from relscale.scoring.reliability_ordinal import decide, points_of
+from relscale.reliability.classical import scale_reliability
+from relscale.reliability.ordinal import decide, points_of
 
 DATA = Path(__file__).parent / "data" / "reliability"
 REF = json.loads((DATA / "ordinal_dc.json").read_text(encoding="utf-8"))

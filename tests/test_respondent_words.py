@@ -145,3 +145,30 @@ def test_plugin_check_finds_a_staff_term_on_a_client_form(tmp_path: Path) -> Non
     assert any("relationship_quality_client/client: instructions" in line
                and "'youth worker'" in line and "'support worker'" in line for line in lines), \
         lines
+
+
+@pytest.mark.parametrize("fmt", ["xlsform", "redcap", "limesurvey"])
+def test_platform_exports_take_a_variant(tmp_path: Path, fmt: str) -> None:
+    """A secondary-school export speaks of the 'docent', never of the 'juf'; the item ids
+    are the primary export's (the data stay comparable)."""
+    texts = {}
+    for variant in ("primary", "secondary"):
+        out = tmp_path / f"{variant}{get_registry().exporter(fmt).suffix}"
+        result = runner().invoke(app, ["export", "relationship_quality_client", "-s",
+                                       "education", "-l", "nl", "--variant", variant, "-F",
+                                       fmt, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        if out.suffix == ".xlsx":
+            wb = openpyxl.load_workbook(out)
+            texts[variant] = " ".join(str(c.value) for ws in wb.worksheets
+                                      for r in ws.iter_rows() for c in r if c.value)
+        else:
+            texts[variant] = out.read_text(encoding="utf-8")
+    assert re.search(r"\bjuf\b", texts["primary"])
+    assert not re.search(r"\bjuf\b", texts["secondary"]) and "docent" in texts["secondary"]
+    # the code field the child fills in names the person in the child's words too
+    assert "Naam of code van je juf of meester" in texts["primary"]
+    assert "Naam of code van je docent" in texts["secondary"]
+    assert "leerkracht" not in texts["primary"].split("Naam of code van je")[1][:40]
+    for item in adapt("relationship_quality_client", "education", "client", "nl").item_ids:
+        assert item in texts["primary"] and item in texts["secondary"]

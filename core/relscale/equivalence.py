@@ -26,7 +26,6 @@ file and the column, item or group; nothing here prints.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -52,6 +51,7 @@ from relscale.equivalence_io import (
     resolve,
 )
 from relscale.errors import RelscaleError
+from relscale.i18n import _
 
 if TYPE_CHECKING:
     import numpy as np
@@ -60,7 +60,6 @@ if TYPE_CHECKING:
     from relscale.model.models import AdaptedInstrument
 
 SECTOR_COLUMN = "sector"
-NEGATIVE = re.compile(r"^(?:configural model: )?item '([^']+)'.* loads negatively")
 
 
 def json_safe(value: Any) -> Any:
@@ -94,16 +93,20 @@ def _in_file(source: str, exc: RelscaleError) -> AnalysisError:
 
 def keying_advice(warnings: Sequence[str], adapted: AdaptedInstrument) -> list[str]:
     """A negative loading with the right advice: a reverse-keyed item that still loads
-    negatively after relscale recoded it was most likely recoded in the file already."""
+    negatively after relscale recoded it was most likely recoded in the file already.
+    (The warning says which item it is about: :class:`relscale.analysis._messages.Tagged`.)"""
+    from relscale.analysis._messages import retag, tag_of
+
     keying = {it.id: it.keying for it in adapted.items}
     out = []
     for w in warnings:
-        match = NEGATIVE.match(w)
-        if match and keying.get(match.group(1)) == "-":
-            w += ("; it is reverse-keyed and relscale recoded it: already recoded in the "
-                  "file? The answers look reversed; give them as the respondents gave them")
-        elif match:
-            w += "; reverse-keyed but not declared so?"
+        if tag_of(w) == "negative_loading":
+            if keying.get(getattr(w, "item", None) or "") == "-":
+                w = retag(w + _("; it is reverse-keyed and relscale recoded it: already "
+                                "recoded in the file? The answers look reversed; give them as "
+                                "the respondents gave them"), w)
+            else:
+                w = retag(w + _("; reverse-keyed but not declared so?"), w)
         out.append(w)
     return out
 
@@ -186,8 +189,9 @@ def cfa_evidence(path: Path | str, adapted: AdaptedInstrument, *,
         column, value = where
         keep = [i for i, v in enumerate(_group_column(table, column, adapted)) if v == value]
         if not keep:
-            raise AnalysisError(f"{table.source}: no respondent has {value!r} in column "
-                                f"{column!r}")
+            raise AnalysisError(_("{path}: no respondent has {value!r} in column "
+                                  "{column!r}").format(path=table.source, value=value,
+                                                       column=column))
         x = x[keep]
     try:
         clusters = cluster_ids(table, options.cluster, [keep])
@@ -280,12 +284,14 @@ def _group_column(table: ResponseTable, column: str,
                   adapted: AdaptedInstrument | None = None) -> list[str]:
     items = {it.lower() for it in (*table.items, *(adapted.item_ids if adapted else ()))}
     if column.lower() in items:
-        raise AnalysisError(f"{table.source}: --group-by {column!r} is an item column; "
-                            f"groups come from another column (e.g. {SECTOR_COLUMN!r})")
+        raise AnalysisError(_("{path}: --group-by {column!r} is an item column; groups come "
+                              "from another column (e.g. {example!r})").format(
+                                  path=table.source, column=column, example=SECTOR_COLUMN))
     if column not in table.ids:
-        others = ", ".join(c for c in table.id_columns if c.lower() not in items) or "none"
-        raise AnalysisError(f"{table.source}: no column {column!r} to group by "
-                            f"(other columns: {others})")
+        others = ", ".join(c for c in table.id_columns if c.lower() not in items) or _("none")
+        raise AnalysisError(_("{path}: no column {column!r} to group by (other columns: "
+                              "{others})").format(path=table.source, column=column,
+                                                  others=others))
     return [v.strip() for v in table.ids[column]]
 
 
@@ -306,17 +312,19 @@ def _read_groups(
     labels = _group_column(table, group_by, adapted)
     blank = sum(1 for v in labels if not v)
     if blank:
-        notes.append(f"{blank} respondent(s) without a value in column {group_by!r} left out")
+        notes.append(_("{n} respondent(s) without a value in column {column!r} left out").format(
+            n=blank, column=group_by))
     found = list(dict.fromkeys(v for v in labels if v))
     if len(found) < 2:
-        what = f"only {found[0]!r}" if found else "no values"
-        raise AnalysisError(f"{table.source}: column {group_by!r} has {what}; invariance "
-                            f"needs at least 2 groups")
+        what = _("only {value!r}").format(value=found[0]) if found else _("no values")
+        raise AnalysisError(_("{path}: column {column!r} has {what}; invariance needs at least "
+                              "2 groups").format(path=table.source, column=group_by, what=what))
     by_sector = all(n in registry.sectors for n in found)
     if group_by == SECTOR_COLUMN and not by_sector:
         unknown = ", ".join(repr(n) for n in found if n not in registry.sectors)
-        notes.append(f"column {group_by!r} holds values that are not sector ids ({unknown}); "
-                     f"every group is read with the {adapted.sector} wording")
+        notes.append(_("column {column!r} holds values that are not sector ids ({unknown}); "
+                       "every group is read with the {sector} wording").format(
+                           column=group_by, unknown=unknown, sector=adapted.sector))
     names = _ordered(found, adapted.sector)
     adaptations: dict[str, AdaptedInstrument] = {}
     for name in names:
@@ -325,7 +333,8 @@ def _read_groups(
                 adaptations[name] = adapt(adapted.instrument, name, adapted.perspective,
                                           adapted.locale, registry=registry)
             except RelscaleError as exc:
-                raise AnalysisError(f"{table.source}: group {name!r}: {exc}") from None
+                raise AnalysisError(_("{path}: group {group!r}: {error}").format(
+                    path=table.source, group=name, error=exc)) from None
         else:
             adaptations[name] = adapted
     if by_sector:
@@ -385,12 +394,13 @@ def group_evidence(
                                                    notes)
     shared = shared_items({g: list(groups[g].adapted.item_ids) for g in names})
     if not shared.items:
-        raise AnalysisError(f"{table.source}: the groups in column {group_by!r} share no items")
+        raise AnalysisError(_("{path}: the groups in column {column!r} share no items").format(
+            path=table.source, column=group_by))
     for g in names:
         if groups[g].absent:
-            notes.append(f"group {g!r}: the file has no column for its own item(s) "
-                         f"{', '.join(groups[g].absent)}; its reliability uses the items "
-                         f"present")
+            notes.append(_("group {group!r}: the file has no column for its own item(s) "
+                           "{items}; its reliability uses the items present").format(
+                               group=g, items=", ".join(groups[g].absent)))
     factors = _factors(groups[names[0]].adapted, shared.items)
     shared_data = {g: groups[g].columns(shared.items) for g in names}
     try:
@@ -427,7 +437,7 @@ def _reliability(
 ) -> list[ScaleReliabilityInGroup]:
     """Alpha and omega of each scale as the group's sector scores it (its items present);
     for ordinal items (wlsmv) also ordinal alpha and categorical omega with its CI."""
-    from relscale.scoring.reliability import scale_reliability
+    from relscale.reliability.classical import scale_reliability
 
     out: list[ScaleReliabilityInGroup] = []
     for g in names:
@@ -439,7 +449,8 @@ def _reliability(
             try:
                 rel = scale_reliability(x[:, cols], items, scale=dim.id)
             except RelscaleError as exc:
-                notes.append(f"group {g!r}, scale {dim.id!r}: no reliability ({exc})")
+                notes.append(_("group {group!r}, scale {scale!r}: no reliability ({error})").format(
+                    group=g, scale=dim.id, error=exc))
                 out.append(ScaleReliabilityInGroup(g, dim.id, len(items), 0, None, None))
                 continue
             out.append(ScaleReliabilityInGroup(
@@ -458,7 +469,8 @@ def _ordinal_reliability(group: GroupRows, notes: list[str]) -> dict[str, tuple[
     try:
         rel = ordinal_reliability(group.x, group.items, factors)
     except RelscaleError as exc:
-        notes.append(f"group {group.name!r}: no ordinal reliability ({exc})")
+        notes.append(_("group {group!r}: no ordinal reliability ({error})").format(
+            group=group.name, error=exc))
         return {}
     return {o.factor: (rel.alpha.get(o.factor), o.omega, (o.ci_lower, o.ci_upper))
             for o in rel.omega}
@@ -476,7 +488,8 @@ def _dif(
     for scale in dict.fromkeys(factors[it] for it in items):
         cols = [j for j, it in enumerate(items) if factors[it] == scale]
         if len(cols) < 3:
-            notes.append(f"scale {scale!r}: fewer than 3 shared items, no DIF analysis")
+            notes.append(_("scale {scale!r}: fewer than 3 shared items, no DIF analysis").format(
+                scale=scale))
             continue
         out[scale] = dif({g: x[:, cols] for g, x in data.items()},
                          [items[j] for j in cols], alpha=alpha)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from relscale.analysis.errors import AnalysisError
 from relscale.errors import RelscaleError
+from relscale.i18n import N_, _
 
 if TYPE_CHECKING:
     import numpy as np
@@ -66,7 +67,6 @@ def plain_table(path: Path) -> bool:
 
 def table_header(path: Path) -> list[str]:
     """The column names of a plain CSV or XLSX table (its first row)."""
-    from relscale.i18n import _
     from relscale.io.tables import WORKBOOK_SUFFIXES, first_sheet_rows, open_csv, open_workbook
 
     empty = _("{path}: empty file, expected a header row")
@@ -89,14 +89,18 @@ def labels_table(path: Path, adapted: AdaptedInstrument) -> ResponseTable:
     by_lower = {h.lower(): h for h in header}
     present = [by_lower[it.lower()] for it in adapted.item_ids if it.lower() in by_lower]
     if not present:
-        raise AnalysisError(f"{path}: no column of {adapted.instrument}'s items (expected "
-                            f"e.g. {', '.join(adapted.item_ids[:3])})")
+        raise AnalysisError(_("{path}: no column of {instrument}'s items (expected e.g. "
+                              "{items})").format(path=path, instrument=adapted.instrument,
+                                                 items=", ".join(adapted.item_ids[:3])))
     return read_columns(path, present[:1])
 
 
 def scale_text(adapted: AdaptedInstrument) -> str:
-    points = len(adapted.scale.values)
-    return f"{adapted.sector}: {points} points ({adapted.scale.min:g}-{adapted.scale.max:g})"
+    from relscale.messages import number_text
+
+    return _("{sector}: {n} points ({low}-{high})").format(
+        sector=adapted.sector, n=len(adapted.scale.values),
+        low=number_text(adapted.scale.min, "g"), high=number_text(adapted.scale.max, "g"))
 
 
 def check_same_scale(source: str, adaptations: Mapping[str, AdaptedInstrument]) -> None:
@@ -104,8 +108,9 @@ def check_same_scale(source: str, adaptations: Mapping[str, AdaptedInstrument]) 
     scales = {(a.scale.min, a.scale.max, tuple(a.scale.values)) for a in adaptations.values()}
     if len(scales) > 1:
         listed = "; ".join(scale_text(a) for a in adaptations.values())
-        raise AnalysisError(f"{source}: these groups answered on different response scales "
-                            f"({listed}); they cannot be compared item by item")
+        raise AnalysisError(_("{path}: these groups answered on different response scales "
+                              "({scales}); they cannot be compared item by item").format(
+                                  path=source, scales=listed))
 
 
 def read_sector_groups(
@@ -121,8 +126,8 @@ def read_sector_groups(
     wanted = list(dict.fromkeys(it for a in adaptations.values() for it in a.item_ids))
     lacking = [it for it in shared if it.lower() not in by_lower]
     if lacking:
-        raise AnalysisError(f"{path}: missing item column(s) {', '.join(lacking)} (items "
-                            f"every group answers)")
+        raise AnalysisError(_("{path}: missing item column(s) {items} (items every group "
+                              "answers)").format(path=path, items=", ".join(lacking)))
     present = [it for it in wanted if it.lower() in by_lower]
     table = read_columns(path, [by_lower[it.lower()] for it in present])
     out: dict[str, GroupRows] = {}
@@ -135,7 +140,8 @@ def read_sector_groups(
             validate_values(adapted, x, source=table.source, rows=table.rows[rows],
                             columns=[by_lower[it.lower()] for it in items])
         except RelscaleError as exc:
-            raise AnalysisError(f"{exc} (group {name!r})") from None
+            raise AnalysisError(_("{error} (group {group!r})").format(error=exc,
+                                                                     group=name)) from None
         x = recoded(adapted, items, not_applicable_to_missing(adapted, x))
         out[name] = GroupRows(name, adapted, items, x, rows,
                               [it for it in adapted.item_ids if it not in present])
@@ -182,9 +188,9 @@ class Method:
 
 
 MISSING_TEXT = {
-    "listwise": "listwise deletion (respondents with a missing answer left out)",
-    "fiml": "full-information maximum likelihood (every answer used)",
-    "pairwise": "pairwise (each correlation from the respondents who answered both items)",
+    "listwise": N_("listwise deletion (respondents with a missing answer left out)"),
+    "fiml": N_("full-information maximum likelihood (every answer used)"),
+    "pairwise": N_("pairwise (each correlation from the respondents who answered both items)"),
 }
 
 
@@ -212,8 +218,9 @@ def resolve(
     if options.estimator == "auto" and not available(estimator):
         fallback = "mlr" if estimator == "wlsmv" and cluster_ids is not None \
             and available("mlr") else "ml"
-        note = (f"{note}; {estimator} is not available in this version of relscale, so "
-                f"{fallback} (the items are treated as continuous)")
+        note = _("{note}; {estimator} is not available in this version of relscale, so "
+                 "{fallback} (the items are treated as continuous)").format(
+                     note=note, estimator=estimator, fallback=fallback)
         estimator = fallback  # type: ignore[assignment]
     gaps = any(bool(np.isnan(g.x).any()) for g in groups)
     missing: str
@@ -221,14 +228,15 @@ def resolve(
         missing = default_missing(estimator, groups)
         if missing == "fiml" and not available(estimator, "fiml"):
             missing = "listwise"
-            missing_note = ("listwise: the data have missing answers, and fiml is not "
-                            "available in this version of relscale")
+            missing_note = _("listwise: the data have missing answers, and fiml is not "
+                             "available in this version of relscale")
         else:
-            missing_note = MISSING_TEXT[missing] + (
-                " (the data have missing answers)" if gaps else " (no missing answers)")
+            missing_note = _(MISSING_TEXT[missing]) + (
+                _(" (the data have missing answers)") if gaps else _(" (no missing answers)"))
     else:
         missing = options.missing
-        missing_note = MISSING_TEXT.get(missing, missing) + " (as asked)"
+        missing_note = (_(MISSING_TEXT[missing]) if missing in MISSING_TEXT else missing) + \
+            _(" (as asked)")
     n_clusters = None
     if cluster_ids is not None:
         n_clusters = int(sum(len(set(c.tolist())) for c in cluster_ids))
@@ -245,16 +253,19 @@ def cluster_ids(table: ResponseTable, column: str | None, rows: Sequence[Sequenc
     """Per group, the cluster (``--cluster`` column) of each of its rows, as integers."""
     import numpy as np
 
+    from relscale.messages import where
+
     if column is None:
         return None
     if column not in table.ids:
-        others = ", ".join(table.id_columns) or "none"
-        raise AnalysisError(f"{table.source}: no column {column!r} for --cluster (other "
-                            f"columns: {others})")
+        others = ", ".join(table.id_columns) or _("none")
+        raise AnalysisError(_("{path}: no column {column!r} for --cluster (other columns: "
+                              "{others})").format(path=table.source, column=column,
+                                                  others=others))
     values = [v.strip() for v in table.ids[column]]
     blank = [int(table.rows[i]) for i, v in enumerate(values) if not v]
     if blank:
-        raise AnalysisError(f"{table.source}, row {blank[0]}, column {column}: no cluster "
-                            f"(every respondent needs one for --cluster)")
+        raise AnalysisError(_("{where}: no cluster (every respondent needs one for "
+                              "--cluster)").format(where=where(table.source, blank[0], column)))
     codes = {v: k for k, v in enumerate(dict.fromkeys(values))}
     return [np.array([codes[values[i]] for i in r], dtype=int) for r in rows]

@@ -4,6 +4,8 @@ formatted for the locale."""
 
 from __future__ import annotations
 
+import functools
+
 from relscale.i18n import _, current_locale
 
 
@@ -13,6 +15,27 @@ def format_number(value: float, locale: str | None = None, digits: int = 2) -> s
 
     pattern = "0." + "0" * digits if digits else "0"
     return format_decimal(value, format=pattern, locale=locale or current_locale())
+
+
+@functools.lru_cache(maxsize=16)
+def decimal_sign(locale: str) -> str:
+    """The locale's decimal sign: ``.`` in English, ``,`` in Dutch."""
+    from babel import UnknownLocaleError
+    from babel.numbers import get_decimal_symbol
+
+    try:
+        return str(get_decimal_symbol(locale))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return "."
+
+
+def number_text(value: float, spec: str = ".3f", locale: str | None = None) -> str:
+    """``format(value, spec)`` with the locale's decimal sign (``0,458`` in Dutch): in
+    English exactly what Python prints, so the source-language text never changes. For
+    numbers inside sentences and text tables; numeric cells of a workbook stay numbers."""
+    text = format(value, spec)
+    sign = decimal_sign(locale or current_locale())
+    return text if sign == "." else text.replace(".", sign)
 
 
 def format_date(value: object, locale: str | None = None) -> str:

@@ -17,7 +17,7 @@ from relscale.i18n import _
 from relscale.io.atomic import atomic_write, check_output
 
 if TYPE_CHECKING:
-    from relscale.scoring.reliability import ReliabilityReport
+    from relscale.reliability.classical import ReliabilityReport
     from relscale.scoring.run import ScoreRun
 
 SCORES_SUFFIXES = (".csv", ".xlsx", ".sav")

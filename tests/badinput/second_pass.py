@@ -367,7 +367,7 @@ def form_codes_are_text_cells(d: Path) -> Case:
         assert openpyxl.load_workbook(path).worksheets[0][
             _field_cell(path, name)].number_format == "@"
     _set_cell(path, _field_cell(path, "respondent_code"), "007")
-    return Case([*READ, "--strict"], "1 form of", code=0, raw=True, present=["out.csv"],
+    return Case([*READ, "--strict"], "out.csv: 1 form of", code=0, raw=True, present=["out.csv"],
                 lacks=["error:"])
 
 
@@ -636,7 +636,7 @@ def reliability_answer_outside_the_scale(d: Path) -> Case:
     _abc(d, ROWS)
     return Case([*RELIABILITY, "--reverse", "a", "--scale-min", "1", "--scale-max", "3",
                  "-o", "out.json"], "data.csv, row 3, column a: 99 is outside the scale "
-                "(1 to 3)", absent=["out.json"])
+                "given (--scale-min 1, --scale-max 3)", absent=["out.json"])
 
 
 @case

@@ -19,6 +19,11 @@ from typing import Any
 
 import numpy as np
 
+from ._messages import (
+    implied_not_positive_definite,
+    not_identified,
+    start_not_positive_definite,
+)
 from ._model import INTERCEPT, LOADING, GroupMatrices, Layout, group_matrices
 from ._moments import Patterns, complete_patterns, gradient, observed_hessian, pattern_terms
 from ._moments import vech_index as _vech_index
@@ -137,7 +142,7 @@ def observed_information(
         mu = mats.mu() if layout.meanstructure else data.mean
         t = pattern_terms(patterns_of(data), mu, mats.sigma())
         if t is None:
-            raise AnalysisError("the model-implied covariance matrix is not positive definite")
+            raise AnalysisError(implied_not_positive_definite())
         dlt = delta(layout, g, mats, meanstructure=layout.meanstructure)
         g_sigma, g_mu = gradient(t)
         hess = dlt.T @ observed_hessian(t, layout.meanstructure) @ dlt
@@ -329,7 +334,7 @@ def _run(layout: Layout, groups: Sequence[Any], start: np.ndarray, max_iter: int
     theta = start.copy()
     current = _weighted(layout, layout.expand(theta), groups, terms)
     if current is None:
-        raise AnalysisError("the starting values give a non-positive-definite model matrix")
+        raise AnalysisError(start_not_positive_definite())
     converged = False
     stalled = 0
     history: list[float] = []
@@ -344,9 +349,7 @@ def _run(layout: Layout, groups: Sequence[Any], start: np.ndarray, max_iter: int
         try:
             step = -np.linalg.solve(info, grad)
         except np.linalg.LinAlgError:
-            raise AnalysisError(
-                "the model is not identified with these data (singular information matrix)"
-            ) from None
+            raise AnalysisError(not_identified()) from None
         t = 1.0
         while True:
             trial = theta + t * step

@@ -16,7 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from relscale.i18n import _
+
 from ._estimation import GroupTerms, delta, moment_gradient
+from ._messages import group_prefix, infinite_value, not_numbers, num, wrong_shape
 from ._model import Layout, group_matrices
 from ._moments import (
     Patterns,
@@ -53,48 +56,46 @@ class MissingGroupData:
 def prepare_missing_group(data: Any, items: Sequence[str], name: str = "sample") -> \
         MissingGroupData:
     """Patterns and EM moments of one group, with one-line errors naming the item."""
-    where = "" if name == "sample" else f"group {name!r}: "
+    where = group_prefix(name)
     try:
         x = np.array(data, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise AnalysisError(f"{where}item data must be numbers (NaN for missing): {exc}") from None
+        raise AnalysisError(not_numbers(where, exc)) from None
     if x.ndim != 2 or x.shape[1] != len(items):
-        raise AnalysisError(
-            f"{where}expected a respondents x items table with {len(items)} item columns, "
-            f"got shape {x.shape}"
-        )
+        raise AnalysisError(wrong_shape(where, len(items), x.shape))
     if np.isinf(x).any():
         col = int(np.where(np.isinf(x).any(axis=0))[0][0])
-        raise AnalysisError(f"{where}item {items[col]!r} has an infinite value")
+        raise AnalysisError(infinite_value(where, items[col]))
     answered = ~np.isnan(x).all(axis=1)
     n_empty = int((~answered).sum())
     x = x[answered]
     n, p = x.shape
     if n <= p:
-        raise AnalysisError(
-            f"{where}only {n} respondent(s) answered any item; the analysis needs more "
-            f"respondents than items (and in practice several hundred)"
-        )
+        raise AnalysisError(_(
+            "{where}only {n} respondent(s) answered any item; the analysis needs more "
+            "respondents than items (and in practice several hundred)").format(where=where, n=n))
     obs = ~np.isnan(x)
     for j in range(p):
         col = x[obs[:, j], j]
         if len(col) < 2 or np.ptp(col) <= 1e-12 * max(1.0, float(np.abs(col).max())):
-            what = "nobody answered it" if len(col) == 0 else f"every answer is {col[0]:g}"
-            raise AnalysisError(f"{where}item {items[j]!r} has no variance ({what}); drop it")
+            what = _("nobody answered it") if len(col) == 0 else \
+                _("every answer is {value}").format(value=num(col[0], "g"))
+            raise AnalysisError(_("{where}item {item!r} has no variance ({what}); drop "
+                                  "it").format(where=where, item=items[j], what=what))
     both = obs.T.astype(float) @ obs.astype(float)
     if (both < 2).any():
         i, j = np.argwhere(both < 2)[0]
-        raise AnalysisError(
-            f"{where}items {items[int(i)]!r} and {items[int(j)]!r} were hardly ever answered "
-            f"together ({int(both[i, j])} respondent(s)); their covariance cannot be estimated"
-        )
+        raise AnalysisError(_(
+            "{where}items {first!r} and {second!r} were hardly ever answered together ({n} "
+            "respondent(s)); their covariance cannot be estimated").format(
+                where=where, first=items[int(i)], second=items[int(j)], n=int(both[i, j])))
     patterns = missing_patterns(x)
     mean, cov, iterations = em_moments(x, patterns)
     sd = np.sqrt(np.diag(cov))
     if np.linalg.eigvalsh(cov / np.outer(sd, sd))[0] <= 1e-10:
-        raise AnalysisError(f"{where}the item covariance matrix (estimated from all answers) "
-                            f"is not positive definite (some items are linear combinations "
-                            f"of others)")
+        raise AnalysisError(_("{where}the item covariance matrix (estimated from all "
+                              "answers) is not positive definite (some items are linear "
+                              "combinations of others)").format(where=where))
     t = pattern_terms(patterns, mean, cov)
     assert t is not None
     return MissingGroupData(name, x, n, n_empty, int(obs.all(axis=1).sum()), mean, cov,

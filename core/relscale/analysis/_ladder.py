@@ -24,8 +24,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from relscale.i18n import _
+
 from ._chi2 import chi2_sf
 from ._compare import Comparison, Criterion, compare, configural_fits, srmr_cutoff
+from ._messages import num
 from ._model import ALL_GROUPS, Release
 from .estimators import LevelFit, Prepared, difference_test, fit_level
 
@@ -161,11 +164,12 @@ def marker_problem(prepared: Prepared, released: Sequence[Release], names: Seque
         members = [r for r in ranked if model.factor_of[model.items.index(r[3])] == f]
         if members and members[0][3] == model.items[marker] \
                 and members[0][2] < alpha / len(ranked):
-            out.append(
-                f"the marker item {model.items[marker]!r} of factor {model.factors[f]!r} is "
-                f"the non-invariant one (score test {members[0][0]:.1f}, p = "
-                f"{members[0][2]:.3g}): with its loading fixed to 1 in every group the other "
-                f"loadings look non-invariant instead; use --identification std.lv")
+            out.append(_(
+                "the marker item {item!r} of factor {factor!r} is the non-invariant one (score "
+                "test {x2}, p = {p}): with its loading fixed to 1 in every group the other "
+                "loadings look non-invariant instead; use --identification std.lv").format(
+                    item=model.items[marker], factor=model.factors[f],
+                    x2=num(members[0][0], ".1f"), p=num(members[0][2], ".3g")))
     return out
 
 

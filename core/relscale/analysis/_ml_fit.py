@@ -16,6 +16,7 @@ import numpy as np
 
 from ._chi2 import chi2_sf
 from ._estimation import Estimate, estimate
+from ._messages import did_not_converge, model_name, not_identified
 from ._model import MeasurementModel, Release, build_layout
 from ._solution import standardized, std_entries, vcov
 from .data import GroupData, listwise_warning, prepare_group
@@ -101,14 +102,13 @@ def fit_level(prepared: Prepared, level: str, released: tuple[Release, ...]) -> 
     layout = build_layout(prepared.model, len(groups), equal=EQUAL[level], meanstructure=True,
                           released=released, identification=options.identification)
     est = estimate(layout, groups, max_iter=options.max_iter)
-    what = f"the {level} model" + (" (partial)" if released else "")
+    what = model_name(level, bool(released))
     if not est.converged:
-        raise AnalysisError(f"{what} did not converge in {est.iterations} iterations")
+        raise AnalysisError(did_not_converge(what, est.iterations))
     try:
         vcov(est)
     except AnalysisError:
-        raise AnalysisError(f"{what} is not identified with these data "
-                            f"(singular information matrix)") from None
+        raise AnalysisError(not_identified(what)) from None
     entries = std_entries(layout)
     values = standardized(layout, est.theta, entries)
     warnings = solution_warnings(est, entries, values, list(prepared.names))

@@ -22,10 +22,19 @@ from typing import Any
 
 import numpy as np
 
+from relscale.i18n import _
+
 from ._chi2 import chi2_sf
 from ._estimation import Estimate, estimate, group_terms, observed_information
 from ._fiml import baseline as fiml_baseline
 from ._fiml import fiml_terms, prepare_missing_group
+from ._messages import (
+    did_not_converge,
+    group_prefix,
+    model_name,
+    not_identified,
+    too_many_parameters,
+)
 from ._model import MeasurementModel, Release, build_layout, measurement_model
 from ._robust import baseline_scaling, fiml_corrected, robust_parts
 from ._solution import standardized, std_entries
@@ -85,13 +94,14 @@ def _prepare_groups(model: MeasurementModel, groups: Sequence[RawGroup],
             raise AnalysisError(f"group {raw.name!r}: {len(ids)} cluster ids for {len(x)} rows")
         ids = ids[keep]
         k = len(np.unique(ids))
-        where = "" if len(groups) == 1 else f"group {raw.name!r}: "
+        where = "" if len(groups) == 1 else group_prefix(raw.name, None)
         if k < 2:
-            raise AnalysisError(f"{where}all respondents are in one cluster; cluster-robust "
-                                f"results need several clusters")
+            raise AnalysisError(_("{where}all respondents are in one cluster; cluster-robust "
+                                  "results need several clusters").format(where=where))
         if k < FEW_CLUSTERS:
-            warnings.append(f"{where}only {k} clusters; cluster-robust standard errors and "
-                            f"chi-square are unsteady with fewer than {FEW_CLUSTERS}")
+            warnings.append(_("{where}only {k} clusters; cluster-robust standard errors and "
+                              "chi-square are unsteady with fewer than {few}").format(
+                                  where=where, k=k, few=FEW_CLUSTERS))
         clusters.append(ids)
     if not fiml:
         line = listwise_warning([g.name for g in groups], [d.n for d in data],
@@ -115,7 +125,7 @@ def assess(est: Estimate, data: RobustData, robust: bool) -> tuple[FitMeasures, 
     fm = fit_measures(est, groups, fiml_baseline(groups) if data.fiml else None)
     fm = replace(fm, estimator="mlr" if robust else "ml")
     if fm.df < 0:
-        raise AnalysisError(f"the model has more parameters than data points (df = {fm.df})")
+        raise AnalysisError(too_many_parameters(fm.df))
     c = c_null = float("nan")
     if robust:
         parts = robust_parts(est, groups, data.clusters, data.cache)
@@ -129,8 +139,7 @@ def assess(est: Estimate, data: RobustData, robust: bool) -> tuple[FitMeasures, 
         try:
             cov = np.asarray(np.linalg.inv(info))
         except np.linalg.LinAlgError:
-            raise AnalysisError("the model is not identified with these data (singular "
-                                "information matrix)") from None
+            raise AnalysisError(not_identified()) from None
     if data.fiml:
         fc = fiml_corrected(est, groups, fm.df, fm.baseline_df, "V3" if robust else "V6",
                             data.clusters, data.cache)
@@ -190,9 +199,9 @@ def fit_level(prepared: Prepared, level: str, released: tuple[Release, ...]) -> 
                           identification=options.identification)
     est = estimate(layout, data.groups, max_iter=options.max_iter,
                    terms=fiml_terms if data.fiml else group_terms)
-    what = f"the {level} model" + (" (partial)" if released else "")
+    what = model_name(level, bool(released))
     if not est.converged:
-        raise AnalysisError(f"{what} did not converge in {est.iterations} iterations")
+        raise AnalysisError(did_not_converge(what, est.iterations))
     try:
         fm, cov = assess(est, data, options.estimator == "mlr")
     except AnalysisError as exc:
@@ -236,8 +245,9 @@ def fit_cfa(data: Any, items: Sequence[str], factors: Mapping[str, str],
         est = estimate(layout, prepared.groups, max_iter=options.max_iter,
                        terms=fiml_terms if prepared.fiml else group_terms)
         if not est.converged:
-            raise AnalysisError(f"the CFA did not converge in {est.iterations} iterations "
-                                f"(the model may not fit these data or not be identified)")
+            raise AnalysisError(_(
+                "the CFA did not converge in {n} iterations (the model may not fit these data "
+                "or not be identified)").format(n=est.iterations))
         fm, cov = assess(est, prepared, options.estimator == "mlr")
         result = _result(est, prepared.groups[0], False, fit=fm, cov=cov)
         result.warnings[:0] = warnings

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from relscale.i18n import _
+
 from .errors import AnalysisError
 
 LOADING = "loading"
@@ -50,10 +52,11 @@ def measurement_model(items: Sequence[str], factors: Mapping[str, str]) -> Measu
     items = tuple(items)
     if len(set(items)) != len(items):
         dup = next(it for it in items if items.count(it) > 1)
-        raise AnalysisError(f"item {dup!r} appears twice in the item list")
+        raise AnalysisError(_("item {item!r} appears twice in the item list").format(item=dup))
     missing = [it for it in items if it not in factors]
     if missing:
-        raise AnalysisError(f"item {missing[0]!r} has no factor in the item -> factor mapping")
+        raise AnalysisError(_("item {item!r} has no factor in the item -> factor mapping").format(
+            item=missing[0]))
     names: list[str] = []
     for it in items:
         if factors[it] not in names:
@@ -62,10 +65,9 @@ def measurement_model(items: Sequence[str], factors: Mapping[str, str]) -> Measu
     for f, name in enumerate(names):
         k = factor_of.count(f)
         if k < 2 or (k < 3 and len(names) == 1):
-            raise AnalysisError(
-                f"factor {name!r} has only {k} item(s); a factor needs at least 3 items "
-                f"(2 when it correlates with other factors)"
-            )
+            raise AnalysisError(_(
+                "factor {factor!r} has only {k} item(s); a factor needs at least 3 items "
+                "(2 when it correlates with other factors)").format(factor=name, k=k))
     return MeasurementModel(items, tuple(names), factor_of)
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
+from ._messages import regression_not_converged, too_few_categories
 from .errors import AnalysisError
 
 
@@ -84,7 +85,7 @@ def fit_proportional_odds(y: np.ndarray, x: np.ndarray, *, weights: np.ndarray |
     k = int(y.max()) + 1
     w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
     if k < 2 or np.bincount(y, weights=w, minlength=k).min() <= 0:
-        raise AnalysisError(f"{what}: needs at least 2 used response categories, coded 0..K-1")
+        raise AnalysisError(too_few_categories(what))
     x = np.asarray(x, dtype=float).reshape(len(y), -1)
     n = float(w.sum())
     cum = np.cumsum(np.bincount(y, weights=w, minlength=k))[:-1] / n
@@ -120,8 +121,5 @@ def fit_proportional_odds(y: np.ndarray, x: np.ndarray, *, weights: np.ndarray |
         # warns). Accepted, as the BFGS fit before did, when the gradient is zero to rounding.
         converged = bool(np.max(np.abs(grad)) < 1e-5 * max(1.0, n / 100))
     if not converged or not np.isfinite(ll):
-        raise AnalysisError(
-            f"{what}: the ordinal logistic regression did not converge (perfect separation? "
-            f"a category used by one group only)"
-        )
+        raise AnalysisError(regression_not_converged(what))
     return OrdinalFit(ll, theta[:k - 1], theta[k - 1:], converged)

@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from relscale.i18n import N_, _
+
 from ._estimation import Estimate, delta, observed_information, patterns_of
 from ._model import Layout, group_matrices
 from ._moments import Patterns, observed_hessian, pattern_terms, vech_index
@@ -35,12 +37,17 @@ from .errors import AnalysisError
 Clusters = Sequence[np.ndarray | None] | None
 
 
+MATRICES = (N_("saturated model's information"), N_("information matrix"),
+            N_("baseline model's information"), N_("model-implied covariance matrix"))
+"""The matrices :func:`_inverse` names (listed for translation)."""
+
+
 def _inverse(m: np.ndarray, what: str) -> np.ndarray:
     try:
         return np.asarray(np.linalg.inv(m))
     except np.linalg.LinAlgError:
-        raise AnalysisError(f"the {what} is singular (the model is not identified with "
-                            f"these data)") from None
+        raise AnalysisError(_("the {what} is singular (the model is not identified with "
+                              "these data)").format(what=_(what))) from None
 
 
 def _h1_moments(data: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -96,7 +103,7 @@ def trace_h1(groups: Sequence[Any], clusters: Clusters, meanstructure: bool) -> 
         mu, sigma = _h1_moments(data)
         t = pattern_terms(patterns_of(data), mu, sigma)
         if t is None:
-            raise AnalysisError("the saturated covariance matrix is not positive definite")
+            raise AnalysisError(_("the saturated covariance matrix is not positive definite"))
         a1 = observed_hessian(t, meanstructure) / (2.0 * data.n)
         b1 = _first_order_at(data, mu, sigma, meanstructure, clusters[g] if clusters else None)
         total += float(np.sum(b1 * _inverse(a1, "saturated model's information").T))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._estimation import Estimate
+from ._messages import not_identified
 from ._model import LOADING, Layout, group_matrices
 from .errors import AnalysisError
 
@@ -22,9 +23,7 @@ def vcov(est: Estimate) -> np.ndarray:
     info = 0.5 * est.info_reduced
     scale = np.sqrt(np.abs(np.diag(info)))
     if np.any(scale == 0) or np.linalg.cond(info / np.outer(scale, scale)) > 1e12:
-        raise AnalysisError(
-            "the model is not identified with these data (singular information matrix)"
-        )
+        raise AnalysisError(not_identified())
     return np.asarray(np.linalg.inv(info))
 
 

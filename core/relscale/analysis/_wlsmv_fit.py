@@ -16,7 +16,16 @@ from typing import Any
 
 import numpy as np
 
+from relscale.i18n import _
+
 from ._chi2 import chi2_sf
+from ._messages import (
+    Tagged,
+    did_not_converge,
+    in_group,
+    model_name,
+    not_identified,
+)
 from ._model import MeasurementModel, Release, measurement_model
 from ._threads import single_threaded
 from .errors import AnalysisError
@@ -146,18 +155,21 @@ def solution_warnings(est: WlsmvEstimate, names: Sequence[str]) -> list[str]:
     definite, one line each."""
     layout = est.layout
     model = layout.model
-    out = []
+    out: list[str] = []
     for g in range(layout.n_groups):
-        where = f" in group {names[g]!r}" if len(names) > 1 else ""
+        where = in_group(names[g]) if len(names) > 1 else ""
         gp = group_params(layout, g, est.x_full)
         common = np.einsum("jf,fh,jh->j", gp.lam, gp.psi, gp.lam)
         resid = 1.0 / gp.scale ** 2 - common if layout.parameterization == "delta" else gp.scale
         for j in np.where(resid < 0)[0]:
-            out.append(f"improper solution: item {model.items[j]!r}{where} has a negative "
-                       f"residual variance (standardized loading above 1; Heywood case)")
+            out.append(Tagged(_(
+                "improper solution: item {item!r}{where} has a negative residual variance "
+                "(standardized loading above 1; Heywood case)").format(
+                    item=model.items[j], where=where), "improper", model.items[j]))
         if np.linalg.eigvalsh(gp.psi)[0] <= 0:
-            out.append(f"improper solution: the factor covariance matrix{where} is not "
-                       f"positive definite")
+            out.append(Tagged(_(
+                "improper solution: the factor covariance matrix{where} is not positive "
+                "definite").format(where=where), "improper"))
     return out
 
 
@@ -168,14 +180,13 @@ def _fit(prepared: Prepared | Sequence[OrdinalGroup], model: MeasurementModel, l
     layout = build_ordinal_layout(model, groups[0].levels, len(groups), level, released,
                                   identification=identification)
     est = estimate(layout, groups, max_iter=max_iter)
-    what = f"the {level} model" + (" (partial)" if released else "")
+    what = model_name(level, bool(released))
     if not est.converged:
-        raise AnalysisError(f"{what} did not converge in {est.iterations} iterations")
+        raise AnalysisError(did_not_converge(what, est.iterations))
     try:
-        _ = est.information_inv
+        est.information_inv  # noqa: B018 (computed here: a singular matrix raises)
     except AnalysisError:
-        raise AnalysisError(f"{what} is not identified with these data (singular "
-                            f"information matrix)") from None
+        raise AnalysisError(not_identified(what)) from None
     return est
 
 
@@ -238,8 +249,8 @@ def fit_cfa(data: Any, items: Sequence[str], factors: Mapping[str, str],
         warnings[:0] = [line] if line else []
     n = groups[0].n
     if n < 200:
-        warnings.append(f"only {n} respondents; ordinal CFA estimates and fit measures are "
-                        f"unstable below about 200")
+        warnings.append(_("only {n} respondents; ordinal CFA estimates and fit measures are "
+                          "unstable below about 200").format(n=n))
     return CfaResult(n, groups[0].n_excluded, fm, loadings, correlations, residuals,
                      est.converged, est.iterations, warnings)
 

@@ -15,7 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from relscale.i18n import _
+
 from ._estimation import Estimate, estimate
+from ._messages import Tagged, in_group, num, too_many_parameters
 from ._model import LOADING, build_layout, group_matrices, measurement_model
 from ._solution import StdEntry, standardized_with_se, vcov
 from ._threads import single_threaded
@@ -83,32 +86,43 @@ def solution_warnings(
     model = est.layout.model
     out: list[str] = []
     for e, v in zip(entries, values, strict=True):
-        where = f" in group {group_names[e.group]!r}" if len(group_names) > 1 else ""
+        where = in_group(group_names[e.group]) if len(group_names) > 1 else ""
         item = model.items[e.row]
         if e.kind == LOADING:
             factor = model.factors[e.col]
             if abs(v) > 1.0:
-                out.append(f"improper solution: item {item!r}{where} has a standardized "
-                           f"loading of {v:.3f}, beyond 1 (a Heywood case)")
+                out.append(Tagged(_(
+                    "improper solution: item {item!r}{where} has a standardized loading of "
+                    "{value}, beyond 1 (a Heywood case)").format(
+                        item=item, where=where, value=num(v, ".3f")), "improper", item))
             elif v < 0:
-                out.append(f"item {item!r}{where} loads negatively ({v:.2f}) on {factor!r}; "
-                           f"check its keying")
+                out.append(Tagged(_(
+                    "item {item!r}{where} loads negatively ({value}) on {factor!r}; check its "
+                    "keying").format(item=item, where=where, value=num(v, ".2f"),
+                                     factor=factor), "negative_loading", item))
             elif v < LOW_LOADING:
-                out.append(f"item {item!r}{where} loads only {v:.2f} on {factor!r} "
-                           f"(below {LOW_LOADING:.2f})")
+                out.append(_("item {item!r}{where} loads only {value} on {factor!r} (below "
+                             "{cutoff})").format(item=item, where=where, value=num(v, ".2f"),
+                                                 factor=factor,
+                                                 cutoff=num(LOW_LOADING, ".2f")))
         elif e.kind == "residual_variance" and v < 0:
-            out.append(f"improper solution: item {item!r}{where} has a negative residual "
-                       f"variance (a Heywood case)")
+            out.append(Tagged(_(
+                "improper solution: item {item!r}{where} has a negative residual variance (a "
+                "Heywood case)").format(item=item, where=where), "improper", item))
         elif e.kind == "factor_correlation" and abs(v) > 1.0:
-            out.append(f"improper solution: factors {model.factors[e.row]!r} and "
-                       f"{model.factors[e.col]!r}{where} correlate {v:.3f}, beyond 1")
+            out.append(Tagged(_(
+                "improper solution: factors {factor1!r} and {factor2!r}{where} correlate "
+                "{value}, beyond 1").format(factor1=model.factors[e.row],
+                                            factor2=model.factors[e.col], where=where,
+                                            value=num(v, ".3f")), "improper"))
     for g in range(est.layout.n_groups):
-        where = f" in group {group_names[g]!r}" if len(group_names) > 1 else ""
+        where = in_group(group_names[g]) if len(group_names) > 1 else ""
         phi = group_matrices(est.layout, g, est.x_full).phi
         for f, name in enumerate(model.factors):
             if phi[f, f] <= 0:
-                out.append(f"improper solution: factor {name!r}{where} has a non-positive "
-                           f"variance (a Heywood case)")
+                out.append(Tagged(_(
+                    "improper solution: factor {factor!r}{where} has a non-positive variance "
+                    "(a Heywood case)").format(factor=name, where=where), "improper"))
     return out
 
 
@@ -138,10 +152,9 @@ def fit_cfa(
         definite covariance matrix, an unidentified model or non-convergence.
     """
     if missing != "listwise":
-        raise AnalysisError(
-            f"missing={missing!r} is not supported here, only 'listwise' (lavaan's default); "
-            f"fit with relscale.analysis.estimators.fit_cfa for fiml"
-        )
+        raise AnalysisError(_(
+            "missing={missing!r} is not supported here, only 'listwise' (lavaan's default); "
+            "fit with relscale.analysis.estimators.fit_cfa for fiml").format(missing=missing))
     model = measurement_model(items, factors)
     group = prepare_group(data, model.items)
     layout = build_layout(model, 1, identification=identification)
@@ -159,13 +172,15 @@ def _result(est: Estimate, group: GroupData, allow_nonconvergence: bool, *,
     model = est.layout.model
     warnings: list[str] = []
     if not est.converged:
-        msg = f"the CFA did not converge in {est.iterations} iterations"
         if not allow_nonconvergence:
-            raise AnalysisError(msg + " (the model may not fit these data or not be identified)")
-        warnings.append(msg + "; the estimates are not trustworthy")
+            raise AnalysisError(_(
+                "the CFA did not converge in {n} iterations (the model may not fit these data "
+                "or not be identified)").format(n=est.iterations))
+        warnings.append(_("the CFA did not converge in {n} iterations; the estimates are not "
+                          "trustworthy").format(n=est.iterations))
     df = fit if fit is not None else fit_measures(est, [group])
     if df.df < 0:
-        raise AnalysisError(f"the model has more parameters than data points (df = {df.df})")
+        raise AnalysisError(too_many_parameters(df.df))
     if cov is None:
         cov = vcov(est)
     entries, values, se = standardized_with_se(est, cov)
@@ -191,7 +206,7 @@ def _result(est: Estimate, group: GroupData, allow_nonconvergence: bool, *,
             residuals[model.items[e.row]] = float(v)
     warnings += solution_warnings(est, entries, values, ["sample"])
     if group.n < 200:
-        warnings.append(f"only {group.n} complete respondents; CFA estimates and fit "
-                        f"measures are unstable below about 200")
+        warnings.append(_("only {n} complete respondents; CFA estimates and fit measures are "
+                          "unstable below about 200").format(n=group.n))
     return CfaResult(group.n, group.n_excluded, df, loadings, correlations, residuals,
                      est.converged, est.iterations, warnings)

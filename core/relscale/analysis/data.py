@@ -12,6 +12,9 @@ from typing import Any
 
 import numpy as np
 
+from relscale.i18n import N_, _
+
+from ._messages import group_prefix, infinite_value, not_numbers, num, wrong_shape
 from .errors import AnalysisError
 
 
@@ -88,27 +91,24 @@ def prepare_group(data: Any, items: Sequence[str], name: str = "sample") -> Grou
     complete respondents than items, a constant item, or a covariance matrix that is not
     positive definite (naming the collinear items when it can).
     """
-    where = "" if name == "sample" else f"group {name!r}: "
+    where = group_prefix(name)
     try:
         x = np.array(data, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise AnalysisError(f"{where}item data must be numbers (NaN for missing): {exc}") from None
+        raise AnalysisError(not_numbers(where, exc)) from None
     if x.ndim != 2 or x.shape[1] != len(items):
-        raise AnalysisError(
-            f"{where}expected a respondents x items table with {len(items)} item columns, "
-            f"got shape {x.shape}"
-        )
+        raise AnalysisError(wrong_shape(where, len(items), x.shape))
     if np.isinf(x).any():
         col = int(np.where(np.isinf(x).any(axis=0))[0][0])
-        raise AnalysisError(f"{where}item {items[col]!r} has an infinite value")
+        raise AnalysisError(infinite_value(where, items[col]))
     complete = ~np.isnan(x).any(axis=1)
     xc = x[complete]
     n, p = xc.shape
     if n <= p:
-        raise AnalysisError(
-            f"{where}only {n} respondent(s) answered all {p} items; the analysis needs more "
-            f"complete respondents than items (and in practice several hundred)"
-        )
+        raise AnalysisError(_(
+            "{where}only {n} respondent(s) answered all {k} items; the analysis needs more "
+            "complete respondents than items (and in practice several hundred)").format(
+                where=where, n=n, k=p))
     mean = xc.mean(axis=0)
     centered = xc - mean
     cov = centered.T @ centered / n
@@ -116,10 +116,10 @@ def prepare_group(data: Any, items: Sequence[str], name: str = "sample") -> Grou
     var = np.diag(cov)
     for j in range(p):
         if var[j] <= 1e-12 * max(1.0, float(np.abs(mean[j]))):
-            raise AnalysisError(
-                f"{where}item {items[j]!r} has no variance (every complete respondent gave "
-                f"{xc[0, j]:g}); drop it or collapse groups"
-            )
+            raise AnalysisError(_(
+                "{where}item {item!r} has no variance (every complete respondent gave "
+                "{value}); drop it or collapse groups").format(
+                    where=where, item=items[j], value=num(xc[0, j], "g")))
     sd = np.sqrt(var)
     corr = cov / np.outer(sd, sd)
     eig = np.linalg.eigvalsh(corr)
@@ -128,11 +128,13 @@ def prepare_group(data: Any, items: Sequence[str], name: str = "sample") -> Grou
         flat = np.unravel_index(int(np.argmax(off)), off.shape)
         i, j = sorted((int(flat[0]), int(flat[1])))
         hint = (
-            f" (items {items[i]!r} and {items[j]!r} correlate {corr[i, j]:.4f})"
+            _(" (items {first!r} and {second!r} correlate {r})").format(
+                first=items[i], second=items[j], r=num(corr[i, j], ".4f"))
             if off[i, j] > 0.999
-            else " (some items are linear combinations of others)"
+            else _(" (some items are linear combinations of others)")
         )
-        raise AnalysisError(f"{where}the item covariance matrix is not positive definite{hint}")
+        raise AnalysisError(_("{where}the item covariance matrix is not positive "
+                              "definite{hint}").format(where=where, hint=hint))
     return GroupData(name, xc, n, int((~complete).sum()), mean, cov)
 
 
@@ -140,8 +142,8 @@ LISTWISE_SHARE = 0.10
 """Listwise deletion that leaves out more than this share of a group is warned about."""
 
 
-FIML_FIX = "--missing fiml (full-information ML) uses every answer given"
-PAIRWISE_FIX = "--missing pairwise uses every answer given"
+FIML_FIX = N_("--missing fiml (full-information ML) uses every answer given")
+PAIRWISE_FIX = N_("--missing pairwise uses every answer given")
 
 
 def listwise_warning(names: Sequence[str], n_used: Sequence[int],
@@ -154,13 +156,14 @@ def listwise_warning(names: Sequence[str], n_used: Sequence[int],
     for name, used, left in zip(names, n_used, n_excluded, strict=True):
         total = used + left
         over = over or bool(total and left > LISTWISE_SHARE * total)
-        where = "" if len(names) == 1 and name == "sample" else f"group {name!r}: "
+        where = "" if len(names) == 1 and name == "sample" else group_prefix(name, None)
         share = f" ({left / total:.0%})" if total else ""
-        parts.append(f"{where}{left} of {total}{share}")
+        parts.append(_("{where}{left} of {total}{share}").format(
+            where=where, left=left, total=total, share=share))
     if not over:
         return None
-    return ("listwise deletion left out more than 10% of the respondents (" + "; ".join(parts)
-            + f"); {fix}")
+    return _("listwise deletion left out more than 10% of the respondents ({counts}); "
+             "{fix}").format(counts="; ".join(parts), fix=_(fix))
 
 
 def nested_hint(codes: Sequence[Any], column: str, *, min_share: float = 0.5) -> str | None:
@@ -176,11 +179,12 @@ def nested_hint(codes: Sequence[Any], column: str, *, min_share: float = 0.5) ->
              if c is not None and not (isinstance(c, float) and np.isnan(c)) and str(c).strip()]
     if not known:
         return None
-    _, counts = np.unique(np.array(known), return_counts=True)
+    counts = np.unique(np.array(known), return_counts=True)[1]
     shared = int(counts[counts > 1].sum())
     if shared <= min_share * len(known):
         return None
     most = int(counts.max())
-    return (f"the data look nested: {int((counts > 1).sum())} codes in column {column!r} "
-            f"appear with several respondents (up to {most}); answers of one professional's "
-            f"clients are not independent, use --cluster {column} for cluster-robust results")
+    return _("the data look nested: {k} codes in column {column!r} appear with several "
+             "respondents (up to {most}); answers of one professional's clients are not "
+             "independent, use --cluster {column} for cluster-robust results").format(
+                 k=int((counts > 1).sum()), column=column, most=most)

@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from relscale.errors import RelscaleError
-from relscale.scoring.reliability import scale_reliability
+from relscale.i18n import _
+from relscale.reliability.classical import scale_reliability
 
 from .errors import AnalysisError
 
@@ -49,8 +50,8 @@ def group_descriptives(
     for name, data in data_by_group.items():
         x = np.array(data, dtype=float)
         if x.ndim != 2 or x.shape[1] != len(items):
-            raise AnalysisError(f"group {name!r}: expected {len(items)} item columns, "
-                                f"got shape {x.shape}")
+            raise AnalysisError(_("group {group!r}: expected {k} item columns, got shape "
+                                  "{shape}").format(group=name, k=len(items), shape=x.shape))
         answered = ~np.isnan(x)
         item_n = {it: int(answered[:, j].sum()) for j, it in enumerate(items)}
         means = {it: float(np.nanmean(x[:, j])) if item_n[it] else float("nan")

@@ -25,6 +25,8 @@ from typing import Any, Literal
 import numpy as np
 from scipy.special import chdtrc
 
+from relscale.i18n import _
+
 from ._ordinal import fit_proportional_odds
 from ._threads import single_threaded
 from .errors import AnalysisError
@@ -149,10 +151,9 @@ def collapse_categories(
         lo, hi = sorted((i, j))
         cats[lo:hi + 1] = [cats[lo] + cats[hi]]
     if len(cats) < 2:
-        raise AnalysisError(
-            f"item {item!r}: fewer than 2 response categories are used at least {min_cell} "
-            f"times in every group; DIF cannot be estimated"
-        )
+        raise AnalysisError(_(
+            "item {item!r}: fewer than 2 response categories are used at least {k} times in "
+            "every group; DIF cannot be estimated").format(item=item, k=min_cell))
     merged = np.empty(len(values), dtype=int)
     for k, c in enumerate(cats):
         merged[c] = k
@@ -190,29 +191,32 @@ def dif(
     """
     names = list(data_by_group)
     if len(names) < 2:
-        raise AnalysisError(f"DIF needs at least 2 groups, got {len(names)}")
+        raise AnalysisError(_("DIF needs at least 2 groups, got {n}").format(n=len(names)))
     blocks, group_codes, counts = [], [], {}
     for gi, name in enumerate(names):
         x = np.array(data_by_group[name], dtype=float)
         if x.ndim != 2 or x.shape[1] != len(items):
-            raise AnalysisError(f"group {name!r}: expected {len(items)} item columns, "
-                                f"got shape {x.shape}")
+            raise AnalysisError(_("group {group!r}: expected {k} item columns, got shape "
+                                  "{shape}").format(group=name, k=len(items), shape=x.shape))
         x = x[~np.isnan(x).any(axis=1)]
         if len(x) < 10:
-            raise AnalysisError(f"group {name!r}: only {len(x)} respondent(s) answered every "
-                                f"item; DIF needs far more (hundreds per group)")
+            raise AnalysisError(_("group {group!r}: only {n} respondent(s) answered every "
+                                  "item; DIF needs far more (hundreds per group)").format(
+                                      group=name, n=len(x)))
         blocks.append(x)
         group_codes.append(np.full(len(x), gi))
         counts[name] = len(x)
     x = np.vstack(blocks)
     group = np.concatenate(group_codes)
     if isinstance(matching, str) and matching not in ("total", "rest"):
-        raise AnalysisError(f"matching must be 'total', 'rest' or an array, got {matching!r}")
+        raise AnalysisError(_("matching must be 'total', 'rest' or an array, got "
+                              "{matching!r}").format(matching=matching))
     if not isinstance(matching, str):
         custom = np.asarray(matching, dtype=float)
         if custom.shape != (len(x),):
-            raise AnalysisError(f"matching: expected {len(x)} values (one per respondent "
-                                f"with complete answers), got shape {custom.shape}")
+            raise AnalysisError(_("matching: expected {n} values (one per respondent with "
+                                  "complete answers), got shape {shape}").format(
+                                      n=len(x), shape=custom.shape))
     # an item's answers, merged categories and note are the same in every round
     answers, notes = [], []
     for j, item in enumerate(items):
@@ -220,8 +224,9 @@ def dif(
         answers.append((codes, cats))
         if any(len(c) > 1 for c in cats):
             merged = "; ".join("+".join(f"{v:g}" for v in c) for c in cats if len(c) > 1)
-            notes.append(f"item {item!r}: sparse categories merged ({merged}) so every group "
-                         f"uses each category at least {min_cell} times")
+            notes.append(_("item {item!r}: sparse categories merged ({merged}) so every group "
+                           "uses each category at least {k} times").format(
+                               item=item, merged=merged, k=min_cell))
     anchors = np.ones(len(items), dtype=bool)
     rounds = 0
     for rounds in range(1, (max_purify if purify and isinstance(matching, str) else 1) + 1):  # noqa: B007
@@ -279,7 +284,8 @@ def _all_items(
             m = np.asarray(matching, dtype=float)
         sd = m.std()
         if sd == 0:
-            raise AnalysisError(f"item {item!r}: the matching score is constant")
+            raise AnalysisError(_("item {item!r}: the matching score is constant").format(
+                item=item))
         # The models see a row only through (answer, matching score, group): fit the
         # distinct patterns with their counts as weights (the same likelihood), the
         # matching score standardized (same model space, better conditioned).
@@ -288,7 +294,8 @@ def _all_items(
         pd = (pg[:, None] == np.arange(1, q + 1)[None, :]).astype(float)
         designs = [pm[:, None], np.column_stack([pm, pd]),
                    np.column_stack([pm, pd, pm[:, None] * pd])]
-        fits = [fit_proportional_odds(pc, d, weights=weight, what=f"item {item!r}")
+        what = _("item {item!r}").format(item=item)
+        fits = [fit_proportional_odds(pc, d, weights=weight, what=what)
                 for d in designs]
         freq = np.bincount(codes)
         ll0 = float(np.sum(freq * np.log(freq / n)))

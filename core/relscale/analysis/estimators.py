@@ -42,6 +42,8 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
 
 import numpy as np
 
+from relscale.i18n import _
+
 from ._model import ALL_GROUPS, MeasurementModel, Release
 from .errors import AnalysisError
 from .fit import FitMeasures
@@ -196,12 +198,12 @@ def available(estimator: str, missing: str | None = None) -> bool:
 
 def _backend(estimator: str) -> Any:
     if estimator not in BACKENDS:
-        raise AnalysisError(f"unknown estimator {estimator!r} (choose from: "
-                            f"{', '.join(ESTIMATORS)})")
+        raise AnalysisError(_("unknown estimator {estimator!r} (choose from: {choices})").format(
+            estimator=estimator, choices=", ".join(ESTIMATORS)))
     module = BACKENDS[estimator]
     if module is None:
-        raise AnalysisError(f"estimator {estimator!r} is not available yet in this version of "
-                            f"relscale; use 'ml'")
+        raise AnalysisError(_("estimator {estimator!r} is not available yet in this version "
+                              "of relscale; use 'ml'").format(estimator=estimator))
     return importlib.import_module(module)
 
 
@@ -209,22 +211,27 @@ def check_options(options: FitOptions, level: str | None = None) -> None:
     """Refuse combinations the estimator does not support, in one line."""
     backend = _backend(options.estimator)
     if options.missing not in MISSING:
-        raise AnalysisError(f"unknown missing-data handling {options.missing!r} (choose from: "
-                            f"{', '.join(MISSING)})")
+        raise AnalysisError(_("unknown missing-data handling {missing!r} (choose from: "
+                              "{choices})").format(missing=options.missing,
+                                                   choices=", ".join(MISSING)))
     if options.identification not in IDENTIFICATIONS:
-        raise AnalysisError(f"unknown identification {options.identification!r} (choose "
-                            f"from: {', '.join(IDENTIFICATIONS)})")
+        raise AnalysisError(_("unknown identification {identification!r} (choose from: "
+                              "{choices})").format(identification=options.identification,
+                                                   choices=", ".join(IDENTIFICATIONS)))
     supports: Mapping[str, Any] = backend.SUPPORTS
     if options.missing not in supports["missing"]:
-        raise AnalysisError(f"missing={options.missing!r} is not available with estimator "
-                            f"{options.estimator!r} in this version of relscale (available: "
-                            f"{', '.join(supports['missing'])})")
+        raise AnalysisError(_("missing={missing!r} is not available with estimator "
+                              "{estimator!r} in this version of relscale (available: "
+                              "{choices})").format(missing=options.missing,
+                                                   estimator=options.estimator,
+                                                   choices=", ".join(supports["missing"])))
     if options.cluster is not None and not supports.get("cluster", False):
-        raise AnalysisError(f"clustered data need estimator 'mlr' (cluster-robust standard "
-                            f"errors and chi-square), not {options.estimator!r}")
+        raise AnalysisError(_("clustered data need estimator 'mlr' (cluster-robust standard "
+                              "errors and chi-square), not {estimator!r}").format(
+                                  estimator=options.estimator))
     if level is not None and level not in supports["levels"]:
-        raise AnalysisError(f"the {level!r} level is not available with estimator "
-                            f"{options.estimator!r}")
+        raise AnalysisError(_("the {level!r} level is not available with estimator "
+                              "{estimator!r}").format(level=level, estimator=options.estimator))
 
 
 def levels_for(options: FitOptions) -> tuple[str, ...]:
@@ -264,8 +271,8 @@ def fit_level(
     else:
         prepared = prepare(model, groups, options or FitOptions())
     if level not in LEVELS:
-        raise AnalysisError(f"unknown invariance level {level!r} (choose from: "
-                            f"{', '.join(LEVELS)})")
+        raise AnalysisError(_("unknown invariance level {level!r} (choose from: "
+                              "{choices})").format(level=level, choices=", ".join(LEVELS)))
     check_options(prepared.options, level)
     backend = _backend(prepared.options.estimator)
     return backend.fit_level(prepared, level, tuple(released))  # type: ignore[no-any-return]
@@ -311,22 +318,25 @@ def choose_estimator(
     """
     if choice != "auto":
         if choice not in ESTIMATORS:
-            raise AnalysisError(f"unknown estimator {choice!r} (choose from: auto, "
-                                f"{', '.join(ESTIMATORS)})")
-        return choice, f"estimator {choice} (as asked)"  # type: ignore[return-value]
+            raise AnalysisError(_("unknown estimator {estimator!r} (choose from: "
+                                  "{choices})").format(
+                                      estimator=choice, choices=", ".join(("auto", *ESTIMATORS))))
+        return choice, _("estimator {estimator} (as asked)").format(  # type: ignore[return-value]
+            estimator=choice)
     if scale_points is not None:
-        fewest, where = scale_points, f"the response scale has {scale_points} points"
+        fewest = scale_points
+        where = _("the response scale has {n} points").format(n=scale_points)
     else:
         counts = count_categories(groups)
         j = min(range(len(items)), key=lambda k: counts[k])
         fewest = counts[j]
-        where = f"item {items[j]!r} has {fewest} categories"
+        where = _("item {item!r} has {n} categories").format(item=items[j], n=fewest)
     if fewest < ORDINAL_BELOW:
-        return "wlsmv", (f"estimator wlsmv (ordinal items: {where}, fewer than "
-                         f"{ORDINAL_BELOW})")
+        return "wlsmv", _("estimator wlsmv (ordinal items: {why}, fewer than {k})").format(
+            why=where, k=ORDINAL_BELOW)
     if clustered:
-        return "mlr", f"estimator mlr ({where}; clustered data need robust ML)"
-    return "ml", f"estimator ml ({where}: treated as continuous)"
+        return "mlr", _("estimator mlr ({why}; clustered data need robust ML)").format(why=where)
+    return "ml", _("estimator ml ({why}: treated as continuous)").format(why=where)
 
 
 def default_missing(estimator: str, groups: Sequence[RawGroup]) -> Missing:

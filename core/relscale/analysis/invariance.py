@@ -26,8 +26,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from relscale.i18n import _
+
 from ._compare import CRITERIA, Comparison, Criterion, compare, srmr_cutoff
 from ._ladder import Ladder, LevelOutcome, PartialStep, run_ladder
+from ._messages import model_label, retag, tag_of
 from ._model import ALL_GROUPS, Release, measurement_model
 from ._threads import single_threaded
 from ._verdict import decide, disagreement, level_label, summary
@@ -200,10 +203,11 @@ def test_invariance(
         an unidentified or non-converging model, an unavailable estimator.
     """
     if len(data_by_group) < 2:
-        raise AnalysisError(f"invariance needs at least 2 groups, got {len(data_by_group)}")
+        raise AnalysisError(_("invariance needs at least 2 groups, got {n}").format(
+            n=len(data_by_group)))
     if criterion not in CRITERIA:
-        raise AnalysisError(f"unknown criterion {criterion!r} (choose from: "
-                            f"{', '.join(CRITERIA)})")
+        raise AnalysisError(_("unknown criterion {criterion!r} (choose from: {choices})").format(
+            criterion=criterion, choices=", ".join(CRITERIA)))
     options = options or FitOptions(identification="std.lv")
     if max_iter is not None:
         options = replace(options, max_iter=max_iter)
@@ -255,14 +259,15 @@ def _result(prepared: Prepared, ladder: Ladder, levels: Sequence[str], criterion
 
     below_metric = "thresholds" if "thresholds" in levels else "configural"
     warnings = list(prepared.warnings)  # listwise deletion: one line, counts per group
-    warnings += [f"group {g!r} has only {n} respondents; invariance tests are unstable below "
-                 f"about 200 per group" for g, n in zip(names, prepared.n, strict=True)
-                 if n < 200]
-    warnings += [f"configural model: {w}" for w in full("configural").warnings]
+    warnings += [_("group {group!r} has only {n} respondents; invariance tests are unstable "
+                   "below about 200 per group").format(group=g, n=n)
+                 for g, n in zip(names, prepared.n, strict=True) if n < 200]
+    warnings += [retag(f"{model_label('configural')}: {w}", w)
+                 for w in full("configural").warnings]
     final = ladder.final
     if final is not None and final.level != "configural":
-        warnings += [f"{final.level} model: {w}" for w in final.fit.warnings
-                     if "improper" in w or "Heywood" in w]
+        warnings += [retag(f"{model_label(final.level)}: {w}", w)
+                     for w in final.fit.warnings if tag_of(w) == "improper"]
     warnings += ladder.warnings
     released_upto: dict[str, list[Release]] = {}
     acc: list[Release] = []

@@ -32,6 +32,8 @@ from typing import Any
 import numpy as np
 from scipy.special import ndtr, ndtri
 
+from relscale.i18n import _
+
 from ._bivnorm import bvn_cdf
 from ._threads import single_threaded
 from .errors import AnalysisError
@@ -47,7 +49,7 @@ def ordinal_alpha(polychoric: np.ndarray) -> float:
     r = np.asarray(polychoric, dtype=float)
     k = r.shape[0]
     if k < 2:
-        raise AnalysisError("ordinal alpha needs at least 2 items")
+        raise AnalysisError(_("ordinal alpha needs at least 2 items"))
     return float(k / (k - 1) * (1.0 - np.trace(r) / r.sum()))
 
 
@@ -98,7 +100,7 @@ def _factor_inputs(est: WlsmvEstimate, g: int, f: int,
     gp = group_params(layout, g, x_full)
     start = layout.threshold_start
     if layout.parameterization != "delta":
-        raise AnalysisError("categorical omega needs the delta parameterization")
+        raise AnalysisError(_("categorical omega needs the delta parameterization"))
     tau = [gp.tau[start[j]:start[j + 1]] for j in items]
     return gp.lam[items, f], float(gp.psi[f, f]), gp.scale[items], tau
 
@@ -195,8 +197,8 @@ def ordinal_reliability(data: Any, items: Sequence[str], factors: Mapping[str, s
                                   identification="marker")
     est = estimate(layout, groups)
     if not est.converged:
-        raise AnalysisError(f"the factor model did not converge in {est.iterations} "
-                            f"iterations; categorical omega cannot be computed")
+        raise AnalysisError(_("the factor model did not converge in {n} iterations; "
+                              "categorical omega cannot be computed").format(n=est.iterations))
     alpha = {}
     for f, name in enumerate(model.factors):
         idx = [j for j, ff in enumerate(model.factor_of) if ff == f]

@@ -33,7 +33,10 @@ from functools import cached_property
 import numpy as np
 from scipy.special import ndtr, ndtri
 
+from relscale.i18n import _
+
 from ._bivnorm import bvn_cdf, bvn_pdf, bvn_pdf_drho
+from ._messages import group_prefix, in_group, infinite_value, item_pair, wrong_shape
 from .errors import AnalysisError
 
 MAX_CATEGORIES = 15
@@ -94,11 +97,12 @@ def category_values(data: Sequence[np.ndarray], items: Sequence[str]) -> list[np
         col = col[~np.isnan(col)]
         values = np.unique(col)
         if values.size < 2:
-            raise AnalysisError(f"item {item!r} has fewer than 2 different answers over all "
-                                f"groups; leave it out")
+            raise AnalysisError(_("item {item!r} has fewer than 2 different answers over "
+                                  "all groups; leave it out").format(item=item))
         if values.size > MAX_CATEGORIES:
-            raise AnalysisError(f"item {item!r} has {values.size} different answers: too many "
-                                f"for an ordinal analysis; use estimator 'ml'")
+            raise AnalysisError(_("item {item!r} has {n} different answers: too many for an "
+                                  "ordinal analysis; use estimator 'ml'").format(
+                                      item=item, n=values.size))
         out.append(values)
     return out
 
@@ -112,7 +116,8 @@ def apply_collapse(x: np.ndarray, items: Sequence[str],
         return x
     for item, mapping in collapse.items():
         if item not in items:
-            raise AnalysisError(f"collapse: {item!r} is not an item of the model")
+            raise AnalysisError(_("collapse: {item!r} is not an item of the model").format(
+                item=item))
         j = list(items).index(item)
         col = x[:, j].copy()
         for old, new in mapping.items():
@@ -140,21 +145,20 @@ def encode_group(x: np.ndarray, items: Sequence[str], values: Sequence[np.ndarra
         answer and the fix), or too few respondents.
     """
     x = np.asarray(x, dtype=float)
-    where = "" if name == "sample" else f"group {name!r}: "
+    where = group_prefix(name)
     if x.ndim != 2 or x.shape[1] != len(items):
-        raise AnalysisError(f"{where}expected a respondents x items table with {len(items)} "
-                            f"item columns, got shape {x.shape}")
+        raise AnalysisError(wrong_shape(where, len(items), x.shape))
     if np.isinf(x).any():
         bad = int(np.where(np.isinf(x).any(axis=0))[0][0])
-        raise AnalysisError(f"{where}item {items[bad]!r} has an infinite value")
+        raise AnalysisError(infinite_value(where, items[bad]))
     miss = np.isnan(x)
     keep = ~miss.any(axis=1) if missing == "listwise" else ~miss.all(axis=1)
     x, miss = x[keep], miss[keep]
     n_excluded = int((~keep).sum())
     if x.shape[0] <= len(items):
-        raise AnalysisError(f"{where}only {x.shape[0]} respondent(s) left with answers; the "
-                            f"analysis needs more respondents than items (in practice "
-                            f"several hundred)")
+        raise AnalysisError(_("{where}only {n} respondent(s) left with answers; the analysis "
+                              "needs more respondents than items (in practice several "
+                              "hundred)").format(where=where, n=x.shape[0]))
     codes = np.full(x.shape, -1, dtype=np.int64)
     for j, vals in enumerate(values):
         col = x[:, j]
@@ -165,12 +169,13 @@ def encode_group(x: np.ndarray, items: Sequence[str], values: Sequence[np.ndarra
         if (counts == 0).any():
             empty = int(np.where(counts == 0)[0][0])
             old, new = suggest_collapse(vals, counts, empty)
-            raise AnalysisError(
-                f"{where}nobody answered {_format(vals[empty])} on item {items[j]!r} "
-                f"(category {empty + 1} of {len(vals)}), so its threshold cannot be estimated "
-                f"in this group; merge it with a neighbouring answer in every group, e.g. "
-                f"recode {_format(old)} as {_format(new)} on item {items[j]!r} "
-                f"(collapse={{{items[j]!r}: {{{_format(old)}: {_format(new)}}}}})")
+            raise AnalysisError(_(
+                "{where}nobody answered {answer} on item {item!r} (category {k} of {n}), so "
+                "its threshold cannot be estimated in this group; merge it with a neighbouring "
+                "answer in every group, e.g. recode {old} as {new} on item {item!r} "
+                "(collapse={{{item!r}: {{{old}: {new}}}}})").format(
+                    where=where, answer=_format(vals[empty]), item=items[j], k=empty + 1,
+                    n=len(vals), old=_format(old), new=_format(new)))
     return codes, n_excluded
 
 
@@ -234,7 +239,7 @@ def _polychorics(tables: np.ndarray, h: np.ndarray, k: np.ndarray,
     rho = np.clip(start, -0.9, 0.9)
     used = tables > 0
     n = tables.sum(axis=(1, 2))
-    for _ in range(100):
+    for _step in range(100):
         t = _pair_terms(h, k, rho, second=True)
         p = np.where(used, t.prob, 1.0)
         s = t.d_rho / p
@@ -251,8 +256,8 @@ def _polychorics(tables: np.ndarray, h: np.ndarray, k: np.ndarray,
         rho = new
     else:
         bad = int(np.argmax(np.abs(step)))
-        raise AnalysisError(f"the polychoric correlation of items {names[bad]} did not "
-                            f"converge")
+        raise AnalysisError(_("the polychoric correlation of items {items} did not "
+                              "converge").format(items=names[bad]))
     return rho
 
 
@@ -263,8 +268,9 @@ def _fix_two_by_two(tables: np.ndarray, levels: np.ndarray, names: Sequence[str]
         tab = tables[q, :2, :2]
         zeros = int((tab == 0).sum())
         if zeros >= 2:
-            raise AnalysisError(f"items {names[q]} (both with two answers) have two empty "
-                                f"cells in their cross-table: their correlation is +-1")
+            raise AnalysisError(_("items {items} (both with two answers) have two empty cells "
+                                  "in their cross-table: their correlation is +-1").format(
+                                      items=names[q]))
         if zeros == 1:
             if tab[0, 0] == 0 or tab[1, 1] == 0:
                 tab += np.array([[0.5, -0.5], [-0.5, 0.5]])
@@ -286,7 +292,7 @@ def sample_statistics(codes: np.ndarray, levels: Sequence[int], items: Sequence[
     first, weight = _patterns(codes, kmax)
     codes = codes[first]
     p = codes.shape[1]
-    where = "" if name == "sample" else f" in group {name!r}"
+    where = "" if name == "sample" else in_group(name)
     # step 1: thresholds and the univariate score tables
     thresholds, uni_scores, uni_counts = [], [], []
     for j in range(p):
@@ -317,12 +323,13 @@ def sample_statistics(codes: np.ndarray, levels: Sequence[int], items: Sequence[
                                weights=np.repeat(weight[chunk], len(pairs)),
                                minlength=len(counted))
     tables = counted.reshape(len(pairs), kmax * kmax + 1)[:, :-1].reshape(-1, kmax, kmax)
-    names = [f"{items[j]!r} and {items[i]!r}{where}" for i, j in pairs]
+    names = [item_pair(items[j], items[i], where) for i, j in pairs]
     counts = tables.sum(axis=(1, 2))
     if (counts < 2).any():
         q = int(np.argmin(counts))
-        raise AnalysisError(f"items {names[q]}: only {int(counts[q])} respondent(s) answered "
-                            f"both, so their polychoric correlation cannot be estimated")
+        raise AnalysisError(_("items {items}: only {n} respondent(s) answered both, so their "
+                              "polychoric correlation cannot be estimated").format(
+                                  items=names[q], n=int(counts[q])))
     _fix_two_by_two(tables, np.stack([lev[rows], lev[cols]], axis=1), names)
     ext = np.stack([_extended(th, kmax + 1) for th in thresholds])
     h, k = ext[rows], ext[cols]
@@ -398,8 +405,8 @@ def _gamma(codes: np.ndarray, weight: np.ndarray, n: int, levels: np.ndarray,
         a21[q, start[j]:start[j + 1]] = d2[q, :levels[j] - 1]
     a22 = np.sum(weighted * s_rho, axis=(1, 2))
     if np.any(a22 == 0):
-        raise AnalysisError("a polychoric correlation has no information (an item pair with "
-                            "no respondents in common?)")
+        raise AnalysisError(_("a polychoric correlation has no information (an item pair "
+                              "with no respondents in common?)"))
     root_w = np.sqrt(weight)
     out = np.zeros((n_th + n_pairs, n_th + n_pairs))
     for first_row in range(0, m, CHUNK):

@@ -27,6 +27,7 @@ from functools import cached_property
 
 import numpy as np
 
+from ._messages import not_identified
 from .errors import AnalysisError
 from .polychoric import OrdinalGroup
 from .wlsmv_model import (
@@ -86,8 +87,7 @@ class WlsmvEstimate:
         info = self.information
         scale = np.sqrt(np.abs(np.diag(info)))
         if np.any(scale == 0) or np.linalg.cond(info / np.outer(scale, scale)) > 1e12:
-            raise AnalysisError("the model is not identified with these data (singular "
-                                "information matrix)")
+            raise AnalysisError(not_identified())
         return np.asarray(np.linalg.inv(info))
 
     @cached_property
@@ -251,8 +251,7 @@ def estimate(layout: OrdinalLayout, groups: Sequence[OrdinalGroup], *,
         try:
             step = np.linalg.solve(hess, grad)
         except np.linalg.LinAlgError:
-            raise AnalysisError("the model is not identified with these data (singular "
-                                "information matrix)") from None
+            raise AnalysisError(not_identified()) from None
         t = 1.0
         while True:
             trial = theta + t * step

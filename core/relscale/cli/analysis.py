@@ -173,11 +173,20 @@ def _print_tables(title: str, tables: list[Table], notes: list[str]) -> None:
             out.print(note)
 
 
-def _check_format(fmt: str, allowed: tuple[str, ...]) -> str:
+def _check_format(fmt: str | None, allowed: tuple[str, ...], output: Path | None) -> str:
+    """The format asked for, or the one the output file's suffix names (a table, as
+    Markdown, for any other file); a table or JSON is never written into an .xlsx file."""
+    suffix = output.suffix.lower() if output is not None else ""
+    if fmt is None:
+        return {".xlsx": "xlsx", ".json": "json"}.get(suffix, "table")
     kind = fmt.lower()
     if kind not in allowed:
         raise RelscaleError(_("unknown format {fmt!r} (choose from: {choices})").format(
             fmt=fmt, choices=", ".join(allowed)))
+    if suffix == ".xlsx" and kind != "xlsx":
+        raise RelscaleError(_("{path}: --format {fmt} writes text, not a workbook: use "
+                              "--format xlsx, or another file name").format(
+                                  path=output, fmt=kind))
     return kind
 
 
@@ -191,8 +200,10 @@ def cfa(
     cluster: ClusterOption = None,
     identification: IdentificationOption = None,
     collapse: CollapseOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-F",
-                                     help="table, json or xlsx (needs -o).")] = "table",
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-F", show_default=False,
+        help="table, json or xlsx (needs -o); default: from the -o file's suffix "
+        "(.xlsx, .json), else table.")] = None,
     output: OutputOption = None,
     locale: LocaleOption = None,
     force: ForceOption = False,
@@ -201,7 +212,7 @@ def cfa(
     from relscale.equivalence import cfa_evidence
     from relscale.workbooks.evidence_tables import cfa_tables
 
-    kind = _check_format(fmt, ("table", "json", "xlsx"))
+    kind = _check_format(fmt, ("table", "json", "xlsx"), output)
     used = use_locale(locale)
     options = analysis_options(estimator, missing, cluster, identification, collapse=collapse)
     adapted = adapt_noting(instrument, sector, perspective, used)
@@ -239,8 +250,10 @@ def invariance(
         bool, typer.Option("--no-dif", help="Leave out the ordinal DIF per item.")
     ] = False,
     collapse: CollapseOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-F",
-                                     help="table, json or xlsx (needs -o).")] = "table",
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-F", show_default=False,
+        help="table, json or xlsx (needs -o); default: from the -o file's suffix "
+        "(.xlsx, .json), else table.")] = None,
     output: OutputOption = None,
     locale: LocaleOption = None,
     force: ForceOption = False,
@@ -249,7 +262,7 @@ def invariance(
     from relscale.equivalence import group_evidence
     from relscale.workbooks.evidence_tables import group_tables
 
-    kind = _check_format(fmt, ("table", "json", "xlsx"))
+    kind = _check_format(fmt, ("table", "json", "xlsx"), output)
     used = use_locale(locale)
     options = analysis_options(estimator, missing, cluster, identification, criterion, strict,
                                collapse)

@@ -21,6 +21,7 @@ from relscale.cli.common import (
     use_locale,
     written,
 )
+from relscale.cli.forms import VariantOption
 from relscale.i18n import _
 
 
@@ -74,6 +75,7 @@ def export(
             show_default=False,
         ),
     ] = None,
+    variant: VariantOption = None,
     force: ForceOption = False,
 ) -> None:
     """Export an adapted instrument with any registered exporter."""
@@ -87,7 +89,8 @@ def export(
     noted: set[str] = set()
     adapted = [  # each in its own locale; the messages in the user's (``used``)
         adapt_noting(instrument, sector, perspective,
-                     used if other is None else resolve_locale(other)[0], noted=noted)
+                     used if other is None else resolve_locale(other)[0], noted=noted,
+                     variant=variant)
         for other in locales
     ]
     if output.suffix.lower() != exporter.suffix:

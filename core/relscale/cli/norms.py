@@ -27,7 +27,7 @@ from relscale.errors import RelscaleError
 from relscale.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
-    from relscale.scoring.reliability import ReliabilityReport
+    from relscale.reliability.classical import ReliabilityReport
 InstrumentOption = Annotated[
     str, typer.Option("--instrument", "-i", help="Instrument id, e.g. relationship_quality.")
 ]
@@ -297,7 +297,11 @@ def reliability(
     import json
 
     from relscale.outputs import check_reliability_output, write_reliability
-    from relscale.scoring.reliability import check_missing, instrument_reliability, item_reliability
+    from relscale.reliability.classical import (
+        check_missing,
+        instrument_reliability,
+        item_reliability,
+    )
 
     used = use_locale(locale)
     check_missing(missing)

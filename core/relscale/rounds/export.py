@@ -240,35 +240,25 @@ def export_round(store: Store, name: str, path: Path | str, *, wide: bool = Fals
 
 
 def _write_csv(data: _Data, path: Path, overwrite: bool) -> None:
-    import csv
-
     from relscale.io.atomic import atomic_write
+    from relscale.io.csv_safety import writer as csv_writer
 
     with atomic_write(path, overwrite=overwrite) as tmp, tmp.open(
             "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
+        writer = csv_writer(fh)
         writer.writerow(data.header)
-        writer.writerows([_cell(v) for v in row] for row in data.rows)
-
-
-def _cell(v: Any) -> Any:
-    """A CSV cell: empty for None, text guarded against formula injection."""
-    from relscale.io.csv_safety import TRIGGERS, csv_text
-
-    if v is None:
-        return ""
-    if type(v) is str and v[:1] in TRIGGERS:
-        return csv_text(v)
-    return v
+        writer.writerows(data.rows)
 
 
 def _csv_line(cells: list[Any]) -> str:
-    """``cells`` as :mod:`csv` writes them (quoted where needed), without a line end."""
-    import csv
+    """``cells`` as the guarded CSV writer writes them (quoted where needed, text guarded
+    against formula injection), without a line end."""
     import io
 
+    from relscale.io.csv_safety import writer as csv_writer
+
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="").writerow([_cell(v) for v in cells])
+    csv_writer(buf, lineterminator="").writerow(cells)
     return buf.getvalue()
 
 

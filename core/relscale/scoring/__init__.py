@@ -5,6 +5,13 @@ norm building, reliability, whole runs over response files). Nothing here import
 openpyxl at import time.
 """
 
+from relscale.reliability.classical import (
+    ReliabilityReport,
+    ScaleReliability,
+    instrument_reliability,
+    item_reliability,
+    scale_reliability,
+)
 from relscale.scoring.engine import ScaleScores, add_norms, score_responses
 from relscale.scoring.norms import (
     GroupSpec,
@@ -23,13 +30,6 @@ from relscale.scoring.norms_build import (
     build_norm_tables,
     build_norms_from_file,
     write_norm_groups,
-)
-from relscale.scoring.reliability import (
-    ReliabilityReport,
-    ScaleReliability,
-    instrument_reliability,
-    item_reliability,
-    scale_reliability,
 )
 from relscale.scoring.run import ScoreRun, ScoringKey, score_files, scoring_key
 

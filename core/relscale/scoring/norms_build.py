@@ -107,7 +107,7 @@ def build_dimension_norm(
 def sample_alpha(keyed: Any) -> float:
     """Cronbach's alpha of one scale's keyed items in the norm sample (listwise), the
     r_xx a norm table stores for the reliable change index; NaN if it cannot be had."""
-    from relscale.scoring.reliability import alpha_from_cov, covariance
+    from relscale.reliability.classical import alpha_from_cov, covariance
 
     c, n = covariance(keyed, "listwise")
     return alpha_from_cov(c) if n >= 3 else float("nan")

@@ -15,6 +15,7 @@ adaptation -o report.md|report.xlsx``); :func:`write_report` writes either, atom
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -264,6 +265,22 @@ class Section:
         return _("{title} (ITC {codes})").format(title=self.title, codes=", ".join(self.codes))
 
 
+SYNTHETIC_SOURCE = re.compile(
+    r"^synthetic sample from relscale\.simulate, seed (\d+), N=(\d+) \((relscale simulate .*)\)$")
+"""The source line scripts/build_illustrative_norms.py writes into relscale's own
+illustrative norm tables."""
+
+
+def _norm_source(source: str) -> str:
+    """A norm table's source as its author wrote it; relscale's own illustrative tables'
+    source line in the reader's language."""
+    match = SYNTHETIC_SOURCE.match(source)
+    if match is None:
+        return source
+    return _("synthetic sample from relscale.simulate, seed {seed}, N={n} ({command})").format(
+        seed=match.group(1), n=match.group(2), command=match.group(3))
+
+
 def _loc_label(prefix: str, locale: str) -> str:
     return f"{prefix} ({locale})"
 
@@ -279,7 +296,8 @@ def report_sections(report: AdaptationReport) -> list[Section]:
     norms = Table(_("Norm tables"), [_("Group"), _("Status"), "N", _("Year"), _("Source")])
     for t in report.norms:
         label = _(NORM_STATUS.get(t["status"], t["status"]))
-        norms.rows.append([t["group"], label, t["n"], t["year"], t["source"]])
+        group = _("all") if t["group"] == "all" else t["group"]
+        norms.rows.append([group, label, t["n"], t["year"], _norm_source(t["source"])])
     if any(t["status"] == "illustrative" for t in report.norms):
         norms.notes.append(_("illustrative norms (synthetic data): not for decisions about "
                              "individuals"))

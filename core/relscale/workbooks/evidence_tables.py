@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from relscale.i18n import N_, _
+from relscale.messages import number_text
 
 if TYPE_CHECKING:
     from relscale.equivalence import CfaEvidence, GroupEvidence
@@ -34,24 +35,69 @@ class Table:
 
 
 def cell_text(value: Value, digits: int = 3) -> str:
-    """One value as text: floats rounded, booleans yes/no, missing values as "—"."""
+    """One value as text: floats rounded (with the locale's decimal sign), booleans yes/no,
+    missing values as "—"."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return NONE
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, float):
-        return f"{value:.{digits}f}"
+        return number_text(value, f".{digits}f")
     return str(value)
 
 
 def p_text(p: float | None) -> str:
     if p is None or not math.isfinite(p):
         return NONE
-    return "< .001" if p < 0.001 else f"{p:.3f}"
+    # TRANSLATORS: a p-value below .001, in a table (Dutch: "< 0,001")
+    return _("< .001") if p < 0.001 else number_text(p, ".3f")
 
 
 def _ci(lower: float, upper: float) -> str:
-    return f"[{lower:.3f}, {upper:.3f}]"
+    # a semicolon between the bounds where the decimal sign is a comma
+    sep = "; " if number_text(0.5, ".1f") != "0.5" else ", "
+    return f"[{number_text(lower, '.3f')}{sep}{number_text(upper, '.3f')}]"
+
+
+LEVELS = {"configural": N_("configural"), "thresholds": N_("thresholds"),
+          "metric": N_("metric"), "scalar": N_("scalar"), "strict": N_("strict")}
+"""Invariance levels as the tables name them (JSON keeps the ids)."""
+PARAMETERS = {"loading": N_("loading"), "intercept": N_("intercept"),
+              "residual": N_("residual"), "threshold": N_("threshold")}
+"""Model parameters as the tables name them (JSON keeps the ids)."""
+DIF_TYPES = {"none": N_("none"), "uniform": N_("uniform"), "non-uniform": N_("non-uniform"),
+             "uniform and non-uniform": N_("uniform and non-uniform"),
+             "uniform or non-uniform (overall test only)":
+                 N_("uniform or non-uniform (overall test only)")}
+"""Types of DIF as the tables name them (JSON keeps ``dif_type`` as the library gives it)."""
+CRITERIA = {"chen": "chen", "lrt": "lrt", "both": N_("both")}
+"""``--criterion`` values: ``both`` is a word, the others are names."""
+
+
+def level_text(level: str | None) -> str:
+    """An invariance level in the reader's language (``metric`` -> ``metrisch``)."""
+    if level is None:
+        return NONE
+    return _(LEVELS[level]) if level in LEVELS else level
+
+
+def parameter_text(parameter: str) -> str:
+    """A parameter in the reader's language (``loading``; ``threshold:2``, Dutch
+    ``drempel 2``)."""
+    kind, _sep, k = parameter.partition(":")
+    if kind == "threshold" and k:
+        return _("threshold:{k}").format(k=k)
+    return _(PARAMETERS[kind]) if kind in PARAMETERS else parameter
+
+
+def criterion_text(criterion: str | None) -> str:
+    if criterion is None:
+        return NONE
+    return _(CRITERIA[criterion]) if criterion in CRITERIA else criterion
+
+
+def dif_type_text(kind: str) -> str:
+    return _(DIF_TYPES[kind]) if kind in DIF_TYPES else kind
 
 
 # --- CFA --------------------------------------------------------------------------------
@@ -104,8 +150,9 @@ def method_table(method: Any, warnings: Sequence[str] = ()) -> Table:
                            method.identification == "std.lv" else
                            _("first loading of each factor 1")])
         if method.criterion:
-            table.rows.append([_("Criterion"), method.criterion, CRITERION_TEXT.get(
-                method.criterion, "")])
+            table.rows.append([_("Criterion"), criterion_text(method.criterion),
+                               _(CRITERION_TEXT[method.criterion])
+                               if method.criterion in CRITERION_TEXT else ""])
         for merge in getattr(method, "collapsed", ()):
             table.rows.append([_("Answers merged"), merge.text(), merge.reason])
     table.notes += [_("Warning: {warning}").format(warning=w) for w in warnings]
@@ -189,19 +236,20 @@ def invariance_tables(ev: GroupEvidence) -> list[Table]:
             cmp.rows.append([label, c.delta_chisq, c.delta_df, p_text(c.p_value), c.delta_cfi,
                              c.delta_rmsea, c.delta_srmr, c.chen_ok, c.lrt_ok, c.holds])
     cmp.notes.append(_("Criterion: {criterion}. Decision: {decision}").format(
-        criterion=inv.criterion, decision=inv.decision))
+        criterion=criterion_text(inv.criterion), decision=inv.decision))
     procedure = Table(_("Partial invariance procedure"),
                       [_("Level"), _("Holds"), _("Freed (in all groups)"), _("Why not")])
     for o in inv.outcomes:
-        freed = ", ".join(f"{p} {it}" for it, p, _g in o.released) or NONE
-        procedure.rows.append([o.level, o.holds, freed, _(REASONS[o.reason]) if o.reason
-                               else NONE])
+        freed = ", ".join(f"{parameter_text(p)} {it}" for it, p, _g in o.released) or NONE
+        procedure.rows.append([level_text(o.level), o.holds, freed,
+                               _(REASONS[o.reason]) if o.reason else NONE])
     steps = Table(_("Partial invariance steps"),
                   [_("Level"), _("Freed"), _("Score test"), "df", "p", _("Holm α"), "CFI",
                    "RMSEA", "ΔCFI", "ΔRMSEA", _("Holds")])
     for s in inv.steps:
         fit = s.fit.fit
-        steps.rows.append([s.level, f"{s.test.parameter} {s.test.item}", s.test.x2,
+        steps.rows.append([level_text(s.level), f"{parameter_text(s.test.parameter)} "
+                           f"{s.test.item}", s.test.x2,
                            s.test.df, p_text(s.test.p_value), s.test.holm_alpha,
                            fit.index("cfi"), fit.index("rmsea"), s.comparison.delta_cfi,
                            s.comparison.delta_rmsea, s.comparison.holds])
@@ -210,10 +258,11 @@ def invariance_tables(ev: GroupEvidence) -> list[Table]:
     tests = Table(_("Score tests of the scalar model (largest first)"),
                   [_("Item"), _("Parameter"), _("Group"), "χ² (1 df)", "p"])
     for t in inv.score_tests:
-        tests.rows.append([t.item, t.parameter, t.group, t.x2, p_text(t.p_value)])
+        tests.rows.append([t.item, parameter_text(t.parameter), t.group, t.x2,
+                           p_text(t.p_value)])
     latent = Table(_("Latent means and variances ({level} model)").format(
-        level=inv.latent_level or NONE), [_("Group"), _("Scale"), _("Mean"), "SE",
-                                          _("Variance"), "SE"])
+        level=level_text(inv.latent_level)), [_("Group"), _("Scale"), _("Mean"), "SE",
+                                              _("Variance"), "SE"])
     means = inv.latent_level in ("scalar", "strict")
     for lt in inv.latent:
         latent.rows.append([lt.group, lt.factor, lt.mean if means else None,
@@ -231,7 +280,7 @@ def reliability_table(ev: GroupEvidence) -> Table:
     ordinal = any(r.categorical_omega is not None for r in ev.reliability)
     extra = [_("ordinal alpha"), _("categorical omega"), _("omega 95% CI")] if ordinal else []
     table = Table(_("Reliability per scale and group"),
-                  [_("Group"), _("Scale"), _("Items"), "N", "alpha", "omega", *extra])
+                  [_("Group"), _("Scale"), _("Items"), "N", _("alpha"), "omega", *extra])
     for r in ev.reliability:
         ci = _ci(*r.omega_ci) if r.omega_ci else NONE
         table.rows.append([r.group, r.scale, r.k, r.n, r.alpha, r.omega,
@@ -261,13 +310,13 @@ def dif_table(ev: GroupEvidence) -> Table:
         for it in res.items:
             table.rows.append([scale, it.item, it.chi12, p_text(it.p12), it.chi23,
                                p_text(it.p23), it.delta_nagelkerke["13"], it.flagged,
-                               it.dif_type])
+                               dif_type_text(it.dif_type)])
     flagged = ev.dif_flagged
     alpha = next(iter(ev.dif.values())).alpha if ev.dif else 0.01
     table.notes.append(
         _("Matching on the scale's observed total score with purification; flagged when a "
           "likelihood-ratio test has p < {alpha}. Flagged: {items}").format(
-            alpha=alpha, items=", ".join(flagged) or _("none")))
+            alpha=number_text(alpha, "g"), items=", ".join(flagged) or _("none")))
     return table
 
 

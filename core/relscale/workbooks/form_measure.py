@@ -1,7 +1,7 @@
 """Measuring a respondent form: the answers' size and line breaks, and where pages break.
 
 :mod:`relscale.workbooks.form_respondent` lays the form out with these. Text is measured
-with :mod:`relscale.excel.text_metrics` (the widest font a printout may get), so a row is
+with :mod:`relscale.workbooks.text_metrics` (the widest font a printout may get), so a row is
 never too short and a word never breaks inside.
 """
 
@@ -17,7 +17,7 @@ def answer_size(labels: list[str], width: float, *, indent: float = INDENT_PT) -
     """The answers' font size (13, 12 or 11 points) in a column ``width`` units wide: the
     largest at which every answer fits on one line beside its box, so none wraps where
     the others do not; else the largest at which no word breaks inside."""
-    from relscale.excel.text_metrics import column_points, fits_on_a_line, widest_word
+    from relscale.workbooks.text_metrics import column_points, fits_on_a_line, widest_word
 
     room = column_points(width) - indent
     sizes = (ANSWER_PT, 12.0, 11.0)
@@ -35,7 +35,7 @@ def balanced_lines(labels: list[str], width: float, size: float, *,
     """The answers as printed: each on one line where all fit on one; else every answer
     of several words broken once, where its two lines are most alike, so they all wrap
     alike (not "Klopt een / beetje" beside "Klopt niet")."""
-    from relscale.excel.text_metrics import column_points, fits_on_a_line, text_width
+    from relscale.workbooks.text_metrics import column_points, fits_on_a_line, text_width
 
     room = column_points(width) - indent
     if all(fits_on_a_line(label, room, size) for label in labels):
@@ -57,7 +57,7 @@ def balanced_lines(labels: list[str], width: float, size: float, *,
 def label_height(text: str, width: float, size: float, *,
                   indent: float = INDENT_PT) -> float:
     """The height of an answer's words beside its box (one indent less room)."""
-    from relscale.excel.text_metrics import LINE_HEIGHT_EM, column_points, line_count
+    from relscale.workbooks.text_metrics import LINE_HEIGHT_EM, column_points, line_count
 
     lines = line_count(text, column_points(width) - indent, size)
     return lines * size * LINE_HEIGHT_EM + 6
@@ -65,7 +65,7 @@ def label_height(text: str, width: float, size: float, *,
 
 def fits_beside(labels: list[str], width: float) -> bool:
     """Whether every word of the answers fits beside its box at the smallest size."""
-    from relscale.excel.text_metrics import column_points, widest_word
+    from relscale.workbooks.text_metrics import column_points, widest_word
 
     return widest_word(labels, 11.0) <= column_points(width) - INDENT_PT
 

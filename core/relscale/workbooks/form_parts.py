@@ -58,12 +58,12 @@ def wrapped_lines(text: str, width: float, *, chars_per_width: float | None = No
     """How many lines ``text`` takes when wrapped in a column ``width`` units wide.
 
     Measured with the widths of the font a printout may fall back on
-    (:mod:`relscale.excel.text_metrics`), so a row is never too short under any font the
+    (:mod:`relscale.workbooks.text_metrics`), so a row is never too short under any font the
     form prints with. With ``chars_per_width``, counted in characters instead (every
     character that wide): greedy word wrap, a word longer than a line broken.
     """
     if chars_per_width is None:
-        from relscale.excel.text_metrics import column_points, line_count
+        from relscale.workbooks.text_metrics import column_points, line_count
 
         return line_count(text, column_points(width), size, bold=bold)
     capacity = max(1, int(width * chars_per_width))
@@ -96,7 +96,7 @@ def row_height(
 ) -> float:
     """Row height in points for wrapped ``text`` in a column ``width`` units wide
     (``chars_per_width``: see :func:`wrapped_lines`)."""
-    from relscale.excel.text_metrics import LINE_HEIGHT_EM
+    from relscale.workbooks.text_metrics import LINE_HEIGHT_EM
 
     if chars_per_width is not None:
         scale = size / FONT_SIZE

@@ -20,10 +20,10 @@ from pathlib import Path
 
 from relscale.errors import RelscaleError
 from relscale.excel.sheet import PrintSetup, Sheet, Style, Workbook, range_ref
-from relscale.excel.sheet_names import sheet_name_from
 from relscale.i18n import _
 from relscale.scoring.change import is_reliable
 from relscale.scoring.profile import DimensionLine, ProfileSet, View
+from relscale.text_safety import sheet_name_from
 from relscale.text_safety import shown_code_points as shown
 from relscale.workbooks.styles import FONT
 
@@ -182,7 +182,7 @@ def build_profile_workbook(profiles: ProfileSet, *, taken: set[str] | None = Non
     book = Workbook(styles=_styles(nb), title=_("Relationship profiles"))
     first_band, value_col = 2, 2 + nb
     last_col = value_col
-    from relscale.excel.text_metrics import POINTS_PER_COLUMN_UNIT, text_width
+    from relscale.workbooks.text_metrics import POINTS_PER_COLUMN_UNIT, text_width
 
     # the first column holds every dimension's name whole (12 pt bold)
     labels = [line.label for p in profiles.profiles for line in p.lines]

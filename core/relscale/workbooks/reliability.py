@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from relscale.i18n import _
+from relscale.i18n import _, pgettext
 
 if TYPE_CHECKING:
-    from relscale.scoring.reliability import ScaleReliability
+    from relscale.reliability.classical import ScaleReliability
 
 
 def reliability_workbook(title: str, results: list[ScaleReliability]) -> Any:
@@ -30,7 +30,7 @@ def reliability_workbook(title: str, results: list[ScaleReliability]) -> Any:
             "alpha_feldt_low", "alpha_feldt_high", "alpha_duhachek_low", "alpha_duhachek_high",
             "left_out", "warnings"]
     for c, name in enumerate(head, start=1):
-        summary.set(3, c, name, style="head")
+        summary.set(3, c, column_label(name), style="head")
     for r, res in enumerate(results, start=4):
         fields: list[str | int] = [res.scale, res.k, res.n, res.n_total, res.missing]
         for c, field in enumerate(fields, start=1):
@@ -53,7 +53,7 @@ def reliability_workbook(title: str, results: list[ScaleReliability]) -> Any:
     detail = book.add_sheet(_("Items"), freeze="A2")
     cols = ["scale", "item", "n", "mean", "sd", "r_drop", "alpha_if_deleted", "loading"]
     for c, name in enumerate(cols, start=1):
-        detail.set(1, c, name, style="head")
+        detail.set(1, c, column_label(name), style="head")
     line = 2
     for res in results:
         loadings = list(res.loadings) or [float("nan")] * res.k
@@ -84,7 +84,7 @@ def _ordinal_columns(summary: Any, results: list[ScaleReliability]) -> None:
     if all(r.ordinal is None and r.n_ci in (0, r.n) for r in results):
         return
     for c, name in enumerate(ORDINAL_HEAD, start=17):
-        summary.set(3, c, name, style="head")
+        summary.set(3, c, column_label(name), style="head")
         summary.column_widths[c] = 11 if c != 19 else 13
     for r, res in enumerate(results, start=4):
         summary.set(r, 22, res.n_ci)
@@ -99,6 +99,39 @@ def _ordinal_columns(summary: Any, results: list[ScaleReliability]) -> None:
         "(2009), one-factor WLSMV model per scale, delta-method 95% CI; n_ci: the N of "
         "alpha's confidence intervals (pairwise: every respondent, as psych::alpha)."),
         style="note")
+
+
+def column_label(name: str) -> str:
+    """A column's header: its id (the JSON key) in English, a label in other languages."""
+    labels = {
+        "scale": pgettext("reliability column", "scale"),
+        "item": pgettext("reliability column", "item"),
+        "k": "k",
+        "n": "n",
+        "n_total": pgettext("reliability column", "n_total"),
+        "missing": pgettext("reliability column", "missing"),
+        "alpha": pgettext("reliability column", "alpha"),
+        "alpha_std": pgettext("reliability column", "alpha_std"),
+        "omega": pgettext("reliability column", "omega"),
+        "mean": pgettext("reliability column", "mean"),
+        "sd": pgettext("reliability column", "sd"),
+        "alpha_feldt_low": pgettext("reliability column", "alpha_feldt_low"),
+        "alpha_feldt_high": pgettext("reliability column", "alpha_feldt_high"),
+        "alpha_duhachek_low": pgettext("reliability column", "alpha_duhachek_low"),
+        "alpha_duhachek_high": pgettext("reliability column", "alpha_duhachek_high"),
+        "left_out": pgettext("reliability column", "left_out"),
+        "warnings": pgettext("reliability column", "warnings"),
+        "r_drop": pgettext("reliability column", "r_drop"),
+        "alpha_if_deleted": pgettext("reliability column", "alpha_if_deleted"),
+        "loading": pgettext("reliability column", "loading"),
+        "ordinal_n": pgettext("reliability column", "ordinal_n"),
+        "ordinal_alpha": pgettext("reliability column", "ordinal_alpha"),
+        "categorical_omega": pgettext("reliability column", "categorical_omega"),
+        "omega_ci_low": pgettext("reliability column", "omega_ci_low"),
+        "omega_ci_high": pgettext("reliability column", "omega_ci_high"),
+        "n_ci": pgettext("reliability column", "n_ci"),
+    }
+    return labels.get(name, name)
 
 
 def _cell(value: float) -> float | None:

@@ -97,7 +97,7 @@ WIDEST_COLUMN = 60.0
 
 def fit_layout(book: Workbook, *, widest: float = WIDEST_COLUMN) -> None:
     """Make every text of ``book``'s visible sheets print whole inside its box, measured
-    with :mod:`relscale.excel.text_metrics` (call it when the cells are set and every
+    with :mod:`relscale.workbooks.text_metrics` (call it when the cells are set and every
     style is named, after :func:`set_fonts`):
 
     - the only text of its row (a title, a note, an instruction), wider than its column,
@@ -113,7 +113,7 @@ def fit_layout(book: Workbook, *, widest: float = WIDEST_COLUMN) -> None:
 
 def _fit_sheet(book: Workbook, sheet: object, widest: float) -> None:
     from relscale.excel.sheet import Sheet, parse_ref
-    from relscale.excel.text_metrics import (
+    from relscale.workbooks.text_metrics import (
         LINE_HEIGHT_EM,
         POINTS_PER_COLUMN_UNIT,
         column_points,

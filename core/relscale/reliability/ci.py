@@ -1,7 +1,7 @@
 """Confidence intervals of Cronbach's alpha as ``psych::alpha`` prints them ("95% confidence
 boundaries"): Feldt's F-based interval (``psych::alpha.ci``) and Duhachek & Iacobucci's
 asymptotic one (``alpha +- z * ase``). psych computes both on ``nrow(x)`` respondents; which
-N relscale passes is :mod:`relscale.scoring.reliability`'s choice (see its docstring).
+N relscale passes is :mod:`relscale.reliability.classical`'s choice (see its docstring).
 
 scipy.special, not scipy.stats: the same quantiles (``F.ppf`` is ``fdtri``, ``norm.ppf`` is
 ``ndtri``) without the seconds scipy.stats takes to import.

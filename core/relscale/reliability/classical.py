@@ -25,7 +25,7 @@ respondents: the complete ones (listwise), or every row of the data (pairwise), 
 intervals (rows without any answer on the scale included).
 
 For ordinal items (fewer than five answer categories, or on request) ``ordinal`` holds
-ordinal alpha and categorical omega: :mod:`relscale.scoring.reliability_ordinal`.
+ordinal alpha and categorical omega: :mod:`relscale.reliability.ordinal`.
 """
 
 from __future__ import annotations
@@ -37,14 +37,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from relscale.errors import DataError, RelscaleError
 from relscale.i18n import _
-from relscale.scoring.alpha_ci import duhachek_ci, feldt_ci
-from relscale.scoring.keying import keying_warnings
+from relscale.reliability.ci import duhachek_ci, feldt_ci
+from relscale.reliability.keying import keying_warnings
 
 if TYPE_CHECKING:
     import numpy as np
 
     from relscale.model.models import AdaptedInstrument
-    from relscale.scoring.reliability_ordinal import OrdinalScale
+    from relscale.reliability.ordinal import OrdinalScale
 
 Missing = Literal["listwise", "pairwise"]
 
@@ -343,7 +343,7 @@ def scale_reliability(
     ordinal_result: OrdinalScale | None = None
     ordinal_warnings: list[str] = []
     if ordinal:
-        from relscale.scoring.reliability_ordinal import ordinal_scale
+        from relscale.reliability.ordinal import ordinal_scale
 
         ordinal_result, ordinal_warnings = ordinal_scale(x, items, scale, missing)
     return ScaleReliability(
@@ -410,7 +410,7 @@ def instrument_reliability(
     :raises DataError: unreadable responses (naming file, row and column), or none.
     """
     from relscale.io.responses import read_responses
-    from relscale.scoring.reliability_ordinal import decide
+    from relscale.reliability.ordinal import decide
 
     path = Path(path)
     how = check_missing(missing)
@@ -453,13 +453,13 @@ def item_reliability(
     :func:`instrument_reliability` (the scale's points from ``scale_min``/``scale_max``, else
     the different answers given).
 
-    :raises RelscaleError: see :func:`relscale.scoring.reliability_args.check_item_args`.
+    :raises RelscaleError: see :func:`relscale.reliability.args.check_item_args`.
     :raises DataError: a missing column, a cell that is not a number or is outside the
         given bounds, or no respondents.
     """
     from relscale.io.tables import read_columns
     from relscale.io.values import check_range
-    from relscale.scoring.reliability_args import check_item_args
+    from relscale.reliability.args import check_item_args
 
     path = Path(path)
     how = check_missing(missing)
@@ -469,11 +469,11 @@ def item_reliability(
     if table.n == 0:
         raise DataError(_("{path}: no respondents").format(path=path))
     check_range(table, scale_min, scale_max)
-    from relscale.scoring.reliability_ordinal import decide, points_of
+    from relscale.reliability.ordinal import decide, points_of
 
     shown, note = decide(ordinal, *points_of(table.values, scale_min, scale_max))
     result = scale_reliability(
-        table.values, names, scale="scale", reverse=[n in reverse for n in names],
+        table.values, names, scale=_("scale"), reverse=[n in reverse for n in names],
         scale_min=scale_min, scale_max=scale_max, missing=how, ordinal=shown,
     )
     return ReliabilityReport(path, str(path), (result,), note)
