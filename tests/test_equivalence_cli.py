@@ -200,6 +200,28 @@ def test_invariance_matches_the_analysis_called_directly(
     assert out["dif_flagged"] == [it for res in out["dif"].values() for it in res["flagged"]]
 
 
+def test_invariance_no_dif_leaves_out_dif_only(
+    two_sectors: tuple[Path, dict[str, Any]], invariance_json: dict[str, Any]
+) -> None:
+    result = run("invariance", str(two_sectors[0]), "-i", RQ, "--group-by", "sector",
+                 "--format", "json", "--missing", "listwise", "--no-dif")
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert invariance_json["dif"] and out["dif"] is None and out["dif_flagged"] is None
+    same = {k: v for k, v in out.items() if k not in ("dif", "dif_flagged", "notes")}
+    assert same == {k: invariance_json[k] for k in same}
+    assert set(same) | {"dif", "dif_flagged", "notes"} == set(invariance_json)
+    table = run("invariance", str(two_sectors[0]), "-i", RQ, "--group-by", "sector",
+                "--missing", "listwise", "--no-dif")
+    assert table.exit_code == 0, table.stderr
+    assert "Item means per group" in table.stdout
+    assert "Ordinal DIF per item" not in table.stdout
+    assert "Ordinal DIF was not run (--no-dif)." in table.stdout
+    with_dif = run("invariance", str(two_sectors[0]), "-i", RQ, "--group-by", "sector",
+                   "--missing", "listwise")
+    assert "Ordinal DIF per item" in with_dif.stdout and "was not run" not in with_dif.stdout
+
+
 def test_invariance_table_names_the_evidence(two_sectors: tuple[Path, dict[str, Any]]) -> None:
     result = run("invariance", str(two_sectors[0]), "-i", RQ, "--group-by", "sector")
     assert result.exit_code == 0, result.stderr

@@ -250,6 +250,8 @@ class GroupEvidence:
     dif: dict[str, DifResult]
     notes: list[str] = field(default_factory=list)
     method: Method | None = None
+    dif_run: bool = True
+    """False when DIF was not asked for (``--no-dif``): ``dif`` is empty."""
 
     @property
     def dif_flagged(self) -> list[str]:
@@ -271,8 +273,9 @@ class GroupEvidence:
         out["reliability"] = [dict(vars(r)) for r in self.reliability]
         out["item_means"] = {d.group: dict(d.item_means) for d in self.descriptives}
         out["item_sds"] = {d.group: dict(d.item_sds) for d in self.descriptives}
-        out["dif"] = {scale: res.to_dict() for scale, res in self.dif.items()}
-        out["dif_flagged"] = self.dif_flagged
+        out["dif"] = ({scale: res.to_dict() for scale, res in self.dif.items()}
+                      if self.dif_run else None)
+        out["dif_flagged"] = self.dif_flagged if self.dif_run else None
         out["notes"] = list(self.notes)
         return json_safe(out)
 
@@ -360,6 +363,7 @@ def group_evidence(
     criterion: str | None = None,
     dif_alpha: float = 0.01,
     registry: Any = None,
+    run_dif: bool = True,
 ) -> GroupEvidence:
     """Measurement invariance across the groups in column ``group_by`` of ``path``, with
     N, alpha and omega per scale per group, item means per group and ordinal DIF per item.
@@ -371,6 +375,8 @@ def group_evidence(
 
     :param options: estimator, missing data, clustering, identification, criterion, strict
         (default: chosen from the data; ``criterion`` overrides ``options.criterion``).
+    :param run_dif: False leaves DIF out (``invariance --no-dif``; ``dif`` and
+        ``dif_flagged`` are None in JSON).
     :raises AnalysisError: a missing group column, one group only, groups on different
         response scales, or degenerate data in a group (the message names the file,
         column, item or group).
@@ -416,13 +422,14 @@ def group_evidence(
             table, adapted, [i for g in names for i in groups[g].rows], options)
         descriptives = group_descriptives(shared_data, shared.items)
         reliability = _reliability(names, groups, notes, method.estimator == "wlsmv")
-        dif_results = _dif(shared_data, shared.items, factors, dif_alpha, notes)
+        dif_results = _dif(shared_data, shared.items, factors, dif_alpha, notes) \
+            if run_dif else {}
     except AnalysisError as exc:
         raise _in_file(table.source, exc) from None
     return GroupEvidence(
         table.source, adapted.instrument, adapted.sector, adapted.perspective, group_by,
         by_sector, {g: len(groups[g].rows) for g in names}, shared, factors, inv,
-        descriptives, reliability, dif_results, notes, method)
+        descriptives, reliability, dif_results, notes, method, run_dif)
 
 
 def _reliability(

@@ -15,8 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from scipy import stats
-
+from ._chi2 import chi2_sf
 from .estimators import DifferenceTest
 from .fit import FitMeasures
 
@@ -89,7 +88,7 @@ def compare(
     if test is None:
         d_chi = max(restricted.chisq - free.chisq, 0.0)
         d_df = restricted.df - free.df
-        p = float(stats.chi2.sf(d_chi, d_df)) if d_df > 0 else 1.0
+        p = chi2_sf(d_chi, d_df) if d_df > 0 else 1.0
         test = DifferenceTest(float(d_chi), int(d_df), p, "standard")
     d_cfi = restricted.index("cfi") - free.index("cfi")
     d_rmsea = restricted.index("rmsea") - free.index("rmsea")

@@ -115,9 +115,16 @@ def _second_order(layout: Layout, g: int, mats: GroupMatrices, g_sigma: np.ndarr
 
 
 def patterns_of(data: Any) -> Patterns:
-    """The missing-data patterns of a group (complete data: one pattern)."""
+    """The missing-data patterns of a group (complete data: one pattern, made once)."""
     pat = getattr(data, "patterns", None)
-    return pat if pat is not None else complete_patterns(data.x)
+    if pat is not None:
+        return pat
+    cache = getattr(data, "cache", None)
+    if cache is None:
+        return complete_patterns(data.x)
+    if "patterns" not in cache:
+        cache["patterns"] = complete_patterns(data.x)
+    return cache["patterns"]
 
 
 def observed_information(

@@ -24,10 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from scipy import stats
-
 from relscale.i18n import _
 
+from ._chi2 import chi2_sf
 from ._compare import Comparison, Criterion, compare, configural_fits, srmr_cutoff
 from ._messages import num
 from ._model import ALL_GROUPS, Release
@@ -141,7 +140,7 @@ def _ranked(fit: LevelFit, cands: Sequence[tuple[str, str]], names: Sequence[str
     rows = []
     for item, parameter in cands:
         x2, df = _joint(fit, item, parameter, names)
-        rows.append((x2, df, float(stats.chi2.sf(x2, df)), item, parameter))
+        rows.append((x2, df, chi2_sf(x2, df), item, parameter))
     # largest statistic first; ties in the instrument's item order (never the data's)
     rows.sort(key=lambda r: (-round(r[0], 9), order.index(r[3]), r[4]))
     return rows

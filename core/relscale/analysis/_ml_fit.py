@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
+from ._chi2 import chi2_sf
 from ._estimation import Estimate, estimate
 from ._messages import did_not_converge, model_name, not_identified
 from ._model import MeasurementModel, Release, build_layout
@@ -120,7 +120,7 @@ def difference_test(restricted: MlLevelFit, free: MlLevelFit) -> DifferenceTest:
     """``lavTestLRT`` with ML: the plain chi-square difference."""
     d_chi = max(restricted.fit.chisq - free.fit.chisq, 0.0)
     d_df = restricted.fit.df - free.fit.df
-    p = float(stats.chi2.sf(d_chi, d_df)) if d_df > 0 else 1.0
+    p = chi2_sf(d_chi, d_df) if d_df > 0 else 1.0
     return DifferenceTest(float(d_chi), int(d_df), p, "standard")
 
 

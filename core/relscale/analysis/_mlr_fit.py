@@ -24,6 +24,7 @@ import numpy as np
 
 from relscale.i18n import _
 
+from ._chi2 import chi2_sf
 from ._estimation import Estimate, estimate, group_terms, observed_information
 from ._fiml import baseline as fiml_baseline
 from ._fiml import fiml_terms, prepare_missing_group
@@ -213,8 +214,6 @@ def fit_level(prepared: Prepared, level: str, released: tuple[Release, ...]) -> 
 
 def difference_test(restricted: RobustLevelFit, free: RobustLevelFit) -> DifferenceTest:
     """``lavTestLRT``: Satorra-Bentler (2001) scaled difference for mlr, else plain."""
-    from scipy import stats
-
     t0, r0, c0 = restricted.fit.chisq, restricted.fit.df, restricted.fit.scaling_factor
     t1, r1, c1 = free.fit.chisq, free.fit.df, free.fit.scaling_factor
     m = r0 - r1
@@ -222,10 +221,10 @@ def difference_test(restricted: RobustLevelFit, free: RobustLevelFit) -> Differe
         cd = (r0 * c0 - r1 * (1.0 if r1 == 0 or c1 is None else c1)) / m
         if cd > 0:
             t = (t0 - t1) / cd
-            return DifferenceTest(float(t), int(m), float(stats.chi2.sf(t, m)),
+            return DifferenceTest(float(t), int(m), chi2_sf(float(t), m),
                                   "satorra.bentler.2001")
     d_chi = max(t0 - t1, 0.0)
-    p = float(stats.chi2.sf(d_chi, m)) if m > 0 else 1.0
+    p = chi2_sf(d_chi, m) if m > 0 else 1.0
     return DifferenceTest(float(d_chi), int(m), p, "standard")
 
 

@@ -15,7 +15,8 @@ together. Derivatives are of ``D``; casewise scores are of the log-likelihood of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -33,6 +34,8 @@ class Patterns:
     mean: np.ndarray
     cov: np.ndarray
     rows: tuple[np.ndarray, ...]
+    cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    """What depends on these rows alone (the fourth-order moments of :mod:`._scores`)."""
 
     @property
     def n(self) -> int:
@@ -51,15 +54,26 @@ def complete_patterns(x: np.ndarray) -> Patterns:
 def missing_patterns(x: np.ndarray) -> Patterns:
     """Patterns of a table with NaN for missing answers (no empty rows)."""
     obs = ~np.isnan(x)
-    keys, inverse = np.unique(obs, axis=0, return_inverse=True)
-    inverse = np.asarray(inverse).reshape(-1)
     p = x.shape[1]
+    if p <= 62:
+        # each row's pattern as one integer, first item the highest bit: the same order
+        # as np.unique(obs, axis=0), which sorts the rows as records (many times slower)
+        bits = obs.astype(np.int64) @ (np.int64(1) << np.arange(p - 1, -1, -1, dtype=np.int64))
+        codes, inverse, counts = np.unique(bits, return_inverse=True, return_counts=True)
+        keys = ((codes[:, None] >> np.arange(p - 1, -1, -1)) & 1).astype(bool)
+    else:
+        keys, inverse, counts = np.unique(obs, axis=0, return_inverse=True,
+                                          return_counts=True)
+    inverse = np.asarray(inverse).reshape(-1)
     means = np.zeros((len(keys), p))
     covs = np.zeros((len(keys), p, p))
     rows = []
     freq = np.zeros(len(keys))
+    # the rows of each pattern in file order, by one stable sort (not a scan per pattern:
+    # the number of patterns grows with N)
+    ordered = np.split(np.argsort(inverse, kind="stable"), np.cumsum(counts)[:-1])
     for k, key in enumerate(keys):
-        idx = np.flatnonzero(inverse == k)
+        idx = ordered[k]
         y = x[np.ix_(idx, np.flatnonzero(key))]
         m = y.mean(axis=0)
         means[k, key] = m
@@ -180,28 +194,6 @@ def observed_hessian(t: PatternTerms, meanstructure: bool) -> np.ndarray:
     out[p:, :p] = h_ms.T
     out[p:, p:] = h_ss
     return out
-
-
-def casewise_scores(
-    x: np.ndarray, pat: Patterns, mu: np.ndarray, sigma: np.ndarray, meanstructure: bool
-) -> np.ndarray:
-    """Rows x moments: the derivative of each row's log-likelihood (lavaan's
-    ``lav_mvnorm_missing_scores_mu_vech_sigma``); NaN cells do not count."""
-    t = pattern_terms(pat, mu, sigma)
-    if t is None:
-        raise ValueError("the model-implied covariance matrix is not positive definite")
-    n, p = x.shape
-    r, c = vech_index(p)
-    z = np.zeros((n, p))
-    inv_rows = np.zeros((n, len(r)))
-    for k, idx in enumerate(pat.rows):
-        e = np.where(pat.observed[k], x[idx] - mu[None], 0.0)
-        e = np.nan_to_num(e)
-        z[idx] = e @ t.inv[k]
-        inv_rows[idx] = t.inv[k][r, c][None]
-    sc = z[:, r] * z[:, c] - inv_rows
-    sc[:, r == c] *= 0.5
-    return np.hstack([z, sc]) if meanstructure else sc
 
 
 def em_moments(

@@ -30,7 +30,8 @@ from relscale.i18n import N_, _
 
 from ._estimation import Estimate, delta, observed_information, patterns_of
 from ._model import Layout, group_matrices
-from ._moments import Patterns, casewise_scores, observed_hessian, pattern_terms, vech_index
+from ._moments import Patterns, observed_hessian, pattern_terms, vech_index
+from ._scores import first_order
 from .errors import AnalysisError
 
 Clusters = Sequence[np.ndarray | None] | None
@@ -47,19 +48,6 @@ def _inverse(m: np.ndarray, what: str) -> np.ndarray:
     except np.linalg.LinAlgError:
         raise AnalysisError(_("the {what} is singular (the model is not identified with "
                               "these data)").format(what=_(what))) from None
-
-
-def _first_order(scores: np.ndarray, cluster: np.ndarray | None, n: int,
-                 correction: bool) -> np.ndarray:
-    """Mean outer product of the casewise (or per-cluster summed) scores."""
-    if cluster is not None:
-        labels, inverse = np.unique(cluster, return_inverse=True)
-        summed = np.zeros((len(labels), scores.shape[1]))
-        np.add.at(summed, np.asarray(inverse).reshape(-1), scores)
-        scores = summed
-        if correction:
-            scores = scores * np.sqrt(len(labels) / (len(labels) - 1.0))
-    return np.asarray(scores.T @ scores / n)
 
 
 def _h1_moments(data: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -97,8 +85,10 @@ class RobustParts:
         return (self.trace_h1 - self.trace_h0()) / df if df > 0 else float("nan")
 
 
-def _scores_at(data: Any, mu: np.ndarray, sigma: np.ndarray, meanstructure: bool) -> np.ndarray:
-    return casewise_scores(data.x, patterns_of(data), mu, sigma, meanstructure)
+def _first_order_at(data: Any, mu: np.ndarray, sigma: np.ndarray, meanstructure: bool,
+                    cluster: np.ndarray | None) -> np.ndarray:
+    """Mean outer product of the casewise (or per-cluster summed) scores at (mu, Sigma)."""
+    return first_order(data.x, patterns_of(data), mu, sigma, meanstructure, cluster)
 
 
 def trace_h1(groups: Sequence[Any], clusters: Clusters, meanstructure: bool) -> float:
@@ -115,8 +105,7 @@ def trace_h1(groups: Sequence[Any], clusters: Clusters, meanstructure: bool) -> 
         if t is None:
             raise AnalysisError(_("the saturated covariance matrix is not positive definite"))
         a1 = observed_hessian(t, meanstructure) / (2.0 * data.n)
-        sc = _scores_at(data, mu, sigma, meanstructure)
-        b1 = _first_order(sc, clusters[g] if clusters else None, data.n, True)
+        b1 = _first_order_at(data, mu, sigma, meanstructure, clusters[g] if clusters else None)
         total += float(np.sum(b1 * _inverse(a1, "saturated model's information").T))
     return total
 
@@ -136,8 +125,8 @@ def robust_parts(est: Estimate, groups: Sequence[Any], clusters: Clusters = None
     for g, data in enumerate(groups):
         mats = group_matrices(layout, g, est.x_full)
         mu = mats.mu() if layout.meanstructure else data.mean
-        sc = _scores_at(data, mu, mats.sigma(), layout.meanstructure)
-        b1 = _first_order(sc, clusters[g] if clusters else None, data.n, True)
+        b1 = _first_order_at(data, mu, mats.sigma(), layout.meanstructure,
+                             clusters[g] if clusters else None)
         dk = delta(layout, g, mats, meanstructure=layout.meanstructure) @ _reducer(layout, g)
         b0.append(dk.T @ b1 @ dk)
     cache = {} if cache is None else cache
@@ -179,8 +168,8 @@ def baseline_scaling(groups: Sequence[Any], clusters: Clusters, meanstructure: b
         t = pattern_terms(patterns_of(data), mu, sigma)
         assert t is not None
         info = sel.T @ observed_hessian(t, meanstructure) @ sel / (2.0 * data.n)
-        sc = _scores_at(data, mu, sigma, meanstructure)
-        b0 = sel.T @ _first_order(sc, clusters[g] if clusters else None, data.n, True) @ sel
+        b0 = sel.T @ _first_order_at(data, mu, sigma, meanstructure,
+                                     clusters[g] if clusters else None) @ sel
         trace += float(np.sum(b0 * _inverse(info, "baseline model's information").T))
     if cache is not None:
         cache[key] = (h1_trace - trace) / df_null
@@ -288,8 +277,7 @@ def _fiml_blocks(groups: Sequence[Any], version: str, clusters: Clusters
         d_b[:, g * sel.shape[1]:(g + 1) * sel.shape[1]] = sel
         b["d_b"] = d_b
         if version == "V3":
-            sc = _scores_at(data, mean, cov, True)
-            jm = _first_order(sc, clusters[g] if clusters else None, data.n, True)
+            jm = _first_order_at(data, mean, cov, True, clusters[g] if clusters else None)
             b["gam"] = wmi_g @ jm @ wmi_g / fr
         blocks.append(b)
     return blocks

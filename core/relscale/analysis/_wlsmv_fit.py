@@ -18,6 +18,7 @@ import numpy as np
 
 from relscale.i18n import _
 
+from ._chi2 import chi2_sf
 from ._messages import (
     Tagged,
     did_not_converge,
@@ -203,13 +204,11 @@ def difference_test(restricted: WlsmvLevelFit, free: WlsmvLevelFit) -> Differenc
     """``lavTestLRT(free, restricted, method = "satorra.2000")``; with no degrees of
     freedom (equivalent models, e.g. thresholds for three-point items) the plain
     difference and p = 1."""
-    from scipy import stats
-
     test = satorra_2000(restricted.est, free.est)
     if test.df <= 0:
         return DifferenceTest(max(test.chisq, 0.0), test.df, 1.0, "satorra.2000")
     chisq = max(test.chisq, 0.0)
-    return DifferenceTest(chisq, test.df, float(stats.chi2.sf(chisq, test.df)), "satorra.2000")
+    return DifferenceTest(chisq, test.df, chi2_sf(chisq, test.df), "satorra.2000")
 
 
 @single_threaded

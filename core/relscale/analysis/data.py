@@ -80,6 +80,8 @@ class GroupData:
     n_excluded: int
     mean: np.ndarray
     cov: np.ndarray
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """What depends on these rows alone (:func:`._estimation.patterns_of`)."""
 
 
 def prepare_group(data: Any, items: Sequence[str], name: str = "sample") -> GroupData:
@@ -108,7 +110,9 @@ def prepare_group(data: Any, items: Sequence[str], name: str = "sample") -> Grou
             "complete respondents than items (and in practice several hundred)").format(
                 where=where, n=n, k=p))
     mean = xc.mean(axis=0)
-    cov = (xc - mean).T @ (xc - mean) / n
+    centered = xc - mean
+    cov = centered.T @ centered / n
+    del centered
     var = np.diag(cov)
     for j in range(p):
         if var[j] <= 1e-12 * max(1.0, float(np.abs(mean[j]))):

@@ -101,20 +101,40 @@ class DifResult:
         }
 
 
+def value_codes(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``y`` in increasing order and each row's index into them
+    (``np.unique(y, return_inverse=True)``; by counting, without a sort, when the values
+    are integers in a small range, as answers and sums of answers are)."""
+    y = np.asarray(y, dtype=float)
+    lo, hi = float(y.min()), float(y.max())
+    if hi - lo <= 100_000 and np.all(y == np.floor(y)):
+        offset = (y - lo).astype(np.intp)
+        present = np.bincount(offset) > 0
+        lookup = np.cumsum(present) - 1
+        return lo + np.flatnonzero(present).astype(float), lookup[offset]
+    values, inverse = np.unique(y, return_inverse=True)
+    return values, np.asarray(inverse).reshape(-1)
+
+
 def collapse_categories(
     y: np.ndarray, group: np.ndarray, min_cell: int, item: str
 ) -> tuple[np.ndarray, list[list[float]]]:
     """Merge sparse categories with a neighbour until every group uses each one ``min_cell``
     times (lordif's ``minCell``). Returns codes 0..K-1 and the values in each code.
 
+    Works on the table of counts per group and answer, so the cost is one pass over ``y``.
+
     :raises AnalysisError: fewer than two categories would remain.
     """
-    values = sorted(set(y.tolist()))
-    cats: list[list[float]] = [[v] for v in values]
-    labels = np.unique(group)
+    values, code = value_codes(y)
+    groups = np.asarray(group, dtype=np.intp)
+    table = np.bincount(groups * len(values) + code,
+                        minlength=(int(groups.max()) + 1) * len(values))
+    table = table.reshape(-1, len(values))[np.bincount(groups) > 0]  # groups present
+    cats: list[list[int]] = [[v] for v in range(len(values))]
 
-    def counts(c: list[float]) -> int:
-        return min(int(np.isin(y[group == g], c).sum()) for g in labels)
+    def counts(c: list[int]) -> int:
+        return int(table[:, c].sum(axis=1).min())
 
     while len(cats) >= 2:
         sparse = [i for i, c in enumerate(cats) if counts(c) < min_cell]
@@ -127,17 +147,17 @@ def collapse_categories(
             j = i - 1
         else:
             left, right = cats[i - 1], cats[i + 1]
-            j = i - 1 if np.isin(y, left).sum() <= np.isin(y, right).sum() else i + 1
+            j = i - 1 if table[:, left].sum() <= table[:, right].sum() else i + 1
         lo, hi = sorted((i, j))
         cats[lo:hi + 1] = [cats[lo] + cats[hi]]
     if len(cats) < 2:
         raise AnalysisError(_(
             "item {item!r}: fewer than 2 response categories are used at least {k} times in "
             "every group; DIF cannot be estimated").format(item=item, k=min_cell))
-    codes = np.empty(len(y), dtype=int)
+    merged = np.empty(len(values), dtype=int)
     for k, c in enumerate(cats):
-        codes[np.isin(y, c)] = k
-    return codes, cats
+        merged[c] = k
+    return merged[code], [[float(values[v]) for v in c] for c in cats]
 
 
 @single_threaded
@@ -188,7 +208,6 @@ def dif(
         counts[name] = len(x)
     x = np.vstack(blocks)
     group = np.concatenate(group_codes)
-    dummies = np.column_stack([(group == g).astype(float) for g in range(1, len(names))])
     if isinstance(matching, str) and matching not in ("total", "rest"):
         raise AnalysisError(_("matching must be 'total', 'rest' or an array, got "
                               "{matching!r}").format(matching=matching))
@@ -198,11 +217,21 @@ def dif(
             raise AnalysisError(_("matching: expected {n} values (one per respondent with "
                                   "complete answers), got shape {shape}").format(
                                       n=len(x), shape=custom.shape))
+    # an item's answers, merged categories and note are the same in every round
+    answers, notes = [], []
+    for j, item in enumerate(items):
+        codes, cats = collapse_categories(x[:, j], group, min_cell, item)
+        answers.append((codes, cats))
+        if any(len(c) > 1 for c in cats):
+            merged = "; ".join("+".join(f"{v:g}" for v in c) for c in cats if len(c) > 1)
+            notes.append(_("item {item!r}: sparse categories merged ({merged}) so every group "
+                           "uses each category at least {k} times").format(
+                               item=item, merged=merged, k=min_cell))
     anchors = np.ones(len(items), dtype=bool)
     rounds = 0
     for rounds in range(1, (max_purify if purify and isinstance(matching, str) else 1) + 1):  # noqa: B007
-        results, notes = _all_items(x, group, dummies, items, matching, anchors, criterion,
-                                    alpha, r2_change, beta_change, min_cell)
+        results = _all_items(x, group, answers, items, matching, anchors, criterion, alpha,
+                             r2_change, beta_change)
         flagged = np.array([it.flagged for it in results])
         if np.array_equal(~flagged, anchors) or flagged.all():
             break
@@ -212,10 +241,28 @@ def dif(
                      [it for it, a in zip(items, anchors, strict=True) if a], rounds)
 
 
+def _patterns(codes: np.ndarray, m: np.ndarray, group: np.ndarray, n_groups: int
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (answer, matching score, group) of the rows, in increasing order, and
+    how many rows each stands for: answer codes, matching scores, groups, counts."""
+    levels, m_code = value_codes(m)
+    size = (int(codes.max()) + 1) * len(levels) * n_groups
+    key = (codes.astype(np.int64) * len(levels) + m_code) * n_groups + group
+    if size <= max(10 * len(key), 1 << 20):  # a table of every possible pattern: count
+        counts = np.bincount(key, minlength=size)
+        keys = np.flatnonzero(counts)
+        weight = counts[keys]
+    else:
+        keys, weight = np.unique(key, return_counts=True)
+    per_answer = len(levels) * n_groups
+    return (keys // per_answer, levels[(keys // n_groups) % len(levels)], keys % n_groups,
+            weight)
+
+
 def _all_items(
     x: np.ndarray,
     group: np.ndarray,
-    dummies: np.ndarray,
+    answers: Sequence[tuple[np.ndarray, list[list[float]]]],
     items: Sequence[str],
     matching: Matching | np.ndarray,
     anchors: np.ndarray,
@@ -223,19 +270,13 @@ def _all_items(
     alpha: float,
     r2_change: float,
     beta_change: float,
-    min_cell: int,
-) -> tuple[list[DifItem], list[str]]:
-    results, notes = [], []
+) -> list[DifItem]:
+    results = []
     n = len(x)
-    q = dummies.shape[1]
+    q = int(group.max())
     anchor_sum = x[:, anchors].sum(axis=1)
     for j, item in enumerate(items):
-        codes, cats = collapse_categories(x[:, j], group, min_cell, item)
-        if any(len(c) > 1 for c in cats):
-            merged = "; ".join("+".join(f"{v:g}" for v in c) for c in cats if len(c) > 1)
-            notes.append(_("item {item!r}: sparse categories merged ({merged}) so every group "
-                           "uses each category at least {k} times").format(
-                               item=item, merged=merged, k=min_cell))
+        codes, cats = answers[j]
         if isinstance(matching, str):
             own = x[:, j] if anchors[j] else 0.0
             m = anchor_sum - own if matching == "rest" else anchor_sum - own + x[:, j]
@@ -245,13 +286,12 @@ def _all_items(
         if sd == 0:
             raise AnalysisError(_("item {item!r}: the matching score is constant").format(
                 item=item))
-        mz = (m - m.mean()) / sd  # same model space, better conditioned
         # The models see a row only through (answer, matching score, group): fit the
-        # distinct patterns with their counts as weights (the same likelihood).
-        levels, m_code = np.unique(m, return_inverse=True)
-        key = (codes.astype(np.int64) * len(levels) + m_code) * (q + 1) + group
-        _keys, first, weight = np.unique(key, return_index=True, return_counts=True)
-        pc, pm, pd = codes[first], mz[first], dummies[first]
+        # distinct patterns with their counts as weights (the same likelihood), the
+        # matching score standardized (same model space, better conditioned).
+        pc, level, pg, weight = _patterns(codes, m, group, q + 1)
+        pm = (level - m.mean()) / sd
+        pd = (pg[:, None] == np.arange(1, q + 1)[None, :]).astype(float)
         designs = [pm[:, None], np.column_stack([pm, pd]),
                    np.column_stack([pm, pd, pm[:, None] * pd])]
         what = _("item {item!r}").format(item=item)
@@ -286,4 +326,4 @@ def _all_items(
             item, n, cats, (ll0, ll[0], ll[1], ll[2]), chi12, chi13, chi23, q, 2 * q, q,
             p12, p13, p23, (mcf[0], mcf[1], mcf[2]), (nag[0], nag[1], nag[2]), bchange,
             bool(flagged), kind))
-    return results, notes
+    return results

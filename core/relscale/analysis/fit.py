@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from ._chi2 import chi2_cdf, chi2_sf, ncx2_cdf, root
 from ._estimation import Estimate
 from .data import GroupData
 
@@ -133,27 +134,25 @@ def rmsea_ci(
     x2: float, df: float, n: int, n_groups: int = 1, level: float = 0.90, c_hat: float = 1.0
 ) -> tuple[float, float]:
     """The confidence interval of lavaan's ``lav_fit_rmsea_ci`` (``c.hat`` for robust)."""
-    from scipy import optimize, stats
-
     upper_p = 1.0 - (1.0 - level) / 2.0
     lower_p = (1.0 - level) / 2.0
 
     def cdf(lam: float) -> float:
         if lam <= 0:
-            return float(stats.chi2.cdf(x2, df))
-        return float(stats.ncx2.cdf(x2, df, lam))
+            return chi2_cdf(x2, df)
+        return ncx2_cdf(x2, df, lam)
 
     scale = np.sqrt(n_groups)
     if df < 1 or cdf(0.0) - upper_p < 0:
         lower = 0.0
     else:
-        lam = optimize.brentq(lambda v: cdf(v) - upper_p, 0.0, x2, xtol=1e-12)
+        lam = root(lambda v: cdf(v) - upper_p, 0.0, x2)
         lower = float(np.sqrt(c_hat * lam / (n * df)) * scale)
     n_rmsea = max(n, x2 * 4)
     if df < 1 or cdf(n_rmsea) - lower_p > 0 or cdf(0.0) - lower_p < 0:
         upper = 0.0
     else:
-        lam = optimize.brentq(lambda v: cdf(v) - lower_p, 0.0, n_rmsea, xtol=1e-12)
+        lam = root(lambda v: cdf(v) - lower_p, 0.0, n_rmsea)
         upper = float(np.sqrt(c_hat * lam / (n * df)) * scale)
     return lower, upper
 
@@ -197,13 +196,11 @@ def fit_measures(est: Estimate, groups: Sequence[GroupData],
     :param baseline_fit: chi-square and df of the baseline model when it is not the
         complete-data one (FIML: :func:`relscale.analysis._fiml.baseline`).
     """
-    from scipy import stats
-
     n_total = sum(d.n for d in groups)
     df = n_moments(groups, est.layout.meanstructure) - est.layout.n_reduced
     x2 = max(est.chisq, 0.0)
     x2_null, df_null = baseline_fit or baseline(groups, est.layout.meanstructure)
-    pvalue = float(stats.chi2.sf(x2, df)) if df > 0 else float("nan")
+    pvalue = chi2_sf(x2, df) if df > 0 else float("nan")
     lower, upper = rmsea_ci(x2, df, n_total, len(groups))
     return FitMeasures(
         chisq=x2,
@@ -225,15 +222,13 @@ def with_scaled(fm: FitMeasures, c: float, c_null: float, n_groups: int) -> FitM
     """Add the Yuan-Bentler scaled statistics (lavaan's ``*.scaled`` with MLR): the chi-
     squares divided by their scaling factors, CFI/TLI from them, and RMSEA with
     ``df * c`` degrees of freedom (lavaan 0.6-14's ``rmsea.scaled``)."""
-    from scipy import stats
-
     if not (c > 0 and c_null > 0):
         return replace(fm, scaling_factor=c if c > 0 else None)
     x2s, x2n = fm.chisq / c, fm.baseline_chisq / c_null
     lower, upper = rmsea_ci(fm.chisq, fm.df * c, fm.ntotal, n_groups)
     return replace(
         fm, chisq_scaled=x2s, df_scaled=float(fm.df), scaling_factor=c,
-        pvalue_scaled=float(stats.chi2.sf(x2s, fm.df)) if fm.df > 0 else float("nan"),
+        pvalue_scaled=chi2_sf(x2s, fm.df) if fm.df > 0 else float("nan"),
         baseline_chisq_scaled=x2n, baseline_df_scaled=float(fm.baseline_df),
         baseline_scaling_factor=c_null,
         cfi_scaled=_cfi(x2s, fm.df, x2n, fm.baseline_df),

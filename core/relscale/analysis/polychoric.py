@@ -43,6 +43,8 @@ MAX_CATEGORIES = 15
 _RHO_BOUND = 0.999  # lavaan's nlminb bounds
 _SQRT_EPS = float(np.sqrt(np.finfo(float).eps))
 _PHI = 1.0 / np.sqrt(2.0 * np.pi)
+CHUNK = 8192
+"""Answer patterns whose pair cells and scores are formed at a time (bounded memory)."""
 
 
 @dataclass
@@ -312,12 +314,15 @@ def sample_statistics(codes: np.ndarray, levels: Sequence[int], items: Sequence[
     pairs = pairs_of(p)
     rows = np.array([i for i, _ in pairs])
     cols = np.array([j for _, j in pairs])
-    both = (codes[:, rows] >= 0) & (codes[:, cols] >= 0)
-    cell = np.where(both, codes[:, rows] * kmax + codes[:, cols], kmax * kmax)
     offsets = np.arange(len(pairs)) * (kmax * kmax + 1)
-    tables = np.bincount((cell + offsets).ravel(), weights=np.repeat(weight, len(pairs)),
-                         minlength=len(pairs) * (kmax * kmax + 1))
-    tables = tables.reshape(len(pairs), kmax * kmax + 1)[:, :-1].reshape(-1, kmax, kmax)
+    counted = np.zeros(len(pairs) * (kmax * kmax + 1))
+    for first_row in range(0, len(codes), CHUNK):
+        chunk = slice(first_row, first_row + CHUNK)
+        cell = _pair_cells(codes[chunk], rows, cols, kmax)
+        counted += np.bincount((cell + offsets).ravel(),
+                               weights=np.repeat(weight[chunk], len(pairs)),
+                               minlength=len(counted))
+    tables = counted.reshape(len(pairs), kmax * kmax + 1)[:, :-1].reshape(-1, kmax, kmax)
     names = [item_pair(items[j], items[i], where) for i, j in pairs]
     counts = tables.sum(axis=(1, 2))
     if (counts < 2).any():
@@ -338,9 +343,15 @@ def sample_statistics(codes: np.ndarray, levels: Sequence[int], items: Sequence[
     s_th2 = np.where(ok[..., None], terms.d_th2 / safe[..., None], 0.0)
     cor = np.eye(p)
     cor[rows, cols] = cor[cols, rows] = rho
-    gamma = _gamma(codes, weight, n, lev, uni_scores, uni_counts, tables, cell, s_rho,
-                   s_th1, s_th2, rows, cols)
+    gamma = _gamma(codes, weight, n, lev, uni_scores, uni_counts, tables, s_rho, s_th1,
+                   s_th2, rows, cols)
     return thresholds, cor, gamma
+
+
+def _pair_cells(codes: np.ndarray, rows: np.ndarray, cols: np.ndarray, kmax: int) -> np.ndarray:
+    """Each pattern's cell in every pair's table (``kmax**2``: an answer missing)."""
+    both = (codes[:, rows] >= 0) & (codes[:, cols] >= 0)
+    return np.where(both, codes[:, rows] * kmax + codes[:, cols], kmax * kmax)
 
 
 def _pearson_start(codes: np.ndarray, weight: np.ndarray, rows: np.ndarray,
@@ -359,29 +370,30 @@ def _pearson_start(codes: np.ndarray, weight: np.ndarray, rows: np.ndarray,
 
 def _gamma(codes: np.ndarray, weight: np.ndarray, n: int, levels: np.ndarray,
            uni_scores: list[np.ndarray], uni_counts: list[np.ndarray], tables: np.ndarray,
-           cell: np.ndarray, s_rho: np.ndarray, s_th1: np.ndarray, s_th2: np.ndarray,
-           rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+           s_rho: np.ndarray, s_th1: np.ndarray, s_th2: np.ndarray, rows: np.ndarray,
+           cols: np.ndarray) -> np.ndarray:
     """Muthen (1984) / lavaan's ``muthen1984``: N B^-1 (S'S) B^-T.
 
-    ``codes`` and ``cell`` hold the distinct answer patterns, ``weight`` how many of the
-    ``n`` respondents gave each: respondents with the same answers have the same scores, so
+    ``codes`` holds the distinct answer patterns, ``weight`` how many of the ``n``
+    respondents gave each: respondents with the same answers have the same scores, so
     S'S is a weighted sum over the patterns (a million respondents on a short scale give
-    some thousands).
+    some thousands). The patterns' scores are formed a chunk at a time, scaled by the root
+    of their weight, and summed as X'X (a symmetric rank-k update: half a general product),
+    so memory stays bounded when nearly every respondent answers differently.
     """
     m, p = codes.shape
     n_th = int(np.sum(levels - 1))
     start = np.concatenate([[0], np.cumsum(levels - 1)])
     n_pairs = len(rows)
-    # per-respondent scores: thresholds by category lookup, correlations by cell lookup
-    sc_th = np.zeros((m, n_th))
+    kmax = s_rho.shape[1]
+    # per-pattern scores: thresholds by category lookup, correlations by cell lookup
+    th_tables = []
     a11_inv = np.zeros((n_th, n_th))
     for j in range(p):
-        table = np.vstack([uni_scores[j], np.zeros((1, levels[j] - 1))])
-        sc_th[:, start[j]:start[j + 1]] = table[codes[:, j]]  # -1 -> the zero row
+        th_tables.append(np.vstack([uni_scores[j], np.zeros((1, levels[j] - 1))]))
         block = uni_scores[j].T @ (uni_counts[j][:, None] * uni_scores[j])
         a11_inv[start[j]:start[j + 1], start[j]:start[j + 1]] = np.linalg.inv(block)
     flat = np.concatenate([s_rho.reshape(n_pairs, -1), np.zeros((n_pairs, 1))], axis=1)
-    sc_cor = np.take_along_axis(flat, cell.T, axis=1).T  # n x pairs
     # A21 and A22 from the tables (sums over respondents = sums over cells)
     weighted = tables * s_rho  # pairs x K x K
     a21 = np.zeros((n_pairs, n_th))
@@ -395,10 +407,21 @@ def _gamma(codes: np.ndarray, weight: np.ndarray, n: int, levels: np.ndarray,
     if np.any(a22 == 0):
         raise AnalysisError(_("a polychoric correlation has no information (an item pair "
                               "with no respondents in common?)"))
-    infl_th = sc_th @ a11_inv
-    infl_cor = (sc_cor - infl_th @ a21.T) / a22[None, :]
-    infl = np.hstack([infl_th, infl_cor])
-    return float(n) * (infl.T @ (weight[:, None] * infl))
+    root_w = np.sqrt(weight)
+    out = np.zeros((n_th + n_pairs, n_th + n_pairs))
+    for first_row in range(0, m, CHUNK):
+        chunk = codes[first_row:first_row + CHUNK]
+        sc_th = np.zeros((len(chunk), n_th))
+        for j in range(p):
+            sc_th[:, start[j]:start[j + 1]] = th_tables[j][chunk[:, j]]  # -1: the zero row
+        cell = _pair_cells(chunk, rows, cols, kmax)
+        sc_cor = np.take_along_axis(flat, cell.T, axis=1).T  # patterns x pairs
+        infl_th = sc_th @ a11_inv
+        infl_cor = (sc_cor - infl_th @ a21.T) / a22[None, :]
+        x = np.hstack([infl_th, infl_cor])
+        x *= root_w[first_row:first_row + CHUNK, None]
+        out += x.T @ x
+    return float(n) * out
 
 
 def _patterns(codes: np.ndarray, kmax: int) -> tuple[np.ndarray, np.ndarray]:

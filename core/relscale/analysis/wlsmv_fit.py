@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._chi2 import chi2_sf
 from .fit import FitMeasures, rmsea_ci
 from .polychoric import OrdinalGroup, pairs_of
 from .wlsmv import WlsmvEstimate
@@ -149,8 +150,6 @@ def catml(est: WlsmvEstimate) -> dict[str, float] | None:
 
 def fit_measures(est: WlsmvEstimate) -> FitMeasures:
     """lavaan's ``fitMeasures()`` of a WLSMV fit (see the module docstring)."""
-    from scipy import stats
-
     groups = est.groups
     n_groups = len(groups)
     n_rmsea = est.n_total - n_groups
@@ -168,8 +167,8 @@ def fit_measures(est: WlsmvEstimate) -> FitMeasures:
                                     cm["c_hat"], cm["c_hat_baseline"])
         robust["rmsea_robust"] = _rmsea(cm["chisq"], cm["df"], n_rmsea, n_groups, cm["c_hat"])
     ci = rmsea_ci(x2, df, n_rmsea, n_groups)
-    pvalue = float(stats.chi2.sf(x2, df)) if df > 0 else float("nan")
-    pvalue_s = float(stats.chi2.sf(x2_s, df)) if df > 0 else float("nan")
+    pvalue = chi2_sf(x2, df) if df > 0 else float("nan")
+    pvalue_s = chi2_sf(x2_s, df) if df > 0 else float("nan")
     return FitMeasures(
         chisq=x2, df=df, pvalue=pvalue,
         cfi=_cfi(x2, df, x2_null, df_null), tli=_tli(x2, df, x2_null, df_null),

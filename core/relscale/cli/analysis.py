@@ -246,6 +246,9 @@ def invariance(
     strict: Annotated[
         bool, typer.Option("--strict", help="Also test equal residual variances (strict).")
     ] = False,
+    no_dif: Annotated[
+        bool, typer.Option("--no-dif", help="Leave out the ordinal DIF per item.")
+    ] = False,
     collapse: CollapseOption = None,
     fmt: Annotated[str | None, typer.Option(
         "--format", "-F", show_default=False,
@@ -265,7 +268,8 @@ def invariance(
                                collapse)
     adapted = adapt_noting(instrument, sector, perspective, used)
     with spinner(_("Fitting the models per group")):
-        evidence = group_evidence(data, adapted, group_by, options=options)
+        evidence = group_evidence(data, adapted, group_by, options=options,
+                                  run_dif=not no_dif)
     _note_method(evidence.method)
     title = _("Invariance across {column}: {instrument}, {perspective} ({path})").format(
         column=group_by, instrument=adapted.instrument, perspective=adapted.perspective,

@@ -322,7 +322,12 @@ def dif_table(ev: GroupEvidence) -> Table:
 
 def group_tables(ev: GroupEvidence) -> list[Table]:
     """Everything ``relscale invariance`` shows, in order."""
-    return [*invariance_tables(ev), reliability_table(ev), item_means_table(ev), dif_table(ev)]
+    if ev.dif_run:
+        return [*invariance_tables(ev), reliability_table(ev), item_means_table(ev),
+                dif_table(ev)]
+    means = item_means_table(ev)
+    means.notes.append(_("Ordinal DIF was not run (--no-dif)."))
+    return [*invariance_tables(ev), reliability_table(ev), means]
 
 
 # --- text -------------------------------------------------------------------------------
