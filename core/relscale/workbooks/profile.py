@@ -194,6 +194,11 @@ def build_profile_workbook(profiles: ProfileSet, *, taken: set[str] | None = Non
     prof_dims = {d.id for d in prof.dimensions}
     client_dims = {d.id for d in client.dimensions} if client else set()
     used: set[str] = set() if taken is None else taken
+    # the same on every page: measured once (per page, the legend's scan of every profile
+    # made the workbook quadratic in pairs)
+    legend = [(text, _text_height(text, width_all, 9, pad=4)) for text in legend_lines(profiles)]
+    norm_text = " · ".join(profiles.norms)
+    norm_height = _text_height(norm_text, width_all, 9, pad=6)
     for profile in profiles.profiles:
         name = _sheet_name(" - ".join(c for c in (profile.professional_code,
                                                    profile.client_code) if c), used)
@@ -219,11 +224,10 @@ def build_profile_workbook(profiles: ProfileSet, *, taken: set[str] | None = Non
             sub += " · " + _("wave {wave} (compared with wave {before})").format(
                 wave=shown(profile.wave), before=shown(profile.before_wave or ""))
         banner(3, sub, "sub", _text_height(sub, width_all, 10))
-        norm_text = " · ".join(profiles.norms)
-        banner(4, norm_text, "norm", _text_height(norm_text, width_all, 9, pad=6))
+        banner(4, norm_text, "norm", norm_height)
         row = 5
-        for text in legend_lines(profiles):
-            banner(row, text, "legend", _text_height(text, width_all, 9, pad=4))
+        for text, height in legend:
+            banner(row, text, "legend", height)
             row += 1
         row += 1
         for i, band in enumerate(bands):
