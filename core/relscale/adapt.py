@@ -193,7 +193,7 @@ def adapt(
     chosen = respondent_variant(sec, variant)
     respondent_role = sec.role(perspective)
     subject_role = sec.role("client" if perspective == "professional" else "professional")
-    if chosen is not None:
+    if chosen is not None and perspective == "client":  # a variant is the client's words
         spoken: str | None = sect(ctx_field(f"variant.{chosen.id}", "spoken_label"),
                                   chosen.spoken_label)
     elif subject_role.spoken_label:

@@ -175,8 +175,7 @@ def build_rows(adapted: Sequence[AdaptedInstrument], *, subject: str | None = No
         # the sentences show the name typed here ({subjectcode}): it is asked first
         piped = subject is None and names_someone(i.text for i in a.items)
         rows.append(_row(id="2", cls="Q", type="S", name="subjectcode", relevance="1",
-                         text=limesurvey_html(ui(SUBJECT_LABEL).format(
-                             role=a.subject_said if a.perspective == "client" else a.subject)),
+                         text=limesurvey_html(ui(SUBJECT_LABEL).format(role=a.subject_said)),
                          language=lang, mandatory="Y" if piped else "N", other="N"))
         rows.append(_row(id="3", cls="Q", type="F", name=ITEMS_QUESTION, relevance="1",
                          text=limesurvey_html(a.instructions), language=lang,

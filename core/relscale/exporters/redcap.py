@@ -217,8 +217,7 @@ def build_dictionary(
          "section_header": redcap_label(f"{adapted.title} — {adapted.sector_label}"),
          "field_note": redcap_label(adapted.notice)},
         {"field_name": "subject_code", "field_type": "text", "identifier": "y",
-         "field_label": redcap_label(ui(SUBJECT_LABEL).format(
-             role=adapted.subject_said if adapted.perspective == "client" else adapted.subject)),
+         "field_label": redcap_label(ui(SUBJECT_LABEL).format(role=adapted.subject_said)),
          # the sentences show the name typed here ([subject_code]): it is asked first
          "required": "y" if subject is None and names_someone(
              i.text for i in adapted.items) else ""},

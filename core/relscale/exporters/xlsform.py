@@ -183,8 +183,7 @@ def build_xlsform(
     form.survey.append({
         "type": "text", "name": "subject_code",
         **({"required": "yes"} if piped else {}),
-        **texts("label", [ui(SUBJECT_LABEL, a, tr).format(
-            role=a.subject_said if a.perspective == "client" else a.subject)
+        **texts("label", [ui(SUBJECT_LABEL, a, tr).format(role=a.subject_said)
                           for a, tr in zip(adapted, trs, strict=True)]),
     })
     form.survey.append({

@@ -440,5 +440,7 @@ class AdaptedInstrument(Model):
 
     @property
     def subject_said(self) -> str:
-        """The other person's role in the respondent's words (client forms)."""
+        """The other person's role in the respondent's words: on a client form the word the
+        client uses (the respondent variant's or the role's spoken label), on a
+        professional's form the client role's label."""
         return self.subject_spoken or self.subject

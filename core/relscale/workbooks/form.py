@@ -250,7 +250,7 @@ def build_form(
     field_labels = {
         "respondent_code": texts["respondent_code"],
         "subject_code": texts["subject_code"].format(
-            role=adapted.subject_said if adapted.perspective == "client" else adapted.subject),
+            role=adapted.subject_said),
         "date": _("Date"),
     }
     fields: dict[str, str] = {}
