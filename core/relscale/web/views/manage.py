@@ -14,7 +14,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from relscale.errors import RelscaleError
 from relscale.i18n import _
@@ -197,18 +197,30 @@ async def collect_upload(request: Request) -> Response:
         round=info.name), round=info, results=done)
 
 
-async def forget(request: Request) -> Response:
+async def _confirmed(request: Request) -> tuple[Any, Any, Any, Response | None]:
+    """The coordinator, the store and the round of a destructive post, and the page to
+    show instead when the round's name was not typed to confirm it."""
     from starlette.concurrency import run_in_threadpool
-
-    from relscale.rounds.manage import forget_names
 
     user = require_user(request, COORDINATOR)
     form = await posted_form(request)
     store = store_of(request)
     info = await run_in_threadpool(round_by_id, store, round_id_of(request))
     if str(form.get("confirm", "")).strip() != info.name:
-        return page(request, "manage.html", 400, title=info.name, round=info, error=_(
-            "Type the name of the round to confirm."))
+        return user, store, info, page(request, "manage.html", 400, title=info.name,
+                                       round=info,
+                                       error=_("Type the name of the round to confirm."))
+    return user, store, info, None
+
+
+async def forget(request: Request) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    from relscale.rounds.manage import forget_names
+
+    user, store, info, refused = await _confirmed(request)
+    if refused is not None:
+        return refused
     done = await run_in_threadpool(forget_names, store, info.name)
     await run_in_threadpool(accounts.audit, store, user, "forget-names", round_name=info.name,
                             detail=f"{done.rows} names", client=client_key(request))
@@ -221,13 +233,9 @@ async def delete(request: Request) -> Response:
 
     from relscale.rounds.manage import delete_round
 
-    user = require_user(request, COORDINATOR)
-    form = await posted_form(request)
-    store = store_of(request)
-    info = await run_in_threadpool(round_by_id, store, round_id_of(request))
-    if str(form.get("confirm", "")).strip() != info.name:
-        return page(request, "manage.html", 400, title=info.name, round=info, error=_(
-            "Type the name of the round to confirm."))
+    user, store, info, refused = await _confirmed(request)
+    if refused is not None:
+        return refused
     done = await run_in_threadpool(delete_round, store, info.name)
     await run_in_threadpool(accounts.audit, store, user, "round-deleted", round_name=info.name,
                             client=client_key(request))
