@@ -54,6 +54,21 @@ def csv_text(value: object) -> str:
     return "'" + text if needs_guard(text) else text
 
 
+# the same policy as polars expressions, for tables written by polars in one go: the
+# plain-number pattern with Python's "$" (end, or before a final newline) spelt out for
+# Rust's regex; tests/test_csv_injection.py holds guard_expr to csv_text
+TRIGGER_PATTERN = r"^[=+\-@\t\r]"
+PLAIN_NUMBER_PATTERN = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\n?$"
+
+
+def guard_expr(cell: Any) -> Any:
+    """:func:`csv_text` as a polars expression over a String column (None stays None)."""
+    import polars as pl
+
+    guard = cell.str.contains(TRIGGER_PATTERN) & ~cell.str.contains(PLAIN_NUMBER_PATTERN)
+    return pl.when(guard).then(pl.lit("'") + cell).otherwise(cell)
+
+
 def csv_unguard(value: str) -> str:
     """Undo :func:`csv_text` (a guarded value loses its apostrophe)."""
     if value.startswith("'") and needs_guard(value[1:]):

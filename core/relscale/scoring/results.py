@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relscale.io.bulk_table import ItemColumn, TextColumn
-from relscale.io.csv_safety import csv_text
+from relscale.io.csv_safety import TRIGGER_PATTERN, csv_text, guard_expr
 from relscale.io.csv_safety import writer as csv_writer
 from relscale.model import columns as col
 
@@ -273,7 +273,7 @@ def _to_guard(frame: Any, names: list[str]) -> list[str]:
     if not names:
         return []
     checks = frame.select(
-        pl.any_horizontal(pl.col(c).str.contains(_TRIGGER).any(),
+        pl.any_horizontal(pl.col(c).str.contains(TRIGGER_PATTERN).any(),
                           (pl.col(c).str.len_bytes() == 0).any()).alias(c)
         for c in names
     ).row(0)
@@ -356,19 +356,6 @@ def _few_texts(values: Any) -> list[str] | None:
     return sorted(distinct)
 
 
-# relscale.io.csv_safety's policy as a polars expression: its plain-number pattern, with
-# Python's "$" (end, or before a final newline) spelt out for Rust's regex.
-_TRIGGER = r"^[=+\-@\t\r]"
-_PLAIN_NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\n?$"
-
-
-def guard_expr(cell: Any) -> Any:
-    """:func:`relscale.io.csv_safety.csv_text` as a polars expression over a String
-    column (None stays None)."""
-    import polars as pl
-
-    guard = cell.str.contains(_TRIGGER) & ~cell.str.contains(_PLAIN_NUMBER)
-    return pl.when(guard).then(pl.lit("'") + cell).otherwise(cell)
 
 
 def _empty_as_null_expr(cell: Any) -> Any:
