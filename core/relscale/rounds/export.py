@@ -264,10 +264,12 @@ def _csv_line(cells: list[Any]) -> str:
 
 def _plain_text(v: Any) -> str:
     """A text cell as csv writes it: as is unless it needs quoting or a guard."""
+    from relscale.io.csv_safety import TRIGGERS
+
     if v is None:
         return ""
     text = str(v)
-    if any(c in text for c in ',"\r\n') or text[:1] in "=+-@\t\r":
+    if not text or any(c in text for c in ',"\r\n') or text[:1] in TRIGGERS:
         return _csv_line([text])
     return text
 
