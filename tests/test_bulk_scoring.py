@@ -258,3 +258,25 @@ def test_a_csv_from_a_bulk_read_makes_no_matrix_and_no_texts(
     np.testing.assert_array_equal(table.values, old.responses.values)
     assert ids == old.responses.ids["respondent_code"]
     np.testing.assert_array_equal(run.scores.keyed, old.scores.keyed)
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+def test_line_endings_read_in_bulk(
+    ending: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LF and CRLF files are read in bulk (the line checks count CRs only when there are
+    any) and give what the csv module gives; one stray CR leaves the file to the csv
+    module."""
+    adapted = adapt(INSTRUMENT, "education")
+    rng = np.random.default_rng(11)
+    header, rows = random_table(rng, list(adapted.item_ids), 300, ["1", "2", "5"], ["a", "b"])
+    path = tmp_path / "in.csv"
+    path.write_bytes(ending.join(",".join(r) for r in [header, *rows]).encode() + b"\n")
+    monkeypatch.setattr(bulk_csv, "BULK_MIN_BYTES", 0)
+    values = lambda names: range(1, len(names) - 1)  # noqa: E731
+    assert bulk_csv.read_bulk(path, values) is not None
+    read_both(path, tmp_path, monkeypatch, instrument=INSTRUMENT, sector="education")
+    stray = path.read_bytes().replace(b",n7" + ending.encode(), b",n\r7" + ending.encode(), 1)
+    assert stray != path.read_bytes()
+    path.write_bytes(stray)
+    assert bulk_csv.read_bulk(path, values) is None

@@ -80,9 +80,11 @@ def read_bulk(path: Path, value_columns: Callable[[list[str]], Sequence[int]]) -
     if any(len(name) > field_limit for name in raw_header):
         return None  # the csv module refuses it, naming the line
     # Counted over the whole file, less the header line (slicing would copy the file).
-    header_cr = int(data[end - 1 : end] == b"\r")
     lines = data.count(b"\n") - 1 + (0 if data.endswith(b"\n") else 1)
-    if lines == 0 or data.count(b"\r") - header_cr != data.count(b"\r\n") - header_cr:
+    if lines == 0:
+        return None
+    carriage_returns = data.count(b"\r")  # none in most files: then no CRLF pass either
+    if carriage_returns and carriage_returns != data.count(b"\r\n"):
         return None
     if data.count(delimiter.encode()) - (width - 1) != lines * (width - 1):
         return None  # some line is wider or narrower than the header
