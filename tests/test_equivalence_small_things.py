@@ -249,3 +249,45 @@ def test_nested_data_are_named_once_and_cluster_gives_mlr(tmp_path: Path) -> Non
     assert not any("look nested" in w for w in plain["warnings"])
     line = _one_error(run("cfa", str(nested), "-i", RQ, "--cluster", "teacher"))
     assert "no column 'teacher' for --cluster" in line
+
+
+def test_a_file_grouped_by_sector_is_read_once(
+    fh: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 26: the group column and every group's items come from one read of the file;
+    a column of another sector's wording that no group here answered is read along, and a
+    cell in it that is not a number changes nothing (the file is then read as before)."""
+    import relscale.io.tables as tables
+
+    reads: list[tuple[str, ...]] = []
+    real = tables.read_columns
+
+    def counted(path: Any, columns: Any, *args: Any, **kw: Any) -> Any:
+        reads.append(tuple(columns))
+        return real(path, columns, *args, **kw)
+
+    monkeypatch.setattr(tables, "read_columns", counted)
+    base = run("invariance", str(fh), "-i", RQ, "-g", "sector", "--format", "json")
+    assert base.exit_code == 0, base.stderr
+    assert len(reads) == 1, reads
+
+    yc_only = sorted(set(adapt(RQ, "youth_care").item_ids) - set(adapt(RQ, "education").item_ids)
+                     - set(adapt(RQ, "foster_homes").item_ids))
+    assert yc_only, "youth care words an item its own way"
+
+    def add(value: str) -> Any:
+        def edit(rows: list[list[str]]) -> list[list[str]]:
+            return [[*rows[0], yc_only[0]], *[[*r, value] for r in rows[1:]]]
+        return edit
+
+    # with the odd cell: the one read stops at it, then the group column and the groups'
+    # own items are read as before
+    for value, reads_expected in (("3", 1), ("not a number", 3)):
+        reads.clear()
+        other = _edit(fh, tmp_path / "other.csv", add(value))
+        result = run("invariance", str(other), "-i", RQ, "-g", "sector", "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        assert len(reads) == reads_expected, reads
+        mine, theirs = json.loads(result.stdout), json.loads(base.stdout)
+        assert mine["items"] == theirs["items"]
+        assert mine["scalar"]["chisq"] == pytest.approx(theirs["scalar"]["chisq"], rel=1e-12)

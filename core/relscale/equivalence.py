@@ -44,6 +44,7 @@ from relscale.equivalence_io import (
     Method,
     check_same_scale,
     cluster_ids,
+    every_wording,
     labels_table,
     plain_table,
     read_sector_groups,
@@ -308,7 +309,9 @@ def _read_groups(
     from relscale.adapt import adapt
     from relscale.io.responses import read_responses
     plain = plain_table(path)
-    table = labels_table(path, adapted) if plain else read_responses([path], adapted)
+    table = (labels_table(path, adapted, every_wording(adapted, registry)) if plain
+             else read_responses([path], adapted))
+    first_read = table
     labels = _group_column(table, group_by, adapted)
     blank = sum(1 for v in labels if not v)
     if blank:
@@ -342,7 +345,7 @@ def _read_groups(
     rows = {g: [i for i, v in enumerate(labels) if v == g] for g in names}
     shared = shared_items({g: list(a.item_ids) for g, a in adaptations.items()}).items
     if by_sector and plain:
-        table, groups = read_sector_groups(path, labels, adaptations, shared)
+        table, groups = read_sector_groups(path, labels, adaptations, shared, first_read)
         return table, names, by_sector, groups
     if plain:
         table = read_responses([path], adapted)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relscale.analysis.errors import AnalysisError
-from relscale.errors import RelscaleError
+from relscale.errors import DataError, RelscaleError
 from relscale.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -80,9 +80,35 @@ def table_header(path: Path) -> list[str]:
         return [h.strip() for h in header]
 
 
-def labels_table(path: Path, adapted: AdaptedInstrument) -> ResponseTable:
+def every_wording(adapted: AdaptedInstrument, registry: Any) -> list[str]:
+    """The item ids of every sector's wording of the instrument from this perspective
+    (the columns a file grouped by sector may hold)."""
+    from relscale.adapt import adapt
+
+    ids: list[str] = []
+    for sector in registry.sectors.values():
+        offering = sector.offering(adapted.instrument, adapted.perspective)
+        if sector.id == adapted.sector or offering is None or offering.declined:
+            continue
+        try:
+            ids += adapt(adapted.instrument, sector.id, adapted.perspective, adapted.locale,
+                         registry=registry).item_ids
+        except RelscaleError:
+            continue  # named, if the file has that group, where its wording is needed
+    return ids
+
+
+def labels_table(path: Path, adapted: AdaptedInstrument,
+                 candidates: Sequence[str] = ()) -> ResponseTable:
     """A plain table's identifier columns (group, cluster, ...), read without checking any
-    answer against a scale: every sector's answers are checked on its own rows later."""
+    answer against a scale: every sector's answers are checked on its own rows later.
+
+    :param candidates: item ids any group may have answered (every sector's wording of the
+        instrument): those in the header are read as numbers in the same pass, so
+        :func:`read_sector_groups` need not read the file again. Should one of them hold a
+        cell that is not a number, the file is read as before (the first item only) and
+        only the groups' own items are read, and named, later.
+    """
     from relscale.io.tables import read_columns
 
     header = table_header(path)
@@ -92,6 +118,14 @@ def labels_table(path: Path, adapted: AdaptedInstrument) -> ResponseTable:
         raise AnalysisError(_("{path}: no column of {instrument}'s items (expected e.g. "
                               "{items})").format(path=path, instrument=adapted.instrument,
                                                  items=", ".join(adapted.item_ids[:3])))
+    every = list(dict.fromkeys(
+        by_lower[it.lower()] for it in (*adapted.item_ids, *candidates)
+        if it.lower() in by_lower))
+    if len(every) > 1:
+        try:
+            return read_columns(path, every)
+        except DataError:
+            pass
     return read_columns(path, present[:1])
 
 
@@ -115,9 +149,13 @@ def check_same_scale(source: str, adaptations: Mapping[str, AdaptedInstrument]) 
 
 def read_sector_groups(
     path: Path, labels: Sequence[str], adaptations: Mapping[str, AdaptedInstrument],
-    shared: Sequence[str],
+    shared: Sequence[str], read: ResponseTable | None = None,
 ) -> tuple[ResponseTable, dict[str, GroupRows]]:
-    """Each sector group's rows of a plain table, read with its own adaptation."""
+    """Each sector group's rows of a plain table, read with its own adaptation.
+
+    :param read: the table as :func:`labels_table` read it; used when it holds every item
+        column the groups answered (else the file is read again for them).
+    """
     from relscale.io.tables import read_columns
     from relscale.io.values import not_applicable_to_missing, validate_values
 
@@ -129,12 +167,16 @@ def read_sector_groups(
         raise AnalysisError(_("{path}: missing item column(s) {items} (items every group "
                               "answers)").format(path=path, items=", ".join(lacking)))
     present = [it for it in wanted if it.lower() in by_lower]
-    table = read_columns(path, [by_lower[it.lower()] for it in present])
+    names = [by_lower[it.lower()] for it in present]
+    if read is not None and set(names) <= set(read.items):
+        table = read
+    else:
+        table = read_columns(path, names)
     out: dict[str, GroupRows] = {}
     for name, adapted in adaptations.items():
         rows = [i for i, v in enumerate(labels) if v == name]
         items = [it for it in adapted.item_ids if it in present]
-        cols = [present.index(it) for it in items]
+        cols = [table.items.index(by_lower[it.lower()]) for it in items]
         x = table.values[rows][:, cols]
         try:
             validate_values(adapted, x, source=table.source, rows=table.rows[rows],
