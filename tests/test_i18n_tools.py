@@ -460,3 +460,22 @@ def test_update_without_changes_leaves_the_file_alone(tmp_path: Path) -> None:
     (result,) = tools.update_locales(reg, names=["relscale_mentoring"])
     assert (result.merge.added, result.merge.fuzzy, result.merge.obsolete) == (0, 0, 0)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_a_percent_sign_is_no_python_format(tmp_path: Path) -> None:
+    """babel flags "10% of" as a %-format; relscale's messages are brace-formatted only,
+    so neither a template nor a merged catalog carries python-format (msgfmt -c would
+    then refuse a translation with "10% van")."""
+    from relscale.translation.templates import brace_format_only
+    from relscale.translation.update import merge
+
+    tmpl = Catalog(locale=None, domain="relscale")
+    tmpl.add("left out more than 10% of the respondents ({counts})")
+    assert "python-format" in tmpl.get("left out more than 10% of the respondents ({counts})").flags
+    brace_format_only(tmpl)
+    po = Catalog(locale="nl", domain="relscale")
+    merge(po, tmpl)
+    entry = po.get("left out more than 10% of the respondents ({counts})")
+    assert entry is not None and "python-format" not in entry.flags
+    ui = tools.template(next(d for d in tools.domains() if d.kind == "ui"))
+    assert not [m.id for m in ui if "python-format" in m.flags]

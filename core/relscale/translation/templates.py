@@ -63,12 +63,22 @@ def template(domain: Domain, registry: Registry | None = None, *,
     if domain.kind == "ui":
         catalog = ui_template()
         add_help_messages(catalog, help_messages)
-        return catalog
+        return brace_format_only(catalog)
     reg = registry_or_default(registry)
     if domain.kind == "instruments":
-        return instruments_template(domain.name, [reg.instrument(i) for i in domain.instruments])
+        return brace_format_only(instruments_template(
+            domain.name, [reg.instrument(i) for i in domain.instruments]))
     assert domain.sector is not None
-    return sector_template(reg.sector(domain.sector), reg)
+    return brace_format_only(sector_template(reg.sector(domain.sector), reg))
+
+
+def brace_format_only(catalog: Catalog) -> Catalog:
+    """Drop babel's ``python-format`` flag: relscale fills ``{name}`` placeholders only,
+    and babel flags any text with a percent sign before a letter ("10% of ...") as a
+    %-format, which msgfmt -c then holds the translation to ("10% van" fails)."""
+    for message in catalog:
+        message.flags.discard("python-format")
+    return catalog
 
 
 def ui_template(source_dirs: Iterable[Path] | None = None) -> Catalog:

@@ -25,7 +25,7 @@ from relscale.translation.catalogs import (
 )
 from relscale.translation.domains import Domain, domains, select_domains, target_locale
 from relscale.translation.help_texts import HelpText
-from relscale.translation.templates import new_catalog, template
+from relscale.translation.templates import brace_format_only, new_catalog, template
 
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
@@ -169,6 +169,7 @@ def merge(catalog: Catalog, tmpl: Catalog, *, contexts_name_objects: bool = True
         message.previous_id = [message_id(old)]
         result.fuzzy += 1
     result.obsolete = len(catalog.obsolete)
+    brace_format_only(catalog)  # babel re-derives the flag for each merged entry
     return result
 
 
