@@ -29,6 +29,7 @@ would differ.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -97,12 +98,13 @@ class Sample:
         """Digits of the respondent codes (``sim0001``...): at least 4, as many as n has."""
         return max(4, int(math.log10(self.n)) + 1)
 
-    @property
+    @functools.cached_property
     def codes(self) -> list[str]:
-        """The respondent codes, ``sim`` and the row number from 1, zero-padded."""
+        """The respondent codes, ``sim`` and the row number from 1, zero-padded (made on
+        first use: writing a sample does not need them as Python strings)."""
         return [f"sim{i:0{self.code_width}d}" for i in range(1, self.n + 1)]
 
-    @property
+    @functools.cached_property
     def groups(self) -> list[str]:
         """Each respondent's group, ``f`` or ``m``."""
         return ["f" if f else "m" for f in self.female.tolist()]
